@@ -1,0 +1,49 @@
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import type { Db, Sqlite } from './db/client.js'
+import type { Clock } from './shared/clock.js'
+import type { Config } from './config.js'
+import dbPlugin from './plugins/db.js'
+import errorsPlugin from './plugins/errors.js'
+import authPlugin from './plugins/auth.js'
+import swaggerPlugin from './plugins/swagger.js'
+import healthRoutes from './routes/health.js'
+import municipalityRoutes from './routes/municipalities.js'
+import bodyRoutes from './routes/bodies.js'
+import collaborationRoutes from './routes/collaborations.js'
+import adminRoutes from './routes/admin.js'
+import { VERSION } from './version.js'
+
+export interface AppDeps {
+  config: Pick<Config, 'BASE_URL'>
+  db: Db
+  sqlite: Sqlite
+  clock: Clock
+  logger?: FastifyServerOptions['logger']
+  /** The app owns the database handle and closes it on shutdown (server); tests may keep it. */
+  closeDatabase?: boolean
+}
+
+/** Builds the app without listening: server.ts listens, tests use inject(). */
+export async function buildApp (deps: AppDeps) {
+  const app = Fastify({
+    logger: deps.logger ?? false,
+    bodyLimit: 1024 * 1024,
+    // Unknown fields are an error, not silently dropped (STYLE.md trap 5).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const baseUrl = deps.config.BASE_URL
+  await app.register(swaggerPlugin, { version: VERSION })
+  await app.register(errorsPlugin)
+  await app.register(dbPlugin, { db: deps.db, sqlite: deps.sqlite, clock: deps.clock, closeDatabase: deps.closeDatabase ?? true })
+  await app.register(authPlugin)
+
+  await app.register(healthRoutes, { version: VERSION })
+  await app.register(municipalityRoutes, { prefix: '/api/v1/municipalities', baseUrl })
+  await app.register(bodyRoutes, { prefix: '/api/v1/bodies', baseUrl })
+  await app.register(collaborationRoutes, { prefix: '/api/v1/collaborations', baseUrl })
+  await app.register(adminRoutes, { prefix: '/api/v1', baseUrl })
+  return app
+}
+export type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,0 +1,26 @@
+// npm run import -- <file> [--dry-run]
+import fs from 'node:fs'
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../config.js'
+import { openDatabase } from '../db/client.js'
+import { runMigrations } from '../db/migrate.js'
+import { createRepositories } from '../plugins/db.js'
+import { systemClock } from '../shared/clock.js'
+import { importRegister } from '../register/register-service.js'
+
+const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } })
+const file = positionals[0]
+if (!file) {
+  process.stderr.write('Bruk: npm run import -- <fil> [--dry-run]\n')
+  process.exit(2)
+}
+const text = fs.readFileSync(file, 'utf8')
+const config = loadConfig()
+const { sqlite, db } = openDatabase(config.DATABASE_PATH)
+runMigrations(sqlite, db)
+try {
+  const report = importRegister(createRepositories(db, systemClock), db, text, { dryRun: values['dry-run'] ?? false, actor: { tokenId: null, label: 'cli:import' } })
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+} finally {
+  sqlite.close()
+}

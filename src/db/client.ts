@@ -1,0 +1,20 @@
+import fs from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
+import * as schema from './schema.js'
+
+export type Db = BetterSQLite3Database<typeof schema>
+export type Sqlite = Database.Database
+
+export interface DatabaseHandle { sqlite: Sqlite; db: Db }
+
+export function openDatabase (file: string): DatabaseHandle {
+  if (file !== ':memory:') fs.mkdirSync(path.dirname(path.resolve(file)), { recursive: true })
+  const sqlite = new Database(file)
+  sqlite.pragma('journal_mode = WAL') // ':memory:' reports 'memory' instead
+  sqlite.pragma('synchronous = NORMAL') // safe with WAL
+  sqlite.pragma('busy_timeout = 5000') // a second process (cron reminders) waits instead of failing
+  sqlite.pragma('foreign_keys = ON') // per connection, not persisted
+  return { sqlite, db: drizzle(sqlite, { schema }) }
+}

@@ -1,0 +1,150 @@
+import { sql } from 'drizzle-orm'
+import type { BodyKind, LegalForm } from '../domain/vocabulary.js'
+import { check, index, integer, primaryKey, real, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
+
+// Instants are INTEGER epoch ms; calendar dates are TEXT 'YYYY-MM-DD'; wall-clock times TEXT 'YYYY-MM-DDTHH:mm' + zone.
+// Deleted rows stay as tombstones (OParl 1.1 soft delete) so clients can sync with modified_since.
+const lifecycle = {
+  created: integer('created').notNull(),
+  modified: integer('modified').notNull(),
+  deleted: integer('deleted', { mode: 'boolean' }).notNull().default(false),
+}
+
+export const municipalities = sqliteTable('municipality', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  kind: text('kind', { enum: ['kommune', 'fylkeskommune'] }).notNull(),
+  county: text('county'),
+  organisasjonsnummer: text('organisasjonsnummer'),
+  inRegion: integer('in_region', { mode: 'boolean' }).notNull().default(false),
+  ...lifecycle,
+}, t => [index('municipality_modified_idx').on(t.modified)])
+
+export const collaborations = sqliteTable('collaboration', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  legalForm: text('legal_form').$type<LegalForm>().notNull(),
+  legalFormRaw: text('legal_form_raw'),
+  area: text('area'),
+  hostMunicipalityId: integer('host_municipality_id').references(() => municipalities.id),
+  parentId: integer('parent_id').references((): any => collaborations.id),
+  status: text('status', { enum: ['active', 'terminated'] }).notNull().default('active'),
+  terminatedOn: text('terminated_on'),
+  statusNote: text('status_note'),
+  otherParticipants: text('other_participants'),
+  comment: text('comment'),
+  validFrom: text('valid_from'),
+  validTo: text('valid_to'),
+  ...lifecycle,
+}, t => [index('collaboration_modified_idx').on(t.modified), index('collaboration_area_idx').on(t.area)])
+
+export const participations = sqliteTable('participation', {
+  collaborationId: integer('collaboration_id').notNull().references(() => collaborations.id, { onDelete: 'cascade' }),
+  municipalityId: integer('municipality_id').notNull().references(() => municipalities.id),
+  role: text('role', { enum: ['deltaker', 'vertskommune', 'eier'] }).notNull(),
+  ownershipShare: real('ownership_share'),
+}, t => [primaryKey({ columns: [t.collaborationId, t.municipalityId] }), index('participation_municipality_idx').on(t.municipalityId)])
+
+export const bodies = sqliteTable('body', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  slug: text('slug').notNull().unique(),
+  name: text('name').notNull(),
+  kind: text('kind').$type<BodyKind>().notNull(),
+  municipalityId: integer('municipality_id').references(() => municipalities.id),
+  collaborationId: integer('collaboration_id').references(() => collaborations.id),
+  feedVisibility: text('feed_visibility', { enum: ['public', 'private'] }).notNull().default('public'),
+  feedSecretHash: text('feed_secret_hash'),
+  ...lifecycle,
+}, t => [
+  // A body belongs to exactly one owner: a municipality or a collaboration.
+  check('body_one_owner', sql`(${t.municipalityId} IS NULL) <> (${t.collaborationId} IS NULL)`),
+  index('body_municipality_idx').on(t.municipalityId),
+  index('body_collaboration_idx').on(t.collaborationId),
+])
+
+export const apiTokens = sqliteTable('api_token', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  label: text('label').notNull(),
+  role: text('role', { enum: ['admin', 'editor'] }).notNull(),
+  municipalityId: integer('municipality_id').references(() => municipalities.id),
+  tokenHash: text('token_hash').notNull().unique(),
+  created: integer('created').notNull(),
+  revokedAt: integer('revoked_at'),
+  lastUsedAt: integer('last_used_at'),
+})
+
+export const auditLog = sqliteTable('audit_log', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  at: integer('at').notNull(),
+  tokenId: integer('token_id').references(() => apiTokens.id),
+  actor: text('actor').notNull(),
+  action: text('action').notNull(),
+  entityType: text('entity_type').notNull(),
+  entityId: text('entity_id').notNull(),
+  before: text('before', { mode: 'json' }),
+  after: text('after', { mode: 'json' }),
+}, t => [index('audit_entity_idx').on(t.entityType, t.entityId), index('audit_at_idx').on(t.at)])
+
+// A governance rule: an event type for one subject, as RRULE/RDATE/EXDATE or a valgperiode anchor.
+export const rules = sqliteTable('rule', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  eventType: text('event_type').notNull(),
+  title: text('title'),
+  municipalityId: integer('municipality_id').references(() => municipalities.id),
+  collaborationId: integer('collaboration_id').references(() => collaborations.id),
+  // 'm:<id>' or 'c:<id>': one non-null column for uniqueness (SQLite treats NULLs in unique indexes as distinct).
+  subjectKey: text('subject_key').notNull(),
+  // The body whose meetings this rule is (møteplan), or which must act.
+  responsibleBodyId: integer('responsible_body_id').references(() => bodies.id),
+  treatedByBodyId: integer('treated_by_body_id').references(() => bodies.id),
+  scheduleType: text('schedule_type', { enum: ['rrule', 'valgperiode', 'dates'] }).notNull(),
+  allDay: integer('all_day', { mode: 'boolean' }).notNull(),
+  dtstart: text('dtstart'),
+  timeZone: text('time_zone').notNull().default('Europe/Oslo'),
+  rrule: text('rrule'),
+  rdates: text('rdates', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  exdates: text('exdates', { mode: 'json' }).$type<string[]>().notNull().default(sql`'[]'`),
+  anchor: text('anchor'),
+  durationMinutes: integer('duration_minutes'),
+  reminderOffsetsDays: text('reminder_offsets_days', { mode: 'json' }).$type<number[] | null>(),
+  // package: created by a governance package; moteplan_default / moteplan_adopted: a body's meetings; manual: by a user.
+  origin: text('origin', { enum: ['package', 'moteplan_default', 'moteplan_adopted', 'manual'] }).notNull(),
+  packageKey: text('package_key'),
+  overridden: integer('overridden', { mode: 'boolean' }).notNull().default(false),
+  enabled: integer('enabled', { mode: 'boolean' }).notNull().default(true),
+  note: text('note'),
+  ...lifecycle,
+}, t => [
+  check('rule_one_subject', sql`(${t.municipalityId} IS NULL) <> (${t.collaborationId} IS NULL)`),
+  index('rule_municipality_idx').on(t.municipalityId),
+  index('rule_collaboration_idx').on(t.collaborationId),
+  index('rule_body_idx').on(t.responsibleBodyId),
+  // Applying a package twice must not duplicate rules.
+  uniqueIndex('rule_package_subject_uq').on(t.packageKey, t.eventType, t.subjectKey),
+])
+
+// Stored state of one occurrence, keyed by rule + original local date/time (the RECURRENCE-ID idea).
+export const occurrenceStates = sqliteTable('occurrence_state', {
+  ruleId: integer('rule_id').notNull().references(() => rules.id, { onDelete: 'cascade' }),
+  originalKey: text('original_key').notNull(),
+  status: text('status', { enum: ['planned', 'in_progress', 'delivered', 'approved', 'cancelled'] }).notNull().default('planned'),
+  movedTo: text('moved_to'),
+  caseNumber: text('case_number'),
+  caseUrl: text('case_url'),
+  note: text('note'),
+  deliveredOn: text('delivered_on'),
+  approvedOn: text('approved_on'),
+  cancelledAt: integer('cancelled_at'),
+  revision: integer('revision').notNull().default(0),
+  created: integer('created').notNull(),
+  modified: integer('modified').notNull(),
+}, t => [primaryKey({ columns: [t.ruleId, t.originalKey] })])
+
+// Actual constitution dates (konstituerende møte) per municipality, when known.
+export const constitutions = sqliteTable('constitution', {
+  municipalityId: integer('municipality_id').notNull().references(() => municipalities.id),
+  electionYear: integer('election_year').notNull(),
+  date: text('date').notNull(),
+}, t => [primaryKey({ columns: [t.municipalityId, t.electionYear] })])

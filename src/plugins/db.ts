@@ -1,0 +1,38 @@
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import type { Db, Sqlite } from '../db/client.js'
+import type { Clock } from '../shared/clock.js'
+import { createMunicipalitiesRepository } from '../repositories/municipalities.js'
+import { createCollaborationsRepository } from '../repositories/collaborations.js'
+import { createBodiesRepository } from '../repositories/bodies.js'
+import { createTokensRepository } from '../repositories/tokens.js'
+import { createAuditRepository } from '../repositories/audit.js'
+
+export function createRepositories (db: Db, clock: Clock) {
+  return {
+    municipalities: createMunicipalitiesRepository(db, clock),
+    collaborations: createCollaborationsRepository(db, clock),
+    bodies: createBodiesRepository(db, clock),
+    tokens: createTokensRepository(db, clock),
+    audit: createAuditRepository(db),
+  }
+}
+export type Repositories = ReturnType<typeof createRepositories>
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    db: Db
+    clock: Clock
+    repos: Repositories
+  }
+}
+
+export interface DbPluginOptions { db: Db; sqlite: Sqlite; clock: Clock; closeDatabase: boolean }
+
+/** Decorates the app with the database, the clock and the repositories; closes SQLite last on shutdown. */
+export default fp<DbPluginOptions>(async function dbPlugin (app: FastifyInstance, opts) {
+  app.decorate('db', opts.db)
+  app.decorate('clock', opts.clock)
+  app.decorate('repos', createRepositories(opts.db, opts.clock))
+  if (opts.closeDatabase) app.addHook('onClose', async () => { opts.sqlite.close() })
+}, { name: 'db' })

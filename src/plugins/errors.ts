@@ -1,0 +1,68 @@
+import fp from 'fastify-plugin'
+import type { FastifyError, FastifyInstance } from 'fastify'
+import { AppError, type ErrorDetail } from '../shared/errors.js'
+import { ErrorReply } from '../schemas/common.js'
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  406: 'Not Acceptable', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error',
+}
+
+function validationDetails (err: FastifyError): ErrorDetail[] {
+  const context = err.validationContext ?? 'body'
+  return (err.validation ?? []).map(v => {
+    const params = v.params as Record<string, unknown>
+    let path = `${context}${v.instancePath ?? ''}`
+    if (typeof params.missingProperty === 'string') path += `/${params.missingProperty}`
+    if (typeof params.additionalProperty === 'string') path += `/${params.additionalProperty}`
+    let message = v.message ?? 'is invalid'
+    if (typeof params.additionalProperty === 'string') message = 'unknown field'
+    if (Array.isArray(params.allowedValues)) message += `: ${params.allowedValues.join(', ')}`
+    return { path, message }
+  })
+}
+
+function sqliteCode (err: unknown): string | undefined {
+  const e = err as { code?: unknown; cause?: { code?: unknown } }
+  // drizzle ≥ 0.44 wraps driver errors in DrizzleQueryError with the driver error as cause.
+  const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined
+  return code?.startsWith('SQLITE_') ? code : undefined
+}
+
+// Every error reply has one shape, and never carries a stack trace or SQL.
+export default fp(async function errorsPlugin (app: FastifyInstance) {
+  app.addSchema(ErrorReply)
+
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const send = (statusCode: number, code: string, message: string, details: ErrorDetail[] = []) =>
+      reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', code, message, details })
+
+    if (err instanceof AppError) return send(err.statusCode, err.code, err.message, err.details)
+    if (err.validation) {
+      const details = validationDetails(err)
+      return send(400, 'validation_failed', details.map(d => `${d.path} ${d.message}`).join('; '), details)
+    }
+    const sqlite = sqliteCode(err)
+    if (sqlite?.startsWith('SQLITE_CONSTRAINT')) {
+      return send(409, 'conflict', sqlite === 'SQLITE_CONSTRAINT_FOREIGNKEY'
+        ? 'Endringen peker på noe som ikke finnes, eller noe annet peker fortsatt hit'
+        : 'Endringen er i konflikt med eksisterende data (f.eks. en slug som er i bruk)')
+    }
+    if (sqlite === 'SQLITE_BUSY') return send(503, 'busy', 'Databasen er opptatt, prøv igjen')
+    const status = err.statusCode ?? 500
+    if (status >= 400 && status < 500) {
+      // Fastify's own client errors (bad JSON, wrong content type, too large): keep its message, no internals.
+      const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type'
+        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload_too_large'
+          : err.code?.startsWith('FST_ERR_CTP') ? 'invalid_body' : 'bad_request'
+      return send(status, code, err.message)
+    }
+    request.log.error({ err }, 'unhandled error')
+    return send(500, 'internal', 'Det oppstod en intern feil')
+  })
+
+  app.setNotFoundHandler((request, reply) => {
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'route.not_found', message: `Ingen side på ${request.method} ${request.url.split('?')[0]}`, details: [] })
+  })
+}, { name: 'errors' })

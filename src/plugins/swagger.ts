@@ -1,0 +1,16 @@
+import fp from 'fastify-plugin'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { FastifyInstance } from 'fastify'
+
+// Must be registered before the routes, or they are missing from the spec (STYLE.md trap 6).
+export default fp<{ version: string }>(async function swaggerPlugin (app: FastifyInstance, opts) {
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Årshjul API', version: opts.version, description: 'Styringskalender for kommuner og interkommunale samarbeid' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+}, { name: 'swagger' })

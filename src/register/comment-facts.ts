@@ -1,0 +1,190 @@
+// The register's comment column carries facts that have no column of their own: which
+// municipality hosts a vertskommune arrangement, which bodies outside the three columns take part,
+// and whether the agreement has ended. This module reads them from free Norwegian text.
+
+export interface CommentFacts {
+  host: string | null
+  /** Named participants that have no column of their own (never a column municipality, never the host). */
+  extraParticipants: string[]
+  /** Vague mentions of other participants ("Med flere kommuner"), kept as written. */
+  otherParticipantsNote: string | null
+  terminated: boolean
+}
+
+// Abbreviations the register uses for bodies that are not among the column municipalities.
+const ALIASES: ReadonlyMap<string, string> = new Map([['ofk', 'Oppland fylkeskommune']])
+
+// Capitalised words that open sentences in the register but are never names.
+const NOT_NAMES: ReadonlySet<string> = new Set([
+  'med', 'er', 'og', 'i', 'som', 'for', 'fra', 'til', 'av', 'på', 'der', 'her', 'hvor', 'ikke',
+  'flere', 'andre', 'alle', 'noen', 'mange', 'øvrige', 'også', 'samt', 'kommunene', 'kommuner',
+  'kommune', 'avtalen', 'avtale', 'samarbeid', 'samarbeidet', 'vertskommune', 'vertskommunen',
+  'ny', 'nye', 'jf', 'jfr', 'se', 'det', 'den', 'de', 'disse', 'dette', 'en', 'et', 'ei',
+])
+
+const MAX_NAME_WORDS = 4
+const NAME_WORD = /^\p{Lu}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*$/u
+const HOST_WORD = /^vertskommunen?$/i
+const HOST_MENTION = /(?<!\p{L})vertskommunen?(?!\p{L})/iu
+// Plural nouns that say "others take part" without naming them: "flere kommuner", "5 eierkommuner".
+const VAGUE_OTHERS = /(?<!\p{L})\p{L}*(?:kommuner|kommunene|deltakere|eiere)(?!\p{L})/iu
+const TERMINATED = /(?<!\bikke\s+)(?:sagt\s+opp|oppsagt|avviklet|nedlagt|opphørt)(?!\p{L})/iu
+const WITH = /(?<![\p{L}\p{N}])med(?![\p{L}\p{N}])/iu
+const JOINS = /^(.*?)\s+(?:er\s+(?:også\s+)?med|deltar)(?!\p{L})/iu
+const LIST_SEPARATOR = /\s*,\s*|\s+(?:og|samt)\s+/iu
+
+/** True when the comment speaks of a vertskommune at all, whether or not a name can be read. */
+export function mentionsHost(comment: string): boolean {
+  return HOST_MENTION.test(comment)
+}
+
+export function readCommentFacts(comment: string, knownMunicipalities: readonly string[] = []): CommentFacts {
+  const names = new NameReader(knownMunicipalities)
+  let host: string | null = null
+  const named: string[] = []
+  const notes: string[] = []
+  let terminated = false
+
+  for (const sentence of sentences(comment)) {
+    if (TERMINATED.test(sentence)) terminated = true
+    for (const clause of sentence.split(',')) {
+      // A later statement corrects an earlier one, which is also how the writer appends facts.
+      host = names.hostIn(clause) ?? host
+      if (VAGUE_OTHERS.test(clause)) notes.push(clause.trim())
+    }
+    named.push(...names.listedAfterWith(sentence), ...names.saidToJoin(sentence))
+  }
+
+  const extraParticipants = unique(named).filter((name) => !sameName(name, host) && !names.isKnown(name))
+  const otherParticipantsNote = notes.length > 0 ? unique(notes).join('. ') : null
+  return { host, extraParticipants, otherParticipantsNote, terminated }
+}
+
+export function sameName(a: string | null, b: string | null): boolean {
+  return a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase()
+}
+
+function sentences(text: string): string[] {
+  return text.split(/[.\n]/).map((s) => s.trim()).filter((s) => s !== '')
+}
+
+function words(text: string): string[] {
+  return text
+    .replace(/\([^)]*\)/g, ' ')
+    .split(/\s+/)
+    .map((w) => w.replace(/^[("'«»:;]+|[)"'«»:;!?]+$/g, ''))
+    .filter((w) => w !== '')
+}
+
+function unique(values: readonly string[]): string[] {
+  const seen = new Set<string>()
+  return values.filter((v) => {
+    const key = v.toLowerCase()
+    if (seen.has(key)) return false
+    seen.add(key)
+    return true
+  })
+}
+
+class NameReader {
+  private readonly known: ReadonlyMap<string, string>
+
+  constructor(knownMunicipalities: readonly string[]) {
+    this.known = new Map(knownMunicipalities.map((m) => [m.trim().toLowerCase(), m.trim()]))
+  }
+
+  isKnown(name: string): boolean {
+    return this.known.has(name.toLowerCase())
+  }
+
+  /** "Lillehammer vertskommune", "Ringsaker er vertskommune", "vertskommune: Hamar". */
+  hostIn(clause: string): string | null {
+    const ws = words(clause)
+    const at = ws.findIndex((w) => HOST_WORD.test(w))
+    if (at < 0) return null
+    const before = dropWhile(ws.slice(0, at).reverse(), isLinkWord).reverse()
+    const after = dropWhile(ws.slice(at + 1), isLinkWord)
+    return this.trailingName(before) ?? this.leadingName(after)
+  }
+
+  /** "Med Ringebu", "Med A, B og C", "Med flere kommuner og OFK" (only OFK is a name). */
+  listedAfterWith(sentence: string): string[] {
+    return sentence
+      .split(WITH)
+      .slice(1)
+      .flatMap((segment) => segment.split(LIST_SEPARATOR))
+      .map((item) => this.leadingName(words(item)))
+      .filter((name): name is string => name !== null)
+  }
+
+  /** "Nord-Fron er med", "Ringebu og Sør-Fron deltar". */
+  saidToJoin(sentence: string): string[] {
+    const before = JOINS.exec(sentence)?.[1]
+    if (!before) return []
+    const [first = '', ...rest] = before.split(LIST_SEPARATOR)
+    return [this.trailingName(words(first)), ...rest.map((item) => this.wholeName(words(item)))]
+      .filter((name): name is string => name !== null)
+  }
+
+  private isNameWord(word: string): boolean {
+    const lower = word.toLowerCase()
+    if (this.known.has(lower)) return true
+    if (ALIASES.has(lower)) return word === word.toUpperCase()
+    return NAME_WORD.test(word) && !NOT_NAMES.has(lower)
+  }
+
+  private canonical(phrase: string): string {
+    const lower = phrase.toLowerCase()
+    return this.known.get(lower) ?? ALIASES.get(lower) ?? phrase
+  }
+
+  private leadingName(ws: readonly string[]): string | null {
+    const run: string[] = []
+    for (const w of ws) {
+      if (run.length >= MAX_NAME_WORDS || !this.isNameWord(w)) break
+      run.push(w)
+    }
+    if (run.length === 0) return null
+    const county = ws[run.length]?.toLowerCase() === 'fylkeskommune' ? ' fylkeskommune' : ''
+    return this.canonical(run.join(' ') + county)
+  }
+
+  private trailingName(ws: readonly string[]): string | null {
+    const [body, county] = withoutKommuneSuffix(ws)
+    const run: string[] = []
+    for (const w of [...body].reverse()) {
+      if (run.length >= MAX_NAME_WORDS || !this.isNameWord(w)) break
+      run.unshift(w)
+    }
+    if (run.length === 0) return null
+    // Prefer a known municipality at the end of the run over a capitalised sentence opener before it.
+    for (let i = 0; i < run.length && county === ''; i++) {
+      const candidate = run.slice(i).join(' ')
+      if (this.isKnown(candidate)) return this.canonical(candidate)
+    }
+    return this.canonical(run.join(' ') + county)
+  }
+
+  private wholeName(ws: readonly string[]): string | null {
+    const [body, county] = withoutKommuneSuffix(ws)
+    if (body.length === 0 || body.length > MAX_NAME_WORDS || !body.every((w) => this.isNameWord(w))) return null
+    return this.canonical(body.join(' ') + county)
+  }
+}
+
+function isLinkWord(word: string): boolean {
+  return /^(?:er|som|blir|var|ble|=|-|–|—)$/i.test(word)
+}
+
+function dropWhile<T>(items: readonly T[], predicate: (item: T) => boolean): T[] {
+  const start = items.findIndex((item) => !predicate(item))
+  return start < 0 ? [] : items.slice(start)
+}
+
+/** "Ringebu kommune" names Ringebu; "Oppland fylkeskommune" keeps its suffix, it is part of the name. */
+function withoutKommuneSuffix(ws: readonly string[]): [string[], string] {
+  const last = ws.at(-1)?.toLowerCase()
+  if (last === 'kommune') return [ws.slice(0, -1), '']
+  if (last === 'fylkeskommune') return [ws.slice(0, -1), ' fylkeskommune']
+  return [[...ws], '']
+}

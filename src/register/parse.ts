@@ -1,0 +1,280 @@
+import type { LegalForm } from '../domain/vocabulary.js'
+import { mentionsHost, readCommentFacts } from './comment-facts.js'
+import { normaliseLegalForm } from './legal-form.js'
+import { slugify } from './slug.js'
+
+export interface RegisterEntry {
+  /** 1-based line in the input. */
+  line: number
+  name: string
+  /** Unique within one parse result. */
+  slug: string
+  area: string | null
+  legalForm: LegalForm
+  legalFormRaw: string
+  /** The municipality column headers marked with x. */
+  participants: string[]
+  host: string | null
+  extraParticipants: string[]
+  otherParticipantsNote: string | null
+  terminated: boolean
+  /** The agreement whose parts are listed below it, marked "Se under*". */
+  isUmbrella: boolean
+  parentSlug: string | null
+  comment: string
+}
+
+/** `line` is 0 when the warning concerns the whole document. Messages are in bokmål, for users. */
+export interface RegisterWarning {
+  line: number
+  code: string
+  message: string
+}
+
+export interface ParseResult {
+  municipalityColumns: string[]
+  entries: RegisterEntry[]
+  warnings: RegisterWarning[]
+}
+
+const HEADER_LABEL = /^Pr\.\s*\d/
+const LEGAL_FORM_HEADER = /type\s+samarbeid|kommunelov|^(?:samarbeids|organisasjons)form$/i
+const COMMENT_HEADER = /^(?:kommentar(?:er)?|merknad(?:er)?)$/i
+const UMBRELLA_MARKER = /\(?\s*(?<!\p{L})se\s+(?:under|nedenfor)(?!\p{L})\s*\**\s*\)?[:.]?/giu
+const HAS_UMBRELLA_MARKER = new RegExp(UMBRELLA_MARKER.source, 'iu')
+const PART_MARKER = /\*\s*$/
+const FALLBACK_SLUG = 'samarbeid'
+
+interface Column {
+  index: number
+  name: string
+}
+
+interface Layout {
+  legalFormIndex: number | null
+  commentIndex: number | null
+  municipalities: Column[]
+}
+
+interface Umbrella {
+  slug: string
+  area: string | null
+}
+
+/** Reads the register table. Never throws: every anomaly becomes a warning. */
+export function parseRegister(text: string): ParseResult {
+  const lines = typeof text === 'string' ? text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/) : []
+  const columns: string[] = []
+  const entries: RegisterEntry[] = []
+  const warnings: RegisterWarning[] = []
+  const slugs = new Set<string>()
+  let layout: Layout | null = null
+  let area: string | null = null
+  let umbrella: Umbrella | null = null
+
+  for (const [i, raw] of lines.entries()) {
+    const line = i + 1
+    const cells = raw.split('\t').map(cleanCell)
+    const [first = '', ...rest] = cells
+    if (cells.every((c) => c === '')) continue
+
+    if (isHeader(cells)) {
+      layout = readLayout(cells)
+      warnings.push(...layoutWarnings(layout, line))
+      for (const m of layout.municipalities) if (!columns.includes(m.name)) columns.push(m.name)
+      continue
+    }
+    // Anything before the first header is the document's prose.
+    if (layout === null) continue
+
+    if (first !== '' && rest.every((c) => c === '')) {
+      area = first
+      continue
+    }
+    const name = cleanName(first)
+    if (name === '') {
+      warnings.push({ line, code: 'no_name', message: 'Raden har innhold, men mangler navn. Raden er hoppet over.' })
+      continue
+    }
+
+    const slug = uniqueSlug(name, slugs, line, warnings)
+    const isUmbrella = isUmbrellaName(first)
+    const parentSlug = isUmbrella || !PART_MARKER.test(first) ? null : parentOf(name, area, umbrella, line, warnings)
+    if (isUmbrella) umbrella = { slug, area }
+
+    const legalFormRaw = cellAt(cells, layout.legalFormIndex)
+    const comment = cellAt(cells, layout.commentIndex)
+    const participants = readParticipants(name, cells, layout, line, warnings)
+    const facts = readCommentFacts(comment, layout.municipalities.map((m) => m.name))
+    const legalForm = readLegalForm(name, legalFormRaw, line, warnings)
+
+    if (participants.length === 0) warnings.push(noParticipantWarning(name, facts.host, line))
+    if (facts.host === null && mentionsHost(comment)) {
+      warnings.push({
+        line,
+        code: 'unknown_host',
+        message: `Kommentaren til «${name}» nevner vertskommune, men det går ikke å lese hvilken kommune det er.`,
+      })
+    }
+
+    entries.push({
+      line, name, slug, area, legalForm, legalFormRaw, participants,
+      host: facts.host,
+      extraParticipants: facts.extraParticipants,
+      otherParticipantsNote: facts.otherParticipantsNote,
+      terminated: facts.terminated,
+      isUmbrella, parentSlug, comment,
+    })
+  }
+
+  if (layout === null) {
+    warnings.push({
+      line: 0,
+      code: 'no_header',
+      message: 'Fant ingen overskriftslinje (en linje som begynner med «Pr.» og en dato). Ingen rader er lest.',
+    })
+  }
+  return { municipalityColumns: columns, entries, warnings }
+}
+
+/** Removes HTML tags and entities and collapses whitespace: what a reader of the cell sees. */
+export function cleanCell(cell: string): string {
+  return decodeEntities(cell.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim()
+}
+
+/** The collaboration's own name from a raw cell, without the umbrella marker or the trailing part marker. */
+export function cleanName(cell: string): string {
+  return plainName(cleanCell(cell))
+}
+
+/** As cleanName, for text that is already plain (no HTML). */
+export function plainName(text: string): string {
+  return text.replace(UMBRELLA_MARKER, ' ').replace(/[\s*]+$/, '').replace(/\s+/g, ' ').trim()
+}
+
+export function isHeaderLabel(text: string): boolean {
+  return HEADER_LABEL.test(text.trim())
+}
+
+export function isUmbrellaName(cell: string): boolean {
+  return HAS_UMBRELLA_MARKER.test(cleanCell(cell))
+}
+
+function decodeEntities(text: string): string {
+  const named: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
+  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, body: string) => {
+    const lower = body.toLowerCase()
+    if (lower.startsWith('#')) {
+      const code = lower.startsWith('#x') ? parseInt(lower.slice(2), 16) : parseInt(lower.slice(1), 10)
+      return Number.isInteger(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : entity
+    }
+    return Object.hasOwn(named, lower) ? named[lower] ?? entity : entity
+  })
+}
+
+function isHeader(cells: readonly string[]): boolean {
+  // A prose sentence, or a collaboration's name, may also start with "Pr. 1"; a header names its columns.
+  return HEADER_LABEL.test(cells[0] ?? '') && cells.slice(1).some((c) => LEGAL_FORM_HEADER.test(c) || COMMENT_HEADER.test(c))
+}
+
+function readLayout(cells: readonly string[]): Layout {
+  let legalFormIndex: number | null = null
+  let commentIndex: number | null = null
+  const municipalities: Column[] = []
+  cells.forEach((cell, index) => {
+    if (index === 0 || cell === '') return
+    if (legalFormIndex === null && LEGAL_FORM_HEADER.test(cell)) legalFormIndex = index
+    else if (commentIndex === null && COMMENT_HEADER.test(cell)) commentIndex = index
+    else municipalities.push({ index, name: cell })
+  })
+  return { legalFormIndex, commentIndex, municipalities }
+}
+
+function layoutWarnings(layout: Layout, line: number): RegisterWarning[] {
+  const warnings: RegisterWarning[] = []
+  if (layout.municipalities.length === 0) {
+    warnings.push({ line, code: 'no_municipality_columns', message: 'Overskriftslinjen har ingen kolonner for kommuner.' })
+  }
+  if (layout.legalFormIndex === null) {
+    warnings.push({ line, code: 'missing_column', message: 'Overskriftslinjen mangler kolonnen «Type samarbeid».' })
+  }
+  if (layout.commentIndex === null) {
+    warnings.push({ line, code: 'missing_column', message: 'Overskriftslinjen mangler kolonnen «Kommentarer».' })
+  }
+  return warnings
+}
+
+function cellAt(cells: readonly string[], index: number | null): string {
+  return index === null ? '' : cells[index] ?? ''
+}
+
+function uniqueSlug(name: string, taken: Set<string>, line: number, warnings: RegisterWarning[]): string {
+  const base = slugify(name) || FALLBACK_SLUG
+  let slug = base
+  for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`
+  taken.add(slug)
+  if (slug !== base) {
+    warnings.push({
+      line,
+      code: 'duplicate_slug',
+      message: `«${name}» gir samme nøkkel som en tidligere rad («${base}»). Raden har fått nøkkelen «${slug}».`,
+    })
+  }
+  return slug
+}
+
+function parentOf(
+  name: string, area: string | null, umbrella: Umbrella | null, line: number, warnings: RegisterWarning[],
+): string | null {
+  if (umbrella !== null && umbrella.area === area) return umbrella.slug
+  warnings.push({
+    line,
+    code: 'orphan_part',
+    message: `«${name}» er merket med * som del av en overbygning, men det finnes ingen overbygning («Se under») før den i samme område.`,
+  })
+  return null
+}
+
+function readParticipants(
+  name: string, cells: readonly string[], layout: Layout, line: number, warnings: RegisterWarning[],
+): string[] {
+  const participants: string[] = []
+  const read = new Set<number>([0, ...[layout.legalFormIndex, layout.commentIndex].filter((i) => i !== null)])
+  for (const column of layout.municipalities) {
+    read.add(column.index)
+    const value = cells[column.index] ?? ''
+    if (value.toLowerCase() === 'x') participants.push(column.name)
+    else if (value !== '') warnings.push(unexpectedCell(name, value, `kolonnen «${column.name}»`, line))
+  }
+  cells.forEach((value, index) => {
+    if (!read.has(index) && value !== '') warnings.push(unexpectedCell(name, value, `en kolonne uten overskrift`, line))
+  })
+  return participants
+}
+
+function unexpectedCell(name: string, value: string, where: string, line: number): RegisterWarning {
+  return {
+    line,
+    code: 'unexpected_cell',
+    message: `Uventet verdi «${value}» i ${where} for «${name}». Bare «x» eller tom celle blir lest.`,
+  }
+}
+
+function readLegalForm(name: string, raw: string, line: number, warnings: RegisterWarning[]): LegalForm {
+  const { form, known, empty } = normaliseLegalForm(raw)
+  if (empty) {
+    warnings.push({ line, code: 'empty_legal_form', message: `«${name}» mangler samarbeidsform. Lagret som «annet».` })
+  } else if (!known) {
+    warnings.push({
+      line,
+      code: 'unknown_legal_form',
+      message: `«${name}» har ukjent samarbeidsform «${raw}». Lagret som «annet».`,
+    })
+  }
+  return form
+}
+
+function noParticipantWarning(name: string, host: string | null, line: number): RegisterWarning {
+  const hostNote = host === null ? '' : ` Kommentaren nevner ${host} som vertskommune, men det er ikke krysset av.`
+  return { line, code: 'no_participant', message: `Ingen kommune er krysset av for «${name}».${hostNote}` }
+}

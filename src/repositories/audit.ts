@@ -1,0 +1,33 @@
+import { and, desc, eq, gte, sql } from 'drizzle-orm'
+import type { Db } from '../db/client.js'
+import { auditLog } from '../db/schema.js'
+
+export interface AuditActor { tokenId: number | null; label: string }
+export interface AuditEntry { action: string; entityType: string; entityId: string | number; before?: unknown; after?: unknown }
+
+/** Writes go through here inside the same transaction as the change they record. */
+export function recordAudit (db: Pick<Db, 'insert'>, at: number, actor: AuditActor, entry: AuditEntry): void {
+  db.insert(auditLog).values({
+    at, tokenId: actor.tokenId, actor: actor.label, action: entry.action, entityType: entry.entityType,
+    entityId: String(entry.entityId), before: entry.before ?? null, after: entry.after ?? null,
+  }).run()
+}
+
+export function createAuditRepository (db: Db) {
+  return {
+    list (filter: { entityType?: string; entityId?: string; since?: number; limit: number; offset: number }) {
+      const where = and(
+        filter.entityType ? eq(auditLog.entityType, filter.entityType) : undefined,
+        filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
+        filter.since !== undefined ? gte(auditLog.at, filter.since) : undefined,
+      )
+      const total = db.select({ n: sql<number>`count(*)` }).from(auditLog).where(where).get()?.n ?? 0
+      const items = db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(filter.limit).offset(filter.offset).all()
+      return { items, total }
+    },
+    count (): number {
+      return db.select({ n: sql<number>`count(*)` }).from(auditLog).get()?.n ?? 0
+    },
+  }
+}
+export type AuditRepository = ReturnType<typeof createAuditRepository>

@@ -1,0 +1,23 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import { sql } from 'drizzle-orm'
+
+const routes: FastifyPluginAsyncTypebox<{ version: string }> = async (app, { version }) => {
+  app.get('/health', {
+    schema: {
+      tags: ['Drift'], summary: 'Helsesjekk',
+      response: {
+        200: Type.Object({ status: Type.Literal('ok'), db: Type.Literal('ok'), version: Type.String() }),
+        503: Type.Object({ status: Type.Literal('error'), db: Type.Literal('error'), version: Type.String() }),
+      },
+    },
+  }, async (_request, reply) => {
+    try {
+      app.db.get(sql`select 1`)
+      return { status: 'ok' as const, db: 'ok' as const, version }
+    } catch {
+      return reply.code(503).send({ status: 'error' as const, db: 'error' as const, version })
+    }
+  })
+}
+export default routes

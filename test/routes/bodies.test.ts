@@ -1,0 +1,42 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { buildTestApp, type TestApp } from '../helpers/app.js'
+
+let t: TestApp
+beforeEach(async () => { t = await buildTestApp() })
+afterEach(async () => { await t.close() })
+
+describe('/api/v1/bodies', () => {
+  it('lists each municipality’s statutory bodies and the organs of its companies', async () => {
+    const oyer = (await t.app.inject('/api/v1/bodies?municipality=oyer&sort=name')).json().data
+    expect(oyer.map((b: { name: string }) => b.name)).toEqual(['Formannskapet i Øyer', 'Kommunedirektøren i Øyer', 'Kommunestyret i Øyer', 'Kontrollutvalget i Øyer'])
+    const glor = (await t.app.inject('/api/v1/bodies?collaboration=felles-renovasjonsselskap-glor')).json().data
+    expect(glor.map((b: { kind: string }) => b.kind).sort()).toEqual(['representantskap', 'styre'])
+    expect(glor[0].owner).toEqual({ type: 'collaboration', slug: 'felles-renovasjonsselskap-glor', name: 'Felles renovasjonsselskap: GLØR' })
+  })
+
+  it('filters by kind and pages', async () => {
+    const res = (await t.app.inject('/api/v1/bodies?kind=generalforsamling&limit=3')).json()
+    expect(res.data).toHaveLength(3)
+    expect(res.data.every((b: { kind: string }) => b.kind === 'generalforsamling')).toBe(true)
+    expect(res.pagination.totalElements).toBeGreaterThan(3)
+    expect(res.links.next).toContain('offset=3')
+  })
+
+  it('gets one body with its feed links, or 404', async () => {
+    const res = (await t.app.inject('/api/v1/bodies/oyer-formannskap')).json()
+    expect(res).toMatchObject({ kind: 'formannskap', feedVisibility: 'public', owner: { type: 'municipality', slug: 'oyer' } })
+    expect(res.feed.webcal).toBe('webcal://arshjul.test/feeds/bodies/oyer-formannskap.ics')
+    expect((await t.app.inject('/api/v1/bodies/nope')).statusCode).toBe(404)
+  })
+
+  it('creates, updates and deletes a body', async () => {
+    const created = await t.app.inject({ method: 'POST', url: '/api/v1/bodies', headers: t.auth(t.tokens.editorOyer), payload: { slug: 'oyer-eldrerad', name: 'Eldrerådet i Øyer', kind: 'annet', municipality: 'oyer' } })
+    expect(created.statusCode).toBe(201)
+    const patched = await t.app.inject({ method: 'PATCH', url: '/api/v1/bodies/oyer-eldrerad', headers: t.auth(t.tokens.editorOyer), payload: { feedVisibility: 'private' } })
+    expect(patched.json()).toMatchObject({ feedVisibility: 'private' })
+    expect(patched.json().feed).toBeUndefined()
+    const del = await t.app.inject({ method: 'DELETE', url: '/api/v1/bodies/oyer-eldrerad', headers: t.auth(t.tokens.editorOyer) })
+    expect(del.statusCode).toBe(204)
+    expect((await t.app.inject('/api/v1/bodies/oyer-eldrerad')).json().deleted).toBe(true)
+  })
+})
