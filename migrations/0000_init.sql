@@ -143,6 +143,7 @@ CREATE TABLE `rule` (
 	`anchor` text,
 	`duration_minutes` integer,
 	`reminder_offsets_days` text,
+	`calendar_body_kinds` text,
 	`origin` text NOT NULL,
 	`package_key` text,
 	`overridden` integer DEFAULT false NOT NULL,

@@ -109,6 +109,8 @@ export const rules = sqliteTable('rule', {
   anchor: text('anchor'),
   durationMinutes: integer('duration_minutes'),
   reminderOffsetsDays: text('reminder_offsets_days', { mode: 'json' }).$type<number[] | null>(),
+  // Which body kinds' calendars show it; null = the event type's default.
+  calendarBodyKinds: text('calendar_body_kinds', { mode: 'json' }).$type<BodyKind[] | null>(),
   // package: created by a governance package; moteplan_default / moteplan_adopted: a body's meetings; manual: by a user.
   origin: text('origin', { enum: ['package', 'moteplan_default', 'moteplan_adopted', 'manual'] }).notNull(),
   packageKey: text('package_key'),

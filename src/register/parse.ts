@@ -91,14 +91,15 @@ export function parseRegister(text: string): ParseResult {
       area = first
       continue
     }
-    const name = cleanName(first)
+    // Cells are already clean: cleaning again would decode an escaped '&lt;' into a tag and strip it.
+    const name = plainName(first)
     if (name === '') {
       warnings.push({ line, code: 'no_name', message: 'Raden har innhold, men mangler navn. Raden er hoppet over.' })
       continue
     }
 
     const slug = uniqueSlug(name, slugs, line, warnings)
-    const isUmbrella = isUmbrellaName(first)
+    const isUmbrella = HAS_UMBRELLA_MARKER.test(first)
     const parentSlug = isUmbrella || !PART_MARKER.test(first) ? null : parentOf(name, area, umbrella, line, warnings)
     if (isUmbrella) umbrella = { slug, area }
 
@@ -139,7 +140,9 @@ export function parseRegister(text: string): ParseResult {
 
 /** Removes HTML tags and entities and collapses whitespace: what a reader of the cell sees. */
 export function cleanCell(cell: string): string {
-  return decodeEntities(cell.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim()
+  // Inline tags (<i>, <b>) sit inside words; line and block tags separate them.
+  const text = cell.replace(/<\/?(?:br|p|div|li|tr|td)\b[^>]*>/gi, ' ').replace(/<[^>]*>/g, '')
+  return decodeEntities(text).replace(/\s+/g, ' ').trim()
 }
 
 /** The collaboration's own name from a raw cell, without the umbrella marker or the trailing part marker. */
@@ -154,10 +157,6 @@ export function plainName(text: string): string {
 
 export function isHeaderLabel(text: string): boolean {
   return HEADER_LABEL.test(text.trim())
-}
-
-export function isUmbrellaName(cell: string): boolean {
-  return HAS_UMBRELLA_MARKER.test(cleanCell(cell))
 }
 
 function decodeEntities(text: string): string {

@@ -1,0 +1,164 @@
+// From rules to dated occurrences: expansion, stored per-occurrence state, lateness and where a case is treated.
+// Pure: the caller supplies rules, state and "as of" dates; nothing here reads the clock or the database.
+import { type CalendarDate, addDays, addYears, compareDates, daysBetween, isValidDate } from './calendar-date.js'
+import { type LocalDateTime, isValidLocalDateTime, localToInstant } from './local-time.js'
+import { expand, type ExpansionWindow } from './recurrence.js'
+import { type ConstitutionDates, type ValgperiodeAnchor, valgperiode, valgperiodeDueDate, isElectionYear } from './valgperiode.js'
+import { dayFlags } from './holidays.js'
+import type { EventKind, OccurrenceStatus } from './vocabulary.js'
+
+export interface ExpandableRule {
+  id: number
+  scheduleType: 'rrule' | 'valgperiode' | 'dates'
+  allDay: boolean
+  dtstart: string | null
+  rrule: string | null
+  rdates: readonly string[]
+  exdates: readonly string[]
+  anchor: ValgperiodeAnchor | null
+  timeZone: string
+  durationMinutes: number | null
+}
+
+export interface StoredState {
+  originalKey: string
+  status: OccurrenceStatus
+  movedTo: string | null
+  revision: number
+}
+
+export interface ExpandedOccurrence {
+  id: string
+  ruleId: number
+  /** The RECURRENCE-ID: the original local date (all-day) or local start. */
+  originalKey: string
+  allDay: boolean
+  /** The effective local date (after a move). */
+  date: CalendarDate
+  localStart: LocalDateTime | null
+  start: Date | null
+  end: Date | null
+  moved: boolean
+  status: OccurrenceStatus
+  revision: number
+}
+
+/** A move may shift an occurrence at most this far, so that expanding a padded window finds it. */
+export const MAX_MOVE_DAYS = 366
+
+/** Stable across edits: the rule and the original date, never an index (calendar-feed pitfall 1). */
+export function occurrenceId (ruleId: number, originalKey: string): string {
+  return `${ruleId}-${originalKey.replace(/[-:]/g, '')}`
+}
+
+export function parseOccurrenceId (id: string): { ruleId: number; originalKey: string } | null {
+  const m = /^(\d+)-(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2}))?$/.exec(id)
+  if (!m) return null
+  const date = `${m[2]}-${m[3]}-${m[4]}`
+  return { ruleId: Number(m[1]), originalKey: m[5] ? `${date}T${m[5]}:${m[6]}` : date }
+}
+
+/** The original occurrences of a rule whose local date falls in the window (inclusive). */
+export function expandRule (rule: ExpandableRule, window: ExpansionWindow, constitutionDates: ConstitutionDates = {}): Array<{ key: string; date: CalendarDate }> {
+  if (rule.scheduleType === 'valgperiode') {
+    if (!rule.anchor) return []
+    const out: Array<{ key: string; date: CalendarDate }> = []
+    const firstYear = Number(window.from.slice(0, 4)) - 5
+    const lastYear = Number(window.to.slice(0, 4)) + 1
+    for (let e = firstYear; e <= lastYear; e++) {
+      if (!isElectionYear(e)) continue
+      const due = valgperiodeDueDate(rule.anchor, valgperiode(e, constitutionDates))
+      if (due >= window.from && due <= window.to) out.push({ key: due, date: due })
+    }
+    return out.sort((a, b) => compareDates(a.date, b.date))
+  }
+  if (!rule.dtstart) return []
+  return expand({ dtstart: rule.dtstart, rrule: rule.rrule, rdates: rule.rdates, exdates: rule.exdates }, window)
+    .map(o => ({ key: o.key, date: o.date }))
+}
+
+/** Checks a move target against the occurrence's shape: a date for all-day, a local time for timed. */
+export function validMoveTarget (allDay: boolean, originalKey: string, target: string): string | null {
+  if (allDay ? !isValidDate(target) : !isValidLocalDateTime(target)) {
+    return allDay ? 'must be a date YYYY-MM-DD (the occurrence is all-day)' : 'must be a local date-time YYYY-MM-DDTHH:mm (the occurrence is a meeting)'
+  }
+  if (Math.abs(daysBetween(originalKey.slice(0, 10), target.slice(0, 10))) > MAX_MOVE_DAYS) {
+    return `may move an occurrence at most ${MAX_MOVE_DAYS} days`
+  }
+  return null
+}
+
+/** Expands rules over a window and merges stored state; moved occurrences land where they were moved to. */
+export function buildOccurrences (
+  rules: readonly ExpandableRule[],
+  states: ReadonlyMap<string, StoredState>,
+  window: ExpansionWindow,
+  constitutionDates: ConstitutionDates = {},
+): ExpandedOccurrence[] {
+  // Pad the window so occurrences moved into it from outside are found too.
+  const padded = { from: addDays(window.from, -MAX_MOVE_DAYS), to: addDays(window.to, MAX_MOVE_DAYS) }
+  const out: ExpandedOccurrence[] = []
+  for (const rule of rules) {
+    for (const base of expandRule(rule, padded, constitutionDates)) {
+      const id = occurrenceId(rule.id, base.key)
+      const state = states.get(id)
+      const effectiveKey = state?.movedTo ?? base.key
+      const date = effectiveKey.slice(0, 10)
+      if (date < window.from || date > window.to) continue
+      const localStart = rule.allDay ? null : effectiveKey
+      const start = localStart ? localToInstant(localStart, rule.timeZone) : null
+      const end = start ? new Date(start.getTime() + (rule.durationMinutes ?? 120) * 60_000) : null
+      out.push({
+        id, ruleId: rule.id, originalKey: base.key, allDay: rule.allDay, date, localStart, start, end,
+        moved: state?.movedTo != null && state.movedTo !== base.key,
+        status: state?.status ?? 'planned', revision: state?.revision ?? 0,
+      })
+    }
+  }
+  return out.sort(compareOccurrences)
+}
+
+export function compareOccurrences (a: ExpandedOccurrence, b: ExpandedOccurrence): number {
+  return compareDates(a.date, b.date) || (a.localStart ?? '').localeCompare(b.localStart ?? '') || a.id.localeCompare(b.id)
+}
+
+const DONE: readonly OccurrenceStatus[] = ['delivered', 'approved', 'cancelled']
+
+/**
+ * Overdue is derived, never stored: a deadline, report or plan whose due date has passed as of
+ * `asOf` (a local date) and that is not delivered, approved or cancelled. The due date is met if the
+ * act happens on that date (governance-obligations §11.1), so lateness starts the day after.
+ */
+export function lateness (o: { date: CalendarDate; status: OccurrenceStatus }, kind: EventKind, asOf: CalendarDate): { overdue: boolean; daysOverdue: number } {
+  if (kind === 'meeting' || DONE.includes(o.status) || compareDates(asOf, o.date) <= 0) return { overdue: false, daysOverdue: 0 }
+  return { overdue: true, daysOverdue: daysBetween(o.date, asOf) }
+}
+
+/** Days late when delivered or approved after the due date (history, kept after the fact). */
+export function daysLate (dueDate: CalendarDate, doneOn: CalendarDate | null): number | null {
+  if (!doneOn) return null
+  const d = daysBetween(dueDate, doneOn)
+  return d > 0 ? d : 0
+}
+
+export interface CalendarFlags { weekend: boolean; holiday: string | null; nonWorkingDay: boolean }
+
+/** The legal date is shown unchanged; a weekend or public holiday is flagged (domain file §12). */
+export function calendarFlags (date: CalendarDate): CalendarFlags {
+  const f = dayFlags(date)
+  return { weekend: f.weekend, holiday: f.holiday, nonWorkingDay: !f.workingDay }
+}
+
+export interface MeetingRef { id: string; date: CalendarDate; localStart: LocalDateTime | null }
+
+/** The body's last meeting on or before the due date; null means a conflict to warn about. */
+export function treatingMeeting (dueDate: CalendarDate, meetingsSorted: readonly MeetingRef[]): MeetingRef | null {
+  let found: MeetingRef | null = null
+  for (const m of meetingsSorted) {
+    if (compareDates(m.date, dueDate) > 0) break
+    found = m
+  }
+  // A meeting more than a year before the deadline is not where this year's case is treated.
+  if (found && compareDates(found.date, addYears(dueDate, -1)) <= 0) return null
+  return found
+}
