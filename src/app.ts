@@ -3,6 +3,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import type { Db, Sqlite } from './db/client.js'
 import type { Clock } from './shared/clock.js'
 import type { Config } from './config.js'
+import type { Catalogue } from './catalogue/load.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import authPlugin from './plugins/auth.js'
@@ -12,6 +13,9 @@ import municipalityRoutes from './routes/municipalities.js'
 import bodyRoutes from './routes/bodies.js'
 import collaborationRoutes from './routes/collaborations.js'
 import adminRoutes from './routes/admin.js'
+import governanceRoutes from './routes/governance.js'
+import ruleRoutes from './routes/rules.js'
+import occurrenceRoutes from './routes/occurrences.js'
 import { VERSION } from './version.js'
 
 export interface AppDeps {
@@ -19,6 +23,7 @@ export interface AppDeps {
   db: Db
   sqlite: Sqlite
   clock: Clock
+  catalogue: Catalogue
   logger?: FastifyServerOptions['logger']
   /** The app owns the database handle and closes it on shutdown (server); tests may keep it. */
   closeDatabase?: boolean
@@ -36,7 +41,7 @@ export async function buildApp (deps: AppDeps) {
   const baseUrl = deps.config.BASE_URL
   await app.register(swaggerPlugin, { version: VERSION })
   await app.register(errorsPlugin)
-  await app.register(dbPlugin, { db: deps.db, sqlite: deps.sqlite, clock: deps.clock, closeDatabase: deps.closeDatabase ?? true })
+  await app.register(dbPlugin, { db: deps.db, sqlite: deps.sqlite, clock: deps.clock, catalogue: deps.catalogue, closeDatabase: deps.closeDatabase ?? true })
   await app.register(authPlugin)
 
   await app.register(healthRoutes, { version: VERSION })
@@ -44,6 +49,9 @@ export async function buildApp (deps: AppDeps) {
   await app.register(bodyRoutes, { prefix: '/api/v1/bodies', baseUrl })
   await app.register(collaborationRoutes, { prefix: '/api/v1/collaborations', baseUrl })
   await app.register(adminRoutes, { prefix: '/api/v1', baseUrl })
+  await app.register(governanceRoutes, { prefix: '/api/v1' })
+  await app.register(ruleRoutes, { prefix: '/api/v1/rules' })
+  await app.register(occurrenceRoutes, { prefix: '/api/v1/occurrences', baseUrl })
   return app
 }
 export type App = Awaited<ReturnType<typeof buildApp>>

@@ -5,13 +5,16 @@ import { buildApp } from './app.js'
 import { systemClock } from './shared/clock.js'
 import { createRepositories } from './plugins/db.js'
 import { seedIfEmpty } from './seed.js'
+import { defaultTemplatesDir, loadCatalogue } from './catalogue/load.js'
 
 const config = loadConfig()
+// A broken template stops start-up with a message naming the file and the field.
+const catalogue = loadCatalogue(defaultTemplatesDir)
 const { sqlite, db } = openDatabase(config.DATABASE_PATH)
 runMigrations(sqlite, db)
-const app = await buildApp({ config, db, sqlite, clock: systemClock, logger: { level: config.LOG_LEVEL }, closeDatabase: true })
+const app = await buildApp({ config, db, sqlite, clock: systemClock, catalogue, logger: { level: config.LOG_LEVEL }, closeDatabase: true })
 if (config.SEED === 'on') {
-  const report = seedIfEmpty(createRepositories(db, systemClock), db)
+  const report = seedIfEmpty(createRepositories(db, systemClock, catalogue), db, catalogue)
   if (report) app.log.info({ entries: report.entries, created: report.created, warnings: report.warnings.length }, 'seeded the Lillehammer region from the 2019 register')
 }
 

@@ -84,60 +84,94 @@ function fileKey (rel: string): string {
 interface Problem { pointer: string, problem: string }
 type JsonSchema = Record<string, unknown>
 
+class SchemaProblem extends Error {
+  constructor (readonly problem: Problem) { super(problem.problem) }
+}
+
 function validate<T> (schema: TSchema, data: unknown, rel: string): T {
-  const [first] = schemaProblems(schema, data, '')
-  if (first) throw new CatalogueError(rel, first.pointer, first.problem)
+  const problem = firstProblem(schema, data)
+  if (problem) throw new CatalogueError(rel, problem.pointer, problem.problem)
   return data as T
 }
 
-// TypeBox reports every failed union variant; for our discriminated unions only the chosen variant's errors matter.
-function schemaProblems (schema: TSchema, value: unknown, prefix: string): Problem[] {
-  const out: Problem[] = []
-  for (const error of Value.Errors(schema, value)) {
-    if (error.keyword === 'boolean' || error.schemaPath.includes('/anyOf/')) continue
-    const at = prefix + error.instancePath
+// TypeBox reports every failed union variant (and buffers only a few errors), so unions are resolved
+// against the value first: the remaining errors then belong to the variant the author meant.
+function firstProblem (schema: TSchema, value: unknown): Problem | undefined {
+  if (Value.Check(schema, value)) return undefined
+  let narrowed: JsonSchema
+  try {
+    narrowed = narrow(schema as JsonSchema, value, '')
+  } catch (err) {
+    if (err instanceof SchemaProblem) return err.problem
+    throw err
+  }
+  const errors = Value.Errors(narrowed as TSchema, value)
+  for (const error of errors) {
+    const at = error.instancePath
     switch (error.keyword) {
-      case 'additionalProperties':
-        for (const name of error.params.additionalProperties) out.push({ pointer: `${at}/${escapePointer(name)}`, problem: 'unknown field' })
-        break
-      case 'required':
-        for (const name of error.params.requiredProperties) out.push({ pointer: `${at}/${escapePointer(name)}`, problem: 'missing required field' })
-        break
+      case 'boolean':
+        continue
+      case 'additionalProperties': {
+        const [name] = error.params.additionalProperties
+        if (name !== undefined) return { pointer: `${at}/${escapePointer(name)}`, problem: 'unknown field' }
+        continue
+      }
+      case 'required': {
+        const [name] = error.params.requiredProperties
+        if (name !== undefined) return { pointer: `${at}/${escapePointer(name)}`, problem: 'missing required field' }
+        continue
+      }
       case 'enum':
-        out.push({ pointer: at, problem: `must be one of ${listValues(error.params.allowedValues)}, got ${JSON.stringify(valueAt(value, error.instancePath))}` })
-        break
-      case 'anyOf':
-        out.push(...unionProblems(schemaAt(schema, error.schemaPath), valueAt(value, error.instancePath), at))
-        break
+        return { pointer: at, problem: `must be one of ${listValues(error.params.allowedValues)}, got ${JSON.stringify(valueAt(value, at))}` }
       default:
-        out.push({ pointer: at, problem: error.message })
+        return { pointer: at, problem: error.message }
     }
   }
-  return out
+  const [first] = errors
+  return { pointer: first?.instancePath ?? '', problem: first?.message ?? 'does not match the schema' }
 }
 
-function unionProblems (union: JsonSchema, value: unknown, at: string): Problem[] {
-  const variants = (union.anyOf ?? []) as JsonSchema[]
-  const allowed = scalarAlternatives(variants)
-  if (allowed) return [{ pointer: at, problem: `must be one of ${listValues(allowed)}, got ${JSON.stringify(value)}` }]
+function narrow (schema: JsonSchema, value: unknown, at: string): JsonSchema {
+  if (Array.isArray(schema.anyOf)) return narrow(chooseVariant(schema.anyOf as JsonSchema[], value, at), value, at)
+  if (isPlainObject(schema.properties) && isPlainObject(value)) {
+    const properties: Record<string, unknown> = {}
+    for (const [name, property] of Object.entries(schema.properties)) {
+      properties[name] = name in value && isPlainObject(property)
+        ? narrow(property, value[name], `${at}/${escapePointer(name)}`)
+        : property
+    }
+    return { ...schema, properties }
+  }
+  if (isPlainObject(schema.items) && Array.isArray(value)) {
+    const items = schema.items
+    value.forEach((item, i) => narrow(items, item, `${at}/${i}`))
+  }
+  return schema
+}
 
+function chooseVariant (variants: JsonSchema[], value: unknown, at: string): JsonSchema {
+  const fail = (problem: string): never => { throw new SchemaProblem({ pointer: at, problem }) }
+  const allowed = scalarAlternatives(variants)
+  if (allowed) {
+    if (!allowed.includes(value as never)) fail(`must be one of ${listValues(allowed)}, got ${JSON.stringify(value)}`)
+    return { enum: allowed }
+  }
   const discriminator = discriminatorOf(variants)
   if (discriminator !== undefined) {
-    if (!isPlainObject(value)) return [{ pointer: at, problem: 'must be an object' }]
+    if (!isPlainObject(value)) return fail('must be an object')
     const tag = value[discriminator]
     const match = variants.find(v => propertySchema(v, discriminator)?.const === tag)
-    if (match) return schemaProblems(match as TSchema, value, at)
+    if (match) return match
     const tags = variants.map(v => propertySchema(v, discriminator)?.const)
-    return [{
+    throw new SchemaProblem({
       pointer: `${at}/${escapePointer(discriminator)}`,
       problem: tag === undefined ? 'missing required field' : `must be one of ${listValues(tags)}, got ${JSON.stringify(tag)}`,
-    }]
+    })
   }
-
-  const candidates = variants
-    .map(v => schemaProblems(v as TSchema, value, at))
-    .sort((a, b) => a.length - b.length)
-  return candidates[0] ?? [{ pointer: at, problem: 'does not match any allowed shape' }]
+  const scored = variants
+    .map(v => ({ v, score: Value.Check(v as TSchema, value) ? 0 : 1 + Value.Errors(v as TSchema, value).length }))
+    .sort((a, b) => a.score - b.score)
+  return scored[0]?.v ?? fail('does not match any allowed shape')
 }
 
 function scalarAlternatives (variants: JsonSchema[]): unknown[] | undefined {
@@ -161,14 +195,6 @@ function discriminatorOf (variants: JsonSchema[]): string | undefined {
 function propertySchema (schema: JsonSchema, name: string): JsonSchema | undefined {
   const properties = schema.properties
   return isPlainObject(properties) && isPlainObject(properties[name]) ? properties[name] : undefined
-}
-
-function schemaAt (schema: TSchema, schemaPath: string): JsonSchema {
-  let node: unknown = schema
-  for (const segment of schemaPath.replace(/^#\/?/, '').split('/').filter(s => s !== '')) {
-    node = isPlainObject(node) || Array.isArray(node) ? (node as Record<string, unknown>)[unescapePointer(segment)] : undefined
-  }
-  return isPlainObject(node) ? node : {}
 }
 
 function valueAt (value: unknown, pointer: string): unknown {

@@ -1,17 +1,11 @@
 import { Type, type Static } from 'typebox'
+import { VALGPERIODE_ANCHORS } from '../domain/valgperiode.js'
 import { BODY_KINDS, EVENT_CATEGORIES, EVENT_KINDS, LEGAL_FORMS } from '../domain/vocabulary.js'
+
+export { VALGPERIODE_ANCHORS, type ValgperiodeAnchor } from '../domain/valgperiode.js'
 
 export const BASES = ['law', 'law_original_text', 'practice', 'interpretation'] as const
 export type Basis = typeof BASES[number]
-
-export const VALGPERIODE_ANCHORS = [
-  'election_day',
-  'constitution_deadline',
-  'end_of_election_year',
-  'end_of_year_after_constitution',
-  'end_of_period',
-] as const
-export type ValgperiodeAnchor = typeof VALGPERIODE_ANCHORS[number]
 
 /** Where a package entry finds its bodies: the subject itself, the host municipality, or every participant. */
 export const BODY_OWNERS = ['self', 'host', 'participants'] as const

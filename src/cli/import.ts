@@ -6,7 +6,9 @@ import { openDatabase } from '../db/client.js'
 import { runMigrations } from '../db/migrate.js'
 import { createRepositories } from '../plugins/db.js'
 import { systemClock } from '../shared/clock.js'
+import { defaultTemplatesDir, loadCatalogue } from '../catalogue/load.js'
 import { importRegister } from '../register/register-service.js'
+import { applyGovernance } from '../seed.js'
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } })
 const file = positionals[0]
@@ -19,8 +21,14 @@ const config = loadConfig()
 const { sqlite, db } = openDatabase(config.DATABASE_PATH)
 runMigrations(sqlite, db)
 try {
-  const report = importRegister(createRepositories(db, systemClock), db, text, { dryRun: values['dry-run'] ?? false, actor: { tokenId: null, label: 'cli:import' } })
-  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  const catalogue = loadCatalogue(defaultTemplatesDir)
+  const repos = createRepositories(db, systemClock, catalogue)
+  const actor = { tokenId: null, label: 'cli:import' }
+  const dryRun = values['dry-run'] ?? false
+  const report = importRegister(repos, db, text, { dryRun, actor })
+  // New collaborations get their governance packages and meeting plans right away.
+  const governance = dryRun ? null : applyGovernance(repos, catalogue, actor)
+  process.stdout.write(`${JSON.stringify({ ...report, governance }, null, 2)}\n`)
 } finally {
   sqlite.close()
 }

@@ -5,6 +5,7 @@ import { openDatabase } from '../db/client.js'
 import { runMigrations } from '../db/migrate.js'
 import { createRepositories } from '../plugins/db.js'
 import { systemClock } from '../shared/clock.js'
+import { defaultTemplatesDir, loadCatalogue } from '../catalogue/load.js'
 import { TOKEN_ROLES, type TokenRole } from '../domain/vocabulary.js'
 
 function fail (message: string): never {
@@ -20,7 +21,7 @@ const [command, arg] = positionals
 const config = loadConfig()
 const { sqlite, db } = openDatabase(config.DATABASE_PATH)
 runMigrations(sqlite, db)
-const repos = createRepositories(db, systemClock)
+const repos = createRepositories(db, systemClock, loadCatalogue(defaultTemplatesDir))
 
 try {
   if (command === 'create') {

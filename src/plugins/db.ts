@@ -7,9 +7,15 @@ import { createCollaborationsRepository } from '../repositories/collaborations.j
 import { createBodiesRepository } from '../repositories/bodies.js'
 import { createTokensRepository } from '../repositories/tokens.js'
 import { createAuditRepository } from '../repositories/audit.js'
+import { createRulesRepository } from '../repositories/rules.js'
+import { createOccurrencesRepository } from '../repositories/occurrences.js'
+import type { Catalogue } from '../catalogue/load.js'
 
-export function createRepositories (db: Db, clock: Clock) {
+export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) {
+  const rules = createRulesRepository(db, clock)
   return {
+    rules,
+    occurrences: createOccurrencesRepository(db, clock, rules, catalogue),
     municipalities: createMunicipalitiesRepository(db, clock),
     collaborations: createCollaborationsRepository(db, clock),
     bodies: createBodiesRepository(db, clock),
@@ -23,16 +29,18 @@ declare module 'fastify' {
   interface FastifyInstance {
     db: Db
     clock: Clock
+    catalogue: Catalogue
     repos: Repositories
   }
 }
 
-export interface DbPluginOptions { db: Db; sqlite: Sqlite; clock: Clock; closeDatabase: boolean }
+export interface DbPluginOptions { db: Db; sqlite: Sqlite; clock: Clock; catalogue: Catalogue; closeDatabase: boolean }
 
-/** Decorates the app with the database, the clock and the repositories; closes SQLite last on shutdown. */
+/** Decorates the app with the database, the clock, the event catalogue and the repositories; closes SQLite last on shutdown. */
 export default fp<DbPluginOptions>(async function dbPlugin (app: FastifyInstance, opts) {
   app.decorate('db', opts.db)
   app.decorate('clock', opts.clock)
-  app.decorate('repos', createRepositories(opts.db, opts.clock))
+  app.decorate('catalogue', opts.catalogue)
+  app.decorate('repos', createRepositories(opts.db, opts.clock, opts.catalogue))
   if (opts.closeDatabase) app.addHook('onClose', async () => { opts.sqlite.close() })
 }, { name: 'db' })

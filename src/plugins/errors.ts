@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import { AppError, type ErrorDetail } from '../shared/errors.js'
 import { ErrorReply } from '../schemas/common.js'
+import { RecurrenceError } from '../domain/recurrence.js'
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
@@ -39,6 +40,11 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
       reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', code, message, details })
 
     if (err instanceof AppError) return send(err.statusCode, err.code, err.message, err.details)
+    // The recurrence engine is Fastify-free; its errors always concern the request body's rule fields.
+    if (err instanceof RecurrenceError) {
+      const path = err.field === 'window' ? 'querystring/from' : `body/${err.field}`
+      return send(400, `rules.${err.code}`, `${path}: ${err.message}`, [{ path, message: err.message }])
+    }
     if (err.validation) {
       const details = validationDetails(err)
       return send(400, 'validation_failed', details.map(d => `${d.path} ${d.message}`).join('; '), details)

@@ -70,7 +70,7 @@ function sentences(text: string): string[] {
 
 function words(text: string): string[] {
   return text
-    .replace(/\([^)]*\)/g, ' ')
+    .replace(/\([^()]*\)/g, ' ')
     .split(/\s+/)
     .map((w) => w.replace(/^[("'«»:;]+|[)"'«»:;!?]+$/g, ''))
     .filter((w) => w !== '')

@@ -141,7 +141,8 @@ export function parseRegister(text: string): ParseResult {
 /** Removes HTML tags and entities and collapses whitespace: what a reader of the cell sees. */
 export function cleanCell(cell: string): string {
   // Inline tags (<i>, <b>) sit inside words; line and block tags separate them.
-  const text = cell.replace(/<\/?(?:br|p|div|li|tr|td)\b[^>]*>/gi, ' ').replace(/<[^>]*>/g, '')
+  // [^<>] rather than [^>] keeps a run of unclosed '<' linear.
+  const text = cell.replace(/<\/?(?:br|p|div|li|tr|td)\b[^<>]*>/gi, ' ').replace(/<[^<>]*>/g, '')
   return decodeEntities(text).replace(/\s+/g, ' ').trim()
 }
 
@@ -152,7 +153,11 @@ export function cleanName(cell: string): string {
 
 /** As cleanName, for text that is already plain (no HTML). */
 export function plainName(text: string): string {
-  return text.replace(UMBRELLA_MARKER, ' ').replace(/[\s*]+$/, '').replace(/\s+/g, ' ').trim()
+  // Whitespace is collapsed first, and trailing marks trimmed by hand, to keep long runs linear.
+  const name = text.replace(/\s+/g, ' ').replace(UMBRELLA_MARKER, ' ').replace(/\s+/g, ' ')
+  let end = name.length
+  while (end > 0 && (name[end - 1] === '*' || name[end - 1] === ' ')) end--
+  return name.slice(0, end).trim()
 }
 
 export function isHeaderLabel(text: string): boolean {

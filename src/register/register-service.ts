@@ -55,7 +55,8 @@ function participantsOf (entry: RegisterEntry, slugOf: (name: string) => string,
   const byName = new Map<string, ParticipationRole>()
   const baseRole: ParticipationRole = ownerForm ? 'eier' : 'deltaker'
   for (const name of [...entry.participants, ...entry.extraParticipants]) byName.set(name, baseRole)
-  if (entry.host) byName.set(entry.host, 'vertskommune')
+  // The host is stored as host; it is a participant only where the register marks it as one.
+  if (entry.host && byName.has(entry.host)) byName.set(entry.host, 'vertskommune')
   return [...byName].map(([name, role]) => ({ municipality: slugOf(name), role }))
 }
 

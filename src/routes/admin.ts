@@ -5,6 +5,7 @@ import { listReply } from '../schemas/list.js'
 import { auditActor, requireAdmin } from '../plugins/auth.js'
 import { iso } from '../repositories/shared.js'
 import { importRegister } from '../register/register-service.js'
+import { applyGovernance } from '../seed.js'
 
 const AuditEntry = Type.Object({
   id: Type.Integer(), at: Type.String(), actor: Type.String(), action: Type.String(), entityType: Type.String(), entityId: Type.String(),
@@ -48,7 +49,10 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     },
   }, async request => {
     const actor = requireAdmin(request)
-    return importRegister(app.repos, app.db, request.body, { dryRun: request.query.dryRun ?? false, actor: auditActor(actor) })
+    const dryRun = request.query.dryRun ?? false
+    const report = importRegister(app.repos, app.db, request.body, { dryRun, actor: auditActor(actor) })
+    if (!dryRun) applyGovernance(app.repos, app.catalogue, auditActor(actor))
+    return report
   })
 }
 export default routes

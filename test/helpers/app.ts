@@ -7,6 +7,9 @@ import { buildApp } from '../../src/app.js'
 import { fixedClock } from '../../src/shared/clock.js'
 import { createRepositories } from '../../src/plugins/db.js'
 import { seedIfEmpty } from '../../src/seed.js'
+import { defaultTemplatesDir, loadCatalogue } from '../../src/catalogue/load.js'
+
+export const catalogue = loadCatalogue(defaultTemplatesDir)
 
 export const BASE_URL = 'https://arshjul.test'
 
@@ -20,7 +23,7 @@ function seededTemplateFile (): string {
   const file = path.join(dir, 'template.db')
   const { sqlite, db } = openDatabase(file)
   runMigrations(sqlite, db)
-  seedIfEmpty(createRepositories(db, fixedClock(TEMPLATE_NOW)), db)
+  seedIfEmpty(createRepositories(db, fixedClock(TEMPLATE_NOW), catalogue), db, catalogue)
   sqlite.pragma('wal_checkpoint(TRUNCATE)')
   sqlite.close()
   seededTemplate = file
@@ -35,8 +38,8 @@ export async function buildTestApp (opts: { seed?: boolean; now?: string } = {})
   const { sqlite, db } = openDatabase(file)
   runMigrations(sqlite, db)
   const clock = fixedClock(opts.now ?? TEMPLATE_NOW)
-  const repos = createRepositories(db, clock)
-  const app = await buildApp({ config: { BASE_URL }, db, sqlite, clock, closeDatabase: true })
+  const repos = createRepositories(db, clock, catalogue)
+  const app = await buildApp({ config: { BASE_URL }, db, sqlite, clock, catalogue, closeDatabase: true })
   const admin = repos.tokens.create({ label: 'test-admin', role: 'admin', municipalityId: null }).token
   const oyer = repos.municipalities.find('oyer')
   const editorOyer = oyer ? repos.tokens.create({ label: 'test-editor-oyer', role: 'editor', municipalityId: oyer.id }).token : ''

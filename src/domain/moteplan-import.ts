@@ -1,0 +1,92 @@
+// Reading an adopted møteplan: a list of local meeting times from JSON, CSV or an iCal export of the
+// municipality's political case system. Pure: text in, local times (Europe/Oslo) out, or a clear error.
+import { isValidDate } from './calendar-date.js'
+import { classifyLocal, instantToLocal, isValidLocalDateTime } from './local-time.js'
+
+export interface PlannedMeeting { local: string; durationMinutes: number | null }
+export class MoteplanError extends Error {
+  constructor (readonly path: string, message: string) { super(message) }
+}
+
+const ZONE = 'Europe/Oslo'
+
+function checkLocal (local: string, path: string): string {
+  if (!isValidLocalDateTime(local)) throw new MoteplanError(path, `"${local}" is not a local date-time YYYY-MM-DDTHH:mm`)
+  if (classifyLocal(local, ZONE) !== 'ok') throw new MoteplanError(path, `${local} does not exist once in ${ZONE} (daylight saving change)`)
+  return local
+}
+
+function dedupeSorted (list: PlannedMeeting[]): PlannedMeeting[] {
+  const byKey = new Map(list.map(m => [m.local, m]))
+  return [...byKey.values()].sort((a, b) => a.local.localeCompare(b.local))
+}
+
+export function meetingsFromList (list: ReadonlyArray<{ start: string; durationMinutes?: number | null }>): PlannedMeeting[] {
+  return dedupeSorted(list.map((m, i) => ({ local: checkLocal(m.start, `body/meetings/${i}/start`), durationMinutes: m.durationMinutes ?? null })))
+}
+
+/** CSV with a header: date;time[;duration] or date,time[,duration] (date YYYY-MM-DD or DD.MM.YYYY, time HH:mm). */
+export function meetingsFromCsv (text: string): PlannedMeeting[] {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).map(l => l.trim()).filter(l => l !== '')
+  if (lines.length === 0) throw new MoteplanError('body', 'the CSV file is empty')
+  const sep = lines[0]!.includes(';') ? ';' : ','
+  const rows = /^\d/.test(lines[0]!) ? lines : lines.slice(1)
+  return dedupeSorted(rows.map((line, i) => {
+    const [rawDate = '', rawTime = '', rawDuration = ''] = line.split(sep).map(c => c.trim().replace(/^"|"$/g, ''))
+    const path = `body/line/${i + 1 + (rows === lines ? 0 : 1)}`
+    const nor = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(rawDate)
+    const date = nor ? `${nor[3]}-${nor[2]!.padStart(2, '0')}-${nor[1]!.padStart(2, '0')}` : rawDate
+    if (!isValidDate(date)) throw new MoteplanError(path, `"${rawDate}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`)
+    const time = /^(\d{1,2})[:.](\d{2})$/.exec(rawTime)
+    if (!time) throw new MoteplanError(path, `"${rawTime}" is not a time HH:mm`)
+    const duration = rawDuration === '' ? null : Number(rawDuration)
+    if (duration !== null && !(Number.isInteger(duration) && duration > 0 && duration <= 1440)) throw new MoteplanError(path, `"${rawDuration}" is not a duration in minutes`)
+    return { local: checkLocal(`${date}T${time[1]!.padStart(2, '0')}:${time[2]}`, path), durationMinutes: duration }
+  }))
+}
+
+/** VEVENTs of an iCal file: DTSTART with TZID=Europe/Oslo, or in UTC (converted); cancelled events are skipped. */
+export function meetingsFromIcal (text: string): PlannedMeeting[] {
+  const lines = text.replace(/\r?\n[ \t]/g, '').split(/\r?\n/)
+  if (!lines.some(l => l.trim() === 'BEGIN:VCALENDAR')) throw new MoteplanError('body', 'not an iCalendar file (no BEGIN:VCALENDAR)')
+  const out: PlannedMeeting[] = []
+  let event: Record<string, string> | null = null
+  let n = 0
+  for (const line of lines) {
+    if (line === 'BEGIN:VEVENT') { event = {}; continue }
+    if (line === 'END:VEVENT' && event) {
+      n++
+      const path = `body/vevent/${n}`
+      if (event.STATUS?.toUpperCase() !== 'CANCELLED') {
+        const start = event.DTSTART
+        if (!start) throw new MoteplanError(path, 'VEVENT has no DTSTART')
+        out.push({ local: checkLocal(toLocal(start, path), path), durationMinutes: durationOf(event) })
+      }
+      event = null
+      continue
+    }
+    if (!event) continue
+    const m = /^([A-Z-]+)((?:;[^:]*)?):(.*)$/.exec(line)
+    if (m) event[m[1]!] = m[1] === 'DTSTART' || m[1] === 'DTEND' ? `${m[2]}:${m[3]}` : m[3]!
+  }
+  if (n === 0) throw new MoteplanError('body', 'the iCalendar file has no VEVENT')
+  return dedupeSorted(out)
+}
+
+function toLocal (prop: string, path: string): string {
+  const m = /^((?:;[^:]*)?):(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})\d{2}(Z?))?$/.exec(prop)
+  if (!m) throw new MoteplanError(path, `cannot read DTSTART "${prop}"`)
+  if (m[5] === undefined) throw new MoteplanError(path, 'an all-day VEVENT is not a meeting (DTSTART needs a time)')
+  const local = `${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}`
+  if (m[7] === 'Z') return instantToLocal(Date.parse(`${local}:00Z`), ZONE)
+  const tzid = /TZID=("?)([^;:"]+)\1/.exec(m[1]!)?.[2]
+  if (tzid && tzid !== ZONE) throw new MoteplanError(path, `DTSTART in ${tzid}; only ${ZONE} or UTC is read`)
+  if (!tzid) throw new MoteplanError(path, 'DTSTART without a time zone (floating time) cannot be placed')
+  return local
+}
+
+function durationOf (event: Record<string, string>): number | null {
+  const d = event.DURATION && /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(event.DURATION)
+  if (d) return Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0) || null
+  return null
+}

@@ -1,0 +1,63 @@
+import { Type } from 'typebox'
+import { OCCURRENCE_STATUSES } from '../domain/vocabulary.js'
+import { VALGPERIODE_ANCHORS } from '../domain/valgperiode.js'
+import { DateString, Nullable, Slug, Strict } from './common.js'
+
+const LocalOrDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2})?$', description: 'YYYY-MM-DD (heldags) eller YYYY-MM-DDTHH:mm (lokal tid Europe/Oslo)' })
+
+const RuleFields = {
+  eventType: Type.String({ minLength: 1, maxLength: 80 }),
+  municipality: Type.Optional(Slug),
+  collaboration: Type.Optional(Slug),
+  responsibleBody: Type.Optional(Nullable(Slug)),
+  treatedByBody: Type.Optional(Nullable(Slug)),
+  title: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  dtstart: Type.Optional(Type.String({ maxLength: 100, description: 'RFC 5545: DTSTART;VALUE=DATE:20270630 eller DTSTART;TZID=Europe/Oslo:20270114T180000' })),
+  rrule: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  rdates: Type.Optional(Type.Array(LocalOrDate, { maxItems: 400 })),
+  exdates: Type.Optional(Type.Array(LocalOrDate, { maxItems: 400 })),
+  anchor: Type.Optional(Type.Enum([...VALGPERIODE_ANCHORS])),
+  durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
+  reminderOffsetsDays: Type.Optional(Nullable(Type.Array(Type.Integer({ minimum: 0, maximum: 365 }), { maxItems: 20 }))),
+  enabled: Type.Optional(Type.Boolean()),
+  note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+}
+export const RuleCreate = Strict(RuleFields)
+const { eventType: _e, municipality: _m, collaboration: _c, ...updatable } = RuleFields
+export const RuleUpdate = Strict(updatable, { minProperties: 1 })
+
+export const Rule = Type.Object({
+  id: Type.Integer(), eventType: Type.String(), title: Nullable(Type.String()),
+  subject: Type.Object({ type: Type.String(), slug: Type.String(), name: Type.String() }),
+  responsibleBody: Nullable(Type.String()), treatedByBody: Nullable(Type.String()),
+  scheduleType: Type.String(), allDay: Type.Boolean(), dtstart: Nullable(Type.String()), rrule: Nullable(Type.String()),
+  rdates: Type.Array(Type.String()), exdates: Type.Array(Type.String()), anchor: Nullable(Type.String()), timeZone: Type.String(),
+  durationMinutes: Nullable(Type.Integer()), reminderOffsetsDays: Nullable(Type.Array(Type.Integer())),
+  origin: Type.String(), packageKey: Nullable(Type.String()), overridden: Type.Boolean(), enabled: Type.Boolean(), note: Nullable(Type.String()),
+  created: Type.String(), modified: Type.String(), deleted: Type.Boolean(),
+}, { $id: 'Rule' })
+
+export const RuleQuery = Strict({
+  municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug), body: Type.Optional(Slug),
+  eventType: Type.Optional(Type.String({ maxLength: 80 })), includeDisabled: Type.Optional(Type.Boolean()),
+})
+
+export const OccurrenceQuery = Strict({
+  from: DateString, to: DateString,
+  municipality: Type.Optional(Slug), body: Type.Optional(Slug), collaboration: Type.Optional(Slug),
+  eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })),
+  status: Type.Optional(Type.String({ maxLength: 200, description: 'planned, in_progress, delivered, approved, cancelled, overdue (kommaseparert)' })),
+  asOf: Type.Optional(DateString),
+})
+
+export const OccurrencePatch = Strict({
+  status: Type.Optional(Type.Enum([...OCCURRENCE_STATUSES])),
+  movedTo: Type.Optional(Nullable(LocalOrDate)),
+  caseNumber: Type.Optional(Nullable(Type.String({ maxLength: 50 }))),
+  caseUrl: Type.Optional(Nullable(Type.String({ maxLength: 500, pattern: '^https?://' }))),
+  note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  deliveredOn: Type.Optional(Nullable(DateString)),
+  approvedOn: Type.Optional(Nullable(DateString)),
+}, { minProperties: 1 })
+
+export const OccurrenceIdParams = Strict({ id: Type.String({ pattern: '^\\d+-\\d{8}(T\\d{4})?$' }) })
