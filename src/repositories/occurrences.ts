@@ -6,7 +6,7 @@ import type { Catalogue } from '../catalogue/load.js'
 import type { EventType } from '../catalogue/schema.js'
 import { addDays } from '../domain/calendar-date.js'
 import {
-  buildOccurrences, calendarFlags, daysLate, lateness, occurrenceId, treatingMeeting,
+  buildOccurrences, calendarFlags, compareOccurrences, daysLate, lateness, occurrenceId, treatingMeeting,
   type ExpandableRule, type ExpandedOccurrence, type MeetingRef, type StoredState,
 } from '../domain/occurrences.js'
 import type { ConstitutionDates, ValgperiodeAnchor } from '../domain/valgperiode.js'
@@ -100,7 +100,7 @@ export function createOccurrencesRepository (db: Db, clock: Clock, rulesRepo: Ru
         return out
       }
       const states = statesFor(selected.map(r => r.id))
-      const expanded = expandFor(selected, q, states)
+      const expanded = expandFor(selected, q, states).sort((a, b) => compareOccurrences(a.occ, b.occ))
 
       // Where each deadline is treated: the treating body's last meeting on or before the due date.
       const treatingBodies = [...new Set(selected.map(r => r.treatedByBodyId).filter((id): id is number => id !== null))]

@@ -19,7 +19,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
   const today = () => localDateOf(app.clock.now(), ZONE)
 
   const present = (o: ReturnType<typeof occurrences.query>[number]) => ({
-    ...o, start: o.start?.toISOString() ?? null, end: o.end?.toISOString() ?? null,
+    ...o, start: o.start ? new Date(o.start.getTime()).toISOString() : null, end: o.end ? new Date(o.end.getTime()).toISOString() : null,
     modified: new Date(o.modified).toISOString(), url: `${baseUrl}/api/v1/occurrences/${o.id}`,
   })
 
