@@ -1,7 +1,7 @@
 // Reading an adopted møteplan: a list of local meeting times from JSON, CSV or an iCal export of the
 // municipality's political case system. Pure: text in, local times (Europe/Oslo) out, or a clear error.
 import { isValidDate } from './calendar-date.js'
-import { classifyLocal, instantToLocal, isValidLocalDateTime } from './local-time.js'
+import { classifyLocal, instantToLocal, isValidLocalDateTime, localToInstant } from './local-time.js'
 
 export interface PlannedMeeting { local: string; durationMinutes: number | null }
 export class MoteplanError extends Error {
@@ -27,13 +27,15 @@ export function meetingsFromList (list: ReadonlyArray<{ start: string; durationM
 
 /** CSV with a header: date;time[;duration] or date,time[,duration] (date YYYY-MM-DD or DD.MM.YYYY, time HH:mm). */
 export function meetingsFromCsv (text: string): PlannedMeeting[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/).map(l => l.trim()).filter(l => l !== '')
+  // Blank lines are skipped but keep their place, so an error names the line as the file numbers it.
+  const lines = text.replace(/^\uFEFF/, '').split(/\r?\n/)
+    .map((l, i) => ({ text: l.trim(), number: i + 1 })).filter(l => l.text !== '')
   if (lines.length === 0) throw new MoteplanError('body', 'the CSV file is empty')
-  const sep = lines[0]!.includes(';') ? ';' : ','
-  const rows = /^\d/.test(lines[0]!) ? lines : lines.slice(1)
-  return dedupeSorted(rows.map((line, i) => {
+  const sep = lines[0]!.text.includes(';') ? ';' : ','
+  const rows = /^\d/.test(lines[0]!.text) ? lines : lines.slice(1)
+  return dedupeSorted(rows.map(({ text: line, number }) => {
     const [rawDate = '', rawTime = '', rawDuration = ''] = line.split(sep).map(c => c.trim().replace(/^"|"$/g, ''))
-    const path = `body/line/${i + 1 + (rows === lines ? 0 : 1)}`
+    const path = `body/line/${number}`
     const nor = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(rawDate)
     const date = nor ? `${nor[3]}-${nor[2]!.padStart(2, '0')}-${nor[1]!.padStart(2, '0')}` : rawDate
     if (!isValidDate(date)) throw new MoteplanError(path, `"${rawDate}" is not a date (YYYY-MM-DD or DD.MM.YYYY)`)
@@ -51,16 +53,21 @@ export function meetingsFromIcal (text: string): PlannedMeeting[] {
   if (!lines.some(l => l.trim() === 'BEGIN:VCALENDAR')) throw new MoteplanError('body', 'not an iCalendar file (no BEGIN:VCALENDAR)')
   const out: PlannedMeeting[] = []
   let event: Record<string, string> | null = null
+  // Components nested in a VEVENT (VALARM) have properties of their own, e.g. an alarm's DURATION.
+  let nested = 0
   let n = 0
   for (const line of lines) {
-    if (line === 'BEGIN:VEVENT') { event = {}; continue }
+    if (line === 'BEGIN:VEVENT') { event = {}; nested = 0; continue }
+    if (event && /^BEGIN:/.test(line)) { nested++; continue }
+    if (event && nested > 0) { if (/^END:/.test(line)) nested--; continue }
     if (line === 'END:VEVENT' && event) {
       n++
       const path = `body/vevent/${n}`
       if (event.STATUS?.toUpperCase() !== 'CANCELLED') {
         const start = event.DTSTART
         if (!start) throw new MoteplanError(path, 'VEVENT has no DTSTART')
-        out.push({ local: checkLocal(toLocal(start, path), path), durationMinutes: durationOf(event) })
+        const { local, instant } = readTime(start, path)
+        out.push({ local: checkLocal(local, path), durationMinutes: durationOf(event, instant, path) })
       }
       event = null
       continue
@@ -73,20 +80,34 @@ export function meetingsFromIcal (text: string): PlannedMeeting[] {
   return dedupeSorted(out)
 }
 
-function toLocal (prop: string, path: string): string {
+/** A DTSTART/DTEND value as Oslo wall-clock time, with the instant it denotes. */
+function readTime (prop: string, path: string): { local: string; instant: number } {
   const m = /^((?:;[^:]*)?):(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})\d{2}(Z?))?$/.exec(prop)
   if (!m) throw new MoteplanError(path, `cannot read DTSTART "${prop}"`)
   if (m[5] === undefined) throw new MoteplanError(path, 'an all-day VEVENT is not a meeting (DTSTART needs a time)')
   const local = `${m[2]}-${m[3]}-${m[4]}T${m[5]}:${m[6]}`
-  if (m[7] === 'Z') return instantToLocal(Date.parse(`${local}:00Z`), ZONE)
+  if (!isValidLocalDateTime(local)) throw new MoteplanError(path, `"${local}" is not a valid date-time`)
+  if (m[7] === 'Z') {
+    const instant = Date.parse(`${local}:00Z`)
+    return { local: instantToLocal(instant, ZONE), instant }
+  }
   const tzid = /TZID=("?)([^;:"]+)\1/.exec(m[1]!)?.[2]
   if (tzid && tzid !== ZONE) throw new MoteplanError(path, `DTSTART in ${tzid}; only ${ZONE} or UTC is read`)
   if (!tzid) throw new MoteplanError(path, 'DTSTART without a time zone (floating time) cannot be placed')
-  return local
+  return { local, instant: +localToInstant(local, ZONE) }
 }
 
-function durationOf (event: Record<string, string>): number | null {
+/** From DURATION, else from DTEND (which most exports give instead); null unless 1–1440 minutes. */
+function durationOf (event: Record<string, string>, startInstant: number, path: string): number | null {
   const d = event.DURATION && /^PT(?:(\d+)H)?(?:(\d+)M)?$/.exec(event.DURATION)
-  if (d) return Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0) || null
-  return null
+  let minutes: number | null = null
+  if (d) minutes = Number(d[1] ?? 0) * 60 + Number(d[2] ?? 0)
+  else if (event.DTEND) {
+    try {
+      minutes = Math.round((readTime(event.DTEND, path).instant - startInstant) / 60_000)
+    } catch {
+      return null // an unreadable DTEND only loses the duration
+    }
+  }
+  return minutes !== null && minutes > 0 && minutes <= 1440 ? minutes : null
 }

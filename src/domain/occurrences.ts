@@ -1,6 +1,6 @@
 // From rules to dated occurrences: expansion, stored per-occurrence state, lateness and where a case is treated.
 // Pure: the caller supplies rules, state and "as of" dates; nothing here reads the clock or the database.
-import { type CalendarDate, addDays, addYears, compareDates, daysBetween, isValidDate } from './calendar-date.js'
+import { type CalendarDate, addDays, addMonths, compareDates, daysBetween, isValidDate } from './calendar-date.js'
 import { type LocalDateTime, isValidLocalDateTime, localToInstant } from './local-time.js'
 import { expand, type ExpansionWindow } from './recurrence.js'
 import { type ConstitutionDates, type ValgperiodeAnchor, valgperiode, valgperiodeDueDate, isElectionYear } from './valgperiode.js'
@@ -55,7 +55,10 @@ export function parseOccurrenceId (id: string): { ruleId: number; originalKey: s
   const m = /^(\d+)-(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2}))?$/.exec(id)
   if (!m) return null
   const date = `${m[2]}-${m[3]}-${m[4]}`
-  return { ruleId: Number(m[1]), originalKey: m[5] ? `${date}T${m[5]}:${m[6]}` : date }
+  const originalKey = m[5] ? `${date}T${m[5]}:${m[6]}` : date
+  // '12-20271340' has the shape of an id but names no day; expanding over it would throw.
+  if (!(m[5] ? isValidLocalDateTime(originalKey) : isValidDate(originalKey))) return null
+  return { ruleId: Number(m[1]), originalKey }
 }
 
 /** The original occurrences of a rule whose local date falls in the window (inclusive). */
@@ -151,14 +154,15 @@ export function calendarFlags (date: CalendarDate): CalendarFlags {
 
 export interface MeetingRef { id: string; date: CalendarDate; localStart: LocalDateTime | null }
 
-/** The body's last meeting on or before the due date; null means a conflict to warn about. */
+/** The body's last meeting on or before the due date, at most six months earlier; null means a conflict to warn about. */
 export function treatingMeeting (dueDate: CalendarDate, meetingsSorted: readonly MeetingRef[]): MeetingRef | null {
   let found: MeetingRef | null = null
   for (const m of meetingsSorted) {
     if (compareDates(m.date, dueDate) > 0) break
     found = m
   }
-  // A meeting more than a year before the deadline is not where this year's case is treated.
-  if (found && compareDates(found.date, addYears(dueDate, -1)) <= 0) return null
+  // A meeting more than six months before the deadline is not where this cycle's case is treated
+  // (councils pause in summer, so three to four months is the longest ordinary gap).
+  if (found && compareDates(found.date, addMonths(dueDate, -6)) < 0) return null
   return found
 }
