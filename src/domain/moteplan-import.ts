@@ -32,9 +32,11 @@ export function meetingsFromCsv (text: string): PlannedMeeting[] {
     .map((l, i) => ({ text: l.trim(), number: i + 1 })).filter(l => l.text !== '')
   if (lines.length === 0) throw new MoteplanError('body', 'the CSV file is empty')
   const sep = lines[0]!.text.includes(';') ? ';' : ','
-  const rows = /^\d/.test(lines[0]!.text) ? lines : lines.slice(1)
+  const cells = (line: string) => line.split(sep).map(c => c.trim().replace(/^"|"$/g, ''))
+  // A header is a first line whose first cell is not a date; a quoted date ("2027-02-18") is data.
+  const rows = /^\d/.test(cells(lines[0]!.text)[0] ?? '') ? lines : lines.slice(1)
   return dedupeSorted(rows.map(({ text: line, number }) => {
-    const [rawDate = '', rawTime = '', rawDuration = ''] = line.split(sep).map(c => c.trim().replace(/^"|"$/g, ''))
+    const [rawDate = '', rawTime = '', rawDuration = ''] = cells(line)
     const path = `body/line/${number}`
     const nor = /^(\d{1,2})\.(\d{1,2})\.(\d{4})$/.exec(rawDate)
     const date = nor ? `${nor[3]}-${nor[2]!.padStart(2, '0')}-${nor[1]!.padStart(2, '0')}` : rawDate

@@ -11,6 +11,9 @@ export default fp<{ version: string }>(async function swaggerPlugin (app: Fastif
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` },
+    // A '/' route under a prefix answers both with and without the slash, but fastify rewrites the route
+    // options swagger kept from onRoute to the slashed URL; document the canonical one, without it.
+    transform: ({ schema, url }) => ({ schema, url: url.length > 1 ? url.replace(/\/+$/, '') : url }),
   })
   await app.register(swaggerUi, { routePrefix: '/docs' })
 }, { name: 'swagger' })

@@ -31,8 +31,13 @@ class DryRunRollback extends Error {}
 export function ensureRegion (repos: Repositories, actor: AuditActor): string[] {
   const created: string[] = []
   for (const m of REGION) {
-    if (!repos.municipalities.find(m.slug)) {
+    const existing = repos.municipalities.find(m.slug)
+    if (!existing) {
       repos.municipalities.create({ slug: m.slug, name: m.name, kind: 'kommune', county: 'Innlandet', inRegion: true }, actor)
+      created.push(m.slug)
+    } else if (existing.deleted) {
+      // The register's columns name it, so it is needed again; reported like a new one, as a restored collaboration is.
+      repos.municipalities.restore(existing.id, actor)
       created.push(m.slug)
     }
   }
@@ -46,7 +51,9 @@ function ensureMunicipality (repos: Repositories, name: string, actor: AuditActo
     repos.municipalities.create({ slug, name, kind: FYLKESKOMMUNE.test(name) ? 'fylkeskommune' : 'kommune', inRegion: false }, actor)
     created.push(slug)
   } else if (existing.deleted) {
-    repos.municipalities.update(existing.id, { inRegion: existing.inRegion }, actor)
+    // update() refuses a tombstone: naming a deleted municipality again must bring it back, not fail the import.
+    repos.municipalities.restore(existing.id, actor)
+    created.push(slug)
   }
   return slug
 }
@@ -72,14 +79,20 @@ export function importRegister (repos: Repositories, db: { transaction: <T>(fn: 
       let created = 0
       let updated = 0
       let unchanged = 0
+      // Rows whose fields were unchanged; a new parent in the second pass makes them updated after all.
+      const unchangedFields = new Set<string>()
       for (const pass of ['fields', 'parents'] as const) {
         for (const entry of parsed.entries) {
           const existing = repos.collaborations.find(entry.slug)
           if (pass === 'parents') {
-            if (existing && (existing.parentId === null) !== (entry.parentSlug === null)) {
+            const parentChanged = existing !== undefined && ((existing.parentId === null) !== (entry.parentSlug === null) ||
+              (entry.parentSlug !== null && repos.collaborations.find(entry.parentSlug)?.id !== existing.parentId))
+            if (existing && parentChanged) {
               repos.collaborations.update(existing.id, { parent: entry.parentSlug }, opts.actor)
-            } else if (existing && entry.parentSlug && repos.collaborations.find(entry.parentSlug)?.id !== existing.parentId) {
-              repos.collaborations.update(existing.id, { parent: entry.parentSlug }, opts.actor)
+              if (unchangedFields.delete(entry.slug)) {
+                unchanged--
+                updated++
+              }
             }
             continue
           }
@@ -98,7 +111,10 @@ export function importRegister (repos: Repositories, db: { transaction: <T>(fn: 
             } else repos.collaborations.create(input, opts.actor)
             created++
           } else if (repos.collaborations.update(existing.id, input, opts.actor).changed) updated++
-          else unchanged++
+          else {
+            unchanged++
+            unchangedFields.add(entry.slug)
+          }
         }
       }
       report = { dryRun: opts.dryRun, entries: parsed.entries.length, created, updated, unchanged, municipalitiesCreated, warnings: parsed.warnings }

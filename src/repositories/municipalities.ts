@@ -81,6 +81,18 @@ export function createMunicipalitiesRepository (db: Db, clock: Clock) {
       })
     },
 
+    /** Brings a tombstoned municipality back with its bodies (an import that names it again). */
+    restore (id: number, actor: AuditActor): MunicipalityRow {
+      const now = clock.now().getTime()
+      return db.transaction(tx => {
+        const row = tx.update(municipalities).set({ deleted: false, modified: now }).where(eq(municipalities.id, id)).returning().get()
+        if (!row) throw notFound('municipality', id)
+        tx.update(bodies).set({ deleted: false, modified: now }).where(eq(bodies.municipalityId, id)).run()
+        recordAudit(tx, now, actor, { action: 'restore', entityType: 'municipality', entityId: id })
+        return row
+      })
+    },
+
     /** Soft delete; refused while collaborations or rules still refer to it. */
     remove (id: number, actor: AuditActor): void {
       const now = clock.now().getTime()

@@ -259,6 +259,51 @@ describe('importing again', () => {
     expect(newAudit.every(e => e.actor === ACTOR.label)).toBe(true)
   })
 
+  it('moving a part out from under its umbrella, and back, counts as an update (and a dry run says so)', async () => {
+    const t = await app()
+    const before = t.snapshot()
+    t.clock.advance(DAY)
+    const unstarred = SEED_TEXT.replace('Legevaktsamarbeid*\t', 'Legevaktsamarbeid\t')
+    expect(unstarred).not.toBe(SEED_TEXT)
+    expect(importText(t, unstarred, true)).toMatchObject({ created: 0, updated: 1, unchanged: 56 })
+    expect(t.snapshot()).toBe(before)
+
+    expect(importText(t, unstarred)).toMatchObject({ created: 0, updated: 1, unchanged: 56 })
+    expect(t.repos.collaborations.get('legevaktsamarbeid').parentSlug).toBeNull()
+    t.clock.advance(DAY)
+    expect(importText(t, SEED_TEXT)).toMatchObject({ created: 0, updated: 1, unchanged: 56 })
+    expect(t.repos.collaborations.get('legevaktsamarbeid').parentSlug).toBe('regionalt-helsesamarbeid-overbygning-med-felles-hovedavtale-og-6-delavtaler')
+  })
+
+  it('a deleted collaboration and its deleted outside host are brought back when the register names them again', async () => {
+    const t = await app()
+    t.repos.collaborations.remove(t.repos.collaborations.get('felles-110-nodalarmingsentral').id, ACTOR)
+    const hamar = t.repos.municipalities.get('hamar')
+    t.repos.municipalities.remove(hamar.id, ACTOR)
+    expect(t.repos.municipalities.get('hamar').deleted).toBe(true)
+    t.clock.advance(DAY)
+
+    const report = importText(t, SEED_TEXT)
+    expect(report).toMatchObject({ created: 1, updated: 0, unchanged: 56, municipalitiesCreated: ['hamar'] })
+    expect(t.repos.municipalities.get('hamar')).toMatchObject({ deleted: false, inRegion: false, kind: 'kommune' })
+    const bodies = t.sqlite.prepare('select kind, deleted from body where municipality_id = ? order by id').all(hamar.id)
+    expect(bodies).toEqual(['kommunestyre', 'formannskap', 'kontrollutvalg', 'kommunedirektor'].map(kind => ({ kind, deleted: 0 })))
+    const alarm = t.repos.collaborations.get('felles-110-nodalarmingsentral')
+    expect(alarm).toMatchObject({ deleted: false, host: { slug: 'hamar', name: 'Hamar' } })
+    expect(t.repos.audit.list({ entityType: 'municipality', entityId: String(hamar.id), limit: 1, offset: 0 }).items[0]).toMatchObject({ action: 'restore', actor: ACTOR.label })
+  })
+
+  it('a deleted region municipality is brought back by the next import', async () => {
+    const t = await app({ seed: false })
+    expect(importText(t, 'ikke et register').municipalitiesCreated).toEqual(['lillehammer', 'gausdal', 'oyer'])
+    t.repos.municipalities.remove(t.repos.municipalities.get('oyer').id, ACTOR)
+    const report = importText(t, SEED_TEXT)
+    expect(report.municipalitiesCreated).toEqual(['oyer', 'oppland-fylkeskommune', 'ringebu', 'nord-fron', 'ringsaker', 'hamar'])
+    expect(report).toMatchObject({ created: 57 })
+    expect(t.repos.municipalities.get('oyer')).toMatchObject({ deleted: false, inRegion: true })
+    expect(roles(t.repos.collaborations.get('gudbrandsdalsmusea-as'))).toEqual(['oyer:eier'])
+  })
+
   it('a malformed file imports nothing and reports no_header instead of throwing', async () => {
     const t = await app({ seed: false })
     for (const text of ['dette er ikke et register\nbare litt tekst\tmed\ttabulatorer\n', '', 'Regionråd\tAvtale\tx\tx\tx\t\n']) {

@@ -89,3 +89,16 @@ describe('writing collaborations', () => {
     expect(t.snapshot()).toBe(before)
   })
 })
+
+describe('GET /api/v1/collaborations/export?format=tsv', () => {
+  it('writes the register back in its own layout', async () => {
+    const res = await t.app.inject('/api/v1/collaborations/export?format=tsv')
+    expect(res.statusCode).toBe(200)
+    expect(res.headers['content-type']).toBe('text/tab-separated-values; charset=utf-8')
+    const lines = res.body.split('\n')
+    expect(lines[0]).toBe('Pr. 01.01.2019\tType samarbeid §i kommuneloven\tLillehammer\tGausdal\tØyer\tKommentarer')
+    expect(lines).toContain('Felles personvernombud\t§ 28 – 1B\tx\tx\tx\tMed Ringebu. Lillehammer vertskommune')
+    expect(lines.filter(l => l.endsWith('\t\t\t\t\t'))).toContain('Helse og omsorg\t\t\t\t\t')
+    expect((await t.app.inject('/api/v1/collaborations/export?format=xlsx')).statusCode).toBe(400)
+  })
+})

@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/config.js'
+
+describe('loadConfig', () => {
+  it('defaults: port 3000 on 127.0.0.1, the data directory, and a base URL derived from them', () => {
+    expect(loadConfig({})).toEqual({
+      PORT: 3000, HOST: '127.0.0.1', DATABASE_PATH: './data/arshjul.db', BASE_URL: 'http://127.0.0.1:3000', LOG_LEVEL: 'info', SEED: 'on',
+    })
+  })
+
+  it('treats empty variables as unset and ignores variables it does not know', () => {
+    expect(loadConfig({ PORT: '', HOST: '', BASE_URL: '', UNRELATED: 'x' })).toEqual(loadConfig({}))
+  })
+
+  it('takes overrides, converting PORT to a number and deriving BASE_URL from them', () => {
+    const config = loadConfig({ PORT: '8080', HOST: 'arshjul.local', DATABASE_PATH: '/var/lib/arshjul/db.sqlite', LOG_LEVEL: 'debug', SEED: 'off' })
+    expect(config).toEqual({
+      PORT: 8080, HOST: 'arshjul.local', DATABASE_PATH: '/var/lib/arshjul/db.sqlite', BASE_URL: 'http://arshjul.local:8080', LOG_LEVEL: 'debug', SEED: 'off',
+    })
+  })
+
+  it('listening on all interfaces still derives a reachable base URL', () => {
+    expect(loadConfig({ HOST: '0.0.0.0', PORT: '4000' }).BASE_URL).toBe('http://127.0.0.1:4000')
+  })
+
+  it('an explicit BASE_URL wins, with trailing slashes stripped', () => {
+    expect(loadConfig({ BASE_URL: 'https://arshjul.example.no/' }).BASE_URL).toBe('https://arshjul.example.no')
+    expect(loadConfig({ BASE_URL: 'https://arshjul.example.no/api//' }).BASE_URL).toBe('https://arshjul.example.no/api')
+    expect(loadConfig({ BASE_URL: 'http://localhost:3000', PORT: '9999' }).BASE_URL).toBe('http://localhost:3000')
+  })
+
+  it.each(['abc', '70000', '65536', '-1', '3000abc'])('an invalid PORT %j throws an error naming PORT', port => {
+    expect(() => loadConfig({ PORT: port })).toThrow(/PORT/)
+  })
+
+  it('other invalid values are refused too, each named', () => {
+    expect(() => loadConfig({ BASE_URL: 'ftp://arshjul.example.no' })).toThrow(/BASE_URL/)
+    expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/)
+    expect(() => loadConfig({ SEED: 'yes' })).toThrow(/SEED/)
+  })
+})
