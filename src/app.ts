@@ -8,6 +8,8 @@ import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import authPlugin from './plugins/auth.js'
 import swaggerPlugin from './plugins/swagger.js'
+import compress from '@fastify/compress'
+import feedRoutes from './routes/feeds.js'
 import healthRoutes from './routes/health.js'
 import municipalityRoutes from './routes/municipalities.js'
 import bodyRoutes from './routes/bodies.js'
@@ -19,7 +21,7 @@ import occurrenceRoutes from './routes/occurrences.js'
 import { VERSION } from './version.js'
 
 export interface AppDeps {
-  config: Pick<Config, 'BASE_URL'>
+  config: Pick<Config, 'BASE_URL'> & Partial<Pick<Config, 'FEED_COMPRESSION'>>
   db: Db
   sqlite: Sqlite
   clock: Clock
@@ -43,8 +45,11 @@ export async function buildApp (deps: AppDeps) {
   await app.register(errorsPlugin)
   await app.register(dbPlugin, { db: deps.db, sqlite: deps.sqlite, clock: deps.clock, catalogue: deps.catalogue, closeDatabase: deps.closeDatabase ?? true })
   await app.register(authPlugin)
+  // Only when the client sends Accept-Encoding; feeds may opt out (FEED_COMPRESSION=off).
+  await app.register(compress, { global: true, encodings: ['gzip', 'deflate'] })
 
   await app.register(healthRoutes, { version: VERSION })
+  await app.register(feedRoutes, { baseUrl, compress: (deps.config.FEED_COMPRESSION ?? 'on') === 'on' })
   await app.register(municipalityRoutes, { prefix: '/api/v1/municipalities', baseUrl })
   await app.register(bodyRoutes, { prefix: '/api/v1/bodies', baseUrl })
   await app.register(collaborationRoutes, { prefix: '/api/v1/collaborations', baseUrl })

@@ -8,6 +8,8 @@ export const Config = Type.Object({
   BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),
   SEED: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  // Some Outlook versions fail on compressed feeds; feeds are compressed only when the client asks.
+  FEED_COMPRESSION: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
 })
 export type Config = Static<typeof Config> & { BASE_URL: string }
 

@@ -25,6 +25,11 @@ export function createAuditRepository (db: Db) {
       const items = db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(filter.limit).offset(filter.offset).all()
       return { items, total }
     },
+    /** Every write is audited, so the newest audit row is a data revision for caches and Last-Modified. */
+    revision (): { id: number; at: number } {
+      const row = db.select({ id: sql<number>`coalesce(max(${auditLog.id}), 0)`, at: sql<number>`coalesce(max(${auditLog.at}), 0)` }).from(auditLog).get()
+      return { id: row?.id ?? 0, at: row?.at ?? 0 }
+    },
     count (): number {
       return db.select({ n: sql<number>`count(*)` }).from(auditLog).get()?.n ?? 0
     },

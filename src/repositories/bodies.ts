@@ -6,6 +6,7 @@ import { badRequest, conflict, notFound } from '../shared/errors.js'
 import type { BodyKind, FeedVisibility } from '../domain/vocabulary.js'
 import { recordAudit, type AuditActor } from './audit.js'
 import { likePattern, refCondition, type Paging } from './shared.js'
+import { hashSecret, newSecret, secretMatches } from '../shared/secrets.js'
 
 export type BodyRow = typeof bodies.$inferSelect
 export interface BodyInput {
@@ -100,6 +101,22 @@ export function createBodiesRepository (db: Db, clock: Clock) {
         recordAudit(tx, now, actor, { action: 'update', entityType: 'body', entityId: id, before, after })
         return after
       })
+    },
+    privateIds (): Set<number> {
+      return new Set(db.select({ id: bodies.id }).from(bodies).where(eq(bodies.feedVisibility, 'private')).all().map(b => b.id))
+    },
+    /** A new feed secret; the old one stops working at once. Only its hash is stored. */
+    rotateFeedSecret (id: number, actor: AuditActor): string {
+      const now = clock.now().getTime()
+      const secret = newSecret('feed')
+      db.transaction(tx => {
+        tx.update(bodies).set({ feedSecretHash: hashSecret(secret), modified: now }).where(eq(bodies.id, id)).run()
+        recordAudit(tx, now, actor, { action: 'rotate_feed_secret', entityType: 'body', entityId: id })
+      })
+      return secret
+    },
+    feedSecretMatches (row: BodyRow, secret: string | undefined): boolean {
+      return secret !== undefined && row.feedSecretHash !== null && secretMatches(secret, row.feedSecretHash)
     },
     remove (id: number, actor: AuditActor): void {
       const now = clock.now().getTime()

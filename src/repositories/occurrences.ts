@@ -143,7 +143,7 @@ export function createOccurrencesRepository (db: Db, clock: Clock, rulesRepo: Ru
           requiresDocument: type?.requiresDocument ?? false, requiresApproval: type?.requiresApproval ?? false,
           reminderOffsetsDays: rule.reminderOffsetsDays ?? type?.reminderOffsetsDays ?? [],
           caseNumber: state?.caseNumber ?? null, caseUrl: state?.caseUrl ?? null, note: state?.note ?? null,
-          deliveredOn: state?.deliveredOn ?? null, approvedOn: state?.approvedOn ?? null,
+          deliveredOn: state?.deliveredOn ?? null, approvedOn: state?.approvedOn ?? null, cancelledAt: state?.cancelledAt ?? null,
           daysLate: daysLate(occ.date, state?.deliveredOn ?? state?.approvedOn ?? null),
           modified: state?.modified ?? rule.modified, origin: rule.origin,
         }

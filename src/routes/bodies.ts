@@ -4,7 +4,8 @@ import { ListOf, RefParams, Tombstone, errorReplies } from '../schemas/common.js
 import { Body, BodyCreate, BodyQuery, BodyUpdate } from '../schemas/register.js'
 import { listReply } from '../schemas/list.js'
 import { auditActor, requireScope } from '../plugins/auth.js'
-import { presentBody } from './present.js'
+import { feedLinks, presentBody } from './present.js'
+import { notFound } from '../shared/errors.js'
 import { parseModifiedSince } from '../repositories/shared.js'
 import type { BodyRow } from '../repositories/bodies.js'
 
@@ -40,6 +41,19 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     const current = bodies.get(request.params.ref)
     const actor = requireScope(request, scopeOfRow(current))
     return presentBody(bodies.update(current.id, request.body, auditActor(actor)), baseUrl) as never
+  })
+
+  app.post('/:ref/feed-secret', {
+    schema: {
+      tags, summary: 'Lag ny hemmelig feed-adresse for et organ (den gamle slutter å virke straks)', security: [{ bearer: [] }], params: RefParams,
+      response: { 200: Type.Object({ token: Type.String(), feed: Type.Object({ https: Type.String(), webcal: Type.String() }) }), ...errorReplies(401, 403, 404) },
+    },
+  }, async request => {
+    const current = bodies.get(request.params.ref)
+    if (current.deleted) throw notFound('body', request.params.ref)
+    const actor = requireScope(request, scopeOfRow(current))
+    const token = bodies.rotateFeedSecret(current.id, auditActor(actor))
+    return { token, feed: feedLinks(baseUrl, `/feeds/bodies/${current.slug}.ics?token=${encodeURIComponent(token)}`) }
   })
 
   app.delete('/:ref', { schema: { tags, summary: 'Slett organ', security: [{ bearer: [] }], params: RefParams, response: { 204: Type.Null(), ...errorReplies(401, 403, 404, 409) } } }, async (request, reply) => {
