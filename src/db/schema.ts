@@ -150,3 +150,69 @@ export const constitutions = sqliteTable('constitution', {
   electionYear: integer('election_year').notNull(),
   date: text('date').notNull(),
 }, t => [primaryKey({ columns: [t.municipalityId, t.electionYear] })])
+
+// Who gets reminders (issue 5): an e-mail recipient or a webhook, scoped to one municipality, one
+// collaboration or one body (or none: region-wide), optionally narrowed to some event types.
+// The webhook secret is a signing key, so it is stored as given (not hashed) and never returned by the API.
+export const subscriptions = sqliteTable('subscription', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  name: text('name').notNull(),
+  channel: text('channel', { enum: ['email', 'webhook'] }).notNull(),
+  email: text('email'),
+  webhookUrl: text('webhook_url'),
+  webhookSecret: text('webhook_secret'),
+  municipalityId: integer('municipality_id').references(() => municipalities.id),
+  collaborationId: integer('collaboration_id').references(() => collaborations.id),
+  bodyId: integer('body_id').references(() => bodies.id),
+  eventTypes: text('event_types', { mode: 'json' }).$type<string[] | null>(),
+  // The weekly digest (overdue + next 30 days) of the municipality the subscription belongs to.
+  digest: integer('digest', { mode: 'boolean' }).notNull().default(false),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  ...lifecycle,
+}, t => [
+  check('subscription_channel', sql`(${t.channel} = 'email' AND ${t.email} IS NOT NULL AND ${t.webhookUrl} IS NULL)
+    OR (${t.channel} = 'webhook' AND ${t.webhookUrl} IS NOT NULL AND ${t.webhookSecret} IS NOT NULL AND ${t.email} IS NULL)`),
+  check('subscription_one_scope', sql`(${t.municipalityId} IS NOT NULL) + (${t.collaborationId} IS NOT NULL) + (${t.bodyId} IS NOT NULL) <= 1`),
+  index('subscription_municipality_idx').on(t.municipalityId),
+  index('subscription_body_idx').on(t.bodyId),
+  index('subscription_modified_idx').on(t.modified),
+])
+
+// The transactional outbox of reminders: one row per (occurrence, reminder key, recipient), written
+// before anything is sent, claimed with a lease, then recorded as sent or failed.
+export const reminderOutbox = sqliteTable('reminder_outbox', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  // '<occurrence id or digest-<municipality>>/<reminder key>/<recipient>'; the e-mail Message-ID is derived from it.
+  outboxKey: text('outbox_key').notNull(),
+  kind: text('kind', { enum: ['before', 'overdue', 'escalation', 'digest'] }).notNull(),
+  // Null for a digest, which is about a municipality rather than one occurrence.
+  occurrenceId: text('occurrence_id'),
+  // 'before-14@2027-02-22', 'overdue-1@2027-02-22', 'escalation@2027-02-22', 'digest@2027-05-31'.
+  reminderKey: text('reminder_key').notNull(),
+  // 'mailto:<address>' or the webhook URL: one reminder per address even when two subscriptions match.
+  recipient: text('recipient').notNull(),
+  subscriptionId: integer('subscription_id').notNull().references(() => subscriptions.id),
+  channel: text('channel', { enum: ['email', 'webhook'] }).notNull(),
+  municipalityId: integer('municipality_id').references(() => municipalities.id),
+  sendOn: text('send_on').notNull(),
+  dueDate: text('due_date'),
+  messageId: text('message_id').notNull(),
+  payload: text('payload', { mode: 'json' }).notNull(),
+  status: text('status', { enum: ['pending', 'sending', 'sent', 'failed', 'cancelled'] }).notNull().default('pending'),
+  attempts: integer('attempts').notNull().default(0),
+  nextAttemptAt: integer('next_attempt_at').notNull(),
+  // The lease: a claim by one dispatcher that another may take over only after it expires.
+  claimedBy: text('claimed_by'),
+  claimExpiresAt: integer('claim_expires_at'),
+  lastAttemptAt: integer('last_attempt_at'),
+  lastError: text('last_error'),
+  lastResponse: text('last_response'),
+  sentAt: integer('sent_at'),
+  created: integer('created').notNull(),
+}, t => [
+  uniqueIndex('reminder_outbox_key_uq').on(t.outboxKey),
+  uniqueIndex('reminder_outbox_occurrence_key_recipient_uq').on(t.occurrenceId, t.reminderKey, t.recipient),
+  index('reminder_outbox_due_idx').on(t.status, t.nextAttemptAt),
+  index('reminder_outbox_occurrence_idx').on(t.occurrenceId),
+  index('reminder_outbox_municipality_idx').on(t.municipalityId),
+])

@@ -1,7 +1,7 @@
 // Norwegian bokmål words and date formats for the pages. Pure; the templates escape whatever these return.
 
 import { type CalendarDate, parseDate, weekday } from '../domain/calendar-date.js'
-import type { EventCategory, EventKind, OccurrenceStatus } from '../domain/vocabulary.js'
+import type { EventCategory, EventKind, LegalForm, OccurrenceStatus } from '../domain/vocabulary.js'
 
 export const MONTHS = ['januar', 'februar', 'mars', 'april', 'mai', 'juni', 'juli', 'august', 'september', 'oktober', 'november', 'desember'] as const
 export const MONTHS_SHORT = ['jan.', 'feb.', 'mars', 'apr.', 'mai', 'juni', 'juli', 'aug.', 'sep.', 'okt.', 'nov.', 'des.'] as const
@@ -80,4 +80,16 @@ export function wrapText (text: string, width: number, maxLines: number): string
   const kept = lines.slice(0, maxLines)
   kept[maxLines - 1] = `${kept[maxLines - 1]!.slice(0, Math.max(1, width - 1))}…`
   return kept
+}
+
+export const LEGAL_FORM_LABELS: Record<LegalForm, string> = {
+  avtale: 'Avtale', uformelt: 'Uformelt samarbeid', vedtak: 'Vedtak', nettverk: 'Nettverk', prosjekt: 'Prosjekt',
+  kjop_av_tjenester: 'Kjøp av tjenester', iks: 'IKS', as: 'AS', sa: 'SA', paragraf_27: '§ 27-samarbeid',
+  vertskommune_administrativ: 'Administrativt vertskommunesamarbeid', vertskommune_felles_nemnd: 'Vertskommune med felles folkevalgt nemnd',
+  kommunalt_oppgavefellesskap: 'Kommunalt oppgavefellesskap', interkommunalt_politisk_rad: 'Interkommunalt politisk råd',
+  stiftelse: 'Stiftelse', annet: 'Annet',
+}
+
+export function legalFormLabel (form: string): string {
+  return LEGAL_FORM_LABELS[form as LegalForm] ?? form
 }

@@ -1,0 +1,199 @@
+// Turns a year of occurrences into what the wheel template draws: sectors, rings, marks, needle, legend.
+// Pure: geometry comes from src/domain/wheel.ts, words from ./format.ts; the template escapes every string.
+
+import { type CalendarDate, dateFromParts, yearOf } from '../domain/calendar-date.js'
+import { DEFAULT_WHEEL, angleOfDate, angleOfDayMiddle, annularSectorPath, arcPath, layoutMarks, monthSectors, polar, ringLayout, type Point } from '../domain/wheel.js'
+import type { Valgperiode } from '../domain/valgperiode.js'
+import type { EventCategory, EventKind } from '../domain/vocabulary.js'
+import {
+  CATEGORY_LABELS, KIND_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, STATUS_SHAPES, capitalize, formatDate, formatWhen, wrapText,
+  type DisplayStatus,
+} from './format.js'
+
+export interface WheelOccurrence {
+  id: string
+  title: string
+  date: CalendarDate
+  localStart: string | null
+  category: EventCategory
+  kind: EventKind
+  effectiveStatus: string
+  subject: { name: string }
+}
+
+/** One SVG element: a tag from this module and attribute values the template escapes. */
+export interface Shape { tag: 'circle' | 'path' | 'rect' | 'polygon'; attrs: Record<string, string | number> }
+
+export interface WheelMark {
+  id: string
+  status: DisplayStatus
+  category: EventCategory
+  title: string
+  when: string
+  label: string
+  x: number
+  y: number
+  shapes: Shape[]
+  hitRadius: number
+}
+
+export const WHEEL_WIDTH = 1400
+export const WHEEL_HEIGHT = 1000
+
+const STATUS_COLOURS: Record<DisplayStatus, { fill: string; stroke: string }> = {
+  planned: { fill: '#ffffff', stroke: '#1d5fa8' },
+  in_progress: { fill: '#1d5fa8', stroke: '#1d5fa8' },
+  delivered: { fill: '#2e7d32', stroke: '#1b5e20' },
+  approved: { fill: '#1b5e20', stroke: '#0d3b12' },
+  overdue: { fill: '#c62828', stroke: '#7f0000' },
+  cancelled: { fill: '#6b6b6b', stroke: '#6b6b6b' },
+}
+
+export const RING_STYLES: Record<EventCategory, { fill: string; text: string }> = {
+  control: { fill: '#efe8f8', text: '#4e3478' },
+  ownership: { fill: '#fbefdc', text: '#7a4d0c' },
+  economy: { fill: '#e4f2e6', text: '#24592f' },
+  political: { fill: '#e3ecf8', text: '#1f4576' },
+}
+
+const r2 = (n: number) => Math.round(n * 100) / 100
+
+export function displayStatus (s: string): DisplayStatus {
+  return (STATUS_ORDER as readonly string[]).includes(s) ? s as DisplayStatus : 'planned'
+}
+
+/** A mark's drawing: a distinct shape per status, so colour is never the only cue. */
+export function markShapes (status: DisplayStatus, x: number, y: number, r: number): Shape[] {
+  const { fill, stroke } = STATUS_COLOURS[status]
+  const X = r2(x)
+  const Y = r2(y)
+  const at = (dx: number, dy: number) => `${r2(x + dx * r)} ${r2(y + dy * r)}`
+  switch (status) {
+    case 'planned':
+      return [{ tag: 'circle', attrs: { cx: X, cy: Y, r: r2(r - 1), fill, stroke, 'stroke-width': 2.2 } }]
+    case 'in_progress':
+      return [
+        { tag: 'circle', attrs: { cx: X, cy: Y, r: r2(r - 1), fill: '#ffffff', stroke, 'stroke-width': 2.2 } },
+        { tag: 'path', attrs: { d: `M${at(0, -1 + 1 / r)}A${r2(r - 1)} ${r2(r - 1)} 0 0 0 ${at(0, 1 - 1 / r)}Z`, fill } },
+      ]
+    case 'delivered':
+      return [{ tag: 'rect', attrs: { x: r2(x - 0.85 * r), y: r2(y - 0.85 * r), width: r2(1.7 * r), height: r2(1.7 * r), fill, stroke, 'stroke-width': 1 } }]
+    case 'approved':
+      return [
+        { tag: 'circle', attrs: { cx: X, cy: Y, r: r2(r), fill, stroke, 'stroke-width': 1 } },
+        { tag: 'path', attrs: { d: `M${at(-0.5, 0)}L${at(-0.12, 0.4)}L${at(0.52, -0.38)}`, fill: 'none', stroke: '#ffffff', 'stroke-width': 2, 'stroke-linecap': 'round', 'stroke-linejoin': 'round' } },
+      ]
+    case 'overdue':
+      return [
+        { tag: 'polygon', attrs: { points: [[0, -1.2], [1.15, 0.85], [-1.15, 0.85]].map(([dx, dy]) => at(dx!, dy!).replace(' ', ',')).join(' '), fill, stroke, 'stroke-width': 1, 'stroke-linejoin': 'round' } },
+        { tag: 'path', attrs: { d: `M${at(0, -0.55)}L${at(0, 0.12)}`, stroke: '#ffffff', 'stroke-width': 1.8, 'stroke-linecap': 'round' } },
+        { tag: 'circle', attrs: { cx: X, cy: r2(y + 0.5 * r), r: 1, fill: '#ffffff' } },
+      ]
+    case 'cancelled':
+      return [{ tag: 'path', attrs: { d: `M${at(-0.7, -0.7)}L${at(0.7, 0.7)}M${at(0.7, -0.7)}L${at(-0.7, 0.7)}`, fill: 'none', stroke, 'stroke-width': 2.6, 'stroke-linecap': 'round' } }]
+  }
+}
+
+export interface WheelInput {
+  year: number
+  subjectName: string
+  occurrences: readonly WheelOccurrence[]
+  today: CalendarDate
+  /** The valgperioder that share a day with the year, in order. */
+  valgperioder: readonly Valgperiode[]
+}
+
+export function buildWheel (input: WheelInput) {
+  const dims = DEFAULT_WHEEL
+  const { center, hubRadius, outerRadius, markRadius } = dims
+  const { year } = input
+  const rimOuter = outerRadius + 36
+  const rings = ringLayout(dims)
+  const line = (a: number, r0: number, r1: number) => {
+    const [p, q] = [polar(center, r0, a), polar(center, r1, a)]
+    return { x1: r2(p.x), y1: r2(p.y), x2: r2(q.x), y2: r2(q.y) }
+  }
+
+  const months = monthSectors(year).map(s => {
+    // Month names follow the rim; in the lower half the arc runs backwards so the text stays upright.
+    const bottom = s.mid > 90 && s.mid < 270
+    const half = (s.end - s.start) / 2 - 1
+    const labelArc = bottom
+      ? reverseArc(center, outerRadius + 25, s.mid - half, s.mid + half)
+      : arcPath(center, outerRadius + 13, s.mid - half, s.mid + half)
+    return {
+      month: s.month, name: capitalize(MONTHS[s.month - 1]!), shaded: s.month % 2 === 0,
+      sector: annularSectorPath(center, hubRadius, rimOuter, s.start, s.end),
+      boundary: line(s.start, hubRadius, rimOuter), labelArcId: `wheel-month-${s.month}`, labelArc,
+    }
+  })
+
+  const counts = new Map<EventCategory, number>()
+  for (const o of input.occurrences) counts.set(o.category, (counts.get(o.category) ?? 0) + 1)
+  const ringViews = rings.map(r => ({
+    category: r.category, label: CATEGORY_LABELS[r.category], count: counts.get(r.category) ?? 0,
+    fill: RING_STYLES[r.category].fill, text: RING_STYLES[r.category].text,
+    band: annularSectorPath(center, r.inner, r.outer, 0, 360), inner: r.inner, outer: r.outer,
+    // The ring's name runs along its inner edge, centred on the top.
+    labelArcId: `wheel-ring-${r.category}`, labelArc: arcPath(center, r.inner + 11.5, -40, 40),
+  }))
+
+  const marks: WheelMark[] = layoutMarks(input.occurrences, year, dims).map(m => {
+    const o = m.item
+    const status = displayStatus(o.effectiveStatus)
+    const when = formatWhen(o)
+    return {
+      id: o.id, status, category: o.category, title: o.title, when,
+      label: `${o.title}, ${when}, ${STATUS_LABELS[status].toLowerCase()} (${KIND_LABELS[o.kind].toLowerCase()}, ${o.subject.name})`,
+      x: r2(m.x), y: r2(m.y), shapes: markShapes(status, m.x, m.y, markRadius), hitRadius: markRadius + 2,
+    }
+  })
+
+  const needle = yearOf(input.today) === year
+    ? (() => {
+        const a = angleOfDayMiddle(input.today)
+        const tip = polar(center, rimOuter + 8, a)
+        const left = polar(center, rimOuter - 6, a - 1.6)
+        const right = polar(center, rimOuter - 6, a + 1.6)
+        return { ...line(a, hubRadius, rimOuter - 4), points: [tip, left, right].map(p => `${r2(p.x)},${r2(p.y)}`).join(' '), label: `I dag: ${formatDate(input.today)}` }
+      })()
+    : null
+
+  // A new valgperiode starting within the year gets a dashed line at its start.
+  const periods = input.valgperioder
+  const current = periods[0]
+  const change = periods.find(p => p.start > dateFromParts(year, 1, 1) && p.start <= dateFromParts(year, 12, 31))
+  const valgperiode = {
+    label: current ? `Valgperiode ${current.label}` : '',
+    change: change
+      ? (() => {
+          const label = `Ny valgperiode ${change.label} fra ${formatDate(change.start)}${change.startIsActual ? '' : ' (frist for konstituering)'}`
+          return { ...line(angleOfDate(change.start), hubRadius, rimOuter), label, lines: wrapText(label, 38, 3) }
+        })()
+      : null,
+  }
+
+  const hubLines = wrapText(input.subjectName, 17, 3)
+  const legendX = 1030
+  const statusLegend = STATUS_ORDER.map((s, i) => {
+    const y = 128 + i * 34
+    return { status: s, label: STATUS_LABELS[s], shape: STATUS_SHAPES[s], y, shapes: markShapes(s, legendX + 10, y, 8) }
+  })
+  const ringLegend = [...ringViews].reverse().map((r, i) => ({ ...r, y: 400 + i * 34 }))
+
+  return {
+    width: WHEEL_WIDTH, height: WHEEL_HEIGHT, center, hubRadius, outerRadius, rimOuter,
+    title: `Årshjul ${year} – ${input.subjectName}`,
+    description: `${marks.length} hendelser i ${year} for ${input.subjectName}, tegnet som merker i fire ringer etter kategori (innerst kontroll, så eierstyring, økonomi og ytterst politiske møter), med januar øverst og månedene med klokka. Form og farge viser status.`,
+    months, rings: ringViews, marks, needle, valgperiode,
+    hub: { lines: hubLines, year: String(year), firstLineY: center.y - 20 - (hubLines.length - 1) * 13 },
+    legend: { x: legendX, statuses: statusLegend, rings: ringLegend, linesY: 400 + ringLegend.length * 34 + 40 },
+  }
+}
+export type WheelView = ReturnType<typeof buildWheel>
+
+/** An arc from a1 back to a0 (counter-clockwise), so text on it reads upright at the bottom of the wheel. */
+function reverseArc (center: Point, r: number, a0: number, a1: number): string {
+  const [p1, p2] = [polar(center, r, a1), polar(center, r, a0)]
+  return `M${r2(p1.x)} ${r2(p1.y)}A${r2(r)} ${r2(r)} 0 ${a1 - a0 > 180 ? 1 : 0} 0 ${r2(p2.x)} ${r2(p2.y)}`
+}

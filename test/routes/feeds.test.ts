@@ -1,0 +1,230 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import ICAL from 'ical.js'
+import nodeIcal from 'node-ical'
+import { buildTestApp, type TestApp } from '../helpers/app.js'
+
+let t: TestApp
+beforeEach(async () => { t = await buildTestApp({ now: '2027-01-15T09:00:00Z' }) })
+afterEach(async () => { await t.close() })
+
+const WINDOW = 'from=2027-01-01&to=2027-12-31'
+
+function parseWithIcalJs (text: string) {
+  const comp = new ICAL.Component(ICAL.parse(text))
+  return comp.getAllSubcomponents('vevent').map(v => new ICAL.Event(v))
+}
+
+async function feed (url: string) {
+  const res = await t.app.inject(url)
+  expect(res.statusCode, url).toBe(200)
+  return res
+}
+
+describe('every feed of the seeded database', () => {
+  it('parses with ical.js and node-ical, with as many events as the API lists', async () => {
+    const bodies = (await t.app.inject('/api/v1/bodies?limit=500')).json().data as Array<{ slug: string }>
+    const municipalities = (await t.app.inject('/api/v1/municipalities?inRegion=true')).json().data as Array<{ slug: string }>
+    const collaborations = (await t.app.inject('/api/v1/collaborations?limit=500')).json().data as Array<{ slug: string }>
+    const urls = [
+      ...bodies.map(b => [`/feeds/bodies/${b.slug}.ics?${WINDOW}`, `/api/v1/occurrences?body=${b.slug}&${WINDOW}`]),
+      ...collaborations.map(c => [`/feeds/collaborations/${c.slug}.ics?${WINDOW}`, `/api/v1/occurrences?collaboration=${c.slug}&${WINDOW}`]),
+      ...municipalities.map(m => [`/feeds/municipalities/${m.slug}.ics?${WINDOW}`, null]),
+    ]
+    expect(urls.length).toBeGreaterThan(100)
+    for (const [feedUrl, apiUrl] of urls) {
+      const text = (await feed(feedUrl!)).body
+      const events = parseWithIcalJs(text)
+      const parsed = Object.values(nodeIcal.sync.parseICS(text)).filter(c => c.type === 'VEVENT')
+      expect(parsed.length, feedUrl).toBe(events.length)
+      if (apiUrl && !feedUrl!.includes('formannskap')) {
+        const api = (await t.app.inject(apiUrl)).json().data
+        expect(events.length, feedUrl).toBe(api.length)
+      }
+    }
+  })
+
+  it('shows a municipality feed with its own items, its companies’ meetings and an owner preparation deadline per owner meeting', async () => {
+    const text = (await feed(`/feeds/municipalities/oyer.ics?${WINDOW}`)).body
+    const events = parseWithIcalJs(text)
+    const api = (await t.app.inject(`/api/v1/occurrences?municipality=oyer&${WINDOW}`)).json().data as Array<{ eventType: string; responsibleBody: { kind: string } | null; subject: { type: string } }>
+    const ownerMeetings = api.filter(o => o.eventType === 'mote' && o.subject.type === 'collaboration' && ['representantskap', 'generalforsamling'].includes(o.responsibleBody?.kind ?? ''))
+    expect(ownerMeetings.length).toBeGreaterThan(5)
+    expect(events.length).toBe(api.length + ownerMeetings.length)
+    const glor = events.filter(e => e.summary.includes('Representantskapet i Felles renovasjonsselskap: GLØR'))
+    expect(glor.map(e => e.summary)).toEqual(expect.arrayContaining([
+      'Møte: Representantskapet i Felles renovasjonsselskap: GLØR',
+      'Frist: Eierbehandling før møte i Representantskapet i Felles renovasjonsselskap: GLØR – Felles renovasjonsselskap: GLØR',
+    ]))
+  })
+})
+
+describe('feed content', () => {
+  it('keeps 18:00 Europe/Oslo in winter and summer and all-day deadlines on their date', async () => {
+    const text = (await feed(`/feeds/bodies/oyer-kommunestyre.ics?${WINDOW}`)).body
+    expect(text).toContain('DTSTART;TZID=Europe/Oslo:20270218T180000')
+    expect(text).toContain('DTSTART;TZID=Europe/Oslo:20270617T180000')
+    expect(text).toContain('DTSTART;VALUE=DATE:20270630')
+    expect(text).toContain('DTEND;VALUE=DATE:20270701')
+    expect(text).toMatch(/BEGIN:VTIMEZONE\r\nTZID:Europe\/Oslo/)
+    const events = parseWithIcalJs(text)
+    const winter = events.find(e => e.startDate.toString().startsWith('2027-02-18'))!
+    const summer = events.find(e => e.startDate.toString().startsWith('2027-06-17T'))!
+    expect(winter.startDate.toUnixTime()).toBe(Date.parse('2027-02-18T17:00:00Z') / 1000)
+    expect(summer.startDate.toUnixTime()).toBe(Date.parse('2027-06-17T16:00:00Z') / 1000)
+    const vedtak = events.find(e => e.summary.startsWith('Frist: Kommunestyrets vedtak av årsregnskap'))!
+    expect(vedtak.startDate.isDate).toBe(true)
+    expect(vedtak.startDate.toString()).toBe('2027-06-30')
+    expect(vedtak.description.split('\n')[0]).toMatch(/^https:\/\/arshjul\.test\/api\/v1\/occurrences\/\d+-20270630$/)
+    expect(vedtak.description).toContain('Lovgrunnlag: kommuneloven § 14-2 bokstav b')
+  })
+
+  it('has calendar properties, deterministic stamps and byte-identical output for unchanged data', async () => {
+    const a = (await feed('/feeds/bodies/lillehammer-formannskap.ics')).body
+    t.clock.advance(3_600_000)
+    const b = (await feed('/feeds/bodies/lillehammer-formannskap.ics')).body
+    expect(b).toBe(a)
+    for (const line of ['METHOD:PUBLISH', 'NAME:Formannskapet i Lillehammer – årshjul', 'X-WR-CALNAME:Formannskapet i Lillehammer – årshjul', 'X-WR-TIMEZONE:Europe/Oslo', 'REFRESH-INTERVAL;VALUE=DURATION:PT1H', 'X-PUBLISHED-TTL:PT1H']) {
+      expect(a).toContain(line)
+    }
+    expect(a).toMatch(/^PRODID:-\/\/Årshjul\/\/arshjul\/\/NB\r$/m)
+    expect(a).not.toContain('RRULE:FREQ=WEEKLY')
+    expect(a.match(/^DTSTAMP:\d{8}T\d{6}Z\r$/gm)?.length).toBe(a.match(/BEGIN:VEVENT/g)?.length)
+  })
+
+  it('keeps Norwegian letters, folds at 75 octets without splitting a character, and escapes , ; and newlines', async () => {
+    await t.app.inject({ method: 'PATCH', url: '/api/v1/collaborations/felles-renovasjonsselskap-glor', headers: t.auth(t.tokens.admin), payload: { name: 'GLØR; renovasjon, Æ Ø Å æøå og et veldig langt navn som går over mange linjer i kalenderen' } })
+    const text = (await feed(`/feeds/collaborations/felles-renovasjonsselskap-glor.ics?${WINDOW}`)).body
+    const bytes = Buffer.from(text, 'utf8')
+    for (const line of text.split('\r\n')) expect(Buffer.byteLength(line, 'utf8')).toBeLessThanOrEqual(75)
+    expect(bytes.toString('utf8')).toBe(text)
+    expect(text).not.toContain('\uFFFD')
+    const summaries = parseWithIcalJs(text).map(e => e.summary)
+    expect(summaries.filter(s => s.endsWith(' – GLØR; renovasjon, Æ Ø Å æøå og et veldig langt navn som går over mange linjer i kalenderen')).length).toBeGreaterThan(3)
+    expect(text).toContain('GLØR\\; renovasjon\\,')
+  })
+
+  it('keeps UIDs across unrelated edits, raises SEQUENCE on a move and marks cancellations', async () => {
+    const url = `/feeds/bodies/oyer-kommunestyre.ics?${WINDOW}`
+    const uids = (text: string) => parseWithIcalJs(text).map(e => e.uid).sort()
+    const before = (await feed(url)).body
+    await t.app.inject({ method: 'PATCH', url: '/api/v1/collaborations/valg-samarbeid', headers: t.auth(t.tokens.admin), payload: { comment: 'uvesentlig' } })
+    const meetingId = '20270415T1800'
+    const occ = (await t.app.inject(`/api/v1/occurrences?body=oyer-kommunestyre&from=2027-04-15&to=2027-04-15&eventType=mote`)).json().data[0]
+    expect(occ.id.endsWith(meetingId)).toBe(true)
+    expect(uids((await feed(url)).body)).toEqual(uids(before))
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${occ.id}`, headers: t.auth(t.tokens.admin), payload: { movedTo: '2027-04-22T18:00' } })
+    const moved = parseWithIcalJs((await feed(url)).body).find(e => e.uid === `${occ.id}@arshjul.test`)!
+    expect(moved.sequence).toBe(1)
+    expect(moved.startDate.toString()).toBe('2027-04-22T18:00:00')
+    expect(uids((await feed(url)).body)).toEqual(uids(before))
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${occ.id}`, headers: t.auth(t.tokens.admin), payload: { status: 'cancelled' } })
+    const text = (await feed(url)).body
+    const cancelled = parseWithIcalJs(text).find(e => e.uid === `${occ.id}@arshjul.test`)!
+    expect(cancelled.sequence).toBe(2)
+    expect(cancelled.summary).toBe('AVLYST: Møte: Kommunestyret i Øyer')
+    expect(cancelled.component.getFirstPropertyValue('status')).toBe('CANCELLED')
+    expect((await feed(`${url}&cancelled=hide`)).body).not.toContain(occ.id)
+    // After 30 days a cancelled item leaves the feed.
+    t.clock.advance(31 * 86_400_000)
+    expect((await feed(url)).body).not.toContain(occ.id)
+  })
+
+  it('adds alarms from the event type’s offsets only when asked', async () => {
+    expect((await feed(`/feeds/bodies/oyer-kommunestyre.ics?${WINDOW}`)).body).not.toContain('BEGIN:VALARM')
+    const text = (await feed(`/feeds/bodies/oyer-kommunestyre.ics?${WINDOW}&alarms=1`)).body
+    const vedtak = parseWithIcalJs(text).find(e => e.summary.startsWith('Frist: Kommunestyrets vedtak'))!
+    expect(vedtak.component.getAllSubcomponents('valarm').map(a => a.getFirstPropertyValue('trigger')?.toString())).toEqual(['-P42D', '-P14D', '-P3D', 'PT0S'])
+  })
+
+  it('filters by type and rejects bad parameters with a 400', async () => {
+    const text = (await feed(`/feeds/municipalities/oyer.ics?${WINDOW}&types=arsregnskap_vedtak,arsberetning`)).body
+    expect(parseWithIcalJs(text).map(e => e.startDate.toString()).sort()).toEqual(['2027-03-31', '2027-06-30'])
+    for (const q of ['from=2027-12-31&to=2027-01-01', 'from=2020-01-01&to=2031-01-01', 'types=nope', 'alarms=yes', 'from=2027-1-1', 'colour=red']) {
+      const res = await t.app.inject(`/feeds/municipalities/oyer.ics?${q}`)
+      expect(res.statusCode, q).toBe(400)
+    }
+    expect((await t.app.inject('/feeds/municipalities/atlantis.ics')).statusCode).toBe(404)
+    expect((await t.app.inject('/feeds/planets/oyer.ics')).statusCode).toBe(400)
+  })
+})
+
+describe('HTTP caching', () => {
+  it('serves inline text/calendar with a strong ETag and answers 304 only to a real match', async () => {
+    const url = '/feeds/bodies/oyer-formannskap.ics'
+    const res = await feed(url)
+    expect(res.headers['content-type']).toBe('text/calendar; charset=utf-8')
+    expect(res.headers['content-disposition']).toBeUndefined()
+    expect(res.headers['cache-control']).toBe('public, max-age=3600')
+    const etag = res.headers.etag as string
+    expect(etag).toMatch(/^"[A-Za-z0-9_-]{43}"$/)
+    expect((await t.app.inject({ url, headers: { 'if-none-match': etag } })).statusCode).toBe(304)
+    expect((await t.app.inject({ url, headers: { 'if-none-match': '"other"' } })).statusCode).toBe(200)
+    // If-None-Match wins over If-Modified-Since; an unparsable date is ignored.
+    expect((await t.app.inject({ url, headers: { 'if-none-match': '"other"', 'if-modified-since': new Date(Date.now() + 1e9).toUTCString() } })).statusCode).toBe(200)
+    expect((await t.app.inject({ url, headers: { 'if-modified-since': 'yesterday-ish' } })).statusCode).toBe(200)
+    expect((await t.app.inject({ url, headers: { 'if-modified-since': res.headers['last-modified'] as string } })).statusCode).toBe(304)
+    expect((await t.app.inject({ method: 'HEAD', url })).headers.etag).toBe(etag)
+  })
+
+  it('changes the ETag and moves Last-Modified forward on a write, also a deletion', async () => {
+    const url = `/feeds/municipalities/oyer.ics?${WINDOW}`
+    const first = await feed(url)
+    t.clock.advance(60_000)
+    const rule = (await t.app.inject('/api/v1/rules?municipality=oyer&eventType=arsberetning')).json().data[0]
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/rules/${rule.id}`, headers: t.auth(t.tokens.admin) })).statusCode).toBe(204)
+    const second = await feed(url)
+    expect(second.headers.etag).not.toBe(first.headers.etag)
+    expect(Date.parse(second.headers['last-modified'] as string)).toBeGreaterThan(Date.parse(first.headers['last-modified'] as string))
+    expect((await t.app.inject({ url, headers: { 'if-none-match': first.headers.etag as string } })).statusCode).toBe(200)
+  })
+
+  it('compresses only when the client asks', async () => {
+    expect((await feed('/feeds/bodies/oyer-formannskap.ics')).headers['content-encoding']).toBeUndefined()
+    const gz = await t.app.inject({ url: '/feeds/bodies/oyer-formannskap.ics', headers: { 'accept-encoding': 'gzip' } })
+    expect(gz.headers['content-encoding']).toBe('gzip')
+  })
+})
+
+describe('private feeds', () => {
+  it('need their secret; a missing, wrong or rotated-out secret is a 404; private events stay out of public feeds', async () => {
+    await t.app.inject({ method: 'PATCH', url: '/api/v1/bodies/oyer-kontrollutvalg', headers: t.auth(t.tokens.admin), payload: { feedVisibility: 'private' } })
+    const url = `/feeds/bodies/oyer-kontrollutvalg.ics?${WINDOW}`
+    expect((await t.app.inject(url)).statusCode).toBe(404)
+    const first = (await t.app.inject({ method: 'POST', url: '/api/v1/bodies/oyer-kontrollutvalg/feed-secret', headers: t.auth(t.tokens.editorOyer) })).json()
+    expect(first.feed.webcal).toMatch(/^webcal:\/\/arshjul\.test\/feeds\/bodies\/oyer-kontrollutvalg\.ics\?token=feed_/)
+    const ok = await t.app.inject(`${url}&token=${first.token}`)
+    expect(ok.statusCode).toBe(200)
+    expect(ok.headers['cache-control']).toBe('private, max-age=3600')
+    expect((await t.app.inject(`${url}&token=feed_wrong`)).statusCode).toBe(404)
+    const second = (await t.app.inject({ method: 'POST', url: '/api/v1/bodies/oyer-kontrollutvalg/feed-secret', headers: t.auth(t.tokens.admin) })).json()
+    expect((await t.app.inject(`${url}&token=${first.token}`)).statusCode).toBe(404)
+    expect((await t.app.inject(`${url}&token=${second.token}`)).statusCode).toBe(200)
+    const stored = t.sqlite.prepare("select feed_secret_hash from body where slug = 'oyer-kontrollutvalg'").get() as { feed_secret_hash: string }
+    expect(stored.feed_secret_hash).not.toContain(second.token)
+    const publicFeed = (await feed(`/feeds/municipalities/oyer.ics?${WINDOW}`)).body
+    expect(publicFeed).not.toContain('Møte: Kontrollutvalget i Øyer')
+    expect(publicFeed).not.toContain('Ansvarlig: Kontrollutvalget i Øyer')
+    expect((await t.app.inject({ method: 'POST', url: '/api/v1/bodies/gausdal-kontrollutvalg/feed-secret', headers: t.auth(t.tokens.editorOyer) })).statusCode).toBe(403)
+  })
+})
+
+describe('host time zone', () => {
+  it('gives byte-identical feeds whether the server runs in UTC, New York or Auckland', async () => {
+    const original = process.env.TZ
+    const outputs: string[] = []
+    try {
+      for (const zone of ['UTC', 'America/New_York', 'Pacific/Auckland']) {
+        process.env.TZ = zone
+        const app = await buildTestApp({ now: '2027-01-15T09:00:00Z' })
+        outputs.push((await app.app.inject(`/feeds/bodies/oyer-kommunestyre.ics?${WINDOW}`)).body)
+        await app.close()
+      }
+      expect(new Date(0).getTimezoneOffset()).toBe(-720) // the switch really took effect (NZST in 1970)
+    } finally {
+      process.env.TZ = original
+    }
+    expect(outputs[0]).toContain('DTSTART;TZID=Europe/Oslo:20270218T180000')
+    expect(outputs[1]).toBe(outputs[0])
+    expect(outputs[2]).toBe(outputs[0])
+  })
+})
