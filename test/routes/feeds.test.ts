@@ -25,18 +25,18 @@ describe('every feed of the seeded database', () => {
     const bodies = (await t.app.inject('/api/v1/bodies?limit=500')).json().data as Array<{ slug: string }>
     const municipalities = (await t.app.inject('/api/v1/municipalities?inRegion=true')).json().data as Array<{ slug: string }>
     const collaborations = (await t.app.inject('/api/v1/collaborations?limit=500')).json().data as Array<{ slug: string }>
-    const urls = [
-      ...bodies.map(b => [`/feeds/bodies/${b.slug}.ics?${WINDOW}`, `/api/v1/occurrences?body=${b.slug}&${WINDOW}`]),
-      ...collaborations.map(c => [`/feeds/collaborations/${c.slug}.ics?${WINDOW}`, `/api/v1/occurrences?collaboration=${c.slug}&${WINDOW}`]),
-      ...municipalities.map(m => [`/feeds/municipalities/${m.slug}.ics?${WINDOW}`, null]),
+    const urls: Array<[string, string | null]> = [
+      ...bodies.map((b): [string, string] => [`/feeds/bodies/${b.slug}.ics?${WINDOW}`, `/api/v1/occurrences?body=${b.slug}&${WINDOW}`]),
+      ...collaborations.map((c): [string, string] => [`/feeds/collaborations/${c.slug}.ics?${WINDOW}`, `/api/v1/occurrences?collaboration=${c.slug}&${WINDOW}`]),
+      ...municipalities.map((m): [string, null] => [`/feeds/municipalities/${m.slug}.ics?${WINDOW}`, null]),
     ]
     expect(urls.length).toBeGreaterThan(100)
     for (const [feedUrl, apiUrl] of urls) {
-      const text = (await feed(feedUrl!)).body
+      const text = (await feed(feedUrl)).body
       const events = parseWithIcalJs(text)
-      const parsed = Object.values(nodeIcal.sync.parseICS(text)).filter(c => c.type === 'VEVENT')
+      const parsed = Object.values(nodeIcal.sync.parseICS(text)).filter(c => c?.type === 'VEVENT')
       expect(parsed.length, feedUrl).toBe(events.length)
-      if (apiUrl && !feedUrl!.includes('formannskap')) {
+      if (apiUrl && !feedUrl.includes('formannskap')) {
         const api = (await t.app.inject(apiUrl)).json().data
         expect(events.length, feedUrl).toBe(api.length)
       }
