@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 
-export interface CachedFeed { revision: string; body: string; etag: string; lastModified: number }
+// The body is kept encoded, so a cache hit sends bytes without re-encoding half a megabyte of text.
+export interface CachedFeed { revision: string; body: Buffer; etag: string; lastModified: number }
 
 /** Built feeds, keyed by feed and options, valid while the data revision is unchanged. Bounded in size. */
 export function createFeedCache (maxEntries = 500) {
@@ -10,7 +11,8 @@ export function createFeedCache (maxEntries = 500) {
       const hit = entries.get(key)
       return hit && hit.revision === revision ? hit : undefined
     },
-    set (key: string, revision: string, body: string, lastModified: number): CachedFeed {
+    set (key: string, revision: string, text: string, lastModified: number): CachedFeed {
+      const body = Buffer.from(text, 'utf8')
       const entry = { revision, body, etag: `"${createHash('sha256').update(body).digest('base64url')}"`, lastModified }
       entries.delete(key)
       entries.set(key, entry)

@@ -30,7 +30,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> 
     schema: {
       tags: ['Kalenderfeeder'], summary: 'Abonnerbar iCal-feed for et organ, en kommune eller et samarbeid',
       params: FeedParams, querystring: FeedQuery,
-      response: { 200: Type.String({ contentMediaType: 'text/calendar' }), 304: Type.Null(), 400: Type.Ref('ErrorReply'), 404: Type.Ref('ErrorReply') },
+      response: { 200: Type.Unsafe<Buffer>({ type: 'string', contentMediaType: 'text/calendar' }), 304: Type.Null(), 400: Type.Ref('ErrorReply'), 404: Type.Ref('ErrorReply') },
     },
     compress: opts.compress ? undefined : false,
   }, async (request, reply) => {
