@@ -2,7 +2,10 @@ import fs from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
-import * as schema from './schema.js'
+import * as coreSchema from './schema.js'
+import * as kontrollSchema from './schema-kontroll.js'
+
+const schema = { ...coreSchema, ...kontrollSchema }
 
 export type Db = BetterSQLite3Database<typeof schema>
 export type Sqlite = Database.Database
