@@ -18,6 +18,7 @@ import adminRoutes from './routes/admin.js'
 import governanceRoutes from './routes/governance.js'
 import ruleRoutes from './routes/rules.js'
 import occurrenceRoutes from './routes/occurrences.js'
+import pageRoutes from './routes/pages.js'
 import { VERSION } from './version.js'
 
 export interface AppDeps {
@@ -57,6 +58,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(governanceRoutes, { prefix: '/api/v1' })
   await app.register(ruleRoutes, { prefix: '/api/v1/rules' })
   await app.register(occurrenceRoutes, { prefix: '/api/v1/occurrences', baseUrl })
+  await app.register(pageRoutes, { baseUrl })
   return app
 }
 export type App = Awaited<ReturnType<typeof buildApp>>

@@ -1,13 +1,13 @@
 // What the kommunedirektør's staff follows up: deliverables that are late, and those falling due soon.
 // Meetings are never followed up (they cannot be late); delivered, approved and cancelled work is done.
 
-import { type CalendarDate, addDays, compareDates } from './calendar-date.js'
+import { type CalendarDate, addDays, addYears, compareDates } from './calendar-date.js'
 import type { EventKind, OccurrenceStatus } from './vocabulary.js'
 
 /** "Upcoming" means due today or within this many days. */
 export const FOLLOW_UP_DAYS = 30
-/** How far back an undelivered deadline still counts as overdue in the report. */
-export const OVERDUE_LOOKBACK_DAYS = 365
+/** How far back an undelivered deadline still counts as overdue in the report: one year (as the overdue report of issue 5). */
+export const OVERDUE_LOOKBACK_YEARS = 1
 
 const DONE: readonly OccurrenceStatus[] = ['delivered', 'approved', 'cancelled']
 
@@ -20,7 +20,7 @@ export interface FollowUpCandidate {
 
 /** The occurrence window a report as of `asOf` needs. */
 export function followUpWindow (asOf: CalendarDate, days: number = FOLLOW_UP_DAYS): { from: CalendarDate; to: CalendarDate } {
-  return { from: addDays(asOf, -OVERDUE_LOOKBACK_DAYS), to: addDays(asOf, days) }
+  return { from: addYears(asOf, -OVERDUE_LOOKBACK_YEARS), to: addDays(asOf, days) }
 }
 
 /** Splits occurrences into overdue and upcoming deliverables, each sorted by due date (stable). */

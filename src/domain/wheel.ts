@@ -153,7 +153,8 @@ export interface PlacedMark<T> {
 /**
  * Places one mark per item in its category's ring at its date, so that no two marks overlap: a mark
  * takes the free lane nearest the ring's middle at its own date; when all lanes there are taken it
- * moves the least possible distance along the ring (a polar beeswarm). Results keep the input order.
+ * moves the least possible distance along the ring (a polar beeswarm), never across new year. Results
+ * keep the input order.
  */
 export function layoutMarks<T extends MarkInput> (items: readonly T[], year: number, dims: WheelDimensions = DEFAULT_WHEEL): PlacedMark<T>[] {
   const rings = ringLayout(dims)
@@ -173,6 +174,8 @@ export function layoutMarks<T extends MarkInput> (items: readonly T[], year: num
         for (const r of ring.lanes) {
           // The step whose chord is one spacing: the next free place along the lane.
           const angle = dateAngle + sign * k * 2 * Math.asin(spacing / (2 * r)) * (180 / Math.PI)
+          // Never nudge a mark across new year: 31 December drawn in January would mislead.
+          if (angle < 0 || angle >= 360) continue
           const p = polar(dims.center, r, angle)
           if (free(p)) { found = { angle, r, p }; break search }
         }

@@ -44,6 +44,20 @@ export function formatDateShort (date: CalendarDate): string {
   return `${day}. ${MONTHS_SHORT[month - 1]}`
 }
 
+/** '22. feb. 2027' */
+export function formatDateMedium (date: CalendarDate): string {
+  const { year, month, day } = parseDate(date)
+  return `${day}. ${MONTHS_SHORT[month - 1]} ${year}`
+}
+
+/**
+ * What an occurrence is called on the pages. A meeting's rule title names its møteplan ("Standard
+ * møteplan (ikke vedtatt)"), so a meeting is called after its body instead.
+ */
+export function displayTitle (o: { kind: EventKind; title: string; responsibleBody: { name: string } | null }): string {
+  return o.kind === 'meeting' && o.responsibleBody ? `Møte: ${o.responsibleBody.name}` : o.title
+}
+
 /** '22.02.2027', as Norwegian spreadsheets read dates. */
 export function formatDateNumeric (date: CalendarDate): string {
   const { year, month, day } = parseDate(date)
@@ -58,6 +72,13 @@ export function formatWhen (o: { date: CalendarDate; localStart: string | null }
 /** '1 dag', '160 dager' */
 export function days (n: number): string {
   return `${n} ${n === 1 ? 'dag' : 'dager'}`
+}
+
+const HTML_ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }
+
+/** For markup built outside a template (the embed snippet); templates escape on their own. */
+export function escapeHtml (s: string): string {
+  return s.replace(/[&<>"']/g, c => HTML_ESCAPES[c]!)
 }
 
 /** Only http(s) links reach an href; anything else (javascript:, data:) is dropped. */

@@ -177,7 +177,8 @@ export function buildWheel (input: WheelInput) {
   const legendX = 1030
   const statusLegend = STATUS_ORDER.map((s, i) => {
     const y = 128 + i * 34
-    return { status: s, label: STATUS_LABELS[s], shape: STATUS_SHAPES[s], y, shapes: markShapes(s, legendX + 10, y, 8) }
+    const count = marks.filter(m => m.status === s).length
+    return { status: s, label: STATUS_LABELS[s], shape: STATUS_SHAPES[s], count, y, shapes: markShapes(s, legendX + 10, y, 8) }
   })
   const ringLegend = [...ringViews].reverse().map((r, i) => ({ ...r, y: 400 + i * 34 }))
 
@@ -186,11 +187,20 @@ export function buildWheel (input: WheelInput) {
     title: `Årshjul ${year} – ${input.subjectName}`,
     description: `${marks.length} hendelser i ${year} for ${input.subjectName}, tegnet som merker i fire ringer etter kategori (innerst kontroll, så eierstyring, økonomi og ytterst politiske møter), med januar øverst og månedene med klokka. Form og farge viser status.`,
     months, rings: ringViews, marks, needle, valgperiode,
-    hub: { lines: hubLines, year: String(year), firstLineY: center.y - 20 - (hubLines.length - 1) * 13 },
+    hub: hubText(hubLines, center, hubRadius, year),
     legend: { x: legendX, statuses: statusLegend, rings: ringLegend, linesY: 400 + ringLegend.length * 34 + 40 },
   }
 }
 export type WheelView = ReturnType<typeof buildWheel>
+
+/** The name above the year in the hub: smaller type when a line would not fit the circle. */
+function hubText (lines: string[], center: Point, hubRadius: number, year: number) {
+  const longest = Math.max(1, ...lines.map(l => l.length))
+  // About 0.6 em per character of the system sans-serif at weight 700; the chord above the year is ~1.7 r wide.
+  const fontSize = r2(Math.min(22, (1.65 * hubRadius) / (0.6 * longest)))
+  const lineHeight = r2(fontSize * 1.18)
+  return { lines, year: String(year), fontSize, lineHeight, firstLineY: r2(center.y - 16 - (lines.length - 1) * lineHeight) }
+}
 
 /** An arc from a1 back to a0 (counter-clockwise), so text on it reads upright at the bottom of the wheel. */
 function reverseArc (center: Point, r: number, a0: number, a1: number): string {

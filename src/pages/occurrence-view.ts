@@ -1,0 +1,63 @@
+// One occurrence as the pages show it: the words and links of its details, shared by the list under the
+// wheel, the mark's pop-up (which copies the list's details) and the follow-up table.
+
+import type { OccurrencesRepository } from '../repositories/occurrences.js'
+import type { Repositories } from '../plugins/db.js'
+import { presentBody } from '../routes/present.js'
+import { CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, capitalize, days, displayTitle, formatDate, formatDateLong, formatDateShort, formatWhen, safeUrl } from './format.js'
+import { displayStatus } from './wheel-view.js'
+
+export type OccurrenceItem = ReturnType<OccurrencesRepository['query']>[number]
+export interface FeedLink { name: string; https: string; webcal: string }
+
+/** Public feeds by body slug, so each occurrence can link to its responsible body's calendar. */
+export function bodyFeeds (repos: Pick<Repositories, 'bodies'>, baseUrl: string): Map<string, FeedLink> {
+  const map = new Map<string, FeedLink>()
+  for (const b of repos.bodies.list({ limit: 100_000, offset: 0 }).items) {
+    const p = presentBody(b, baseUrl)
+    if ('feed' in p && p.feed) map.set(b.slug, { name: b.name, ...p.feed })
+  }
+  return map
+}
+
+export function occurrenceView (o: OccurrenceItem, feeds: Map<string, FeedLink>, subjectFeed: FeedLink | null) {
+  const status = displayStatus(o.effectiveStatus)
+  const meeting = o.kind === 'meeting'
+  const statusText = status === 'overdue'
+    ? `${STATUS_LABELS.overdue} (${days(o.daysOverdue)} over fristen)`
+    : status === 'delivered' && o.deliveredOn ? `${STATUS_LABELS.delivered} ${formatDate(o.deliveredOn)}${o.daysLate ? `, ${days(o.daysLate)} for sent` : ''}`
+      : status === 'approved' && o.approvedOn ? `${STATUS_LABELS.approved} ${formatDate(o.approvedOn)}${o.daysLate ? `, ${days(o.daysLate)} for sent` : ''}`
+        : STATUS_LABELS[status]
+  const treating = o.treatedBy
+    ? `${o.treatedBy.name}${o.treatingMeeting ? `, møte ${formatWhen(o.treatingMeeting)}` : ' (ingen møte før fristen)'}`
+    : null
+  const feed = (o.responsibleBody && feeds.get(o.responsibleBody.slug)) || subjectFeed
+  return {
+    id: o.id,
+    date: o.date,
+    dateShort: formatDateShort(o.date),
+    when: formatWhen(o),
+    whenLong: o.localStart ? `${capitalize(formatDateLong(o.date))} kl. ${o.localStart.slice(11, 13)}.${o.localStart.slice(14, 16)}` : capitalize(formatDateLong(o.date)),
+    dateLabel: meeting ? 'Møtetid' : 'Frist',
+    title: displayTitle(o),
+    /** A meeting's møteplan (its rule's title), shown among the details. */
+    plan: meeting && displayTitle(o) !== o.title ? o.title : null,
+    status,
+    storedStatusLabel: STATUS_LABELS[o.status],
+    statusLabel: STATUS_LABELS[status],
+    statusText,
+    daysOverdue: o.daysOverdue,
+    kindLabel: KIND_LABELS[o.kind],
+    categoryLabel: CATEGORY_LABELS[o.category],
+    subjectName: o.subject.name,
+    responsible: o.responsibleBody?.name ?? null,
+    treating,
+    legalBasis: o.legalBasis.map(l => ({ label: `${l.act} ${l.section}`, url: safeUrl(l.url) })),
+    caseNumber: o.caseNumber,
+    caseUrl: safeUrl(o.caseUrl),
+    note: o.note,
+    warnings: o.warnings.map(w => w.message),
+    feed,
+  }
+}
+export type OccurrenceView = ReturnType<typeof occurrenceView>

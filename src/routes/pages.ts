@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
+import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify'
+import { Type } from 'typebox'
+import { localDateOf } from '../domain/local-time.js'
+import { yearOf } from '../domain/calendar-date.js'
+import { AppError } from '../shared/errors.js'
+import { createPageRenderer, pageTemplatesDir } from '../pages/render.js'
+import { resolveSubject } from '../pages/subject.js'
+import { FIRST_YEAR, FOLLOW_UP_CSV_HEADER, LAST_YEAR, followUpCsvRows, followUpPage, followUpRows, startPage, wheelData, wheelPage, type PageContext } from '../pages/pages.js'
+import { toCsv } from '../pages/csv.js'
+
+const ZONE = 'Europe/Oslo'
+
+// Scripts and styles come from our own files only; the inline SVG uses presentation attributes, not style="".
+const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+// The standalone SVG never runs script, also when opened directly rather than through <img>.
+const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
+
+const ASSETS: Record<string, string> = { 'arshjul.css': 'text/css; charset=utf-8', 'arshjul.js': 'text/javascript; charset=utf-8' }
+
+const SubjectQuery = Type.Object({
+  municipality: Type.Optional(Type.String({ maxLength: 200 })),
+  body: Type.Optional(Type.String({ maxLength: 200 })),
+  collaboration: Type.Optional(Type.String({ maxLength: 200 })),
+  year: Type.Optional(Type.String({ maxLength: 20 })),
+})
+type SubjectQuery = { municipality?: string; body?: string; collaboration?: string; year?: string }
+
+/** The human pages: start page, the årshjul (HTML and standalone SVG) and the follow-up list (HTML and CSV). */
+const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl }) => {
+  const render = createPageRenderer()
+  const assets = Object.fromEntries(Object.keys(ASSETS).map(name => [name, readFileSync(path.join(pageTemplatesDir, 'assets', name), 'utf8')]))
+  const context = (): PageContext => ({ repos: app.repos, baseUrl, today: localDateOf(app.clock.now(), ZONE) })
+  const html = (reply: FastifyReply, template: string, data: object, status = 200) =>
+    reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('x-content-type-options', 'nosniff')
+      .send(render(template, data))
+  const schema = { hide: true, querystring: SubjectQuery }
+
+  function parseYear (raw: string | undefined, today: string): number {
+    if (raw === undefined || raw === '') return yearOf(today)
+    const year = /^\d{4}$/.test(raw) ? Number(raw) : NaN
+    if (!(year >= FIRST_YEAR && year <= LAST_YEAR)) throw new AppError(400, 'pages.year', `Året må være et årstall fra ${FIRST_YEAR} til ${LAST_YEAR}.`)
+    return year
+  }
+
+  // Pages answer errors with a page, in Norwegian; the API's JSON error handler stays as it is.
+  app.setErrorHandler((err: FastifyError, request, reply) => {
+    const status = err instanceof AppError ? err.statusCode : err.validation ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+    if (status >= 500) request.log.error({ err }, 'page failed')
+    const message = err instanceof AppError ? err.message
+      : status === 400 ? 'Adressen inneholder ugyldige verdier.' : status === 404 ? 'Siden finnes ikke.' : 'Det oppstod en intern feil. Prøv igjen senere.'
+    const title = status === 404 ? 'Fant ikke siden' : status === 400 ? 'Ugyldig forespørsel' : 'Noe gikk galt'
+    return html(reply, 'error', { pageTitle: title, status, title, message }, status)
+  })
+
+  app.get('/', { schema: { hide: true } }, async (_request, reply) => html(reply, 'index', startPage(context())))
+
+  app.get<{ Querystring: SubjectQuery }>('/arshjul', { schema }, async (request, reply) => {
+    const ctx = context()
+    const subject = resolveSubject(app.repos, request.query, baseUrl)
+    return html(reply, 'arshjul', wheelPage(ctx, subject, parseYear(request.query.year, ctx.today)))
+  })
+
+  app.get<{ Querystring: SubjectQuery }>('/arshjul.svg', { schema }, async (request, reply) => {
+    const ctx = context()
+    const subject = resolveSubject(app.repos, request.query, baseUrl)
+    const { wheel } = wheelData(ctx, subject, parseYear(request.query.year, ctx.today))
+    return reply.type('image/svg+xml; charset=utf-8').header('content-security-policy', SVG_CSP).header('x-content-type-options', 'nosniff')
+      .header('cache-control', 'public, max-age=300')
+      .send(`<?xml version="1.0" encoding="UTF-8"?>\n${render('wheel-svg', { wheel, standalone: true })}`)
+  })
+
+  app.get<{ Querystring: SubjectQuery }>('/oppfolging', { schema }, async (request, reply) =>
+    html(reply, 'oppfolging', followUpPage(context(), resolveSubject(app.repos, request.query, baseUrl))))
+
+  app.get<{ Querystring: SubjectQuery }>('/oppfolging.csv', { schema }, async (request, reply) => {
+    const ctx = context()
+    const subject = resolveSubject(app.repos, request.query, baseUrl)
+    const { rows } = followUpRows(ctx, subject)
+    return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="oppfolging-${subject.slug}-${ctx.today}.csv"`)
+      .send(toCsv(FOLLOW_UP_CSV_HEADER, followUpCsvRows(rows)))
+  })
+
+  app.get<{ Params: { file: string } }>('/assets/:file', { schema: { hide: true } }, async (request, reply) => {
+    const type = Object.hasOwn(ASSETS, request.params.file) ? ASSETS[request.params.file] : undefined
+    if (!type) throw new AppError(404, 'pages.asset_not_found', 'Filen finnes ikke.')
+    return reply.type(type).header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff').send(assets[request.params.file])
+  })
+}
+export default routes

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest'
+import { buildWheel, displayStatus, markShapes, type WheelOccurrence } from '../../src/pages/wheel-view.js'
+import { STATUS_ORDER } from '../../src/pages/format.js'
+import { valgperioderOverlapping } from '../../src/domain/valgperiode.js'
+import { angleOfDayMiddle, polar, DEFAULT_WHEEL } from '../../src/domain/wheel.js'
+
+const occ = (id: string, date: string, over: Partial<WheelOccurrence> = {}): WheelOccurrence => ({
+  id, title: `Hendelse ${id}`, date, localStart: null, category: 'economy', kind: 'deadline', effectiveStatus: 'planned', subject: { name: 'Øyer' }, ...over,
+})
+const wheel = (year: number, today: string, occurrences: WheelOccurrence[] = []) =>
+  buildWheel({ year, subjectName: 'Øyer', occurrences, today, valgperioder: valgperioderOverlapping(`${year}-01-01`, `${year}-12-31`) })
+
+describe('markShapes', () => {
+  it('gives every status its own shape, so colour is never the only cue', () => {
+    const signatures = STATUS_ORDER.map(s => markShapes(s, 0, 0, 6).map(x => `${x.tag}:${Object.keys(x.attrs).sort().join(',')}:${x.attrs.fill ?? ''}`).join('|'))
+    expect(new Set(signatures).size).toBe(STATUS_ORDER.length)
+    expect(markShapes('planned', 0, 0, 6)[0]).toMatchObject({ tag: 'circle', attrs: { fill: '#ffffff' } })
+    expect(markShapes('delivered', 0, 0, 6)[0]!.tag).toBe('rect')
+    expect(markShapes('overdue', 0, 0, 6)[0]!.tag).toBe('polygon')
+    expect(markShapes('cancelled', 0, 0, 6)[0]!.attrs.fill).toBe('none')
+  })
+
+  it('treats an unknown status as planned', () => {
+    expect(displayStatus('overdue')).toBe('overdue')
+    expect(displayStatus('something')).toBe('planned')
+  })
+})
+
+describe('buildWheel', () => {
+  it('draws one mark per occurrence, at its date in its ring, with a label that names title, date and status', () => {
+    const w = wheel(2027, '2027-08-01', [
+      occ('1', '2027-06-30', { effectiveStatus: 'overdue' }),
+      occ('2', '2027-02-18', { kind: 'meeting', category: 'political', localStart: '2027-02-18T18:00', title: 'Møte: Kommunestyret i Øyer' }),
+    ])
+    expect(w.marks.map(m => m.id)).toEqual(['1', '2'])
+    expect(w.marks[0]).toMatchObject({ status: 'overdue', title: 'Hendelse 1', when: '30. juni 2027' })
+    expect(w.marks[0]!.label).toBe('Hendelse 1, 30. juni 2027, forfalt (frist, Øyer)')
+    expect(w.marks[1]!.when).toBe('18. februar 2027 kl. 18.00')
+    // A lone mark sits exactly on its date's angle.
+    const m = w.marks[0]!
+    const angle = (Math.atan2(m.x - DEFAULT_WHEEL.center.x, DEFAULT_WHEEL.center.y - m.y) * 180) / Math.PI
+    expect(Math.abs(((angle + 360) % 360) - angleOfDayMiddle('2027-06-30'))).toBeLessThan(0.01)
+  })
+
+  it('has twelve months from Januar to Desember and four rings with counts', () => {
+    const w = wheel(2026, '2026-11-22', [occ('1', '2026-03-01'), occ('2', '2026-04-01', { category: 'control' })])
+    expect(w.months.map(m => m.name)).toEqual(['Januar', 'Februar', 'Mars', 'April', 'Mai', 'Juni', 'Juli', 'August', 'September', 'Oktober', 'November', 'Desember'])
+    expect(w.rings.map(r => [r.label, r.count])).toEqual([['Kontroll', 1], ['Eierstyring', 0], ['Økonomi', 1], ['Politiske møter', 0]])
+  })
+
+  it("shows today's needle only in today's year, pointing at today", () => {
+    const w = wheel(2027, '2027-08-01')
+    expect(w.needle?.label).toBe('I dag: 1. august 2027')
+    const tip = polar(DEFAULT_WHEEL.center, w.rimOuter - 4, angleOfDayMiddle('2027-08-01'))
+    expect(w.needle!.x2).toBeCloseTo(tip.x, 1)
+    expect(w.needle!.y2).toBeCloseTo(tip.y, 1)
+    expect(wheel(2028, '2027-08-01').needle).toBeNull()
+  })
+
+  it('notes the valgperiode, and the start of a new one in an election year', () => {
+    const y2027 = wheel(2027, '2027-08-01')
+    expect(y2027.valgperiode.label).toBe('Valgperiode 2023–2027')
+    expect(y2027.valgperiode.change?.label).toBe('Ny valgperiode 2027–2031 fra 31. oktober 2027 (frist for konstituering)')
+    const y2026 = wheel(2026, '2026-11-22')
+    expect(y2026.valgperiode).toEqual({ label: 'Valgperiode 2023–2027', change: null })
+    expect(wheel(2028, '2026-11-22').valgperiode.label).toBe('Valgperiode 2027–2031')
+  })
+
+  it('wraps a long name in the hub', () => {
+    const w = buildWheel({ year: 2027, subjectName: 'Felles brann- og feiertjeneste', occurrences: [], today: '2027-01-01', valgperioder: [] })
+    expect(w.hub.lines).toEqual(['Felles brann- og', 'feiertjeneste'])
+    expect(w.title).toBe('Årshjul 2027 – Felles brann- og feiertjeneste')
+  })
+})
+
+describe('the hub', () => {
+  it('sets a long unbroken name in smaller type so it stays inside the circle', () => {
+    const short = buildWheel({ year: 2027, subjectName: 'Øyer', occurrences: [], today: '2027-01-01', valgperioder: [] }).hub
+    const long = buildWheel({ year: 2027, subjectName: '<script>alert(1)</script>', occurrences: [], today: '2027-01-01', valgperioder: [] }).hub
+    expect(short.fontSize).toBe(22)
+    expect(long.fontSize).toBeLessThan(15)
+    expect(long.lines).toEqual(['<script>alert(1)</script>'])
+    // 0.6 em a character fits inside the hub's chord above the year.
+    expect(0.6 * long.fontSize * 25).toBeLessThanOrEqual(1.65 * 118 + 0.01)
+  })
+})

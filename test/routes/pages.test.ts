@@ -1,0 +1,184 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DOMParser } from '@xmldom/xmldom'
+import { buildTestApp, BASE_URL, type TestApp } from '../helpers/app.js'
+
+// Pages as HTTP: status codes, content types, headers and escaping. The browser tests drive the same pages in Chromium.
+let t: TestApp
+const XSS = '<script>alert(1)</script>'
+const QUOTES = 'Tom & "Jerry" samarbeid'
+
+beforeAll(async () => {
+  t = await buildTestApp({ now: '2027-08-01T10:00:00Z' })
+  for (const [slug, name] of [['xss-samarbeid', XSS], ['quotes-samarbeid', QUOTES]] as const) {
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/collaborations', headers: t.auth(t.tokens.admin), payload: { slug, name, legalForm: 'iks', participants: [{ municipality: 'oyer', role: 'eier' }] } })
+    expect(res.statusCode).toBe(201)
+    const applied = await t.app.inject({ method: 'POST', url: '/api/v1/packages/apply', headers: t.auth(t.tokens.admin), payload: { collaboration: slug } })
+    expect(applied.statusCode).toBe(200)
+  }
+})
+afterAll(async () => { await t.close() })
+
+const get = (url: string) => t.app.inject(url)
+const apiOccurrences = async (query: string) => {
+  const res = await get(`/api/v1/occurrences?${query}`)
+  expect(res.statusCode).toBe(200)
+  return res.json().data as Array<{ id: string; date: string; kind: string; overdue: boolean; subject: { name: string } }>
+}
+const attrValues = (html: string, attr: string) => [...html.matchAll(new RegExp(`${attr}="([^"]*)"`, 'g'))].map(m => m[1]!)
+
+describe('content types, status codes and headers', () => {
+  it.each([
+    ['/', 200, /^text\/html; charset=utf-8/],
+    ['/arshjul?municipality=oyer&year=2027', 200, /^text\/html; charset=utf-8/],
+    ['/arshjul?body=oyer-kommunestyre&year=2027', 200, /^text\/html/],
+    ['/arshjul?collaboration=felles-renovasjonsselskap-glor&year=2027', 200, /^text\/html/],
+    ['/arshjul?municipality=oyer', 200, /^text\/html/],
+    ['/arshjul.svg?municipality=oyer&year=2027', 200, /^image\/svg\+xml; charset=utf-8/],
+    ['/oppfolging?municipality=oyer', 200, /^text\/html/],
+    ['/oppfolging.csv?municipality=oyer', 200, /^text\/csv; charset=utf-8/],
+    ['/assets/arshjul.css', 200, /^text\/css/],
+    ['/assets/arshjul.js', 200, /^text\/javascript/],
+    ['/arshjul?municipality=finnes-ikke&year=2027', 404, /^text\/html/],
+    ['/arshjul?body=finnes-ikke', 404, /^text\/html/],
+    ['/arshjul.svg?collaboration=finnes-ikke', 404, /^text\/html/],
+    ['/oppfolging?municipality=finnes-ikke', 404, /^text\/html/],
+    ['/arshjul?municipality=oyer&year=abc', 400, /^text\/html/],
+    ['/arshjul?municipality=oyer&year=1999', 400, /^text\/html/],
+    ['/arshjul?municipality=oyer&year=20270', 400, /^text\/html/],
+    ['/arshjul.svg?municipality=oyer&year=-1', 400, /^text\/html/],
+    ['/arshjul', 400, /^text\/html/],
+    ['/arshjul?municipality=oyer&body=oyer-kommunestyre', 400, /^text\/html/],
+    ['/oppfolging.csv', 400, /^text\/html/],
+    ['/assets/../package.json', 404, /./],
+    ['/assets/finnes-ikke.js', 404, /^text\/html/],
+  ])('GET %s → %i', async (url, status, type) => {
+    const res = await get(url)
+    expect(res.statusCode).toBe(status)
+    expect(res.headers['content-type']).toMatch(type)
+    expect(res.body).not.toMatch(/at .*\.ts:\d+|stack/i)
+  })
+
+  it('error pages say what is wrong in Norwegian', async () => {
+    expect((await get('/arshjul?municipality=finnes-ikke')).body).toContain('Fant ingen kommune «finnes-ikke».')
+    expect((await get('/arshjul?municipality=oyer&year=abc')).body).toContain('Året må være et årstall fra 2000 til 2100.')
+    expect((await get('/arshjul')).body).toContain('Velg nøyaktig én kommune')
+  })
+
+  it('pages carry a strict Content-Security-Policy and the SVG may be embedded but runs no script', async () => {
+    const page = await get('/arshjul?municipality=oyer&year=2027')
+    expect(page.headers['content-security-policy']).toContain("script-src 'self'")
+    expect(page.headers['x-content-type-options']).toBe('nosniff')
+    const svg = await get('/arshjul.svg?municipality=oyer&year=2027')
+    expect(svg.headers['content-security-policy']).toMatch(/^default-src 'none'/)
+    expect(svg.headers['content-security-policy']).not.toContain('script-src')
+  })
+
+  it('leaves the pages out of the OpenAPI document', async () => {
+    const spec = (await get('/docs/json')).json() as { paths: Record<string, unknown> }
+    expect(Object.keys(spec.paths).filter(p => !p.startsWith('/api/') && !p.startsWith('/feeds') && !p.startsWith('/health'))).toEqual([])
+  })
+})
+
+describe('the wheel page', () => {
+  it('has one mark and one list entry per occurrence the API lists, in the same order', async () => {
+    const api = await apiOccurrences('municipality=oyer&from=2027-01-01&to=2027-12-31&asOf=2027-08-01')
+    const html = (await get('/arshjul?municipality=oyer&year=2027')).body
+    const marks = [...html.matchAll(/<g class="mark [^"]*" data-occurrence-id="([^"]+)"/g)].map(m => m[1])
+    const items = [...html.matchAll(/<li class="occ [^"]*" id="occ-([^"]+)"/g)].map(m => m[1])
+    expect(api.length).toBeGreaterThan(150)
+    expect(marks).toEqual(api.map(o => o.id))
+    expect(items).toEqual(api.map(o => o.id))
+  })
+
+  it('links the neighbouring years and keeps the subject', async () => {
+    const html = (await get('/arshjul?body=oyer-kontrollutvalg&year=2027')).body
+    expect(html).toContain('href="/arshjul?body=oyer-kontrollutvalg&amp;year=2026"')
+    expect(html).toContain('href="/arshjul?body=oyer-kontrollutvalg&amp;year=2028"')
+    expect((await get('/arshjul?municipality=oyer&year=2030')).body).toContain('I år (2027)')
+  })
+
+  it('offers the subscribe links and the embed snippet', async () => {
+    const html = (await get('/arshjul?municipality=oyer&year=2027')).body
+    expect(html).toContain(`href="webcal://arshjul.test/feeds/municipalities/oyer.ics"`)
+    expect(html).toContain(`data-copy="${BASE_URL}/feeds/municipalities/oyer.ics"`)
+    // The snippet is shown as text: escaped once for the page, so it reads as ready-to-paste HTML.
+    expect(html).toContain(`&lt;img src=&quot;${BASE_URL}/arshjul.svg?municipality=oyer&quot; alt=&quot;Årshjul for Øyer&quot;`)
+  })
+})
+
+describe('the standalone SVG', () => {
+  it('is well-formed SVG with the same marks as the API lists', async () => {
+    const res = await get('/arshjul.svg?municipality=oyer&year=2027')
+    const errors: string[] = []
+    const doc = new DOMParser({ onError: (level, msg) => { errors.push(`${level}: ${msg}`) } }).parseFromString(res.body, 'image/svg+xml')
+    expect(errors).toEqual([])
+    const root = doc.documentElement!
+    expect(root.localName).toBe('svg')
+    expect(root.namespaceURI).toBe('http://www.w3.org/2000/svg')
+    expect(root.getAttribute('viewBox')).toBe('0 0 1400 1000')
+    const ids = Array.from(doc.getElementsByTagName('g')).filter(g => (g.getAttribute('class') ?? '').split(' ').includes('mark')).map(g => g.getAttribute('data-occurrence-id'))
+    const api = await apiOccurrences('municipality=oyer&from=2027-01-01&to=2027-12-31&asOf=2027-08-01')
+    expect(ids).toEqual(api.map(o => o.id))
+    expect(doc.getElementsByTagName('script')).toHaveLength(0)
+  })
+
+  it('defaults to the current year', async () => {
+    expect((await get('/arshjul.svg?municipality=oyer')).body).toContain('<title id="wheel-title">Årshjul 2027 – Øyer</title>')
+  })
+})
+
+describe('the follow-up page and CSV', () => {
+  it('lists exactly the overdue and upcoming deliverables of the report window', async () => {
+    const overdue = (await apiOccurrences('municipality=oyer&from=2026-08-01&to=2027-08-31&asOf=2027-08-01&status=overdue')).filter(o => o.kind !== 'meeting')
+    const html = (await get('/oppfolging?municipality=oyer')).body
+    const rows = [...html.matchAll(/<tr class="situation-(overdue|upcoming)" data-occurrence-id="([^"]+)"/g)]
+    expect(rows.filter(r => r[1] === 'overdue').map(r => r[2]).sort()).toEqual(overdue.map(o => o.id).sort())
+    expect(html).toContain(`<span data-count="overdue">${overdue.length}</span>`)
+    const csv = (await get('/oppfolging.csv?municipality=oyer')).body
+    expect(csv.startsWith('\uFEFFSituasjon;Frist;Dager;Hva;')).toBe(true)
+    const lines = csv.trimEnd().split('\r\n')
+    expect(lines).toHaveLength(rows.length + 1)
+    expect(lines[1]).toMatch(/^Forfalt;\d\d\.\d\d\.\d{4};\d+;/)
+  })
+
+  it('sends the CSV as a download named after the subject and date', async () => {
+    const res = await get('/oppfolging.csv?municipality=oyer')
+    expect(res.headers['content-disposition']).toBe('attachment; filename="oppfolging-oyer-2027-08-01.csv"')
+  })
+})
+
+describe('escaping', () => {
+  const pages = [
+    '/',
+    '/arshjul?collaboration=xss-samarbeid&year=2027',
+    '/arshjul?collaboration=quotes-samarbeid&year=2027',
+    '/arshjul?municipality=oyer&year=2027',
+    '/oppfolging?collaboration=xss-samarbeid',
+    '/oppfolging?collaboration=quotes-samarbeid',
+    '/oppfolging?municipality=oyer',
+    '/arshjul.svg?collaboration=xss-samarbeid&year=2027',
+    '/arshjul.svg?collaboration=quotes-samarbeid&year=2027',
+  ]
+
+  it.each(pages)('%s shows the names as text, never as markup', async url => {
+    const res = await get(url)
+    expect(res.statusCode).toBe(200)
+    expect(res.body).not.toContain(XSS)
+    expect(res.body).not.toContain('Tom & "Jerry"')
+    expect(res.body).not.toMatch(/<script(?![^>]*src="\/assets\/arshjul\.js")/)
+    if (!url.includes('quotes')) expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
+    if (!url.includes('xss')) expect(res.body).toContain('Tom &amp; &quot;Jerry&quot;')
+  })
+
+  it('escapes attribute values too (data-title, aria-label)', async () => {
+    const html = (await get('/arshjul?collaboration=xss-samarbeid&year=2027')).body
+    const labels = attrValues(html, 'aria-label').filter(v => v.includes('script'))
+    expect(labels.length).toBeGreaterThan(0)
+    for (const v of labels) expect(v).toContain('&lt;script&gt;')
+  })
+
+  it('the CSV keeps the names as plain text', async () => {
+    const csv = (await get('/oppfolging.csv?collaboration=quotes-samarbeid')).body
+    expect(csv).toContain('"Tom & ""Jerry"" samarbeid"')
+  })
+})
