@@ -196,8 +196,8 @@ export type WheelView = ReturnType<typeof buildWheel>
 /** The name above the year in the hub: smaller type when a line would not fit the circle. */
 function hubText (lines: string[], center: Point, hubRadius: number, year: number) {
   const longest = Math.max(1, ...lines.map(l => l.length))
-  // About 0.6 em per character of the system sans-serif at weight 700; the chord above the year is ~1.7 r wide.
-  const fontSize = r2(Math.min(22, (1.65 * hubRadius) / (0.6 * longest)))
+  // About 0.6 em per character of the system sans-serif at weight 700; keep lines within about 1.5 r, the chord above the year.
+  const fontSize = r2(Math.min(22, (1.5 * hubRadius) / (0.6 * longest)))
   const lineHeight = r2(fontSize * 1.18)
   return { lines, year: String(year), fontSize, lineHeight, firstLineY: r2(center.y - 16 - (lines.length - 1) * lineHeight) }
 }

@@ -81,6 +81,6 @@ describe('the hub', () => {
     expect(long.fontSize).toBeLessThan(15)
     expect(long.lines).toEqual(['<script>alert(1)</script>'])
     // 0.6 em a character fits inside the hub's chord above the year.
-    expect(0.6 * long.fontSize * 25).toBeLessThanOrEqual(1.65 * 118 + 0.01)
+    expect(0.6 * long.fontSize * 25).toBeLessThanOrEqual(1.5 * 118 + 0.01)
   })
 })

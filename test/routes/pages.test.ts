@@ -182,3 +182,17 @@ describe('escaping', () => {
     expect(csv).toContain('"Tom & ""Jerry"" samarbeid"')
   })
 })
+
+describe("today is the Europe/Oslo date of the app's clock", () => {
+  it('at 23:30 UTC on 31 December it is already the new year in Oslo: default year and needle follow', async () => {
+    const late = await buildTestApp({ now: '2027-12-31T23:30:00Z' })
+    try {
+      const svg = (await late.app.inject('/arshjul.svg?municipality=oyer')).body
+      expect(svg).toContain('<title id="wheel-title">Årshjul 2028 – Øyer</title>')
+      expect(svg).toContain('<title>I dag: 1. januar 2028</title>')
+      expect((await late.app.inject('/')).body).toContain('I dag er 1. januar 2028.')
+    } finally {
+      await late.close()
+    }
+  })
+})
