@@ -18,6 +18,10 @@ import adminRoutes from './routes/admin.js'
 import governanceRoutes from './routes/governance.js'
 import ruleRoutes from './routes/rules.js'
 import occurrenceRoutes from './routes/occurrences.js'
+import subscriptionRoutes from './routes/subscriptions.js'
+import reportRoutes from './routes/reports.js'
+import reminderRoutes from './routes/reminders.js'
+import remindersPlugin, { type RemindersPluginOptions } from './plugins/reminders.js'
 import pageRoutes from './routes/pages.js'
 import { VERSION } from './version.js'
 
@@ -30,6 +34,8 @@ export interface AppDeps {
   logger?: FastifyServerOptions['logger']
   /** The app owns the database handle and closes it on shutdown (server); tests may keep it. */
   closeDatabase?: boolean
+  /** Runs the reminder dispatcher inside the server (REMINDERS=on); absent: no dispatcher. */
+  reminders?: RemindersPluginOptions
 }
 
 /** Builds the app without listening: server.ts listens, tests use inject(). */
@@ -58,6 +64,10 @@ export async function buildApp (deps: AppDeps) {
   await app.register(governanceRoutes, { prefix: '/api/v1' })
   await app.register(ruleRoutes, { prefix: '/api/v1/rules' })
   await app.register(occurrenceRoutes, { prefix: '/api/v1/occurrences', baseUrl })
+  await app.register(subscriptionRoutes, { prefix: '/api/v1/subscriptions', baseUrl })
+  await app.register(reportRoutes, { prefix: '/api/v1/reports', baseUrl })
+  await app.register(reminderRoutes, { prefix: '/api/v1/reminders', baseUrl })
+  if (deps.reminders) await app.register(remindersPlugin, deps.reminders)
   await app.register(pageRoutes, { baseUrl })
   return app
 }

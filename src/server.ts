@@ -12,7 +12,11 @@ const config = loadConfig()
 const catalogue = loadCatalogue(defaultTemplatesDir)
 const { sqlite, db } = openDatabase(config.DATABASE_PATH)
 runMigrations(sqlite, db)
-const app = await buildApp({ config, db, sqlite, clock: systemClock, catalogue, logger: { level: config.LOG_LEVEL }, closeDatabase: true })
+const app = await buildApp({
+  config, db, sqlite, clock: systemClock, catalogue, logger: { level: config.LOG_LEVEL }, closeDatabase: true,
+  // The reminder dispatcher runs every REMINDER_INTERVAL_SECONDS; a cron `npm run reminders` may run beside it.
+  reminders: config.REMINDERS === 'on' ? { config, intervalMs: config.REMINDER_INTERVAL_SECONDS * 1000 } : undefined,
+})
 if (config.SEED === 'on') {
   const report = seedIfEmpty(createRepositories(db, systemClock, catalogue), db, catalogue)
   if (report) app.log.info({ entries: report.entries, created: report.created, warnings: report.warnings.length }, 'seeded the Lillehammer region from the 2019 register')

@@ -3,7 +3,7 @@ import { loadConfig } from '../src/config.js'
 
 describe('loadConfig', () => {
   it('defaults: port 3000 on 127.0.0.1, the data directory, and a base URL derived from them', () => {
-    expect(loadConfig({})).toEqual({
+    expect(loadConfig({})).toMatchObject({
       PORT: 3000, HOST: '127.0.0.1', DATABASE_PATH: './data/arshjul.db', BASE_URL: 'http://127.0.0.1:3000', LOG_LEVEL: 'info', SEED: 'on',
     })
   })
@@ -14,7 +14,7 @@ describe('loadConfig', () => {
 
   it('takes overrides, converting PORT to a number and deriving BASE_URL from them', () => {
     const config = loadConfig({ PORT: '8080', HOST: 'arshjul.local', DATABASE_PATH: '/var/lib/arshjul/db.sqlite', LOG_LEVEL: 'debug', SEED: 'off' })
-    expect(config).toEqual({
+    expect(config).toMatchObject({
       PORT: 8080, HOST: 'arshjul.local', DATABASE_PATH: '/var/lib/arshjul/db.sqlite', BASE_URL: 'http://arshjul.local:8080', LOG_LEVEL: 'debug', SEED: 'off',
     })
   })
@@ -37,5 +37,25 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ BASE_URL: 'ftp://arshjul.example.no' })).toThrow(/BASE_URL/)
     expect(() => loadConfig({ LOG_LEVEL: 'verbose' })).toThrow(/LOG_LEVEL/)
     expect(() => loadConfig({ SEED: 'yes' })).toThrow(/SEED/)
+  })
+
+  it('reminders: on by default, every minute from 07:00, weekly overdue reminders and escalation after 14 days', () => {
+    expect(loadConfig({})).toMatchObject({
+      REMINDERS: 'on', REMINDER_INTERVAL_SECONDS: 60, REMINDER_SEND_HOUR: 7, REMINDER_OVERDUE_EVERY_DAYS: 7, REMINDER_OVERDUE_MAX: 6,
+      REMINDER_ESCALATE_AFTER_DAYS: 14, REMINDER_CATCH_UP_DAYS: 7, REMINDER_MAX_ATTEMPTS: 8, REMINDER_RETRY_BASE_SECONDS: 60, DIGEST_WEEKDAY: 1,
+      MAIL_FROM: 'Årshjul <arshjul@localhost>',
+    })
+    expect(loadConfig({}).SMTP_URL).toBeUndefined()
+    expect(loadConfig({ BASE_URL: 'https://arshjul.example.no' }).MAIL_FROM).toBe('Årshjul <arshjul@arshjul.example.no>')
+    expect(loadConfig({ REMINDERS: 'off', SMTP_URL: 'smtps://u:p@smtp.example.no:465', MAIL_FROM: 'Kari <kari@example.no>', REMINDER_INTERVAL_SECONDS: '300' }))
+      .toMatchObject({ REMINDERS: 'off', SMTP_URL: 'smtps://u:p@smtp.example.no:465', MAIL_FROM: 'Kari <kari@example.no>', REMINDER_INTERVAL_SECONDS: 300 })
+  })
+
+  it('refuses invalid reminder settings, each named', () => {
+    expect(() => loadConfig({ REMINDERS: 'yes' })).toThrow(/REMINDERS/)
+    expect(() => loadConfig({ REMINDER_INTERVAL_SECONDS: '1' })).toThrow(/REMINDER_INTERVAL_SECONDS/)
+    expect(() => loadConfig({ REMINDER_SEND_HOUR: '24' })).toThrow(/REMINDER_SEND_HOUR/)
+    expect(() => loadConfig({ SMTP_URL: 'http://mail.example.no' })).toThrow(/SMTP_URL/)
+    expect(() => loadConfig({ DIGEST_WEEKDAY: '0' })).toThrow(/DIGEST_WEEKDAY/)
   })
 })

@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs'
+import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator'
 import type { Db, Sqlite } from './client.js'
@@ -16,4 +18,12 @@ export function runMigrations (sqlite: Sqlite, db: Db, migrationsFolder = MIGRAT
   } finally {
     sqlite.pragma('foreign_keys = ON')
   }
+}
+
+/** How many migrations in the folder the database has not run (all of them for an empty file). */
+export function pendingMigrationCount (sqlite: Sqlite, migrationsFolder = MIGRATIONS_DIR): number {
+  const journal = JSON.parse(readFileSync(path.join(migrationsFolder, 'meta', '_journal.json'), 'utf8')) as { entries: unknown[] }
+  const table = sqlite.prepare("select 1 from sqlite_master where type = 'table' and name = '__drizzle_migrations'").get()
+  const applied = table ? (sqlite.prepare('select count(*) as n from __drizzle_migrations').get() as { n: number }).n : 0
+  return Math.max(0, journal.entries.length - applied)
 }

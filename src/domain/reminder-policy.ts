@@ -32,6 +32,8 @@ export const DEFAULT_REMINDER_POLICY: ReminderPolicy = { overdueEveryDays: 7, ov
 export interface RemindableOccurrence {
   /** The effective due date (after a move), or the meeting's local date. */
   date: CalendarDate
+  /** A meeting's effective local start ('YYYY-MM-DDTHH:mm'): moving it to another hour re-arms its reminders. */
+  localStart?: string | null
   status: OccurrenceStatus
   kind: EventKind
   /** Days before the due date (the event type's, or the rule's override). */
@@ -42,8 +44,8 @@ export type ReminderKind = 'before' | 'overdue' | 'escalation'
 
 export interface PlannedReminder {
   /**
-   * Unique per occurrence and stable: the kind, its number, and the due date it was computed from,
-   * so that a moved occurrence is reminded again from its new date.
+   * Unique per occurrence and stable: the kind, its number, and the due date (or meeting start) it
+   * was computed from, so that a moved occurrence is reminded again from its new date.
    */
   key: string
   kind: ReminderKind
@@ -64,11 +66,12 @@ const DONE: readonly OccurrenceStatus[] = ['delivered', 'approved', 'cancelled']
 export function reminderPlan (o: RemindableOccurrence, policy: ReminderPolicy): PlannedReminder[] {
   if (DONE.includes(o.status)) return []
   const due = o.date
+  const anchor = o.localStart ?? due
   const out: PlannedReminder[] = []
   const offsets = [...new Set(o.offsetsDays)].filter(d => Number.isInteger(d) && d >= 0).sort((a, b) => b - a)
   for (const d of offsets) {
     const nominalOn = addDays(due, -d)
-    out.push({ key: `before-${d}@${due}`, kind: 'before', sendOn: workingDayOnOrBefore(nominalOn), nominalOn, dueDate: due, days: d, audience: { subscribers: true, kommunedirektor: false } })
+    out.push({ key: `before-${d}@${anchor}`, kind: 'before', sendOn: workingDayOnOrBefore(nominalOn), nominalOn, dueDate: due, days: d, audience: { subscribers: true, kommunedirektor: false } })
   }
   if (o.kind === 'meeting') return out
 
@@ -82,11 +85,11 @@ export function reminderPlan (o: RemindableOccurrence, policy: ReminderPolicy): 
     const days = n * policy.overdueEveryDays
     const nominalOn = addDays(due, days)
     // The kommunedirektør hears first through the escalation itself, then with every later reminder.
-    out.push({ key: `overdue-${n}@${due}`, kind: 'overdue', sendOn: afterDue(nominalOn), nominalOn, dueDate: due, days, audience: { subscribers: true, kommunedirektor: escalateAt !== null && days > escalateAt } })
+    out.push({ key: `overdue-${n}@${anchor}`, kind: 'overdue', sendOn: afterDue(nominalOn), nominalOn, dueDate: due, days, audience: { subscribers: true, kommunedirektor: escalateAt !== null && days > escalateAt } })
   }
   if (escalateAt !== null) {
     const nominalOn = addDays(due, escalateAt)
-    out.push({ key: `escalation@${due}`, kind: 'escalation', sendOn: afterDue(nominalOn), nominalOn, dueDate: due, days: escalateAt, audience: { subscribers: false, kommunedirektor: true } })
+    out.push({ key: `escalation@${anchor}`, kind: 'escalation', sendOn: afterDue(nominalOn), nominalOn, dueDate: due, days: escalateAt, audience: { subscribers: false, kommunedirektor: true } })
   }
   return out.sort((a, b) => compareDates(a.sendOn, b.sendOn) || a.days - b.days)
 }

@@ -9,6 +9,8 @@ import { createTokensRepository } from '../repositories/tokens.js'
 import { createAuditRepository } from '../repositories/audit.js'
 import { createRulesRepository } from '../repositories/rules.js'
 import { createOccurrencesRepository } from '../repositories/occurrences.js'
+import { createSubscriptionsRepository } from '../repositories/subscriptions.js'
+import { createOutboxRepository } from '../repositories/outbox.js'
 import type { Catalogue } from '../catalogue/load.js'
 
 export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) {
@@ -21,6 +23,8 @@ export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) 
     bodies: createBodiesRepository(db, clock),
     tokens: createTokensRepository(db, clock),
     audit: createAuditRepository(db),
+    subscriptions: createSubscriptionsRepository(db, clock),
+    outbox: createOutboxRepository(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

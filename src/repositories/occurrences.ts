@@ -59,7 +59,7 @@ export function createOccurrencesRepository (db: Db, clock: Clock, rulesRepo: Ru
   }
 
   /** The rules whose occurrences belong to a municipality's, a body's or a collaboration's calendar. */
-  function selectRules (q: OccurrenceQuery, bs: Map<number, typeof bodies.$inferSelect>): RuleRow[] {
+  function selectRules (q: Pick<OccurrenceQuery, 'municipality' | 'body' | 'collaboration' | 'eventTypes'>, bs: Map<number, typeof bodies.$inferSelect>): RuleRow[] {
     const all = rulesRepo.list({ eventTypes: q.eventTypes })
     const calendarKinds = (r: RuleRow): readonly BodyKind[] => r.calendarBodyKinds ?? catalogue.eventTypes.get(r.eventType)?.calendarBodyKinds ?? []
     if (q.body !== undefined) {
@@ -149,6 +149,11 @@ export function createOccurrencesRepository (db: Db, clock: Clock, rulesRepo: Ru
         }
       })
       return q.statuses?.length ? items.filter(o => q.statuses!.includes(o.effectiveStatus as OccurrenceStatus | 'overdue') || q.statuses!.includes(o.status)) : items
+    },
+
+    /** The rules whose occurrences are in a municipality's, a body's or a collaboration's calendar: what query() would select. */
+    ruleIdsInScope (scope: Pick<OccurrenceQuery, 'municipality' | 'body' | 'collaboration'>): Set<number> {
+      return new Set(selectRules(scope, lookups().bs).map(r => r.id))
     },
 
     getState (ruleId: number, originalKey: string): StateRow | undefined {

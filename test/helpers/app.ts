@@ -8,6 +8,7 @@ import { fixedClock } from '../../src/shared/clock.js'
 import { createRepositories } from '../../src/plugins/db.js'
 import { seedIfEmpty } from '../../src/seed.js'
 import { defaultTemplatesDir, loadCatalogue } from '../../src/catalogue/load.js'
+import type { RemindersPluginOptions } from '../../src/plugins/reminders.js'
 
 export const catalogue = loadCatalogue(defaultTemplatesDir)
 
@@ -31,7 +32,7 @@ function seededTemplateFile (): string {
 }
 
 /** A real SQLite database in a temp file, migrated, optionally seeded with the 2019 register. */
-export async function buildTestApp (opts: { seed?: boolean; now?: string } = {}) {
+export async function buildTestApp (opts: { seed?: boolean; now?: string; reminders?: RemindersPluginOptions } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-test-'))
   const file = path.join(dir, 'test.db')
   if (opts.seed ?? true) fs.copyFileSync(seededTemplateFile(), file)
@@ -39,7 +40,7 @@ export async function buildTestApp (opts: { seed?: boolean; now?: string } = {})
   runMigrations(sqlite, db)
   const clock = fixedClock(opts.now ?? TEMPLATE_NOW)
   const repos = createRepositories(db, clock, catalogue)
-  const app = await buildApp({ config: { BASE_URL }, db, sqlite, clock, catalogue, closeDatabase: true })
+  const app = await buildApp({ config: { BASE_URL }, db, sqlite, clock, catalogue, closeDatabase: true, reminders: opts.reminders })
   const admin = repos.tokens.create({ label: 'test-admin', role: 'admin', municipalityId: null }).token
   const oyer = repos.municipalities.find('oyer')
   const editorOyer = oyer ? repos.tokens.create({ label: 'test-editor-oyer', role: 'editor', municipalityId: oyer.id }).token : ''

@@ -1,0 +1,66 @@
+// npm run reminders -- [--dry-run] [--now 2027-03-01T08:00]
+// One run of the reminder dispatcher, for cron; safe beside the server's own dispatcher. --now is
+// Europe/Oslo wall time (or an ISO instant with offset) and time-travels; --dry-run lists what would
+// be sent and writes and sends nothing.
+import fs from 'node:fs'
+import { parseArgs } from 'node:util'
+import { loadConfig } from '../config.js'
+import { openDatabase } from '../db/client.js'
+import { pendingMigrationCount, runMigrations } from '../db/migrate.js'
+import { createRepositories } from '../plugins/db.js'
+import { fixedClock, systemClock } from '../shared/clock.js'
+import { defaultTemplatesDir, loadCatalogue } from '../catalogue/load.js'
+import { isValidLocalDateTime, localToInstant } from '../domain/local-time.js'
+import { dispatcherFromConfig } from '../reminders/setup.js'
+import { describePlan } from '../reminders/describe.js'
+import { REMINDER_ZONE } from '../reminders/planner.js'
+
+function fail (message: string): never {
+  process.stderr.write(`${message}\n`)
+  process.exit(2)
+}
+
+const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, now: { type: 'string' } } })
+const dryRun = values['dry-run'] ?? false
+let now: Date | undefined
+if (values.now !== undefined) {
+  if (isValidLocalDateTime(values.now)) now = new Date(+localToInstant(values.now, REMINDER_ZONE))
+  else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(values.now)) now = new Date(values.now)
+  if (!now || Number.isNaN(+now)) fail(`--now må være lokal tid i Europe/Oslo, YYYY-MM-DDTHH:mm (eller et ISO-tidspunkt med sone): ${values.now}`)
+}
+const clock = now ? fixedClock(now) : systemClock
+const config = loadConfig()
+if (dryRun && config.DATABASE_PATH !== ':memory:' && !fs.existsSync(config.DATABASE_PATH)) {
+  fail(`Databasen ${config.DATABASE_PATH} finnes ikke; start tjenesten (npm start) én gang først`)
+}
+const catalogue = loadCatalogue(defaultTemplatesDir)
+const { sqlite, db } = openDatabase(config.DATABASE_PATH)
+try {
+  // A dry run writes nothing, not even a migration.
+  if (dryRun) {
+    const pending = pendingMigrationCount(sqlite)
+    if (pending > 0) fail(`Databasen mangler ${pending} migrering(er); kjør uten --dry-run eller start tjenesten først`)
+  } else {
+    runMigrations(sqlite, db)
+  }
+  const repos = createRepositories(db, clock, catalogue)
+  const log = {
+    info: () => {},
+    warn: (obj: object, msg: string) => { process.stderr.write(`advarsel: ${msg} ${JSON.stringify(obj)}\n`) },
+    error: (obj: object, msg: string) => { process.stderr.write(`feil: ${msg} ${JSON.stringify(obj)}\n`) },
+  }
+  const dispatcher = dispatcherFromConfig(config, { repos, catalogue, clock, log })
+  try {
+    if (dryRun) {
+      const at = clock.now()
+      process.stdout.write(describePlan(dispatcher.preview(at), at, REMINDER_ZONE, repos.outbox.countByStatus().pending))
+    } else {
+      const report = await dispatcher.run({ force: true })
+      process.stdout.write(`Påminnelser for ${report.day}: ${report.enqueued} nye i utboksen; ${report.sent} sendt, ${report.retried} prøves igjen senere, ${report.failed} feilet, ${report.cancelled} trukket tilbake${report.waiting ? `, ${report.waiting} e-poster venter på SMTP_URL` : ''}\n`)
+    }
+  } finally {
+    dispatcher.close()
+  }
+} finally {
+  sqlite.close()
+}

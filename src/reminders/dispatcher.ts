@@ -1,0 +1,199 @@
+// The reminder dispatcher (issue 5): enqueue what is due into the outbox, then claim rows with a
+// lease and deliver them, recording each outcome. It runs inside the server every minute and as a
+// one-shot cron command; both may run at once on the same database.
+//
+// Crash safety: a due reminder is written to the outbox (one transaction) before anything is sent,
+// so a crash before sending loses nothing; a crash after sending but before recording leaves the
+// row claimed until its lease runs out, and the next run sends it again with the same Message-ID
+// (and webhook delivery id), so receivers can recognise the repeat. A row recorded as sent is
+// never claimed again.
+import { hostname } from 'node:os'
+import { randomBytes } from 'node:crypto'
+import type { Catalogue } from '../catalogue/load.js'
+import type { Repositories } from '../plugins/db.js'
+import type { OutboxChannel, OutboxRow } from '../repositories/outbox.js'
+import { recipientOf } from '../repositories/subscriptions.js'
+import { parseOccurrenceId } from '../domain/occurrences.js'
+import type { Clock } from '../shared/clock.js'
+import { REMINDER_ZONE, createPlanner, deliveryIdOf, type Plan, type PlannerOptions } from './planner.js'
+import { reminderDay } from '../domain/reminder-policy.js'
+import type { OutboxPayload } from './payload.js'
+import { renderEmail, webhookBody, webhookEvent } from './render.js'
+import { DeliveryError, type EmailTransport } from './mailer.js'
+import type { WebhookTransport } from './webhook.js'
+import type { ReminderTemplates } from './templates.js'
+
+export interface DispatcherLog {
+  info (obj: object, msg: string): void
+  warn (obj: object, msg: string): void
+  error (obj: object, msg: string): void
+}
+const silent: DispatcherLog = { info () {}, warn () {}, error () {} }
+
+export interface DispatcherOptions extends PlannerOptions {
+  repos: Repositories
+  catalogue: Catalogue
+  clock: Clock
+  templates: ReminderTemplates
+  mailFrom: string
+  /** Null when SMTP_URL is not set: e-mail rows wait in the outbox. */
+  email: EmailTransport | null
+  webhook: WebhookTransport
+  maxAttempts: number
+  /** The first retry waits this long, then twice as long each time (capped at six hours). */
+  retryBaseMs: number
+  /** How long a claim holds before another dispatcher may take the row over (longer than any send can take). */
+  leaseMs?: number
+  /** Rows claimed at a time; the rest stay free for another dispatcher. */
+  batchSize?: number
+  /** At most this many deliveries per run, so that one run cannot go on forever. */
+  maxPerRun?: number
+  workerId?: string
+  log?: DispatcherLog
+}
+
+export interface EnqueueReport { day: string; due: number; enqueued: number; skipped: boolean }
+export interface DeliveryReport { sent: number; retried: number; failed: number; cancelled: number; waiting: number }
+export interface RunReport extends EnqueueReport, DeliveryReport {}
+
+const MAX_BACKOFF_MS = 6 * 3600_000
+const DONE: Partial<Record<string, string>> = { delivered: 'levert', approved: 'behandlet', cancelled: 'avlyst' }
+
+export function createDispatcher (opts: DispatcherOptions) {
+  const { repos, clock } = opts
+  const log = opts.log ?? silent
+  const worker = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
+  const leaseMs = opts.leaseMs ?? 10 * 60_000
+  const batchSize = opts.batchSize ?? 10
+  const maxPerRun = opts.maxPerRun ?? 1000
+  const planner = createPlanner(repos, opts.catalogue, opts)
+  const channels: OutboxChannel[] = opts.email ? ['email', 'webhook'] : ['webhook']
+  const uidHost = new URL(opts.baseUrl).hostname
+  let lastFingerprint: string | null = null
+
+  /** Why a claimed reminder should no longer go out, or null. */
+  function withdrawn (row: OutboxRow): string | null {
+    const sub = repos.subscriptions.find(row.subscriptionId)
+    if (!sub || sub.deleted) return 'abonnementet er slettet'
+    if (!sub.active) return 'abonnementet er deaktivert'
+    if (recipientOf(sub) !== row.recipient) return 'abonnementet har fått ny adresse'
+    if (row.occurrenceId === null) return null
+    const ref = parseOccurrenceId(row.occurrenceId)
+    const rule = ref && repos.rules.find(ref.ruleId)
+    if (!ref || !rule || rule.deleted || !rule.enabled) return 'regelen er slettet eller slått av'
+    const state = repos.occurrences.getState(ref.ruleId, ref.originalKey)
+    const done = state ? DONE[state.status] : undefined
+    if (done) return `forekomsten er ${done}`
+    // A moved occurrence has new reminders under new keys; this one names the old date.
+    const payload = row.payload as OutboxPayload
+    const anchor = payload.type === 'reminder' ? payload.occurrence.localStart ?? payload.occurrence.date : null
+    if (anchor !== null && (state?.movedTo ?? ref.originalKey) !== anchor) return 'forekomsten er flyttet'
+    return null
+  }
+
+  async function send (row: OutboxRow): Promise<string> {
+    const payload = row.payload as OutboxPayload
+    const sub = repos.subscriptions.find(row.subscriptionId)!
+    if (row.channel === 'email') {
+      const content = renderEmail(payload, opts.templates, uidHost)
+      const res = await opts.email!.send({
+        ...content, from: opts.mailFrom, to: { name: sub.name, address: sub.email! }, messageId: row.messageId,
+        headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Arshjul-Reminder': row.reminderKey },
+      })
+      return res.response
+    }
+    const res = await opts.webhook.send({
+      url: sub.webhookUrl!, secret: sub.webhookSecret!, body: webhookBody(row, deliveryIdOf(row.messageId), payload),
+      event: webhookEvent(payload), deliveryId: deliveryIdOf(row.messageId), now: clock.now(),
+    })
+    return res.response
+  }
+
+  async function deliverOne (row: OutboxRow, report: DeliveryReport): Promise<void> {
+    const at = () => clock.now().getTime()
+    const reason = withdrawn(row)
+    if (reason) {
+      repos.outbox.markFinal(row.id, worker, 'cancelled', at(), reason)
+      report.cancelled++
+      return
+    }
+    // Only after crashes can a row come back with its attempts used up: do not send it once more.
+    if (row.attempts > opts.maxAttempts) {
+      repos.outbox.markFinal(row.id, worker, 'failed', at(), `gitt opp etter ${opts.maxAttempts} forsøk`)
+      report.failed++
+      return
+    }
+    let response: string
+    try {
+      response = await send(row)
+    } catch (err) {
+      const e = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), false)
+      if (e.permanent || row.attempts >= opts.maxAttempts) {
+        repos.outbox.markFinal(row.id, worker, 'failed', at(), e.message, e.response)
+        report.failed++
+        log.warn({ outbox: row.id, recipient: row.recipient, attempts: row.attempts, err: e.message }, 'reminder failed for good')
+      } else {
+        const backoff = Math.min(opts.retryBaseMs * 2 ** (row.attempts - 1), MAX_BACKOFF_MS)
+        repos.outbox.markRetry(row.id, worker, at(), e.message, at() + backoff, e.response)
+        report.retried++
+        log.info({ outbox: row.id, recipient: row.recipient, attempts: row.attempts, retryInMs: backoff, err: e.message }, 'reminder delivery failed; will retry')
+      }
+      return
+    }
+    repos.outbox.markSent(row.id, at(), response)
+    report.sent++
+  }
+
+  const dispatcher = {
+    worker,
+
+    /** What is due now (new rows only), without writing anything. */
+    preview (now: Date): Plan & { newKeys: Set<string> } {
+      const plan = planner.plan(now, { includeUnaddressed: true })
+      const keys = [...plan.items.flatMap(i => i.rows), ...plan.digests].map(r => r.outboxKey)
+      const existing = repos.outbox.existingKeys(keys)
+      return { ...plan, newKeys: new Set(keys.filter(k => !existing.has(k))) }
+    },
+
+    /** Writes what is due to the outbox. Skipped when neither the day nor the data changed since the last time. */
+    enqueue (now: Date, options: { force?: boolean } = {}): EnqueueReport {
+      const fingerprint = `${reminderDay(now, REMINDER_ZONE, opts.sendHour)}|${repos.outbox.planningFingerprint()}`
+      if (!options.force && fingerprint === lastFingerprint) return { day: '', due: 0, enqueued: 0, skipped: true }
+      const plan = planner.plan(now)
+      const rows = [...plan.items.flatMap(i => i.rows), ...plan.digests]
+      const enqueued = repos.outbox.enqueue(rows, clock.now().getTime())
+      lastFingerprint = fingerprint
+      if (enqueued > 0) log.info({ day: plan.day, due: rows.length, enqueued }, 'reminders enqueued')
+      return { day: plan.day, due: rows.length, enqueued, skipped: false }
+    },
+
+    /** Claims and delivers due rows until none are left (or maxPerRun). */
+    async deliver (): Promise<DeliveryReport> {
+      const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, cancelled: 0, waiting: 0 }
+      let handled = 0
+      while (handled < maxPerRun) {
+        const rows = repos.outbox.claim({ worker, now: clock.now().getTime(), leaseMs, limit: Math.min(batchSize, maxPerRun - handled), channels })
+        if (rows.length === 0) break
+        for (const row of rows) await deliverOne(row, report)
+        handled += rows.length
+      }
+      if (!opts.email) {
+        report.waiting = repos.outbox.list({ status: 'pending', channel: 'email', limit: 1, offset: 0 }).total
+        if (report.waiting > 0) log.warn({ waiting: report.waiting }, 'e-mail reminders are waiting: SMTP_URL is not set')
+      }
+      return report
+    },
+
+    async run (options: { force?: boolean } = {}): Promise<RunReport> {
+      const enqueued = dispatcher.enqueue(clock.now(), options)
+      const delivered = await dispatcher.deliver()
+      return { ...enqueued, ...delivered }
+    },
+
+    close (): void {
+      opts.email?.close()
+    },
+  }
+  return dispatcher
+}
+export type Dispatcher = ReturnType<typeof createDispatcher>

@@ -1,0 +1,245 @@
+// Which outbox rows are due at an instant: the occurrences of the region around today, the policy
+// for each, and the subscriptions that should hear about it. Reads only; the dispatcher writes.
+import { createHash } from 'node:crypto'
+import { type CalendarDate, addDays, compareDates, daysBetween } from '../domain/calendar-date.js'
+import { dueReminders, reminderDay, weeklyDigestDue, type PlannedReminder, type ReminderPolicy } from '../domain/reminder-policy.js'
+import type { Catalogue } from '../catalogue/load.js'
+import type { Repositories } from '../plugins/db.js'
+import type { OutboxInsert } from '../repositories/outbox.js'
+import { recipientOf, type SubscriptionRow } from '../repositories/subscriptions.js'
+import type { DigestItem, DigestPayload, OccurrenceSnapshot, RecipientSnapshot, ReminderPayload } from './payload.js'
+import { isoWeek } from './format.js'
+
+export const REMINDER_ZONE = 'Europe/Oslo'
+
+export interface PlannerOptions {
+  policy: ReminderPolicy
+  /** Reminders for a day go out from this local hour on. */
+  sendHour: number
+  /** 1 = Monday … 7 = Sunday. */
+  digestWeekday: number
+  baseUrl: string
+  /** For Message-IDs: `<hash@mailDomain>`. */
+  mailDomain: string
+}
+
+type OccurrenceItem = ReturnType<Repositories['occurrences']['query']>[number]
+
+export interface PlannedItem {
+  occurrence: OccurrenceItem
+  reminder: PlannedReminder
+  /** One per recipient; none when nobody subscribes to it. */
+  rows: OutboxInsert[]
+}
+
+export interface Plan {
+  /** The reminder day the instant belongs to (the local date, or the day before before the send hour). */
+  day: CalendarDate
+  items: PlannedItem[]
+  digests: OutboxInsert[]
+}
+
+/** The outbox key names the subject, the reminder and the recipient; the Message-ID is its hash. */
+export function outboxIdentity (subject: string, reminderKey: string, recipient: string, mailDomain: string) {
+  const outboxKey = `${subject}/${reminderKey}/${recipient}`
+  const hash = createHash('sha256').update(outboxKey, 'utf8').digest('hex').slice(0, 40)
+  return { outboxKey, messageId: `<${hash}@${mailDomain}>`, deliveryId: hash }
+}
+
+/** The delivery id webhooks carry (X-Arshjul-Delivery): the Message-ID's local part. */
+export const deliveryIdOf = (messageId: string) => messageId.replace(/^<|@.*$/g, '')
+
+const DONE = new Set(['delivered', 'approved', 'cancelled'])
+/** Offsets up to this many days are planned from one query; longer ones from a second, narrower one. */
+const NEAR_DAYS = 100
+
+export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: PlannerOptions) {
+  const { policy } = opts
+
+  function context () {
+    const bodies = new Map<number, ReturnType<typeof repos.bodies.find>>()
+    const body = (id: number) => {
+      if (!bodies.has(id)) bodies.set(id, repos.bodies.find(id))
+      return bodies.get(id)
+    }
+    const municipalities = new Map<string | number, ReturnType<typeof repos.municipalities.find>>()
+    const municipality = (ref: string | number) => {
+      if (!municipalities.has(ref)) municipalities.set(ref, repos.municipalities.find(ref))
+      return municipalities.get(ref)
+    }
+    /** The municipality a subscription belongs to (its own, or its body's), if any. */
+    const municipalityOf = (s: SubscriptionRow) => s.municipalityId ?? (s.bodyId !== null ? body(s.bodyId)?.municipalityId ?? null : null)
+
+    const describe = (s: SubscriptionRow): RecipientSnapshot => {
+      const what = s.bodyId !== null ? body(s.bodyId)?.name
+        : s.municipalityId !== null ? municipality(s.municipalityId)?.name
+          : s.collaborationId !== null ? repos.collaborations.find(s.collaborationId)?.name
+            : 'hele regionen'
+      const types = s.eventTypes?.length ? ` (${s.eventTypes.map(t => catalogue.eventTypes.get(t)?.name.nb ?? t).join(', ')})` : ''
+      return { subscriptionId: s.id, name: s.name, scope: `${what ?? 'ukjent'}${types}` }
+    }
+    return { body, municipality, municipalityOf, describe }
+  }
+
+  function snapshot (o: OccurrenceItem): OccurrenceSnapshot {
+    const ref = (b: { slug: string; name: string } | null) => b && { slug: b.slug, name: b.name }
+    return {
+      id: o.id, eventType: o.eventType, kind: o.kind, title: o.title,
+      description: catalogue.eventTypes.get(o.eventType)?.description ?? null,
+      date: o.date, allDay: o.allDay, localStart: o.localStart,
+      start: o.start ? new Date(+o.start).toISOString() : null, end: o.end ? new Date(+o.end).toISOString() : null,
+      revision: o.revision, status: o.status, modified: o.modified,
+      subject: o.subject, responsibleBody: ref(o.responsibleBody), treatedBy: ref(o.treatedBy),
+      treatingMeeting: o.treatingMeeting && { date: o.treatingMeeting.date, localStart: o.treatingMeeting.localStart },
+      legalBasis: o.legalBasis.map(l => ({ act: l.act, section: l.section, url: l.url })),
+      caseNumber: o.caseNumber, caseUrl: o.caseUrl, url: `${opts.baseUrl}/api/v1/occurrences/${o.id}`,
+    }
+  }
+
+  /**
+   * The occurrences that can have a reminder due today: due from a few weeks back (overdue and
+   * escalation) to the longest offset ahead. Most offsets are short; the few event types with
+   * offsets of a year or two are fetched separately for the far part, which keeps planning fast.
+   */
+  function candidates (today: CalendarDate): OccurrenceItem[] {
+    const maxByType = new Map<string, number>()
+    for (const r of repos.rules.list()) {
+      const offsets = r.reminderOffsetsDays ?? catalogue.eventTypes.get(r.eventType)?.reminderOffsetsDays ?? []
+      maxByType.set(r.eventType, Math.max(maxByType.get(r.eventType) ?? 0, ...offsets))
+    }
+    // A send day is at most a few days before its nominal day (Easter: Wednesday for Monday).
+    const slack = policy.catchUpDays + 7
+    const from = addDays(today, -(slack + Math.max(policy.overdueEveryDays * policy.overdueMax, policy.escalateAfterDays)))
+    const near = addDays(today, NEAR_DAYS + slack)
+    const longTypes = [...maxByType].filter(([, max]) => max > NEAR_DAYS)
+    const out = repos.occurrences.query({ from, to: near, asOf: today })
+    if (longTypes.length > 0) {
+      const to = addDays(today, Math.max(...longTypes.map(([, max]) => max)) + slack)
+      out.push(...repos.occurrences.query({ from: addDays(near, 1), to, asOf: today, eventTypes: longTypes.map(([type]) => type) }))
+    }
+    return out
+  }
+
+  return {
+    /**
+     * Everything due at `now`, as outbox rows (already-enqueued ones included: enqueueing is
+     * idempotent). With `includeUnaddressed`, also due reminders nobody subscribes to (for --dry-run).
+     */
+    plan (now: Date, options: { includeUnaddressed?: boolean } = {}): Plan {
+      const day = reminderDay(now, REMINDER_ZONE, opts.sendHour)
+      const subs = repos.subscriptions.active()
+      if (subs.length === 0 && !options.includeUnaddressed) return { day, items: [], digests: [] }
+      const ctx = context()
+
+      const scopes = new Map<string, Set<number> | null>()
+      const inScope = (s: SubscriptionRow, o: OccurrenceItem) => {
+        if (s.eventTypes?.length && !s.eventTypes.includes(o.eventType)) return false
+        const key = s.bodyId !== null ? `b${s.bodyId}` : s.municipalityId !== null ? `m${s.municipalityId}` : s.collaborationId !== null ? `c${s.collaborationId}` : '*'
+        if (!scopes.has(key)) {
+          scopes.set(key, key === '*' ? null : repos.occurrences.ruleIdsInScope(
+            s.bodyId !== null ? { body: s.bodyId } : s.municipalityId !== null ? { municipality: s.municipalityId } : { collaboration: s.collaborationId! }))
+        }
+        const rules = scopes.get(key)
+        return rules === null || rules!.has(o.ruleId)
+      }
+
+      // The kommunedirektør's recipients: subscriptions to a municipality's kommunedirektør body.
+      const kommunedirektor = new Map<number, SubscriptionRow[]>()
+      for (const s of subs) {
+        const b = s.bodyId !== null ? ctx.body(s.bodyId) : undefined
+        if (b?.kind === 'kommunedirektor' && b.municipalityId !== null) kommunedirektor.set(b.municipalityId, [...kommunedirektor.get(b.municipalityId) ?? [], s])
+      }
+      const responsibleMunicipalities = (o: OccurrenceItem): number[] => {
+        const b = o.responsibleBody ? ctx.body(o.responsibleBody.id) : undefined
+        if (b?.municipalityId != null) return [b.municipalityId]
+        if (o.subject.type === 'municipality') return [ctx.municipality(o.subject.slug)!.id]
+        const c = repos.collaborations.find(o.subject.slug)
+        if (!c) return []
+        if (c.hostMunicipalityId !== null) return [c.hostMunicipalityId]
+        return repos.collaborations.involvedMunicipalityIds(c.id).filter(id => ctx.municipality(id)?.inRegion)
+      }
+
+      const items: PlannedItem[] = []
+      for (const o of candidates(day)) {
+        const due = dueReminders({ date: o.date, localStart: o.localStart, status: o.status, kind: o.kind, offsetsDays: o.reminderOffsetsDays }, day, policy)
+        if (due.length === 0) continue
+        const municipalities = responsibleMunicipalities(o)
+        for (const r of due) {
+          const recipients = new Map<string, SubscriptionRow>()
+          const add = (s: SubscriptionRow) => { if (!recipients.has(recipientOf(s))) recipients.set(recipientOf(s), s) }
+          if (r.audience.subscribers) subs.filter(s => inScope(s, o)).forEach(add)
+          if (r.audience.kommunedirektor) {
+            for (const m of municipalities) (kommunedirektor.get(m) ?? []).filter(s => !s.eventTypes?.length || s.eventTypes.includes(o.eventType)).forEach(add)
+          }
+          const escalatedTo = r.audience.kommunedirektor ? municipalities.map(m => ctx.municipality(m)?.name).filter(Boolean).join(', ') || null : null
+          const rows = [...recipients].map(([recipient, s]) => {
+            const payload: ReminderPayload = {
+              type: 'reminder',
+              reminder: {
+                key: r.key, kind: r.kind, sendOn: r.sendOn, dueDate: r.dueDate,
+                daysLeft: r.kind === 'before' ? daysBetween(r.sendOn, r.dueDate) : null,
+                daysOverdue: r.kind === 'before' ? null : daysBetween(r.dueDate, r.sendOn),
+                number: r.kind === 'overdue' ? r.days / policy.overdueEveryDays : null,
+                escalated: r.audience.kommunedirektor, escalatedTo,
+              },
+              occurrence: snapshot(o),
+              recipient: ctx.describe(s),
+            }
+            const id = outboxIdentity(o.id, r.key, recipient, opts.mailDomain)
+            return {
+              outboxKey: id.outboxKey, messageId: id.messageId, kind: r.kind, occurrenceId: o.id, reminderKey: r.key, recipient,
+              subscriptionId: s.id, channel: s.channel, municipalityId: municipalities[0] ?? null,
+              sendOn: r.sendOn, dueDate: r.dueDate, payload,
+            } satisfies OutboxInsert
+          })
+          if (rows.length > 0 || options.includeUnaddressed) items.push({ occurrence: o, reminder: r, rows })
+        }
+      }
+      return { day, items, digests: planDigests(day, subs, ctx) }
+    },
+  }
+
+  function planDigests (day: CalendarDate, subs: SubscriptionRow[], ctx: ReturnType<typeof context>): OutboxInsert[] {
+    const slot = weeklyDigestDue(day, opts.digestWeekday)
+    if (!slot) return []
+    const byMunicipality = new Map<number, SubscriptionRow[]>()
+    for (const s of subs) {
+      const m = s.digest ? ctx.municipalityOf(s) : null
+      if (m !== null) byMunicipality.set(m, [...byMunicipality.get(m) ?? [], s])
+    }
+    const out: OutboxInsert[] = []
+    for (const [municipalityId, list] of byMunicipality) {
+      const m = ctx.municipality(municipalityId)
+      if (!m || m.deleted) continue
+      const recipients = new Map<string, SubscriptionRow>()
+      for (const s of list) if (!recipients.has(recipientOf(s))) recipients.set(recipientOf(s), s)
+      const identities = [...recipients].map(([recipient, s]) => ({ s, recipient, ...outboxIdentity(`digest-${m.slug}`, slot.key, recipient, opts.mailDomain) }))
+      // The week's digest is built once: skip the query when every recipient already has it.
+      const existing = repos.outbox.existingKeys(identities.map(i => i.outboxKey))
+      if (identities.every(i => existing.has(i.outboxKey))) continue
+      const list30 = repos.occurrences.query({ municipality: municipalityId, from: addDays(day, -365), to: addDays(day, 30), asOf: day })
+      const item = (o: OccurrenceItem): DigestItem => ({
+        id: o.id, title: o.title, subject: o.subject.name, date: o.date, kind: o.kind, responsibleBody: o.responsibleBody?.name ?? null,
+        daysOverdue: o.daysOverdue, url: `${opts.baseUrl}/api/v1/occurrences/${o.id}`,
+      })
+      const overdue = list30.filter(o => o.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue || a.id.localeCompare(b.id)).map(item)
+      const upcoming = list30.filter(o => o.kind !== 'meeting' && !DONE.has(o.status) && compareDates(o.date, day) >= 0).map(item)
+      for (const i of identities) {
+        if (existing.has(i.outboxKey)) continue
+        const payload: DigestPayload = {
+          type: 'digest',
+          digest: { key: slot.key, weekOf: slot.weekOf, asOf: day, week: isoWeek(slot.weekOf) },
+          municipality: { slug: m.slug, name: m.name }, overdue, upcoming,
+          url: `${opts.baseUrl}/api/v1/reports/overdue?municipality=${m.slug}&format=csv`,
+          recipient: ctx.describe(i.s),
+        }
+        out.push({
+          outboxKey: i.outboxKey, messageId: i.messageId, kind: 'digest', occurrenceId: null, reminderKey: slot.key, recipient: i.recipient,
+          subscriptionId: i.s.id, channel: i.s.channel, municipalityId, sendOn: slot.sendOn, dueDate: null, payload,
+        })
+      }
+    }
+    return out
+  }
+}
+export type Planner = ReturnType<typeof createPlanner>

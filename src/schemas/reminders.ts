@@ -1,0 +1,138 @@
+import { Type } from 'typebox'
+import { DateString, Nullable, Slug, Strict } from './common.js'
+
+const Name = Type.String({ minLength: 1, maxLength: 200 })
+const Email = Type.String({ format: 'email', maxLength: 254 })
+const WebhookUrl = Type.String({ pattern: '^https?://', maxLength: 500, description: 'https:// (http:// only for tests and internal receivers)' })
+const WebhookSecret = Type.String({ minLength: 16, maxLength: 200, description: 'HMAC-SHA256-nøkkel; utelat for å få en generert (vises bare én gang)' })
+const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { minItems: 1, maxItems: 100, uniqueItems: true })
+
+export const SubscriptionCreate = Strict({
+  name: Name,
+  email: Type.Optional(Email),
+  webhookUrl: Type.Optional(WebhookUrl),
+  webhookSecret: Type.Optional(WebhookSecret),
+  municipality: Type.Optional(Slug),
+  collaboration: Type.Optional(Slug),
+  body: Type.Optional(Slug),
+  eventTypes: Type.Optional(EventTypes),
+  digest: Type.Optional(Type.Boolean({ description: 'Ukeoversikten for kommunen (forfalt + neste 30 dager)' })),
+  active: Type.Optional(Type.Boolean()),
+})
+
+/** Giving any of municipality, collaboration, body replaces the whole scope. */
+export const SubscriptionUpdate = Strict({
+  name: Type.Optional(Name),
+  email: Type.Optional(Email),
+  webhookUrl: Type.Optional(WebhookUrl),
+  webhookSecret: Type.Optional(WebhookSecret),
+  municipality: Type.Optional(Nullable(Slug)),
+  collaboration: Type.Optional(Nullable(Slug)),
+  body: Type.Optional(Nullable(Slug)),
+  eventTypes: Type.Optional(Nullable(EventTypes)),
+  digest: Type.Optional(Type.Boolean()),
+  active: Type.Optional(Type.Boolean()),
+}, { minProperties: 1 })
+
+export const Subscription = Type.Object({
+  id: Type.Integer(),
+  name: Type.String(),
+  channel: Type.Union([Type.Literal('email'), Type.Literal('webhook')]),
+  email: Nullable(Type.String()),
+  webhookUrl: Nullable(Type.String()),
+  webhookSecretSet: Type.Boolean(),
+  /** Only in the reply that created or rotated a generated secret. */
+  webhookSecret: Type.Optional(Type.String()),
+  municipality: Nullable(Type.String()),
+  collaboration: Nullable(Type.String()),
+  body: Nullable(Type.String()),
+  eventTypes: Nullable(Type.Array(Type.String())),
+  digest: Type.Boolean(),
+  active: Type.Boolean(),
+  receivesEscalations: Type.Boolean({ description: 'Abonnerer på kommunedirektøren: får eskaleringer for kommunens frister' }),
+  created: Type.String(), modified: Type.String(),
+}, { $id: 'Subscription' })
+
+export const SubscriptionQuery = Strict({
+  municipality: Type.Optional(Slug),
+  channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('webhook')])),
+  active: Type.Optional(Type.Boolean()),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+})
+
+export const SubscriptionIdParams = Strict({ id: Type.Integer({ minimum: 1 }) })
+
+const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const
+
+export const DeliveryQuery = Strict({
+  status: Type.Optional(Type.Enum([...OUTBOX_STATUSES])),
+  occurrence: Type.Optional(Type.String({ pattern: '^\\d+-\\d{8}(T\\d{4})?$' })),
+  channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('webhook')])),
+  municipality: Type.Optional(Slug),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+})
+
+export const Delivery = Type.Object({
+  id: Type.Integer(),
+  kind: Type.String(),
+  occurrenceId: Nullable(Type.String()),
+  reminderKey: Type.String(),
+  recipient: Type.String(),
+  channel: Type.String(),
+  subscriptionId: Type.Integer(),
+  municipality: Nullable(Type.String()),
+  sendOn: Type.String(),
+  dueDate: Nullable(Type.String()),
+  status: Type.Enum([...OUTBOX_STATUSES]),
+  attempts: Type.Integer(),
+  nextAttemptAt: Nullable(Type.String()),
+  lastAttemptAt: Nullable(Type.String()),
+  sentAt: Nullable(Type.String()),
+  lastError: Nullable(Type.String()),
+  lastResponse: Nullable(Type.String()),
+  messageId: Type.String(),
+  created: Type.String(),
+}, { $id: 'Delivery' })
+
+const Scope = {
+  municipality: Type.Optional(Slug),
+  body: Type.Optional(Slug),
+  collaboration: Type.Optional(Slug),
+  eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })),
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: UTF-8 med BOM, semikolon, datoer dd.mm.åååå (norsk Excel)' })),
+}
+
+export const OverdueReportQuery = Strict({
+  ...Scope,
+  asOf: Type.Optional(DateString),
+  from: Type.Optional({ ...DateString, description: 'Frister fra og med denne datoen (standard: ett år før asOf)' }),
+})
+
+export const UpcomingReportQuery = Strict({
+  ...Scope,
+  asOf: Type.Optional(DateString),
+  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })),
+  meetings: Type.Optional(Type.Boolean({ description: 'Ta med møter (standard: bare frister, rapporter og planer)' })),
+})
+
+export const LateReportQuery = Strict({
+  ...Scope,
+  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
+  asOf: Type.Optional(DateString),
+})
+
+const Ref = Nullable(Type.Object({ slug: Type.String(), name: Type.String() }))
+const ReportRowBase = {
+  id: Type.String(), eventType: Type.String(), kind: Type.String(), title: Type.String(),
+  subject: Type.Object({ type: Type.String(), slug: Type.String(), name: Type.String() }),
+  responsibleBody: Ref,
+  dueDate: Type.String(), localStart: Nullable(Type.String()), status: Type.String(),
+  caseNumber: Nullable(Type.String()), caseUrl: Nullable(Type.String()),
+  url: Type.String(),
+}
+
+export const OverdueRow = Type.Object({ ...ReportRowBase, daysOverdue: Type.Integer(), lastReminderSentAt: Nullable(Type.String()) })
+export const UpcomingRow = Type.Object({ ...ReportRowBase, daysLeft: Type.Integer(), treatingMeeting: Nullable(Type.Object({ date: Type.String(), localStart: Nullable(Type.String()) })) })
+export const LateRow = Type.Object({ ...ReportRowBase, done: Type.Boolean(), doneOn: Nullable(Type.String()), daysLate: Type.Integer() })
