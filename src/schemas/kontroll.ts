@@ -1,0 +1,181 @@
+import { Type } from 'typebox'
+import { CASE_REF_KEYS, KONTROLL_TYPES, PLAN_STATUSES, PROJECT_MILESTONES, PROJECT_STATUSES } from '../domain/kontroll-vocabulary.js'
+import { OCCURRENCE_STATUSES } from '../domain/vocabulary.js'
+import { DateString, Nullable, Slug, Strict, Timestamp } from './common.js'
+
+const ElectionYear = Type.Integer({ minimum: 1991, maximum: 9991, description: 'Valgåret E som valgperioden starter i (2023, 2027 …)' })
+const Score = (what: string) => Type.Integer({ minimum: 1, maximum: 5, description: `${what}, 1 (lav) – 5 (høy)` })
+const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
+const CaseRef = Nullable(Type.String({ maxLength: 50 }))
+const ControlState = Type.Enum(['planned', 'done', 'none'])
+
+export const IdParams = Strict({ id: Type.Integer({ minimum: 1 }) })
+export const ProjectParams = Strict({ id: Type.Integer({ minimum: 1 }), projectId: Type.Integer({ minimum: 1 }) })
+
+// ── plans ──
+export const PlanCreate = Strict({
+  type: Type.Enum([...KONTROLL_TYPES]),
+  electionYear: ElectionYear,
+  title: Text(200),
+  bodies: Type.Array(Slug, { minItems: 1, maxItems: 20, description: 'Kontrollutvalget, eller flere for en felles plan' }),
+  kuAdoptedOn: Type.Optional(Nullable(DateString)),
+  kuCaseRef: Type.Optional(CaseRef),
+  ksAdoptedOn: Type.Optional(Nullable(DateString)),
+  ksCaseRef: Type.Optional(CaseRef),
+  note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+})
+const { type: _t, electionYear: _e, ...planUpdatable } = PlanCreate.properties
+export const PlanUpdate = Strict({
+  ...planUpdatable,
+  title: Type.Optional(Text(200)),
+  bodies: Type.Optional(Type.Array(Slug, { minItems: 1, maxItems: 20 })),
+}, { minProperties: 1 })
+
+export const PlanQuery = Strict({
+  valgperiode: Type.Optional(ElectionYear), municipality: Type.Optional(Slug), body: Type.Optional(Slug), type: Type.Optional(Type.Enum([...KONTROLL_TYPES])),
+})
+
+export const Plan = Type.Object({
+  id: Type.Integer(), type: Type.String(), electionYear: Type.Integer(), valgperiode: Type.String(), title: Type.String(),
+  status: Type.Enum([...PLAN_STATUSES]),
+  bodies: Type.Array(Type.Object({ slug: Type.String(), name: Type.String(), municipality: Type.Object({ slug: Type.String(), name: Type.String() }) })),
+  kuAdoptedOn: Nullable(Type.String()), kuCaseRef: Nullable(Type.String()), ksAdoptedOn: Nullable(Type.String()), ksCaseRef: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+  adoptionDue: Type.String({ description: 'Frist for vedtak av planen: 31.12. året etter konstitueringen (koml. §§ 23-3, 23-4)' }),
+  adoptionOccurrences: Type.Array(Type.Object({
+    municipality: Type.String(), occurrenceId: Nullable(Type.String()), date: Nullable(Type.String()), status: Nullable(Type.String()),
+  })),
+  projectCount: Type.Integer(), created: Timestamp, modified: Timestamp, deleted: Type.Boolean(),
+}, { $id: 'KontrollPlan' })
+
+// ── projects ──
+const Subject = Strict({
+  collaboration: Type.Optional(Slug),
+  municipality: Type.Optional(Slug),
+  serviceArea: Type.Optional(Text(120)),
+}, { description: 'Et selskap/samarbeid (collaboration), eller et tjenesteområde i en kommune (municipality + serviceArea)' })
+
+const ProjectFields = {
+  title: Text(200),
+  problemStatement: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
+  plannedYear: Type.Integer({ minimum: 1991, maximum: 9999 }),
+  plannedQuarter: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 4 }))),
+  auditor: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  orderedOn: Type.Optional(Nullable(DateString)),
+  reportDeliveredOn: Type.Optional(Nullable(DateString)),
+  kuPlannedOn: Type.Optional(Nullable(DateString)),
+  kuTreatedOn: Type.Optional(Nullable(DateString)),
+  ksPlannedOn: Type.Optional(Nullable(DateString)),
+  ksTreatedOn: Type.Optional(Nullable(DateString)),
+  followUpDue: Type.Optional(Nullable(DateString)),
+  followedUpOn: Type.Optional(Nullable(DateString)),
+  status: Type.Optional(Type.Enum([...PROJECT_STATUSES])),
+  droppedReason: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  caseRefs: Type.Optional(Strict(Object.fromEntries(CASE_REF_KEYS.map(k => [k, Type.Optional(Type.String({ minLength: 1, maxLength: 50 }))])))),
+  subjects: Type.Array(Subject, { minItems: 1, maxItems: 20 }),
+}
+export const ProjectCreate = Strict(ProjectFields)
+export const ProjectUpdate = Strict({
+  ...ProjectFields,
+  title: Type.Optional(ProjectFields.title),
+  plannedYear: Type.Optional(ProjectFields.plannedYear),
+  subjects: Type.Optional(ProjectFields.subjects),
+}, { minProperties: 1 })
+
+const SubjectView = Type.Object({
+  type: Type.Enum(['collaboration', 'service_area']),
+  slug: Type.Optional(Type.String()), name: Type.Optional(Type.String()), legalForm: Type.Optional(Type.String()),
+  municipality: Type.Optional(Type.String()), serviceArea: Type.Optional(Type.String()),
+})
+
+export const Project = Type.Object({
+  id: Type.Integer(), planId: Type.Integer(), title: Type.String(), problemStatement: Nullable(Type.String()),
+  plannedYear: Type.Integer(), plannedQuarter: Nullable(Type.Integer()),
+  plannedBy: Type.String({ description: 'Siste dag i planlagt kvartal (eller år): når rapporten skal foreligge' }),
+  auditor: Nullable(Type.String()), orderedOn: Nullable(Type.String()), reportDeliveredOn: Nullable(Type.String()),
+  kuPlannedOn: Nullable(Type.String()), kuTreatedOn: Nullable(Type.String()), ksPlannedOn: Nullable(Type.String()), ksTreatedOn: Nullable(Type.String()),
+  followUpDue: Nullable(Type.String()), followedUpOn: Nullable(Type.String()),
+  status: Type.Enum([...PROJECT_STATUSES]), droppedReason: Nullable(Type.String()),
+  caseRefs: Type.Object(Object.fromEntries(CASE_REF_KEYS.map(k => [k, Type.Optional(Type.String())]))),
+  subjects: Type.Array(SubjectView),
+  score: Nullable(Type.Integer({ description: 'Høyeste risiko × vesentlighet blant prosjektets tema' })),
+  rank: Type.Integer(),
+  milestones: Type.Array(Type.Object({
+    milestone: Type.Enum([...PROJECT_MILESTONES]), body: Type.String(), ruleId: Type.Integer(), occurrenceId: Type.String(), date: Type.String(),
+    status: Type.Enum([...OCCURRENCE_STATUSES]), caseNumber: Nullable(Type.String()),
+  })),
+  created: Timestamp, modified: Timestamp, deleted: Type.Boolean(),
+}, { $id: 'KontrollProject' })
+
+// ── assessments ──
+export const AssessmentCreate = Strict({
+  electionYear: ElectionYear,
+  collaboration: Type.Optional(Slug),
+  municipality: Type.Optional(Slug),
+  serviceArea: Type.Optional(Text(120)),
+  risk: Score('Risiko'),
+  materiality: Score('Vesentlighet'),
+  justification: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
+  assessedOn: Type.Optional(DateString),
+})
+export const AssessmentUpdate = Strict({
+  risk: Type.Optional(Score('Risiko')),
+  materiality: Type.Optional(Score('Vesentlighet')),
+  justification: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
+  assessedOn: Type.Optional(DateString),
+}, { minProperties: 1 })
+export const AssessmentQuery = Strict({ valgperiode: Type.Optional(ElectionYear), municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug) })
+
+export const Assessment = Type.Object({
+  id: Type.Integer(), electionYear: Type.Integer(), valgperiode: Type.String(), subject: SubjectView,
+  risk: Type.Integer(), materiality: Type.Integer(), score: Type.Integer(), justification: Nullable(Type.String()), assessedOn: Type.String(),
+  created: Timestamp, modified: Timestamp,
+}, { $id: 'RiskAssessment' })
+
+// ── coverage and review ──
+export const CoverageQuery = Strict({
+  valgperiode: ElectionYear,
+  municipality: Type.Optional(Slug),
+  format: Type.Optional(Type.Enum(['json', 'csv'])),
+})
+
+const Score1to25 = Nullable(Type.Integer())
+export const CoverageMunicipality = Type.Object({
+  municipality: Type.Object({ slug: Type.String(), name: Type.String() }),
+  collaborations: Type.Array(Type.Object({
+    slug: Type.String(), name: Type.String(), legalForm: Type.String(), status: Type.String(), terminatedOn: Nullable(Type.String()), role: Type.String(),
+    owned: Type.Boolean(), eierskapskontroll: ControlState, forvaltningsrevisjon: ControlState,
+    projects: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), type: Type.String(), state: ControlState })),
+    risk: Score1to25, materiality: Score1to25, score: Score1to25,
+    lastControlled: Nullable(Type.Object({ date: Type.String(), type: Type.String(), projectId: Type.Integer() })),
+    flagged: Type.Boolean(),
+  })),
+  serviceAreas: Type.Array(Type.Object({
+    serviceArea: Type.String(), risk: Score1to25, materiality: Score1to25, score: Score1to25, forvaltningsrevisjon: ControlState,
+    projects: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), state: ControlState })),
+  })),
+  flagged: Type.Array(Type.String(), { description: 'Slug for eide selskaper/samarbeid uten kontroll planlagt eller gjennomført i perioden' }),
+})
+export const Coverage = Type.Object({
+  valgperiode: Type.Object({ electionYear: Type.Integer(), label: Type.String() }),
+  municipalities: Type.Array(CoverageMunicipality),
+})
+
+export const ReviewQuery = Strict({ asOf: Type.Optional(DateString) })
+
+const ProjectRef = Type.Object({ id: Type.Integer(), title: Type.String(), status: Type.String(), plannedYear: Type.Integer(), plannedQuarter: Nullable(Type.Integer()), rank: Type.Integer(), score: Nullable(Type.Integer()) })
+const Counts = Type.Object(Object.fromEntries(PROJECT_STATUSES.map(s => [s, Type.Integer()])))
+export const Review = Type.Object({
+  plan: Type.Object({ id: Type.Integer(), type: Type.String(), title: Type.String(), valgperiode: Type.String(), status: Type.String() }),
+  asOf: Type.String(),
+  period: Type.Object({ start: Type.String(), end: Type.String() }),
+  adoption: Type.Object({
+    due: Type.String(), kuAdoptedOn: Nullable(Type.String()), ksAdoptedOn: Nullable(Type.String()),
+    adopted: Type.Boolean(), overdue: Type.Boolean(), daysOverdue: Type.Integer(),
+  }),
+  byStatus: Counts,
+  byYear: Type.Array(Type.Object({ year: Type.Integer(), counts: Counts, projects: Type.Array(ProjectRef) })),
+  behindSchedule: Type.Array(Type.Object({ project: ProjectRef, plannedBy: Type.String(), daysBehind: Type.Integer() })),
+  followUpsOverdue: Type.Array(Type.Object({ project: ProjectRef, followUpDue: Type.String(), daysOverdue: Type.Integer() })),
+  deadlinesAhead: Type.Array(Type.Object({ date: Type.String(), kind: Type.String(), title: Type.String(), project: Nullable(ProjectRef) })),
+})
