@@ -18,6 +18,7 @@ import adminRoutes from './routes/admin.js'
 import governanceRoutes from './routes/governance.js'
 import ruleRoutes from './routes/rules.js'
 import occurrenceRoutes from './routes/occurrences.js'
+import kontrollRoutes from './routes/kontroll.js'
 import subscriptionRoutes from './routes/subscriptions.js'
 import reportRoutes from './routes/reports.js'
 import reminderRoutes from './routes/reminders.js'
@@ -64,6 +65,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(governanceRoutes, { prefix: '/api/v1' })
   await app.register(ruleRoutes, { prefix: '/api/v1/rules' })
   await app.register(occurrenceRoutes, { prefix: '/api/v1/occurrences', baseUrl })
+  await app.register(kontrollRoutes, { prefix: '/api/v1/kontroll' })
   await app.register(subscriptionRoutes, { prefix: '/api/v1/subscriptions', baseUrl })
   await app.register(reportRoutes, { prefix: '/api/v1/reports', baseUrl })
   await app.register(reminderRoutes, { prefix: '/api/v1/reminders', baseUrl })

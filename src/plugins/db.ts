@@ -9,15 +9,18 @@ import { createTokensRepository } from '../repositories/tokens.js'
 import { createAuditRepository } from '../repositories/audit.js'
 import { createRulesRepository } from '../repositories/rules.js'
 import { createOccurrencesRepository } from '../repositories/occurrences.js'
+import { createKontrollRepository } from '../repositories/kontroll.js'
 import { createSubscriptionsRepository } from '../repositories/subscriptions.js'
 import { createOutboxRepository } from '../repositories/outbox.js'
 import type { Catalogue } from '../catalogue/load.js'
 
 export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) {
   const rules = createRulesRepository(db, clock)
+  const occurrences = createOccurrencesRepository(db, clock, rules, catalogue)
   return {
     rules,
-    occurrences: createOccurrencesRepository(db, clock, rules, catalogue),
+    occurrences,
+    kontroll: createKontrollRepository(db, clock, rules, occurrences),
     municipalities: createMunicipalitiesRepository(db, clock),
     collaborations: createCollaborationsRepository(db, clock),
     bodies: createBodiesRepository(db, clock),
