@@ -58,11 +58,6 @@ export function displayTitle (o: { kind: EventKind; title: string; responsibleBo
   return o.kind === 'meeting' && o.responsibleBody ? `Møte: ${o.responsibleBody.name}` : o.title
 }
 
-/** '22.02.2027', as Norwegian spreadsheets read dates. */
-export function formatDateNumeric (date: CalendarDate): string {
-  const { year, month, day } = parseDate(date)
-  return `${String(day).padStart(2, '0')}.${String(month).padStart(2, '0')}.${year}`
-}
 
 /** '22. februar 2027 kl. 18.00' for a meeting, the date alone for an all-day deadline. */
 export function formatWhen (o: { date: CalendarDate; localStart: string | null }): string {

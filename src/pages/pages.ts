@@ -2,13 +2,18 @@
 // parse the request and render; the templates only lay out and escape.
 
 import type { Repositories } from '../plugins/db.js'
-import { createFollowUpRepository } from '../repositories/follow-up.js'
+import { createReports, type OverdueRow, type UpcomingRow } from '../reports/reports.js'
+import { csvDate, excelCsv } from '../reports/csv.js'
 import { presentBody, presentCollaboration, presentMunicipality } from '../routes/present.js'
-import { type CalendarDate, dateFromParts, daysBetween, monthOf, yearOf } from '../domain/calendar-date.js'
+import { type CalendarDate, dateFromParts, monthOf, yearOf } from '../domain/calendar-date.js'
+import { localDateOf } from '../domain/local-time.js'
 import { valgperioderOverlapping } from '../domain/valgperiode.js'
-import { BODY_KINDS, type BodyKind } from '../domain/vocabulary.js'
-import { CATEGORY_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, capitalize, days, displayTitle, escapeHtml, formatDate, formatDateMedium, formatDateNumeric, legalFormLabel } from './format.js'
-import { bodyFeeds, occurrenceView, type FeedLink, type OccurrenceItem } from './occurrence-view.js'
+import { BODY_KINDS, type BodyKind, type EventKind } from '../domain/vocabulary.js'
+import {
+  CATEGORY_LABELS, KIND_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, capitalize, days, displayTitle, escapeHtml, formatDate, formatDateMedium,
+  legalFormLabel, safeUrl, type DisplayStatus,
+} from './format.js'
+import { bodyFeeds, occurrenceView, type FeedLink } from './occurrence-view.js'
 import type { Subject } from './subject.js'
 import { buildWheel, markShapes } from './wheel-view.js'
 
@@ -21,6 +26,7 @@ export interface PageContext {
 /** The years a wheel may show. */
 export const FIRST_YEAR = 2000
 export const LAST_YEAR = 2100
+const ZONE = 'Europe/Oslo'
 
 const kindRank = (k: string) => {
   const i = BODY_KINDS.indexOf(k as BodyKind)
@@ -38,15 +44,15 @@ function bodyEntry (b: Parameters<typeof presentBody>[0], baseUrl: string, year:
 
 export function startPage ({ repos, baseUrl, today }: PageContext) {
   const year = yearOf(today)
-  const followUp = createFollowUpRepository(repos.occurrences)
+  const reports = createReports(repos, baseUrl)
   const municipalities = repos.municipalities.listInRegion().map(m => {
-    const report = followUp.report({ municipality: m.id }, today)
     const p = presentMunicipality(m, baseUrl)
     const bodies = repos.bodies.list({ municipality: m.slug, limit: 1000, offset: 0 }).items
       .sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || a.name.localeCompare(b.name, 'nb'))
     return {
       slug: m.slug, name: m.name,
-      overdue: report.overdue.length, upcoming: report.upcoming.length,
+      overdue: reports.overdue({ municipality: m.id }, today).length,
+      upcoming: reports.upcoming({ municipality: m.id }, today, FOLLOW_UP_DAYS).length,
       wheelUrl: `/arshjul?municipality=${encodeURIComponent(m.slug)}&year=${year}`,
       followUpUrl: `/oppfolging?municipality=${encodeURIComponent(m.slug)}`,
       feed: 'feed' in p ? { name: m.name, ...p.feed } : null,
@@ -112,48 +118,53 @@ export function wheelPage (ctx: PageContext, subject: Subject, year: number) {
   }
 }
 
+/** "Upcoming" on the start page and the follow-up page: due today or within this many days. */
+export const FOLLOW_UP_DAYS = 30
+
 export interface FollowUpRow {
   id: string
   situation: 'overdue' | 'upcoming'
   situationLabel: string
   date: CalendarDate
   dateLabel: string
-  /** Days past the due date (positive) or left until it (negative): one sortable number. */
+  /** Days past the due date (positive) or left until it (negative or 0): one sortable number. */
   dayOffset: number
   daysLabel: string
   title: string
   kind: string
   subject: string
   responsible: string
-  treatedBy: string
   meetingDate: CalendarDate | null
   meetingLabel: string
   status: string
   caseNumber: string
   caseUrl: string | null
+  lastReminder: string
   wheelUrl: string
 }
 
-export function followUpRows (ctx: PageContext, subject: Subject): { asOf: CalendarDate; days: number; overdue: number; upcoming: number; rows: FollowUpRow[] } {
-  const report = createFollowUpRepository(ctx.repos.occurrences).report(subject.filter, ctx.today)
-  const row = (situation: 'overdue' | 'upcoming') => (o: OccurrenceItem): FollowUpRow => {
-    const v = occurrenceView(o, new Map(), null)
-    const left = daysBetween(ctx.today, o.date)
-    return {
-      id: o.id, situation, situationLabel: situation === 'overdue' ? 'Forfalt' : 'Kommer',
-      date: o.date, dateLabel: formatDateMedium(o.date),
-      dayOffset: situation === 'overdue' ? o.daysOverdue : -left || 0,
-      daysLabel: situation === 'overdue' ? `${days(o.daysOverdue)} over` : left === 0 ? 'i dag' : `om ${days(left)}`,
-      title: o.title, kind: v.kindLabel, subject: o.subject.name, responsible: o.responsibleBody?.name ?? '',
-      treatedBy: o.treatedBy?.name ?? '', meetingDate: o.treatingMeeting?.date ?? null,
-      meetingLabel: o.treatingMeeting ? formatDateMedium(o.treatingMeeting.date) : '',
-      status: v.storedStatusLabel, caseNumber: o.caseNumber ?? '', caseUrl: v.caseUrl,
-      wheelUrl: `/arshjul?${subject.param}&year=${yearOf(o.date)}#occ-${o.id}`,
-    }
-  }
-  const rows = [...report.overdue.map(row('overdue')), ...report.upcoming.map(row('upcoming'))]
-    .sort((a, b) => a.date.localeCompare(b.date) || a.title.localeCompare(b.title, 'nb'))
-  return { asOf: report.asOf, days: report.days, overdue: report.overdue.length, upcoming: report.upcoming.length, rows }
+/** The overdue and upcoming reports (src/reports, issue 5) for one subject, as one table sorted by due date. */
+export function followUpRows (ctx: PageContext, subject: Subject) {
+  const reports = createReports(ctx.repos, ctx.baseUrl)
+  const overdue = reports.overdue(subject.filter, ctx.today)
+  const upcoming = reports.upcoming(subject.filter, ctx.today, FOLLOW_UP_DAYS)
+  const common = (r: OverdueRow | UpcomingRow) => ({
+    id: r.id, date: r.dueDate, dateLabel: formatDateMedium(r.dueDate), title: r.title,
+    kind: KIND_LABELS[r.kind as EventKind] ?? r.kind, subject: r.subject.name, responsible: r.responsibleBody?.name ?? '',
+    status: STATUS_LABELS[r.status as DisplayStatus] ?? r.status, caseNumber: r.caseNumber ?? '', caseUrl: safeUrl(r.caseUrl),
+    wheelUrl: `/arshjul?${subject.param}&year=${yearOf(r.dueDate)}#occ-${r.id}`,
+  })
+  const rows: FollowUpRow[] = [
+    ...overdue.map(r => ({
+      ...common(r), situation: 'overdue' as const, situationLabel: 'Forfalt', dayOffset: r.daysOverdue, daysLabel: `${days(r.daysOverdue)} over`,
+      meetingDate: null, meetingLabel: '', lastReminder: r.lastReminderSentAt ? formatDateMedium(localDateOf(Date.parse(r.lastReminderSentAt), ZONE)) : '',
+    })),
+    ...upcoming.map(r => ({
+      ...common(r), situation: 'upcoming' as const, situationLabel: 'Kommer', dayOffset: -r.daysLeft || 0, daysLabel: r.daysLeft === 0 ? 'i dag' : `om ${days(r.daysLeft)}`,
+      meetingDate: r.treatingMeeting?.date ?? null, meetingLabel: r.treatingMeeting ? formatDateMedium(r.treatingMeeting.date) : '', lastReminder: '',
+    })),
+  ].sort((a, b) => a.date.localeCompare(b.date) || a.title.localeCompare(b.title, 'nb') || a.id.localeCompare(b.id))
+  return { asOf: ctx.today, days: FOLLOW_UP_DAYS, overdue: overdue.length, upcoming: upcoming.length, rows }
 }
 
 export function followUpPage (ctx: PageContext, subject: Subject) {
@@ -164,11 +175,10 @@ export function followUpPage (ctx: PageContext, subject: Subject) {
   }
 }
 
-export const FOLLOW_UP_CSV_HEADER = ['Situasjon', 'Frist', 'Dager', 'Hva', 'Type', 'Gjelder', 'Ansvarlig', 'Behandles i', 'Møtedato', 'Status', 'Saksnummer', 'Id'] as const
-
-export function followUpCsvRows (rows: readonly FollowUpRow[]): string[][] {
-  return rows.map(r => [
-    r.situationLabel, formatDateNumeric(r.date), String(r.dayOffset), r.title, r.kind, r.subject, r.responsible, r.treatedBy,
-    r.meetingDate ? formatDateNumeric(r.meetingDate) : '', r.status, r.caseNumber, r.id,
-  ])
+/** The follow-up table for Norwegian Excel, with the reports' CSV conventions (src/reports/csv.ts). */
+export function followUpCsv (rows: readonly FollowUpRow[]): string {
+  return excelCsv(
+    ['Situasjon', 'Frist', 'Dager', 'Hva', 'Type', 'Gjelder', 'Ansvarlig', 'Behandles i møte', 'Status', 'Saksnummer', 'Siste påminnelse', 'Id'],
+    rows.map(r => [r.situationLabel, csvDate(r.date), r.dayOffset, r.title, r.kind, r.subject, r.responsible, csvDate(r.meetingDate), r.status, r.caseNumber, r.lastReminder, r.id]),
+  )
 }

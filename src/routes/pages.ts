@@ -7,8 +7,7 @@ import { yearOf } from '../domain/calendar-date.js'
 import { AppError } from '../shared/errors.js'
 import { createPageRenderer, pageTemplatesDir } from '../pages/render.js'
 import { resolveSubject } from '../pages/subject.js'
-import { FIRST_YEAR, FOLLOW_UP_CSV_HEADER, LAST_YEAR, followUpCsvRows, followUpPage, followUpRows, startPage, wheelData, wheelPage, type PageContext } from '../pages/pages.js'
-import { toCsv } from '../pages/csv.js'
+import { FIRST_YEAR, LAST_YEAR, followUpCsv, followUpPage, followUpRows, startPage, wheelData, wheelPage, type PageContext } from '../pages/pages.js'
 
 const ZONE = 'Europe/Oslo'
 
@@ -79,7 +78,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     const subject = resolveSubject(app.repos, request.query, baseUrl)
     const { rows } = followUpRows(ctx, subject)
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="oppfolging-${subject.slug}-${ctx.today}.csv"`)
-      .send(toCsv(FOLLOW_UP_CSV_HEADER, followUpCsvRows(rows)))
+      .send(followUpCsv(rows))
   })
 
   app.get<{ Params: { file: string } }>('/assets/:file', { schema: { hide: true } }, async (request, reply) => {

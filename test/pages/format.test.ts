@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
-  displayTitle, escapeHtml, formatDate, formatDateLong, formatDateMedium, formatDateNumeric, formatDateShort, formatWhen, legalFormLabel, safeUrl, wrapText,
+  displayTitle, escapeHtml, formatDate, formatDateLong, formatDateMedium, formatDateShort, formatWhen, legalFormLabel, safeUrl, wrapText,
 } from '../../src/pages/format.js'
 
 describe('Norwegian dates', () => {
@@ -11,7 +11,6 @@ describe('Norwegian dates', () => {
     [formatDateShort, '2027-09-09', '9. sep.'],
     [formatDateShort, '2027-03-31', '31. mars'],
     [formatDateMedium, '2026-10-15', '15. okt. 2026'],
-    [formatDateNumeric, '2027-02-02', '02.02.2027'],
   ] as const)('%o(%s) → %s', (f, date, text) => {
     expect(f(date)).toBe(text)
   })

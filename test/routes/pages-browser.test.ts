@@ -242,9 +242,9 @@ describe('the standalone SVG', { timeout: 60_000 }, () => {
 
 describe('the follow-up page', { timeout: 60_000 }, () => {
   it('matches the overdue and upcoming report for a fixed date, sorts, and downloads as CSV', async () => {
-    const overdue = (await api<{ data: ApiOccurrence[] }>(`/api/v1/occurrences?municipality=oyer&from=2026-06-15&to=2027-06-15&asOf=${AS_OF}&status=overdue`)).data.filter(o => o.kind !== 'meeting')
-    const upcoming = (await api<{ data: ApiOccurrence[] }>(`/api/v1/occurrences?municipality=oyer&from=2027-06-15&to=2027-07-15&asOf=${AS_OF}`)).data
-      .filter(o => o.kind !== 'meeting' && !o.overdue && !['delivered', 'approved', 'cancelled'].includes(o.status))
+    // The reports of issue 5 (/api/v1/reports/…) are the source: the page shows their rows, nothing else.
+    const overdue = (await api<{ data: Array<{ id: string; dueDate: string; daysOverdue: number; title: string }> }>(`/api/v1/reports/overdue?municipality=oyer&asOf=${AS_OF}`)).data
+    const upcoming = (await api<{ data: Array<{ id: string; dueDate: string; daysLeft: number; title: string }> }>(`/api/v1/reports/upcoming?municipality=oyer&asOf=${AS_OF}&days=30`)).data
     expect(overdue.length).toBeGreaterThan(5)
     expect(upcoming.length).toBeGreaterThan(5)
     const page = await newPage()
@@ -255,8 +255,8 @@ describe('the follow-up page', { timeout: 60_000 }, () => {
     })))
     const shown = await rows()
     const expected = [
-      ...overdue.map(o => ({ id: o.id, situation: 'overdue', date: o.date, days: o.daysOverdue, title: o.title })),
-      ...upcoming.map(o => ({ id: o.id, situation: 'upcoming', date: o.date, days: -Math.round((Date.parse(o.date) - Date.parse(AS_OF)) / 86_400_000) || 0, title: o.title })),
+      ...overdue.map(o => ({ id: o.id, situation: 'overdue', date: o.dueDate, days: o.daysOverdue, title: o.title })),
+      ...upcoming.map(o => ({ id: o.id, situation: 'upcoming', date: o.dueDate, days: -o.daysLeft || 0, title: o.title })),
     ]
     const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id)
     expect([...shown].sort(byId)).toEqual([...expected].sort(byId))
@@ -282,7 +282,7 @@ describe('the follow-up page', { timeout: 60_000 }, () => {
     const csvUrl = await page.getByRole('link', { name: 'Last ned CSV' }).getAttribute('href')
     const csv = await (await page.request.get(`${base}${csvUrl}`)).text()
     const lines = csv.trimEnd().split('\r\n')
-    expect(lines[0]).toBe('\uFEFFSituasjon;Frist;Dager;Hva;Type;Gjelder;Ansvarlig;Behandles i;Møtedato;Status;Saksnummer;Id')
+    expect(lines[0]).toBe('\uFEFFSituasjon;Frist;Dager;Hva;Type;Gjelder;Ansvarlig;Behandles i møte;Status;Saksnummer;Siste påminnelse;Id')
     expect(lines.slice(1).map(l => l.split(';').at(-1)).sort()).toEqual(expected.map(e => e.id).sort())
   })
 })
@@ -293,8 +293,12 @@ describe('the start page', { timeout: 60_000 }, () => {
     await context!.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: base })
     await page.goto(`${base}/`)
     expect(await page.locator('article.municipality h3').allTextContents()).toEqual(['Gausdal', 'Lillehammer', 'Øyer'])
-    const oyerOverdue = (await api<{ data: ApiOccurrence[] }>(`/api/v1/occurrences?municipality=oyer&from=2026-06-15&to=2027-06-15&asOf=${AS_OF}&status=overdue`)).data.filter(o => o.kind !== 'meeting').length
-    expect(await page.locator('[data-municipality="oyer"] [data-count="overdue"]').textContent()).toBe(String(oyerOverdue))
+    for (const slug of ['gausdal', 'lillehammer', 'oyer']) {
+      const overdue = (await api<{ total: number }>(`/api/v1/reports/overdue?municipality=${slug}&asOf=${AS_OF}`)).total
+      const upcoming = (await api<{ total: number }>(`/api/v1/reports/upcoming?municipality=${slug}&asOf=${AS_OF}&days=30`)).total
+      expect(await page.locator(`[data-municipality="${slug}"] [data-count="overdue"]`).textContent()).toBe(String(overdue))
+      expect(await page.locator(`[data-municipality="${slug}"] [data-count="upcoming"]`).textContent()).toBe(String(upcoming))
+    }
     const card = page.locator('[data-municipality="oyer"]')
     const ks = card.locator('li', { hasText: 'Kommunestyret i Øyer' })
     expect(await ks.getByRole('link', { name: 'Abonner på kalenderen til Kommunestyret i Øyer' }).getAttribute('href')).toBe('webcal://arshjul.test/feeds/bodies/oyer-kommunestyre.ics')

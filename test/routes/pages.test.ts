@@ -128,17 +128,23 @@ describe('the standalone SVG', () => {
 })
 
 describe('the follow-up page and CSV', () => {
-  it('lists exactly the overdue and upcoming deliverables of the report window', async () => {
-    const overdue = (await apiOccurrences('municipality=oyer&from=2026-08-01&to=2027-08-31&asOf=2027-08-01&status=overdue')).filter(o => o.kind !== 'meeting')
+  it('lists exactly the rows of the overdue and upcoming reports (issue 5) for today', async () => {
+    const overdue = (await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-08-01')).json().data as Array<{ id: string }>
+    const upcoming = (await get('/api/v1/reports/upcoming?municipality=oyer&asOf=2027-08-01&days=30')).json().data as Array<{ id: string }>
+    // The report agrees with the occurrences API: overdue in the last year, never a meeting.
+    const fromApi = (await apiOccurrences('municipality=oyer&from=2026-08-01&to=2027-08-01&asOf=2027-08-01&status=overdue')).filter(o => o.kind !== 'meeting')
+    expect(overdue.map(o => o.id).sort()).toEqual(fromApi.map(o => o.id).sort())
     const html = (await get('/oppfolging?municipality=oyer')).body
     const rows = [...html.matchAll(/<tr class="situation-(overdue|upcoming)" data-occurrence-id="([^"]+)"/g)]
     expect(rows.filter(r => r[1] === 'overdue').map(r => r[2]).sort()).toEqual(overdue.map(o => o.id).sort())
+    expect(rows.filter(r => r[1] === 'upcoming').map(r => r[2]).sort()).toEqual(upcoming.map(o => o.id).sort())
     expect(html).toContain(`<span data-count="overdue">${overdue.length}</span>`)
     const csv = (await get('/oppfolging.csv?municipality=oyer')).body
-    expect(csv.startsWith('\uFEFFSituasjon;Frist;Dager;Hva;')).toBe(true)
+    expect(csv.startsWith('\uFEFFSituasjon;Frist;Dager;Hva;Type;Gjelder;Ansvarlig;Behandles i møte;Status;Saksnummer;Siste påminnelse;Id\r\n')).toBe(true)
     const lines = csv.trimEnd().split('\r\n')
     expect(lines).toHaveLength(rows.length + 1)
     expect(lines[1]).toMatch(/^Forfalt;\d\d\.\d\d\.\d{4};\d+;/)
+    expect(lines.slice(1).map(l => l.split(';').at(-1))).toEqual(rows.map(r => r[2]))
   })
 
   it('sends the CSV as a download named after the subject and date', async () => {
