@@ -125,14 +125,17 @@ export function dueReminders (o: RemindableOccurrence, today: CalendarDate, poli
 
 export interface DigestSlot { key: string; weekOf: CalendarDate; sendOn: CalendarDate }
 
+/** A digest missed on its day (the dispatcher was down) still goes out this many days later, not at the end of the week. */
+export const DIGEST_CATCH_UP_DAYS = 2
+
 /**
  * The weekly digest of the week containing `today`: it goes out on the first working day on or
- * after the chosen weekday (1 = Monday … 7 = Sunday), and may be caught up later that week.
+ * after the chosen weekday (1 = Monday … 7 = Sunday), or up to two days later if missed.
  */
 export function weeklyDigestDue (today: CalendarDate, digestWeekday: number): DigestSlot | null {
   const weekOf = addDays(today, -((weekday(today) - digestWeekday + 7) % 7))
   const sendOn = workingDayOnOrAfter(weekOf)
-  if (compareDates(today, sendOn) < 0 || daysBetween(weekOf, today) >= 7) return null
+  if (compareDates(today, sendOn) < 0 || daysBetween(sendOn, today) > DIGEST_CATCH_UP_DAYS) return null
   return { key: `digest@${weekOf}`, weekOf, sendOn }
 }
 

@@ -70,6 +70,7 @@ export function createDispatcher (opts: DispatcherOptions) {
   const channels: OutboxChannel[] = opts.email ? ['email', 'webhook'] : ['webhook']
   const uidHost = new URL(opts.baseUrl).hostname
   let lastFingerprint: string | null = null
+  let lastWaiting = 0
 
   /** Why a claimed reminder should no longer go out, or null. */
   function withdrawn (row: OutboxRow): string | null {
@@ -104,7 +105,7 @@ export function createDispatcher (opts: DispatcherOptions) {
     }
     const res = await opts.webhook.send({
       url: sub.webhookUrl!, secret: sub.webhookSecret!, body: webhookBody(row, deliveryIdOf(row.messageId), payload),
-      event: webhookEvent(payload), deliveryId: deliveryIdOf(row.messageId), now: clock.now(),
+      event: webhookEvent(payload), deliveryId: deliveryIdOf(row.messageId),
     })
     return res.response
   }
@@ -179,7 +180,9 @@ export function createDispatcher (opts: DispatcherOptions) {
       }
       if (!opts.email) {
         report.waiting = repos.outbox.list({ status: 'pending', channel: 'email', limit: 1, offset: 0 }).total
-        if (report.waiting > 0) log.warn({ waiting: report.waiting }, 'e-mail reminders are waiting: SMTP_URL is not set')
+        // Once per change, not every minute.
+        if (report.waiting > 0 && report.waiting !== lastWaiting) log.warn({ waiting: report.waiting }, 'e-mail reminders are waiting: SMTP_URL is not set')
+        lastWaiting = report.waiting
       }
       return report
     },

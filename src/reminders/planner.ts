@@ -188,7 +188,8 @@ export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: 
             const id = outboxIdentity(o.id, r.key, recipient, opts.mailDomain)
             return {
               outboxKey: id.outboxKey, messageId: id.messageId, kind: r.kind, occurrenceId: o.id, reminderKey: r.key, recipient,
-              subscriptionId: s.id, channel: s.channel, municipalityId: municipalities[0] ?? null,
+              // The delivery log is filtered by municipality: the recipient's own, else the one responsible.
+              subscriptionId: s.id, channel: s.channel, municipalityId: ctx.municipalityOf(s) ?? municipalities[0] ?? null,
               sendOn: r.sendOn, dueDate: r.dueDate, payload,
             } satisfies OutboxInsert
           })

@@ -23,13 +23,14 @@ export function verifyWebhookSignature (secret: string, headers: { timestamp?: s
   return expected.length === given.length && timingSafeEqual(expected, given)
 }
 
-export interface WebhookRequest { url: string; secret: string; body: string; event: string; deliveryId: string; now: Date }
+export interface WebhookRequest { url: string; secret: string; body: string; event: string; deliveryId: string }
 export interface WebhookTransport { send (req: WebhookRequest): Promise<{ response: string }> }
 
 export function createWebhookTransport (timeoutMs = 10_000): WebhookTransport {
   return {
     async send (req) {
-      const timestamp = Math.floor(req.now.getTime() / 1000)
+      // Real time, not the dispatcher's (possibly --now) clock: receivers check freshness against their own clocks.
+      const timestamp = Math.floor(Date.now() / 1000)
       let res: Response
       try {
         res = await fetch(req.url, {

@@ -185,12 +185,14 @@ describe('dueReminders: the table of days for arsregnskap_avlagt 2027 (due Monda
 describe('weeklyDigestDue', () => {
   it.each([
     ['2027-05-31', 1, { key: 'digest@2027-05-31', weekOf: '2027-05-31', sendOn: '2027-05-31' }],
-    ['2027-06-04', 1, { key: 'digest@2027-05-31', weekOf: '2027-05-31', sendOn: '2027-05-31' }],
-    ['2027-06-06', 1, { key: 'digest@2027-05-31', weekOf: '2027-05-31', sendOn: '2027-05-31' }],
+    ['2027-06-02', 1, { key: 'digest@2027-05-31', weekOf: '2027-05-31', sendOn: '2027-05-31' }], // caught up two days late
+    ['2027-06-03', 1, null], // not at the end of the week
+    ['2027-06-06', 1, null],
     // Monday 17 May 2027 is both 17. mai and 2. pinsedag: the digest waits for Tuesday.
     ['2027-05-17', 1, null],
     ['2027-05-18', 1, { key: 'digest@2027-05-17', weekOf: '2027-05-17', sendOn: '2027-05-18' }],
-    ['2027-06-01', 5, { key: 'digest@2027-05-28', weekOf: '2027-05-28', sendOn: '2027-05-28' }],
+    ['2027-05-29', 5, { key: 'digest@2027-05-28', weekOf: '2027-05-28', sendOn: '2027-05-28' }],
+    ['2027-06-01', 5, null],
   ] as const)('on %s with weekday %i', (today, wd, expected) => {
     expect(weeklyDigestDue(today, wd)).toEqual(expected)
   })
