@@ -11,6 +11,10 @@ const what = (key: string, days: number, kind: string) => {
   return `eskalering (${days} dager over)`
 }
 const to = (r: OutboxInsert) => `${r.recipient.replace(/^mailto:/, '')} (${r.channel === 'email' ? 'e-post' : 'webhook'})`
+type Occ = Plan['items'][number]['occurrence']
+/** A meeting is named by its body (its rule's title is the møteplan's); a deadline by what and for whom. */
+const label = (o: Occ) => (o.kind === 'meeting' ? `møte ${shortDate(o.date)}  ` : `frist ${shortDate(o.date)}  `)
+const name = (o: Occ) => (o.kind === 'meeting' ? `Møte i ${o.responsibleBody?.name ?? o.title}` : `${o.title} – ${o.subject.name}`)
 
 export function describePlan (plan: Plan & { newKeys: Set<string> }, now: Date, zone: string, pending: number): string {
   const local = instantToLocal(now, zone)
@@ -20,7 +24,7 @@ export function describePlan (plan: Plan & { newKeys: Set<string> }, now: Date, 
   lines.push(`Ville blitt sendt nå (${fresh.length}):`)
   for (const { i, r } of fresh) {
     const o = i.occurrence
-    lines.push(`  ${o.kind === 'meeting' ? 'møte' : 'frist'} ${shortDate(o.date)}  ${what(i.reminder.key, i.reminder.days, i.reminder.kind).padEnd(26)} ${o.title} – ${o.subject.name}  → ${to(r)}`)
+    lines.push(`  ${label(o)}${what(i.reminder.key, i.reminder.days, i.reminder.kind).padEnd(26)} ${name(o)}  → ${to(r)}`)
   }
   if (fresh.length === 0) lines.push('  (ingen)')
   const already = addressed.reduce((n, i) => n + i.rows.length, 0) - fresh.length
@@ -37,7 +41,7 @@ export function describePlan (plan: Plan & { newKeys: Set<string> }, now: Date, 
   lines.push('', `Forfalt i dag, men uten abonnent (${unaddressed.length}):`)
   for (const i of unaddressed) {
     const o = i.occurrence
-    lines.push(`  ${o.kind === 'meeting' ? 'møte' : 'frist'} ${shortDate(o.date)}  ${what(i.reminder.key, i.reminder.days, i.reminder.kind).padEnd(26)} ${o.title} – ${o.subject.name}${o.responsibleBody ? ` (${o.responsibleBody.name})` : ''}`)
+    lines.push(`  ${label(o)}${what(i.reminder.key, i.reminder.days, i.reminder.kind).padEnd(26)} ${name(o)}${o.kind !== 'meeting' && o.responsibleBody ? ` (${o.responsibleBody.name})` : ''}`)
   }
   if (unaddressed.length === 0) lines.push('  (ingen)')
   lines.push('', `Venter i utboksen fra før: ${pending}`)
