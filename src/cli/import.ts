@@ -1,12 +1,7 @@
 // npm run import -- <file> [--dry-run]
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
-import { openDatabase } from '../db/client.js'
-import { runMigrations } from '../db/migrate.js'
-import { createRepositories } from '../plugins/db.js'
-import { systemClock } from '../shared/clock.js'
-import { defaultTemplatesDir, loadCatalogue } from '../catalogue/load.js'
+import { openCliContext } from './context.js'
 import { importRegister } from '../register/register-service.js'
 import { applyGovernance } from '../seed.js'
 
@@ -17,12 +12,8 @@ if (!file) {
   process.exit(2)
 }
 const text = fs.readFileSync(file, 'utf8')
-const config = loadConfig()
-const { sqlite, db } = openDatabase(config.DATABASE_PATH)
-runMigrations(sqlite, db)
+const { catalogue, sqlite, db, repos } = openCliContext()
 try {
-  const catalogue = loadCatalogue(defaultTemplatesDir)
-  const repos = createRepositories(db, systemClock, catalogue)
   const actor = { tokenId: null, label: 'cli:import' }
   const dryRun = values['dry-run'] ?? false
   const report = importRegister(repos, db, text, { dryRun, actor })

@@ -1,11 +1,6 @@
 // npm run token -- create --role admin|editor [--municipality oyer] --label "..." | list | revoke <id>
 import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
-import { openDatabase } from '../db/client.js'
-import { runMigrations } from '../db/migrate.js'
-import { createRepositories } from '../plugins/db.js'
-import { systemClock } from '../shared/clock.js'
-import { defaultTemplatesDir, loadCatalogue } from '../catalogue/load.js'
+import { openCliContext } from './context.js'
 import { TOKEN_ROLES, type TokenRole } from '../domain/vocabulary.js'
 
 function fail (message: string): never {
@@ -18,10 +13,7 @@ const { positionals, values } = parseArgs({
   options: { role: { type: 'string' }, municipality: { type: 'string' }, label: { type: 'string' } },
 })
 const [command, arg] = positionals
-const config = loadConfig()
-const { sqlite, db } = openDatabase(config.DATABASE_PATH)
-runMigrations(sqlite, db)
-const repos = createRepositories(db, systemClock, loadCatalogue(defaultTemplatesDir))
+const { sqlite, repos } = openCliContext()
 
 try {
   if (command === 'create') {
