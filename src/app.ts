@@ -1,9 +1,6 @@
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import type { Db, Sqlite } from './db/client.js'
-import type { Clock } from './shared/clock.js'
-import type { Config } from './config.js'
-import type { Catalogue } from './catalogue/load.js'
+import type { Dependencies } from './composition.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import authPlugin from './plugins/auth.js'
@@ -26,12 +23,7 @@ import remindersPlugin, { type RemindersPluginOptions } from './plugins/reminder
 import pageRoutes from './routes/pages.js'
 import { VERSION } from './version.js'
 
-export interface AppDeps {
-  config: Pick<Config, 'BASE_URL'> & Partial<Pick<Config, 'FEED_COMPRESSION'>>
-  db: Db
-  sqlite: Sqlite
-  clock: Clock
-  catalogue: Catalogue
+export interface AppOptions {
   logger?: FastifyServerOptions['logger']
   /** The app owns the database handle and closes it on shutdown (server); tests may keep it. */
   closeDatabase?: boolean
@@ -39,10 +31,10 @@ export interface AppDeps {
   reminders?: RemindersPluginOptions
 }
 
-/** Builds the app without listening: server.ts listens, tests use inject(). */
-export async function buildApp (deps: AppDeps) {
+/** Builds the app over the composition root's dependencies, without listening: server.ts listens, tests use inject(). */
+export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   const app = Fastify({
-    logger: deps.logger ?? false,
+    logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
     // Unknown fields are an error, not silently dropped (STYLE.md trap 5).
     ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
@@ -51,7 +43,7 @@ export async function buildApp (deps: AppDeps) {
   const baseUrl = deps.config.BASE_URL
   await app.register(swaggerPlugin, { version: VERSION })
   await app.register(errorsPlugin)
-  await app.register(dbPlugin, { db: deps.db, sqlite: deps.sqlite, clock: deps.clock, catalogue: deps.catalogue, closeDatabase: deps.closeDatabase ?? true })
+  await app.register(dbPlugin, { deps, closeDatabase: opts.closeDatabase ?? true })
   await app.register(authPlugin)
   // Only when the client sends Accept-Encoding; feeds may opt out (FEED_COMPRESSION=off).
   await app.register(compress, { global: true, encodings: ['gzip', 'deflate'] })
@@ -69,7 +61,7 @@ export async function buildApp (deps: AppDeps) {
   await app.register(subscriptionRoutes, { prefix: '/api/v1/subscriptions', baseUrl })
   await app.register(reportRoutes, { prefix: '/api/v1/reports', baseUrl })
   await app.register(reminderRoutes, { prefix: '/api/v1/reminders', baseUrl })
-  if (deps.reminders) await app.register(remindersPlugin, deps.reminders)
+  if (opts.reminders) await app.register(remindersPlugin, opts.reminders)
   await app.register(pageRoutes, { baseUrl })
   return app
 }

@@ -1,6 +1,6 @@
 // Gathers what one feed shows: a body's, a municipality's or a collaboration's occurrences in a window,
 // with owners' preparation deadlines and the 30-day grace for cancelled items.
-import type { Repositories } from '../plugins/db.js'
+import type { Repositories } from '../repositories/index.js'
 import { addMonths } from '../domain/calendar-date.js'
 import { ownerPreparations } from '../domain/owner-preparation.js'
 import type { FeedEvent } from './ical.js'

@@ -1,15 +1,8 @@
-// What every one-shot command needs: config, a migrated database, the catalogue and the repositories.
+// What every one-shot command needs: the composition root's dependencies over the configured database.
 import { loadConfig } from '../config.js'
-import { openDatabase } from '../db/client.js'
-import { runMigrations } from '../db/migrate.js'
-import { createRepositories } from '../plugins/db.js'
-import { systemClock } from '../shared/clock.js'
-import { defaultTemplatesDir, loadCatalogue } from '../catalogue/load.js'
+import { createDependencies, type Dependencies } from '../composition.js'
 
-export function openCliContext () {
+export function openCliContext (): Dependencies & { config: ReturnType<typeof loadConfig> } {
   const config = loadConfig()
-  const catalogue = loadCatalogue(defaultTemplatesDir)
-  const { sqlite, db } = openDatabase(config.DATABASE_PATH)
-  runMigrations(sqlite, db)
-  return { config, catalogue, sqlite, db, repos: createRepositories(db, systemClock, catalogue) }
+  return { ...createDependencies({ config }), config }
 }

@@ -7,9 +7,11 @@ import { seedIfEmpty } from '../seed.js'
 import { DEMO_KONTROLL_FILE, loadDemoKontroll, readDemoKontroll } from '../kontroll/demo.js'
 
 const { values } = parseArgs({ options: { file: { type: 'string', default: DEMO_KONTROLL_FILE } } })
-const { config, catalogue, sqlite, db, repos } = openCliContext()
+const context = openCliContext()
+const { config, catalogue, repos } = context
+const { sqlite, db } = context.database
 try {
-  const seeded = seedIfEmpty(repos, db, catalogue)
+  const seeded = await seedIfEmpty(context)
   const data = readDemoKontroll(values.file)
   const report = loadDemoKontroll(repos, data, { tokenId: null, label: 'cli:demo' })
   process.stdout.write(`${JSON.stringify({ database: config.DATABASE_PATH, seededRegister: seeded !== null, note: data._note, ...report }, null, 2)}\n`)

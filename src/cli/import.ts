@@ -12,13 +12,15 @@ if (!file) {
   process.exit(2)
 }
 const text = fs.readFileSync(file, 'utf8')
-const { catalogue, sqlite, db, repos } = openCliContext()
+const context = openCliContext()
+const { catalogue, repos } = context
+const { sqlite, db } = context.database
 try {
   const actor = { tokenId: null, label: 'cli:import' }
   const dryRun = values['dry-run'] ?? false
   const report = importRegister(repos, db, text, { dryRun, actor })
   // New collaborations get their governance packages and meeting plans right away.
-  const governance = dryRun ? null : applyGovernance(repos, catalogue, actor)
+  const governance = dryRun ? null : applyGovernance(context, actor)
   process.stdout.write(`${JSON.stringify({ ...report, governance }, null, 2)}\n`)
 } finally {
   sqlite.close()

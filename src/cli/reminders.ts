@@ -6,10 +6,9 @@ import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
-import { pendingMigrationCount, runMigrations } from '../db/migrate.js'
-import { createRepositories } from '../plugins/db.js'
+import { pendingMigrationCount } from '../db/migrate.js'
+import { createDependencies } from '../composition.js'
 import { fixedClock, systemClock } from '../shared/clock.js'
-import { defaultTemplatesDir, loadCatalogue } from '../catalogue/load.js'
 import { isValidLocalDateTime, localToInstant } from '../domain/local-time.js'
 import { dispatcherFromConfig } from '../reminders/setup.js'
 import { describePlan } from '../reminders/describe.js'
@@ -33,17 +32,15 @@ const config = loadConfig()
 if (dryRun && config.DATABASE_PATH !== ':memory:' && !fs.existsSync(config.DATABASE_PATH)) {
   fail(`Databasen ${config.DATABASE_PATH} finnes ikke; start tjenesten (npm start) én gang først`)
 }
-const catalogue = loadCatalogue(defaultTemplatesDir)
-const { sqlite, db } = openDatabase(config.DATABASE_PATH)
+const database = openDatabase(config.DATABASE_PATH)
+// A dry run writes nothing, not even a migration.
+if (dryRun) {
+  const pending = pendingMigrationCount(database.sqlite)
+  if (pending > 0) fail(`Databasen mangler ${pending} migrering(er); kjør uten --dry-run eller start tjenesten først`)
+}
+const deps = createDependencies({ config, clock, database, migrate: !dryRun })
 try {
-  // A dry run writes nothing, not even a migration.
-  if (dryRun) {
-    const pending = pendingMigrationCount(sqlite)
-    if (pending > 0) fail(`Databasen mangler ${pending} migrering(er); kjør uten --dry-run eller start tjenesten først`)
-  } else {
-    runMigrations(sqlite, db)
-  }
-  const repos = createRepositories(db, clock, catalogue)
+  const { repos, catalogue } = deps
   const log = {
     info: () => {},
     warn: (obj: object, msg: string) => { process.stderr.write(`advarsel: ${msg} ${JSON.stringify(obj)}\n`) },
@@ -62,5 +59,5 @@ try {
     dispatcher.close()
   }
 } finally {
-  sqlite.close()
+  deps.close()
 }

@@ -13,7 +13,9 @@ const { positionals, values } = parseArgs({
   options: { role: { type: 'string' }, municipality: { type: 'string' }, label: { type: 'string' } },
 })
 const [command, arg] = positionals
-const { sqlite, repos } = openCliContext()
+const context = openCliContext()
+const { repos } = context
+const { sqlite } = context.database
 
 try {
   if (command === 'create') {

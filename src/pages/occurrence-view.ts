@@ -2,7 +2,7 @@
 // wheel, the mark's pop-up (which copies the list's details) and the follow-up table.
 
 import type { OccurrencesRepository } from '../repositories/occurrences.js'
-import type { Repositories } from '../plugins/db.js'
+import type { Repositories } from '../repositories/index.js'
 import { presentBody } from '../routes/present.js'
 import { CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, capitalize, days, displayTitle, formatDate, formatDateLong, formatDateShort, formatWhen, safeUrl } from './format.js'
 import { displayStatus } from './wheel-view.js'

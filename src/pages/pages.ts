@@ -1,7 +1,7 @@
 // What each page shows, gathered from the repositories and shaped for its template. The routes only
 // parse the request and render; the templates only lay out and escape.
 
-import type { Repositories } from '../plugins/db.js'
+import type { Repositories } from '../repositories/index.js'
 import { createReports, type OverdueRow, type UpcomingRow } from '../reports/reports.js'
 import { csvDate, excelCsv } from '../reports/csv.js'
 import { presentBody, presentCollaboration, presentMunicipality } from '../routes/present.js'

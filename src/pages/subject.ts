@@ -1,6 +1,6 @@
 // Whose calendar a page shows: one municipality, one body or one collaboration, named in the query.
 
-import type { Repositories } from '../plugins/db.js'
+import type { Repositories } from '../repositories/index.js'
 import { presentBody, presentCollaboration, presentMunicipality } from '../routes/present.js'
 import { AppError } from '../shared/errors.js'
 

@@ -1,6 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
-import { AppError, type ErrorDetail } from '../shared/errors.js'
+import type { FastifyRequest } from 'fastify'
+import { AppError, ServiceError, type ErrorDetail, type ServiceErrorKind } from '../shared/errors.js'
 import { ErrorReply } from '../schemas/common.js'
 import { RecurrenceError } from '../domain/recurrence.js'
 
@@ -24,6 +25,21 @@ function validationDetails (err: FastifyError): ErrorDetail[] {
   })
 }
 
+const KIND_STATUS: Record<ServiceErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409 }
+
+/**
+ * Where a service's bare field name sits in the request: the path parameters, the query string or
+ * the body (for a write). A field given with a location (`body/meetings/0/start`) is kept as it is.
+ */
+export function locateField (request: Pick<FastifyRequest, 'params' | 'query' | 'method'>, field: string): string {
+  if (/^(params|querystring|body|headers)(\/|$)/.test(field)) return field
+  const head = field.split('/')[0]!
+  const has = (o: unknown) => typeof o === 'object' && o !== null && Object.hasOwn(o, head)
+  if (has(request.params)) return `params/${field}`
+  if (has(request.query)) return `querystring/${field}`
+  return ['GET', 'HEAD', 'DELETE'].includes(request.method) ? `querystring/${field}` : `body/${field}`
+}
+
 function sqliteCode (err: unknown): string | undefined {
   const e = err as { code?: unknown; cause?: { code?: unknown } }
   // drizzle ≥ 0.44 wraps driver errors in DrizzleQueryError with the driver error as cause.
@@ -40,6 +56,11 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
       reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', code, message, details })
 
     if (err instanceof AppError) return send(err.statusCode, err.code, err.message, err.details)
+    if (err instanceof ServiceError) {
+      if (err.field === undefined) return send(KIND_STATUS[err.kind], err.code, err.message)
+      const path = locateField(request, err.field)
+      return send(KIND_STATUS[err.kind], err.code, `${path}: ${err.message}`, [{ path, message: err.message }])
+    }
     // The recurrence engine is Fastify-free; its errors always concern the request body's rule fields.
     if (err instanceof RecurrenceError) {
       const path = err.field === 'window' ? 'querystring/from' : `body/${err.field}`

@@ -1,5 +1,5 @@
 // Applies a parsed register to the database and writes it back: the only place the register format meets the repositories.
-import type { Repositories } from '../plugins/db.js'
+import type { Repositories } from '../repositories/index.js'
 import type { AuditActor } from '../repositories/audit.js'
 import type { CollaborationInput, ParticipantInput } from '../repositories/collaborations.js'
 import type { ParticipationRole } from '../domain/vocabulary.js'

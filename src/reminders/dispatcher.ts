@@ -10,7 +10,7 @@
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { Catalogue } from '../catalogue/load.js'
-import type { Repositories } from '../plugins/db.js'
+import type { Repositories } from '../repositories/index.js'
 import type { OutboxChannel, OutboxRow } from '../repositories/outbox.js'
 import { recipientOf } from '../repositories/subscriptions.js'
 import { parseOccurrenceId } from '../domain/occurrences.js'

@@ -1,7 +1,7 @@
 // Builds the dispatcher from configuration, for the server and for the cron command alike.
 import { mailDomainOf, type Config } from '../config.js'
 import type { Catalogue } from '../catalogue/load.js'
-import type { Repositories } from '../plugins/db.js'
+import type { Repositories } from '../repositories/index.js'
 import type { Clock } from '../shared/clock.js'
 import { createDispatcher, type DispatcherLog, type DispatcherOptions } from './dispatcher.js'
 import { createSmtpTransport } from './mailer.js'

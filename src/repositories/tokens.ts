@@ -5,7 +5,7 @@ import type { Clock } from '../shared/clock.js'
 import { hashSecret, newSecret } from '../shared/secrets.js'
 import type { TokenRole } from '../domain/vocabulary.js'
 
-export interface Actor { tokenId: number; label: string; role: TokenRole; municipalityId: number | null }
+export interface TokenIdentity { tokenId: number; label: string; role: TokenRole; municipalityId: number | null }
 
 export function createTokensRepository (db: Db, clock: Clock) {
   return {
@@ -20,7 +20,7 @@ export function createTokensRepository (db: Db, clock: Clock) {
     },
 
     /** The hash is looked up by equality; with 256-bit tokens a timing leak reveals nothing usable. */
-    authenticate (token: string): Actor | null {
+    authenticate (token: string): TokenIdentity | null {
       const row = db.select().from(apiTokens).where(and(eq(apiTokens.tokenHash, hashSecret(token)), isNull(apiTokens.revokedAt))).get()
       if (!row) return null
       db.update(apiTokens).set({ lastUsedAt: clock.now().getTime() }).where(eq(apiTokens.id, row.id)).run()

@@ -51,7 +51,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     const actor = requireAdmin(request)
     const dryRun = request.query.dryRun ?? false
     const report = importRegister(app.repos, app.db, request.body, { dryRun, actor: auditActor(actor) })
-    if (!dryRun) applyGovernance(app.repos, app.catalogue, auditActor(actor))
+    if (!dryRun) applyGovernance(app.deps, auditActor(actor))
     return report
   })
 }

@@ -37,8 +37,8 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     const m = q.municipality ? municipalities.get(q.municipality) : undefined
     let municipalityIds = m ? [m.id] : undefined
     if (actor.role !== 'admin') {
-      if (m && m.id !== actor.municipalityId) throw forbidden('Tokenet gjelder en annen kommune')
-      municipalityIds = actor.municipalityId !== null ? [actor.municipalityId] : []
+      if (m && !actor.municipalityIds.includes(m.id)) throw forbidden('Tokenet gjelder en annen kommune')
+      municipalityIds = m ? [m.id] : [...actor.municipalityIds]
     }
     const page = outbox.list({ status: q.status, occurrenceId: q.occurrence, channel: q.channel, municipalityIds, limit, offset })
     return listReply({ items: page.items.map(present), total: page.total }, { baseUrl, path: '/api/v1/reminders', query: q, limit, offset })

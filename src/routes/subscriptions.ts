@@ -8,7 +8,7 @@ import { badRequest, forbidden } from '../shared/errors.js'
 import { newSecret } from '../shared/secrets.js'
 import { iso } from '../repositories/shared.js'
 import type { SubscriptionInsert, SubscriptionRow } from '../repositories/subscriptions.js'
-import type { Actor } from '../repositories/tokens.js'
+import type { Actor } from '../services/access.js'
 import type { App } from '../app.js'
 
 type Scope = Pick<SubscriptionRow, 'municipalityId' | 'collaborationId' | 'bodyId'>
@@ -26,7 +26,7 @@ export function subscriptionScope (app: Pick<App, 'repos'>, s: Scope): number[] 
 }
 
 const visibleTo = (app: Pick<App, 'repos'>, actor: Actor, s: Scope) =>
-  actor.role === 'admin' || (actor.municipalityId !== null && subscriptionScope(app, s).includes(actor.municipalityId))
+  actor.role === 'admin' || subscriptionScope(app, s).some(id => actor.municipalityIds.includes(id))
 
 const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { baseUrl }) => {
   const { subscriptions, municipalities, collaborations, bodies } = app.repos

@@ -24,3 +24,31 @@ export const conflict = (code: string, message: string, details: ErrorDetail[] =
 
 export const forbidden = (message = 'Tokenet har ikke rettigheter til denne endringen') =>
   new AppError(403, 'auth.forbidden', message)
+
+/**
+ * What a service throws when the work cannot be done: a kind (the route layer maps it to a status),
+ * a stable code clients switch on, a message, and the input field it concerns. The field is a bare
+ * name (`responsibleBody`, `from`); the error handler places it under `params/`, `querystring/` or
+ * `body/` by where the request carried it.
+ */
+export type ServiceErrorKind = 'invalid' | 'unauthorized' | 'forbidden' | 'not_found' | 'conflict'
+
+export class ServiceError extends Error {
+  constructor (
+    readonly kind: ServiceErrorKind,
+    readonly code: string,
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message)
+    this.name = 'ServiceError'
+  }
+}
+
+export const invalid = (code: string, field: string, message: string) => new ServiceError('invalid', code, message, field)
+export const missing = (what: string, id: string | number, field?: string) =>
+  new ServiceError('not_found', `${what}.not_found`, `${what} ${id} finnes ikke`, field)
+export const denied = (message = 'Du har ikke rettigheter til denne endringen') => new ServiceError('forbidden', 'auth.forbidden', message)
+export const unauthenticated = (message = 'Skriving krever innlogging eller et API-token: Authorization: Bearer <token>') =>
+  new ServiceError('unauthorized', 'auth.unauthorized', message)
+export const conflicting = (code: string, message: string, field?: string) => new ServiceError('conflict', code, message, field)

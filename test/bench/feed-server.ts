@@ -2,20 +2,14 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openDatabase } from '../../src/db/client.js'
-import { runMigrations } from '../../src/db/migrate.js'
 import { buildApp } from '../../src/app.js'
-import { systemClock } from '../../src/shared/clock.js'
-import { createRepositories } from '../../src/plugins/db.js'
+import { createDependencies } from '../../src/composition.js'
 import { seedIfEmpty } from '../../src/seed.js'
-import { defaultTemplatesDir, loadCatalogue } from '../../src/catalogue/load.js'
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-bench-'))
-const catalogue = loadCatalogue(defaultTemplatesDir)
-const { sqlite, db } = openDatabase(path.join(dir, 'bench.db'))
-runMigrations(sqlite, db)
-seedIfEmpty(createRepositories(db, systemClock, catalogue), db, catalogue)
-const app = await buildApp({ config: { BASE_URL: 'http://127.0.0.1' }, db, sqlite, clock: systemClock, catalogue, closeDatabase: true })
+const deps = createDependencies({ config: { BASE_URL: 'http://127.0.0.1', DATABASE_PATH: path.join(dir, 'bench.db') } })
+await seedIfEmpty(deps)
+const app = await buildApp(deps, { closeDatabase: true })
 
 const feedPath = process.argv[2] ?? '/feeds/municipalities/lillehammer.ics'
 const staticFile = path.join(dir, 'feed.ics')

@@ -4,12 +4,9 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openDatabase } from '../../src/db/client.js'
-import { runMigrations } from '../../src/db/migrate.js'
-import { createRepositories } from '../../src/plugins/db.js'
+import { createDependencies } from '../../src/composition.js'
 import { seedIfEmpty } from '../../src/seed.js'
 import { fixedClock } from '../../src/shared/clock.js'
-import { defaultTemplatesDir, loadCatalogue } from '../../src/catalogue/load.js'
 import { loadConfig } from '../../src/config.js'
 import { dispatcherFromConfig } from '../../src/reminders/setup.js'
 import { addDays } from '../../src/domain/calendar-date.js'
@@ -21,12 +18,11 @@ const STEP = Number(process.env.BENCH_STEP ?? 1)
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-bench-'))
 const smtp = await startSmtpReceiver()
 try {
-  const catalogue = loadCatalogue(defaultTemplatesDir)
-  const { sqlite, db } = openDatabase(path.join(dir, 'bench.db'))
-  runMigrations(sqlite, db)
   const clock = fixedClock('2027-01-01T07:00:00Z')
-  const repos = createRepositories(db, clock, catalogue)
-  seedIfEmpty(repos, db, catalogue)
+  const deps = createDependencies({ config: { BASE_URL: 'http://127.0.0.1', DATABASE_PATH: path.join(dir, 'bench.db') }, clock })
+  const { repos, catalogue } = deps
+  const { sqlite, db } = deps.database
+  await seedIfEmpty(deps)
   const actor = { tokenId: null, label: 'bench' }
   // Per region municipality: its kommunedirektør's staff (escalations, digest) and a general address;
   // plus one region-wide subscriber to every meeting.

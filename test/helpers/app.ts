@@ -2,10 +2,9 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { openDatabase } from '../../src/db/client.js'
-import { runMigrations } from '../../src/db/migrate.js'
 import { buildApp } from '../../src/app.js'
 import { fixedClock } from '../../src/shared/clock.js'
-import { createRepositories } from '../../src/plugins/db.js'
+import { createDependencies } from '../../src/composition.js'
 import { seedIfEmpty } from '../../src/seed.js'
 import { defaultTemplatesDir, loadCatalogue } from '../../src/catalogue/load.js'
 import type { RemindersPluginOptions } from '../../src/plugins/reminders.js'
@@ -18,29 +17,34 @@ const TEMPLATE_NOW = '2027-01-15T09:00:00Z'
 let seededTemplate: string | undefined
 
 /** Migrating and importing once per worker and copying the file keeps each test's database fresh and fast. */
-function seededTemplateFile (): string {
+async function seededTemplateFile (): Promise<string> {
   if (seededTemplate) return seededTemplate
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-template-'))
   const file = path.join(dir, 'template.db')
-  const { sqlite, db } = openDatabase(file)
-  runMigrations(sqlite, db)
-  seedIfEmpty(createRepositories(db, fixedClock(TEMPLATE_NOW), catalogue), db, catalogue)
-  sqlite.pragma('wal_checkpoint(TRUNCATE)')
-  sqlite.close()
+  const deps = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock: fixedClock(TEMPLATE_NOW), catalogue })
+  await seedIfEmpty(deps)
+  deps.database.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+  deps.close()
   seededTemplate = file
   return file
 }
 
-/** A real SQLite database in a temp file, migrated, optionally seeded with the 2019 register. */
-export async function buildTestApp (opts: { seed?: boolean; now?: string; reminders?: RemindersPluginOptions } = {}) {
+/** The composition root over a fresh copy of the seeded (or an empty) database, without an app. */
+export async function buildTestDependencies (opts: { seed?: boolean; now?: string } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-test-'))
   const file = path.join(dir, 'test.db')
-  if (opts.seed ?? true) fs.copyFileSync(seededTemplateFile(), file)
-  const { sqlite, db } = openDatabase(file)
-  runMigrations(sqlite, db)
+  if (opts.seed ?? true) fs.copyFileSync(await seededTemplateFile(), file)
   const clock = fixedClock(opts.now ?? TEMPLATE_NOW)
-  const repos = createRepositories(db, clock, catalogue)
-  const app = await buildApp({ config: { BASE_URL }, db, sqlite, clock, catalogue, closeDatabase: true, reminders: opts.reminders })
+  const deps = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock, catalogue, database: openDatabase(file) })
+  return { deps, clock, dir, file }
+}
+
+/** A real SQLite database in a temp file, migrated, optionally seeded with the 2019 register. */
+export async function buildTestApp (opts: { seed?: boolean; now?: string; reminders?: RemindersPluginOptions } = {}) {
+  const { deps, clock, dir, file } = await buildTestDependencies(opts)
+  const { repos, services } = deps
+  const { sqlite, db } = deps.database
+  const app = await buildApp(deps, { closeDatabase: true, reminders: opts.reminders })
   const admin = repos.tokens.create({ label: 'test-admin', role: 'admin', municipalityId: null }).token
   const oyer = repos.municipalities.find('oyer')
   const editorOyer = oyer ? repos.tokens.create({ label: 'test-editor-oyer', role: 'editor', municipalityId: oyer.id }).token : ''
@@ -52,7 +56,7 @@ export async function buildTestApp (opts: { seed?: boolean; now?: string; remind
   }
 
   return {
-    app, db, sqlite, clock, repos, file, snapshot,
+    app, deps, services, db, sqlite, clock, repos, file, snapshot,
     tokens: { admin, editorOyer },
     auth: (token: string) => ({ authorization: `Bearer ${token}` }),
     async close () {

@@ -77,13 +77,13 @@ describe('importing the 2019 register into an empty database', () => {
 
   it('is what seedIfEmpty does on a first start, and seedIfEmpty does nothing the second time', async () => {
     const t = await app({ seed: false })
-    const report = seedIfEmpty(t.repos, t.db, t.app.catalogue)
+    const report = await seedIfEmpty(t.deps)
     expect(report).toMatchObject({ entries: 57, created: 57, updated: 0, unchanged: 0 })
     expect(report!.municipalitiesCreated).toEqual(MUNICIPALITIES_CREATED)
     expect(count(t, 'rule')).toBeGreaterThan(0)
     const before = t.snapshot()
     t.clock.advance(DAY)
-    expect(seedIfEmpty(t.repos, t.db, t.app.catalogue)).toBeNull()
+    expect(await seedIfEmpty(t.deps)).toBeNull()
     expect(t.snapshot()).toBe(before)
   })
 })

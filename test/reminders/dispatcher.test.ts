@@ -9,12 +9,12 @@ import { BASE_URL, buildTestApp, catalogue, type TestApp } from '../helpers/app.
 import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers.js'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/client.js'
-import { createRepositories } from '../../src/plugins/db.js'
+import { createRepositories } from '../../src/repositories/index.js'
 import { dispatcherFromConfig } from '../../src/reminders/setup.js'
 import { verifyWebhookSignature } from '../../src/reminders/webhook.js'
 import { fixedClock } from '../../src/shared/clock.js'
 import type { Clock } from '../../src/shared/clock.js'
-import type { Repositories } from '../../src/plugins/db.js'
+import type { Repositories } from '../../src/repositories/index.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const MINUTE = 60_000

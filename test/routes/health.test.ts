@@ -5,8 +5,7 @@ import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { buildTestApp, catalogue, BASE_URL, type TestApp } from '../helpers/app.js'
 import { buildApp, type App } from '../../src/app.js'
-import { openDatabase } from '../../src/db/client.js'
-import { runMigrations } from '../../src/db/migrate.js'
+import { createDependencies } from '../../src/composition.js'
 import { fixedClock } from '../../src/shared/clock.js'
 
 const { version } = createRequire(import.meta.url)('../../package.json') as { version: string }
@@ -36,10 +35,11 @@ describe('GET /health', () => {
   it('answers 503 with db error once the SQLite handle is closed', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-health-'))
     cleanup.push(() => fs.rmSync(dir, { recursive: true, force: true }))
-    const { sqlite, db } = openDatabase(path.join(dir, 'health.db'))
-    runMigrations(sqlite, db)
+    const file = path.join(dir, 'health.db')
+    const deps = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock: fixedClock('2027-01-15T09:00:00Z'), catalogue })
+    const { sqlite } = deps.database
     // The test owns the handle, so closing the app later does not close it a second time.
-    const app: App = await buildApp({ config: { BASE_URL }, db, sqlite, clock: fixedClock('2027-01-15T09:00:00Z'), catalogue, closeDatabase: false })
+    const app: App = await buildApp(deps, { closeDatabase: false })
     cleanup.push(() => app.close())
 
     expect((await app.inject('/health')).statusCode).toBe(200)

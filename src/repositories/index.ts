@@ -1,0 +1,34 @@
+// Every repository, built over one executor (the database). Only services use these.
+import type { Db } from '../db/client.js'
+import type { Clock } from '../shared/clock.js'
+import type { Catalogue } from '../catalogue/load.js'
+import { createMunicipalitiesRepository } from './municipalities.js'
+import { createCollaborationsRepository } from './collaborations.js'
+import { createBodiesRepository } from './bodies.js'
+import { createTokensRepository } from './tokens.js'
+import { createAuditRepository } from './audit.js'
+import { createRulesRepository } from './rules.js'
+import { createOccurrencesRepository } from './occurrences.js'
+import { createKontrollRepository } from './kontroll.js'
+import { createSubscriptionsRepository } from './subscriptions.js'
+import { createOutboxRepository } from './outbox.js'
+import { createScopeRepository } from './scope.js'
+
+export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) {
+  const rules = createRulesRepository(db, clock)
+  const occurrences = createOccurrencesRepository(db, clock, rules, catalogue)
+  return {
+    rules,
+    occurrences,
+    kontroll: createKontrollRepository(db, clock, rules, occurrences),
+    municipalities: createMunicipalitiesRepository(db, clock),
+    collaborations: createCollaborationsRepository(db, clock),
+    bodies: createBodiesRepository(db, clock),
+    tokens: createTokensRepository(db, clock),
+    audit: createAuditRepository(db),
+    subscriptions: createSubscriptionsRepository(db, clock),
+    outbox: createOutboxRepository(db),
+    scope: createScopeRepository(db),
+  }
+}
+export type Repositories = ReturnType<typeof createRepositories>

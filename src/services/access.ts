@@ -1,0 +1,142 @@
+// The one access and visibility policy (issue 10): who may change what, and who may see a private
+// body's items. Every route, page, feed, report, export and reminder asks here.
+import type { Executor } from '../db/executor.js'
+import type { ScopeRepository } from '../repositories/scope.js'
+import { denied, unauthenticated } from '../shared/errors.js'
+import type { TokenRole } from '../domain/vocabulary.js'
+
+/**
+ * Who is acting: an API token today, a signed-in user from issue 14. `municipalityIds` is an
+ * editor's scope (empty for an admin, who may do everything).
+ */
+export interface Actor {
+  tokenId: number | null
+  label: string
+  role: TokenRole
+  municipalityIds: readonly number[]
+}
+
+/**
+ * Who is looking. Anonymous readers see public items only; admins see everything; editors see the
+ * private bodies of their municipalities (and of the collaborations those take part in or host);
+ * a private feed's secret shows that one body (`bodyIds`).
+ */
+export interface Viewer {
+  all: boolean
+  municipalityIds: ReadonlySet<number>
+  bodyIds: ReadonlySet<number>
+}
+
+export const anonymousViewer: Viewer = Object.freeze({ all: false, municipalityIds: new Set<number>(), bodyIds: new Set<number>() })
+/** For system jobs that must see everything (admin exports, the reminder planner before it filters per recipient). */
+export const systemViewer: Viewer = Object.freeze({ all: true, municipalityIds: new Set<number>(), bodyIds: new Set<number>() })
+
+export function viewerOf (actor: Actor | null | undefined): Viewer {
+  if (!actor) return anonymousViewer
+  if (actor.role === 'admin') return systemViewer
+  return { all: false, municipalityIds: new Set(actor.municipalityIds), bodyIds: new Set() }
+}
+
+/** What a write names: every subject and body must be within the actor's scope. */
+export interface WriteTargets {
+  municipalityIds?: ReadonlyArray<number | null | undefined>
+  collaborationIds?: ReadonlyArray<number | null | undefined>
+  bodyIds?: ReadonlyArray<number | null | undefined>
+}
+
+/** Decides visibility of items that name bodies (a rule, an occurrence, a subscription's target). */
+export interface Visibility {
+  /** Private bodies this viewer may not see. */
+  readonly hiddenBodyIds: ReadonlySet<number>
+  canSeeBody (bodyId: number | null | undefined): boolean
+  /** An item is hidden when any body it names (responsible, treating, meeting body) is hidden. */
+  canSee (item: { responsibleBodyId?: number | null; treatedByBodyId?: number | null; bodyIds?: ReadonlyArray<number | null> }): boolean
+}
+
+const present = (ids: ReadonlyArray<number | null | undefined> | undefined): number[] =>
+  [...new Set((ids ?? []).filter((id): id is number => typeof id === 'number'))]
+
+export function createAccessService (deps: { scope: ScopeRepository }) {
+  const { scope } = deps
+
+  async function municipalitiesOfCollaborations (ids: number[], ex?: Executor): Promise<Map<number, number[]>> {
+    return scope.involvedMunicipalities(ids, ex)
+  }
+
+  const service = {
+    /** 401 without an actor. Routes call this (through the auth plugin) before validating anything. */
+    requireActor (actor: Actor | null | undefined): Actor {
+      if (!actor) throw unauthenticated()
+      return actor
+    },
+
+    requireAdmin (actor: Actor | null | undefined): Actor {
+      const a = service.requireActor(actor)
+      if (a.role !== 'admin') throw denied('Krever administratorrettigheter')
+      return a
+    },
+
+    /** The municipalities whose editors may change something owned by these subjects. */
+    async responsibleMunicipalities (targets: WriteTargets, ex?: Executor): Promise<Array<{ what: string; municipalityIds: number[] }>> {
+      const out: Array<{ what: string; municipalityIds: number[] }> = []
+      for (const m of present(targets.municipalityIds)) out.push({ what: `municipality ${m}`, municipalityIds: [m] })
+      const bodyOwners = await scope.bodyOwners(present(targets.bodyIds), ex)
+      const collaborationIds = [...present(targets.collaborationIds), ...bodyOwners.map(b => b.collaborationId).filter((id): id is number => id !== null)]
+      const involved = await municipalitiesOfCollaborations([...new Set(collaborationIds)], ex)
+      for (const c of present(targets.collaborationIds)) out.push({ what: `collaboration ${c}`, municipalityIds: involved.get(c) ?? [] })
+      for (const b of bodyOwners) {
+        out.push({ what: `body ${b.id}`, municipalityIds: b.municipalityId !== null ? [b.municipalityId] : involved.get(b.collaborationId!) ?? [] })
+      }
+      return out
+    },
+
+    /**
+     * A write is allowed only if the actor may change every subject and body it names, not only the
+     * main one. Admins may change everything; an editor only what its municipalities own or take part in.
+     * Throws 401 without an actor, 403 when any target is outside the scope.
+     */
+    async assertMayChange (actor: Actor | null | undefined, targets: WriteTargets, ex?: Executor): Promise<Actor> {
+      const a = service.requireActor(actor)
+      if (a.role === 'admin') return a
+      for (const t of await service.responsibleMunicipalities(targets, ex)) {
+        if (!t.municipalityIds.some(id => a.municipalityIds.includes(id))) {
+          throw denied('Du kan bare endre det din egen kommune eier eller deltar i')
+        }
+      }
+      return a
+    },
+
+    /** Whether the actor could change these targets, without throwing (for showing edit buttons). */
+    async mayChange (actor: Actor | null | undefined, targets: WriteTargets, ex?: Executor): Promise<boolean> {
+      if (!actor) return false
+      try {
+        await service.assertMayChange(actor, targets, ex)
+        return true
+      } catch {
+        return false
+      }
+    },
+
+    /** The visibility of private bodies for one viewer, computed once per request or job. */
+    async visibility (viewer: Viewer, ex?: Executor): Promise<Visibility> {
+      const hidden = new Set<number>()
+      if (!viewer.all) {
+        const privates = await scope.privateBodies(ex)
+        const involved = await municipalitiesOfCollaborations([...new Set(privates.map(b => b.collaborationId).filter((id): id is number => id !== null))], ex)
+        for (const b of privates) {
+          if (viewer.bodyIds.has(b.id)) continue
+          const owners = b.municipalityId !== null ? [b.municipalityId] : involved.get(b.collaborationId!) ?? []
+          if (!owners.some(m => viewer.municipalityIds.has(m))) hidden.add(b.id)
+        }
+      }
+      const canSeeBody = (id: number | null | undefined) => id === null || id === undefined || !hidden.has(id)
+      return {
+        hiddenBodyIds: hidden,
+        canSeeBody,
+        canSee: item => canSeeBody(item.responsibleBodyId) && canSeeBody(item.treatedByBodyId) && (item.bodyIds ?? []).every(canSeeBody),
+      }
+    },
+  }
+  return service
+}
+export type AccessService = ReturnType<typeof createAccessService>
