@@ -2,7 +2,6 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { AppError, forbidden } from '../shared/errors.js'
 import type { Actor } from '../services/access.js'
-import type { AuditActor } from '../repositories/audit.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -39,7 +38,7 @@ export function requireScope (request: FastifyRequest, municipalityIds: number[]
   return actor
 }
 
-export const auditActor = (actor: Actor): AuditActor => ({ tokenId: actor.tokenId, label: `${actor.role}:${actor.label}` })
+export { auditActor } from '../services/access.js'
 
 /**
  * Reads the bearer token on every request. A write without credentials is refused with 401 here, in

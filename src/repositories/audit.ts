@@ -1,5 +1,6 @@
 import { and, desc, eq, gte, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
+import type { Executor } from '../db/executor.js'
 import { auditLog } from '../db/schema.js'
 
 export interface AuditActor { tokenId: number | null; label: string }
@@ -15,6 +16,10 @@ export function recordAudit (db: Pick<Db, 'insert'>, at: number, actor: AuditAct
 
 export function createAuditRepository (db: Db) {
   return {
+    /** Records a change; services call it with the transaction that made the change. */
+    async record (at: number, actor: AuditActor, entry: AuditEntry, ex: Executor = db): Promise<void> {
+      recordAudit(ex, at, actor, entry)
+    },
     list (filter: { entityType?: string; entityId?: string; since?: number; limit: number; offset: number }) {
       const where = and(
         filter.entityType ? eq(auditLog.entityType, filter.entityType) : undefined,

@@ -4,6 +4,7 @@ import type { Executor } from '../db/executor.js'
 import type { ScopeRepository } from '../repositories/scope.js'
 import { denied, unauthenticated } from '../shared/errors.js'
 import type { TokenRole } from '../domain/vocabulary.js'
+import type { AuditActor } from '../repositories/audit.js'
 
 /**
  * Who is acting: an API token today, a signed-in user from issue 14. `municipalityIds` is an
@@ -30,6 +31,9 @@ export interface Viewer {
 export const anonymousViewer: Viewer = Object.freeze({ all: false, municipalityIds: new Set<number>(), bodyIds: new Set<number>() })
 /** For system jobs that must see everything (admin exports, the reminder planner before it filters per recipient). */
 export const systemViewer: Viewer = Object.freeze({ all: true, municipalityIds: new Set<number>(), bodyIds: new Set<number>() })
+
+/** How an actor is named in the audit log. */
+export const auditActor = (actor: Actor): AuditActor => ({ tokenId: actor.tokenId, label: `${actor.role}:${actor.label}` })
 
 export function viewerOf (actor: Actor | null | undefined): Viewer {
   if (!actor) return anonymousViewer
