@@ -47,13 +47,14 @@ export const riskAssessments = sqliteTable('risk_assessment', {
   materiality: integer('materiality').notNull(),
   justification: text('justification'),
   assessedOn: text('assessed_on').notNull(),
-  created: integer('created').notNull(),
-  modified: integer('modified').notNull(),
+  ...lifecycle,
 }, t => [
   check('risk_assessment_scores', sql`${t.risk} BETWEEN 1 AND 5 AND ${t.materiality} BETWEEN 1 AND 5`),
   check('risk_assessment_subject', sql`(${t.collaborationId} IS NOT NULL AND ${t.municipalityId} IS NULL AND ${t.serviceArea} IS NULL)
     OR (${t.collaborationId} IS NULL AND ${t.municipalityId} IS NOT NULL AND ${t.serviceArea} IS NOT NULL)`),
-  uniqueIndex('risk_assessment_subject_uq').on(t.electionYear, t.subjectKey),
+  // A deleted assessment stays as a tombstone (issue 10) and does not block assessing the subject again.
+  uniqueIndex('risk_assessment_live_subject_uq').on(t.electionYear, t.subjectKey).where(sql`${t.deleted} = 0`),
+  index('risk_assessment_modified_idx').on(t.modified),
 ])
 
 export const kontrollProjects = sqliteTable('kontroll_project', {
