@@ -3,6 +3,7 @@
 import type { Repositories } from '../repositories/index.js'
 import { addMonths } from '../domain/calendar-date.js'
 import { ownerPreparations } from '../domain/owner-preparation.js'
+import { occurrenceUrl } from '../presenters/urls.js'
 import type { FeedEvent } from './ical.js'
 
 export type FeedScope =
@@ -48,7 +49,7 @@ export function feedEvents (repos: Repositories, scope: FeedScope, q: FeedQuery)
         durationMinutes: 0, status: p.status, revision: meeting.revision, modified: p.modified, subjectName: meeting.subject.name,
         responsibleBody: formannskap?.name ?? null, treatedBy: formannskap?.name ?? null, treatingMeetingDate: null,
         legalBasis: [{ act: 'KS-organisasjonens anbefalinger om eierstyring', section: 'nr. 6 og 8' }],
-        caseNumber: null, caseUrl: null, url: `${q.baseUrl}/api/v1/occurrences/${meeting.id}`, reminderOffsetsDays: [14, 3],
+        caseNumber: null, caseUrl: null, url: occurrenceUrl(q.baseUrl, meeting.id), reminderOffsetsDays: [14, 3],
         cancelledAt: meeting.cancelledAt,
       })
     }
@@ -70,7 +71,7 @@ function toFeedEvent (o: Occurrence, baseUrl: string): FeedEvent {
     status: o.status, revision: o.revision, modified: o.modified, subjectName: o.subject.name,
     responsibleBody: o.responsibleBody?.name ?? null, treatedBy: o.treatedBy?.name ?? null,
     treatingMeetingDate: o.treatingMeeting?.date ?? null, legalBasis: o.legalBasis, caseNumber: o.caseNumber, caseUrl: o.caseUrl,
-    url: `${baseUrl}/api/v1/occurrences/${o.id}`, reminderOffsetsDays: o.reminderOffsetsDays, cancelledAt: o.cancelledAt,
+    url: occurrenceUrl(baseUrl, o.id), reminderOffsetsDays: o.reminderOffsetsDays, cancelledAt: o.cancelledAt,
   }
 }
 

@@ -3,6 +3,7 @@ import ical, { ICalCalendarMethod, ICalEventStatus, ICalAlarmType } from 'ical-g
 import { getVtimezoneComponent } from '@touch4it/ical-timezones'
 import { TZDate } from '@date-fns/tz'
 import { addDays } from '../domain/calendar-date.js'
+import { KIND_LABELS, numericDate, statusWord } from '../presenters/vocabulary.js'
 
 export const FEED_ZONE = 'Europe/Oslo'
 
@@ -40,12 +41,6 @@ export interface FeedInput {
   refreshSeconds: number
 }
 
-const STATUS_NB: Record<string, string> = {
-  planned: 'planlagt', in_progress: 'under arbeid', delivered: 'levert', approved: 'behandlet/godkjent', cancelled: 'avlyst',
-}
-const PREFIX: Record<FeedEvent['kind'], string> = { deadline: 'Frist', report: 'Rapport', plan: 'Plan', meeting: 'Møte' }
-
-const norDate = (d: string) => `${d.slice(8, 10)}.${d.slice(5, 7)}.${d.slice(0, 4)}`
 
 function zoned (local: string): TZDate {
   const [y, mo, d, h = 0, mi = 0] = local.split(/[-T:]/).map(Number)
@@ -53,17 +48,17 @@ function zoned (local: string): TZDate {
 }
 
 export function summaryOf (e: FeedEvent): string {
-  const what = e.kind === 'meeting' ? `${PREFIX.meeting}: ${e.responsibleBody ?? e.title}` : `${PREFIX[e.kind]}: ${e.title} – ${e.subjectName}`
-  return e.status === 'cancelled' ? `AVLYST: ${what}` : what
+  const what = e.kind === 'meeting' ? `${KIND_LABELS.meeting}: ${e.responsibleBody ?? e.title}` : `${KIND_LABELS[e.kind]}: ${e.title} – ${e.subjectName}`
+  return e.status === 'cancelled' ? `${statusWord('cancelled').toUpperCase()}: ${what}` : what
 }
 
 /** Clients do not show URL, so the link is the description's first line (calendar-feed pitfall 15). */
 export function descriptionOf (e: FeedEvent): string {
   const lines = [e.url]
   if (e.responsibleBody) lines.push(`Ansvarlig: ${e.responsibleBody}`)
-  if (e.treatedBy) lines.push(`Behandles i: ${e.treatedBy}${e.treatingMeetingDate ? `, møte ${norDate(e.treatingMeetingDate)}` : ''}`)
+  if (e.treatedBy) lines.push(`Behandles i: ${e.treatedBy}${e.treatingMeetingDate ? `, møte ${numericDate(e.treatingMeetingDate)}` : ''}`)
   if (e.legalBasis.length) lines.push(`Lovgrunnlag: ${e.legalBasis.map(l => `${l.act} ${l.section}`).join('; ')}`)
-  lines.push(`Status: ${STATUS_NB[e.status] ?? e.status}`)
+  lines.push(`Status: ${statusWord(e.status)}`)
   if (e.caseNumber || e.caseUrl) lines.push(`Sak: ${[e.caseNumber, e.caseUrl].filter(Boolean).join(' ')}`)
   return lines.join('\n')
 }

@@ -4,7 +4,10 @@
 import type { OccurrencesRepository } from '../repositories/occurrences.js'
 import type { Repositories } from '../repositories/index.js'
 import { presentBody } from '../routes/present.js'
-import { CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, capitalize, days, displayTitle, formatDate, formatDateLong, formatDateShort, formatWhen, safeUrl } from './format.js'
+import {
+  CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, capitalize, days, displayTitle, formatDate, formatDateLong, formatDateShort, formatTime, formatWhen,
+} from '../presenters/vocabulary.js'
+import { safeUrl } from './format.js'
 import { displayStatus } from './wheel-view.js'
 
 export type OccurrenceItem = ReturnType<OccurrencesRepository['query']>[number]
@@ -37,7 +40,7 @@ export function occurrenceView (o: OccurrenceItem, feeds: Map<string, FeedLink>,
     date: o.date,
     dateShort: formatDateShort(o.date),
     when: formatWhen(o),
-    whenLong: o.localStart ? `${capitalize(formatDateLong(o.date))} kl. ${o.localStart.slice(11, 13)}.${o.localStart.slice(14, 16)}` : capitalize(formatDateLong(o.date)),
+    whenLong: o.localStart ? `${capitalize(formatDateLong(o.date))} ${formatTime(o.localStart)}` : capitalize(formatDateLong(o.date)),
     dateLabel: meeting ? 'Møtetid' : 'Frist',
     title: displayTitle(o),
     /** A meeting's møteplan (its rule's title), shown among the details. */

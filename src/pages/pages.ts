@@ -10,9 +10,10 @@ import { localDateOf } from '../domain/local-time.js'
 import { valgperioderOverlapping } from '../domain/valgperiode.js'
 import { BODY_KINDS, type BodyKind, type EventKind } from '../domain/vocabulary.js'
 import {
-  CATEGORY_LABELS, KIND_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, capitalize, days, displayTitle, escapeHtml, formatDate, formatDateMedium,
-  legalFormLabel, safeUrl, type DisplayStatus,
-} from './format.js'
+  CATEGORY_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, capitalize, days, displayTitle, formatDate, formatDateMedium, kindLabel,
+  legalFormLabel, statusLabel,
+} from '../presenters/vocabulary.js'
+import { escapeHtml, safeUrl } from './format.js'
 import { bodyFeeds, occurrenceView, type FeedLink } from './occurrence-view.js'
 import type { Subject } from './subject.js'
 import { buildWheel, markShapes } from './wheel-view.js'
@@ -150,13 +151,13 @@ export function followUpRows (ctx: PageContext, subject: Subject) {
   const upcoming = reports.upcoming(subject.filter, ctx.today, FOLLOW_UP_DAYS)
   const common = (r: OverdueRow | UpcomingRow) => ({
     id: r.id, date: r.dueDate, dateLabel: formatDateMedium(r.dueDate), title: r.title,
-    kind: KIND_LABELS[r.kind as EventKind] ?? r.kind, subject: r.subject.name, responsible: r.responsibleBody?.name ?? '',
-    status: STATUS_LABELS[r.status as DisplayStatus] ?? r.status, caseNumber: r.caseNumber ?? '', caseUrl: safeUrl(r.caseUrl),
+    kind: kindLabel(r.kind), subject: r.subject.name, responsible: r.responsibleBody?.name ?? '',
+    status: statusLabel(r.status), caseNumber: r.caseNumber ?? '', caseUrl: safeUrl(r.caseUrl),
     wheelUrl: `/arshjul?${subject.param}&year=${yearOf(r.dueDate)}#occ-${r.id}`,
   })
   const rows: FollowUpRow[] = [
     ...overdue.map(r => ({
-      ...common(r), situation: 'overdue' as const, situationLabel: 'Forfalt', dayOffset: r.daysOverdue, daysLabel: `${days(r.daysOverdue)} over`,
+      ...common(r), situation: 'overdue' as const, situationLabel: STATUS_LABELS.overdue, dayOffset: r.daysOverdue, daysLabel: `${days(r.daysOverdue)} over`,
       meetingDate: null, meetingLabel: '', lastReminder: r.lastReminderSentAt ? formatDateMedium(localDateOf(Date.parse(r.lastReminderSentAt), ZONE)) : '',
     })),
     ...upcoming.map(r => ({

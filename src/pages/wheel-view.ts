@@ -1,14 +1,15 @@
 // Turns a year of occurrences into what the wheel template draws: sectors, rings, marks, needle, legend.
-// Pure: geometry comes from src/domain/wheel.ts, words from ./format.ts; the template escapes every string.
+// Pure: geometry comes from src/domain/wheel.ts, words from src/presenters/vocabulary.ts; the template escapes every string.
 
 import { type CalendarDate, dateFromParts, yearOf } from '../domain/calendar-date.js'
 import { DEFAULT_WHEEL, angleOfDate, angleOfDayMiddle, annularSectorPath, arcPath, layoutMarks, monthSectors, polar, ringLayout, type Point } from '../domain/wheel.js'
 import type { Valgperiode } from '../domain/valgperiode.js'
 import type { EventCategory, EventKind } from '../domain/vocabulary.js'
 import {
-  CATEGORY_LABELS, KIND_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, STATUS_SHAPES, capitalize, formatDate, formatWhen, wrapText,
+  CATEGORY_LABELS, KIND_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, STATUS_SHAPES, capitalize, formatDate, formatWhen,
   type DisplayStatus,
-} from './format.js'
+} from '../presenters/vocabulary.js'
+import { wrapText } from './format.js'
 
 export interface WheelOccurrence {
   id: string

@@ -9,6 +9,7 @@ import type { OutboxInsert } from '../repositories/outbox.js'
 import { recipientOf, type SubscriptionRow } from '../repositories/subscriptions.js'
 import type { DigestItem, DigestPayload, OccurrenceSnapshot, RecipientSnapshot, ReminderPayload } from './payload.js'
 import { isoWeek } from './format.js'
+import { occurrenceUrl, overdueReportCsvUrl } from '../presenters/urls.js'
 
 export const REMINDER_ZONE = 'Europe/Oslo'
 
@@ -92,7 +93,7 @@ export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: 
       subject: o.subject, responsibleBody: ref(o.responsibleBody), treatedBy: ref(o.treatedBy),
       treatingMeeting: o.treatingMeeting && { date: o.treatingMeeting.date, localStart: o.treatingMeeting.localStart },
       legalBasis: o.legalBasis.map(l => ({ act: l.act, section: l.section, url: l.url })),
-      caseNumber: o.caseNumber, caseUrl: o.caseUrl, url: `${opts.baseUrl}/api/v1/occurrences/${o.id}`,
+      caseNumber: o.caseNumber, caseUrl: o.caseUrl, url: occurrenceUrl(opts.baseUrl, o.id),
     }
   }
 
@@ -221,7 +222,7 @@ export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: 
       const list30 = repos.occurrences.query({ municipality: municipalityId, from: addDays(day, -365), to: addDays(day, 30), asOf: day })
       const item = (o: OccurrenceItem): DigestItem => ({
         id: o.id, title: o.title, subject: o.subject.name, date: o.date, kind: o.kind, responsibleBody: o.responsibleBody?.name ?? null,
-        daysOverdue: o.daysOverdue, url: `${opts.baseUrl}/api/v1/occurrences/${o.id}`,
+        daysOverdue: o.daysOverdue, url: occurrenceUrl(opts.baseUrl, o.id),
       })
       const overdue = list30.filter(o => o.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue || a.id.localeCompare(b.id)).map(item)
       const upcoming = list30.filter(o => o.kind !== 'meeting' && !DONE.has(o.status) && compareDates(o.date, day) >= 0).map(item)
@@ -231,7 +232,7 @@ export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: 
           type: 'digest',
           digest: { key: slot.key, weekOf: slot.weekOf, asOf: day, week: isoWeek(slot.weekOf) },
           municipality: { slug: m.slug, name: m.name }, overdue, upcoming,
-          url: `${opts.baseUrl}/api/v1/reports/overdue?municipality=${m.slug}&format=csv`,
+          url: overdueReportCsvUrl(opts.baseUrl, m.slug),
           recipient: ctx.describe(i.s),
         }
         out.push({

@@ -4,7 +4,8 @@ import { ListOf, RefParams, Tombstone, errorReplies } from '../schemas/common.js
 import { Body, BodyCreate, BodyQuery, BodyUpdate } from '../schemas/register.js'
 import { listReply } from '../schemas/list.js'
 import { auditActor, requireScope } from '../plugins/auth.js'
-import { feedLinks, presentBody } from './present.js'
+import { presentBody } from './present.js'
+import { feedLinks } from '../presenters/urls.js'
 import { notFound } from '../shared/errors.js'
 import { parseModifiedSince } from '../repositories/shared.js'
 import type { BodyRow } from '../repositories/bodies.js'
@@ -53,7 +54,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     if (current.deleted) throw notFound('body', request.params.ref)
     const actor = requireScope(request, scopeOfRow(current))
     const token = bodies.rotateFeedSecret(current.id, auditActor(actor))
-    return { token, feed: feedLinks(baseUrl, `/feeds/bodies/${current.slug}.ics?token=${encodeURIComponent(token)}`) }
+    return { token, feed: feedLinks(baseUrl, 'bodies', current.slug, token) }
   })
 
   app.delete('/:ref', { schema: { tags, summary: 'Slett organ', security: [{ bearer: [] }], params: RefParams, response: { 204: Type.Null(), ...errorReplies(401, 403, 404, 409) } } }, async (request, reply) => {

@@ -3,11 +3,7 @@ import type { MunicipalityRow } from '../repositories/municipalities.js'
 import type { BodyView } from '../repositories/bodies.js'
 import type { CollaborationView } from '../repositories/collaborations.js'
 import { iso } from '../repositories/shared.js'
-
-export function feedLinks (baseUrl: string, path: string) {
-  const https = `${baseUrl}${path}`
-  return { https, webcal: https.replace(/^https?:\/\//, 'webcal://') }
-}
+import { feedLinks } from '../presenters/urls.js'
 
 /** A tombstone keeps only what a syncing client needs to drop its copy. */
 function tombstone (row: { id: number; slug: string; created: number; modified: number }) {
@@ -18,7 +14,7 @@ export function presentMunicipality (m: MunicipalityRow, baseUrl: string) {
   if (m.deleted) return tombstone(m)
   return {
     id: m.id, slug: m.slug, name: m.name, kind: m.kind, county: m.county, organisasjonsnummer: m.organisasjonsnummer,
-    inRegion: m.inRegion, feed: feedLinks(baseUrl, `/feeds/municipalities/${m.slug}.ics`),
+    inRegion: m.inRegion, feed: feedLinks(baseUrl, 'municipalities', m.slug),
     created: iso(m.created), modified: iso(m.modified), deleted: false,
   }
 }
@@ -28,7 +24,7 @@ export function presentBody (b: BodyView, baseUrl: string) {
   return {
     id: b.id, slug: b.slug, name: b.name, kind: b.kind, owner: b.owner, feedVisibility: b.feedVisibility,
     // A private feed's address includes its secret, which is only shown when it is created.
-    ...(b.feedVisibility === 'public' ? { feed: feedLinks(baseUrl, `/feeds/bodies/${b.slug}.ics`) } : {}),
+    ...(b.feedVisibility === 'public' ? { feed: feedLinks(baseUrl, 'bodies', b.slug) } : {}),
     created: iso(b.created), modified: iso(b.modified), deleted: false,
   }
 }
@@ -41,7 +37,7 @@ export function presentCollaboration (c: CollaborationView, baseUrl: string) {
     otherParticipants: c.otherParticipants, comment: c.comment, validFrom: c.validFrom, validTo: c.validTo,
     participants: c.participants.map(p => ({ municipality: p.slug, name: p.name, role: p.role, ownershipShare: p.ownershipShare })),
     bodies: c.bodies.map(b => ({ slug: b.slug, name: b.name, kind: b.kind })),
-    feed: feedLinks(baseUrl, `/feeds/collaborations/${c.slug}.ics`),
+    feed: feedLinks(baseUrl, 'collaborations', c.slug),
     created: iso(c.created), modified: iso(c.modified), deleted: false,
   }
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { buildWheel, displayStatus, markShapes, type WheelOccurrence } from '../../src/pages/wheel-view.js'
-import { STATUS_ORDER } from '../../src/pages/format.js'
+import { STATUS_ORDER } from '../../src/presenters/vocabulary.js'
 import { valgperioderOverlapping } from '../../src/domain/valgperiode.js'
 import { angleOfDayMiddle, polar, DEFAULT_WHEEL } from '../../src/domain/wheel.js'
 

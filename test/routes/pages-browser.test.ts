@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
-import { displayTitle, STATUS_LABELS } from '../../src/pages/format.js'
+import { displayTitle, STATUS_LABELS } from '../../src/presenters/vocabulary.js'
 
 // The pages in a real browser: Debian's Chromium driven by playwright-core (which downloads no browser).
 // There is no skipping: without Chromium these tests fail and say how to install it.
