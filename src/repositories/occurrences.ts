@@ -1,5 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
+import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, constitutions, municipalities, occurrenceStates, participations } from '../db/schema.js'
 import type { Clock } from '../shared/clock.js'
 import type { Catalogue } from '../catalogue/load.js'
@@ -15,6 +16,14 @@ import { recordAudit, type AuditActor } from './audit.js'
 import type { RuleRow, RulesRepository } from './rules.js'
 
 export type StateRow = typeof occurrenceStates.$inferSelect
+export type StateInsert = typeof occurrenceStates.$inferInsert
+export type ConstitutionRow = typeof constitutions.$inferSelect
+/** Every municipality, collaboration and body by id (tombstones included): what the read model names. */
+export interface LookupRows {
+  municipalities: Map<number, typeof municipalities.$inferSelect>
+  collaborations: Map<number, typeof collaborations.$inferSelect>
+  bodies: Map<number, typeof bodies.$inferSelect>
+}
 export interface OccurrenceQuery {
   from: string; to: string; asOf: string
   municipality?: number; body?: number; collaboration?: number
@@ -87,6 +96,51 @@ export function createOccurrencesRepository (db: Db, clock: Clock, rulesRepo: Ru
   }
 
   const repo = {
+    async states (ruleIds: number[], ex: Executor = db): Promise<StateRow[]> {
+      const out: StateRow[] = []
+      for (let i = 0; i < ruleIds.length; i += 500) {
+        out.push(...ex.select().from(occurrenceStates).where(inArray(occurrenceStates.ruleId, ruleIds.slice(i, i + 500))).all())
+      }
+      return out
+    },
+    async findState (ruleId: number, originalKey: string, ex: Executor = db): Promise<StateRow | undefined> {
+      return ex.select().from(occurrenceStates).where(and(eq(occurrenceStates.ruleId, ruleId), eq(occurrenceStates.originalKey, originalKey))).get()
+    },
+    async insertState (values: StateInsert, ex: Executor = db): Promise<StateRow> {
+      return ex.insert(occurrenceStates).values(values).returning().get()
+    },
+    async updateState (ruleId: number, originalKey: string, values: Partial<StateInsert>, ex: Executor = db): Promise<StateRow> {
+      return ex.update(occurrenceStates).set(values).where(and(eq(occurrenceStates.ruleId, ruleId), eq(occurrenceStates.originalKey, originalKey))).returning().get()!
+    },
+    /** Copies stored states to another rule for the keys given (existing states of the target are kept). */
+    async copyStates (fromRuleIds: number[], toRuleId: number, keys: ReadonlySet<string>, ex: Executor = db): Promise<number> {
+      if (fromRuleIds.length === 0) return 0
+      let copied = 0
+      for (const s of ex.select().from(occurrenceStates).where(inArray(occurrenceStates.ruleId, fromRuleIds)).all()) {
+        if (!keys.has(s.originalKey)) continue
+        ex.insert(occurrenceStates).values({ ...s, ruleId: toRuleId }).onConflictDoNothing().run()
+        copied++
+      }
+      return copied
+    },
+    async constitutions (ex: Executor = db): Promise<ConstitutionRow[]> {
+      return ex.select().from(constitutions).all()
+    },
+    async lookups (ex: Executor = db): Promise<LookupRows> {
+      return {
+        municipalities: new Map(ex.select().from(municipalities).all().map(m => [m.id, m])),
+        collaborations: new Map(ex.select().from(collaborations).all().map(c => [c.id, c])),
+        bodies: new Map(ex.select().from(bodies).all().map(b => [b.id, b])),
+      }
+    },
+    /** The collaborations a municipality takes part in or hosts. */
+    async collaborationIdsOf (municipalityId: number, ex: Executor = db): Promise<number[]> {
+      const ids = new Set(ex.select({ id: participations.collaborationId }).from(participations).where(eq(participations.municipalityId, municipalityId)).all().map(p => p.id))
+      for (const c of ex.select({ id: collaborations.id }).from(collaborations).where(eq(collaborations.hostMunicipalityId, municipalityId)).all()) ids.add(c.id)
+      return [...ids]
+    },
+
+    /** @deprecated use services.occurrences.list */
     query (q: OccurrenceQuery) {
       const { ms, cs, bs } = lookups()
       const selected = selectRules(q, bs)

@@ -1,4 +1,5 @@
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm'
+import type { Executor } from '../db/executor.js'
 import type { Db } from '../db/client.js'
 import { bodies, collaborations, municipalities, participations, rules } from '../db/schema.js'
 import type { Clock } from '../shared/clock.js'
@@ -75,6 +76,10 @@ export function createRulesRepository (db: Db, clock: Clock) {
         f.bodyId !== undefined ? or(eq(rules.responsibleBodyId, f.bodyId), eq(rules.treatedByBodyId, f.bodyId)) : undefined,
         f.eventTypes?.length ? inArray(rules.eventType, f.eventTypes) : undefined,
       )).orderBy(asc(rules.id)).all()
+    },
+    /** Rules changed since (epoch ms), tombstones and switched-off rules included: for modified_since. */
+    async changedSince (since: number, ex: Executor = db): Promise<RuleRow[]> {
+      return ex.select().from(rules).where(gte(rules.modified, since)).orderBy(asc(rules.id)).all()
     },
     /** Meeting rules of the given bodies, for linking deadlines to the meeting that treats them. */
     meetingRules (bodyIds: number[]): RuleRow[] {

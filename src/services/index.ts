@@ -4,6 +4,13 @@ import type { Catalogue } from '../catalogue/load.js'
 import type { Transactor } from '../db/executor.js'
 import type { Repositories } from '../repositories/index.js'
 import { createAccessService } from './access.js'
+import { createMunicipalitiesService } from './municipalities.js'
+import { createBodiesService } from './bodies.js'
+import { createCollaborationsService } from './collaborations.js'
+import { createTokensService } from './tokens.js'
+import { createAuditService } from './audit.js'
+import { createRegisterService } from './register.js'
+import { createOccurrencesService } from './occurrences.js'
 
 export interface ServiceDeps {
   clock: Clock
@@ -15,8 +22,23 @@ export interface ServiceDeps {
 
 export function createServices (deps: ServiceDeps) {
   const access = createAccessService({ scope: deps.repos.scope })
+  const { repos, transactor, clock } = deps
+  const municipalities = createMunicipalitiesService({ municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock })
+  const bodies = createBodiesService({ bodies: repos.bodies, municipalities: repos.municipalities, collaborations: repos.collaborations, audit: repos.audit, access, transactor, clock })
+  const collaborations = createCollaborationsService({ collaborations: repos.collaborations, municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock })
+  const register = createRegisterService({ municipalitiesRepo: repos.municipalities, collaborationsRepo: repos.collaborations, municipalities, collaborations, access, transactor })
+  const tokens = createTokensService({ tokens: repos.tokens, municipalities: repos.municipalities })
+  const audit = createAuditService({ audit: repos.audit, access })
+  const occurrences = createOccurrencesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
   return {
     access,
+    municipalities,
+    bodies,
+    collaborations,
+    register,
+    tokens,
+    audit,
+    occurrences,
   }
 }
 export type Services = ReturnType<typeof createServices>

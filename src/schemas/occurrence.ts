@@ -1,0 +1,87 @@
+// The occurrence read model: "an occurrence as a user sees it" (issue 10). The service hands out
+// `OccurrenceItem` (src/services/occurrences.ts: instants as Date/epoch ms); this schema is its JSON
+// presentation, and `presentOccurrence` is the one JSON presenter.
+import { Type, type Static } from 'typebox'
+import { OCCURRENCE_STATUSES } from '../domain/vocabulary.js'
+import { Nullable, Timestamp } from './common.js'
+import type { OccurrenceItem } from '../services/occurrences.js'
+
+const DateText = Type.String({ description: 'Kalenderdato YYYY-MM-DD (Europe/Oslo)' })
+const LocalText = Type.String({ description: 'Lokal tid YYYY-MM-DDTHH:mm (Europe/Oslo)' })
+
+export const OccurrenceBody = Type.Object({
+  id: Type.Integer(), slug: Type.String(), name: Type.String(), kind: Type.String(),
+})
+
+export const Occurrence = Type.Object({
+  id: Type.String({ description: 'Regel-id + opprinnelig dato (RECURRENCE-ID): 12-20270630 eller 12-20270114T1800' }),
+  ruleId: Type.Integer(),
+  originalKey: Type.String({ description: 'Opprinnelig dato (heldags) eller lokal start' }),
+  allDay: Type.Boolean(),
+  date: DateText,
+  localStart: Nullable(LocalText),
+  start: Nullable(Timestamp),
+  end: Nullable(Timestamp),
+  moved: Type.Boolean(),
+  status: Type.Enum([...OCCURRENCE_STATUSES]),
+  revision: Type.Integer({ description: 'iCal SEQUENCE: øker når dato, tid eller status endres' }),
+  eventType: Type.String(),
+  kind: Type.String({ description: 'deadline, meeting, …' }),
+  category: Type.String(),
+  title: Type.String(),
+  subject: Type.Object({ type: Type.Union([Type.Literal('municipality'), Type.Literal('collaboration')]), slug: Type.String(), name: Type.String() }),
+  responsibleBody: Nullable(OccurrenceBody),
+  treatedBy: Nullable(OccurrenceBody),
+  treatingMeeting: Nullable(Type.Object({ id: Type.String(), date: DateText, localStart: Nullable(LocalText) })),
+  flags: Type.Object({ weekend: Type.Boolean(), holiday: Nullable(Type.String()), nonWorkingDay: Type.Boolean() }),
+  warnings: Type.Array(Type.Object({ code: Type.String(), message: Type.String() })),
+  overdue: Type.Boolean(),
+  daysOverdue: Type.Integer(),
+  effectiveStatus: Type.String({ description: 'status, eller overdue når fristen er passert uten levering/godkjenning' }),
+  legalBasis: Type.Array(Type.Object({ act: Type.String(), section: Type.String(), url: Type.String() })),
+  basis: Nullable(Type.String()),
+  unverified: Nullable(Type.String()),
+  requiresDocument: Type.Boolean(),
+  requiresApproval: Type.Boolean(),
+  reminderOffsetsDays: Type.Array(Type.Integer()),
+  caseNumber: Nullable(Type.String()),
+  caseUrl: Nullable(Type.String()),
+  note: Nullable(Type.String()),
+  deliveredOn: Nullable(DateText),
+  approvedOn: Nullable(DateText),
+  cancelledAt: Nullable(Timestamp),
+  daysLate: Nullable(Type.Integer()),
+  modified: Timestamp,
+  origin: Type.String(),
+  url: Type.String(),
+  deleted: Type.Literal(false),
+}, { $id: 'Occurrence' })
+export type Occurrence = Static<typeof Occurrence>
+
+/** An occurrence of a rule deleted since `modified_since`: what a syncing client needs to drop its copy. */
+export const OccurrenceTombstone = Type.Object({
+  id: Type.String(), modified: Timestamp, deleted: Type.Literal(true),
+}, { $id: 'OccurrenceTombstone' })
+export type OccurrenceTombstone = Static<typeof OccurrenceTombstone>
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** The API address of one occurrence. */
+export const occurrenceUrl = (baseUrl: string, id: string) => `${baseUrl}/api/v1/occurrences/${id}`
+
+/** The one JSON presenter of the read model. */
+export function presentOccurrence (o: OccurrenceItem, baseUrl: string): Occurrence {
+  return {
+    ...o,
+    start: o.start ? o.start.toISOString() : null,
+    end: o.end ? o.end.toISOString() : null,
+    cancelledAt: o.cancelledAt === null ? null : iso(o.cancelledAt),
+    modified: iso(o.modified),
+    url: occurrenceUrl(baseUrl, o.id),
+    deleted: false,
+  }
+}
+
+export function presentOccurrenceTombstone (t: { id: string; modified: number }): OccurrenceTombstone {
+  return { id: t.id, modified: iso(t.modified), deleted: true }
+}
