@@ -2,12 +2,13 @@ import type {} from '@fastify/compress'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DateString, Strict } from '../schemas/common.js'
-import { AppError, badRequest } from '../shared/errors.js'
+import { badRequest } from '../shared/errors.js'
 import { addDays, addYears, compareDates } from '../domain/calendar-date.js'
 import { localDateOf, localToInstant } from '../domain/local-time.js'
 import { buildFeed, FEED_ZONE } from '../calendar/ical.js'
-import { defaultWindow, feedEvents, type FeedScope } from '../calendar/feed-data.js'
+import { defaultWindow, feedEvents } from '../calendar/feed-data.js'
 import { createFeedCache, notModified } from '../calendar/feed-cache.js'
+import { viewerOf } from '../services/access.js'
 
 const REFRESH_SECONDS = 3600
 const FeedParams = Strict({ kind: Type.Enum(['bodies', 'municipalities', 'collaborations']), file: Type.String({ pattern: '^[a-z0-9-]+\\.ics$', maxLength: 90 }) })
@@ -19,54 +20,31 @@ const FeedQuery = Strict({
   token: Type.Optional(Type.String({ maxLength: 200 })),
 })
 
-// A private feed's existence must not leak: a missing or wrong secret is the same 404 as an unknown feed.
-const feedNotFound = () => new AppError(404, 'feed.not_found', 'Ingen slik kalender')
-
+/** Subscribable calendars. Reads go through the feeds service (who may see what); this only presents. */
 const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> = async (app, opts) => {
   const cache = createFeedCache()
   const uidHost = new URL(opts.baseUrl).hostname
+  const { feeds } = app.services
 
   app.get('/feeds/:kind/:file', {
     schema: {
-      tags: ['Kalenderfeeder'], summary: 'Abonnerbar iCal-feed for et organ, en kommune eller et samarbeid',
+      tags: ['Kalenderfeeder'],
+      summary: 'Abonnerbar iCal-feed for et organ, en kommune eller et samarbeid',
+      description: 'Private organers hendelser er bare med for administratorer og redaktører i organets kommune (Authorization: Bearer), ' +
+        'og i organets egen feed med hemmeligheten (token=).',
       params: FeedParams, querystring: FeedQuery,
-      response: { 200: Type.Unsafe<Buffer>({ type: 'string', contentMediaType: 'text/calendar' }), 304: Type.Null(), 400: Type.Ref('ErrorReply'), 404: Type.Ref('ErrorReply') },
+      response: {
+        200: { description: 'iCalendar (RFC 5545)', content: { 'text/calendar': { schema: { type: 'string' } } } },
+        304: Type.Null({ description: 'Uendret siden forrige henting (ETag/Last-Modified)' }),
+        400: Type.Ref('ErrorReply'), 404: Type.Ref('ErrorReply'),
+      },
     },
     compress: opts.compress ? undefined : false,
   }, async (request, reply) => {
     const { kind, file } = request.params
     const q = request.query
     const slug = file.slice(0, -'.ics'.length)
-    const { repos } = app
-
-    let scope: FeedScope
-    let name: string
-    let description: string
-    let isPrivate = false
-    if (kind === 'bodies') {
-      const body = repos.bodies.find(slug)
-      if (!body || body.deleted) throw feedNotFound()
-      if (body.feedVisibility === 'private') {
-        if (!repos.bodies.feedSecretMatches(body, q.token)) throw feedNotFound()
-        isPrivate = true
-      }
-      const view = repos.bodies.view(body)
-      scope = { type: 'body', id: body.id, municipalityId: body.municipalityId, kind: body.kind }
-      name = `${body.name} – årshjul`
-      description = `Møter, frister og saker for ${body.name} (${view.owner.name}). Frister er lovens dato; abonnerte kalendere kan ligge inntil et døgn etter.`
-    } else if (kind === 'municipalities') {
-      const m = repos.municipalities.find(slug)
-      if (!m || m.deleted) throw feedNotFound()
-      scope = { type: 'municipality', id: m.id, slug: m.slug }
-      name = `${m.name} kommune – årshjul`
-      description = `Styringskalender for ${m.name}: kommunens organer og de interkommunale samarbeidene kommunen deltar i.`
-    } else {
-      const c = repos.collaborations.find(slug)
-      if (!c || c.deleted) throw feedNotFound()
-      scope = { type: 'collaboration', id: c.id }
-      name = `${c.name} – årshjul`
-      description = `Frister og møter for ${c.name}.`
-    }
+    const feed = await feeds.open(kind, slug, q.token, viewerOf(request.actor))
 
     const now = app.clock.now()
     const today = localDateOf(now, FEED_ZONE)
@@ -76,27 +54,30 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> 
     if (compareDates(from, to) > 0) throw badRequest('feed.window', 'querystring/to', 'must be on or after from')
     if (compareDates(to, addDays(addYears(from, 10), -1)) > 0) throw badRequest('feed.window_too_large', 'querystring/to', 'the window may span at most 10 years')
     const types = q.types?.split(',').map(t => t.trim()).filter(Boolean)
-    const unknown = types?.find(t => t !== 'eierbehandling' && !app.catalogue.eventTypes.has(t))
-    if (unknown) throw badRequest('feed.unknown_type', 'querystring/types', `unknown event type "${unknown}"`)
+    feeds.checkEventTypes(types)
 
-    // Every write is audited, so the newest audit row plus today's date identify the feed's data.
-    const rev = repos.audit.revision()
+    // The newest audit row plus today's date identify the feed's data; what the viewer may see is part of the key.
+    const rev = await feeds.revision()
     const revision = `${rev.id}:${today}`
-    const key = `${kind}/${slug}?${from}&${to}&${types?.join(',') ?? ''}&${q.alarms ?? '0'}&${q.cancelled ?? 'show'}`
+    const key = `${kind}/${slug}?${from}&${to}&${types?.join(',') ?? ''}&${q.alarms ?? '0'}&${q.cancelled ?? 'show'}#${feed.hiddenBodyIds.join(',')}`
     let entry = cache.get(key, revision)
     if (!entry) {
-      const events = feedEvents(repos, scope, { from, to, today, now: now.getTime(), eventTypes: types, hideCancelled: q.cancelled === 'hide', baseUrl: opts.baseUrl })
-      const body = buildFeed({ name, description, uidHost, events, alarms: q.alarms === '1', refreshSeconds: REFRESH_SECONDS })
+      const content = await feeds.content(feed, { from, to, asOf: today, eventTypes: types })
+      const events = feedEvents(content, { baseUrl: opts.baseUrl, now: now.getTime(), hideCancelled: q.cancelled === 'hide' })
+      const body = buildFeed({ name: feed.name, description: feed.description, uidHost, events, alarms: q.alarms === '1', refreshSeconds: REFRESH_SECONDS })
       // Monotonic: the last write, or the start of today (window roll-off and cancelled items expiring).
       const lastModified = Math.max(rev.at, localToInstant(`${today}T00:00`, FEED_ZONE).getTime())
       entry = cache.set(key, revision, body, lastModified)
     }
 
+    // A feed read with credentials or a secret may hold private items: no shared caches.
+    const personal = feed.isPrivate || request.actor != null
     reply
       .header('Content-Type', 'text/calendar; charset=utf-8')
       .header('ETag', entry.etag)
       .header('Last-Modified', new Date(entry.lastModified).toUTCString())
-      .header('Cache-Control', `${isPrivate ? 'private' : 'public'}, max-age=${REFRESH_SECONDS}`)
+      .header('Cache-Control', `${personal ? 'private' : 'public'}, max-age=${REFRESH_SECONDS}`)
+      .header('Vary', 'Authorization')
       .header('X-Content-Type-Options', 'nosniff')
     if (notModified(request.headers as Record<string, string | undefined>, entry.etag, entry.lastModified)) {
       return reply.code(304).send(null)

@@ -11,6 +11,7 @@ import { createTokensService } from './tokens.js'
 import { createAuditService } from './audit.js'
 import { createRegisterService } from './register.js'
 import { createOccurrencesService } from './occurrences.js'
+import { createFeedsService } from './feeds.js'
 
 export interface ServiceDeps {
   clock: Clock
@@ -30,6 +31,7 @@ export function createServices (deps: ServiceDeps) {
   const tokens = createTokensService({ tokens: repos.tokens, municipalities: repos.municipalities })
   const audit = createAuditService({ audit: repos.audit, access })
   const occurrences = createOccurrencesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
+  const feeds = createFeedsService({ occurrences, access, bodies: repos.bodies, municipalities: repos.municipalities, collaborations: repos.collaborations, audit: repos.audit, catalogue: deps.catalogue })
   return {
     access,
     municipalities,
@@ -39,6 +41,7 @@ export function createServices (deps: ServiceDeps) {
     tokens,
     audit,
     occurrences,
+    feeds,
   }
 }
 export type Services = ReturnType<typeof createServices>
