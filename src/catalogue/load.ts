@@ -277,7 +277,7 @@ function checkMoteplan (moteplan: Moteplan, rel: string): void {
 function checkPackage (
   pkg: Package, rel: string,
   eventTypes: ReadonlyMap<string, EventType>,
-  moteplaner: ReadonlyMap<BodyKind, Moteplan>,
+  moteplaner: ReadonlyMap<BodyKind, Moteplan>
 ): void {
   const fail = (pointer: string, problem: string): never => { throw new CatalogueError(rel, pointer, problem) }
 

@@ -143,7 +143,7 @@ export function scoresBySubject (assessments: readonly AssessmentScore[]): Map<s
  * planned year and title: the order the overordnet analyse argues for.
  */
 export function rankProjects<P extends { id: number; title: string; plannedYear: number; subjects: readonly ProjectSubject[] }> (
-  projects: readonly P[], assessments: readonly AssessmentScore[],
+  projects: readonly P[], assessments: readonly AssessmentScore[]
 ): Array<P & { score: number | null; rank: number }> {
   const scores = scoresBySubject(assessments)
   return projects
@@ -232,9 +232,15 @@ export function coverage<C extends CoverageCollaboration> (input: CoverageInput<
     const forvaltningsrevisjon = state('forvaltningsrevisjon')
     const owned = OWNED_FORMS.includes(c.legalForm)
     return {
-      collaboration: c, owned, eierskapskontroll, forvaltningsrevisjon,
+      collaboration: c,
+      owned,
+      eierskapskontroll,
+      forvaltningsrevisjon,
       projects: inPeriod.map(p => ({ id: p.id, title: p.title, type: p.type, state: controlState(p) })),
-      risk: a?.risk ?? null, materiality: a?.materiality ?? null, score: a ? score(a) : null, lastControlled,
+      risk: a?.risk ?? null,
+      materiality: a?.materiality ?? null,
+      score: a ? score(a) : null,
+      lastControlled,
       flagged: owned && c.status !== 'terminated' && eierskapskontroll === 'none' && forvaltningsrevisjon === 'none',
     }
   })

@@ -57,7 +57,8 @@ export function isValidTimeZone (zone: unknown): zone is string {
   if (typeof zone !== 'string' || !/^[A-Za-z][A-Za-z0-9_+\-/]*$/.test(zone)) return false
   if (knownZones.has(zone)) return true
   try {
-    new Intl.DateTimeFormat('en', { timeZone: zone })
+    // Constructing the format is the check: it throws a RangeError for an unknown zone.
+    new Intl.DateTimeFormat('en', { timeZone: zone }) // eslint-disable-line no-new
   } catch {
     return false
   }

@@ -96,7 +96,7 @@ export function buildOccurrences (
   rules: readonly ExpandableRule[],
   states: ReadonlyMap<string, StoredState>,
   window: ExpansionWindow,
-  constitutionDates: ConstitutionDates = {},
+  constitutionDates: ConstitutionDates = {}
 ): ExpandedOccurrence[] {
   // Pad the window so occurrences moved into it from outside are found too.
   const padded = { from: addDays(window.from, -MAX_MOVE_DAYS), to: addDays(window.to, MAX_MOVE_DAYS) }
@@ -112,9 +112,17 @@ export function buildOccurrences (
       const start = localStart ? localToInstant(localStart, rule.timeZone) : null
       const end = start ? new Date(start.getTime() + (rule.durationMinutes ?? 120) * 60_000) : null
       out.push({
-        id, ruleId: rule.id, originalKey: base.key, allDay: rule.allDay, date, localStart, start, end,
+        id,
+        ruleId: rule.id,
+        originalKey: base.key,
+        allDay: rule.allDay,
+        date,
+        localStart,
+        start,
+        end,
         moved: state?.movedTo != null && state.movedTo !== base.key,
-        status: state?.status ?? 'planned', revision: state?.revision ?? 0,
+        status: state?.status ?? 'planned',
+        revision: state?.revision ?? 0,
       })
     }
   }

@@ -67,9 +67,13 @@ export function planPackageRules (pkg: Package, eventTypes: ReadonlyMap<string, 
     const responsibleKind = entry.responsibleBodyKind ?? type.responsibleBodyKind
     const treatedKind = entry.treatedByBodyKind === undefined ? type.treatedByBodyKind : entry.treatedByBodyKind
     const base = {
-      eventType: type.key, packageKey: pkg.key, ...schedule,
-      allDay: type.timing.allDay, durationMinutes: type.timing.allDay ? null : type.timing.durationMinutes,
-      reminderOffsetsDays: entry.reminderOffsetsDays ?? null, calendarBodyKinds: entry.calendarBodyKinds ?? null,
+      eventType: type.key,
+      packageKey: pkg.key,
+      ...schedule,
+      allDay: type.timing.allDay,
+      durationMinutes: type.timing.allDay ? null : type.timing.durationMinutes,
+      reminderOffsetsDays: entry.reminderOffsetsDays ?? null,
+      calendarBodyKinds: entry.calendarBodyKinds ?? null,
       municipalityId: subject.type === 'municipality' ? subject.id : null,
       collaborationId: subject.type === 'collaboration' ? subject.id : null,
     }
@@ -91,11 +95,20 @@ export function planPackageRules (pkg: Package, eventTypes: ReadonlyMap<string, 
 /** A body's default meeting plan, labelled as such until its adopted plan replaces it. */
 export function planDefaultMoteplan (moteplan: Moteplan, body: { id: number; municipalityId: number | null; collaborationId: number | null }) {
   return {
-    eventType: 'mote', title: moteplan.label, note: moteplan.note, origin: 'moteplan_default' as const,
-    municipalityId: body.municipalityId, collaborationId: body.collaborationId,
+    eventType: 'mote',
+    title: moteplan.label,
+    note: moteplan.note,
+    origin: 'moteplan_default' as const,
+    municipalityId: body.municipalityId,
+    collaborationId: body.collaborationId,
     subjectKey: `${body.municipalityId !== null ? `m:${body.municipalityId}` : `c:${body.collaborationId}`}:b:${body.id}`,
-    responsibleBodyId: body.id, treatedByBodyId: null, scheduleType: 'rrule' as const, allDay: false,
-    dtstart: moteplan.dtstart, rrule: moteplan.rrule, anchor: null, durationMinutes: moteplan.durationMinutes,
+    responsibleBodyId: body.id,
+    treatedByBodyId: null,
+    scheduleType: 'rrule' as const,
+    allDay: false,
+    dtstart: moteplan.dtstart,
+    rrule: moteplan.rrule,
+    anchor: null,
+    durationMinutes: moteplan.durationMinutes,
   }
 }
-

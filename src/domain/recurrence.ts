@@ -378,8 +378,13 @@ function untilToFloating (value: string, start: Dtstart, fail: (c: RecurrenceErr
 
 function toOptions (parts: RruleParts, dtstartMs: number, until: number | null): Partial<Options> {
   const freqs: Record<Freq, number> = {
-    YEARLY: RRule.YEARLY, MONTHLY: RRule.MONTHLY, WEEKLY: RRule.WEEKLY, DAILY: RRule.DAILY,
-    HOURLY: RRule.HOURLY, MINUTELY: RRule.MINUTELY, SECONDLY: RRule.SECONDLY,
+    YEARLY: RRule.YEARLY,
+    MONTHLY: RRule.MONTHLY,
+    WEEKLY: RRule.WEEKLY,
+    DAILY: RRule.DAILY,
+    HOURLY: RRule.HOURLY,
+    MINUTELY: RRule.MINUTELY,
+    SECONDLY: RRule.SECONDLY,
   }
   const wd = (day: WeekdayCode): Weekday => RRule[day]
   const options: Partial<Options> = {
@@ -430,7 +435,7 @@ function checkExtraDates (
   values: readonly string[] | undefined,
   dtstart: Dtstart,
   field: 'rdates' | 'exdates',
-  code: 'invalid_rdate' | 'invalid_exdate',
+  code: 'invalid_rdate' | 'invalid_exdate'
 ): string[] {
   if (values === undefined || values === null) return []
   if (!Array.isArray(values)) throw new RecurrenceError(code, field, `${field} must be an array`)

@@ -76,7 +76,7 @@ export function constitutionDeadline (electionYear: number): CalendarDate {
  */
 export function valgperiode (
   electionYear: number,
-  constitution: CalendarDate | ConstitutionDates = {},
+  constitution: CalendarDate | ConstitutionDates = {}
 ): Valgperiode {
   const dates: ConstitutionDates = typeof constitution === 'string'
     ? { [electionYear]: constitution }
@@ -112,7 +112,7 @@ export function valgperiodeContaining (date: CalendarDate, constitutionDates: Co
 export function valgperioderOverlapping (
   from: CalendarDate,
   to: CalendarDate,
-  constitutionDates: ConstitutionDates = {},
+  constitutionDates: ConstitutionDates = {}
 ): Valgperiode[] {
   assertDate(from)
   assertDate(to)
@@ -152,7 +152,7 @@ function periodStart (electionYear: number, dates: ConstitutionDates): CalendarD
   // irregular real-world constitution can still be recorded; every anchor assumes K_E lies in year E.
   if (compareDates(actual, day) <= 0 || yearOf(actual) !== electionYear) {
     throw new RangeError(
-      `Constitution date ${actual} for ${electionYear} must fall after election day ${day} and within ${electionYear}`,
+      `Constitution date ${actual} for ${electionYear} must fall after election day ${day} and within ${electionYear}`
     )
   }
   return actual

@@ -169,6 +169,7 @@ export function layoutMarks<T extends MarkInput> (items: readonly T[], year: num
     const free = (p: Point) => placed.every(q => (p.x - q.x) ** 2 + (p.y - q.y) ** 2 >= spacing * spacing - 1e-6)
     let found: { angle: number; r: number; p: Point } | undefined
     // Up to 120 steps each way: far more than a real year needs, and it bounds the work.
+    // eslint-disable-next-line no-labels -- one labelled break leaves three nested loops at the first free place
     search: for (let k = 0; k <= 120; k++) {
       for (const sign of k === 0 ? [1] : [1, -1]) {
         for (const r of ring.lanes) {
@@ -177,7 +178,10 @@ export function layoutMarks<T extends MarkInput> (items: readonly T[], year: num
           // Never nudge a mark across new year: 31 December drawn in January would mislead.
           if (angle < 0 || angle >= 360) continue
           const p = polar(dims.center, r, angle)
-          if (free(p)) { found = { angle, r, p }; break search }
+          if (free(p)) {
+            found = { angle, r, p }
+            break search // eslint-disable-line no-labels
+          }
         }
       }
     }

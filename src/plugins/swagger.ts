@@ -7,8 +7,12 @@ import type { FastifyInstance } from 'fastify'
 export default fp<{ version: string }>(async function swaggerPlugin (app: FastifyInstance, opts) {
   await app.register(swagger, {
     openapi: {
-      info: { title: 'Årshjul API', version: opts.version, description: 'Styringskalender for kommuner og interkommunale samarbeid' },
+      info: { title: 'Årshjul API', version: opts.version, description: 'Styringskalender for kommuner og interkommunale samarbeid', license: { name: 'MIT', url: 'https://opensource.org/licenses/MIT' } },
+      // Relative: the API is served from the same origin as this document.
+      servers: [{ url: '/' }],
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+      // Reads are open to anyone, and show more (private bodies) with a token; writes declare bearer themselves.
+      security: [{}, { bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (json.$id as string | undefined) ?? `def-${i}` },
     // A '/' route under a prefix answers both with and without the slash, but fastify rewrites the route

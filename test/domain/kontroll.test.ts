@@ -8,8 +8,18 @@ import { valgperiode, valgperiodeDueDate } from '../../src/domain/valgperiode.js
 import type { ProjectStatus } from '../../src/domain/kontroll-vocabulary.js'
 
 const facts = (over: Partial<ProjectFacts> = {}): ProjectFacts => ({
-  status: 'planned', plannedYear: 2025, plannedQuarter: null, orderedOn: null, reportDeliveredOn: null,
-  kuPlannedOn: null, kuTreatedOn: null, ksPlannedOn: null, ksTreatedOn: null, followUpDue: null, followedUpOn: null, ...over,
+  status: 'planned',
+  plannedYear: 2025,
+  plannedQuarter: null,
+  orderedOn: null,
+  reportDeliveredOn: null,
+  kuPlannedOn: null,
+  kuTreatedOn: null,
+  ksPlannedOn: null,
+  ksTreatedOn: null,
+  followUpDue: null,
+  followedUpOn: null,
+  ...over,
 })
 
 describe('plan adoption deadline (koml. §§ 23-3, 23-4: by the end of the year after the constitution)', () => {
@@ -121,9 +131,17 @@ describe('coverage', () => {
     { id: 14, name: 'Regionråd', legalForm: 'avtale', status: 'active', role: 'deltaker' },
   ]
   const project = (over: Partial<CoverageProject>): CoverageProject => ({
-    id: 1, title: 'EK GLØR', type: 'eierskapskontroll', electionYear: 2023, municipalityIds: [1, 2, 3],
+    id: 1,
+    title: 'EK GLØR',
+    type: 'eierskapskontroll',
+    electionYear: 2023,
+    municipalityIds: [1, 2, 3],
     subjects: [{ collaborationId: 10, municipalityId: null, serviceArea: null }],
-    status: 'planned', reportDeliveredOn: null, kuTreatedOn: null, ksTreatedOn: null, ...over,
+    status: 'planned',
+    reportDeliveredOn: null,
+    kuTreatedOn: null,
+    ksTreatedOn: null,
+    ...over,
   })
   const rowsFor = (municipalityId: number, projects: CoverageProject[], assessments: AssessmentScore[] = []) =>
     Object.fromEntries(coverage({ municipalityId, electionYear: 2023, collaborations: collabs, projects, assessments }).map(r => [r.collaboration.name, r]))
@@ -165,7 +183,8 @@ describe('coverage', () => {
 
   it('service areas: assessed or audited in the period', () => {
     const rows = serviceAreaCoverage({
-      municipalityId: 2, electionYear: 2023,
+      municipalityId: 2,
+      electionYear: 2023,
       projects: [project({ id: 5, type: 'forvaltningsrevisjon', title: 'FR barnevern', municipalityIds: [2], subjects: [{ collaborationId: null, municipalityId: 2, serviceArea: 'barnevern' }] })],
       assessments: [
         { collaborationId: null, municipalityId: 2, serviceArea: 'Barnevern', risk: 5, materiality: 4, assessedOn: '2024-01-10' },

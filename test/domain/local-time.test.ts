@@ -100,7 +100,7 @@ describe('localToInstant and instantToLocal (Europe/Oslo)', () => {
         // In the autumn overlap the wall time maps back to its first occurrence.
         if (kind === 'ok') expect(+localToInstant(local, OSLO)).toBe(ms)
         else expect(+localToInstant(local, OSLO)).toBeLessThanOrEqual(ms)
-      },
+      }
     ))
   })
 })

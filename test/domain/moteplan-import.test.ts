@@ -136,7 +136,7 @@ describe('meetingsFromIcal', () => {
     expect(meetingsFromIcal(ical(
       ['DTSTART;TZID=Europe/Oslo:20270318T180000', 'DURATION:PT3H'],
       ['DTSTART;TZID=Europe/Oslo:20270218T090000', 'DURATION:PT1H30M'],
-      ['DTSTART;TZID="Europe/Oslo":20270114T180000'],
+      ['DTSTART;TZID="Europe/Oslo":20270114T180000']
     ))).toEqual([
       { local: '2027-01-14T18:00', durationMinutes: null },
       { local: '2027-02-18T09:00', durationMinutes: 90 },
@@ -147,7 +147,7 @@ describe('meetingsFromIcal', () => {
   it('takes the duration from DTEND when there is no DURATION', () => {
     expect(meetingsFromIcal(ical(
       ['DTSTART;TZID=Europe/Oslo:20270318T180000', 'DTEND;TZID=Europe/Oslo:20270318T203000'],
-      ['DTSTART:20270617T160000Z', 'DTEND:20270617T190000Z'],
+      ['DTSTART:20270617T160000Z', 'DTEND:20270617T190000Z']
     ))).toEqual([
       { local: '2027-03-18T18:00', durationMinutes: 150 },
       { local: '2027-06-17T18:00', durationMinutes: 180 },
@@ -176,7 +176,7 @@ describe('meetingsFromIcal', () => {
     expect(meetingsFromIcal(ical(
       ['DTSTART:20270114T170000Z'], // CET, UTC+1
       ['DTSTART:20270617T160000Z'], // CEST, UTC+2
-      ['DTSTART:20271231T233000Z'], // already the next day in Oslo
+      ['DTSTART:20271231T233000Z'] // already the next day in Oslo
     )).map(m => m.local)).toEqual(['2027-01-14T18:00', '2027-06-17T18:00', '2028-01-01T00:30'])
   })
 
@@ -184,14 +184,14 @@ describe('meetingsFromIcal', () => {
     expect(meetingsFromIcal(ical(
       ['DTSTART;TZID=Europe/Oslo:20270218T180000', 'STATUS:CANCELLED'],
       ['DTSTART;TZID=Europe/Oslo:20270318T180000', 'STATUS:CONFIRMED'],
-      ['DTSTART;VALUE=DATE:20270401', 'STATUS:Cancelled'],
+      ['DTSTART;VALUE=DATE:20270401', 'STATUS:Cancelled']
     )).map(m => m.local)).toEqual(['2027-03-18T18:00'])
   })
 
   it('de-duplicates two events at the same time', () => {
     expect(meetingsFromIcal(ical(
       ['DTSTART;TZID=Europe/Oslo:20270218T180000'],
-      ['DTSTART:20270218T170000Z'],
+      ['DTSTART:20270218T170000Z']
     ))).toEqual([{ local: '2027-02-18T18:00', durationMinutes: null }])
   })
 

@@ -16,8 +16,16 @@ const ORIGINAL_TZ = process.env.TZ
 afterEach(() => { process.env.TZ = ORIGINAL_TZ })
 
 const rule = (over: Partial<ExpandableRule> & Pick<ExpandableRule, 'id'>): ExpandableRule => ({
-  scheduleType: 'rrule', allDay: true, dtstart: null, rrule: null, rdates: [], exdates: [], anchor: null,
-  timeZone: OSLO, durationMinutes: null, ...over,
+  scheduleType: 'rrule',
+  allDay: true,
+  dtstart: null,
+  rrule: null,
+  rdates: [],
+  exdates: [],
+  anchor: null,
+  timeZone: OSLO,
+  durationMinutes: null,
+  ...over,
 })
 /** arsregnskap_vedtak: 30 June every year (koml. § 14-3). */
 const june30 = rule({ id: 12, dtstart: 'DTSTART;VALUE=DATE:20190630', rrule: 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=30' })
@@ -113,8 +121,17 @@ describe('expandRule', () => {
 describe('buildOccurrences', () => {
   it('gives planned occurrences at revision 0 when nothing is stored', () => {
     expect(buildOccurrences([june30], new Map(), YEAR_2027)).toEqual([{
-      id: '12-20270630', ruleId: 12, originalKey: '2027-06-30', allDay: true, date: '2027-06-30',
-      localStart: null, start: null, end: null, moved: false, status: 'planned', revision: 0,
+      id: '12-20270630',
+      ruleId: 12,
+      originalKey: '2027-06-30',
+      allDay: true,
+      date: '2027-06-30',
+      localStart: null,
+      start: null,
+      end: null,
+      moved: false,
+      status: 'planned',
+      revision: 0,
     }])
   })
 
@@ -461,7 +478,10 @@ describe('buildOccurrences (properties)', () => {
         expect(changed).toBeUndefined()
       } else {
         expect(changed).toMatchObject({
-          originalKey: target.originalKey, date, status: s.status, revision: 2,
+          originalKey: target.originalKey,
+          date,
+          status: s.status,
+          revision: 2,
           moved: s.movedTo !== null && s.movedTo !== target.originalKey,
           localStart: target.allDay ? null : s.movedTo ?? target.originalKey,
         })

@@ -63,10 +63,21 @@ describe('planPackageRules for a municipality', () => {
 
   it('gives arsregnskap_vedtak to the kommunestyre, every 30 June', () => {
     expect(one(drafts, 'arsregnskap_vedtak')).toEqual({
-      eventType: 'arsregnskap_vedtak', packageKey: 'kommune', municipalityId: 5, collaborationId: null, subjectKey: 'm:5',
-      responsibleBodyId: 1, treatedByBodyId: 1, scheduleType: 'rrule', allDay: true,
-      dtstart: 'DTSTART;VALUE=DATE:20190630', rrule: 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=30', anchor: null,
-      durationMinutes: null, reminderOffsetsDays: null, calendarBodyKinds: null,
+      eventType: 'arsregnskap_vedtak',
+      packageKey: 'kommune',
+      municipalityId: 5,
+      collaborationId: null,
+      subjectKey: 'm:5',
+      responsibleBodyId: 1,
+      treatedByBodyId: 1,
+      scheduleType: 'rrule',
+      allDay: true,
+      dtstart: 'DTSTART;VALUE=DATE:20190630',
+      rrule: 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=30',
+      anchor: null,
+      durationMinutes: null,
+      reminderOffsetsDays: null,
+      calendarBodyKinds: null,
     })
     const d = one(drafts, 'arsregnskap_vedtak')
     expect(expand({ dtstart: d.dtstart!, rrule: d.rrule }, { from: '2027-01-01', to: '2028-12-31' }).map(o => o.key))
@@ -75,8 +86,13 @@ describe('planPackageRules for a municipality', () => {
 
   it('anchors the plan for forvaltningsrevisjon to the valgperiode, on the kontrollutvalg, treated by the kommunestyre', () => {
     expect(one(drafts, 'plan_forvaltningsrevisjon')).toMatchObject({
-      scheduleType: 'valgperiode', anchor: 'end_of_year_after_constitution', dtstart: null, rrule: null, allDay: true,
-      responsibleBodyId: 3, treatedByBodyId: 1,
+      scheduleType: 'valgperiode',
+      anchor: 'end_of_year_after_constitution',
+      dtstart: null,
+      rrule: null,
+      allDay: true,
+      responsibleBodyId: 3,
+      treatedByBodyId: 1,
     })
     expect(one(drafts, 'eierskapsmelding')).toMatchObject({ scheduleType: 'valgperiode', anchor: 'end_of_period', responsibleBodyId: 1 })
   })
@@ -121,8 +137,14 @@ describe('planPackageRules for collaborations', () => {
   it('gives an IKS iks_arsregnskap_fastsatt on its representantskap', () => {
     const drafts = plan('iks', collaboration({ bodies: iksBodies }))
     expect(one(drafts, 'iks_arsregnskap_fastsatt')).toMatchObject({
-      packageKey: 'iks', municipalityId: null, collaborationId: 9, subjectKey: 'c:9',
-      responsibleBodyId: 20, treatedByBodyId: 20, scheduleType: 'rrule', dtstart: 'DTSTART;VALUE=DATE:20190630',
+      packageKey: 'iks',
+      municipalityId: null,
+      collaborationId: 9,
+      subjectKey: 'c:9',
+      responsibleBodyId: 20,
+      treatedByBodyId: 20,
+      scheduleType: 'rrule',
+      dtstart: 'DTSTART;VALUE=DATE:20190630',
       rrule: 'FREQ=YEARLY;BYMONTH=6;BYMONTHDAY=30',
     })
     expect(one(drafts, 'iks_arsregnskap_avlagt')).toMatchObject({ responsibleBodyId: 21, treatedByBodyId: 21 })
@@ -142,7 +164,8 @@ describe('planPackageRules for collaborations', () => {
 
   it('gives a § 27 conversion deadline to each participant\'s kommunestyre, as a one-off date', () => {
     const drafts = plan('paragraf_27', collaboration({
-      legalForm: 'paragraf_27', bodies: { styre: 30 },
+      legalForm: 'paragraf_27',
+      bodies: { styre: 30 },
       participants: [{ municipalityId: 5, bodies: MUNICIPAL_BODIES }, { municipalityId: 6, bodies: { kommunestyre: 61 } }],
     }))
     const omdanning = byType(drafts, 'paragraf27_omdanning')
@@ -159,15 +182,20 @@ describe('planPackageRules for collaborations', () => {
 
   it('gives the regional formannskapskonferanse to each participant\'s formannskap as a timed meeting', () => {
     const drafts = plan('regional_formannskapskonferanse', collaboration({
-      slug: 'felles-formannskapsmoter', legalForm: 'avtale',
+      slug: 'felles-formannskapsmoter',
+      legalForm: 'avtale',
       participants: [{ municipalityId: 5, bodies: MUNICIPAL_BODIES }, { municipalityId: 7, bodies: { formannskap: 72 } }, { municipalityId: 8, bodies: {} }],
     }))
     expect(drafts.map(d => d.subjectKey)).toEqual(['c:9:m:5', 'c:9:m:7', 'c:9:m:8'])
     expect(drafts.map(d => d.responsibleBodyId)).toEqual([2, 72, null])
     for (const d of drafts) {
       expect(d).toMatchObject({
-        eventType: 'formannskapskonferanse', allDay: false, durationMinutes: 360, treatedByBodyId: null,
-        dtstart: 'DTSTART;TZID=Europe/Oslo:20180824T090000', rrule: 'FREQ=YEARLY;BYMONTH=8;BYDAY=4FR',
+        eventType: 'formannskapskonferanse',
+        allDay: false,
+        durationMinutes: 360,
+        treatedByBodyId: null,
+        dtstart: 'DTSTART;TZID=Europe/Oslo:20180824T090000',
+        rrule: 'FREQ=YEARLY;BYMONTH=8;BYDAY=4FR',
       })
     }
   })
@@ -186,10 +214,21 @@ describe('planDefaultMoteplan', () => {
   it('plans a municipal body\'s default meetings from the catalogue', () => {
     const moteplan = catalogue.moteplaner.get('kommunestyre')!
     expect(planDefaultMoteplan(moteplan, { id: 1, municipalityId: 5, collaborationId: null })).toEqual({
-      eventType: 'mote', title: 'Standard møteplan (ikke vedtatt)', note: moteplan.note, origin: 'moteplan_default',
-      municipalityId: 5, collaborationId: null, subjectKey: 'm:5:b:1', responsibleBodyId: 1, treatedByBodyId: null,
-      scheduleType: 'rrule', allDay: false, dtstart: 'DTSTART;TZID=Europe/Oslo:20190221T180000',
-      rrule: 'FREQ=MONTHLY;BYMONTH=2,3,4,5,6,9,10,11,12;BYDAY=TH;BYSETPOS=3', anchor: null, durationMinutes: 180,
+      eventType: 'mote',
+      title: 'Standard møteplan (ikke vedtatt)',
+      note: moteplan.note,
+      origin: 'moteplan_default',
+      municipalityId: 5,
+      collaborationId: null,
+      subjectKey: 'm:5:b:1',
+      responsibleBodyId: 1,
+      treatedByBodyId: null,
+      scheduleType: 'rrule',
+      allDay: false,
+      dtstart: 'DTSTART;TZID=Europe/Oslo:20190221T180000',
+      rrule: 'FREQ=MONTHLY;BYMONTH=2,3,4,5,6,9,10,11,12;BYDAY=TH;BYSETPOS=3',
+      anchor: null,
+      durationMinutes: 180,
     })
   })
 

@@ -378,11 +378,11 @@ describe('expand: UNTIL on a transition day', () => {
   // not DTSTART's. Naively using DTSTART's offset would get each of these wrong.
   const autumn = (until: string) => keys(expand(
     { dtstart: timed('2027-10-03T18:00'), rrule: `FREQ=WEEKLY;UNTIL=${until}` },
-    { from: '2027-10-01', to: '2027-12-31' },
+    { from: '2027-10-01', to: '2027-12-31' }
   ))
   const spring = (until: string) => keys(expand(
     { dtstart: timed('2027-03-07T18:00'), rrule: `FREQ=WEEKLY;UNTIL=${until}` },
-    { from: '2027-03-01', to: '2027-05-31' },
+    { from: '2027-03-01', to: '2027-05-31' }
   ))
   const run = () => ({
     autumnExact: autumn('20271031T170000Z'), // 18:00 CET
@@ -528,7 +528,7 @@ describe('expand: properties', () => {
     null, 'FREQ=DAILY;INTERVAL=3', 'FREQ=WEEKLY;BYDAY=MO,TH', 'FREQ=WEEKLY;INTERVAL=2;COUNT=20',
     'FREQ=MONTHLY;BYDAY=TH;BYSETPOS=3;BYMONTH=1,2,3,4,5,6,8,9,10,11,12', 'FREQ=MONTHLY;BYMONTHDAY=31',
     'FREQ=MONTHLY;BYMONTHDAY=-1', 'FREQ=MONTHLY;INTERVAL=2;BYDAY=-1FR', 'FREQ=YEARLY', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29',
-    'FREQ=YEARLY;INTERVAL=4', 'FREQ=DAILY;UNTIL=20290630', 'FREQ=WEEKLY;BYDAY=SU;UNTIL=20281029T170000Z',
+    'FREQ=YEARLY;INTERVAL=4', 'FREQ=DAILY;UNTIL=20290630', 'FREQ=WEEKLY;BYDAY=SU;UNTIL=20281029T170000Z'
   )
   const arbSpec = fc.record({
     isAllDay: fc.boolean(),

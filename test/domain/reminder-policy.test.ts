@@ -177,7 +177,7 @@ describe('dueReminders: the table of days for arsregnskap_avlagt 2027 (due Monda
         if (kind === 'meeting' && due_.some(r => r.kind !== 'before')) return false
         if (new Set(due_.map(r => r.kind)).size !== due_.length) return false
         return due_.every(r => compareDates(r.sendOn, today) <= 0 && compareDates(r.sendOn, addDays(today, -policy.catchUpDays)) >= 0)
-      },
+      }
     ), { numRuns: 500 })
   })
 })
