@@ -40,17 +40,17 @@ if (dryRun) {
 }
 const deps = createDependencies({ config, clock, database, migrate: !dryRun })
 try {
-  const { repos, catalogue } = deps
+  const { services } = deps
   const log = {
     info: () => {},
     warn: (obj: object, msg: string) => { process.stderr.write(`advarsel: ${msg} ${JSON.stringify(obj)}\n`) },
     error: (obj: object, msg: string) => { process.stderr.write(`feil: ${msg} ${JSON.stringify(obj)}\n`) },
   }
-  const dispatcher = dispatcherFromConfig(config, { repos, catalogue, clock, log })
+  const dispatcher = dispatcherFromConfig(config, { services, log })
   try {
     if (dryRun) {
       const at = clock.now()
-      process.stdout.write(describePlan(dispatcher.preview(at), at, REMINDER_ZONE, repos.outbox.countByStatus().pending))
+      process.stdout.write(describePlan(await dispatcher.preview(at), at, REMINDER_ZONE, await services.reminders.pendingCount()))
     } else {
       const report = await dispatcher.run({ force: true })
       process.stdout.write(`Påminnelser for ${report.day}: ${report.enqueued} nye i utboksen; ${report.sent} sendt, ${report.retried} prøves igjen senere, ${report.failed} feilet, ${report.cancelled} trukket tilbake${report.waiting ? `, ${report.waiting} e-poster venter på SMTP_URL` : ''}\n`)

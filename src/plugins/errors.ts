@@ -32,7 +32,8 @@ const KIND_STATUS: Record<ServiceErrorKind, number> = { invalid: 400, unauthoriz
  * the body (for a write). A field given with a location (`body/meetings/0/start`) is kept as it is.
  */
 export function locateField (request: Pick<FastifyRequest, 'params' | 'query' | 'method'>, field: string): string {
-  if (/^(params|querystring|body|headers)(\/|$)/.test(field)) return field
+  // Only `body/…` counts as located: a bare field may itself be called `body` (a subscription's target body).
+  if (/^(params|querystring|headers)(\/|$)|^body\//.test(field)) return field
   const head = field.split('/')[0]!
   const has = (o: unknown) => typeof o === 'object' && o !== null && Object.hasOwn(o, head)
   if (has(request.params)) return `params/${field}`

@@ -13,7 +13,7 @@ export interface RemindersPluginOptions { config: ReminderConfig; intervalMs: nu
 
 /** The reminder dispatcher inside the server (REMINDERS=on): starts when the app is ready, stops before the database closes. */
 export default fp<RemindersPluginOptions>(async function remindersPlugin (app: FastifyInstance, opts) {
-  const dispatcher = dispatcherFromConfig(opts.config, { repos: app.repos, catalogue: app.catalogue, clock: app.clock, log: app.log })
+  const dispatcher = dispatcherFromConfig(opts.config, { services: app.services, log: app.log })
   const scheduler = createScheduler({ dispatcher, intervalMs: opts.intervalMs, log: app.log })
   app.decorate('reminders', scheduler)
   app.addHook('onReady', async () => { scheduler.start() })

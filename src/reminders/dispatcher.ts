@@ -9,19 +9,19 @@
 // never claimed again.
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
-import type { Catalogue } from '../catalogue/load.js'
-import type { Repositories } from '../repositories/index.js'
+import type { Transactor } from '../db/executor.js'
 import type { OutboxChannel, OutboxRow } from '../repositories/outbox.js'
 import { recipientOf } from '../repositories/subscriptions.js'
 import { parseOccurrenceId } from '../domain/occurrences.js'
 import type { Clock } from '../shared/clock.js'
-import { REMINDER_ZONE, createPlanner, deliveryIdOf, type Plan, type PlannerOptions } from './planner.js'
+import { REMINDER_ZONE, createPlanner, deliveryIdOf, type Plan, type PlannerDeps, type PlannerOptions } from './planner.js'
 import { reminderDay } from '../domain/reminder-policy.js'
 import type { OutboxPayload } from './payload.js'
 import { renderEmail, webhookBody, webhookEvent } from './render.js'
 import { DeliveryError, type EmailTransport } from './mailer.js'
 import type { WebhookTransport } from './webhook.js'
 import type { ReminderTemplates } from './templates.js'
+import { statusWord } from '../presenters/vocabulary.js'
 
 export interface DispatcherLog {
   info (obj: object, msg: string): void
@@ -30,10 +30,14 @@ export interface DispatcherLog {
 }
 const silent: DispatcherLog = { info () {}, warn () {}, error () {} }
 
-export interface DispatcherOptions extends PlannerOptions {
-  repos: Repositories
-  catalogue: Catalogue
+/** The services and repositories a dispatcher works with (the reminders service hands them over). */
+export interface DispatcherDeps extends PlannerDeps {
   clock: Clock
+  transactor: Transactor
+}
+
+export interface DispatcherOptions extends PlannerOptions {
+  deps: DispatcherDeps
   templates: ReminderTemplates
   mailFrom: string
   /** Null when SMTP_URL is not set: e-mail rows wait in the outbox. */
@@ -57,34 +61,34 @@ export interface DeliveryReport { sent: number; retried: number; failed: number;
 export interface RunReport extends EnqueueReport, DeliveryReport {}
 
 const MAX_BACKOFF_MS = 6 * 3600_000
-const DONE: Partial<Record<string, string>> = { delivered: 'levert', approved: 'behandlet', cancelled: 'avlyst' }
+const DONE = new Set(['delivered', 'approved', 'cancelled'])
 
 export function createDispatcher (opts: DispatcherOptions) {
-  const { repos, clock } = opts
+  const { deps } = opts
+  const { clock, outbox } = deps
   const log = opts.log ?? silent
   const worker = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
   const leaseMs = opts.leaseMs ?? 10 * 60_000
   const batchSize = opts.batchSize ?? 10
   const maxPerRun = opts.maxPerRun ?? 1000
-  const planner = createPlanner(repos, opts.catalogue, opts)
+  const planner = createPlanner(deps, opts)
   const channels: OutboxChannel[] = opts.email ? ['email', 'webhook'] : ['webhook']
   const uidHost = new URL(opts.baseUrl).hostname
   let lastFingerprint: string | null = null
   let lastWaiting = 0
 
   /** Why a claimed reminder should no longer go out, or null. */
-  function withdrawn (row: OutboxRow): string | null {
-    const sub = repos.subscriptions.find(row.subscriptionId)
+  async function withdrawn (row: OutboxRow): Promise<string | null> {
+    const sub = await deps.subscriptions.find(row.subscriptionId)
     if (!sub || sub.deleted) return 'abonnementet er slettet'
     if (!sub.active) return 'abonnementet er deaktivert'
     if (recipientOf(sub) !== row.recipient) return 'abonnementet har fått ny adresse'
     if (row.occurrenceId === null) return null
     const ref = parseOccurrenceId(row.occurrenceId)
-    const rule = ref && repos.rules.find(ref.ruleId)
+    const rule = ref && await deps.rules.find(ref.ruleId)
     if (!ref || !rule || rule.deleted || !rule.enabled) return 'regelen er slettet eller slått av'
-    const state = repos.occurrences.getState(ref.ruleId, ref.originalKey)
-    const done = state ? DONE[state.status] : undefined
-    if (done) return `forekomsten er ${done}`
+    const state = await deps.occurrences.state(ref.ruleId, ref.originalKey)
+    if (state && DONE.has(state.status)) return `forekomsten er ${statusWord(state.status)}`
     // A moved occurrence has new reminders under new keys; this one names the old date.
     const payload = row.payload as OutboxPayload
     const anchor = payload.type === 'reminder' ? payload.occurrence.localStart ?? payload.occurrence.date : null
@@ -94,7 +98,7 @@ export function createDispatcher (opts: DispatcherOptions) {
 
   async function send (row: OutboxRow): Promise<string> {
     const payload = row.payload as OutboxPayload
-    const sub = repos.subscriptions.find(row.subscriptionId)!
+    const sub = (await deps.subscriptions.find(row.subscriptionId))!
     if (row.channel === 'email') {
       const content = renderEmail(payload, opts.templates, uidHost)
       const res = await opts.email!.send({
@@ -112,15 +116,15 @@ export function createDispatcher (opts: DispatcherOptions) {
 
   async function deliverOne (row: OutboxRow, report: DeliveryReport): Promise<void> {
     const at = () => clock.now().getTime()
-    const reason = withdrawn(row)
+    const reason = await withdrawn(row)
     if (reason) {
-      repos.outbox.markFinal(row.id, worker, 'cancelled', at(), reason)
+      await outbox.markFinal(row.id, worker, 'cancelled', at(), reason)
       report.cancelled++
       return
     }
     // Only after crashes can a row come back with its attempts used up: do not send it once more.
     if (row.attempts > opts.maxAttempts) {
-      repos.outbox.markFinal(row.id, worker, 'failed', at(), `gitt opp etter ${opts.maxAttempts} forsøk`)
+      await outbox.markFinal(row.id, worker, 'failed', at(), `gitt opp etter ${opts.maxAttempts} forsøk`)
       report.failed++
       return
     }
@@ -130,18 +134,18 @@ export function createDispatcher (opts: DispatcherOptions) {
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), false)
       if (e.permanent || row.attempts >= opts.maxAttempts) {
-        repos.outbox.markFinal(row.id, worker, 'failed', at(), e.message, e.response)
+        await outbox.markFinal(row.id, worker, 'failed', at(), e.message, e.response)
         report.failed++
         log.warn({ outbox: row.id, recipient: row.recipient, attempts: row.attempts, err: e.message }, 'reminder failed for good')
       } else {
         const backoff = Math.min(opts.retryBaseMs * 2 ** (row.attempts - 1), MAX_BACKOFF_MS)
-        repos.outbox.markRetry(row.id, worker, at(), e.message, at() + backoff, e.response)
+        await outbox.markRetry(row.id, worker, at(), e.message, at() + backoff, e.response)
         report.retried++
         log.info({ outbox: row.id, recipient: row.recipient, attempts: row.attempts, retryInMs: backoff, err: e.message }, 'reminder delivery failed; will retry')
       }
       return
     }
-    repos.outbox.markSent(row.id, at(), response)
+    await outbox.markSent(row.id, at(), response)
     report.sent++
   }
 
@@ -149,20 +153,21 @@ export function createDispatcher (opts: DispatcherOptions) {
     worker,
 
     /** What is due now (new rows only), without writing anything. */
-    preview (now: Date): Plan & { newKeys: Set<string> } {
-      const plan = planner.plan(now, { includeUnaddressed: true })
+    async preview (now: Date): Promise<Plan & { newKeys: Set<string> }> {
+      const plan = await planner.plan(now, { includeUnaddressed: true })
       const keys = [...plan.items.flatMap(i => i.rows), ...plan.digests].map(r => r.outboxKey)
-      const existing = repos.outbox.existingKeys(keys)
+      const existing = await outbox.existingKeys(keys)
       return { ...plan, newKeys: new Set(keys.filter(k => !existing.has(k))) }
     },
 
     /** Writes what is due to the outbox. Skipped when neither the day nor the data changed since the last time. */
-    enqueue (now: Date, options: { force?: boolean } = {}): EnqueueReport {
-      const fingerprint = `${reminderDay(now, REMINDER_ZONE, opts.sendHour)}|${repos.outbox.planningFingerprint()}`
+    async enqueue (now: Date, options: { force?: boolean } = {}): Promise<EnqueueReport> {
+      const fingerprint = `${reminderDay(now, REMINDER_ZONE, opts.sendHour)}|${await outbox.planningFingerprint()}`
       if (!options.force && fingerprint === lastFingerprint) return { day: '', due: 0, enqueued: 0, skipped: true }
-      const plan = planner.plan(now)
+      const plan = await planner.plan(now)
       const rows = [...plan.items.flatMap(i => i.rows), ...plan.digests]
-      const enqueued = repos.outbox.enqueue(rows, clock.now().getTime())
+      // All of a run's rows or none: one short write transaction (the outbox keys make it idempotent).
+      const enqueued = rows.length === 0 ? 0 : await deps.transactor.transaction(tx => outbox.enqueue(rows, clock.now().getTime(), tx))
       lastFingerprint = fingerprint
       if (enqueued > 0) log.info({ day: plan.day, due: rows.length, enqueued }, 'reminders enqueued')
       return { day: plan.day, due: rows.length, enqueued, skipped: false }
@@ -173,13 +178,13 @@ export function createDispatcher (opts: DispatcherOptions) {
       const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, cancelled: 0, waiting: 0 }
       let handled = 0
       while (handled < maxPerRun) {
-        const rows = repos.outbox.claim({ worker, now: clock.now().getTime(), leaseMs, limit: Math.min(batchSize, maxPerRun - handled), channels })
+        const rows = await outbox.claim({ worker, now: clock.now().getTime(), leaseMs, limit: Math.min(batchSize, maxPerRun - handled), channels })
         if (rows.length === 0) break
         for (const row of rows) await deliverOne(row, report)
         handled += rows.length
       }
       if (!opts.email) {
-        report.waiting = repos.outbox.list({ status: 'pending', channel: 'email', limit: 1, offset: 0 }).total
+        report.waiting = (await outbox.list({ status: 'pending', channel: 'email', limit: 1, offset: 0 })).total
         // Once per change, not every minute.
         if (report.waiting > 0 && report.waiting !== lastWaiting) log.warn({ waiting: report.waiting }, 'e-mail reminders are waiting: SMTP_URL is not set')
         lastWaiting = report.waiting
@@ -188,7 +193,7 @@ export function createDispatcher (opts: DispatcherOptions) {
     },
 
     async run (options: { force?: boolean } = {}): Promise<RunReport> {
-      const enqueued = dispatcher.enqueue(clock.now(), options)
+      const enqueued = await dispatcher.enqueue(clock.now(), options)
       const delivered = await dispatcher.deliver()
       return { ...enqueued, ...delivered }
     },

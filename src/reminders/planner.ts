@@ -1,11 +1,19 @@
 // Which outbox rows are due at an instant: the occurrences of the region around today, the policy
-// for each, and the subscriptions that should hear about it. Reads only; the dispatcher writes.
+// for each, and the subscriptions that should hear about it. Reads only (through the occurrences and
+// subscriptions services); the dispatcher writes. Each subscription hears only of what its viewer may
+// see: a private body's items go to subscriptions within that body's scope (see SubscriptionsService.viewerOf).
 import { createHash } from 'node:crypto'
 import { type CalendarDate, addDays, compareDates, daysBetween } from '../domain/calendar-date.js'
 import { dueReminders, reminderDay, weeklyDigestDue, type PlannedReminder, type ReminderPolicy } from '../domain/reminder-policy.js'
 import type { Catalogue } from '../catalogue/load.js'
-import type { Repositories } from '../repositories/index.js'
-import type { OutboxInsert } from '../repositories/outbox.js'
+import type { OutboxInsert, OutboxRepository } from '../repositories/outbox.js'
+import type { RuleRow, RulesRepository } from '../repositories/rules.js'
+import type { BodiesRepository, BodyRow } from '../repositories/bodies.js'
+import type { MunicipalitiesRepository, MunicipalityRow } from '../repositories/municipalities.js'
+import type { CollaborationsRepository } from '../repositories/collaborations.js'
+import { systemViewer, type AccessService, type Visibility } from '../services/access.js'
+import type { OccurrenceItem, OccurrencesService } from '../services/occurrences.js'
+import type { SubscriptionsService } from '../services/subscriptions.js'
 import { recipientOf, type SubscriptionRow } from '../repositories/subscriptions.js'
 import type { DigestItem, DigestPayload, OccurrenceSnapshot, RecipientSnapshot, ReminderPayload } from './payload.js'
 import { isoWeek } from './format.js'
@@ -24,7 +32,18 @@ export interface PlannerOptions {
   mailDomain: string
 }
 
-type OccurrenceItem = ReturnType<Repositories['occurrences']['query']>[number]
+/** What the planner reads; built by the reminders service from the composition root. */
+export interface PlannerDeps {
+  occurrences: OccurrencesService
+  subscriptions: SubscriptionsService
+  access: AccessService
+  rules: RulesRepository
+  bodies: BodiesRepository
+  municipalities: MunicipalitiesRepository
+  collaborations: CollaborationsRepository
+  outbox: OutboxRepository
+  catalogue: Catalogue
+}
 
 export interface PlannedItem {
   occurrence: OccurrenceItem
@@ -54,32 +73,42 @@ const DONE = new Set(['delivered', 'approved', 'cancelled'])
 /** Offsets up to this many days are planned from one query; longer ones from a second, narrower one. */
 const NEAR_DAYS = 100
 
-export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: PlannerOptions) {
+export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
   const { policy } = opts
+  const { catalogue } = deps
 
+  /** Lookups cached for one planning run. */
   function context () {
-    const bodies = new Map<number, ReturnType<typeof repos.bodies.find>>()
+    const bodies = new Map<number, Promise<BodyRow | undefined>>()
     const body = (id: number) => {
-      if (!bodies.has(id)) bodies.set(id, repos.bodies.find(id))
-      return bodies.get(id)
+      if (!bodies.has(id)) bodies.set(id, deps.bodies.find(id))
+      return bodies.get(id)!
     }
-    const municipalities = new Map<string | number, ReturnType<typeof repos.municipalities.find>>()
+    const municipalities = new Map<string | number, Promise<MunicipalityRow | undefined>>()
     const municipality = (ref: string | number) => {
-      if (!municipalities.has(ref)) municipalities.set(ref, repos.municipalities.find(ref))
-      return municipalities.get(ref)
+      if (!municipalities.has(ref)) municipalities.set(ref, deps.municipalities.find(ref))
+      return municipalities.get(ref)!
     }
     /** The municipality a subscription belongs to (its own, or its body's), if any. */
-    const municipalityOf = (s: SubscriptionRow) => s.municipalityId ?? (s.bodyId !== null ? body(s.bodyId)?.municipalityId ?? null : null)
+    const municipalityOf = async (s: SubscriptionRow) => s.municipalityId ?? (s.bodyId !== null ? (await body(s.bodyId))?.municipalityId ?? null : null)
 
-    const describe = (s: SubscriptionRow): RecipientSnapshot => {
-      const what = s.bodyId !== null ? body(s.bodyId)?.name
-        : s.municipalityId !== null ? municipality(s.municipalityId)?.name
-          : s.collaborationId !== null ? repos.collaborations.find(s.collaborationId)?.name
+    const describe = async (s: SubscriptionRow): Promise<RecipientSnapshot> => {
+      const what = s.bodyId !== null ? (await body(s.bodyId))?.name
+        : s.municipalityId !== null ? (await municipality(s.municipalityId))?.name
+          : s.collaborationId !== null ? (await deps.collaborations.find(s.collaborationId))?.name
             : 'hele regionen'
       const types = s.eventTypes?.length ? ` (${s.eventTypes.map(t => catalogue.eventTypes.get(t)?.name.nb ?? t).join(', ')})` : ''
       return { subscriptionId: s.id, name: s.name, scope: `${what ?? 'ukjent'}${types}` }
     }
-    return { body, municipality, municipalityOf, describe }
+
+    /** What each subscription may see of private bodies, computed once per distinct target. */
+    const visibilities = new Map<string, Promise<Visibility>>()
+    const visibilityOf = (s: SubscriptionRow) => {
+      const key = `${s.municipalityId}/${s.collaborationId}/${s.bodyId}`
+      if (!visibilities.has(key)) visibilities.set(key, deps.subscriptions.viewerOf(s).then(v => deps.access.visibility(v)))
+      return visibilities.get(key)!
+    }
+    return { body, municipality, municipalityOf, describe, visibilityOf }
   }
 
   function snapshot (o: OccurrenceItem): OccurrenceSnapshot {
@@ -102,9 +131,9 @@ export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: 
    * escalation) to the longest offset ahead. Most offsets are short; the few event types with
    * offsets of a year or two are fetched separately for the far part, which keeps planning fast.
    */
-  function candidates (today: CalendarDate): OccurrenceItem[] {
+  async function candidates (today: CalendarDate, rules: RuleRow[]): Promise<OccurrenceItem[]> {
     const maxByType = new Map<string, number>()
-    for (const r of repos.rules.list()) {
+    for (const r of rules) {
       const offsets = r.reminderOffsetsDays ?? catalogue.eventTypes.get(r.eventType)?.reminderOffsetsDays ?? []
       maxByType.set(r.eventType, Math.max(maxByType.get(r.eventType) ?? 0, ...offsets))
     }
@@ -113,10 +142,11 @@ export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: 
     const from = addDays(today, -(slack + Math.max(policy.overdueEveryDays * policy.overdueMax, policy.escalateAfterDays)))
     const near = addDays(today, NEAR_DAYS + slack)
     const longTypes = [...maxByType].filter(([, max]) => max > NEAR_DAYS)
-    const out = repos.occurrences.query({ from, to: near, asOf: today })
+    // Everything, for the system; each subscription's visibility is applied per recipient below.
+    const out = await deps.occurrences.list({ from, to: near, asOf: today }, systemViewer)
     if (longTypes.length > 0) {
       const to = addDays(today, Math.max(...longTypes.map(([, max]) => max)) + slack)
-      out.push(...repos.occurrences.query({ from: addDays(near, 1), to, asOf: today, eventTypes: longTypes.map(([type]) => type) }))
+      out.push(...await deps.occurrences.list({ from: addDays(near, 1), to, asOf: today, eventTypes: longTypes.map(([type]) => type) }, systemViewer))
     }
     return out
   }
@@ -126,54 +156,74 @@ export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: 
      * Everything due at `now`, as outbox rows (already-enqueued ones included: enqueueing is
      * idempotent). With `includeUnaddressed`, also due reminders nobody subscribes to (for --dry-run).
      */
-    plan (now: Date, options: { includeUnaddressed?: boolean } = {}): Plan {
+    async plan (now: Date, options: { includeUnaddressed?: boolean } = {}): Promise<Plan> {
       const day = reminderDay(now, REMINDER_ZONE, opts.sendHour)
-      const subs = repos.subscriptions.active()
+      const subs = await deps.subscriptions.active()
       if (subs.length === 0 && !options.includeUnaddressed) return { day, items: [], digests: [] }
       const ctx = context()
+      const rules = await deps.rules.list()
+      const ruleById = new Map(rules.map(r => [r.id, r]))
 
-      const scopes = new Map<string, Set<number> | null>()
-      const inScope = (s: SubscriptionRow, o: OccurrenceItem) => {
-        if (s.eventTypes?.length && !s.eventTypes.includes(o.eventType)) return false
+      // Per subscription: the rules in its calendar (null: region-wide) and what it may see.
+      const scopes = new Map<string, Promise<Set<number> | null>>()
+      const rulesInScope = (s: SubscriptionRow) => {
         const key = s.bodyId !== null ? `b${s.bodyId}` : s.municipalityId !== null ? `m${s.municipalityId}` : s.collaborationId !== null ? `c${s.collaborationId}` : '*'
         if (!scopes.has(key)) {
-          scopes.set(key, key === '*' ? null : repos.occurrences.ruleIdsInScope(
+          scopes.set(key, key === '*' ? Promise.resolve(null) : deps.occurrences.ruleIdsInScope(
             s.bodyId !== null ? { body: s.bodyId } : s.municipalityId !== null ? { municipality: s.municipalityId } : { collaboration: s.collaborationId! }))
         }
-        const rules = scopes.get(key)
-        return rules === null || rules!.has(o.ruleId)
+        return scopes.get(key)!
+      }
+      const reach = new Map<number, { rules: Set<number> | null; visibility: Visibility }>()
+      for (const s of subs) reach.set(s.id, { rules: await rulesInScope(s), visibility: await ctx.visibilityOf(s) })
+      /** A private body's items reach only subscriptions within that body's scope. */
+      const mayHear = (s: SubscriptionRow, o: OccurrenceItem) => {
+        const rule = ruleById.get(o.ruleId)
+        return reach.get(s.id)!.visibility.canSee({ responsibleBodyId: rule?.responsibleBodyId ?? o.responsibleBody?.id, treatedByBodyId: rule?.treatedByBodyId ?? o.treatedBy?.id })
+      }
+      const inScope = (s: SubscriptionRow, o: OccurrenceItem) => {
+        if (s.eventTypes?.length && !s.eventTypes.includes(o.eventType)) return false
+        const r = reach.get(s.id)!.rules
+        return (r === null || r.has(o.ruleId)) && mayHear(s, o)
       }
 
       // The kommunedirektør's recipients: subscriptions to a municipality's kommunedirektør body.
       const kommunedirektor = new Map<number, SubscriptionRow[]>()
       for (const s of subs) {
-        const b = s.bodyId !== null ? ctx.body(s.bodyId) : undefined
+        const b = s.bodyId !== null ? await ctx.body(s.bodyId) : undefined
         if (b?.kind === 'kommunedirektor' && b.municipalityId !== null) kommunedirektor.set(b.municipalityId, [...kommunedirektor.get(b.municipalityId) ?? [], s])
       }
-      const responsibleMunicipalities = (o: OccurrenceItem): number[] => {
-        const b = o.responsibleBody ? ctx.body(o.responsibleBody.id) : undefined
+      const responsibleMunicipalities = async (o: OccurrenceItem): Promise<number[]> => {
+        const b = o.responsibleBody ? await ctx.body(o.responsibleBody.id) : undefined
         if (b?.municipalityId != null) return [b.municipalityId]
-        if (o.subject.type === 'municipality') return [ctx.municipality(o.subject.slug)!.id]
-        const c = repos.collaborations.find(o.subject.slug)
+        if (o.subject.type === 'municipality') return [(await ctx.municipality(o.subject.slug))!.id]
+        const c = await deps.collaborations.find(o.subject.slug)
         if (!c) return []
         if (c.hostMunicipalityId !== null) return [c.hostMunicipalityId]
-        return repos.collaborations.involvedMunicipalityIds(c.id).filter(id => ctx.municipality(id)?.inRegion)
+        const out: number[] = []
+        for (const id of await deps.collaborations.involvedMunicipalityIds(c.id)) if ((await ctx.municipality(id))?.inRegion) out.push(id)
+        return out
       }
 
       const items: PlannedItem[] = []
-      for (const o of candidates(day)) {
+      for (const o of await candidates(day, rules)) {
         const due = dueReminders({ date: o.date, localStart: o.localStart, status: o.status, kind: o.kind, offsetsDays: o.reminderOffsetsDays }, day, policy)
         if (due.length === 0) continue
-        const municipalities = responsibleMunicipalities(o)
+        const municipalities = await responsibleMunicipalities(o)
         for (const r of due) {
           const recipients = new Map<string, SubscriptionRow>()
           const add = (s: SubscriptionRow) => { if (!recipients.has(recipientOf(s))) recipients.set(recipientOf(s), s) }
           if (r.audience.subscribers) subs.filter(s => inScope(s, o)).forEach(add)
           if (r.audience.kommunedirektor) {
-            for (const m of municipalities) (kommunedirektor.get(m) ?? []).filter(s => !s.eventTypes?.length || s.eventTypes.includes(o.eventType)).forEach(add)
+            for (const m of municipalities) {
+              (kommunedirektor.get(m) ?? []).filter(s => (!s.eventTypes?.length || s.eventTypes.includes(o.eventType)) && mayHear(s, o)).forEach(add)
+            }
           }
-          const escalatedTo = r.audience.kommunedirektor ? municipalities.map(m => ctx.municipality(m)?.name).filter(Boolean).join(', ') || null : null
-          const rows = [...recipients].map(([recipient, s]) => {
+          const escalatedTo = r.audience.kommunedirektor
+            ? (await Promise.all(municipalities.map(async m => (await ctx.municipality(m))?.name))).filter(Boolean).join(', ') || null
+            : null
+          const rows: OutboxInsert[] = []
+          for (const [recipient, s] of recipients) {
             const payload: ReminderPayload = {
               type: 'reminder',
               reminder: {
@@ -184,42 +234,44 @@ export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: 
                 escalated: r.audience.kommunedirektor, escalatedTo,
               },
               occurrence: snapshot(o),
-              recipient: ctx.describe(s),
+              recipient: await ctx.describe(s),
             }
             const id = outboxIdentity(o.id, r.key, recipient, opts.mailDomain)
-            return {
+            rows.push({
               outboxKey: id.outboxKey, messageId: id.messageId, kind: r.kind, occurrenceId: o.id, reminderKey: r.key, recipient,
               // The delivery log is filtered by municipality: the recipient's own, else the one responsible.
-              subscriptionId: s.id, channel: s.channel, municipalityId: ctx.municipalityOf(s) ?? municipalities[0] ?? null,
+              subscriptionId: s.id, channel: s.channel, municipalityId: await ctx.municipalityOf(s) ?? municipalities[0] ?? null,
               sendOn: r.sendOn, dueDate: r.dueDate, payload,
-            } satisfies OutboxInsert
-          })
+            })
+          }
           if (rows.length > 0 || options.includeUnaddressed) items.push({ occurrence: o, reminder: r, rows })
         }
       }
-      return { day, items, digests: planDigests(day, subs, ctx) }
+      return { day, items, digests: await planDigests(day, subs, ctx) }
     },
   }
 
-  function planDigests (day: CalendarDate, subs: SubscriptionRow[], ctx: ReturnType<typeof context>): OutboxInsert[] {
+  async function planDigests (day: CalendarDate, subs: SubscriptionRow[], ctx: ReturnType<typeof context>): Promise<OutboxInsert[]> {
     const slot = weeklyDigestDue(day, opts.digestWeekday)
     if (!slot) return []
     const byMunicipality = new Map<number, SubscriptionRow[]>()
     for (const s of subs) {
-      const m = s.digest ? ctx.municipalityOf(s) : null
+      const m = s.digest ? await ctx.municipalityOf(s) : null
       if (m !== null) byMunicipality.set(m, [...byMunicipality.get(m) ?? [], s])
     }
     const out: OutboxInsert[] = []
     for (const [municipalityId, list] of byMunicipality) {
-      const m = ctx.municipality(municipalityId)
+      const m = await ctx.municipality(municipalityId)
       if (!m || m.deleted) continue
       const recipients = new Map<string, SubscriptionRow>()
       for (const s of list) if (!recipients.has(recipientOf(s))) recipients.set(recipientOf(s), s)
       const identities = [...recipients].map(([recipient, s]) => ({ s, recipient, ...outboxIdentity(`digest-${m.slug}`, slot.key, recipient, opts.mailDomain) }))
       // The week's digest is built once: skip the query when every recipient already has it.
-      const existing = repos.outbox.existingKeys(identities.map(i => i.outboxKey))
+      const existing = await deps.outbox.existingKeys(identities.map(i => i.outboxKey))
       if (identities.every(i => existing.has(i.outboxKey))) continue
-      const list30 = repos.occurrences.query({ municipality: municipalityId, from: addDays(day, -365), to: addDays(day, 30), asOf: day })
+      // A digest is the municipality's: it shows what the municipality's editors may see, and no more.
+      const viewer = await deps.subscriptions.viewerOf({ municipalityId, collaborationId: null, bodyId: null })
+      const list30 = await deps.occurrences.list({ municipality: municipalityId, from: addDays(day, -365), to: addDays(day, 30), asOf: day }, viewer)
       const item = (o: OccurrenceItem): DigestItem => ({
         id: o.id, title: o.title, subject: o.subject.name, date: o.date, kind: o.kind, responsibleBody: o.responsibleBody?.name ?? null,
         daysOverdue: o.daysOverdue, url: occurrenceUrl(opts.baseUrl, o.id),
@@ -233,7 +285,7 @@ export function createPlanner (repos: Repositories, catalogue: Catalogue, opts: 
           digest: { key: slot.key, weekOf: slot.weekOf, asOf: day, week: isoWeek(slot.weekOf) },
           municipality: { slug: m.slug, name: m.name }, overdue, upcoming,
           url: overdueReportCsvUrl(opts.baseUrl, m.slug),
-          recipient: ctx.describe(i.s),
+          recipient: await ctx.describe(i.s),
         }
         out.push({
           outboxKey: i.outboxKey, messageId: i.messageId, kind: 'digest', occurrenceId: null, reminderKey: slot.key, recipient: i.recipient,

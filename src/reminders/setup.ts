@@ -1,8 +1,6 @@
 // Builds the dispatcher from configuration, for the server and for the cron command alike.
 import { mailDomainOf, type Config } from '../config.js'
-import type { Catalogue } from '../catalogue/load.js'
-import type { Repositories } from '../repositories/index.js'
-import type { Clock } from '../shared/clock.js'
+import type { RemindersService } from '../services/reminders.js'
 import { createDispatcher, type DispatcherLog, type DispatcherOptions } from './dispatcher.js'
 import { createSmtpTransport } from './mailer.js'
 import { createWebhookTransport } from './webhook.js'
@@ -20,12 +18,15 @@ export function policyOf (config: ReminderConfig): ReminderPolicy {
   }
 }
 
-export function dispatcherFromConfig (config: ReminderConfig, deps: {
-  repos: Repositories; catalogue: Catalogue; clock: Clock; log?: DispatcherLog
+/** The dispatcher over the services of one composition root (`deps.services`). */
+export function dispatcherFromConfig (config: ReminderConfig, opts: {
+  services: { reminders: RemindersService }; log?: DispatcherLog
 } & Partial<Pick<DispatcherOptions, 'workerId' | 'leaseMs' | 'batchSize' | 'templates'>>) {
+  const { services, ...rest } = opts
   return createDispatcher({
-    ...deps,
-    templates: deps.templates ?? loadReminderTemplates(),
+    ...rest,
+    deps: services.reminders.jobDeps(),
+    templates: opts.templates ?? loadReminderTemplates(),
     policy: policyOf(config),
     sendHour: config.REMINDER_SEND_HOUR,
     digestWeekday: config.DIGEST_WEEKDAY,

@@ -1,6 +1,8 @@
 // CSV that opens correctly in Norwegian Excel: UTF-8 with a BOM (else Excel guesses Windows-1252 and
 // breaks æøå), semicolons (the list separator where the decimal separator is a comma), CRLF, and
 // dates as dd.mm.yyyy. Cells that Excel would run as a formula are prefixed with an apostrophe.
+import { numericDate } from '../presenters/vocabulary.js'
+
 export type Cell = string | number | null | undefined
 
 function cell (v: Cell): string {
@@ -14,7 +16,7 @@ export function excelCsv (header: readonly string[], rows: readonly (readonly Ce
   return '\uFEFF' + [header, ...rows].map(r => r.map(cell).join(';')).join('\r\n') + '\r\n'
 }
 
-/** 2027-02-22 → 22.02.2027 */
+/** 2027-02-22 → 22.02.2027 (the vocabulary's numeric date); empty for none. */
 export function csvDate (date: string | null | undefined): string {
-  return date ? `${date.slice(8, 10)}.${date.slice(5, 7)}.${date.slice(0, 4)}` : ''
+  return date ? numericDate(date) : ''
 }

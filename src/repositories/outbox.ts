@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, inArray, lte, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
+import type { Executor } from '../db/executor.js'
 import { reminderOutbox } from '../db/schema.js'
 
 export type OutboxRow = typeof reminderOutbox.$inferSelect
@@ -15,42 +16,47 @@ export interface OutboxFilter {
   channel?: OutboxChannel
   /** Rows about these municipalities only (an editor's view). */
   municipalityIds?: number[]
+  /** Rows created or attempted (sent, retried, failed, withdrawn) since then. */
+  modifiedSince?: number
   limit: number
   offset: number
 }
 
-// Every write here is a single statement, or a transaction whose first statement writes: SQLite then
-// takes the write lock before it reads, so two dispatchers (server and cron) on one file never act
-// on the same stale read, and the claim below is atomic.
+// SQL only. Every write here is a single statement, so two dispatchers (server and cron) on two
+// connections never act on the same stale read: the claim below is one UPDATE … RETURNING whose
+// subquery and update run under the same write lock. Enqueueing many rows is made atomic by the
+// service's transaction (the reminders job), not here.
 export function createOutboxRepository (db: Db) {
   return {
     /** Which of these keys are already in the outbox (whatever their state). */
-    existingKeys (keys: readonly string[]): Set<string> {
+    async existingKeys (keys: readonly string[], ex: Executor = db): Promise<Set<string>> {
       const out = new Set<string>()
       for (let i = 0; i < keys.length; i += 500) {
-        for (const r of db.select({ k: reminderOutbox.outboxKey }).from(reminderOutbox).where(inArray(reminderOutbox.outboxKey, keys.slice(i, i + 500))).all()) out.add(r.k)
+        for (const r of ex.select({ k: reminderOutbox.outboxKey }).from(reminderOutbox).where(inArray(reminderOutbox.outboxKey, keys.slice(i, i + 500))).all()) out.add(r.k)
       }
       return out
     },
 
     /** Writes due reminders, each at most once ever (the unique keys); returns how many were new. */
-    enqueue (rows: readonly OutboxInsert[], now: number): number {
-      if (rows.length === 0) return 0
-      return db.transaction(tx => {
-        let added = 0
-        for (const row of rows) {
-          const res = tx.insert(reminderOutbox).values({ ...row, status: 'pending', attempts: 0, nextAttemptAt: now, created: now }).onConflictDoNothing().run()
-          added += res.changes
-        }
-        return added
-      }, { behavior: 'immediate' })
+    async enqueue (rows: readonly OutboxInsert[], now: number, ex: Executor = db): Promise<number> {
+      let added = 0
+      for (const row of rows) {
+        added += ex.insert(reminderOutbox).values({ ...row, status: 'pending', attempts: 0, nextAttemptAt: now, created: now }).onConflictDoNothing().run().changes
+      }
+      return added
+    },
+
+    /** Reminders not yet sent to a subscription that stops are withdrawn with it; returns how many. */
+    async cancelPending (subscriptionId: number, at: number, reason: string, ex: Executor = db): Promise<number> {
+      return ex.update(reminderOutbox).set({ status: 'cancelled', lastError: reason, lastAttemptAt: at })
+        .where(and(eq(reminderOutbox.subscriptionId, subscriptionId), eq(reminderOutbox.status, 'pending'))).run().changes
     },
 
     /**
      * Atomically takes up to `limit` rows that are due (pending and past their next attempt, or
      * claimed by a dispatcher whose lease ran out: it crashed or hung) and leases them to `worker`.
      */
-    claim (opts: { worker: string; now: number; leaseMs: number; limit: number; channels: readonly OutboxChannel[] }): OutboxRow[] {
+    async claim (opts: { worker: string; now: number; leaseMs: number; limit: number; channels: readonly OutboxChannel[] }, ex: Executor = db): Promise<OutboxRow[]> {
       if (opts.channels.length === 0) return []
       const claimable = and(
         inArray(reminderOutbox.channel, [...opts.channels]),
@@ -59,9 +65,9 @@ export function createOutboxRepository (db: Db) {
           and(eq(reminderOutbox.status, 'sending'), lte(reminderOutbox.claimExpiresAt, opts.now)),
         ),
       )
-      const ids = db.select({ id: reminderOutbox.id }).from(reminderOutbox).where(claimable)
+      const ids = ex.select({ id: reminderOutbox.id }).from(reminderOutbox).where(claimable)
         .orderBy(asc(reminderOutbox.nextAttemptAt), asc(reminderOutbox.id)).limit(opts.limit)
-      return db.update(reminderOutbox).set({
+      return ex.update(reminderOutbox).set({
         status: 'sending', claimedBy: opts.worker, claimExpiresAt: opts.now + opts.leaseMs,
         attempts: sql`${reminderOutbox.attempts} + 1`, lastAttemptAt: opts.now,
       }).where(and(inArray(reminderOutbox.id, ids), claimable)).returning().all()
@@ -69,45 +75,48 @@ export function createOutboxRepository (db: Db) {
     },
 
     /** Sent is final: whoever sent it, and even if its lease had run out meanwhile. */
-    markSent (id: number, at: number, response: string | null): boolean {
-      return db.update(reminderOutbox).set({ status: 'sent', sentAt: at, lastResponse: response, lastError: null, claimedBy: null, claimExpiresAt: null })
+    async markSent (id: number, at: number, response: string | null, ex: Executor = db): Promise<boolean> {
+      return ex.update(reminderOutbox).set({ status: 'sent', sentAt: at, lastResponse: response, lastError: null, claimedBy: null, claimExpiresAt: null })
         .where(and(eq(reminderOutbox.id, id), inArray(reminderOutbox.status, ['pending', 'sending', 'failed']))).run().changes > 0
     },
 
     /** A failed attempt to try again later; only by the dispatcher that holds the claim. */
-    markRetry (id: number, worker: string, at: number, error: string, nextAttemptAt: number, response: string | null = null): boolean {
-      return db.update(reminderOutbox).set({ status: 'pending', lastError: error, lastResponse: response, lastAttemptAt: at, nextAttemptAt, claimedBy: null, claimExpiresAt: null })
+    async markRetry (id: number, worker: string, at: number, error: string, nextAttemptAt: number, response: string | null = null, ex: Executor = db): Promise<boolean> {
+      return ex.update(reminderOutbox).set({ status: 'pending', lastError: error, lastResponse: response, lastAttemptAt: at, nextAttemptAt, claimedBy: null, claimExpiresAt: null })
         .where(and(eq(reminderOutbox.id, id), eq(reminderOutbox.status, 'sending'), eq(reminderOutbox.claimedBy, worker))).run().changes > 0
     },
 
     /** Given up (no more attempts, or a permanent error), or withdrawn (cancelled) because it no longer applies. */
-    markFinal (id: number, worker: string, status: 'failed' | 'cancelled', at: number, error: string, response: string | null = null): boolean {
-      return db.update(reminderOutbox).set({ status, lastError: error, lastResponse: response, lastAttemptAt: at, claimedBy: null, claimExpiresAt: null })
+    async markFinal (id: number, worker: string, status: 'failed' | 'cancelled', at: number, error: string, response: string | null = null, ex: Executor = db): Promise<boolean> {
+      return ex.update(reminderOutbox).set({ status, lastError: error, lastResponse: response, lastAttemptAt: at, claimedBy: null, claimExpiresAt: null })
         .where(and(eq(reminderOutbox.id, id), eq(reminderOutbox.status, 'sending'), eq(reminderOutbox.claimedBy, worker))).run().changes > 0
     },
 
-    get (id: number): OutboxRow | undefined {
-      return db.select().from(reminderOutbox).where(eq(reminderOutbox.id, id)).get()
+    async get (id: number, ex: Executor = db): Promise<OutboxRow | undefined> {
+      return ex.select().from(reminderOutbox).where(eq(reminderOutbox.id, id)).get()
     },
 
     /** The delivery log, newest first. */
-    list (f: OutboxFilter): { items: OutboxRow[]; total: number } {
+    async list (f: OutboxFilter, ex: Executor = db): Promise<{ items: OutboxRow[]; total: number }> {
       const where = and(
         f.status ? eq(reminderOutbox.status, f.status) : undefined,
         f.occurrenceId ? eq(reminderOutbox.occurrenceId, f.occurrenceId) : undefined,
         f.channel ? eq(reminderOutbox.channel, f.channel) : undefined,
         f.municipalityIds ? (f.municipalityIds.length ? inArray(reminderOutbox.municipalityId, f.municipalityIds) : sql`0`) : undefined,
+        f.modifiedSince !== undefined
+          ? sql`max(${reminderOutbox.created}, coalesce(${reminderOutbox.lastAttemptAt}, 0), coalesce(${reminderOutbox.sentAt}, 0)) >= ${f.modifiedSince}`
+          : undefined,
       )
-      const total = db.select({ n: sql<number>`count(*)` }).from(reminderOutbox).where(where).get()?.n ?? 0
-      const items = db.select().from(reminderOutbox).where(where).orderBy(desc(reminderOutbox.id)).limit(f.limit).offset(f.offset).all()
+      const total = ex.select({ n: sql<number>`count(*)` }).from(reminderOutbox).where(where).get()?.n ?? 0
+      const items = ex.select().from(reminderOutbox).where(where).orderBy(desc(reminderOutbox.id)).limit(f.limit).offset(f.offset).all()
       return { items, total }
     },
 
     /** When each occurrence was last reminded about (any recipient). */
-    lastSentByOccurrence (occurrenceIds: readonly string[]): Map<string, number> {
+    async lastSentByOccurrence (occurrenceIds: readonly string[], ex: Executor = db): Promise<Map<string, number>> {
       const out = new Map<string, number>()
       for (let i = 0; i < occurrenceIds.length; i += 500) {
-        const rows = db.select({ id: reminderOutbox.occurrenceId, at: sql<number>`max(${reminderOutbox.sentAt})` }).from(reminderOutbox)
+        const rows = ex.select({ id: reminderOutbox.occurrenceId, at: sql<number>`max(${reminderOutbox.sentAt})` }).from(reminderOutbox)
           .where(and(inArray(reminderOutbox.occurrenceId, occurrenceIds.slice(i, i + 500)), eq(reminderOutbox.status, 'sent')))
           .groupBy(reminderOutbox.occurrenceId).all()
         for (const r of rows) if (r.id !== null && r.at !== null) out.set(r.id, r.at)
@@ -115,9 +124,9 @@ export function createOutboxRepository (db: Db) {
       return out
     },
 
-    countByStatus (): Record<OutboxStatus, number> {
+    async countByStatus (ex: Executor = db): Promise<Record<OutboxStatus, number>> {
       const out: Record<OutboxStatus, number> = { pending: 0, sending: 0, sent: 0, failed: 0, cancelled: 0 }
-      for (const r of db.select({ status: reminderOutbox.status, n: sql<number>`count(*)` }).from(reminderOutbox).groupBy(reminderOutbox.status).all()) out[r.status] = r.n
+      for (const r of ex.select({ status: reminderOutbox.status, n: sql<number>`count(*)` }).from(reminderOutbox).groupBy(reminderOutbox.status).all()) out[r.status] = r.n
       return out
     },
 
@@ -125,8 +134,8 @@ export function createOutboxRepository (db: Db) {
      * Changes whenever anything that decides which reminders are due changes: rules, occurrence
      * states, subscriptions, the register. Planning is skipped while it and the day stay the same.
      */
-    planningFingerprint (): string {
-      const row = db.get<Record<string, number | null>>(sql`select
+    async planningFingerprint (ex: Executor = db): Promise<string> {
+      const row = ex.get<Record<string, number | null>>(sql`select
         (select max(modified) from rule) as r, (select count(*) from rule) as rc,
         (select max(modified) from occurrence_state) as s, (select count(*) from occurrence_state) as sc,
         (select max(modified) from subscription) as sub, (select count(*) from subscription) as subc,

@@ -1,43 +1,37 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyReply } from 'fastify'
-import { Type, type TSchema } from 'typebox'
+import type { TSchema } from 'typebox'
 import { errorReplies } from '../schemas/common.js'
-import { LateReportQuery, LateRow, OverdueReportQuery, OverdueRow, UpcomingReportQuery, UpcomingRow } from '../schemas/reminders.js'
-import { badRequest } from '../shared/errors.js'
-import { compareDates, addDays, addYears, yearOf } from '../domain/calendar-date.js'
-import { localDateOf } from '../domain/local-time.js'
-import { createReports, type ReportScope } from '../reports/reports.js'
+import { listReply } from '../schemas/list.js'
+import { LateReport, LateReportQuery, OverdueReport, OverdueReportQuery, UpcomingReport, UpcomingReportQuery } from '../schemas/reminders.js'
+import { viewerOf } from '../services/access.js'
 
-const ZONE = 'Europe/Oslo'
-
-/** JSON by default; `format=csv` gives the same rows for Norwegian Excel. */
-const reply200 = <T extends TSchema>(row: T, extra: Record<string, TSchema>) => ({
+/** JSON (an OParl list) by default; `format=csv` gives the same rows for Norwegian Excel. */
+const reply200 = (json: TSchema) => ({
   200: {
-    description: 'JSON, eller CSV med format=csv',
+    description: 'JSON (OParl-liste), eller CSV med format=csv',
     content: {
-      'application/json': { schema: Type.Object({ data: Type.Array(row), total: Type.Integer(), ...extra }) },
-      'text/csv': { schema: Type.String() },
+      'application/json': { schema: json },
+      'text/csv': { schema: { type: 'string' } },
     },
   },
   ...errorReplies(400, 404),
 })
 
-const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { baseUrl }) => {
-  const reports = createReports(app.repos, baseUrl)
-  const { municipalities, bodies, collaborations } = app.repos
-  const tags = ['Rapporter']
-  const today = () => localDateOf(app.clock.now(), ZONE)
+interface Paging { limit?: number; offset?: number; modified_since?: string; format?: 'json' | 'csv' }
 
-  function scopeOf (q: { municipality?: string; body?: string; collaboration?: string; eventType?: string }): ReportScope {
-    const eventTypes = q.eventType?.split(',').map(s => s.trim())
-    const unknown = eventTypes?.find(t => !app.catalogue.eventTypes.has(t))
-    if (unknown) throw badRequest('reports.event_type', 'querystring/eventType', `unknown event type "${unknown}"`)
-    return {
-      municipality: q.municipality ? municipalities.get(q.municipality).id : undefined,
-      body: q.body ? bodies.get(q.body).id : undefined,
-      collaboration: q.collaboration ? collaborations.get(q.collaboration).id : undefined,
-      eventTypes,
-    }
+/** The overdue, upcoming and late reports: validate, call the reports service with the caller's viewer, present. */
+const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { baseUrl }) => {
+  const { reports } = app.services
+  const tags = ['Rapporter']
+
+  const scopeOf = (q: Paging) => ({ modifiedSince: q.modified_since === undefined ? undefined : Date.parse(q.modified_since) })
+
+  /** CSV has every row unless the caller pages explicitly; JSON pages (100 by default). */
+  function page<T> (rows: T[], q: Paging) {
+    const limit = q.limit ?? (q.format === 'csv' ? Math.max(rows.length, 1) : 100)
+    const offset = q.offset ?? 0
+    return { items: rows.slice(offset, offset + limit), total: rows.length, limit, offset }
   }
 
   function csv (reply: FastifyReply, name: string, body: string) {
@@ -45,38 +39,33 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
   }
 
   app.get('/overdue', {
-    schema: { tags, summary: 'Det som er over fristen per asOf, med dager over fristen og siste påminnelse', querystring: OverdueReportQuery, response: reply200(OverdueRow, { asOf: Type.String(), from: Type.String() }) },
+    schema: { tags, summary: 'Det som er forfalt per asOf, med dager over fristen og siste påminnelse', querystring: OverdueReportQuery, response: reply200(OverdueReport) },
   }, async (request, reply) => {
     const q = request.query
-    const asOf = q.asOf ?? today()
-    const from = q.from ?? addYears(asOf, -1)
-    if (compareDates(from, asOf) > 0) throw badRequest('reports.window', 'querystring/from', 'must be on or before asOf')
-    if (compareDates(from, addYears(asOf, -10)) < 0) throw badRequest('reports.window_too_large', 'querystring/from', 'may reach back at most 10 years')
-    const rows = reports.overdue(scopeOf(q), asOf, from)
-    if (q.format === 'csv') return csv(reply, `over-fristen-${asOf}`, reports.overdueCsv(rows))
-    return { data: rows, total: rows.length, asOf, from }
+    const { rows, asOf, from } = await reports.overdueReport(viewerOf(request.actor), { ...q, ...scopeOf(q) })
+    const p = page(rows, q)
+    if (q.format === 'csv') return csv(reply, `forfalt-${asOf}`, reports.overdueCsv(p.items))
+    return { ...listReply(p, { baseUrl, path: '/api/v1/reports/overdue', query: q, limit: p.limit, offset: p.offset }), asOf, from }
   })
 
   app.get('/upcoming', {
-    schema: { tags, summary: 'Frister de neste dagene (standard 30) som ikke er levert', querystring: UpcomingReportQuery, response: reply200(UpcomingRow, { asOf: Type.String(), to: Type.String() }) },
+    schema: { tags, summary: 'Frister de neste dagene (standard 30) som ikke er levert', querystring: UpcomingReportQuery, response: reply200(UpcomingReport) },
   }, async (request, reply) => {
     const q = request.query
-    const asOf = q.asOf ?? today()
-    const days = q.days ?? 30
-    const rows = reports.upcoming(scopeOf(q), asOf, days, q.meetings ?? false)
-    if (q.format === 'csv') return csv(reply, `kommende-${asOf}`, reports.upcomingCsv(rows))
-    return { data: rows, total: rows.length, asOf, to: addDays(asOf, days) }
+    const { rows, asOf, to } = await reports.upcomingReport(viewerOf(request.actor), { ...q, ...scopeOf(q) })
+    const p = page(rows, q)
+    if (q.format === 'csv') return csv(reply, `kommende-${asOf}`, reports.upcomingCsv(p.items))
+    return { ...listReply(p, { baseUrl, path: '/api/v1/reports/upcoming', query: q, limit: p.limit, offset: p.offset }), asOf, to }
   })
 
   app.get('/late', {
-    schema: { tags, summary: 'Det som ble levert eller behandlet for sent i et år (eller ennå ikke er det), med dager for sent', querystring: LateReportQuery, response: reply200(LateRow, { year: Type.Integer(), asOf: Type.String() }) },
+    schema: { tags, summary: 'Det som ble levert eller godkjent for sent i et år (eller ennå ikke er det), med dager for sent', querystring: LateReportQuery, response: reply200(LateReport) },
   }, async (request, reply) => {
     const q = request.query
-    const asOf = q.asOf ?? today()
-    const year = q.year ?? yearOf(asOf)
-    const rows = reports.late(scopeOf(q), year, asOf)
-    if (q.format === 'csv') return csv(reply, `for-sent-${year}`, reports.lateCsv(rows))
-    return { data: rows, total: rows.length, year, asOf }
+    const { rows, year, asOf } = await reports.lateReport(viewerOf(request.actor), { ...q, ...scopeOf(q) })
+    const p = page(rows, q)
+    if (q.format === 'csv') return csv(reply, `for-sent-${year}`, reports.lateCsv(p.items))
+    return { ...listReply(p, { baseUrl, path: '/api/v1/reports/late', query: q, limit: p.limit, offset: p.offset }), year, asOf }
   })
 }
 export default routes

@@ -1,5 +1,8 @@
 import { Type } from 'typebox'
-import { DateString, Nullable, Slug, Strict } from './common.js'
+import { DateString, ListOf, ListQueryBase, Nullable, Slug, Strict, Timestamp } from './common.js'
+
+/** OParl paging and sync: limit, offset, modified_since. */
+const Paging = { limit: ListQueryBase.limit, offset: ListQueryBase.offset, modified_since: ListQueryBase.modified_since }
 
 const Name = Type.String({ minLength: 1, maxLength: 200 })
 const Email = Type.String({ format: 'email', maxLength: 254 })
@@ -50,15 +53,20 @@ export const Subscription = Type.Object({
   digest: Type.Boolean(),
   active: Type.Boolean(),
   receivesEscalations: Type.Boolean({ description: 'Abonnerer på kommunedirektøren: får eskaleringer for kommunens frister' }),
-  created: Type.String(), modified: Type.String(),
+  created: Timestamp, modified: Timestamp,
 }, { $id: 'Subscription' })
+
+/** A deleted subscription, listed only under modified_since. */
+export const SubscriptionTombstone = Type.Object({
+  id: Type.Integer(), created: Timestamp, modified: Timestamp, deleted: Type.Literal(true),
+}, { $id: 'SubscriptionTombstone' })
+export const SubscriptionList = ListOf(Type.Union([Subscription, SubscriptionTombstone]))
 
 export const SubscriptionQuery = Strict({
   municipality: Type.Optional(Slug),
   channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('webhook')])),
   active: Type.Optional(Type.Boolean()),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  ...Paging,
 })
 
 export const SubscriptionIdParams = Strict({ id: Type.Integer({ minimum: 1 }) })
@@ -70,8 +78,7 @@ export const DeliveryQuery = Strict({
   occurrence: Type.Optional(Type.String({ pattern: '^\\d+-\\d{8}(T\\d{4})?$' })),
   channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('webhook')])),
   municipality: Type.Optional(Slug),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, default: 100 })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  ...Paging,
 })
 
 export const Delivery = Type.Object({
@@ -95,13 +102,15 @@ export const Delivery = Type.Object({
   messageId: Type.String(),
   created: Type.String(),
 }, { $id: 'Delivery' })
+export const DeliveryList = ListOf(Delivery)
 
 const Scope = {
   municipality: Type.Optional(Slug),
   body: Type.Optional(Slug),
   collaboration: Type.Optional(Slug),
   eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })),
-  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: UTF-8 med BOM, semikolon, datoer dd.mm.åååå (norsk Excel)' })),
+  format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: UTF-8 med BOM, semikolon, datoer dd.mm.åååå (norsk Excel); alle rader uten limit/offset' })),
+  ...Paging,
 }
 
 export const OverdueReportQuery = Strict({
@@ -136,3 +145,8 @@ const ReportRowBase = {
 export const OverdueRow = Type.Object({ ...ReportRowBase, daysOverdue: Type.Integer(), lastReminderSentAt: Nullable(Type.String()) })
 export const UpcomingRow = Type.Object({ ...ReportRowBase, daysLeft: Type.Integer(), treatingMeeting: Nullable(Type.Object({ date: Type.String(), localStart: Nullable(Type.String()) })) })
 export const LateRow = Type.Object({ ...ReportRowBase, done: Type.Boolean(), doneOn: Nullable(Type.String()), daysLate: Type.Integer() })
+
+/** A report is an OParl list of its rows, plus the window it covers. */
+export const OverdueReport = Type.Object({ ...ListOf(OverdueRow).properties, asOf: DateString, from: DateString })
+export const UpcomingReport = Type.Object({ ...ListOf(UpcomingRow).properties, asOf: DateString, to: DateString })
+export const LateReport = Type.Object({ ...ListOf(LateRow).properties, year: Type.Integer(), asOf: DateString })

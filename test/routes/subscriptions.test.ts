@@ -34,15 +34,15 @@ describe('POST /api/v1/subscriptions', () => {
     expect(secret).toMatch(/^whsec_[A-Za-z0-9_-]{43}$/)
     expect(created.json()).toMatchObject({ channel: 'webhook', webhookSecretSet: true, collaboration: 'felles-renovasjonsselskap-glor' })
     const id = created.json().id
-    const stored = t.repos.subscriptions.get(id)
-    expect(stored.webhookSecret).toBe(secret)
+    const stored = await t.repos.subscriptions.find(id)
+    expect(stored!.webhookSecret).toBe(secret)
 
     const given = await post({ name: 'Eget system', webhookUrl: 'https://x.example.no/h', webhookSecret: 'a-secret-of-32-characters-length', municipality: 'oyer' })
     expect(given.json()).not.toHaveProperty('webhookSecret')
     const rotated = await t.app.inject({ method: 'PATCH', url: `/api/v1/subscriptions/${id}`, headers: t.auth(t.tokens.admin), payload: { webhookSecret: 'the-new-secret-0123456789' } })
     expect(rotated.statusCode).toBe(200)
     expect(rotated.json()).not.toHaveProperty('webhookSecret')
-    expect(t.repos.subscriptions.get(id).webhookSecret).toBe('the-new-secret-0123456789')
+    expect((await t.repos.subscriptions.find(id))!.webhookSecret).toBe('the-new-secret-0123456789')
 
     const replies = [
       await t.app.inject({ url: `/api/v1/subscriptions/${id}`, headers: t.auth(t.tokens.admin) }),
@@ -145,7 +145,7 @@ describe('reading, changing and deleting subscriptions', () => {
 
   it('deletes (a tombstone) and withdraws reminders not yet sent', async () => {
     const id = (await post(kari)).json().id
-    t.repos.outbox.enqueue([{
+    await t.repos.outbox.enqueue([{
       outboxKey: `55-20270222/before-14@2027-02-22/mailto:kari@oyer.kommune.no`, messageId: '<x@arshjul.test>', kind: 'before', occurrenceId: '55-20270222',
       reminderKey: 'before-14@2027-02-22', recipient: 'mailto:kari@oyer.kommune.no', subscriptionId: id, channel: 'email', municipalityId: null,
       sendOn: '2027-02-08', dueDate: '2027-02-22', payload: {},
@@ -153,8 +153,13 @@ describe('reading, changing and deleting subscriptions', () => {
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/subscriptions/${id}`, headers: t.auth(t.tokens.editorOyer) })).statusCode).toBe(204)
     expect((await t.app.inject({ url: `/api/v1/subscriptions/${id}`, headers: t.auth(t.tokens.admin) })).statusCode).toBe(404)
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/subscriptions/${id}`, headers: t.auth(t.tokens.admin) })).statusCode).toBe(404)
-    expect(t.repos.outbox.list({ limit: 10, offset: 0 }).items[0]).toMatchObject({ status: 'cancelled', lastError: 'abonnementet ble slettet' })
-    expect(t.repos.subscriptions.find(id)).toMatchObject({ deleted: true, active: false })
+    expect((await t.repos.outbox.list({ limit: 10, offset: 0 })).items[0]).toMatchObject({ status: 'cancelled', lastError: 'abonnementet ble slettet' })
+    expect(await t.repos.subscriptions.find(id)).toMatchObject({ deleted: true, active: false })
+    // Clients that sync see the deletion as a tombstone, and only they.
+    const list = async (url: string) => (await t.app.inject({ url, headers: t.auth(t.tokens.editorOyer) })).json()
+    expect((await list('/api/v1/subscriptions')).data).toEqual([])
+    const synced = await list('/api/v1/subscriptions?modified_since=2000-01-01T00:00:00Z')
+    expect(synced.data).toEqual([{ id, created: expect.any(String), modified: expect.any(String), deleted: true }])
   })
 })
 

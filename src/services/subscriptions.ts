@@ -1,0 +1,324 @@
+// Subscriptions to reminders (issue 5): who hears about which deadlines, by e-mail or webhook. The
+// rules of the work: one channel, one target at most, known event types, a digest only per
+// municipality, webhook secrets shown once; who may manage a subscription (the access policy, with
+// every target named); and what a subscription may see of private bodies (its viewer).
+import type { Catalogue } from '../catalogue/load.js'
+import type { Transactor } from '../db/executor.js'
+import type { AuditRepository } from '../repositories/audit.js'
+import type { BodiesRepository } from '../repositories/bodies.js'
+import type { CollaborationsRepository } from '../repositories/collaborations.js'
+import type { MunicipalitiesRepository } from '../repositories/municipalities.js'
+import type { OutboxRepository } from '../repositories/outbox.js'
+import type { ScopeRepository } from '../repositories/scope.js'
+import type { SubscriptionInsert, SubscriptionRow, SubscriptionsRepository } from '../repositories/subscriptions.js'
+import type { Clock } from '../shared/clock.js'
+import { denied, invalid, missing } from '../shared/errors.js'
+import { newSecret } from '../shared/secrets.js'
+import { anonymousViewer, auditActor, type AccessService, type Actor, type Viewer, type WriteTargets } from './access.js'
+
+export type SubscriptionTarget = Pick<SubscriptionRow, 'municipalityId' | 'collaborationId' | 'bodyId'>
+
+export interface SubscriptionInput {
+  name?: string
+  email?: string
+  webhookUrl?: string
+  webhookSecret?: string
+  /** Slugs. On update, giving any of the three replaces the whole target (null clears it). */
+  municipality?: string | null
+  collaboration?: string | null
+  body?: string | null
+  eventTypes?: string[] | null
+  digest?: boolean
+  active?: boolean
+}
+export type SubscriptionCreateInput = SubscriptionInput & { name: string }
+
+export interface SubscriptionView {
+  id: number
+  name: string
+  channel: 'email' | 'webhook'
+  email: string | null
+  webhookUrl: string | null
+  webhookSecretSet: boolean
+  /** Only in the reply that created a generated secret. */
+  webhookSecret?: string
+  municipality: string | null
+  collaboration: string | null
+  body: string | null
+  eventTypes: string[] | null
+  digest: boolean
+  active: boolean
+  receivesEscalations: boolean
+  created: string
+  modified: string
+}
+export interface SubscriptionTombstone { id: number; created: string; modified: string; deleted: true }
+
+export interface SubscriptionListQuery {
+  municipality?: string
+  channel?: 'email' | 'webhook'
+  active?: boolean
+  /** Epoch ms; deleted subscriptions changed since then are listed as tombstones. */
+  modifiedSince?: number
+  limit: number
+  offset: number
+}
+
+export interface SubscriptionsServiceDeps {
+  subscriptions: SubscriptionsRepository
+  outbox: OutboxRepository
+  municipalities: MunicipalitiesRepository
+  collaborations: CollaborationsRepository
+  bodies: BodiesRepository
+  scope: ScopeRepository
+  audit: AuditRepository
+  access: AccessService
+  catalogue: Catalogue
+  clock: Clock
+  transactor: Transactor
+}
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** The audit log is readable by admins: it records that a webhook has a secret, never the secret itself. */
+const redacted = (row: SubscriptionRow) => ({ ...row, webhookSecret: row.webhookSecret === null ? null : '[skjult]' })
+
+export const targetsOf = (s: SubscriptionTarget): WriteTargets =>
+  ({ municipalityIds: [s.municipalityId], collaborationIds: [s.collaborationId], bodyIds: [s.bodyId] })
+
+const isRegionWide = (s: SubscriptionTarget) => s.municipalityId === null && s.collaborationId === null && s.bodyId === null
+
+export function createSubscriptionsService (deps: SubscriptionsServiceDeps) {
+  const { subscriptions, outbox, municipalities, collaborations, bodies, scope, audit, access, catalogue, clock, transactor } = deps
+
+  /**
+   * Who may manage a subscription: whoever may change every target it names (the access policy).
+   * A region-wide subscription names no target and is the admins' alone.
+   */
+  async function mayManage (actor: Actor, s: SubscriptionTarget): Promise<boolean> {
+    if (actor.role === 'admin') return true
+    if (isRegionWide(s)) return false
+    return access.mayChange(actor, targetsOf(s))
+  }
+
+  async function assertMayManage (actor: Actor, s: SubscriptionTarget, message = 'Abonnementet gjelder en annen kommune'): Promise<void> {
+    if (actor.role !== 'admin' && isRegionWide(s)) throw denied('Bare administratorer kan abonnere for hele regionen')
+    if (actor.role !== 'admin' && !await access.mayChange(actor, targetsOf(s))) throw denied(message)
+  }
+
+  /** Resolves the target slugs to ids; at most one of municipality, collaboration, body. */
+  async function resolveTarget (input: Pick<SubscriptionInput, 'municipality' | 'collaboration' | 'body'>): Promise<SubscriptionTarget> {
+    const given = (['municipality', 'collaboration', 'body'] as const).filter(k => input[k] != null)
+    if (given.length > 1) throw invalid('subscriptions.scope', given[1]!, 'give at most one of municipality, collaboration, body (a body already belongs to its owner)')
+    const target: SubscriptionTarget = { municipalityId: null, collaborationId: null, bodyId: null }
+    if (input.municipality != null) {
+      const m = await municipalities.find(input.municipality)
+      if (!m || m.deleted) throw invalid('subscriptions.unknown_municipality', 'municipality', `unknown municipality "${input.municipality}"`)
+      target.municipalityId = m.id
+    }
+    if (input.collaboration != null) {
+      const c = await collaborations.find(input.collaboration)
+      if (!c || c.deleted) throw invalid('subscriptions.unknown_collaboration', 'collaboration', `unknown collaboration "${input.collaboration}"`)
+      target.collaborationId = c.id
+    }
+    if (input.body != null) {
+      const b = await bodies.find(input.body)
+      if (!b || b.deleted) throw invalid('subscriptions.unknown_body', 'body', `unknown body "${input.body}"`)
+      target.bodyId = b.id
+    }
+    return target
+  }
+
+  function checkEventTypes (eventTypes: string[] | null | undefined): void {
+    eventTypes?.forEach((t, i) => {
+      if (!catalogue.eventTypes.has(t)) throw invalid('subscriptions.unknown_event_type', `eventTypes/${i}`, `unknown event type "${t}"`)
+    })
+  }
+
+  function checkWebhookUrl (url: string | undefined): void {
+    if (url === undefined) return
+    let parsed: URL
+    try { parsed = new URL(url) } catch { throw invalid('subscriptions.webhook_url', 'webhookUrl', 'is not a valid URL') }
+    if (!/^https?:$/.test(parsed.protocol)) throw invalid('subscriptions.webhook_url', 'webhookUrl', 'must be an http(s) URL')
+    if (parsed.username || parsed.password) throw invalid('subscriptions.webhook_url', 'webhookUrl', 'must not carry credentials; the signature authenticates us')
+  }
+
+  /** The whole subscription after a create or patch, checked as a whole. */
+  async function checkWhole (s: SubscriptionTarget & { eventTypes: string[] | null; digest: boolean }): Promise<void> {
+    if (isRegionWide(s) && !s.eventTypes?.length) {
+      throw invalid('subscriptions.scope', 'municipality', 'give a municipality, collaboration or body, or eventTypes for a region-wide subscription')
+    }
+    if (s.digest) {
+      const b = s.bodyId !== null ? await bodies.find(s.bodyId) : undefined
+      if (s.municipalityId === null && b?.municipalityId == null) throw invalid('subscriptions.digest', 'digest', 'the weekly digest is per municipality: subscribe to a municipality or one of its bodies')
+    }
+  }
+
+  async function present (s: SubscriptionRow, generatedSecret?: string): Promise<SubscriptionView> {
+    const body = s.bodyId !== null ? await bodies.find(s.bodyId) : undefined
+    return {
+      id: s.id, name: s.name, channel: s.channel, email: s.email, webhookUrl: s.webhookUrl,
+      // The secret signs webhooks, so it is stored, but after creation it is never shown again.
+      webhookSecretSet: s.webhookSecret !== null,
+      ...(generatedSecret ? { webhookSecret: generatedSecret } : {}),
+      municipality: s.municipalityId !== null ? (await municipalities.find(s.municipalityId))?.slug ?? null : null,
+      collaboration: s.collaborationId !== null ? (await collaborations.find(s.collaborationId))?.slug ?? null : null,
+      body: body?.slug ?? null,
+      eventTypes: s.eventTypes ?? null, digest: s.digest, active: s.active,
+      receivesEscalations: body?.kind === 'kommunedirektor' && body.municipalityId !== null,
+      created: iso(s.created), modified: iso(s.modified),
+    }
+  }
+
+  /** A live subscription, or 404. */
+  async function live (id: number): Promise<SubscriptionRow> {
+    const row = await subscriptions.find(id)
+    if (!row || row.deleted) throw missing('subscription', id, 'id')
+    return row
+  }
+
+  const service = {
+    /** The subscriptions the actor may manage (admins: all), as an OParl page; tombstones only under modifiedSince. */
+    async list (actor: Actor | null | undefined, q: SubscriptionListQuery): Promise<{ items: Array<SubscriptionView | SubscriptionTombstone>; total: number }> {
+      const a = access.requireActor(actor)
+      let municipalityId: number | undefined
+      if (q.municipality !== undefined) {
+        const m = await municipalities.find(q.municipality)
+        if (!m || m.deleted) throw missing('municipality', q.municipality, 'municipality')
+        municipalityId = m.id
+      }
+      const rows: SubscriptionRow[] = []
+      for (const s of await subscriptions.list({ channel: q.channel, active: q.active, modifiedSince: q.modifiedSince })) {
+        if (!await mayManage(a, s)) continue
+        if (municipalityId !== undefined) {
+          const owners = await access.responsibleMunicipalities(targetsOf(s))
+          if (!owners.some(o => o.municipalityIds.includes(municipalityId!))) continue
+        }
+        rows.push(s)
+      }
+      const page = rows.slice(q.offset, q.offset + q.limit)
+      const items: Array<SubscriptionView | SubscriptionTombstone> = []
+      for (const s of page) {
+        items.push(s.deleted ? { id: s.id, created: iso(s.created), modified: iso(s.modified), deleted: true } : await present(s))
+      }
+      return { items, total: rows.length }
+    },
+
+    async get (actor: Actor | null | undefined, id: number): Promise<SubscriptionView> {
+      const a = access.requireActor(actor)
+      const s = await live(id)
+      await assertMayManage(a, s)
+      return present(s)
+    },
+
+    /** A webhook without a secret gets a generated one, shown in this reply only. */
+    async create (actor: Actor | null | undefined, input: SubscriptionCreateInput): Promise<SubscriptionView> {
+      const a = access.requireActor(actor)
+      if ((input.email === undefined) === (input.webhookUrl === undefined)) throw invalid('subscriptions.channel', 'email', 'give either email or webhookUrl')
+      if (input.webhookSecret !== undefined && input.webhookUrl === undefined) throw invalid('subscriptions.webhook_secret', 'webhookSecret', 'only a webhook has a secret')
+      checkWebhookUrl(input.webhookUrl)
+      const target = await resolveTarget(input)
+      checkEventTypes(input.eventTypes)
+      await checkWhole({ ...target, eventTypes: input.eventTypes ?? null, digest: input.digest ?? false })
+      await assertMayManage(a, target, 'Du kan bare abonnere for det din egen kommune eier eller deltar i')
+      const generated = input.webhookUrl !== undefined && input.webhookSecret === undefined ? newSecret('whsec') : undefined
+      const row = await transactor.transaction(async tx => {
+        const now = clock.now().getTime()
+        const created = await subscriptions.insert({
+          name: input.name, channel: input.email !== undefined ? 'email' : 'webhook',
+          email: input.email ?? null, webhookUrl: input.webhookUrl ?? null, webhookSecret: input.webhookSecret ?? generated ?? null,
+          ...target, eventTypes: input.eventTypes ?? null, digest: input.digest ?? false, active: input.active ?? true,
+        }, now, tx)
+        await audit.record(now, auditActor(a), { action: 'create', entityType: 'subscription', entityId: created.id, after: redacted(created) }, tx)
+        return created
+      })
+      return present(row, generated)
+    },
+
+    /** A new webhookSecret rotates the key. The actor must be allowed the subscription before and after the change. */
+    async update (actor: Actor | null | undefined, id: number, input: SubscriptionInput): Promise<SubscriptionView> {
+      const a = access.requireActor(actor)
+      const current = await live(id)
+      await assertMayManage(a, current)
+      if (input.email !== undefined && current.channel !== 'email') throw invalid('subscriptions.channel', 'email', 'a webhook subscription has no e-mail address; create a new subscription instead')
+      if ((input.webhookUrl !== undefined || input.webhookSecret !== undefined) && current.channel !== 'webhook') {
+        throw invalid('subscriptions.channel', input.webhookUrl !== undefined ? 'webhookUrl' : 'webhookSecret', 'an e-mail subscription has no webhook; create a new subscription instead')
+      }
+      checkWebhookUrl(input.webhookUrl)
+      const targetTouched = input.municipality !== undefined || input.collaboration !== undefined || input.body !== undefined
+      const target = targetTouched ? await resolveTarget(input) : { municipalityId: current.municipalityId, collaborationId: current.collaborationId, bodyId: current.bodyId }
+      if (input.eventTypes !== undefined) checkEventTypes(input.eventTypes)
+      const eventTypes = input.eventTypes !== undefined ? input.eventTypes : current.eventTypes
+      await checkWhole({ ...target, eventTypes, digest: input.digest ?? current.digest })
+      await assertMayManage(a, target, 'Du kan bare abonnere for det din egen kommune eier eller deltar i')
+      const patch: Partial<SubscriptionInsert> = {
+        ...(input.name !== undefined ? { name: input.name } : {}),
+        ...(input.email !== undefined ? { email: input.email } : {}),
+        ...(input.webhookUrl !== undefined ? { webhookUrl: input.webhookUrl } : {}),
+        ...(input.webhookSecret !== undefined ? { webhookSecret: input.webhookSecret } : {}),
+        ...(targetTouched ? target : {}),
+        ...(input.eventTypes !== undefined ? { eventTypes: input.eventTypes } : {}),
+        ...(input.digest !== undefined ? { digest: input.digest } : {}),
+        ...(input.active !== undefined ? { active: input.active } : {}),
+      }
+      const after = await transactor.transaction(async tx => {
+        const now = clock.now().getTime()
+        const row = await subscriptions.update(id, patch, now, tx)
+        if (!row) throw missing('subscription', id, 'id')
+        if (current.active && !row.active) await outbox.cancelPending(id, now, 'abonnementet ble deaktivert', tx)
+        await audit.record(now, auditActor(a), { action: 'update', entityType: 'subscription', entityId: id, before: redacted(current), after: redacted(row) }, tx)
+        return row
+      })
+      return present(after)
+    },
+
+    /** A tombstone; reminders not yet sent are withdrawn with it. */
+    async remove (actor: Actor | null | undefined, id: number): Promise<void> {
+      const a = access.requireActor(actor)
+      const current = await live(id)
+      await assertMayManage(a, current)
+      await transactor.transaction(async tx => {
+        const now = clock.now().getTime()
+        if (!await subscriptions.markDeleted(id, now, tx)) throw missing('subscription', id, 'id')
+        await outbox.cancelPending(id, now, 'abonnementet ble slettet', tx)
+        await audit.record(now, auditActor(a), { action: 'delete', entityType: 'subscription', entityId: id, before: redacted(current) }, tx)
+      })
+    },
+
+    /** For jobs: the subscriptions reminders go to now. */
+    async active (): Promise<SubscriptionRow[]> {
+      return subscriptions.active()
+    },
+
+    /** For jobs: one subscription, deleted ones included. */
+    async find (id: number): Promise<SubscriptionRow | undefined> {
+      return subscriptions.find(id)
+    },
+
+    /**
+     * What a subscription's reminders, digests and webhooks may carry of private bodies: no more than
+     * the least of those allowed to manage it may see.
+     * - a municipality M, or a body of M: M's private bodies (and those of collaborations M takes part
+     *   in or hosts, as for M's editors) — only M's editors and admins can make such a subscription;
+     * - a collaboration C, or a body of C: C's own private bodies (every participant's editors may
+     *   make it, so it sees no participant's private bodies);
+     * - region-wide (event types only, admins only): public items only.
+     */
+    async viewerOf (s: SubscriptionTarget): Promise<Viewer> {
+      const municipalityViewer = (m: number): Viewer => ({ all: false, municipalityIds: new Set([m]), bodyIds: new Set() })
+      const collaborationViewer = async (c: number): Promise<Viewer> => ({
+        all: false, municipalityIds: new Set(), bodyIds: new Set((await scope.privateBodies()).filter(b => b.collaborationId === c).map(b => b.id)),
+      })
+      if (s.municipalityId !== null) return municipalityViewer(s.municipalityId)
+      if (s.collaborationId !== null) return collaborationViewer(s.collaborationId)
+      if (s.bodyId !== null) {
+        const [owner] = await scope.bodyOwners([s.bodyId])
+        if (owner?.municipalityId != null) return municipalityViewer(owner.municipalityId)
+        if (owner?.collaborationId != null) return collaborationViewer(owner.collaborationId)
+      }
+      return anonymousViewer
+    },
+  }
+  return service
+}
+export type SubscriptionsService = ReturnType<typeof createSubscriptionsService>
