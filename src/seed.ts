@@ -1,19 +1,21 @@
 import fs from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import type { Dependencies } from './composition.js'
-import { importRegister, type ImportReport } from './register/register-service.js'
+import type { ImportReport } from './services/register.js'
+import type { Actor } from './services/access.js'
 import type { AuditActor } from './repositories/audit.js'
 
 export const SEED_REGISTER = fileURLToPath(new URL('../seeds/register-2019-01-01.tsv', import.meta.url))
 export const SYSTEM_ACTOR = { tokenId: null, label: 'system:seed' }
+/** The seed imports the register as an administrator would (audited as admin:seed). */
+export const SEED_ACTOR: Actor = { tokenId: null, label: 'seed', role: 'admin', municipalityIds: [] }
 
-type SeedDeps = Pick<Dependencies, 'repos' | 'catalogue' | 'database'>
+type SeedDeps = Pick<Dependencies, 'repos' | 'services' | 'catalogue' | 'database'>
 
 /** The first start shows the real region: the 2019 register, its governance packages and default meeting plans. */
 export async function seedIfEmpty (deps: SeedDeps): Promise<ImportReport | null> {
-  const { repos, database, catalogue } = deps
-  if (repos.municipalities.list({ limit: 1, offset: 0 }).total > 0) return null
-  const report = importRegister(repos, database.db, fs.readFileSync(SEED_REGISTER, 'utf8'), { dryRun: false, actor: SYSTEM_ACTOR })
+  if ((await deps.services.municipalities.list({ limit: 1, offset: 0 })).total > 0) return null
+  const report = await deps.services.register.import(SEED_ACTOR, fs.readFileSync(SEED_REGISTER, 'utf8'), { dryRun: false })
   applyGovernance(deps, SYSTEM_ACTOR)
   return report
 }

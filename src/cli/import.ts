@@ -2,8 +2,8 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { openCliContext } from './context.js'
-import { importRegister } from '../register/register-service.js'
 import { applyGovernance } from '../seed.js'
+import { auditActor, type Actor } from '../services/access.js'
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } })
 const file = positionals[0]
@@ -13,15 +13,14 @@ if (!file) {
 }
 const text = fs.readFileSync(file, 'utf8')
 const context = openCliContext()
-const { catalogue, repos } = context
-const { sqlite, db } = context.database
 try {
-  const actor = { tokenId: null, label: 'cli:import' }
+  // Whoever runs the command on the server acts as an administrator.
+  const actor: Actor = { tokenId: null, label: 'cli-import', role: 'admin', municipalityIds: [] }
   const dryRun = values['dry-run'] ?? false
-  const report = importRegister(repos, db, text, { dryRun, actor })
+  const report = await context.services.register.import(actor, text, { dryRun })
   // New collaborations get their governance packages and meeting plans right away.
-  const governance = dryRun ? null : applyGovernance(context, actor)
+  const governance = dryRun ? null : await applyGovernance(context, auditActor(actor))
   process.stdout.write(`${JSON.stringify({ ...report, governance }, null, 2)}\n`)
 } finally {
-  sqlite.close()
+  context.close()
 }

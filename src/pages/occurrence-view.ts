@@ -3,7 +3,7 @@
 
 import type { OccurrencesRepository } from '../repositories/occurrences.js'
 import type { Repositories } from '../repositories/index.js'
-import { presentBody } from '../routes/present.js'
+import { presentBody } from '../presenters/register.js'
 import {
   CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, capitalize, days, displayTitle, formatDate, formatDateLong, formatDateShort, formatTime, formatWhen,
 } from '../presenters/vocabulary.js'

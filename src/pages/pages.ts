@@ -4,7 +4,7 @@
 import type { Repositories } from '../repositories/index.js'
 import { createReports, type OverdueRow, type UpcomingRow } from '../reports/reports.js'
 import { csvDate, excelCsv } from '../reports/csv.js'
-import { presentBody, presentCollaboration, presentMunicipality } from '../routes/present.js'
+import { presentBody, presentCollaboration, presentMunicipality } from '../presenters/register.js'
 import { type CalendarDate, dateFromParts, monthOf, yearOf } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
 import { valgperioderOverlapping } from '../domain/valgperiode.js'

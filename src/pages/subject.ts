@@ -1,7 +1,7 @@
 // Whose calendar a page shows: one municipality, one body or one collaboration, named in the query.
 
 import type { Repositories } from '../repositories/index.js'
-import { presentBody, presentCollaboration, presentMunicipality } from '../routes/present.js'
+import { presentBody, presentCollaboration, presentMunicipality } from '../presenters/register.js'
 import { AppError } from '../shared/errors.js'
 
 export interface SubjectQuery { municipality?: string; body?: string; collaboration?: string }

@@ -52,9 +52,9 @@ export default fp(async function authPlugin (app: FastifyInstance) {
     if (header !== undefined) {
       const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
       if (!match) throw unauthorized('Authorization-headeren må ha formen "Bearer <token>"')
-      const token = app.repos.tokens.authenticate(match[1]!)
-      if (!token) throw unauthorized('Ukjent eller tilbakekalt token')
-      request.actor = { tokenId: token.tokenId, label: token.label, role: token.role, municipalityIds: token.municipalityId !== null ? [token.municipalityId] : [] }
+      const actor = await app.services.tokens.authenticate(match[1]!)
+      if (!actor) throw unauthorized('Ukjent eller tilbakekalt token')
+      request.actor = actor
     }
     if (!request.actor && !READ_METHODS.has(request.method) && request.routeOptions.config?.anonymousWrites !== true) {
       throw unauthorized('Skriving krever et API-token: Authorization: Bearer <token>')

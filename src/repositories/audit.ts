@@ -3,6 +3,7 @@ import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { auditLog } from '../db/schema.js'
 
+export type AuditRow = typeof auditLog.$inferSelect
 export interface AuditActor { tokenId: number | null; label: string }
 export interface AuditEntry { action: string; entityType: string; entityId: string | number; before?: unknown; after?: unknown }
 
@@ -20,23 +21,24 @@ export function createAuditRepository (db: Db) {
     async record (at: number, actor: AuditActor, entry: AuditEntry, ex: Executor = db): Promise<void> {
       recordAudit(ex, at, actor, entry)
     },
-    list (filter: { entityType?: string; entityId?: string; since?: number; limit: number; offset: number }) {
+    /** Newest first. `since` keeps entries at or after that instant (the log is append-only: no tombstones). */
+    async list (filter: { entityType?: string; entityId?: string; since?: number; limit: number; offset: number }, ex: Executor = db): Promise<{ items: AuditRow[]; total: number }> {
       const where = and(
         filter.entityType ? eq(auditLog.entityType, filter.entityType) : undefined,
         filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
         filter.since !== undefined ? gte(auditLog.at, filter.since) : undefined,
       )
-      const total = db.select({ n: sql<number>`count(*)` }).from(auditLog).where(where).get()?.n ?? 0
-      const items = db.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(filter.limit).offset(filter.offset).all()
+      const total = ex.select({ n: sql<number>`count(*)` }).from(auditLog).where(where).get()?.n ?? 0
+      const items = ex.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(filter.limit).offset(filter.offset).all()
       return { items, total }
     },
     /** Every write is audited, so the newest audit row is a data revision for caches and Last-Modified. */
-    revision (): { id: number; at: number } {
-      const row = db.select({ id: sql<number>`coalesce(max(${auditLog.id}), 0)`, at: sql<number>`coalesce(max(${auditLog.at}), 0)` }).from(auditLog).get()
+    async revision (ex: Executor = db): Promise<{ id: number; at: number }> {
+      const row = ex.select({ id: sql<number>`coalesce(max(${auditLog.id}), 0)`, at: sql<number>`coalesce(max(${auditLog.at}), 0)` }).from(auditLog).get()
       return { id: row?.id ?? 0, at: row?.at ?? 0 }
     },
-    count (): number {
-      return db.select({ n: sql<number>`count(*)` }).from(auditLog).get()?.n ?? 0
+    async count (ex: Executor = db): Promise<number> {
+      return ex.select({ n: sql<number>`count(*)` }).from(auditLog).get()?.n ?? 0
     },
   }
 }

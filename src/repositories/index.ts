@@ -13,6 +13,7 @@ import { createKontrollRepository } from './kontroll.js'
 import { createSubscriptionsRepository } from './subscriptions.js'
 import { createOutboxRepository } from './outbox.js'
 import { createScopeRepository } from './scope.js'
+import { createHealthRepository } from './health.js'
 
 export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) {
   const rules = createRulesRepository(db, clock)
@@ -29,6 +30,7 @@ export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) 
     subscriptions: createSubscriptionsRepository(db, clock),
     outbox: createOutboxRepository(db),
     scope: createScopeRepository(db),
+    health: createHealthRepository(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

@@ -1,41 +1,38 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
+import type { Executor } from '../db/executor.js'
 import { apiTokens, municipalities } from '../db/schema.js'
 import type { Clock } from '../shared/clock.js'
-import { hashSecret, newSecret } from '../shared/secrets.js'
 import type { TokenRole } from '../domain/vocabulary.js'
 
-export interface TokenIdentity { tokenId: number; label: string; role: TokenRole; municipalityId: number | null }
+export type TokenRow = typeof apiTokens.$inferSelect
+export interface TokenListing {
+  id: number; label: string; role: TokenRole; municipality: string | null
+  created: number; revokedAt: number | null; lastUsedAt: number | null
+}
 
+/** API tokens: SQL only. Only hashes are stored; services/tokens.ts makes and checks the secrets. */
 export function createTokensRepository (db: Db, clock: Clock) {
   return {
-    /** Returns the plain token once; only its hash is stored. */
-    create (input: { label: string; role: TokenRole; municipalityId: number | null }): { id: number; token: string } {
-      const token = newSecret('arshjul')
-      const row = db.insert(apiTokens).values({
-        label: input.label, role: input.role, municipalityId: input.municipalityId,
-        tokenHash: hashSecret(token), created: clock.now().getTime(),
-      }).returning({ id: apiTokens.id }).get()
-      return { id: row.id, token }
+    async insert (input: { label: string; role: TokenRole; municipalityId: number | null; tokenHash: string }, ex: Executor = db): Promise<{ id: number }> {
+      return ex.insert(apiTokens).values({ ...input, created: clock.now().getTime() }).returning({ id: apiTokens.id }).get()
     },
-
     /** The hash is looked up by equality; with 256-bit tokens a timing leak reveals nothing usable. */
-    authenticate (token: string): TokenIdentity | null {
-      const row = db.select().from(apiTokens).where(and(eq(apiTokens.tokenHash, hashSecret(token)), isNull(apiTokens.revokedAt))).get()
-      if (!row) return null
-      db.update(apiTokens).set({ lastUsedAt: clock.now().getTime() }).where(eq(apiTokens.id, row.id)).run()
-      return { tokenId: row.id, label: row.label, role: row.role, municipalityId: row.municipalityId }
+    async findActiveByHash (tokenHash: string, ex: Executor = db): Promise<TokenRow | undefined> {
+      return ex.select().from(apiTokens).where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt))).get()
     },
-
-    list () {
-      return db.select({
+    async touch (id: number, ex: Executor = db): Promise<void> {
+      ex.update(apiTokens).set({ lastUsedAt: clock.now().getTime() }).where(eq(apiTokens.id, id)).run()
+    },
+    async list (ex: Executor = db): Promise<TokenListing[]> {
+      return ex.select({
         id: apiTokens.id, label: apiTokens.label, role: apiTokens.role, municipality: municipalities.slug,
         created: apiTokens.created, revokedAt: apiTokens.revokedAt, lastUsedAt: apiTokens.lastUsedAt,
       }).from(apiTokens).leftJoin(municipalities, eq(apiTokens.municipalityId, municipalities.id)).orderBy(apiTokens.id).all()
     },
-
-    revoke (id: number): boolean {
-      const res = db.update(apiTokens).set({ revokedAt: clock.now().getTime() })
+    /** false when there is no active token with this id. */
+    async revoke (id: number, ex: Executor = db): Promise<boolean> {
+      const res = ex.update(apiTokens).set({ revokedAt: clock.now().getTime() })
         .where(and(eq(apiTokens.id, id), isNull(apiTokens.revokedAt))).run()
       return res.changes > 0
     },

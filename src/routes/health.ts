@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { sql } from 'drizzle-orm'
 
 const routes: FastifyPluginAsyncTypebox<{ version: string }> = async (app, { version }) => {
   app.get('/health', {
@@ -12,12 +11,8 @@ const routes: FastifyPluginAsyncTypebox<{ version: string }> = async (app, { ver
       },
     },
   }, async (_request, reply) => {
-    try {
-      app.db.get(sql`select 1`)
-      return { status: 'ok' as const, db: 'ok' as const, version }
-    } catch {
-      return reply.code(503).send({ status: 'error' as const, db: 'error' as const, version })
-    }
+    if (await app.services.health.databaseAnswers()) return { status: 'ok' as const, db: 'ok' as const, version }
+    return reply.code(503).send({ status: 'error' as const, db: 'error' as const, version })
   })
 }
 export default routes

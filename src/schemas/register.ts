@@ -71,3 +71,14 @@ export const CollaborationQuery = Strict({
   municipality: Type.Optional(Slug), status: Type.Optional(Type.Enum([...COLLABORATION_STATUSES])),
   sort: Type.Optional(Type.Enum(['name', '-name', 'area', 'modified', '-modified', 'id'])),
 })
+
+export const AuditEntry = Type.Object({
+  id: Type.Integer(), at: Timestamp, actor: Type.String(), action: Type.String(), entityType: Type.String(), entityId: Type.String(),
+  before: Type.Unknown(), after: Type.Unknown(),
+})
+
+export const ImportReport = Type.Object({
+  dryRun: Type.Boolean(), entries: Type.Integer(), created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(),
+  municipalitiesCreated: Type.Array(Type.String()),
+  warnings: Type.Array(Type.Object({ line: Type.Integer(), code: Type.String(), message: Type.String() })),
+})

@@ -10,6 +10,7 @@ import { createCollaborationsService } from './collaborations.js'
 import { createTokensService } from './tokens.js'
 import { createAuditService } from './audit.js'
 import { createRegisterService } from './register.js'
+import { createHealthService } from './health.js'
 import { createOccurrencesService } from './occurrences.js'
 import { createFeedsService } from './feeds.js'
 
@@ -40,6 +41,7 @@ export function createServices (deps: ServiceDeps) {
     register,
     tokens,
     audit,
+    health: createHealthService({ health: repos.health }),
     occurrences,
     feeds,
   }

@@ -45,9 +45,9 @@ export async function buildTestApp (opts: { seed?: boolean; now?: string; remind
   const { repos, services } = deps
   const { sqlite, db } = deps.database
   const app = await buildApp(deps, { closeDatabase: true, reminders: opts.reminders })
-  const admin = repos.tokens.create({ label: 'test-admin', role: 'admin', municipalityId: null }).token
-  const oyer = repos.municipalities.find('oyer')
-  const editorOyer = oyer ? repos.tokens.create({ label: 'test-editor-oyer', role: 'editor', municipalityId: oyer.id }).token : ''
+  const admin = (await services.tokens.create({ label: 'test-admin', role: 'admin' })).token
+  const oyer = await services.municipalities.find('oyer')
+  const editorOyer = oyer ? (await services.tokens.create({ label: 'test-editor-oyer', role: 'editor', municipality: oyer.id })).token : ''
 
   /** Every row of every table (tokens' last-use stamps excluded): compare before and after a rejected request. */
   function snapshot (): string {
