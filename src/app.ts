@@ -57,7 +57,7 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   await app.register(governanceRoutes, { prefix: '/api/v1' })
   await app.register(ruleRoutes, { prefix: '/api/v1/rules' })
   await app.register(occurrenceRoutes, { prefix: '/api/v1/occurrences', baseUrl })
-  await app.register(kontrollRoutes, { prefix: '/api/v1/kontroll' })
+  await app.register(kontrollRoutes, { prefix: '/api/v1/kontroll', baseUrl })
   await app.register(subscriptionRoutes, { prefix: '/api/v1/subscriptions', baseUrl })
   await app.register(reportRoutes, { prefix: '/api/v1/reports', baseUrl })
   await app.register(reminderRoutes, { prefix: '/api/v1/reminders', baseUrl })

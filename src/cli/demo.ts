@@ -4,20 +4,19 @@
 import { parseArgs } from 'node:util'
 import { openCliContext } from './context.js'
 import { seedIfEmpty } from '../seed.js'
-import { DEMO_KONTROLL_FILE, loadDemoKontroll, readDemoKontroll } from '../kontroll/demo.js'
+import { DEMO_ACTOR, DEMO_KONTROLL_FILE, loadDemoKontroll, readDemoKontroll } from '../kontroll/demo.js'
 
 const { values } = parseArgs({ options: { file: { type: 'string', default: DEMO_KONTROLL_FILE } } })
 const context = openCliContext()
-const { config, catalogue, repos } = context
-const { sqlite, db } = context.database
+const { config, services } = context
 try {
   const seeded = await seedIfEmpty(context)
   const data = readDemoKontroll(values.file)
-  const report = loadDemoKontroll(repos, data, { tokenId: null, label: 'cli:demo' })
+  const report = await loadDemoKontroll(services.kontroll, data, DEMO_ACTOR)
   process.stdout.write(`${JSON.stringify({ database: config.DATABASE_PATH, seededRegister: seeded !== null, note: data._note, ...report }, null, 2)}\n`)
 } catch (err) {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`)
   process.exitCode = 1
 } finally {
-  sqlite.close()
+  context.close()
 }

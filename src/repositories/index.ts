@@ -9,7 +9,10 @@ import { createTokensRepository } from './tokens.js'
 import { createAuditRepository } from './audit.js'
 import { createRulesRepository } from './rules.js'
 import { createOccurrencesRepository } from './occurrences.js'
-import { createKontrollRepository } from './kontroll.js'
+import { createKontrollPlansRepository } from './kontroll-plans.js'
+import { createKontrollProjectsRepository } from './kontroll-projects.js'
+import { createKontrollRegisterRepository } from './kontroll-register.js'
+import { createRiskAssessmentsRepository } from './risk-assessments.js'
 import { createSubscriptionsRepository } from './subscriptions.js'
 import { createOutboxRepository } from './outbox.js'
 import { createScopeRepository } from './scope.js'
@@ -21,7 +24,10 @@ export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) 
   return {
     rules,
     occurrences,
-    kontroll: createKontrollRepository(db, clock, rules, occurrences),
+    kontrollPlans: createKontrollPlansRepository(db),
+    kontrollProjects: createKontrollProjectsRepository(db),
+    kontrollRegister: createKontrollRegisterRepository(db),
+    riskAssessments: createRiskAssessmentsRepository(db),
     municipalities: createMunicipalitiesRepository(db, clock),
     collaborations: createCollaborationsRepository(db, clock),
     bodies: createBodiesRepository(db, clock),

@@ -1,7 +1,7 @@
 import { Type } from 'typebox'
 import { CASE_REF_KEYS, KONTROLL_TYPES, PLAN_STATUSES, PROJECT_MILESTONES, PROJECT_STATUSES } from '../domain/kontroll-vocabulary.js'
 import { OCCURRENCE_STATUSES } from '../domain/vocabulary.js'
-import { DateString, Nullable, Slug, Strict, Timestamp } from './common.js'
+import { DateString, ListOf, ListQueryBase, Nullable, Slug, Strict, Timestamp } from './common.js'
 
 const ElectionYear = Type.Integer({ minimum: 1991, maximum: 9991, description: 'Valgåret E som valgperioden starter i (2023, 2027 …)' })
 const Score = (what: string) => Type.Integer({ minimum: 1, maximum: 5, description: `${what}, 1 (lav) – 5 (høy)` })
@@ -10,6 +10,14 @@ const CaseRef = Nullable(Type.String({ maxLength: 50 }))
 const ControlState = Type.Enum(['planned', 'done', 'none'])
 
 export const IdParams = Strict({ id: Type.Integer({ minimum: 1 }) })
+
+/** OParl list paging: limit, offset, and modified_since (which also lists deleted items as tombstones). */
+const { q: _q, ...Paging } = ListQueryBase
+
+/** A deleted plan, project or assessment, listed only under modified_since. */
+export const KontrollTombstone = Type.Object({
+  id: Type.Integer(), created: Timestamp, modified: Timestamp, deleted: Type.Literal(true),
+}, { $id: 'KontrollTombstone' })
 export const ProjectParams = Strict({ id: Type.Integer({ minimum: 1 }), projectId: Type.Integer({ minimum: 1 }) })
 
 // ── plans ──
@@ -32,21 +40,36 @@ export const PlanUpdate = Strict({
 }, { minProperties: 1 })
 
 export const PlanQuery = Strict({
-  valgperiode: Type.Optional(ElectionYear), municipality: Type.Optional(Slug), body: Type.Optional(Slug), type: Type.Optional(Type.Enum([...KONTROLL_TYPES])),
+  ...Paging,
+  valgperiode: Type.Optional(ElectionYear),
+  municipality: Type.Optional(Slug),
+  body: Type.Optional(Slug),
+  type: Type.Optional(Type.Enum([...KONTROLL_TYPES])),
 })
 
 export const Plan = Type.Object({
-  id: Type.Integer(), type: Type.String(), electionYear: Type.Integer(), valgperiode: Type.String(), title: Type.String(),
+  id: Type.Integer(),
+  type: Type.String(),
+  electionYear: Type.Integer(),
+  valgperiode: Type.String(),
+  title: Type.String(),
   status: Type.Enum([...PLAN_STATUSES]),
   bodies: Type.Array(Type.Object({ slug: Type.String(), name: Type.String(), municipality: Type.Object({ slug: Type.String(), name: Type.String() }) })),
-  kuAdoptedOn: Nullable(Type.String()), kuCaseRef: Nullable(Type.String()), ksAdoptedOn: Nullable(Type.String()), ksCaseRef: Nullable(Type.String()),
+  kuAdoptedOn: Nullable(Type.String()),
+  kuCaseRef: Nullable(Type.String()),
+  ksAdoptedOn: Nullable(Type.String()),
+  ksCaseRef: Nullable(Type.String()),
   note: Nullable(Type.String()),
   adoptionDue: Type.String({ description: 'Frist for vedtak av planen: 31.12. året etter konstitueringen (koml. §§ 23-3, 23-4)' }),
   adoptionOccurrences: Type.Array(Type.Object({
     municipality: Type.String(), occurrenceId: Nullable(Type.String()), date: Nullable(Type.String()), status: Nullable(Type.String()),
   })),
-  projectCount: Type.Integer(), created: Timestamp, modified: Timestamp, deleted: Type.Boolean(),
+  projectCount: Type.Integer(),
+  created: Timestamp,
+  modified: Timestamp,
+  deleted: Type.Boolean(),
 }, { $id: 'KontrollPlan' })
+export const PlanList = ListOf(Type.Union([Plan, KontrollTombstone]))
 
 // ── projects ──
 const Subject = Strict({
@@ -84,28 +107,51 @@ export const ProjectUpdate = Strict({
 
 const SubjectView = Type.Object({
   type: Type.Enum(['collaboration', 'service_area']),
-  slug: Type.Optional(Type.String()), name: Type.Optional(Type.String()), legalForm: Type.Optional(Type.String()),
-  municipality: Type.Optional(Type.String()), serviceArea: Type.Optional(Type.String()),
+  slug: Type.Optional(Type.String()),
+  name: Type.Optional(Type.String()),
+  legalForm: Type.Optional(Type.String()),
+  municipality: Type.Optional(Type.String()),
+  serviceArea: Type.Optional(Type.String()),
 })
 
 export const Project = Type.Object({
-  id: Type.Integer(), planId: Type.Integer(), title: Type.String(), problemStatement: Nullable(Type.String()),
-  plannedYear: Type.Integer(), plannedQuarter: Nullable(Type.Integer()),
+  id: Type.Integer(),
+  planId: Type.Integer(),
+  title: Type.String(),
+  problemStatement: Nullable(Type.String()),
+  plannedYear: Type.Integer(),
+  plannedQuarter: Nullable(Type.Integer()),
   plannedBy: Type.String({ description: 'Siste dag i planlagt kvartal (eller år): når rapporten skal foreligge' }),
-  auditor: Nullable(Type.String()), orderedOn: Nullable(Type.String()), reportDeliveredOn: Nullable(Type.String()),
-  kuPlannedOn: Nullable(Type.String()), kuTreatedOn: Nullable(Type.String()), ksPlannedOn: Nullable(Type.String()), ksTreatedOn: Nullable(Type.String()),
-  followUpDue: Nullable(Type.String()), followedUpOn: Nullable(Type.String()),
-  status: Type.Enum([...PROJECT_STATUSES]), droppedReason: Nullable(Type.String()),
+  auditor: Nullable(Type.String()),
+  orderedOn: Nullable(Type.String()),
+  reportDeliveredOn: Nullable(Type.String()),
+  kuPlannedOn: Nullable(Type.String()),
+  kuTreatedOn: Nullable(Type.String()),
+  ksPlannedOn: Nullable(Type.String()),
+  ksTreatedOn: Nullable(Type.String()),
+  followUpDue: Nullable(Type.String()),
+  followedUpOn: Nullable(Type.String()),
+  status: Type.Enum([...PROJECT_STATUSES]),
+  droppedReason: Nullable(Type.String()),
   caseRefs: Type.Object(Object.fromEntries(CASE_REF_KEYS.map(k => [k, Type.Optional(Type.String())]))),
   subjects: Type.Array(SubjectView),
   score: Nullable(Type.Integer({ description: 'Høyeste risiko × vesentlighet blant prosjektets tema' })),
   rank: Type.Integer(),
   milestones: Type.Array(Type.Object({
-    milestone: Type.Enum([...PROJECT_MILESTONES]), body: Type.String(), ruleId: Type.Integer(), occurrenceId: Type.String(), date: Type.String(),
-    status: Type.Enum([...OCCURRENCE_STATUSES]), caseNumber: Nullable(Type.String()),
+    milestone: Type.Enum([...PROJECT_MILESTONES]),
+    body: Type.String(),
+    ruleId: Type.Integer(),
+    occurrenceId: Type.String(),
+    date: Type.String(),
+    status: Type.Enum([...OCCURRENCE_STATUSES]),
+    caseNumber: Nullable(Type.String()),
   })),
-  created: Timestamp, modified: Timestamp, deleted: Type.Boolean(),
+  created: Timestamp,
+  modified: Timestamp,
+  deleted: Type.Boolean(),
 }, { $id: 'KontrollProject' })
+export const ProjectQuery = Strict({ ...Paging })
+export const ProjectList = ListOf(Type.Union([Project, KontrollTombstone]))
 
 // ── assessments ──
 export const AssessmentCreate = Strict({
@@ -124,13 +170,23 @@ export const AssessmentUpdate = Strict({
   justification: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
   assessedOn: Type.Optional(DateString),
 }, { minProperties: 1 })
-export const AssessmentQuery = Strict({ valgperiode: Type.Optional(ElectionYear), municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug) })
+export const AssessmentQuery = Strict({ ...Paging, valgperiode: Type.Optional(ElectionYear), municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug) })
 
 export const Assessment = Type.Object({
-  id: Type.Integer(), electionYear: Type.Integer(), valgperiode: Type.String(), subject: SubjectView,
-  risk: Type.Integer(), materiality: Type.Integer(), score: Type.Integer(), justification: Nullable(Type.String()), assessedOn: Type.String(),
-  created: Timestamp, modified: Timestamp,
+  id: Type.Integer(),
+  electionYear: Type.Integer(),
+  valgperiode: Type.String(),
+  subject: SubjectView,
+  risk: Type.Integer(),
+  materiality: Type.Integer(),
+  score: Type.Integer(),
+  justification: Nullable(Type.String()),
+  assessedOn: Type.String(),
+  created: Timestamp,
+  modified: Timestamp,
+  deleted: Type.Boolean(),
 }, { $id: 'RiskAssessment' })
+export const AssessmentList = ListOf(Type.Union([Assessment, KontrollTombstone]))
 
 // ── coverage and review ──
 export const CoverageQuery = Strict({
@@ -143,15 +199,28 @@ const Score1to25 = Nullable(Type.Integer())
 export const CoverageMunicipality = Type.Object({
   municipality: Type.Object({ slug: Type.String(), name: Type.String() }),
   collaborations: Type.Array(Type.Object({
-    slug: Type.String(), name: Type.String(), legalForm: Type.String(), status: Type.String(), terminatedOn: Nullable(Type.String()), role: Type.String(),
-    owned: Type.Boolean(), eierskapskontroll: ControlState, forvaltningsrevisjon: ControlState,
+    slug: Type.String(),
+    name: Type.String(),
+    legalForm: Type.String(),
+    status: Type.String(),
+    terminatedOn: Nullable(Type.String()),
+    role: Type.String(),
+    owned: Type.Boolean(),
+    eierskapskontroll: ControlState,
+    forvaltningsrevisjon: ControlState,
     projects: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), type: Type.String(), state: ControlState })),
-    risk: Score1to25, materiality: Score1to25, score: Score1to25,
+    risk: Score1to25,
+    materiality: Score1to25,
+    score: Score1to25,
     lastControlled: Nullable(Type.Object({ date: Type.String(), type: Type.String(), projectId: Type.Integer() })),
     flagged: Type.Boolean(),
   })),
   serviceAreas: Type.Array(Type.Object({
-    serviceArea: Type.String(), risk: Score1to25, materiality: Score1to25, score: Score1to25, forvaltningsrevisjon: ControlState,
+    serviceArea: Type.String(),
+    risk: Score1to25,
+    materiality: Score1to25,
+    score: Score1to25,
+    forvaltningsrevisjon: ControlState,
     projects: Type.Array(Type.Object({ id: Type.Integer(), title: Type.String(), state: ControlState })),
   })),
   flagged: Type.Array(Type.String(), { description: 'Slug for eide selskaper/samarbeid uten kontroll planlagt eller gjennomført i perioden' }),
@@ -170,8 +239,12 @@ export const Review = Type.Object({
   asOf: Type.String(),
   period: Type.Object({ start: Type.String(), end: Type.String() }),
   adoption: Type.Object({
-    due: Type.String(), kuAdoptedOn: Nullable(Type.String()), ksAdoptedOn: Nullable(Type.String()),
-    adopted: Type.Boolean(), overdue: Type.Boolean(), daysOverdue: Type.Integer(),
+    due: Type.String(),
+    kuAdoptedOn: Nullable(Type.String()),
+    ksAdoptedOn: Nullable(Type.String()),
+    adopted: Type.Boolean(),
+    overdue: Type.Boolean(),
+    daysOverdue: Type.Integer(),
   }),
   byStatus: Counts,
   byYear: Type.Array(Type.Object({ year: Type.Integer(), counts: Counts, projects: Type.Array(ProjectRef) })),

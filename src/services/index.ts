@@ -13,6 +13,7 @@ import { createRegisterService } from './register.js'
 import { createHealthService } from './health.js'
 import { createOccurrencesService } from './occurrences.js'
 import { createFeedsService } from './feeds.js'
+import { createKontrollServices } from './kontroll/index.js'
 
 export interface ServiceDeps {
   clock: Clock
@@ -33,8 +34,13 @@ export function createServices (deps: ServiceDeps) {
   const audit = createAuditService({ audit: repos.audit, access })
   const occurrences = createOccurrencesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
   const feeds = createFeedsService({ occurrences, access, bodies: repos.bodies, municipalities: repos.municipalities, collaborations: repos.collaborations, audit: repos.audit, catalogue: deps.catalogue })
+  const kontroll = createKontrollServices({
+    plans: repos.kontrollPlans, projects: repos.kontrollProjects, assessments: repos.riskAssessments, register: repos.kontrollRegister,
+    rules: repos.rules, ruleWrites: rules, occurrenceStates: occurrences, audit: repos.audit, access, clock, transactor,
+  })
   return {
     access,
+    kontroll,
     municipalities,
     bodies,
     collaborations,

@@ -1,29 +1,28 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
-import { loadDemoKontroll, readDemoKontroll } from '../../src/kontroll/demo.js'
+import { DEMO_ACTOR, loadDemoKontroll, readDemoKontroll } from '../../src/kontroll/demo.js'
 
 // The invented demo plans, loaded on 22 November 2026, answer the secretariat's question from the API.
 let t: TestApp
 beforeEach(async () => { t = await buildTestApp({ now: '2026-11-22T12:00:00Z' }) })
 afterEach(async () => { await t.close() })
-const actor = { tokenId: null, label: 'cli:demo' }
 
 describe('seeds/demo-kontroll.json', () => {
-  it('is marked as invented and loads through the repositories, once', async () => {
+  it('is marked as invented and loads through the services, once', async () => {
     const data = readDemoKontroll()
     expect(data._note).toMatch(/^Oppdiktede eksempeldata/)
-    expect(loadDemoKontroll(t.repos, data, actor)).toEqual({
+    expect(await loadDemoKontroll(t.services.kontroll, data, DEMO_ACTOR)).toEqual({
       assessments: { created: 12, existing: 0 }, plans: { created: 4, existing: 0, skipped: [] }, projects: { created: 9, existing: 0 },
     })
     const before = t.snapshot()
-    expect(loadDemoKontroll(t.repos, data, actor)).toEqual({
+    expect(await loadDemoKontroll(t.services.kontroll, data, DEMO_ACTOR)).toEqual({
       assessments: { created: 0, existing: 12 }, plans: { created: 0, existing: 4, skipped: [] }, projects: { created: 0, existing: 9 },
     })
     expect(t.snapshot()).toBe(before)
   })
 
   it('answers "which owned companies in Gausdal have no control planned this period, and which planned projects are late"', async () => {
-    loadDemoKontroll(t.repos, readDemoKontroll(), actor)
+    await loadDemoKontroll(t.services.kontroll, readDemoKontroll(), DEMO_ACTOR)
     const coverage = (await t.app.inject('/api/v1/kontroll/coverage?valgperiode=2023&municipality=gausdal')).json().municipalities[0]
     expect(coverage.flagged).toEqual([
       'ikomm-as', 'lillehammer-og-gausdal-energiverk-holding-as-lge', 'gudbrandsdal-krisesenter-iks', 'interkommunalt-arkiv-ika-opplandene',

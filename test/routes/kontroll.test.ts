@@ -7,7 +7,7 @@ let t: TestApp
 let editorGausdal: string
 beforeEach(async () => {
   t = await buildTestApp()
-  editorGausdal = t.repos.tokens.create({ label: 'test-editor-gausdal', role: 'editor', municipalityId: t.repos.municipalities.get('gausdal').id }).token
+  editorGausdal = (await t.services.tokens.create({ label: 'test-editor-gausdal', role: 'editor', municipality: 'gausdal' })).token
 })
 afterEach(async () => { await t.close() })
 
@@ -167,8 +167,14 @@ describe('planning review', () => {
     const plan = await oyerFrPlan()
     const late = await createProject(plan.id, { title: 'Byggesaksbehandling', plannedYear: 2025, plannedQuarter: 2, orderedOn: '2025-01-20', auditor: 'Innlandet Revisjon IKS', subjects: [{ municipality: 'oyer', serviceArea: 'Byggesak' }] })
     const treated = await createProject(plan.id, {
-      title: 'Barnevern', plannedYear: 2024, reportDeliveredOn: '2024-10-01', kuTreatedOn: '2024-10-15', ksTreatedOn: '2024-11-21', followUpDue: '2025-11-30',
-      caseRefs: { ks: '24/2211' }, subjects: [{ municipality: 'oyer', serviceArea: 'Barnevern' }],
+      title: 'Barnevern',
+      plannedYear: 2024,
+      reportDeliveredOn: '2024-10-01',
+      kuTreatedOn: '2024-10-15',
+      ksTreatedOn: '2024-11-21',
+      followUpDue: '2025-11-30',
+      caseRefs: { ks: '24/2211' },
+      subjects: [{ municipality: 'oyer', serviceArea: 'Barnevern' }],
     })
     expect(treated.status).toBe('treated')
     const onTime = await createProject(plan.id, { title: 'Sykefravær', plannedYear: 2027, plannedQuarter: 2, kuPlannedOn: '2027-09-08', subjects: [{ municipality: 'oyer', serviceArea: 'Personal' }] })
@@ -200,7 +206,12 @@ describe('project milestones in the calendars', () => {
   it('show in /api/v1/occurrences and the body feeds with status and case reference, move with the project and go when it is deleted', async () => {
     const plan = await oyerFrPlan()
     const project = await createProject(plan.id, {
-      title: 'Forvaltningsrevisjon sykefravær', plannedYear: 2027, plannedQuarter: 2, kuPlannedOn: '2027-09-08', ksPlannedOn: '2027-10-21', followUpDue: '2028-06-30',
+      title: 'Forvaltningsrevisjon sykefravær',
+      plannedYear: 2027,
+      plannedQuarter: 2,
+      kuPlannedOn: '2027-09-08',
+      ksPlannedOn: '2027-10-21',
+      followUpDue: '2028-06-30',
       subjects: [{ municipality: 'oyer', serviceArea: 'Personal' }],
     })
     expect(project.milestones.map((m: Json) => [m.milestone, m.body, m.date, m.status])).toEqual([
@@ -344,25 +355,34 @@ describe('bad input is refused with a 400 naming the field, and nothing is store
 })
 
 describe('writes need a token in scope, and are audited', () => {
-  it('an editor may write only to plans of its own municipality’s kontrollutvalg', async () => {
+  it('an editor may write only to plans whose every kontrollutvalg belongs to its municipality', async () => {
     const oyerPlan = { type: 'forvaltningsrevisjon', electionYear: 2023, title: 'Øyer', bodies: ['oyer-kontrollutvalg'] }
+    const jointPlan = { type: 'eierskapskontroll', electionYear: 2023, title: 'Felles', bodies: KUS }
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/kontroll/plans', payload: oyerPlan })).statusCode).toBe(401)
     expect((await post('/api/v1/kontroll/plans', oyerPlan, editorGausdal)).statusCode).toBe(403)
     const plan = await createPlan(oyerPlan, t.tokens.editorOyer)
-    const joint = await createPlan({ type: 'eierskapskontroll', electionYear: 2023, title: 'Felles', bodies: KUS }, editorGausdal)
-    const before = t.snapshot()
+    // A joint plan names three municipalities' kontrollutvalg: no one municipality's editor may create or change it.
+    let before = t.snapshot()
+    expect((await post('/api/v1/kontroll/plans', jointPlan, editorGausdal)).statusCode).toBe(403)
+    expect(t.snapshot()).toBe(before)
+    const joint = await createPlan(jointPlan)
+    before = t.snapshot()
     expect((await patch(`/api/v1/kontroll/plans/${plan.id}`, { title: 'Gausdal tar over' }, editorGausdal)).statusCode).toBe(403)
     expect((await post(`/api/v1/kontroll/plans/${plan.id}/projects`, { title: 'X', plannedYear: 2025, subjects: [{ municipality: 'oyer', serviceArea: 'Skole' }] }, editorGausdal)).statusCode).toBe(403)
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/kontroll/plans/${plan.id}`, headers: t.auth(editorGausdal) })).statusCode).toBe(403)
-    // No giving a joint plan away: Øyer's editor cannot take Øyer out.
+    expect((await patch(`/api/v1/kontroll/plans/${joint.id}`, { title: 'Felles plan' }, t.tokens.editorOyer)).statusCode).toBe(403)
+    // No giving a joint plan away (Øyer's editor cannot take Øyer out) and no pulling another kontrollutvalg in.
     expect((await patch(`/api/v1/kontroll/plans/${joint.id}`, { bodies: KUS.slice(0, 2) }, t.tokens.editorOyer)).statusCode).toBe(403)
+    expect((await patch(`/api/v1/kontroll/plans/${plan.id}`, { bodies: ['oyer-kontrollutvalg', 'gausdal-kontrollutvalg'] }, t.tokens.editorOyer)).statusCode).toBe(403)
+    expect((await post(`/api/v1/kontroll/plans/${joint.id}/projects`, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] }, t.tokens.editorOyer)).statusCode).toBe(403)
     expect((await post('/api/v1/kontroll/assessments', { electionYear: 2023, municipality: 'oyer', serviceArea: 'Skole', risk: 3, materiality: 3 }, editorGausdal)).statusCode).toBe(403)
     expect((await post('/api/v1/kontroll/assessments', { electionYear: 2023, collaboration: 'gudbrandsdalsmusea-as', risk: 3, materiality: 3 }, editorGausdal)).statusCode).toBe(403)
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/kontroll/plans', headers: { authorization: 'Bearer arshjul_wrong' }, payload: oyerPlan })).statusCode).toBe(401)
     expect(t.snapshot()).toBe(before)
 
-    expect((await patch(`/api/v1/kontroll/plans/${joint.id}`, { title: 'Felles plan for eierskapskontroll' }, t.tokens.editorOyer)).statusCode).toBe(200)
-    const project = await createProject(joint.id, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] }, t.tokens.editorOyer)
+    expect((await patch(`/api/v1/kontroll/plans/${plan.id}`, { title: 'Plan for forvaltningsrevisjon, Øyer' }, t.tokens.editorOyer)).statusCode).toBe(200)
+    // The subject is what is controlled, not what is changed: Øyer's plan may control a company Øyer co-owns.
+    const project = await createProject(plan.id, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] }, t.tokens.editorOyer)
     const assessment = await post('/api/v1/kontroll/assessments', { electionYear: 2023, collaboration: 'felles-renovasjonsselskap-glor', risk: 3, materiality: 5 }, editorGausdal)
     expect(assessment.statusCode).toBe(201)
     expect((await patch(`/api/v1/kontroll/assessments/${assessment.json().id}`, { risk: 4 }, t.tokens.editorOyer)).json()).toMatchObject({ risk: 4, score: 20 })
@@ -372,23 +392,94 @@ describe('writes need a token in scope, and are audited', () => {
     const kinds = audit.map(a => `${a.entityType}:${a.action}:${a.actor}`)
     expect(kinds).toContain('kontroll_plan:create:editor:test-editor-oyer')
     expect(kinds).toContain('kontroll_plan:update:editor:test-editor-oyer')
-    expect(kinds).toContain(`kontroll_project:create:editor:test-editor-oyer`)
+    expect(kinds).toContain('kontroll_project:create:editor:test-editor-oyer')
     expect(kinds).toContain('risk_assessment:create:editor:test-editor-gausdal')
     expect(kinds).toContain('risk_assessment:update:editor:test-editor-oyer')
-    // The milestone rules are written in the same transaction, by the same actor.
-    expect(audit.filter(a => a.entityType === 'rule' && a.action === 'create' && a.actor === 'editor:test-editor-oyer')).toHaveLength(3)
-    expect(project.milestones).toHaveLength(3)
+    // The milestone rule is written in the same transaction, by the same actor.
+    expect(audit.filter(a => a.entityType === 'rule' && a.action === 'create' && a.actor === 'editor:test-editor-oyer')).toHaveLength(1)
+    expect(project.milestones).toHaveLength(1)
   })
 
   it('a failure half-way through a write leaves nothing behind', async () => {
     const plan = await jointEierskapPlan()
     const before = t.snapshot()
     // Make the third kontrollutvalg's rule insert fail after the project row and two rules are written.
-    t.sqlite.exec(`CREATE TRIGGER fail_third BEFORE INSERT ON rule WHEN NEW.responsible_body_id = (SELECT id FROM body WHERE slug = 'oyer-kontrollutvalg') BEGIN SELECT RAISE(ABORT, 'boom'); END`)
+    t.sqlite.exec('CREATE TRIGGER fail_third BEFORE INSERT ON rule WHEN NEW.responsible_body_id = (SELECT id FROM body WHERE slug = \'oyer-kontrollutvalg\') BEGIN SELECT RAISE(ABORT, \'boom\'); END')
     const res = await post(`/api/v1/kontroll/plans/${plan.id}/projects`, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] })
     expect(res.statusCode).toBe(409) // a constraint-type failure; no stack trace or SQL reaches the client
     expect(res.body).not.toMatch(/boom|INSERT|rule/)
     t.sqlite.exec('DROP TRIGGER fail_third')
     expect(t.snapshot()).toBe(before)
+  })
+})
+
+describe('lists follow the OParl list convention', () => {
+  it('page with limit and offset, and show deleted plans, projects and assessments as tombstones only under modified_since', async () => {
+    const joint = await jointEierskapPlan()
+    const fr = await oyerFrPlan()
+    const res = await t.app.inject('/api/v1/kontroll/plans?valgperiode=2023&limit=1')
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.json()).toMatchObject({ data: [{ id: joint.id }], pagination: { totalElements: 2, elementsPerPage: 1, currentPage: 1, totalPages: 2 } })
+    expect(res.json().links.next).toBe('https://arshjul.test/api/v1/kontroll/plans?valgperiode=2023&limit=1&offset=1')
+    expect((await t.app.inject('/api/v1/kontroll/plans?limit=1&offset=1')).json().data.map((p: Json) => p.id)).toEqual([fr.id])
+
+    const barnevern = await createProject(fr.id, { title: 'Barnevern', plannedYear: 2025, subjects: [{ municipality: 'oyer', serviceArea: 'Barnevern' }] })
+    const skole = await createProject(fr.id, { title: 'Skole', plannedYear: 2026, subjects: [{ municipality: 'oyer', serviceArea: 'Skole' }] })
+    const assessment = (await post('/api/v1/kontroll/assessments', { electionYear: 2023, collaboration: 'ikomm-as', risk: 2, materiality: 2 })).json()
+    expect((await t.app.inject(`/api/v1/kontroll/plans/${fr.id}/projects?limit=1&offset=1`)).json()).toMatchObject({ data: [{ id: skole.id, rank: 2 }], pagination: { totalElements: 2 } })
+
+    const since = new Date(t.clock.now().getTime() + 60_000).toISOString()
+    t.clock.advance(120_000)
+    const del = (url: string) => t.app.inject({ method: 'DELETE', url, headers: t.auth(t.tokens.admin) })
+    expect((await del(`/api/v1/kontroll/plans/${joint.id}`)).statusCode).toBe(204)
+    expect((await del(`/api/v1/kontroll/plans/${fr.id}/projects/${barnevern.id}`)).statusCode).toBe(204)
+    expect((await del(`/api/v1/kontroll/assessments/${assessment.id}`)).statusCode).toBe(204)
+
+    // Without modified_since: live items only.
+    expect((await t.app.inject('/api/v1/kontroll/plans')).json().data.map((p: Json) => p.id)).toEqual([fr.id])
+    expect((await t.app.inject(`/api/v1/kontroll/plans/${fr.id}/projects`)).json().data.map((p: Json) => p.id)).toEqual([skole.id])
+    expect((await t.app.inject('/api/v1/kontroll/assessments')).json().data).toEqual([])
+    // With it: what changed since, deleted items as tombstones (the plan, the project and the assessment deleted above).
+    const q = `modified_since=${encodeURIComponent(since)}`
+    const tomb = (id: number) => ({ id, deleted: true, created: expect.any(String), modified: '2027-01-15T09:02:00.000Z' })
+    expect((await t.app.inject(`/api/v1/kontroll/plans?${q}`)).json().data).toEqual([tomb(joint.id)])
+    expect((await t.app.inject(`/api/v1/kontroll/plans/${fr.id}/projects?${q}`)).json().data).toEqual([tomb(barnevern.id)])
+    expect((await t.app.inject(`/api/v1/kontroll/assessments?${q}`)).json().data).toEqual([tomb(assessment.id)])
+    // A deleted assessment does not block assessing the subject again.
+    expect((await post('/api/v1/kontroll/assessments', { electionYear: 2023, collaboration: 'ikomm-as', risk: 4, materiality: 4 })).statusCode).toBe(201)
+    expect((await t.app.inject(`/api/v1/kontroll/assessments/${assessment.id}`)).statusCode).toBe(404)
+  })
+
+  it('the OpenAPI document declares each list, every 2xx reply, and the coverage CSV as text/csv', async () => {
+    const spec = (await t.app.inject('/docs/json')).json()
+    const paths = Object.entries(spec.paths as Record<string, Record<string, Json>>).filter(([path]) => path.startsWith('/api/v1/kontroll'))
+    expect(paths.length).toBeGreaterThan(5)
+    for (const [path, ops] of paths) {
+      for (const [method, op] of Object.entries(ops)) {
+        expect(Object.keys(op.responses).some(code => /^2\d\d$/.test(code)), `${method} ${path}`).toBe(true)
+      }
+    }
+    for (const path of ['/api/v1/kontroll/plans', '/api/v1/kontroll/plans/{id}/projects', '/api/v1/kontroll/assessments']) {
+      const names = (spec.paths[path].get.parameters as Json[]).map(p => p.name)
+      expect(names, path).toEqual(expect.arrayContaining(['limit', 'offset', 'modified_since']))
+      expect(Object.keys(spec.paths[path].get.responses['200'].content['application/json'].schema.properties), path).toEqual(['data', 'pagination', 'links'])
+    }
+    expect(Object.keys(spec.paths['/api/v1/kontroll/coverage'].get.responses['200'].content)).toEqual(['application/json', 'text/csv'])
+  })
+})
+
+describe('a private kontrollutvalg’s plans', () => {
+  it('are seen only by those who may see the body: not anonymously, nor by another municipality’s editor', async () => {
+    const plan = await oyerFrPlan()
+    const project = await createProject(plan.id, { title: 'Skole', plannedYear: 2025, subjects: [{ municipality: 'oyer', serviceArea: 'Skole' }] })
+    expect((await t.app.inject({ method: 'PATCH', url: '/api/v1/bodies/oyer-kontrollutvalg', headers: t.auth(t.tokens.admin), payload: { feedVisibility: 'private' } })).statusCode).toBe(200)
+    const urls = [`/api/v1/kontroll/plans/${plan.id}`, `/api/v1/kontroll/plans/${plan.id}/review`, `/api/v1/kontroll/plans/${plan.id}/projects`, `/api/v1/kontroll/plans/${plan.id}/projects/${project.id}`]
+    for (const [who, headers, visible] of [['anonymous', {}, false], ['Gausdal', t.auth(editorGausdal), false], ['Øyer', t.auth(t.tokens.editorOyer), true], ['admin', t.auth(t.tokens.admin), true]] as const) {
+      const list = (await t.app.inject({ url: '/api/v1/kontroll/plans', headers })).json().data.map((p: Json) => p.id)
+      expect(list, who).toEqual(visible ? [plan.id] : [])
+      for (const url of urls) expect((await t.app.inject({ url, headers })).statusCode, `${who} ${url}`).toBe(visible ? 200 : 404)
+      const coverage = (await t.app.inject({ url: '/api/v1/kontroll/coverage?valgperiode=2023&municipality=oyer', headers })).json().municipalities[0]
+      expect(coverage.serviceAreas.flatMap((a: Json) => a.projects.map((p: Json) => p.title)), who).toEqual(visible ? ['Skole'] : [])
+    }
   })
 })

@@ -1,0 +1,61 @@
+// What kontrollutvalg planning reads from the register (issue 10): bodies, municipalities and
+// collaborations by slug or id, who takes part in what, constitution dates. Read-only; SQL only.
+import { and, asc, eq, inArray } from 'drizzle-orm'
+import type { Db } from '../db/client.js'
+import type { Executor } from '../db/executor.js'
+import { bodies, collaborations, constitutions, municipalities, participations } from '../db/schema.js'
+import type { ConstitutionDates } from '../domain/valgperiode.js'
+import type { ParticipationRole } from '../domain/vocabulary.js'
+
+export type RegisterBody = typeof bodies.$inferSelect
+export type RegisterMunicipality = typeof municipalities.$inferSelect
+export type RegisterCollaboration = typeof collaborations.$inferSelect
+
+export function createKontrollRegisterRepository (db: Db) {
+  const repo = {
+    async bodyBySlug (slug: string, ex: Executor = db): Promise<RegisterBody | undefined> {
+      return ex.select().from(bodies).where(eq(bodies.slug, slug)).get()
+    },
+    async bodiesByIds (ids: readonly number[], ex: Executor = db): Promise<Map<number, RegisterBody>> {
+      if (ids.length === 0) return new Map()
+      return new Map(ex.select().from(bodies).where(inArray(bodies.id, [...new Set(ids)])).all().map(b => [b.id, b]))
+    },
+    async municipalityBySlug (slug: string, ex: Executor = db): Promise<RegisterMunicipality | undefined> {
+      return ex.select().from(municipalities).where(eq(municipalities.slug, slug)).get()
+    },
+    async municipalitiesByIds (ids: readonly number[], ex: Executor = db): Promise<Map<number, RegisterMunicipality>> {
+      if (ids.length === 0) return new Map()
+      return new Map(ex.select().from(municipalities).where(inArray(municipalities.id, [...new Set(ids)])).all().map(m => [m.id, m]))
+    },
+    /** The region's municipalities (not deleted), by name. */
+    async regionMunicipalities (ex: Executor = db): Promise<RegisterMunicipality[]> {
+      return ex.select().from(municipalities).where(and(eq(municipalities.inRegion, true), eq(municipalities.deleted, false))).orderBy(asc(municipalities.name)).all()
+    },
+    async collaborationBySlug (slug: string, ex: Executor = db): Promise<RegisterCollaboration | undefined> {
+      return ex.select().from(collaborations).where(eq(collaborations.slug, slug)).get()
+    },
+    async collaborationsByIds (ids: readonly number[], ex: Executor = db): Promise<Map<number, RegisterCollaboration>> {
+      if (ids.length === 0) return new Map()
+      return new Map(ex.select().from(collaborations).where(inArray(collaborations.id, [...new Set(ids)])).all().map(c => [c.id, c]))
+    },
+    async constitutionDates (municipalityId: number, ex: Executor = db): Promise<ConstitutionDates> {
+      return Object.fromEntries(ex.select().from(constitutions).where(eq(constitutions.municipalityId, municipalityId)).all().map(c => [c.electionYear, c.date]))
+    },
+    /** The municipality's council (the first live kommunestyre). */
+    async kommunestyreOf (municipalityId: number, ex: Executor = db): Promise<number | null> {
+      return ex.select({ id: bodies.id }).from(bodies)
+        .where(and(eq(bodies.municipalityId, municipalityId), eq(bodies.kind, 'kommunestyre'), eq(bodies.deleted, false))).orderBy(asc(bodies.id)).get()?.id ?? null
+    },
+    /** What a municipality owns, takes part in or hosts, with its role. */
+    async involvedCollaborations (municipalityId: number, ex: Executor = db): Promise<Map<number, ParticipationRole>> {
+      const map = new Map<number, ParticipationRole>()
+      for (const p of ex.select().from(participations).where(eq(participations.municipalityId, municipalityId)).all()) map.set(p.collaborationId, p.role)
+      for (const c of ex.select({ id: collaborations.id }).from(collaborations).where(eq(collaborations.hostMunicipalityId, municipalityId)).all()) {
+        if (!map.has(c.id)) map.set(c.id, 'vertskommune')
+      }
+      return map
+    },
+  }
+  return repo
+}
+export type KontrollRegisterRepository = ReturnType<typeof createKontrollRegisterRepository>
