@@ -2,7 +2,7 @@
 // lease and deliver them, recording each outcome. It runs inside the server every minute and as a
 // one-shot cron command; both may run at once on the same database.
 //
-// Crash safety: a due reminder is written to the outbox (one transaction) before anything is sent,
+// Crash safety: a due reminder is written to the outbox before anything is sent,
 // so a crash before sending loses nothing; a crash after sending but before recording leaves the
 // row claimed until its lease runs out, and the next run sends it again with the same Message-ID
 // (and webhook delivery id), so receivers can recognise the repeat. A row recorded as sent is
@@ -166,8 +166,9 @@ export function createDispatcher (opts: DispatcherOptions) {
       if (!options.force && fingerprint === lastFingerprint) return { day: '', due: 0, enqueued: 0, skipped: true }
       const plan = await planner.plan(now)
       const rows = [...plan.items.flatMap(i => i.rows), ...plan.digests]
-      // All of a run's rows or none: one short write transaction (the outbox keys make it idempotent).
-      const enqueued = rows.length === 0 ? 0 : await deps.transactor.transaction(tx => outbox.enqueue(rows, clock.now().getTime(), tx))
+      // No service transaction here: the server's and cron's dispatchers use two connections, and a
+      // transaction held open across an await would keep the other one waiting on SQLite's lock.
+      const enqueued = await outbox.enqueue(rows, clock.now().getTime())
       lastFingerprint = fingerprint
       if (enqueued > 0) log.info({ day: plan.day, due: rows.length, enqueued }, 'reminders enqueued')
       return { day: plan.day, due: rows.length, enqueued, skipped: false }

@@ -22,10 +22,11 @@ export interface OutboxFilter {
   offset: number
 }
 
+const ENQUEUE_CHUNK = 200
+
 // SQL only. Every write here is a single statement, so two dispatchers (server and cron) on two
 // connections never act on the same stale read: the claim below is one UPDATE … RETURNING whose
-// subquery and update run under the same write lock. Enqueueing many rows is made atomic by the
-// service's transaction (the reminders job), not here.
+// subquery and update run under the same write lock.
 export function createOutboxRepository (db: Db) {
   return {
     /** Which of these keys are already in the outbox (whatever their state). */
@@ -40,8 +41,12 @@ export function createOutboxRepository (db: Db) {
     /** Writes due reminders, each at most once ever (the unique keys); returns how many were new. */
     async enqueue (rows: readonly OutboxInsert[], now: number, ex: Executor = db): Promise<number> {
       let added = 0
-      for (const row of rows) {
-        added += ex.insert(reminderOutbox).values({ ...row, status: 'pending', attempts: 0, nextAttemptAt: now, created: now }).onConflictDoNothing().run().changes
+      // One INSERT per chunk: each is atomic on its own and holds the write lock only while it runs,
+      // so a dispatcher on another connection is never kept waiting on an open transaction. A crash
+      // between chunks leaves the rest to the next run, which enqueues them (the keys are unique).
+      for (let i = 0; i < rows.length; i += ENQUEUE_CHUNK) {
+        const values = rows.slice(i, i + ENQUEUE_CHUNK).map(row => ({ ...row, status: 'pending' as const, attempts: 0, nextAttemptAt: now, created: now }))
+        added += ex.insert(reminderOutbox).values(values).onConflictDoNothing().run().changes
       }
       return added
     },

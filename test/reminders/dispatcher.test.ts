@@ -9,12 +9,11 @@ import { BASE_URL, buildTestApp, catalogue, type TestApp } from '../helpers/app.
 import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers.js'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/client.js'
-import { createRepositories } from '../../src/repositories/index.js'
+import { createDependencies } from '../../src/composition.js'
 import { dispatcherFromConfig } from '../../src/reminders/setup.js'
 import { verifyWebhookSignature } from '../../src/reminders/webhook.js'
 import { fixedClock } from '../../src/shared/clock.js'
-import type { Clock } from '../../src/shared/clock.js'
-import type { Repositories } from '../../src/repositories/index.js'
+import type { Services } from '../../src/services/index.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
 const MINUTE = 60_000
@@ -36,15 +35,16 @@ afterEach(async () => {
 })
 
 const config = (env: Record<string, string> = {}) => loadConfig({ BASE_URL, SMTP_URL: smtp.url, ...env })
-function dispatcher (opts: { env?: Record<string, string>; repos?: Repositories; clock?: Clock; workerId?: string; batchSize?: number } = {}) {
-  return dispatcherFromConfig(config(opts.env), { repos: opts.repos ?? t.repos, catalogue, clock: opts.clock ?? t.clock, workerId: opts.workerId, batchSize: opts.batchSize })
+/** A dispatcher over the test app's services (its clock), or over another composition root's. */
+function dispatcher (opts: { env?: Record<string, string>; services?: Services; workerId?: string; batchSize?: number } = {}) {
+  return dispatcherFromConfig(config(opts.env), { services: opts.services ?? t.services, workerId: opts.workerId, batchSize: opts.batchSize })
 }
 async function subscribe (body: Record<string, unknown>, token = t.tokens.admin) {
   const res = await t.app.inject({ method: 'POST', url: '/api/v1/subscriptions', headers: t.auth(token), payload: body })
   expect(res.statusCode, res.body).toBe(201)
   return res.json() as { id: number; webhookSecret?: string }
 }
-const outbox = () => t.repos.outbox.list({ limit: 500, offset: 0 }).items
+const outbox = async () => (await t.repos.outbox.list({ limit: 500, offset: 0 })).items
 const oyerOccurrence = async (eventType: string, date: string) => {
   const res = await t.app.inject(`/api/v1/occurrences?municipality=oyer&eventType=${eventType}&from=${date}&to=${date}`)
   return (res.json().data as Array<{ id: string; subject: { slug: string } }>).find(o => o.subject.slug === 'oyer')!
@@ -61,7 +61,7 @@ describe('e-mail reminders over real SMTP', () => {
 
     expect(smtp.messages).toHaveLength(1)
     const [mail] = smtp.messages
-    const row = outbox()[0]!
+    const row = (await outbox())[0]!
     expect(mail!.to).toEqual(['kari@oyer.kommune.no'])
     expect(mail!.parsed.subject).toBe('Påminnelse: Årsregnskapet avlagt – Øyer – frist 22.02.2027')
     expect(mail!.parsed.messageId).toBe(row.messageId)
@@ -134,12 +134,12 @@ describe('e-mail reminders over real SMTP', () => {
     await subscribe(kari)
     const occ = await oyerOccurrence('arsregnskap_avlagt', '2027-02-22')
     const d = dispatcher()
-    d.enqueue(t.clock.now())
-    expect(outbox().map(r => r.status)).toEqual(['pending'])
+    await d.enqueue(t.clock.now())
+    expect((await outbox()).map(r => r.status)).toEqual(['pending'])
     const patch = await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${occ.id}`, headers: t.auth(t.tokens.admin), payload: { status: 'delivered', deliveredOn: '2027-02-05' } })
     expect(patch.statusCode).toBe(200)
     expect(await d.deliver()).toMatchObject({ sent: 0, cancelled: 1 })
-    expect(outbox()[0]).toMatchObject({ status: 'cancelled', lastError: 'forekomsten er levert' })
+    expect((await outbox())[0]).toMatchObject({ status: 'cancelled', lastError: 'forekomsten er levert' })
     for (const day of ['2027-02-19', '2027-02-22', '2027-03-01', '2027-03-08']) {
       t.clock.set(`${day}T07:00:00Z`)
       expect(await d.run()).toMatchObject({ enqueued: 0, sent: 0 })
@@ -152,15 +152,15 @@ describe('e-mail reminders over real SMTP', () => {
     await subscribe(kari)
     const occ = await oyerOccurrence('arsregnskap_avlagt', '2027-02-22')
     const d = dispatcher()
-    d.enqueue(t.clock.now())
+    await d.enqueue(t.clock.now())
     const moved = await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${occ.id}`, headers: t.auth(t.tokens.admin), payload: { movedTo: '2027-03-01' } })
     expect(moved.statusCode).toBe(200)
     expect(await d.run()).toMatchObject({ sent: 0, cancelled: 1, enqueued: 0 })
-    expect(outbox()[0]).toMatchObject({ status: 'cancelled', lastError: 'forekomsten er flyttet' })
+    expect((await outbox())[0]).toMatchObject({ status: 'cancelled', lastError: 'forekomsten er flyttet' })
     t.clock.set('2027-02-15T07:00:00Z') // 14 days before the new date
     expect(await d.run()).toMatchObject({ enqueued: 1, sent: 1 })
     expect(smtp.messages.map(m => m.parsed.subject)).toEqual(['Påminnelse: Årsregnskapet avlagt – Øyer – frist 01.03.2027'])
-    expect(outbox().map(r => r.reminderKey)).toEqual(['before-14@2027-03-01', 'before-14@2027-02-22'])
+    expect((await outbox()).map(r => r.reminderKey)).toEqual(['before-14@2027-03-01', 'before-14@2027-02-22'])
     d.close()
   })
 
@@ -230,13 +230,13 @@ describe('webhooks over real HTTP', () => {
     const d = dispatcher({ env: { REMINDER_RETRY_BASE_SECONDS: '60' } })
 
     expect(await d.run()).toMatchObject({ sent: 0, retried: 1 })
-    expect(outbox()[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: 'webhook: HTTP 500 nope', nextAttemptAt: Date.parse(FEB_8) + MINUTE })
+    expect((await outbox())[0]).toMatchObject({ status: 'pending', attempts: 1, lastError: 'webhook: HTTP 500 nope', nextAttemptAt: Date.parse(FEB_8) + MINUTE })
     // Not before the backoff has passed.
     t.clock.advance(30_000)
     expect(await d.run()).toMatchObject({ sent: 0, retried: 0 })
     t.clock.advance(31_000)
     expect(await d.run()).toMatchObject({ sent: 0, retried: 1 })
-    expect(outbox()[0]!.nextAttemptAt).toBe(t.clock.now().getTime() + 2 * MINUTE) // doubled
+    expect((await outbox())[0]!.nextAttemptAt).toBe(t.clock.now().getTime() + 2 * MINUTE) // doubled
     t.clock.advance(2 * MINUTE)
     expect(await d.run()).toMatchObject({ sent: 1 })
     t.clock.advance(60 * MINUTE)
@@ -263,7 +263,7 @@ describe('webhooks over real HTTP', () => {
     })
     expect(body.id).toBe(hooks.deliveries[0]!.headers['x-arshjul-delivery'])
     expect(JSON.stringify(body)).not.toContain(secret)
-    expect(outbox()[0]).toMatchObject({ status: 'sent', attempts: 3, lastResponse: 'HTTP 200 ok', lastError: null })
+    expect((await outbox())[0]).toMatchObject({ status: 'sent', attempts: 3, lastResponse: 'HTTP 200 ok', lastError: null })
     d.close()
   })
 
@@ -276,7 +276,7 @@ describe('webhooks over real HTTP', () => {
       t.clock.advance(MINUTE)
     }
     expect(hooks.deliveries).toHaveLength(3)
-    expect(outbox()[0]).toMatchObject({ status: 'failed', attempts: 3, lastError: 'webhook: HTTP 503 nope' })
+    expect((await outbox())[0]).toMatchObject({ status: 'failed', attempts: 3, lastError: 'webhook: HTTP 503 nope' })
     d.close()
   })
 })
@@ -285,19 +285,19 @@ describe('crash safety', () => {
   it('a row claimed by a dispatcher that died is sent by the next run once the lease runs out, with the same Message-ID; a sent row never again', async () => {
     await subscribe(kari)
     const d = dispatcher()
-    d.enqueue(t.clock.now())
+    await d.enqueue(t.clock.now())
     // Another dispatcher claims the row and dies before recording anything.
-    const [claimed] = t.repos.outbox.claim({ worker: 'crashed', now: t.clock.now().getTime(), leaseMs: 10 * MINUTE, limit: 10, channels: ['email', 'webhook'] })
+    const [claimed] = await t.repos.outbox.claim({ worker: 'crashed', now: t.clock.now().getTime(), leaseMs: 10 * MINUTE, limit: 10, channels: ['email', 'webhook'] })
     expect(claimed).toMatchObject({ status: 'sending', claimedBy: 'crashed', attempts: 1 })
     expect(await d.run()).toMatchObject({ sent: 0 }) // still leased
     t.clock.advance(10 * MINUTE)
     expect(await d.run()).toMatchObject({ sent: 1 })
     expect(smtp.messages.map(m => m.parsed.messageId)).toEqual([claimed!.messageId])
-    expect(outbox()[0]).toMatchObject({ status: 'sent', attempts: 2, claimedBy: null })
+    expect((await outbox())[0]).toMatchObject({ status: 'sent', attempts: 2, claimedBy: null })
     // Recorded as sent: no later run, however late, sends it again.
     t.clock.advance(24 * 60 * MINUTE)
     await d.run({ force: true })
-    expect(t.repos.outbox.claim({ worker: 'x', now: t.clock.now().getTime() + 365 * 86_400_000, leaseMs: MINUTE, limit: 10, channels: ['email'] })).toEqual([])
+    expect(await t.repos.outbox.claim({ worker: 'x', now: t.clock.now().getTime() + 365 * 86_400_000, leaseMs: MINUTE, limit: 10, channels: ['email'] })).toEqual([])
     expect(smtp.messages).toHaveLength(1)
     d.close()
   })
@@ -313,12 +313,12 @@ describe('crash safety', () => {
     child.kill('SIGKILL')
     await exited
     smtp.release()
-    const [row] = outbox()
+    const [row] = await outbox()
     expect(row).toMatchObject({ status: 'sending', attempts: 1 })
     expect(row!.claimedBy).not.toBeNull()
 
     // The restarted dispatcher (same file) leaves it alone while the dead one's lease holds, then sends it.
-    const d = dispatcher({ clock: t.clock })
+    const d = dispatcher()
     t.clock.set('2027-02-08T07:05:00Z')
     expect(await d.run()).toMatchObject({ sent: 0 })
     t.clock.set('2027-02-08T07:20:00Z')
@@ -329,7 +329,7 @@ describe('crash safety', () => {
     expect(smtp.messages).toHaveLength(2)
     expect(new Set(smtp.messages.map(m => m.parsed.messageId))).toEqual(new Set([row!.messageId]))
     expect(smtp.messages[1]!.parsed.text).toBe(smtp.messages[0]!.parsed.text)
-    expect(outbox()).toEqual([expect.objectContaining({ status: 'sent', attempts: 2 })])
+    expect((await outbox())).toEqual([expect.objectContaining({ status: 'sent', attempts: 2 })])
     d.close()
   }, 60_000)
 
@@ -342,9 +342,10 @@ describe('crash safety', () => {
     try {
       const clock2 = fixedClock(t.clock.now())
       const d1 = dispatcher({ workerId: 'server', batchSize: 2 })
-      const d2 = dispatcher({ workerId: 'cron', batchSize: 2, clock: clock2, repos: createRepositories(second.db, clock2, catalogue) })
+      const deps2 = createDependencies({ config: { BASE_URL, DATABASE_PATH: t.file }, clock: clock2, catalogue, database: second, migrate: false })
+      const d2 = dispatcher({ workerId: 'cron', batchSize: 2, services: deps2.services })
       const [r1, r2] = await Promise.all([d1.run(), d2.run()])
-      const rows = outbox()
+      const rows = await outbox()
       expect(rows.length).toBeGreaterThan(20)
       expect(r1.enqueued + r2.enqueued).toBe(rows.length)
       expect(r1.sent + r2.sent).toBe(rows.length)
@@ -388,7 +389,7 @@ describe('the dispatcher inside the server', () => {
   it('runs when the app is ready and stops before the database closes', async () => {
     const app = await buildTestApp({ now: FEB_8, reminders: { config: config(), intervalMs: 3600_000 } })
     try {
-      app.repos.subscriptions.create({ name: 'Kari', channel: 'email', email: 'kari@oyer.kommune.no', webhookUrl: null, webhookSecret: null, municipalityId: app.repos.municipalities.find('oyer')!.id, collaborationId: null, bodyId: null, eventTypes: ['arsregnskap_avlagt'], digest: false, active: true }, { tokenId: null, label: 'test' })
+      await app.repos.subscriptions.insert({ name: 'Kari', channel: 'email', email: 'kari@oyer.kommune.no', webhookUrl: null, webhookSecret: null, municipalityId: (await app.repos.municipalities.find('oyer'))!.id, collaborationId: null, bodyId: null, eventTypes: ['arsregnskap_avlagt'], digest: false, active: true }, Date.now())
       await app.app.ready()
       await app.app.reminders.idle()
       expect(app.app.reminders.runs).toBe(1)
