@@ -70,4 +70,17 @@ describe('writes need a token with the right role', () => {
     expect(rows.every(r => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true)
     expect(Buffer.from(token.replace(/^arshjul_/, ''), 'base64url').length).toBeGreaterThanOrEqual(16)
   })
+
+  it('the audit log is an OParl list that pages and takes modified_since', async () => {
+    t.clock.advance(60_000)
+    const since = t.clock.now().toISOString()
+    await patch(t.auth(t.tokens.editorOyer), 'gudbrandsdal-energi-ge')
+    await patch(t.auth(t.tokens.admin), 'borgerlig-vigsel')
+    const recent = (await t.app.inject({ url: `/api/v1/audit?modified_since=${encodeURIComponent(since)}&limit=1`, headers: t.auth(t.tokens.admin) })).json()
+    expect(recent.pagination).toEqual({ totalElements: 2, elementsPerPage: 1, currentPage: 1, totalPages: 2 })
+    expect(recent.data[0]).toMatchObject({ actor: 'admin:test-admin', entityType: 'collaboration' })
+    expect(recent.links.next).toContain('offset=1')
+    expect(recent.links.next).toContain('modified_since=')
+  })
 })
+

@@ -39,4 +39,36 @@ describe('/api/v1/bodies', () => {
     expect(del.statusCode).toBe(204)
     expect((await t.app.inject('/api/v1/bodies/oyer-eldrerad')).json().deleted).toBe(true)
   })
+
+  it('lists a private body to anonymous readers without a feed link, and never shows its secret', async () => {
+    const patched = await t.app.inject({ method: 'PATCH', url: '/api/v1/bodies/oyer-formannskap', headers: t.auth(t.tokens.editorOyer), payload: { feedVisibility: 'private' } })
+    expect(patched.statusCode).toBe(200)
+    const rotated = await t.app.inject({ method: 'POST', url: '/api/v1/bodies/oyer-formannskap/feed-secret', headers: t.auth(t.tokens.editorOyer) })
+    expect(rotated.statusCode).toBe(200)
+    const { token, feed } = rotated.json()
+    expect(feed.https).toBe(`https://arshjul.test/feeds/bodies/oyer-formannskap.ics?token=${encodeURIComponent(token)}`)
+    const list = await t.app.inject('/api/v1/bodies?municipality=oyer')
+    const listed = list.json().data.find((b: { slug: string }) => b.slug === 'oyer-formannskap')
+    expect(listed).toMatchObject({ feedVisibility: 'private' })
+    expect(listed.feed).toBeUndefined()
+    const one = await t.app.inject('/api/v1/bodies/oyer-formannskap')
+    for (const body of [list.body, one.body]) {
+      expect(body).not.toContain(token)
+      expect(body).not.toMatch(/secret|hash/i)
+    }
+  })
+
+  it('an Øyer editor may not touch Gausdal’s bodies: 403 and nothing changes', async () => {
+    const before = t.snapshot()
+    for (const req of [
+      { method: 'POST' as const, url: '/api/v1/bodies', payload: { slug: 'gausdal-x', name: 'X', kind: 'annet', municipality: 'gausdal' } },
+      { method: 'PATCH' as const, url: '/api/v1/bodies/gausdal-formannskap', payload: { feedVisibility: 'private' } },
+      { method: 'POST' as const, url: '/api/v1/bodies/gausdal-formannskap/feed-secret' },
+      { method: 'DELETE' as const, url: '/api/v1/bodies/gausdal-formannskap' },
+    ]) {
+      const res = await t.app.inject({ ...req, headers: t.auth(t.tokens.editorOyer) })
+      expect(res.statusCode, `${req.method} ${req.url}`).toBe(403)
+    }
+    expect(t.snapshot()).toBe(before)
+  })
 })

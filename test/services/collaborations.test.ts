@@ -1,0 +1,136 @@
+import fs from 'node:fs'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { buildTestDependencies } from '../helpers/app.js'
+import type { Actor } from '../../src/services/access.js'
+import { ServiceError } from '../../src/shared/errors.js'
+
+let t: Awaited<ReturnType<typeof buildTestDependencies>>
+let admin: Actor
+let editorOyer: Actor
+beforeEach(async () => {
+  t = await buildTestDependencies()
+  admin = { tokenId: null, label: 'test-admin', role: 'admin', municipalityIds: [] }
+  editorOyer = { tokenId: null, label: 'test-editor-oyer', role: 'editor', municipalityIds: [(await t.deps.services.municipalities.get('oyer')).id] }
+})
+afterEach(() => {
+  t.deps.close()
+  fs.rmSync(t.dir, { recursive: true, force: true })
+})
+
+/** Every row of every table: compared before and after a refused write. */
+function snapshot (): string {
+  const { sqlite } = t.deps.database
+  const tables = (sqlite.prepare("select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name").all() as Array<{ name: string }>).map(r => r.name)
+  return JSON.stringify(Object.fromEntries(tables.map(name => [name, sqlite.prepare(`select * from "${name}"`).all()])))
+}
+
+/** The service error a call throws, for asserting kind, code and field. */
+async function failure (work: Promise<unknown>): Promise<ServiceError> {
+  const err = await work.then(() => undefined, (e: unknown) => e)
+  expect(err).toBeInstanceOf(ServiceError)
+  return err as ServiceError
+}
+
+const roles = async (slug: string) => (await t.deps.services.collaborations.get(slug)).participants.map(p => `${p.slug}:${p.role}:${p.ownershipShare}`).sort()
+
+describe('collaborations: who may change what (editor of Øyer)', () => {
+  it('may edit the fields of a collaboration Øyer takes part in, and change Øyer’s own share', async () => {
+    const s = t.deps.services.collaborations
+    const { view, changed } = await s.update(editorOyer, 'gudbrandsdalsmusea-as', { comment: 'Endret av Øyer', participants: [{ municipality: 'oyer', role: 'eier', ownershipShare: 100 }] })
+    expect(changed).toBe(true)
+    expect(view.comment).toBe('Endret av Øyer')
+    expect(await roles('gudbrandsdalsmusea-as')).toEqual(['oyer:eier:100'])
+  })
+
+  it('may not change a collaboration Øyer takes no part in: 403 and nothing written', async () => {
+    const before = snapshot()
+    const err = await failure(t.deps.services.collaborations.update(editorOyer, 'borgerlig-vigsel', { comment: 'nei' }))
+    expect(err).toMatchObject({ kind: 'forbidden', code: 'auth.forbidden' })
+    expect(snapshot()).toBe(before)
+  })
+
+  it('may not add Gausdal as a participant, even to a collaboration Øyer owns', async () => {
+    const before = snapshot()
+    const err = await failure(t.deps.services.collaborations.update(editorOyer, 'gudbrandsdalsmusea-as', {
+      participants: [{ municipality: 'oyer', role: 'eier' }, { municipality: 'gausdal', role: 'eier' }],
+    }))
+    expect(err.kind).toBe('forbidden')
+    expect(snapshot()).toBe(before)
+    expect(await roles('gudbrandsdalsmusea-as')).toEqual(['oyer:eier:null'])
+  })
+
+  it('may not remove Gausdal, or change Gausdal’s role, in a collaboration both take part in', async () => {
+    const before = snapshot()
+    const current = await t.deps.services.collaborations.get('felles-renovasjonsselskap-glor')
+    const keep = (slug: string) => current.participants.filter(p => p.slug !== slug).map(p => ({ municipality: p.slug, role: p.role }))
+    expect((await failure(t.deps.services.collaborations.update(editorOyer, 'felles-renovasjonsselskap-glor', { participants: keep('gausdal') }))).kind).toBe('forbidden')
+    const demoted = current.participants.map(p => ({ municipality: p.slug, role: p.slug === 'gausdal' ? 'deltaker' as const : p.role }))
+    expect((await failure(t.deps.services.collaborations.update(editorOyer, 'felles-renovasjonsselskap-glor', { participants: demoted }))).kind).toBe('forbidden')
+    expect(snapshot()).toBe(before)
+  })
+
+  it('may not make another municipality the host, nor put the collaboration under an umbrella Øyer is not in', async () => {
+    await t.deps.services.collaborations.create(admin, { slug: 'gausdal-paraply', name: 'Gausdals paraply', legalForm: 'avtale', participants: [{ municipality: 'gausdal' }] })
+    const before = snapshot()
+    expect((await failure(t.deps.services.collaborations.update(editorOyer, 'gudbrandsdalsmusea-as', { hostMunicipality: 'gausdal' }))).kind).toBe('forbidden')
+    expect((await failure(t.deps.services.collaborations.update(editorOyer, 'gudbrandsdalsmusea-as', { parent: 'gausdal-paraply' }))).kind).toBe('forbidden')
+    expect(snapshot()).toBe(before)
+  })
+
+  it('may not give a collaboration away by removing Øyer itself', async () => {
+    const before = snapshot()
+    const err = await failure(t.deps.services.collaborations.update(editorOyer, 'gudbrandsdalsmusea-as', { participants: [] }))
+    expect(err.kind).toBe('forbidden')
+    expect(snapshot()).toBe(before)
+  })
+
+  it('creates a collaboration of Øyer alone, but not one naming Gausdal or no one', async () => {
+    const s = t.deps.services.collaborations
+    const own = await s.create(editorOyer, { slug: 'oyer-alene', name: 'Øyer alene', legalForm: 'as', participants: [{ municipality: 'oyer', role: 'eier' }] })
+    expect(own.bodies.map(b => b.kind)).toEqual(['generalforsamling', 'styre'])
+    const before = snapshot()
+    expect((await failure(s.create(editorOyer, { slug: 'oyer-og-gausdal', name: 'Øyer og Gausdal', legalForm: 'avtale', participants: [{ municipality: 'oyer' }, { municipality: 'gausdal' }] }))).kind).toBe('forbidden')
+    expect((await failure(s.create(editorOyer, { slug: 'ingen', name: 'Ingen', legalForm: 'avtale' }))).kind).toBe('forbidden')
+    expect(snapshot()).toBe(before)
+  })
+
+  it('an admin may do all of it', async () => {
+    const s = t.deps.services.collaborations
+    await s.update(admin, 'gudbrandsdalsmusea-as', { participants: [{ municipality: 'oyer', role: 'eier' }, { municipality: 'gausdal', role: 'eier' }] })
+    expect(await roles('gudbrandsdalsmusea-as')).toEqual(['gausdal:eier:null', 'oyer:eier:null'])
+    await s.create(admin, { slug: 'felles', name: 'Felles', legalForm: 'avtale', participants: [{ municipality: 'oyer' }, { municipality: 'gausdal' }] })
+  })
+
+  it('no actor is a 401 before any lookup', async () => {
+    expect((await failure(t.deps.services.collaborations.update(null, 'finnes-ikke', { comment: 'x' }))).kind).toBe('unauthorized')
+    expect((await failure(t.deps.services.collaborations.create(undefined, { slug: 'x', name: 'X', legalForm: 'avtale' }))).kind).toBe('unauthorized')
+  })
+})
+
+describe('collaborations: rules of the data', () => {
+  it('an unknown or repeated participant names the field', async () => {
+    const s = t.deps.services.collaborations
+    expect(await failure(s.create(admin, { slug: 'x', name: 'X', legalForm: 'avtale', participants: [{ municipality: 'oyer' }, { municipality: 'atlantis' }] })))
+      .toMatchObject({ kind: 'invalid', code: 'collaboration.unknown_municipality', field: 'participants/1/municipality' })
+    expect(await failure(s.create(admin, { slug: 'x', name: 'X', legalForm: 'avtale', participants: [{ municipality: 'oyer' }, { municipality: 'oyer' }] })))
+      .toMatchObject({ kind: 'invalid', code: 'collaboration.duplicate_participant', field: 'participants/1/municipality' })
+    expect(await failure(s.update(admin, 'gudbrandsdalsmusea-as', { parent: 'gudbrandsdalsmusea-as' })))
+      .toMatchObject({ code: 'collaboration.parent_cycle', field: 'parent' })
+  })
+
+  it('an update that changes nothing writes nothing (no audit row, same modified stamp)', async () => {
+    const before = snapshot()
+    t.clock.advance(60_000)
+    const current = await t.deps.services.collaborations.get('gudbrandsdalsmusea-as')
+    const { changed } = await t.deps.services.collaborations.update(admin, 'gudbrandsdalsmusea-as', { comment: current.comment, participants: [{ municipality: 'oyer', role: 'eier' }] })
+    expect(changed).toBe(false)
+    expect(snapshot()).toBe(before)
+  })
+
+  it('deleting an umbrella with parts is a conflict and writes nothing', async () => {
+    const umbrella = (await t.deps.services.collaborations.get('legevaktsamarbeid')).parentSlug!
+    const before = snapshot()
+    expect(await failure(t.deps.services.collaborations.remove(admin, umbrella))).toMatchObject({ kind: 'conflict', code: 'collaboration.has_parts' })
+    expect(snapshot()).toBe(before)
+  })
+})
