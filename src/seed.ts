@@ -16,13 +16,13 @@ type SeedDeps = Pick<Dependencies, 'repos' | 'services' | 'catalogue' | 'databas
 export async function seedIfEmpty (deps: SeedDeps): Promise<ImportReport | null> {
   if ((await deps.services.municipalities.list({ limit: 1, offset: 0 })).total > 0) return null
   const report = await deps.services.register.import(SEED_ACTOR, fs.readFileSync(SEED_REGISTER, 'utf8'), { dryRun: false })
-  applyGovernance(deps, SYSTEM_ACTOR)
+  await applyGovernance(deps, SYSTEM_ACTOR)
   return report
 }
 
 /** Idempotent: packages for every subject, and a default meeting plan for every body that has none. */
-export function applyGovernance (deps: Pick<Dependencies, 'repos' | 'catalogue'>, actor: AuditActor) {
-  const packages = deps.repos.rules.applyPackages(deps.catalogue, {}, actor)
-  const moteplaner = deps.repos.rules.applyDefaultMoteplaner(deps.catalogue, actor)
+export async function applyGovernance (deps: Pick<Dependencies, 'services'>, actor: AuditActor) {
+  const packages = await deps.services.packages.applyEverywhere(actor)
+  const moteplaner = await deps.services.packages.applyDefaultMoteplaner(actor)
   return { ...packages, moteplaner }
 }

@@ -20,7 +20,7 @@ import { createHealthRepository } from './health.js'
 
 export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) {
   const rules = createRulesRepository(db, clock)
-  const occurrences = createOccurrencesRepository(db, clock, rules, catalogue)
+  const occurrences = createOccurrencesRepository(db)
   return {
     rules,
     occurrences,
@@ -33,7 +33,7 @@ export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) 
     bodies: createBodiesRepository(db, clock),
     tokens: createTokensRepository(db, clock),
     audit: createAuditRepository(db),
-    subscriptions: createSubscriptionsRepository(db, clock),
+    subscriptions: createSubscriptionsRepository(db),
     outbox: createOutboxRepository(db),
     scope: createScopeRepository(db),
     health: createHealthRepository(db),

@@ -1,7 +1,8 @@
 import { Type } from 'typebox'
 import { OCCURRENCE_STATUSES } from '../domain/vocabulary.js'
 import { VALGPERIODE_ANCHORS } from '../domain/valgperiode.js'
-import { DateString, Nullable, Slug, Strict } from './common.js'
+import { DateString, ListQueryBase, Nullable, Slug, Strict, Timestamp } from './common.js'
+import type { RuleView } from '../services/rules.js'
 
 const LocalOrDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2})?$', description: 'YYYY-MM-DD (heldags) eller YYYY-MM-DDTHH:mm (lokal tid Europe/Oslo)' })
 
@@ -34,13 +35,24 @@ export const Rule = Type.Object({
   rdates: Type.Array(Type.String()), exdates: Type.Array(Type.String()), anchor: Nullable(Type.String()), timeZone: Type.String(),
   durationMinutes: Nullable(Type.Integer()), reminderOffsetsDays: Nullable(Type.Array(Type.Integer())),
   origin: Type.String(), packageKey: Nullable(Type.String()), overridden: Type.Boolean(), enabled: Type.Boolean(), note: Nullable(Type.String()),
-  created: Type.String(), modified: Type.String(), deleted: Type.Boolean(),
+  created: Type.String(), modified: Type.String(), deleted: Type.Literal(false),
 }, { $id: 'Rule' })
 
+/** A rule deleted since `modified_since`: what a syncing client needs to drop its copy. */
+export const RuleTombstone = Type.Object({
+  id: Type.Integer(), created: Timestamp, modified: Timestamp, deleted: Type.Literal(true),
+}, { $id: 'RuleTombstone' })
+
+const { q: _q, ...listQuery } = ListQueryBase
 export const RuleQuery = Strict({
   municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug), body: Type.Optional(Slug),
-  eventType: Type.Optional(Type.String({ maxLength: 80 })), includeDisabled: Type.Optional(Type.Boolean()),
+  eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })), includeDisabled: Type.Optional(Type.Boolean()),
+  ...listQuery,
 })
+
+/** The most occurrences one page carries; a page has 500 unless `limit` says otherwise. */
+export const OCCURRENCES_PAGE_MAX = 1000
+export const OCCURRENCES_PAGE_DEFAULT = 500
 
 export const OccurrenceQuery = Strict({
   from: DateString, to: DateString,
@@ -48,6 +60,9 @@ export const OccurrenceQuery = Strict({
   eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })),
   status: Type.Optional(Type.String({ maxLength: 200, description: 'planned, in_progress, delivered, approved, cancelled, overdue (kommaseparert)' })),
   asOf: Type.Optional(DateString),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: OCCURRENCES_PAGE_MAX, default: OCCURRENCES_PAGE_DEFAULT, description: `Forekomster per side: standard ${OCCURRENCES_PAGE_DEFAULT}, høyst ${OCCURRENCES_PAGE_MAX}` })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  modified_since: Type.Optional(Type.String({ format: 'date-time', description: 'Bare forekomster der status eller regel er endret siden; forekomster av regler som er slettet eller slått av siden, kommer som tombstones (deleted: true)' })),
 })
 
 export const OccurrencePatch = Strict({
@@ -61,3 +76,19 @@ export const OccurrencePatch = Strict({
 }, { minProperties: 1 })
 
 export const OccurrenceIdParams = Strict({ id: Type.String({ pattern: '^\\d+-\\d{8}(T\\d{4})?$' }) })
+
+const iso = (ms: number) => new Date(ms).toISOString()
+
+/** The API shape of a rule; a deleted rule is a tombstone. */
+export function presentRule (v: RuleView) {
+  const r = v.rule
+  if (r.deleted) return { id: r.id, created: iso(r.created), modified: iso(r.modified), deleted: true as const }
+  return {
+    id: r.id, eventType: r.eventType, title: r.title, subject: v.subject,
+    responsibleBody: v.responsibleBody, treatedByBody: v.treatedByBody,
+    scheduleType: r.scheduleType, allDay: r.allDay, dtstart: r.dtstart, rrule: r.rrule, rdates: r.rdates, exdates: r.exdates,
+    anchor: r.anchor, timeZone: r.timeZone, durationMinutes: r.durationMinutes, reminderOffsetsDays: r.reminderOffsetsDays,
+    origin: r.origin, packageKey: r.packageKey, overridden: r.overridden, enabled: r.enabled, note: r.note,
+    created: iso(r.created), modified: iso(r.modified), deleted: false as const,
+  }
+}

@@ -5,6 +5,7 @@ import { Type, type Static } from 'typebox'
 import { OCCURRENCE_STATUSES } from '../domain/vocabulary.js'
 import { Nullable, Timestamp } from './common.js'
 import type { OccurrenceItem } from '../services/occurrences.js'
+import { occurrenceUrl } from '../presenters/urls.js'
 
 const DateText = Type.String({ description: 'Kalenderdato YYYY-MM-DD (Europe/Oslo)' })
 const LocalText = Type.String({ description: 'Lokal tid YYYY-MM-DDTHH:mm (Europe/Oslo)' })
@@ -66,15 +67,13 @@ export type OccurrenceTombstone = Static<typeof OccurrenceTombstone>
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-/** The API address of one occurrence. */
-export const occurrenceUrl = (baseUrl: string, id: string) => `${baseUrl}/api/v1/occurrences/${id}`
-
 /** The one JSON presenter of the read model. */
 export function presentOccurrence (o: OccurrenceItem, baseUrl: string): Occurrence {
   return {
     ...o,
-    start: o.start ? o.start.toISOString() : null,
-    end: o.end ? o.end.toISOString() : null,
+    // start/end may be TZDate, whose toISOString keeps the zone offset: the API gives UTC.
+    start: o.start ? iso(o.start.getTime()) : null,
+    end: o.end ? iso(o.end.getTime()) : null,
     cancelledAt: o.cancelledAt === null ? null : iso(o.cancelledAt),
     modified: iso(o.modified),
     url: occurrenceUrl(baseUrl, o.id),

@@ -12,8 +12,14 @@ import { createAuditService } from './audit.js'
 import { createRegisterService } from './register.js'
 import { createHealthService } from './health.js'
 import { createOccurrencesService } from './occurrences.js'
+import { createRulesService } from './rules.js'
+import { createMoteplanService } from './moteplan.js'
+import { createPackagesService } from './packages.js'
 import { createFeedsService } from './feeds.js'
 import { createKontrollServices } from './kontroll/index.js'
+import { createSubscriptionsService } from './subscriptions.js'
+import { createReportsService } from './reports.js'
+import { createRemindersService } from './reminders.js'
 
 export interface ServiceDeps {
   clock: Clock
@@ -33,7 +39,13 @@ export function createServices (deps: ServiceDeps) {
   const tokens = createTokensService({ tokens: repos.tokens, municipalities: repos.municipalities })
   const audit = createAuditService({ audit: repos.audit, access })
   const occurrences = createOccurrencesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
+  const rules = createRulesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
+  const moteplan = createMoteplanService({ ...deps.repos, rulesService: rules, access, clock: deps.clock, transactor: deps.transactor })
+  const packages = createPackagesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
   const feeds = createFeedsService({ occurrences, access, bodies: repos.bodies, municipalities: repos.municipalities, collaborations: repos.collaborations, audit: repos.audit, catalogue: deps.catalogue })
+  const subscriptions = createSubscriptionsService({ ...repos, access, catalogue: deps.catalogue, clock, transactor })
+  const reports = createReportsService({ occurrences, outbox: repos.outbox, catalogue: deps.catalogue, clock, baseUrl: deps.baseUrl })
+  const reminders = createRemindersService({ ...repos, access, occurrences, subscriptions, catalogue: deps.catalogue, clock, transactor })
   const kontroll = createKontrollServices({
     plans: repos.kontrollPlans, projects: repos.kontrollProjects, assessments: repos.riskAssessments, register: repos.kontrollRegister,
     rules: repos.rules, ruleWrites: rules, occurrenceStates: occurrences, audit: repos.audit, access, clock, transactor,
@@ -49,7 +61,13 @@ export function createServices (deps: ServiceDeps) {
     audit,
     health: createHealthService({ health: repos.health }),
     occurrences,
+    rules,
+    moteplan,
+    packages,
     feeds,
+    subscriptions,
+    reports,
+    reminders,
   }
 }
 export type Services = ReturnType<typeof createServices>
