@@ -34,7 +34,7 @@ export function describePlan (plan: Plan & { newKeys: Set<string> }, now: Date, 
     lines.push('', `Ukeoversikter (${digests.length}):`)
     for (const d of digests) {
       const p = d.payload as DigestPayload
-      lines.push(`  ${p.municipality.name}, uke ${p.digest.week}: ${p.overdue.length} over fristen, ${p.upcoming.length} de neste 30 dagene  → ${to(d)}`)
+      lines.push(`  ${p.municipality.name}, uke ${p.digest.week}: ${p.overdue.length} forfalt, ${p.upcoming.length} de neste 30 dagene  → ${to(d)}`)
     }
   }
   const unaddressed = plan.items.filter(i => i.rows.length === 0)

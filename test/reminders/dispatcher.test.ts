@@ -208,7 +208,7 @@ describe('e-mail reminders over real SMTP', () => {
     t.clock.set('2027-05-31T06:00:00Z') // Monday 08:00
     await d.run()
     const digest = smtp.messages.find(m => m.parsed.subject?.startsWith('Ukeoversikt'))!
-    expect(digest.parsed.subject).toMatch(/^Ukeoversikt uke 22 for Øyer: \d+ over fristen, \d+ de neste 30 dagene$/)
+    expect(digest.parsed.subject).toMatch(/^Ukeoversikt uke 22 for Øyer: \d+ forfalt, \d+ de neste 30 dagene$/)
     expect(digest.parsed.text).toContain('her er ukeoversikten over styringskalenderen for Øyer per mandag 31. mai 2027.')
     expect(digest.parsed.text).toMatch(/– 22\.02\.2027  Årsregnskapet avlagt – Øyer \(Kommunedirektøren i Øyer\): 98 dager over fristen/)
     expect(digest.parsed.text).toMatch(/– 30\.06\.2027 {2}.+/)

@@ -13,7 +13,7 @@ interface Row {
 const get = async (url: string) => {
   const res = await t.app.inject(url)
   expect(res.statusCode, res.body).toBe(200)
-  return res.json() as { data: Row[]; total: number; asOf: string }
+  return res.json() as { data: Row[]; pagination: { totalElements: number }; links: { self: string; next?: string }; asOf: string }
 }
 const find = (rows: Row[], eventType: string, subject = 'oyer') => rows.find(r => r.eventType === eventType && r.subject.slug === subject)
 const lines = (csv: string) => csv.replace(/^\uFEFF/, '').split('\r\n')
@@ -22,7 +22,7 @@ describe('GET /api/v1/reports/overdue', () => {
   it("lists Øyer's overdue occurrences on 1 June 2027, most overdue first, with days overdue", async () => {
     const report = await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01')
     expect(report).toMatchObject({ asOf: '2027-06-01', from: '2026-06-01' })
-    expect(report.total).toBe(report.data.length)
+    expect(report.pagination.totalElements).toBe(report.data.length)
     expect(report.data.length).toBeGreaterThan(10)
     expect(report.data.every(r => r.daysOverdue > 0 && r.status === 'overdue' && r.dueDate < '2027-06-01' && r.dueDate >= '2026-06-01')).toBe(true)
     const days = report.data.map(r => r.daysOverdue)
@@ -37,10 +37,10 @@ describe('GET /api/v1/reports/overdue', () => {
 
   it('shows when a reminder was last sent, and drops what has been delivered', async () => {
     const avlagt = find((await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01')).data, 'arsregnskap_avlagt')!
-    const sub = t.repos.subscriptions.create({ name: 'Kari', channel: 'email', email: 'kari@oyer.kommune.no', webhookUrl: null, webhookSecret: null, municipalityId: null, collaborationId: null, bodyId: null, eventTypes: ['arsregnskap_avlagt'], digest: false, active: true }, { tokenId: null, label: 'test' })
-    t.repos.outbox.enqueue([{ outboxKey: 'k', messageId: '<k@arshjul.test>', kind: 'overdue', occurrenceId: avlagt.id, reminderKey: 'overdue-1@2027-02-22', recipient: 'mailto:kari@oyer.kommune.no', subscriptionId: sub.id, channel: 'email', municipalityId: null, sendOn: '2027-03-01', dueDate: '2027-02-22', payload: {} }], Date.parse('2027-03-01T07:00:00Z'))
-    const [row] = t.repos.outbox.claim({ worker: 'w', now: Date.parse('2027-03-01T07:00:00Z'), leaseMs: 60_000, limit: 1, channels: ['email'] })
-    t.repos.outbox.markSent(row!.id, Date.parse('2027-03-01T07:00:05Z'), '250 OK')
+    const sub = await t.repos.subscriptions.insert({ name: 'Kari', channel: 'email', email: 'kari@oyer.kommune.no', webhookUrl: null, webhookSecret: null, municipalityId: null, collaborationId: null, bodyId: null, eventTypes: ['arsregnskap_avlagt'], digest: false, active: true }, Date.now())
+    await t.repos.outbox.enqueue([{ outboxKey: 'k', messageId: '<k@arshjul.test>', kind: 'overdue', occurrenceId: avlagt.id, reminderKey: 'overdue-1@2027-02-22', recipient: 'mailto:kari@oyer.kommune.no', subscriptionId: sub.id, channel: 'email', municipalityId: null, sendOn: '2027-03-01', dueDate: '2027-02-22', payload: {} }], Date.parse('2027-03-01T07:00:00Z'))
+    const [row] = await t.repos.outbox.claim({ worker: 'w', now: Date.parse('2027-03-01T07:00:00Z'), leaseMs: 60_000, limit: 1, channels: ['email'] })
+    await t.repos.outbox.markSent(row!.id, Date.parse('2027-03-01T07:00:05Z'), '250 OK')
     expect(find((await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01')).data, 'arsregnskap_avlagt')!.lastReminderSentAt).toBe('2027-03-01T07:00:05.000Z')
 
     const patched = await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${avlagt.id}`, headers: t.auth(t.tokens.editorOyer), payload: { status: 'delivered', deliveredOn: '2027-03-01', caseNumber: '2027/123' } })
@@ -52,15 +52,15 @@ describe('GET /api/v1/reports/overdue', () => {
     const res = await t.app.inject('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01&format=csv')
     expect(res.statusCode).toBe(200)
     expect(res.headers['content-type']).toBe('text/csv; charset=utf-8')
-    expect(res.headers['content-disposition']).toBe('attachment; filename="over-fristen-2027-06-01.csv"')
+    expect(res.headers['content-disposition']).toBe('attachment; filename="forfalt-2027-06-01.csv"')
     expect([...res.rawPayload.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf])
     const rows = lines(res.body)
     expect(rows[0]).toBe('Frist;Dager over fristen;Hva;Gjelder;Ansvarlig organ;Status;Saksnummer;Siste påminnelse;Lenke')
     expect(rows.at(-1)).toBe('')
     const json = await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01')
-    expect(rows.length).toBe(json.total + 2)
+    expect(rows.length).toBe(json.pagination.totalElements + 2)
     const avlagt = rows.find(r => r.includes(';Årsregnskapet avlagt;Øyer;'))!
-    expect(avlagt).toMatch(/^22\.02\.2027;99;Årsregnskapet avlagt;Øyer;Kommunedirektøren i Øyer;over fristen;;;https:\/\/arshjul\.test\/api\/v1\/occurrences\/\d+-20270222$/)
+    expect(avlagt).toMatch(/^22\.02\.2027;99;Årsregnskapet avlagt;Øyer;Kommunedirektøren i Øyer;Forfalt;;;https:\/\/arshjul\.test\/api\/v1\/occurrences\/\d+-20270222$/)
     for (const r of rows.slice(1, -1)) expect(r).toMatch(/^\d{2}\.\d{2}\.\d{4};\d+;/)
   })
 
@@ -89,7 +89,7 @@ describe('GET /api/v1/reports/upcoming', () => {
     const rows = lines(res.body)
     expect(res.body.startsWith('\uFEFF')).toBe(true)
     expect(rows[0]).toBe('Frist;Dager igjen;Hva;Gjelder;Ansvarlig organ;Behandles i møte;Status;Saksnummer;Lenke')
-    expect(rows.find(r => r.includes('Kommunestyrets vedtak av årsregnskap'))).toMatch(/^30\.06\.2027;29;Kommunestyrets vedtak av årsregnskap og årsberetning;Øyer;Kommunestyret i Øyer;17\.06\.2027;planlagt;;https:/)
+    expect(rows.find(r => r.includes('Kommunestyrets vedtak av årsregnskap'))).toMatch(/^30\.06\.2027;29;Kommunestyrets vedtak av årsregnskap og årsberetning;Øyer;Kommunestyret i Øyer;17\.06\.2027;Planlagt;;https:/)
   })
 })
 
@@ -109,13 +109,67 @@ describe('GET /api/v1/reports/late', () => {
     const csv = await t.app.inject('/api/v1/reports/late?municipality=oyer&year=2027&asOf=2027-06-01&format=csv')
     expect(csv.headers['content-disposition']).toBe('attachment; filename="for-sent-2027.csv"')
     const rows = lines(csv.body)
-    expect(rows[0]).toBe('Frist;Levert/behandlet;Dager for sent;Hva;Gjelder;Ansvarlig organ;Status;Saksnummer;Lenke')
-    expect(rows.find(r => r.includes(';Årsregnskapet avlagt;'))).toMatch(/^22\.02\.2027;01\.03\.2027;7;Årsregnskapet avlagt;Øyer;Kommunedirektøren i Øyer;levert;;https:/)
+    expect(rows[0]).toBe('Frist;Levert/godkjent;Dager for sent;Hva;Gjelder;Ansvarlig organ;Status;Saksnummer;Lenke')
+    expect(rows.find(r => r.includes(';Årsregnskapet avlagt;'))).toMatch(/^22\.02\.2027;01\.03\.2027;7;Årsregnskapet avlagt;Øyer;Kommunedirektøren i Øyer;Levert;;https:/)
   })
 
   it('defaults the year to that of asOf', async () => {
     const res = await t.app.inject('/api/v1/reports/late?municipality=oyer&asOf=2026-12-31')
     expect(res.json()).toMatchObject({ year: 2026, asOf: '2026-12-31' })
     expect(res.json().data.every((r: Row) => r.dueDate.startsWith('2026-'))).toBe(true)
+  })
+})
+
+describe('reports are OParl lists', () => {
+  it('page with limit/offset and links; CSV has every row unless paged', async () => {
+    const all = await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01')
+    const first = await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01&limit=5')
+    expect(first.data).toEqual(all.data.slice(0, 5))
+    expect(first.pagination.totalElements).toBe(all.pagination.totalElements)
+    expect(first.links.next).toContain('offset=5')
+    const second = await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01&limit=5&offset=5')
+    expect(second.data).toEqual(all.data.slice(5, 10))
+    const csv = await t.app.inject('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01&format=csv')
+    expect(lines(csv.body).length).toBe(all.pagination.totalElements + 2)
+  })
+
+  it('modified_since: only occurrences changed since then', async () => {
+    const id = find((await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01')).data, 'arsregnskap_avlagt')!.id
+    t.clock.set('2027-06-02T10:00:00Z')
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${id}`, headers: t.auth(t.tokens.admin), payload: { caseNumber: '2027/9' } })
+    const changed = await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01&modified_since=2027-06-02T00:00:00Z')
+    expect(changed.data.map(r => r.id)).toEqual([id])
+  })
+})
+
+describe('private bodies in reports', () => {
+  beforeEach(async () => {
+    const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/bodies/oyer-kommunedirektor', headers: t.auth(t.tokens.admin), payload: { feedVisibility: 'private' } })
+    expect(res.statusCode, res.body).toBe(200)
+  })
+  const reports = ['overdue?municipality=oyer&asOf=2027-06-01', 'upcoming?municipality=oyer&asOf=2027-02-01&days=60', 'late?municipality=oyer&year=2027&asOf=2027-06-01', 'overdue?asOf=2027-06-01']
+  const as = async (path: string, token?: string) => {
+    const res = await t.app.inject({ url: `/api/v1/reports/${path}`, headers: token ? t.auth(token) : {} })
+    expect(res.statusCode, res.body).toBe(200)
+    return res
+  }
+
+  it("a private body's items are absent anonymously, in JSON and CSV", async () => {
+    for (const path of reports) {
+      const json = (await as(path)).json() as { data: Row[] }
+      expect(json.data.length, path).toBeGreaterThan(0)
+      expect(json.data.some(r => r.responsibleBody?.slug === 'oyer-kommunedirektor'), path).toBe(false)
+      expect((await as(`${path}&format=csv`)).body, path).not.toContain('Kommunedirektøren i Øyer')
+    }
+  })
+
+  it("the admin and the owning municipality's editor see them", async () => {
+    for (const token of [t.tokens.admin, t.tokens.editorOyer]) {
+      for (const path of reports) {
+        const json = (await as(path, token)).json() as { data: Row[] }
+        expect(json.data.some(r => r.responsibleBody?.slug === 'oyer-kommunedirektor'), path).toBe(true)
+        expect((await as(`${path}&format=csv`, token)).body, path).toContain('Kommunedirektøren i Øyer')
+      }
+    }
   })
 })
