@@ -34,7 +34,8 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     return listReply({ items: page.items.map(presentAuditEntry), total: page.total }, { baseUrl, path: '/api/v1/audit', query: q, limit, offset })
   })
 
-  // The register arrives as the municipalities' own tab-separated text.
+  // The register arrives as the municipalities' own tab-separated text; JSON is refused (415) in this plugin.
+  app.removeContentTypeParser(['application/json'])
   app.addContentTypeParser(['text/tab-separated-values', 'text/plain'], { parseAs: 'string', bodyLimit: MAX_REGISTER }, (_req, body, done) => done(null, body))
 
   app.post('/imports', {

@@ -426,6 +426,17 @@ describe('POST /api/v1/imports', () => {
     expect(t.snapshot()).toBe(before)
   })
 
+  it('a JSON body is a 415 and an empty one a 400 naming the body; neither writes anything', async () => {
+    const t = await app({ seed: false })
+    const before = t.snapshot()
+    const json = await t.app.inject({ method: 'POST', url: '/api/v1/imports', headers: t.auth(t.tokens.admin), payload: { register: SEED_TEXT } })
+    expect(json.statusCode).toBe(415)
+    const empty = await post(t, t.auth(t.tokens.admin), '', '')
+    expect(empty.statusCode).toBe(400)
+    expect(empty.json().details[0].path).toBe('body')
+    expect(t.snapshot()).toBe(before)
+  })
+
   it('an editor token is a 403 and no token a 401, and neither writes anything', async () => {
     const t = await app()
     const before = t.snapshot()
