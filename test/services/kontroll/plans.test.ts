@@ -1,0 +1,106 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { failure, KUS, openKontrollTest, type KontrollTest } from './helpers.js'
+import { systemViewer, anonymousViewer } from '../../../src/services/access.js'
+import type { PlanPatch } from '../../../src/services/kontroll/plans.js'
+
+let t: KontrollTest
+beforeEach(async () => { t = await openKontrollTest() })
+afterEach(() => { t.close() })
+
+const joint = { type: 'eierskapskontroll' as const, electionYear: 2023, title: 'Felles plan for eierskapskontroll', bodies: KUS }
+
+describe('adoption is recorded on each municipality’s package occurrence', () => {
+  it('delivered when the kontrollutvalg adopts the plan, approved when the council does, undone when cleared', async () => {
+    const plan = await t.kontroll.plans.create(t.admin, joint)
+    expect(plan.adoptionOccurrences.map(o => [o.municipality, o.date, o.status])).toEqual([
+      ['lillehammer', '2024-12-31', 'planned'], ['gausdal', '2024-12-31', 'planned'], ['oyer', '2024-12-31', 'planned'],
+    ])
+    // A draft writes nothing on the occurrences.
+    expect(t.adoptionState('gausdal', 'eierskapskontroll')).toBeUndefined()
+
+    await t.kontroll.plans.update(t.admin, plan.id, { kuAdoptedOn: '2024-03-05', kuCaseRef: 'KU 7/24' })
+    expect(t.adoptionState('gausdal', 'eierskapskontroll')).toEqual({ status: 'delivered', deliveredOn: '2024-03-05', approvedOn: null, caseNumber: 'KU 7/24' })
+    const adopted = await t.kontroll.plans.update(t.admin, plan.id, { ksAdoptedOn: '2024-06-20', ksCaseRef: '24/1234' })
+    expect(adopted.status).toBe('adopted_ks')
+    for (const m of ['lillehammer', 'gausdal', 'oyer']) {
+      expect(t.adoptionState(m, 'eierskapskontroll'), m).toEqual({ status: 'approved', deliveredOn: '2024-03-05', approvedOn: '2024-06-20', caseNumber: '24/1234' })
+    }
+    // A kontrollutvalg leaving the plan takes its municipality's adoption with it.
+    await t.kontroll.plans.update(t.admin, plan.id, { bodies: KUS.slice(0, 2) })
+    expect(t.adoptionState('oyer', 'eierskapskontroll')).toMatchObject({ status: 'planned', approvedOn: null, caseNumber: null })
+    expect(t.adoptionState('gausdal', 'eierskapskontroll')).toMatchObject({ status: 'approved' })
+    // Deleting the plan undoes the adoption everywhere.
+    await t.kontroll.plans.remove(t.admin, plan.id)
+    expect(t.adoptionState('gausdal', 'eierskapskontroll')).toMatchObject({ status: 'planned', approvedOn: null })
+    expect((await failure(t.kontroll.plans.get(systemViewer, plan.id))).code).toBe('kontroll_plan.not_found')
+  })
+
+  it('refuses an adoption out of order or in the future, naming the field, and writes nothing', async () => {
+    const plan = await t.kontroll.plans.create(t.admin, joint)
+    const before = t.snapshot()
+    for (const [patch, code, field] of [
+      [{ kuAdoptedOn: '2024-06-01', ksAdoptedOn: '2024-05-01' }, 'kontroll.adoption_order', 'ksAdoptedOn'],
+      [{ ksAdoptedOn: '2027-02-01' }, 'kontroll.future_date', 'ksAdoptedOn'],
+      [{ kuAdoptedOn: '2024-02-30' }, 'kontroll.invalid_date', 'kuAdoptedOn'],
+      [{ bodies: ['gausdal-formannskap'] }, 'kontroll.not_kontrollutvalg', 'bodies/0'],
+    ] as Array<[PlanPatch, string, string]>) {
+      const err = await failure(t.kontroll.plans.update(t.admin, plan.id, patch))
+      expect([err.kind, err.code, err.field], JSON.stringify(patch)).toEqual(['invalid', code, field])
+    }
+    expect(t.snapshot()).toBe(before)
+  })
+
+  it('one plan of each type per kontrollutvalg and period: a joint plan counts for each', async () => {
+    await t.kontroll.plans.create(t.admin, joint)
+    const before = t.snapshot()
+    const err = await failure(t.kontroll.plans.create(t.admin, { ...joint, title: 'Gausdals egen', bodies: ['gausdal-kontrollutvalg'] }))
+    expect([err.kind, err.code, err.field]).toEqual(['conflict', 'kontroll.plan_exists', 'bodies'])
+    expect(t.snapshot()).toBe(before)
+  })
+})
+
+describe('who may change a plan', () => {
+  it('an editor naming another municipality’s kontrollutvalg in a joint plan gets 403 and nothing changes', async () => {
+    const editorOyer = await t.editorOf('oyer')
+    const before = t.snapshot()
+    expect((await failure(t.kontroll.plans.create(editorOyer, joint))).kind).toBe('forbidden')
+    expect(t.snapshot()).toBe(before)
+    expect((await failure(t.kontroll.plans.create(null, joint))).kind).toBe('unauthorized')
+  })
+
+  it('a joint plan is changed only by someone who may change every one of its kontrollutvalg', async () => {
+    const plan = await t.kontroll.plans.create(t.admin, joint)
+    const editorOyer = await t.editorOf('oyer')
+    const before = t.snapshot()
+    expect((await failure(t.kontroll.plans.update(editorOyer, plan.id, { title: 'Øyers versjon' }))).kind).toBe('forbidden')
+    expect((await failure(t.kontroll.plans.update(editorOyer, plan.id, { bodies: ['oyer-kontrollutvalg'] }))).kind).toBe('forbidden')
+    expect((await failure(t.kontroll.plans.remove(editorOyer, plan.id))).kind).toBe('forbidden')
+    expect((await failure(t.kontroll.projects.create(editorOyer, plan.id, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] }))).kind).toBe('forbidden')
+    expect(t.snapshot()).toBe(before)
+    // An editor whose scope covers all three municipalities may.
+    const region = { ...editorOyer, municipalityIds: [...(await t.editorOf('lillehammer')).municipalityIds, ...(await t.editorOf('gausdal')).municipalityIds, ...editorOyer.municipalityIds] }
+    expect((await t.kontroll.plans.update(region, plan.id, { title: 'Felles plan, revidert' })).title).toBe('Felles plan, revidert')
+  })
+
+  it('an editor may not pull another municipality’s kontrollutvalg into its own plan', async () => {
+    const editorOyer = await t.editorOf('oyer')
+    const plan = await t.kontroll.plans.create(editorOyer, { type: 'forvaltningsrevisjon', electionYear: 2023, title: 'Øyer', bodies: ['oyer-kontrollutvalg'] })
+    const before = t.snapshot()
+    expect((await failure(t.kontroll.plans.update(editorOyer, plan.id, { bodies: ['oyer-kontrollutvalg', 'gausdal-kontrollutvalg'] }))).kind).toBe('forbidden')
+    expect(t.snapshot()).toBe(before)
+  })
+})
+
+describe('who may see a plan', () => {
+  it('a plan with a private kontrollutvalg is hidden from viewers who may not see that body', async () => {
+    const plan = await t.kontroll.plans.create(t.admin, joint)
+    t.deps.database.sqlite.prepare("update body set feed_visibility = 'private' where slug = 'gausdal-kontrollutvalg'").run()
+    const gausdal = { all: false, municipalityIds: new Set([(await t.deps.services.municipalities.get('gausdal')).id]), bodyIds: new Set<number>() }
+    const oyer = { all: false, municipalityIds: new Set((await t.editorOf('oyer')).municipalityIds), bodyIds: new Set<number>() }
+    expect((await t.kontroll.plans.list(anonymousViewer)).items).toEqual([])
+    expect((await t.kontroll.plans.list(oyer)).items).toEqual([])
+    expect((await failure(t.kontroll.plans.get(oyer, plan.id))).kind).toBe('not_found')
+    expect((await t.kontroll.plans.list(gausdal)).items.map(p => p.id)).toEqual([plan.id])
+    expect((await t.kontroll.plans.get(systemViewer, plan.id)).id).toBe(plan.id)
+  })
+})
