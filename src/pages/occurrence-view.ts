@@ -1,8 +1,8 @@
 // One occurrence as the pages show it: the words and links of its details, shared by the list under the
 // wheel, the mark's pop-up (which copies the list's details) and the follow-up table.
 
-import type { OccurrencesRepository } from '../repositories/occurrences.js'
-import type { Repositories } from '../repositories/index.js'
+import type { OccurrenceItem } from '../services/occurrences.js'
+import type { BodiesService } from '../services/bodies.js'
 import { presentBody } from '../presenters/register.js'
 import {
   CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, capitalize, days, displayTitle, formatDate, formatDateLong, formatDateShort, formatTime, formatWhen,
@@ -10,13 +10,12 @@ import {
 import { safeUrl } from './format.js'
 import { displayStatus } from './wheel-view.js'
 
-export type OccurrenceItem = ReturnType<OccurrencesRepository['query']>[number]
 export interface FeedLink { name: string; https: string; webcal: string }
 
 /** Public feeds by body slug, so each occurrence can link to its responsible body's calendar. */
-export function bodyFeeds (repos: Pick<Repositories, 'bodies'>, baseUrl: string): Map<string, FeedLink> {
+export async function bodyFeeds (bodies: Pick<BodiesService, 'list'>, baseUrl: string): Promise<Map<string, FeedLink>> {
   const map = new Map<string, FeedLink>()
-  for (const b of repos.bodies.list({ limit: 100_000, offset: 0 }).items) {
+  for (const b of (await bodies.list({ limit: 100_000, offset: 0 })).items) {
     const p = presentBody(b, baseUrl)
     if ('feed' in p && p.feed) map.set(b.slug, { name: b.name, ...p.feed })
   }

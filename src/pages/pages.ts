@@ -1,14 +1,18 @@
-// What each page shows, gathered from the repositories and shaped for its template. The routes only
-// parse the request and render; the templates only lay out and escape.
+// What each page shows, gathered from the services with the viewer's eyes (a private body's items only
+// for those allowed to see them) and shaped for its template. The routes only parse the request and
+// render; the templates only lay out and escape.
 
-import type { Repositories } from '../repositories/index.js'
-import { createReports, type OverdueRow, type UpcomingRow } from '../reports/reports.js'
+import type { Services } from '../services/index.js'
+import type { Viewer } from '../services/access.js'
+import type { BodyView } from '../services/bodies.js'
+import type { OverdueRow, UpcomingRow } from '../reports/reports.js'
 import { csvDate, excelCsv } from '../reports/csv.js'
 import { presentBody, presentCollaboration, presentMunicipality } from '../presenters/register.js'
+import { followUpCsvUrl, followUpUrl, wheelSvgUrl, wheelUrl } from '../presenters/urls.js'
 import { type CalendarDate, dateFromParts, monthOf, yearOf } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
 import { valgperioderOverlapping } from '../domain/valgperiode.js'
-import { BODY_KINDS, type BodyKind, type EventKind } from '../domain/vocabulary.js'
+import { BODY_KINDS, type BodyKind } from '../domain/vocabulary.js'
 import {
   CATEGORY_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, capitalize, days, displayTitle, formatDate, formatDateMedium, kindLabel,
   legalFormLabel, statusLabel,
@@ -19,7 +23,8 @@ import type { Subject } from './subject.js'
 import { buildWheel, markShapes } from './wheel-view.js'
 
 export interface PageContext {
-  repos: Repositories
+  services: Pick<Services, 'municipalities' | 'bodies' | 'collaborations' | 'occurrences' | 'reports' | 'access'>
+  viewer: Viewer
   baseUrl: string
   today: CalendarDate
 }
@@ -34,33 +39,36 @@ const kindRank = (k: string) => {
   return i < 0 ? BODY_KINDS.length : i
 }
 
-function bodyEntry (b: Parameters<typeof presentBody>[0], baseUrl: string, year: number) {
+function bodyEntry (b: BodyView, baseUrl: string, year: number) {
   const p = presentBody(b, baseUrl)
   return {
     slug: b.slug, name: b.name, kind: b.kind,
-    wheelUrl: `/arshjul?body=${encodeURIComponent(b.slug)}&year=${year}`,
+    wheelUrl: wheelUrl({ type: 'body', slug: b.slug }, year),
     feed: 'feed' in p && p.feed ? { name: b.name, ...p.feed } : null,
   }
 }
 
-export function startPage ({ repos, baseUrl, today }: PageContext) {
+/** The start page: the region's municipalities and collaborations, their bodies (those the viewer may see) and counts. */
+export async function startPage ({ services, viewer, baseUrl, today }: PageContext) {
   const year = yearOf(today)
-  const reports = createReports(repos, baseUrl)
-  const municipalities = repos.municipalities.listInRegion().map(m => {
+  const visibility = await services.access.visibility(viewer)
+  const visible = (bodies: BodyView[]) => bodies.filter(b => !b.deleted && visibility.canSeeBody(b.id))
+  const municipalities = await Promise.all((await services.municipalities.listInRegion()).map(async m => {
     const p = presentMunicipality(m, baseUrl)
-    const bodies = repos.bodies.list({ municipality: m.slug, limit: 1000, offset: 0 }).items
+    const subject = { type: 'municipality' as const, slug: m.slug }
+    const bodies = visible((await services.bodies.list({ municipality: m.slug, limit: 1000, offset: 0 })).items)
       .sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || a.name.localeCompare(b.name, 'nb'))
     return {
       slug: m.slug, name: m.name,
-      overdue: reports.overdue({ municipality: m.id }, today).length,
-      upcoming: reports.upcoming({ municipality: m.id }, today, FOLLOW_UP_DAYS).length,
-      wheelUrl: `/arshjul?municipality=${encodeURIComponent(m.slug)}&year=${year}`,
-      followUpUrl: `/oppfolging?municipality=${encodeURIComponent(m.slug)}`,
+      overdue: (await services.reports.overdue(viewer, { municipality: m.id }, today)).length,
+      upcoming: (await services.reports.upcoming(viewer, { municipality: m.id }, today, FOLLOW_UP_DAYS)).length,
+      wheelUrl: wheelUrl(subject, year),
+      followUpUrl: followUpUrl(subject),
       feed: 'feed' in p ? { name: m.name, ...p.feed } : null,
       bodies: bodies.map(b => bodyEntry(b, baseUrl, year)),
     }
-  })
-  const collaborations = repos.collaborations.list({ limit: 100_000, offset: 0, sort: 'name' }).items.map(c => {
+  }))
+  const collaborations = await Promise.all((await services.collaborations.list({ limit: 100_000, offset: 0, sort: 'name' })).items.map(async c => {
     const p = presentCollaboration(c, baseUrl)
     return {
       slug: c.slug, name: c.name, legalForm: legalFormLabel(c.legalForm), area: c.area,
@@ -68,28 +76,28 @@ export function startPage ({ repos, baseUrl, today }: PageContext) {
       status: c.status === 'active' ? 'Aktivt' : `Avsluttet${c.terminatedOn ? ` ${formatDate(c.terminatedOn)}` : ''}`,
       host: c.host?.name ?? null,
       participants: c.participants.map(x => x.name).join(', '),
-      wheelUrl: `/arshjul?collaboration=${encodeURIComponent(c.slug)}&year=${year}`,
+      wheelUrl: wheelUrl({ type: 'collaboration', slug: c.slug }, year),
       feed: 'feed' in p ? { name: c.name, ...p.feed } : null,
-      bodies: c.bodies.map(b => bodyEntry(repos.bodies.get(b.id), baseUrl, year)),
+      bodies: visible(await Promise.all(c.bodies.map(b => services.bodies.get(b.id)))).map(b => bodyEntry(b, baseUrl, year)),
     }
-  })
+  }))
   return {
     pageTitle: 'Forside', year, todayLabel: formatDate(today), municipalities,
     collaborations: collaborations.filter(c => c.active), terminated: collaborations.filter(c => !c.active),
   }
 }
 
-export function wheelData ({ repos, today }: PageContext, subject: Subject, year: number) {
+export async function wheelData ({ services, viewer, today }: PageContext, subject: Subject, year: number) {
   const from = dateFromParts(year, 1, 1)
   const to = dateFromParts(year, 12, 31)
-  const items = repos.occurrences.query({ ...subject.filter, from, to, asOf: today })
+  const items = await services.occurrences.list({ ...subject.filter, from, to, asOf: today }, viewer)
   const wheel = buildWheel({ year, subjectName: subject.name, occurrences: items.map(o => ({ ...o, title: displayTitle(o) })), today, valgperioder: valgperioderOverlapping(from, to) })
   return { items, wheel }
 }
 
-export function wheelPage (ctx: PageContext, subject: Subject, year: number) {
-  const { items, wheel } = wheelData(ctx, subject, year)
-  const feeds = bodyFeeds(ctx.repos, ctx.baseUrl)
+export async function wheelPage (ctx: PageContext, subject: Subject, year: number) {
+  const { items, wheel } = await wheelData(ctx, subject, year)
+  const feeds = await bodyFeeds(ctx.services.bodies, ctx.baseUrl)
   const subjectFeed: FeedLink | null = subject.feed ? { name: subject.name, ...subject.feed } : null
   const views = items.map(o => occurrenceView(o, feeds, subjectFeed))
   const months = MONTHS.map((name, i) => ({
@@ -98,8 +106,8 @@ export function wheelPage (ctx: PageContext, subject: Subject, year: number) {
   }))
   const counts = (['overdue', 'planned', 'in_progress', 'delivered', 'approved', 'cancelled'] as const)
     .map(s => ({ status: s, label: STATUS_LABELS[s], n: views.filter(v => v.status === s).length })).filter(c => c.n > 0)
-  const link = (y: number) => `/arshjul?${subject.param}&year=${y}`
-  const svgPath = `/arshjul.svg?${subject.param}`
+  const link = (y: number) => wheelUrl(subject, y)
+  const svgPath = wheelSvgUrl(subject)
   return {
     pageTitle: `Årshjul ${year} – ${subject.name}`,
     subject, year, wheel, months, total: views.length, counts,
@@ -109,10 +117,10 @@ export function wheelPage (ctx: PageContext, subject: Subject, year: number) {
       next: year < LAST_YEAR ? { year: year + 1, url: link(year + 1) } : null,
       current: yearOf(ctx.today) !== year ? { year: yearOf(ctx.today), url: link(yearOf(ctx.today)) } : null,
     },
-    svgUrl: `${svgPath}&year=${year}`,
+    svgUrl: wheelSvgUrl(subject, year),
     // The snippet is HTML for the reader to paste; the template escapes it once more to show it as text.
     embedSnippet: `<img src="${escapeHtml(`${ctx.baseUrl}${svgPath}`)}" alt="${escapeHtml(`Årshjul for ${subject.name}`)}" width="1400" height="1000" style="max-width:100%;height:auto">`,
-    followUpUrl: `/oppfolging?${subject.param}`,
+    followUpUrl: followUpUrl(subject),
     subjectFeed,
     todayLabel: formatDate(ctx.today),
     icons: Object.fromEntries(STATUS_ORDER.map(s => [s, markShapes(s, 9, 9, 6.5)])),
@@ -145,15 +153,14 @@ export interface FollowUpRow {
 }
 
 /** The overdue and upcoming reports (src/reports, issue 5) for one subject, as one table sorted by due date. */
-export function followUpRows (ctx: PageContext, subject: Subject) {
-  const reports = createReports(ctx.repos, ctx.baseUrl)
-  const overdue = reports.overdue(subject.filter, ctx.today)
-  const upcoming = reports.upcoming(subject.filter, ctx.today, FOLLOW_UP_DAYS)
+export async function followUpRows (ctx: PageContext, subject: Subject) {
+  const overdue = await ctx.services.reports.overdue(ctx.viewer, subject.filter, ctx.today)
+  const upcoming = await ctx.services.reports.upcoming(ctx.viewer, subject.filter, ctx.today, FOLLOW_UP_DAYS)
   const common = (r: OverdueRow | UpcomingRow) => ({
     id: r.id, date: r.dueDate, dateLabel: formatDateMedium(r.dueDate), title: r.title,
     kind: kindLabel(r.kind), subject: r.subject.name, responsible: r.responsibleBody?.name ?? '',
     status: statusLabel(r.status), caseNumber: r.caseNumber ?? '', caseUrl: safeUrl(r.caseUrl),
-    wheelUrl: `/arshjul?${subject.param}&year=${yearOf(r.dueDate)}#occ-${r.id}`,
+    wheelUrl: wheelUrl(subject, yearOf(r.dueDate), r.id),
   })
   const rows: FollowUpRow[] = [
     ...overdue.map(r => ({
@@ -168,11 +175,11 @@ export function followUpRows (ctx: PageContext, subject: Subject) {
   return { asOf: ctx.today, days: FOLLOW_UP_DAYS, overdue: overdue.length, upcoming: upcoming.length, rows }
 }
 
-export function followUpPage (ctx: PageContext, subject: Subject) {
-  const data = followUpRows(ctx, subject)
+export async function followUpPage (ctx: PageContext, subject: Subject) {
+  const data = await followUpRows(ctx, subject)
   return {
     pageTitle: `Oppfølging – ${subject.name}`, subject, ...data, asOfLabel: formatDate(data.asOf),
-    csvUrl: `/oppfolging.csv?${subject.param}`, wheelUrl: `/arshjul?${subject.param}&year=${yearOf(ctx.today)}`,
+    csvUrl: followUpCsvUrl(subject), wheelUrl: wheelUrl(subject, yearOf(ctx.today)),
   }
 }
 

@@ -1,7 +1,10 @@
 // Whose calendar a page shows: one municipality, one body or one collaboration, named in the query.
+// A private body the viewer may not see is answered like an unknown one (404).
 
-import type { Repositories } from '../repositories/index.js'
 import { presentBody, presentCollaboration, presentMunicipality } from '../presenters/register.js'
+import type { Services } from '../services/index.js'
+import type { Viewer } from '../services/access.js'
+import { subjectParam, type FeedLinks } from '../presenters/urls.js'
 import { AppError } from '../shared/errors.js'
 
 export interface SubjectQuery { municipality?: string; body?: string; collaboration?: string }
@@ -14,14 +17,20 @@ export interface Subject {
   typeLabel: string
   /** The occurrence query's subject filter. */
   filter: { municipality?: number; body?: number; collaboration?: number }
-  /** The query string naming the subject, e.g. municipality=oyer (unescaped). */
+  /** The query string naming the subject, e.g. municipality=oyer. */
   param: string
-  feed: { https: string; webcal: string } | null
+  feed: FeedLinks | null
 }
 
 const TYPE_LABELS = { municipality: 'kommune', body: 'organ', collaboration: 'samarbeid' } as const
 
-export function resolveSubject (repos: Pick<Repositories, 'municipalities' | 'bodies' | 'collaborations'>, q: SubjectQuery, baseUrl: string): Subject {
+export interface SubjectContext {
+  services: Pick<Services, 'municipalities' | 'bodies' | 'collaborations' | 'access'>
+  viewer: Viewer
+  baseUrl: string
+}
+
+export async function resolveSubject ({ services, viewer, baseUrl }: SubjectContext, q: SubjectQuery): Promise<Subject> {
   const given = (['municipality', 'body', 'collaboration'] as const).filter(k => q[k] !== undefined && q[k] !== '')
   if (given.length !== 1) {
     throw new AppError(400, 'pages.subject', 'Velg nøyaktig én kommune, ett organ eller ett samarbeid (municipality=, body= eller collaboration=).')
@@ -29,20 +38,23 @@ export function resolveSubject (repos: Pick<Repositories, 'municipalities' | 'bo
   const type = given[0]!
   const ref = q[type]!
   const missing = () => new AppError(404, 'pages.subject_not_found', `Fant ingen ${TYPE_LABELS[type]} «${ref}».`)
+  const subject = (slug: string, name: string, filter: Subject['filter'], feed: FeedLinks | null): Subject =>
+    ({ type, slug, name, typeLabel: TYPE_LABELS[type], filter, param: subjectParam({ type, slug }), feed })
   if (type === 'municipality') {
-    const m = repos.municipalities.find(ref)
+    const m = await services.municipalities.find(ref)
     if (!m || m.deleted) throw missing()
     const p = presentMunicipality(m, baseUrl)
-    return { type, slug: m.slug, name: m.name, typeLabel: TYPE_LABELS[type], filter: { municipality: m.id }, param: `${type}=${encodeURIComponent(m.slug)}`, feed: 'feed' in p ? p.feed : null }
+    return subject(m.slug, m.name, { municipality: m.id }, 'feed' in p ? p.feed : null)
   }
   if (type === 'body') {
-    const row = repos.bodies.find(ref)
+    const row = await services.bodies.find(ref)
     if (!row || row.deleted) throw missing()
-    const p = presentBody(repos.bodies.view(row), baseUrl)
-    return { type, slug: row.slug, name: row.name, typeLabel: TYPE_LABELS[type], filter: { body: row.id }, param: `${type}=${encodeURIComponent(row.slug)}`, feed: 'feed' in p && p.feed ? p.feed : null }
+    if (!(await services.access.visibility(viewer)).canSeeBody(row.id)) throw missing()
+    const p = presentBody(await services.bodies.view(row), baseUrl)
+    return subject(row.slug, row.name, { body: row.id }, 'feed' in p && p.feed ? p.feed : null)
   }
-  const row = repos.collaborations.find(ref)
+  const row = await services.collaborations.find(ref)
   if (!row || row.deleted) throw missing()
-  const p = presentCollaboration(repos.collaborations.view(row), baseUrl)
-  return { type, slug: row.slug, name: row.name, typeLabel: TYPE_LABELS[type], filter: { collaboration: row.id }, param: `${type}=${encodeURIComponent(row.slug)}`, feed: 'feed' in p ? p.feed : null }
+  const p = presentCollaboration(await services.collaborations.view(row), baseUrl)
+  return subject(row.slug, row.name, { collaboration: row.id }, 'feed' in p ? p.feed : null)
 }

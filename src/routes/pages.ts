@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { localDateOf } from '../domain/local-time.js'
 import { yearOf } from '../domain/calendar-date.js'
-import { AppError } from '../shared/errors.js'
+import { AppError, ServiceError, type ServiceErrorKind } from '../shared/errors.js'
 import { createPageRenderer, pageTemplatesDir } from '../pages/render.js'
 import { resolveSubject } from '../pages/subject.js'
 import { FIRST_YEAR, LAST_YEAR, followUpCsv, followUpPage, followUpRows, startPage, wheelData, wheelPage, type PageContext } from '../pages/pages.js'
+import { viewerOf } from '../services/access.js'
 
 const ZONE = 'Europe/Oslo'
 
@@ -15,6 +16,8 @@ const ZONE = 'Europe/Oslo'
 const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 // The standalone SVG never runs script, also when opened directly rather than through <img>.
 const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
+
+const SERVICE_STATUS: Record<ServiceErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409 }
 
 const ASSETS: Record<string, string> = { 'arshjul.css': 'text/css; charset=utf-8', 'arshjul.js': 'text/javascript; charset=utf-8' }
 
@@ -26,15 +29,30 @@ const SubjectQuery = Type.Object({
 })
 type SubjectQuery = { municipality?: string; body?: string; collaboration?: string; year?: string }
 
-/** The human pages: start page, the årshjul (HTML and standalone SVG) and the follow-up list (HTML and CSV). */
+/**
+ * The human pages: start page, the årshjul (HTML and standalone SVG) and the follow-up list (HTML and CSV).
+ * They read through the services with the request's viewer: a private body's items appear only to admins
+ * and editors of its municipality (Authorization: Bearer). The HTML pages are hidden from the API spec;
+ * the SVG and the CSV, which other systems fetch, are documented with their media types.
+ */
 const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl }) => {
   const render = createPageRenderer()
   const assets = Object.fromEntries(Object.keys(ASSETS).map(name => [name, readFileSync(path.join(pageTemplatesDir, 'assets', name), 'utf8')]))
-  const context = (): PageContext => ({ repos: app.repos, baseUrl, today: localDateOf(app.clock.now(), ZONE) })
+  const context = (request: FastifyRequest): PageContext =>
+    ({ services: app.services, viewer: viewerOf(request.actor), baseUrl, today: localDateOf(app.clock.now(), ZONE) })
   const html = (reply: FastifyReply, template: string, data: object, status = 200) =>
     reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('x-content-type-options', 'nosniff')
       .send(render(template, data))
   const schema = { hide: true, querystring: SubjectQuery }
+  const tags = ['Sider']
+  const described = (summary: string, mediaType: string, description: string) => ({
+    tags, summary, querystring: SubjectQuery,
+    response: {
+      200: { description, content: { [mediaType]: { schema: { type: 'string' } } } },
+      400: { description: 'Ugyldig adresse (feilside)', content: { 'text/html': { schema: { type: 'string' } } } },
+      404: { description: 'Ukjent eller skjult kommune, organ eller samarbeid (feilside)', content: { 'text/html': { schema: { type: 'string' } } } },
+    },
+  })
 
   function parseYear (raw: string | undefined, today: string): number {
     if (raw === undefined || raw === '') return yearOf(today)
@@ -45,7 +63,8 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
 
   // Pages answer errors with a page, in Norwegian; the API's JSON error handler stays as it is.
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const status = err instanceof AppError ? err.statusCode : err.validation ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+    const status = err instanceof AppError ? err.statusCode : err instanceof ServiceError ? SERVICE_STATUS[err.kind]
+      : err.validation ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
     if (status >= 500) request.log.error({ err }, 'page failed')
     const message = err instanceof AppError ? err.message
       : status === 400 ? 'Adressen inneholder ugyldige verdier.' : status === 404 ? 'Siden finnes ikke.' : 'Det oppstod en intern feil. Prøv igjen senere.'
@@ -53,30 +72,37 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     return html(reply, 'error', { pageTitle: title, status, title, message }, status)
   })
 
-  app.get('/', { schema: { hide: true } }, async (_request, reply) => html(reply, 'index', startPage(context())))
+  app.get('/', { schema: { hide: true } }, async (request, reply) => html(reply, 'index', await startPage(context(request))))
 
   app.get<{ Querystring: SubjectQuery }>('/arshjul', { schema }, async (request, reply) => {
-    const ctx = context()
-    const subject = resolveSubject(app.repos, request.query, baseUrl)
-    return html(reply, 'arshjul', wheelPage(ctx, subject, parseYear(request.query.year, ctx.today)))
+    const ctx = context(request)
+    const subject = await resolveSubject(ctx, request.query)
+    return html(reply, 'arshjul', await wheelPage(ctx, subject, parseYear(request.query.year, ctx.today)))
   })
 
-  app.get<{ Querystring: SubjectQuery }>('/arshjul.svg', { schema }, async (request, reply) => {
-    const ctx = context()
-    const subject = resolveSubject(app.repos, request.query, baseUrl)
-    const { wheel } = wheelData(ctx, subject, parseYear(request.query.year, ctx.today))
+  app.get<{ Querystring: SubjectQuery }>('/arshjul.svg', {
+    schema: described('Årshjulet som frittstående SVG (for <img>)', 'image/svg+xml', 'SVG-bilde av årshjulet for én kommune, ett organ eller ett samarbeid'),
+  }, async (request, reply) => {
+    const ctx = context(request)
+    const subject = await resolveSubject(ctx, request.query)
+    const { wheel } = await wheelData(ctx, subject, parseYear(request.query.year, ctx.today))
+    // What an anonymous reader sees may be cached by anyone; a signed-in view only by the reader's own browser.
     return reply.type('image/svg+xml; charset=utf-8').header('content-security-policy', SVG_CSP).header('x-content-type-options', 'nosniff')
-      .header('cache-control', 'public, max-age=300')
+      .header('cache-control', `${request.actor ? 'private' : 'public'}, max-age=300`).header('vary', 'Authorization')
       .send(`<?xml version="1.0" encoding="UTF-8"?>\n${render('wheel-svg', { wheel, standalone: true })}`)
   })
 
-  app.get<{ Querystring: SubjectQuery }>('/oppfolging', { schema }, async (request, reply) =>
-    html(reply, 'oppfolging', followUpPage(context(), resolveSubject(app.repos, request.query, baseUrl))))
+  app.get<{ Querystring: SubjectQuery }>('/oppfolging', { schema }, async (request, reply) => {
+    const ctx = context(request)
+    return html(reply, 'oppfolging', await followUpPage(ctx, await resolveSubject(ctx, request.query)))
+  })
 
-  app.get<{ Querystring: SubjectQuery }>('/oppfolging.csv', { schema }, async (request, reply) => {
-    const ctx = context()
-    const subject = resolveSubject(app.repos, request.query, baseUrl)
-    const { rows } = followUpRows(ctx, subject)
+  app.get<{ Querystring: SubjectQuery }>('/oppfolging.csv', {
+    schema: described('Oppfølgingslisten som CSV (norsk Excel)', 'text/csv', 'Forfalte og kommende frister, semikolonseparert, UTF-8 med BOM'),
+  }, async (request, reply) => {
+    const ctx = context(request)
+    const subject = await resolveSubject(ctx, request.query)
+    const { rows } = await followUpRows(ctx, subject)
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="oppfolging-${subject.slug}-${ctx.today}.csv"`)
       .send(followUpCsv(rows))
   })

@@ -14,6 +14,18 @@ function parseWithIcalJs (text: string) {
   return comp.getAllSubcomponents('vevent').map(v => new ICAL.Event(v))
 }
 
+/** Every page of an API list. */
+async function apiAll<T = unknown> (url: string, headers: Record<string, string> = {}): Promise<T[]> {
+  const all: T[] = []
+  for (let offset = 0; ; offset += 500) {
+    const res = await t.app.inject({ url: `${url}&limit=500&offset=${offset}`, headers })
+    expect(res.statusCode, url).toBe(200)
+    const data = res.json().data as T[]
+    all.push(...data)
+    if (data.length < 500) return all
+  }
+}
+
 async function feed (url: string) {
   const res = await t.app.inject(url)
   expect(res.statusCode, url).toBe(200)
@@ -37,16 +49,16 @@ describe('every feed of the seeded database', () => {
       const parsed = Object.values(nodeIcal.sync.parseICS(text)).filter(c => c?.type === 'VEVENT')
       expect(parsed.length, feedUrl).toBe(events.length)
       if (apiUrl && !feedUrl.includes('formannskap')) {
-        const api = (await t.app.inject(apiUrl)).json().data
+        const api = await apiAll(apiUrl)
         expect(events.length, feedUrl).toBe(api.length)
       }
     }
-  })
+  }, 120_000)
 
   it('shows a municipality feed with its own items, its companies’ meetings and an owner preparation deadline per owner meeting', async () => {
     const text = (await feed(`/feeds/municipalities/oyer.ics?${WINDOW}`)).body
     const events = parseWithIcalJs(text)
-    const api = (await t.app.inject(`/api/v1/occurrences?municipality=oyer&${WINDOW}`)).json().data as Array<{ eventType: string; responsibleBody: { kind: string } | null; subject: { type: string } }>
+    const api = await apiAll<{ eventType: string; responsibleBody: { kind: string } | null; subject: { type: string } }>(`/api/v1/occurrences?municipality=oyer&${WINDOW}`)
     const ownerMeetings = api.filter(o => o.eventType === 'mote' && o.subject.type === 'collaboration' && ['representantskap', 'generalforsamling'].includes(o.responsibleBody?.kind ?? ''))
     expect(ownerMeetings.length).toBeGreaterThan(5)
     expect(events.length).toBe(api.length + ownerMeetings.length)
@@ -205,6 +217,89 @@ describe('private feeds', () => {
     expect(publicFeed).not.toContain('Møte: Kontrollutvalget i Øyer')
     expect(publicFeed).not.toContain('Ansvarlig: Kontrollutvalget i Øyer')
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/bodies/gausdal-kontrollutvalg/feed-secret', headers: t.auth(t.tokens.editorOyer) })).statusCode).toBe(403)
+  })
+})
+
+describe('private bodies in the municipality, collaboration and body feeds', () => {
+  const uids = (text: string) => new Set(parseWithIcalJs(text).map(e => e.uid.replace(/@.*$/, '')))
+  const get = (url: string, token?: string) => t.app.inject({ url, headers: token ? t.auth(token) : {} })
+
+  it('shows a private body’s items to admins and Øyer’s editors, never to anonymous readers or another municipality’s editor, also after a signed-in read was cached', async () => {
+    type Item = { id: string; responsibleBody: { slug: string } | null; treatedBy: { slug: string } | null }
+    const kuCalendar = await apiAll<Item>(`/api/v1/occurrences?body=oyer-kontrollutvalg&${WINDOW}`)
+    // The kontrollutvalg's own items: it is responsible for them or treats them.
+    const ku = kuCalendar.filter(o => o.responsibleBody?.slug === 'oyer-kontrollutvalg' || o.treatedBy?.slug === 'oyer-kontrollutvalg').map(o => o.id)
+    const glorRep = (await apiAll<{ slug: string; kind: string }>('/api/v1/bodies?collaboration=felles-renovasjonsselskap-glor')).find(b => b.kind === 'representantskap')!
+    const glorMeetings = (await apiAll<{ id: string; responsibleBody: { slug: string } | null }>(`/api/v1/occurrences?collaboration=felles-renovasjonsselskap-glor&${WINDOW}`))
+      .filter(o => o.responsibleBody?.slug === glorRep.slug).map(o => o.id)
+    expect(ku.length).toBeGreaterThan(5)
+    expect(glorMeetings.length).toBeGreaterThan(0)
+    for (const slug of ['oyer-kontrollutvalg', glorRep.slug]) {
+      expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/bodies/${slug}`, headers: t.auth(t.tokens.admin), payload: { feedVisibility: 'private' } })).statusCode).toBe(200)
+    }
+    const gausdal = (await t.services.tokens.create({ label: 'test-editor-gausdal', role: 'editor', municipality: (await t.services.municipalities.get('gausdal')).id })).token
+
+    // Gausdal takes part in GLØR, so its editors see GLØR's private representantskap, but not Øyer's kontrollutvalg.
+    const cases: Array<[string, string[], string[]]> = [
+      [`/feeds/municipalities/oyer.ics?${WINDOW}`, ku, glorMeetings],
+      [`/feeds/collaborations/felles-renovasjonsselskap-glor.ics?${WINDOW}`, [], glorMeetings],
+    ]
+    for (const [url, hidden, hiddenFromAnonymous] of cases) {
+      // The admin reads first, so a cache keyed only by the address would hand the private items on.
+      const admin = await get(url, t.tokens.admin)
+      expect(admin.statusCode).toBe(200)
+      expect(admin.headers['cache-control']).toBe('private, max-age=3600')
+      const anonymous = await get(url)
+      expect(anonymous.headers['cache-control']).toBe('public, max-age=3600')
+      const seen = { admin: uids(admin.body), oyer: uids((await get(url, t.tokens.editorOyer)).body), anonymous: uids(anonymous.body), gausdal: uids((await get(url, gausdal)).body) }
+      for (const id of [...hidden, ...hiddenFromAnonymous]) {
+        expect(seen.admin.has(id), `${url} ${id}`).toBe(true)
+        expect(seen.oyer.has(id), `${url} ${id}`).toBe(true)
+        expect(seen.anonymous.has(id), `${url} ${id}`).toBe(false)
+        expect(seen.gausdal.has(id), `${url} ${id}`).toBe(hiddenFromAnonymous.includes(id))
+      }
+      expect(anonymous.body).not.toContain('Ansvarlig: Kontrollutvalget i Øyer')
+    }
+    // The owner preparation before a private owner meeting is as private as the meeting.
+    expect((await get(`/feeds/municipalities/oyer.ics?${WINDOW}`)).body).not.toContain(`Eierbehandling før møte i ${glorRep.slug}`)
+
+    // The private body's own feed: its secret, or a token that may see it; otherwise the same 404 as an unknown feed.
+    const own = `/feeds/bodies/oyer-kontrollutvalg.ics?${WINDOW}`
+    expect((await get(own)).statusCode).toBe(404)
+    expect((await get(own, gausdal)).statusCode).toBe(404)
+    const kuIds = new Set(kuCalendar.map(o => o.id))
+    expect(uids((await get(own, t.tokens.admin)).body)).toEqual(kuIds)
+    expect(uids((await get(own, t.tokens.editorOyer)).body)).toEqual(kuIds)
+    const { token } = (await t.app.inject({ method: 'POST', url: '/api/v1/bodies/oyer-kontrollutvalg/feed-secret', headers: t.auth(t.tokens.editorOyer) })).json()
+    expect(uids((await get(`${own}&token=${token}`)).body)).toEqual(kuIds)
+  }, 60_000)
+})
+
+describe('one word per status', () => {
+  it('calls an approved deadline «Godkjent» on the page, in the feed and in the CSV report', async () => {
+    const august = await buildTestApp({ now: '2027-08-01T10:00:00Z' })
+    try {
+      const list = (await august.app.inject('/api/v1/occurrences?municipality=oyer&from=2027-03-01&to=2027-07-31&limit=500')).json().data as Array<{ id: string; kind: string; responsibleBody: unknown }>
+      const item = list.find(o => o.kind !== 'meeting' && o.responsibleBody)!
+      expect(item).toBeDefined()
+      const res = await august.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${item.id}`, headers: august.auth(august.tokens.admin), payload: { status: 'approved' } })
+      expect(res.statusCode).toBe(200)
+
+      const page = (await august.app.inject('/arshjul?municipality=oyer&year=2027')).body
+      const at = page.indexOf(`id="occ-${item.id}"`)
+      expect(at).toBeGreaterThan(0)
+      expect(page.slice(at, page.indexOf('</li>', at))).toContain('Godkjent')
+      const ics = (await august.app.inject(`/feeds/municipalities/oyer.ics?${WINDOW}`)).body
+      const event = parseWithIcalJs(ics).find(e => e.uid.startsWith(`${item.id}@`))!
+      expect(event.description).toContain('Status: godkjent')
+      const csv = (await august.app.inject('/api/v1/reports/late?municipality=oyer&year=2027&asOf=2027-08-01&format=csv')).body
+      const line = csv.split('\r\n').find(l => l.includes(item.id))
+      expect(line).toBeDefined()
+      expect(line!.split(';')).toContain('Godkjent')
+      for (const text of [page, ics, csv]) expect(text).not.toMatch(/behandlet\/godkjent|;behandlet;/)
+    } finally {
+      await august.close()
+    }
   })
 })
 

@@ -19,10 +19,16 @@ beforeAll(async () => {
 afterAll(async () => { await t.close() })
 
 const get = (url: string) => t.app.inject(url)
+/** Every page of the occurrences list. */
 const apiOccurrences = async (query: string) => {
-  const res = await get(`/api/v1/occurrences?${query}`)
-  expect(res.statusCode).toBe(200)
-  return res.json().data as Array<{ id: string; date: string; kind: string; overdue: boolean; subject: { name: string } }>
+  const all: Array<{ id: string; date: string; kind: string; overdue: boolean; subject: { name: string } }> = []
+  for (let offset = 0; ; offset += 500) {
+    const res = await get(`/api/v1/occurrences?${query}&limit=500&offset=${offset}`)
+    expect(res.statusCode).toBe(200)
+    const data = res.json().data as typeof all
+    all.push(...data)
+    if (data.length < 500) return all
+  }
 }
 const attrValues = (html: string, attr: string) => [...html.matchAll(new RegExp(`${attr}="([^"]*)"`, 'g'))].map(m => m[1]!)
 
@@ -73,9 +79,14 @@ describe('content types, status codes and headers', () => {
     expect(svg.headers['content-security-policy']).not.toContain('script-src')
   })
 
-  it('leaves the pages out of the OpenAPI document', async () => {
-    const spec = (await get('/docs/json')).json() as { paths: Record<string, unknown> }
-    expect(Object.keys(spec.paths).filter(p => !p.startsWith('/api/') && !p.startsWith('/feeds') && !p.startsWith('/health'))).toEqual([])
+  it('leaves the HTML pages out of the OpenAPI document and documents the SVG and CSV with their media types', async () => {
+    type Op = { responses: Record<string, { content?: Record<string, unknown> }> }
+    const spec = (await get('/docs/json')).json() as { paths: Record<string, { get: Op }> }
+    expect(Object.keys(spec.paths).filter(p => !p.startsWith('/api/') && !p.startsWith('/feeds') && !p.startsWith('/health')).sort())
+      .toEqual(['/arshjul.svg', '/oppfolging.csv'])
+    expect(Object.keys(spec.paths['/arshjul.svg']!.get.responses['200']!.content!)).toEqual(['image/svg+xml'])
+    expect(Object.keys(spec.paths['/oppfolging.csv']!.get.responses['200']!.content!)).toEqual(['text/csv'])
+    expect(Object.keys(spec.paths['/oppfolging.csv']!.get.responses['404']!.content!)).toEqual(['text/html'])
   })
 })
 
@@ -200,5 +211,116 @@ describe("today is the Europe/Oslo date of the app's clock", () => {
     } finally {
       await late.close()
     }
+  })
+})
+
+describe('private bodies on the pages', () => {
+  // Øyer's kontrollutvalg and GLØR's representantskap are made private: their items are for admins and
+  // Øyer's editors (Øyer owns GLØR), not for anonymous readers or another municipality's editor.
+  let p: TestApp
+  let editorGausdal: string
+  /** Two years of private items: the follow-up page looks a year back. */
+  let ku: string[]
+  let glorPrivate: string[]
+  let in2027: Set<string>
+  const as = (token: string | null) => (url: string) => p.app.inject({ url, headers: token ? p.auth(token) : {} })
+  const idsIn = (html: string) => new Set([...html.matchAll(/data-occurrence-id="([^"]+)"/g)].map(m => m[1]!))
+  const ids = async (url: string, token: string) => ((await as(token)(url)).json().data as Array<{ id: string }>).map(o => o.id)
+
+  beforeAll(async () => {
+    p = await buildTestApp({ now: '2027-08-01T10:00:00Z' })
+    editorGausdal = (await p.services.tokens.create({ label: 'test-editor-gausdal', role: 'editor', municipality: (await p.services.municipalities.get('gausdal')).id })).token
+    // The kontrollutvalg's own items: it is responsible for them or treats them (its calendar holds more).
+    const kuItems = (await as(p.tokens.admin)('/api/v1/occurrences?body=oyer-kontrollutvalg&from=2026-01-01&to=2027-12-31&limit=500')).json().data as Array<{ id: string; date: string; responsibleBody: { slug: string } | null; treatedBy: { slug: string } | null }>
+    ku = kuItems.filter(o => o.responsibleBody?.slug === 'oyer-kontrollutvalg' || o.treatedBy?.slug === 'oyer-kontrollutvalg').map(o => o.id)
+    in2027 = new Set(kuItems.filter(o => o.date.startsWith('2027')).map(o => o.id))
+    const glorBody = ((await as(null)('/api/v1/bodies?collaboration=felles-renovasjonsselskap-glor&limit=100')).json().data as Array<{ slug: string; kind: string }>)
+      .find(b => b.kind === 'representantskap')!
+    for (const slug of ['oyer-kontrollutvalg', glorBody.slug]) {
+      const res = await p.app.inject({ method: 'PATCH', url: `/api/v1/bodies/${slug}`, headers: p.auth(p.tokens.admin), payload: { feedVisibility: 'private' } })
+      expect(res.statusCode).toBe(200)
+    }
+    const glorUrl = '/api/v1/occurrences?collaboration=felles-renovasjonsselskap-glor&from=2026-01-01&to=2027-12-31&limit=500'
+    const glorItems = (await as(p.tokens.admin)(glorUrl)).json().data as Array<{ id: string; date: string }>
+    for (const o of glorItems) if (o.date.startsWith('2027')) in2027.add(o.id)
+    const glorAll = glorItems.map(o => o.id)
+    const glorPublic = ((await as(null)(glorUrl)).json().data as Array<{ id: string }>).map(o => o.id)
+    glorPrivate = glorAll.filter(id => !glorPublic.includes(id))
+    expect(await ids(glorUrl, p.tokens.editorOyer)).toEqual(glorAll)
+    expect(ku.length).toBeGreaterThan(5)
+  }, 60_000)
+  afterAll(async () => { await p.close() })
+
+  // Gausdal takes part in GLØR: its editors see GLØR's private body, not Øyer's.
+  it.each([
+    ['/arshjul?municipality=oyer&year=2027', () => ku.filter(id => in2027.has(id)), false],
+    ['/arshjul.svg?municipality=oyer&year=2027', () => ku.filter(id => in2027.has(id)), false],
+    ['/arshjul?collaboration=felles-renovasjonsselskap-glor&year=2027', () => glorPrivate.filter(id => in2027.has(id)), true],
+    ['/arshjul.svg?collaboration=felles-renovasjonsselskap-glor&year=2027', () => glorPrivate.filter(id => in2027.has(id)), true],
+  ])('%s shows the private items only to those allowed', async (url, hidden, gausdalSees) => {
+    const anonymous = idsIn((await as(null)(url)).body)
+    const gausdal = idsIn((await as(editorGausdal)(url)).body)
+    const admin = idsIn((await as(p.tokens.admin)(url)).body)
+    const oyer = idsIn((await as(p.tokens.editorOyer)(url)).body)
+    expect(hidden().length).toBeGreaterThan(0)
+    for (const id of hidden()) {
+      expect(anonymous.has(id), id).toBe(false)
+      expect(gausdal.has(id), id).toBe(gausdalSees)
+      expect(admin.has(id), id).toBe(true)
+      expect(oyer.has(id), id).toBe(true)
+    }
+    expect(admin.size).toBeGreaterThanOrEqual(anonymous.size + hidden().length)
+  })
+
+  it('answers 404 for a private body’s own wheel, SVG and follow-up to those who may not see it', async () => {
+    for (const url of ['/arshjul?body=oyer-kontrollutvalg&year=2027', '/arshjul.svg?body=oyer-kontrollutvalg', '/oppfolging?body=oyer-kontrollutvalg', '/oppfolging.csv?body=oyer-kontrollutvalg']) {
+      const anonymous = await as(null)(url)
+      expect(anonymous.statusCode, url).toBe(404)
+      expect(anonymous.body).toContain('Fant ingen organ «oyer-kontrollutvalg».')
+      expect((await as(editorGausdal)(url)).statusCode, url).toBe(404)
+      expect((await as(p.tokens.admin)(url)).statusCode, url).toBe(200)
+      expect((await as(p.tokens.editorOyer)(url)).statusCode, url).toBe(200)
+    }
+    const admin = idsIn((await as(p.tokens.admin)('/arshjul?body=oyer-kontrollutvalg&year=2027')).body)
+    expect(ku.filter(id => in2027.has(id)).every(id => admin.has(id))).toBe(true)
+  })
+
+  it('keeps the private items off the follow-up page, its CSV and the start page’s counts', async () => {
+    const overdue = async (token: string | null) => ((await as(token)('/api/v1/reports/overdue?municipality=oyer&asOf=2027-08-01&limit=500')).json().data as Array<{ id: string }>).map(o => o.id)
+    const upcoming = async (token: string | null) => ((await as(token)('/api/v1/reports/upcoming?municipality=oyer&asOf=2027-08-01&days=30&limit=500')).json().data as Array<{ id: string }>).map(o => o.id)
+    const privateRows = [...await overdue(p.tokens.admin), ...await upcoming(p.tokens.admin)].filter(id => ku.includes(id))
+    expect(privateRows.length).toBeGreaterThan(0)
+    const rows = async (token: string | null) => idsIn((await as(token)('/oppfolging?municipality=oyer')).body)
+    const csvIds = async (token: string | null) => new Set((await as(token)('/oppfolging.csv?municipality=oyer')).body.trimEnd().split('\r\n').slice(1).map(l => l.split(';').at(-1)!))
+    for (const [token, sees] of [[null, false], [editorGausdal, false], [p.tokens.admin, true], [p.tokens.editorOyer, true]] as const) {
+      const page = await rows(token)
+      const csv = await csvIds(token)
+      for (const id of privateRows) {
+        expect(page.has(id), `${token} ${id}`).toBe(sees)
+        expect(csv.has(id), `${token} ${id}`).toBe(sees)
+      }
+    }
+    const count = async (token: string | null) => {
+      const html = (await as(token)('/')).body
+      const oyer = html.slice(html.indexOf('href="/oppfolging?municipality=oyer"') - 400, html.indexOf('href="/oppfolging?municipality=oyer"') + 400)
+      return Number(/data-count="overdue">(\d+)</.exec(oyer)![1])
+    }
+    const anonymousOverdue = await overdue(null)
+    const hiddenOverdue = (await overdue(p.tokens.admin)).filter(id => !anonymousOverdue.includes(id))
+    expect(hiddenOverdue.filter(id => !ku.includes(id) && !glorPrivate.includes(id))).toEqual([])
+    expect(await count(p.tokens.admin)).toBe(await count(null) + hiddenOverdue.length)
+    expect(await count(p.tokens.editorOyer)).toBe(await count(p.tokens.admin))
+  })
+
+  it('lists a private body on the start page only for those who may see it', async () => {
+    expect((await as(null)('/')).body).not.toContain('/arshjul?body=oyer-kontrollutvalg')
+    expect((await as(editorGausdal)('/')).body).not.toContain('/arshjul?body=oyer-kontrollutvalg')
+    expect((await as(p.tokens.admin)('/')).body).toContain('/arshjul?body=oyer-kontrollutvalg')
+    expect((await as(p.tokens.editorOyer)('/')).body).toContain('/arshjul?body=oyer-kontrollutvalg')
+  })
+
+  it('does not let a shared cache keep a signed-in view of the SVG', async () => {
+    expect((await as(null)('/arshjul.svg?municipality=oyer')).headers['cache-control']).toBe('public, max-age=300')
+    expect((await as(p.tokens.admin)('/arshjul.svg?municipality=oyer')).headers['cache-control']).toBe('private, max-age=300')
   })
 })
