@@ -27,8 +27,8 @@ try {
   // Per region municipality: its kommunedirektør's staff (escalations, digest) and a general address;
   // plus one region-wide subscriber to every meeting.
   let n = 0
-  for (const m of repos.municipalities.list({ inRegion: true, limit: 100, offset: 0 }).items) {
-    const kd = repos.bodies.list({ municipality: m.slug, kind: 'kommunedirektor', limit: 1, offset: 0 }).items[0]!
+  for (const m of (await repos.municipalities.list({ inRegion: true, limit: 100, offset: 0 })).items) {
+    const kd = (await repos.bodies.list({ municipality: m.slug, kind: 'kommunedirektor', limit: 1, offset: 0 })).items[0]!
     const base = { channel: 'email' as const, webhookUrl: null, webhookSecret: null, collaborationId: null, eventTypes: null, active: true }
     repos.subscriptions.create({ ...base, name: `KD ${m.name}`, email: `kd${n++}@bench.test`, municipalityId: null, bodyId: kd.id, digest: true }, actor)
     repos.subscriptions.create({ ...base, name: `Post ${m.name}`, email: `post${n++}@bench.test`, municipalityId: m.id, bodyId: null, digest: false }, actor)
