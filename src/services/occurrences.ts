@@ -10,6 +10,7 @@ import {
   buildOccurrences, calendarFlags, compareOccurrences, daysLate, expandRule, lateness, occurrenceId, parseOccurrenceId, treatingMeeting, validMoveTarget,
   type CalendarFlags, type ExpandableRule, type ExpandedOccurrence, type MeetingRef, type StoredState,
 } from '../domain/occurrences.js'
+import { MAX_WINDOW_YEARS } from '../domain/recurrence.js'
 import type { ConstitutionDates, ValgperiodeAnchor } from '../domain/valgperiode.js'
 import { OCCURRENCE_STATUSES, type BodyKind, type OccurrenceStatus } from '../domain/vocabulary.js'
 import type { AuditRepository } from '../repositories/audit.js'
@@ -20,8 +21,8 @@ import { invalid, missing } from '../shared/errors.js'
 import { auditActor, viewerOf, type AccessService, type Actor, type Viewer, type Visibility } from './access.js'
 
 const ZONE = 'Europe/Oslo'
-/** The widest window one query may ask for. */
-export const MAX_WINDOW_YEARS = 10
+/** The widest window one query may ask for: what the recurrence engine expands in one go. */
+export { MAX_WINDOW_YEARS }
 export const STATUS_FILTERS = [...OCCURRENCE_STATUSES, 'overdue'] as const
 export type StatusFilter = typeof STATUS_FILTERS[number]
 
@@ -90,6 +91,21 @@ export type OccurrenceChange = StatePatch
 
 /** The ids of the calendar a query or scope names (resolved from slugs). */
 export interface ResolvedScope { municipality?: number; body?: number; collaboration?: number }
+
+/**
+ * buildOccurrences pads its window by a year on each side (to find moved occurrences), so a ten-year
+ * window would exceed what the engine expands at once. Expanding in parts of five years keeps every
+ * window the API promises expandable (STYLE.md trap 11); each occurrence lands in exactly one part.
+ */
+const CHUNK_YEARS = 5
+function chunks (w: { from: string; to: string }): Array<{ from: string; to: string }> {
+  const out: Array<{ from: string; to: string }> = []
+  for (let from = w.from; compareDates(from, w.to) <= 0; from = addYears(from, CHUNK_YEARS)) {
+    const end = addDays(addYears(from, CHUNK_YEARS), -1)
+    out.push({ from, to: compareDates(end, w.to) < 0 ? end : w.to })
+  }
+  return out
+}
 
 const toExpandable = (r: RuleRow): ExpandableRule => ({
   id: r.id, scheduleType: r.scheduleType, allDay: r.allDay, dtstart: r.dtstart, rrule: r.rrule,
@@ -188,7 +204,9 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       const out: Array<{ occ: ExpandedOccurrence; rule: RuleRow }> = []
       for (const r of rs) {
         const dates = r.municipalityId !== null ? constitutionBy.get(r.municipalityId) ?? {} : {}
-        for (const occ of buildOccurrences([toExpandable(r)], states, w, dates)) out.push({ occ, rule: r })
+        for (const part of chunks(w)) {
+          for (const occ of buildOccurrences([toExpandable(r)], states, part, dates)) out.push({ occ, rule: r })
+        }
       }
       return out
     }
@@ -197,10 +215,18 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
 
     // Where each deadline is treated: the treating body's last meeting on or before the due date.
     const treatingBodies = [...new Set(selected.map(r => r.treatedByBodyId).filter((id): id is number => id !== null))]
-    const meetingRules = await rulesRepo.meetingRules(treatingBodies)
+    const meetingRules = await rulesRepo.meetingRules(treatingBodies, ex)
     const meetingStates = await statesOf(meetingRules.map(r => r.id), ex)
     const meetingsByBody = new Map<number, MeetingRef[]>()
-    for (const { occ, rule } of expandFor(meetingRules, { from: addDays(window.from, -366), to: window.to }, meetingStates)) {
+    // The lookback year is expanded on its own: the window plus a year would exceed what the engine expands at once.
+    const meetings = [
+      ...expandFor(meetingRules, { from: addDays(window.from, -366), to: addDays(window.from, -1) }, meetingStates),
+      ...expandFor(meetingRules, window, meetingStates),
+    ].sort((a, b) => compareOccurrences(a.occ, b.occ))
+    const seen = new Set<string>()
+    for (const { occ, rule } of meetings) {
+      if (seen.has(occ.id)) continue
+      seen.add(occ.id)
       if (occ.status === 'cancelled') continue
       const list = meetingsByBody.get(rule.responsibleBodyId!) ?? []
       list.push({ id: occ.id, date: occ.date, localStart: occ.localStart })
@@ -254,7 +280,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
   /** Finds the rule and checks the id names a real occurrence of it, not any date. */
   async function findOccurrence (id: string, ex?: Executor): Promise<{ rule: RuleRow; originalKey: string }> {
     const ref = parseOccurrenceId(id)
-    const rule = ref ? await rulesRepo.find(ref.ruleId) : undefined
+    const rule = ref ? await rulesRepo.find(ref.ruleId, ex) : undefined
     if (!ref || !rule || rule.deleted) throw missing('occurrence', id, 'id')
     // The id must name a real occurrence of the rule, not any date (a valgperiode date depends on the constitution date).
     const date = ref.originalKey.slice(0, 10)
@@ -270,7 +296,9 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       const l = await repo.lookups(ex)
       const scope = resolve(q, l)
       const visibility = await access.visibility(viewer, ex)
-      const all = (await rulesRepo.list({ eventTypes: q.eventTypes })).filter(r => ruleVisible(r, visibility))
+      // A private body's calendar is private as a whole, like its feed.
+      if (!visibility.canSeeBody(scope.body)) return []
+      const all = (await rulesRepo.list({ eventTypes: q.eventTypes }, ex)).filter(r => ruleVisible(r, visibility))
       const selected = await selectRules(scope, all, l, ex)
       return byStatus(await assemble(selected, q, q.asOf ?? today(), l, ex), q.statuses)
     },
@@ -288,7 +316,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
         const l = await repo.lookups()
         const scope = resolve(q, l)
         const visibility = await access.visibility(viewer)
-        const gone = (await rulesRepo.changedSince(since)).filter(r => (r.deleted || !r.enabled) && ruleVisible(r, visibility) &&
+        const gone = !visibility.canSeeBody(scope.body) ? [] : (await rulesRepo.changedSince(since)).filter(r => (r.deleted || !r.enabled) && ruleVisible(r, visibility) &&
           (!q.eventTypes?.length || q.eventTypes.includes(r.eventType)))
         const inScope = await selectRules(scope, gone, l)
         const constitutionBy = await constitutionDatesBy()
@@ -380,7 +408,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
     /** The rules whose occurrences are in a municipality's, a body's or a collaboration's calendar: what list() would select. */
     async ruleIdsInScope (scope: { municipality?: SubjectRef; body?: SubjectRef; collaboration?: SubjectRef }, ex?: Executor): Promise<Set<number>> {
       const l = await repo.lookups(ex)
-      return new Set((await selectRules(resolve(scope, l), await rulesRepo.list({}), l, ex)).map(r => r.id))
+      return new Set((await selectRules(resolve(scope, l), await rulesRepo.list({}, ex), l, ex)).map(r => r.id))
     },
   }
   return service

@@ -1,0 +1,123 @@
+// src/services/occurrences.ts: the occurrence read model and changes to one occurrence, without HTTP.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { governanceFixture, refusal, type GovernanceFixture } from '../helpers/governance.js'
+import { anonymousViewer, systemViewer, viewerOf } from '../../src/services/access.js'
+
+let t: GovernanceFixture
+beforeEach(async () => { t = await governanceFixture() })
+afterEach(() => t.close())
+
+const oyer2027 = () => t.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, systemViewer)
+const deadline = async (eventType = 'arsregnskap_vedtak') => (await oyer2027()).find(o => o.eventType === eventType)!
+const stateRows = () => t.sqlite.prepare('select count(*) as n from occurrence_state').get() as { n: number }
+
+describe('occurrences.list', () => {
+  it('takes slugs or ids, sorts by date and judges lateness as of a day', async () => {
+    const bySlug = await oyer2027()
+    const byId = await t.services.occurrences.list({ municipality: t.idOf('municipality', 'oyer'), from: '2027-01-01', to: '2027-12-31' }, systemViewer)
+    expect(byId.map(o => o.id)).toEqual(bySlug.map(o => o.id))
+    expect(bySlug.map(o => o.date)).toEqual([...bySlug.map(o => o.date)].sort())
+    const late = await t.services.occurrences.list({ municipality: 'oyer', from: '2027-06-30', to: '2027-06-30', asOf: '2027-07-10', eventTypes: ['arsregnskap_vedtak'] }, systemViewer)
+    expect(late).toHaveLength(1)
+    expect(late[0]).toMatchObject({ overdue: true, daysOverdue: 10, effectiveStatus: 'overdue', subject: { type: 'municipality', slug: 'oyer' } })
+  })
+
+  it('refuses an unknown calendar, a window over ten years and unknown filters, naming the field', async () => {
+    expect(await refusal(t.services.occurrences.list({ municipality: 'atlantis', from: '2027-01-01', to: '2027-12-31' }, systemViewer)))
+      .toMatchObject({ kind: 'not_found', field: 'municipality' })
+    expect(await refusal(t.services.occurrences.list({ from: '2027-01-01', to: '2037-01-01' }, systemViewer))).toMatchObject({ kind: 'invalid', code: 'occurrences.window_too_large', field: 'to' })
+    // The accepting side of the limit: ten years to the day, with meetings treating deadlines near both ends.
+    const decade = await t.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2036-12-31' }, systemViewer)
+    expect(decade.filter(o => o.eventType === 'eierskapsmelding').map(o => o.date)).toEqual(['2027-10-30', '2031-10-30', '2035-10-30'])
+    expect(decade.at(-1)!.date).toBe('2036-12-31')
+    expect(await refusal(t.services.occurrences.list({ from: '2027-02-01', to: '2027-01-01' }, systemViewer))).toMatchObject({ code: 'occurrences.window', field: 'to' })
+    expect(await refusal(t.services.occurrences.list({ from: '2027-01-01', to: '2027-02-01', eventTypes: ['nope'] }, systemViewer))).toMatchObject({ field: 'eventType' })
+    expect(await refusal(t.services.occurrences.list({ from: '2027-01-01', to: '2027-02-01', statuses: ['late' as never] }, systemViewer))).toMatchObject({ field: 'status' })
+  })
+})
+
+describe('a private body’s occurrences', () => {
+  beforeEach(() => t.makePrivate('oyer-kommunestyre'))
+  const namesKommunestyre = (o: { responsibleBody: { slug: string } | null; treatedBy: { slug: string } | null }) =>
+    o.responsibleBody?.slug === 'oyer-kommunestyre' || o.treatedBy?.slug === 'oyer-kommunestyre'
+
+  it('are hidden from anonymous readers and another municipality’s editor, in lists and one by one', async () => {
+    const all = await oyer2027()
+    const hidden = all.filter(namesKommunestyre)
+    expect(hidden.length).toBeGreaterThan(5)
+    for (const viewer of [anonymousViewer, viewerOf(t.editorOf('gausdal'))]) {
+      const seen = await t.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, viewer)
+      expect(seen.filter(namesKommunestyre)).toEqual([])
+      expect(seen.length).toBe(all.length - hidden.length)
+      expect(await t.services.occurrences.list({ body: 'oyer-kommunestyre', from: '2027-01-01', to: '2027-12-31' }, viewer)).toEqual([])
+      expect(await refusal(t.services.occurrences.get(hidden[0]!.id, viewer))).toMatchObject({ kind: 'not_found', code: 'occurrence.not_found' })
+    }
+  })
+
+  it('are visible to an admin and to the municipality’s own editor', async () => {
+    const all = await oyer2027()
+    const own = await t.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, viewerOf(t.editorOf('oyer')))
+    expect(own.map(o => o.id)).toEqual(all.map(o => o.id))
+    const one = all.find(namesKommunestyre)!
+    expect((await t.services.occurrences.get(one.id, viewerOf(t.editorOf('oyer')))).id).toBe(one.id)
+    expect((await t.services.occurrences.get(one.id, viewerOf(t.admin))).id).toBe(one.id)
+  })
+})
+
+describe('occurrences.change', () => {
+  it('records delivery with today’s date by default and bumps the revision on a status change only', async () => {
+    const o = await deadline()
+    const delivered = await t.services.occurrences.change(o.id, { status: 'delivered', caseNumber: '27/12' }, t.editorOf('oyer'))
+    expect(delivered).toMatchObject({ id: o.id, status: 'delivered', deliveredOn: '2027-01-15', caseNumber: '27/12', revision: 1 })
+    const noted = await t.services.occurrences.change(o.id, { note: 'Sendt' }, t.editorOf('oyer'))
+    expect(noted).toMatchObject({ note: 'Sendt', revision: 1 })
+    const approved = await t.services.occurrences.change(o.id, { status: 'approved' }, t.admin)
+    expect(approved).toMatchObject({ approvedOn: '2027-01-15', revision: 2 })
+    const audit = t.sqlite.prepare("select action, actor from audit_log where entity_type = 'occurrence' and entity_id = ? order by id").all(o.id)
+    expect(audit).toEqual([{ action: 'update', actor: 'editor:editor-oyer' }, { action: 'update', actor: 'editor:editor-oyer' }, { action: 'update', actor: 'admin:admin' }])
+  })
+
+  it('moves a meeting and keeps its identity', async () => {
+    const meeting = (await oyer2027()).find(o => o.eventType === 'mote' && o.localStart?.endsWith('T18:00'))!
+    const target = `${meeting.date.slice(0, 8)}${String(Number(meeting.date.slice(8)) + 1).padStart(2, '0')}T17:00`
+    const moved = await t.services.occurrences.change(meeting.id, { movedTo: target }, t.editorOf('oyer'))
+    expect(moved).toMatchObject({ id: meeting.id, localStart: target, moved: true, revision: 1 })
+  })
+
+  it('refuses future dates, impossible moves, unknown ids and other municipalities’ editors, storing nothing', async () => {
+    const o = await deadline()
+    const meeting = (await oyer2027()).find(x => x.eventType === 'mote')!
+    const before = t.snapshot()
+    const states = stateRows().n
+    expect(await refusal(t.services.occurrences.change(o.id, { status: 'delivered', deliveredOn: '2027-01-17' }, t.admin))).toMatchObject({ code: 'occurrences.future_delivery', field: 'deliveredOn' })
+    expect(await refusal(t.services.occurrences.change(o.id, { approvedOn: '2027-02-01' }, t.admin))).toMatchObject({ code: 'occurrences.future_approval', field: 'approvedOn' })
+    expect(await refusal(t.services.occurrences.change(meeting.id, { movedTo: '2027-03-01' }, t.admin))).toMatchObject({ code: 'occurrences.invalid_move', field: 'movedTo' })
+    expect(await refusal(t.services.occurrences.change(o.id, { movedTo: '2029-01-01' }, t.admin))).toMatchObject({ code: 'occurrences.invalid_move' })
+    expect(await refusal(t.services.occurrences.change(`${o.ruleId}-20270629`, { note: 'x' }, t.admin))).toMatchObject({ kind: 'not_found', field: 'id' })
+    expect(await refusal(t.services.occurrences.change(o.id, { note: 'x' }, t.editorOf('gausdal')))).toMatchObject({ kind: 'forbidden' })
+    expect(await refusal(t.services.occurrences.change(o.id, { note: 'x' }, null))).toMatchObject({ kind: 'unauthorized' })
+    expect(stateRows().n).toBe(states)
+    expect(t.snapshot()).toBe(before)
+  })
+})
+
+describe('occurrences.page', () => {
+  it('pages a calendar and, under modifiedSince, lists changed items and tombstones of deleted rules', async () => {
+    const all = await oyer2027()
+    const q = { municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }
+    const second = await t.services.occurrences.page({ ...q, limit: 10, offset: 10 }, systemViewer)
+    expect(second.total).toBe(all.length)
+    expect(second.items.map(o => o.id)).toEqual(all.slice(10, 20).map(o => o.id))
+
+    t.clock.advance(60_000)
+    const since = t.clock.now().getTime()
+    const changed = all.find(o => o.eventType === 'eierskapsmelding')!
+    await t.services.occurrences.change(changed.id, { note: 'Utkast' }, t.admin)
+    const rule = all.find(o => o.eventType === 'arsberetning')!.ruleId
+    await t.services.rules.remove(rule, t.admin)
+    const page = await t.services.occurrences.page({ ...q, limit: 100, offset: 0, modifiedSince: since }, systemViewer)
+    expect(page.items.filter(o => !('deleted' in o)).map(o => o.id)).toEqual([changed.id])
+    expect(page.items.filter(o => 'deleted' in o)).toEqual(all.filter(o => o.ruleId === rule).map(o => ({ id: o.id, deleted: true, modified: since })))
+    expect((await t.services.occurrences.page({ ...q, limit: 100, offset: 0, modifiedSince: since + 1 }, systemViewer)).items).toEqual([])
+  })
+})
