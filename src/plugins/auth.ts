@@ -1,6 +1,6 @@
 import fp from 'fastify-plugin'
-import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { AppError, forbidden } from '../shared/errors.js'
+import type { FastifyInstance } from 'fastify'
+import { AppError } from '../shared/errors.js'
 import type { Actor } from '../services/access.js'
 
 declare module 'fastify' {
@@ -15,30 +15,6 @@ declare module 'fastify' {
 
 const unauthorized = (message: string) => new AppError(401, 'auth.unauthorized', message)
 const READ_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
-
-/** The caller's credentials, or 401. */
-export function requireWriter (request: FastifyRequest): Actor {
-  if (!request.actor) throw unauthorized('Skriving krever et API-token: Authorization: Bearer <token>')
-  return request.actor
-}
-
-export function requireAdmin (request: FastifyRequest): Actor {
-  const actor = requireWriter(request)
-  if (actor.role !== 'admin') throw forbidden('Krever et admin-token')
-  return actor
-}
-
-/** @deprecated use services.access.assertMayChange, which checks every subject and body a write names. */
-export function requireScope (request: FastifyRequest, municipalityIds: number[]): Actor {
-  const actor = requireWriter(request)
-  if (actor.role === 'admin') return actor
-  if (!actor.municipalityIds.some(id => municipalityIds.includes(id))) {
-    throw forbidden('Tokenet gjelder en annen kommune enn den endringen berører')
-  }
-  return actor
-}
-
-export { auditActor } from '../services/access.js'
 
 /**
  * Reads the bearer token on every request. A write without credentials is refused with 401 here, in
