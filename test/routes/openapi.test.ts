@@ -100,3 +100,121 @@ describe('error replies', () => {
     expect(res.body).not.toMatch(/stack|at .*\.ts:\d+/)
   })
 })
+
+// The API contract of issue 10, over the document itself so that new routes are held to it.
+interface Param { name: string; in: string; required?: boolean; schema?: { enum?: string[] } }
+interface Response { description?: string; content?: Record<string, { schema?: Schema }> }
+interface Schema { $ref?: string; type?: string; properties?: Record<string, Schema> }
+interface Op { parameters?: Param[]; responses: Record<string, Response>; security?: unknown[] }
+
+describe('the API contract in /docs/json', () => {
+  let spec: { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, Schema> } }
+  let plan: number
+  beforeAll(async () => {
+    spec = (await t.app.inject('/docs/json')).json()
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/api/v1/kontroll/plans',
+      headers: t.auth(t.tokens.admin),
+      payload: { type: 'forvaltningsrevisjon', electionYear: 2023, title: 'Plan for forvaltningsrevisjon Øyer', bodies: ['oyer-kontrollutvalg'] },
+    })
+    expect(res.statusCode, res.body).toBe(201)
+    plan = res.json().id
+  })
+
+  const ops = () => Object.entries(spec.paths).flatMap(([path, o]) => Object.entries(o).map(([method, op]) => ({ path, method: method.toUpperCase(), op })))
+  const resolve = (s: Schema | undefined): Schema | undefined => {
+    const ref = s?.$ref?.replace('#/components/schemas/', '')
+    return ref ? resolve(spec.components.schemas[ref]) : s
+  }
+  const success = (op: Op) => Object.entries(op.responses).filter(([status]) => /^2/.test(status))
+  const mediaTypes = (op: Op) => success(op).flatMap(([, r]) => Object.keys(r.content ?? {}))
+  const isListSchema = (op: Op) => success(op).some(([, r]) => {
+    const props = resolve(r.content?.['application/json']?.schema)?.properties ?? {}
+    return 'data' in props && 'pagination' in props && 'links' in props
+  })
+
+  // Collections that are not OParl lists: a single report or export, the feeds and the health check.
+  const NOT_LISTS = ['/health', '/feeds/{kind}/{file}', '/api/v1/collaborations/export', '/api/v1/kontroll/coverage', '/api/v1/kontroll/plans/{id}/review', '/arshjul.svg', '/oppfolging.csv']
+  const listRoutes = () => ops().filter(o => o.method === 'GET' && !o.path.startsWith('/docs') &&
+    (isListSchema(o.op) || (!NOT_LISTS.includes(o.path) && !/\}$/.test(o.path))))
+
+  it('every operation declares a 2xx response with a schema (204 excepted)', () => {
+    const missing = ops().filter(({ op }) => {
+      const ok = success(op)
+      return ok.length === 0 || ok.some(([status, r]) => status !== '204' && !Object.values(r.content ?? {}).some(c => c.schema))
+    }).map(o => `${o.method} ${o.path}`)
+    expect(missing).toEqual([])
+  })
+
+  it('every write requires the bearer token in the document', () => {
+    // The document's root security lets reads go without a token; a write must override it with bearer alone.
+    const open = ops().filter(o => o.method !== 'GET' && JSON.stringify(o.op.security) !== '[{"bearer":[]}]')
+    expect(open.map(o => `${o.method} ${o.path}`)).toEqual([])
+  })
+
+  it('feeds are documented as text/calendar, CSV as text/csv and TSV as text/tab-separated-values, not as JSON', () => {
+    const feed = spec.paths['/feeds/{kind}/{file}']?.get
+    expect(feed && mediaTypes(feed)).toEqual(['text/calendar'])
+    const tsv = spec.paths['/api/v1/collaborations/export']?.get
+    expect(tsv && mediaTypes(tsv)).toEqual(['text/tab-separated-values'])
+    // Every route that offers format=csv documents text/csv beside JSON.
+    const csv = ops().filter(o => (o.op.parameters ?? []).some(p => p.name === 'format' && (p.schema?.enum ?? ['csv']).includes('csv')))
+    expect(csv.length).toBeGreaterThan(3)
+    for (const o of csv) expect(mediaTypes(o.op), o.path).toEqual(expect.arrayContaining(['application/json', 'text/csv']))
+  })
+
+  it('every non-JSON reply answers with a media type its operation documents', async () => {
+    const cases: Array<[string, string]> = [
+      ['/feeds/{kind}/{file}', '/feeds/municipalities/oyer.ics'],
+      ['/api/v1/collaborations/export', '/api/v1/collaborations/export?format=tsv'],
+      ['/api/v1/reports/overdue', '/api/v1/reports/overdue?format=csv'],
+      ['/api/v1/reports/upcoming', '/api/v1/reports/upcoming?format=csv'],
+      ['/api/v1/reports/late', '/api/v1/reports/late?format=csv'],
+      ['/api/v1/kontroll/coverage', '/api/v1/kontroll/coverage?valgperiode=2023&format=csv'],
+    ]
+    for (const [path, url] of cases) {
+      const res = await t.app.inject({ url, headers: t.auth(t.tokens.admin) })
+      expect(res.statusCode, `${url}: ${res.body.slice(0, 200)}`).toBe(200)
+      const type = String(res.headers['content-type']).split(';')[0]
+      expect(mediaTypes(spec.paths[path]!.get!), url).toContain(type)
+    }
+  })
+
+  it('there are list routes, /api/v1/occurrences among them', () => {
+    const paths = listRoutes().map(o => o.path)
+    expect(paths).toContain('/api/v1/occurrences')
+    expect(paths.length).toBeGreaterThanOrEqual(16)
+  })
+
+  it('every list route accepts limit, offset and modified_since, and its 2xx schema is the OParl list', () => {
+    const wrong = listRoutes().flatMap(({ path, op }) => {
+      const names = (op.parameters ?? []).filter(p => p.in === 'query').map(p => p.name)
+      const missing = ['limit', 'offset', 'modified_since'].filter(n => !names.includes(n))
+      return [...missing.map(n => `${path}: no ${n}`), ...(isListSchema(op) ? [] : [`${path}: 2xx is not data + pagination + links`])]
+    })
+    expect(wrong).toEqual([])
+  })
+
+  it('every list route pages when called: pagination and links, limit honoured, modified_since accepted', async () => {
+    const failures: string[] = []
+    for (const { path, op } of listRoutes()) {
+      const query = new URLSearchParams()
+      for (const p of (op.parameters ?? []).filter(p => p.in === 'query' && p.required)) {
+        query.set(p.name, p.name === 'from' ? '2027-01-01' : p.name === 'to' ? '2027-12-31' : p.name === 'valgperiode' ? '2023' : p.schema?.enum?.[0] ?? '')
+      }
+      const url = path.replace('{id}', String(plan))
+      for (const extra of [{ limit: '1', offset: '0' }, { limit: '2', offset: '1', modified_since: '2020-01-01T00:00:00Z' }]) {
+        const q = new URLSearchParams([...query, ...Object.entries(extra)])
+        const res = await t.app.inject({ url: `${url}?${q}`, headers: t.auth(t.tokens.admin) })
+        if (res.statusCode !== 200) { failures.push(`${url}?${q}: ${res.statusCode} ${res.body.slice(0, 160)}`); continue }
+        const body = res.json()
+        if (!Array.isArray(body.data) || body.data.length > Number(extra.limit)) failures.push(`${url}?${q}: data is not a page of at most ${extra.limit}`)
+        if (typeof body.pagination?.totalElements !== 'number') failures.push(`${url}?${q}: no pagination.totalElements`)
+        if (typeof body.links?.first !== 'string') failures.push(`${url}?${q}: no links.first`)
+        if (body.pagination?.totalElements > Number(extra.offset) + Number(extra.limit) && typeof body.links?.next !== 'string') failures.push(`${url}?${q}: no links.next though more remain`)
+      }
+    }
+    expect(failures).toEqual([])
+  })
+})
