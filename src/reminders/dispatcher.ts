@@ -102,14 +102,20 @@ export function createDispatcher (opts: DispatcherOptions) {
     if (row.channel === 'email') {
       const content = renderEmail(payload, opts.templates, uidHost)
       const res = await opts.email!.send({
-        ...content, from: opts.mailFrom, to: { name: sub.name, address: sub.email! }, messageId: row.messageId,
+        ...content,
+        from: opts.mailFrom,
+        to: { name: sub.name, address: sub.email! },
+        messageId: row.messageId,
         headers: { 'Auto-Submitted': 'auto-generated', 'X-Auto-Response-Suppress': 'All', 'X-Arshjul-Reminder': row.reminderKey },
       })
       return res.response
     }
     const res = await opts.webhook.send({
-      url: sub.webhookUrl!, secret: sub.webhookSecret!, body: webhookBody(row, deliveryIdOf(row.messageId), payload),
-      event: webhookEvent(payload), deliveryId: deliveryIdOf(row.messageId),
+      url: sub.webhookUrl!,
+      secret: sub.webhookSecret!,
+      body: webhookBody(row, deliveryIdOf(row.messageId), payload),
+      event: webhookEvent(payload),
+      deliveryId: deliveryIdOf(row.messageId),
     })
     return res.response
   }

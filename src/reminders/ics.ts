@@ -23,12 +23,16 @@ export function occurrenceIcs (o: OccurrenceSnapshot, uidHost: string, summary: 
   cal.createEvent({
     id: `${o.id}@${uidHost}`,
     sequence: o.revision,
-    start, end, allDay: o.allDay, timezone: ZONE,
+    start,
+    end,
+    allDay: o.allDay,
+    timezone: ZONE,
     summary,
     description: [o.url, o.legalBasis.length ? `Lovgrunnlag: ${o.legalBasis.map(l => `${l.act} ${l.section}`).join('; ')}` : ''].filter(Boolean).join('\n'),
     url: o.url,
     categories: [{ name: o.eventType }],
-    stamp, lastModified: stamp,
+    stamp,
+    lastModified: stamp,
     status: o.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
   })
   return cal.toString()

@@ -35,8 +35,12 @@ export function createSmtpTransport (smtpUrl: string, timeouts = { connectionMs:
     async send (m) {
       try {
         const info = await transporter.sendMail({
-          from: m.from, to: { name: m.to.name, address: m.to.address }, subject: m.subject, text: m.text,
-          messageId: m.messageId, headers: m.headers,
+          from: m.from,
+          to: { name: m.to.name, address: m.to.address },
+          subject: m.subject,
+          text: m.text,
+          messageId: m.messageId,
+          headers: m.headers,
           attachments: m.attachments.map(a => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
         })
         return { response: String(info.response ?? '') }

@@ -93,9 +93,12 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
     const municipalityOf = async (s: SubscriptionRow) => s.municipalityId ?? (s.bodyId !== null ? (await body(s.bodyId))?.municipalityId ?? null : null)
 
     const describe = async (s: SubscriptionRow): Promise<RecipientSnapshot> => {
-      const what = s.bodyId !== null ? (await body(s.bodyId))?.name
-        : s.municipalityId !== null ? (await municipality(s.municipalityId))?.name
-          : s.collaborationId !== null ? (await deps.collaborations.find(s.collaborationId))?.name
+      const what = s.bodyId !== null
+        ? (await body(s.bodyId))?.name
+        : s.municipalityId !== null
+          ? (await municipality(s.municipalityId))?.name
+          : s.collaborationId !== null
+            ? (await deps.collaborations.find(s.collaborationId))?.name
             : 'hele regionen'
       const types = s.eventTypes?.length ? ` (${s.eventTypes.map(t => catalogue.eventTypes.get(t)?.name.nb ?? t).join(', ')})` : ''
       return { subscriptionId: s.id, name: s.name, scope: `${what ?? 'ukjent'}${types}` }
@@ -114,15 +117,27 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
   function snapshot (o: OccurrenceItem): OccurrenceSnapshot {
     const ref = (b: { slug: string; name: string } | null) => b && { slug: b.slug, name: b.name }
     return {
-      id: o.id, eventType: o.eventType, kind: o.kind, title: o.title,
+      id: o.id,
+      eventType: o.eventType,
+      kind: o.kind,
+      title: o.title,
       description: catalogue.eventTypes.get(o.eventType)?.description ?? null,
-      date: o.date, allDay: o.allDay, localStart: o.localStart,
-      start: o.start ? new Date(+o.start).toISOString() : null, end: o.end ? new Date(+o.end).toISOString() : null,
-      revision: o.revision, status: o.status, modified: o.modified,
-      subject: o.subject, responsibleBody: ref(o.responsibleBody), treatedBy: ref(o.treatedBy),
+      date: o.date,
+      allDay: o.allDay,
+      localStart: o.localStart,
+      start: o.start ? new Date(+o.start).toISOString() : null,
+      end: o.end ? new Date(+o.end).toISOString() : null,
+      revision: o.revision,
+      status: o.status,
+      modified: o.modified,
+      subject: o.subject,
+      responsibleBody: ref(o.responsibleBody),
+      treatedBy: ref(o.treatedBy),
       treatingMeeting: o.treatingMeeting && { date: o.treatingMeeting.date, localStart: o.treatingMeeting.localStart },
       legalBasis: o.legalBasis.map(l => ({ act: l.act, section: l.section, url: l.url })),
-      caseNumber: o.caseNumber, caseUrl: o.caseUrl, url: occurrenceUrl(opts.baseUrl, o.id),
+      caseNumber: o.caseNumber,
+      caseUrl: o.caseUrl,
+      url: occurrenceUrl(opts.baseUrl, o.id),
     }
   }
 
@@ -169,8 +184,10 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       const rulesInScope = (s: SubscriptionRow) => {
         const key = s.bodyId !== null ? `b${s.bodyId}` : s.municipalityId !== null ? `m${s.municipalityId}` : s.collaborationId !== null ? `c${s.collaborationId}` : '*'
         if (!scopes.has(key)) {
-          scopes.set(key, key === '*' ? Promise.resolve(null) : deps.occurrences.ruleIdsInScope(
-            s.bodyId !== null ? { body: s.bodyId } : s.municipalityId !== null ? { municipality: s.municipalityId } : { collaboration: s.collaborationId! }))
+          scopes.set(key, key === '*'
+            ? Promise.resolve(null)
+            : deps.occurrences.ruleIdsInScope(
+              s.bodyId !== null ? { body: s.bodyId } : s.municipalityId !== null ? { municipality: s.municipalityId } : { collaboration: s.collaborationId! }))
         }
         return scopes.get(key)!
       }
@@ -227,21 +244,34 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
             const payload: ReminderPayload = {
               type: 'reminder',
               reminder: {
-                key: r.key, kind: r.kind, sendOn: r.sendOn, dueDate: r.dueDate,
+                key: r.key,
+                kind: r.kind,
+                sendOn: r.sendOn,
+                dueDate: r.dueDate,
                 daysLeft: r.kind === 'before' ? daysBetween(r.sendOn, r.dueDate) : null,
                 daysOverdue: r.kind === 'before' ? null : daysBetween(r.dueDate, r.sendOn),
                 number: r.kind === 'overdue' ? r.days / policy.overdueEveryDays : null,
-                escalated: r.audience.kommunedirektor, escalatedTo,
+                escalated: r.audience.kommunedirektor,
+                escalatedTo,
               },
               occurrence: snapshot(o),
               recipient: await ctx.describe(s),
             }
             const id = outboxIdentity(o.id, r.key, recipient, opts.mailDomain)
             rows.push({
-              outboxKey: id.outboxKey, messageId: id.messageId, kind: r.kind, occurrenceId: o.id, reminderKey: r.key, recipient,
+              outboxKey: id.outboxKey,
+              messageId: id.messageId,
+              kind: r.kind,
+              occurrenceId: o.id,
+              reminderKey: r.key,
+              recipient,
               // The delivery log is filtered by municipality: the recipient's own, else the one responsible.
-              subscriptionId: s.id, channel: s.channel, municipalityId: await ctx.municipalityOf(s) ?? municipalities[0] ?? null,
-              sendOn: r.sendOn, dueDate: r.dueDate, payload,
+              subscriptionId: s.id,
+              channel: s.channel,
+              municipalityId: await ctx.municipalityOf(s) ?? municipalities[0] ?? null,
+              sendOn: r.sendOn,
+              dueDate: r.dueDate,
+              payload,
             })
           }
           if (rows.length > 0 || options.includeUnaddressed) items.push({ occurrence: o, reminder: r, rows })
@@ -273,8 +303,14 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       const viewer = await deps.subscriptions.viewerOf({ municipalityId, collaborationId: null, bodyId: null })
       const list30 = await deps.occurrences.list({ municipality: municipalityId, from: addDays(day, -365), to: addDays(day, 30), asOf: day }, viewer)
       const item = (o: OccurrenceItem): DigestItem => ({
-        id: o.id, title: o.title, subject: o.subject.name, date: o.date, kind: o.kind, responsibleBody: o.responsibleBody?.name ?? null,
-        daysOverdue: o.daysOverdue, url: occurrenceUrl(opts.baseUrl, o.id),
+        id: o.id,
+        title: o.title,
+        subject: o.subject.name,
+        date: o.date,
+        kind: o.kind,
+        responsibleBody: o.responsibleBody?.name ?? null,
+        daysOverdue: o.daysOverdue,
+        url: occurrenceUrl(opts.baseUrl, o.id),
       })
       const overdue = list30.filter(o => o.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue || a.id.localeCompare(b.id)).map(item)
       const upcoming = list30.filter(o => o.kind !== 'meeting' && !DONE.has(o.status) && compareDates(o.date, day) >= 0).map(item)
@@ -283,13 +319,25 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
         const payload: DigestPayload = {
           type: 'digest',
           digest: { key: slot.key, weekOf: slot.weekOf, asOf: day, week: isoWeek(slot.weekOf) },
-          municipality: { slug: m.slug, name: m.name }, overdue, upcoming,
+          municipality: { slug: m.slug, name: m.name },
+          overdue,
+          upcoming,
           url: overdueReportCsvUrl(opts.baseUrl, m.slug),
           recipient: await ctx.describe(i.s),
         }
         out.push({
-          outboxKey: i.outboxKey, messageId: i.messageId, kind: 'digest', occurrenceId: null, reminderKey: slot.key, recipient: i.recipient,
-          subscriptionId: i.s.id, channel: i.s.channel, municipalityId, sendOn: slot.sendOn, dueDate: null, payload,
+          outboxKey: i.outboxKey,
+          messageId: i.messageId,
+          kind: 'digest',
+          occurrenceId: null,
+          reminderKey: slot.key,
+          recipient: i.recipient,
+          subscriptionId: i.s.id,
+          channel: i.s.channel,
+          municipalityId,
+          sendOn: slot.sendOn,
+          dueDate: null,
+          payload,
         })
       }
     }

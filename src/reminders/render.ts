@@ -83,7 +83,8 @@ export function renderEmail (payload: OutboxPayload, templates: ReminderTemplate
   const { subject, text } = renderTemplate(template, occurrenceValues(payload))
   const filename = payload.occurrence.kind === 'meeting' ? 'mote.ics' : 'frist.ics'
   return {
-    subject, text,
+    subject,
+    text,
     attachments: [{ filename, content: occurrenceIcs(payload.occurrence, uidHost, summaryOf(payload)), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }],
   }
 }

@@ -13,8 +13,10 @@ export type ReminderConfig = Pick<Config,
 
 export function policyOf (config: ReminderConfig): ReminderPolicy {
   return {
-    overdueEveryDays: config.REMINDER_OVERDUE_EVERY_DAYS, overdueMax: config.REMINDER_OVERDUE_MAX,
-    escalateAfterDays: config.REMINDER_ESCALATE_AFTER_DAYS, catchUpDays: config.REMINDER_CATCH_UP_DAYS,
+    overdueEveryDays: config.REMINDER_OVERDUE_EVERY_DAYS,
+    overdueMax: config.REMINDER_OVERDUE_MAX,
+    escalateAfterDays: config.REMINDER_ESCALATE_AFTER_DAYS,
+    catchUpDays: config.REMINDER_CATCH_UP_DAYS,
   }
 }
 

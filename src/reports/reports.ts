@@ -19,10 +19,18 @@ const DONE = new Set(['delivered', 'approved', 'cancelled'])
 
 function base (o: ReportItem, baseUrl: string) {
   return {
-    id: o.id, eventType: o.eventType, kind: o.kind, title: o.title, subject: o.subject,
+    id: o.id,
+    eventType: o.eventType,
+    kind: o.kind,
+    title: o.title,
+    subject: o.subject,
     responsibleBody: o.responsibleBody && { slug: o.responsibleBody.slug, name: o.responsibleBody.name },
-    dueDate: o.date, localStart: o.localStart, status: o.overdue ? 'overdue' : o.status,
-    caseNumber: o.caseNumber, caseUrl: o.caseUrl, url: occurrenceUrl(baseUrl, o.id),
+    dueDate: o.date,
+    localStart: o.localStart,
+    status: o.overdue ? 'overdue' : o.status,
+    caseNumber: o.caseNumber,
+    caseUrl: o.caseUrl,
+    url: occurrenceUrl(baseUrl, o.id),
   }
 }
 export type ReportRow = ReturnType<typeof base>
@@ -42,7 +50,8 @@ const last = (m: ReadonlyMap<string, number>, id: string) => m.has(id) ? new Dat
 export function upcomingRows (items: readonly ReportItem[], asOf: CalendarDate, meetings: boolean, baseUrl: string): UpcomingRow[] {
   return items.filter(o => !DONE.has(o.status) && (meetings || o.kind !== 'meeting'))
     .map(o => ({
-      ...base(o, baseUrl), daysLeft: daysBetween(asOf, o.date),
+      ...base(o, baseUrl),
+      daysLeft: daysBetween(asOf, o.date),
       treatingMeeting: o.treatingMeeting && { date: o.treatingMeeting.date, localStart: o.treatingMeeting.localStart },
     }))
 }
@@ -69,18 +78,18 @@ const who = (r: ReportRow) => [r.title, r.subject.name, r.responsibleBody?.name 
 export function overdueCsv (rows: readonly OverdueRow[]): string {
   return excelCsv(
     ['Frist', 'Dager over fristen', 'Hva', 'Gjelder', 'Ansvarlig organ', 'Status', 'Saksnummer', 'Siste påminnelse', 'Lenke'],
-    rows.map(r => [csvDate(r.dueDate), r.daysOverdue, ...who(r), statusLabel(r.status), r.caseNumber, localStamp(r.lastReminderSentAt), r.url]),
+    rows.map(r => [csvDate(r.dueDate), r.daysOverdue, ...who(r), statusLabel(r.status), r.caseNumber, localStamp(r.lastReminderSentAt), r.url])
   )
 }
 export function upcomingCsv (rows: readonly UpcomingRow[]): string {
   return excelCsv(
     ['Frist', 'Dager igjen', 'Hva', 'Gjelder', 'Ansvarlig organ', 'Behandles i møte', 'Status', 'Saksnummer', 'Lenke'],
-    rows.map(r => [csvDate(r.dueDate), r.daysLeft, ...who(r), csvDate(r.treatingMeeting?.date), statusLabel(r.status), r.caseNumber, r.url]),
+    rows.map(r => [csvDate(r.dueDate), r.daysLeft, ...who(r), csvDate(r.treatingMeeting?.date), statusLabel(r.status), r.caseNumber, r.url])
   )
 }
 export function lateCsv (rows: readonly LateRow[]): string {
   return excelCsv(
     ['Frist', 'Levert/godkjent', 'Dager for sent', 'Hva', 'Gjelder', 'Ansvarlig organ', 'Status', 'Saksnummer', 'Lenke'],
-    rows.map(r => [csvDate(r.dueDate), csvDate(r.doneOn), r.daysLate, ...who(r), statusLabel(r.status), r.caseNumber, r.url]),
+    rows.map(r => [csvDate(r.dueDate), csvDate(r.doneOn), r.daysLate, ...who(r), statusLabel(r.status), r.caseNumber, r.url])
   )
 }

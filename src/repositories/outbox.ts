@@ -67,14 +67,17 @@ export function createOutboxRepository (db: Db) {
         inArray(reminderOutbox.channel, [...opts.channels]),
         or(
           and(eq(reminderOutbox.status, 'pending'), lte(reminderOutbox.nextAttemptAt, opts.now)),
-          and(eq(reminderOutbox.status, 'sending'), lte(reminderOutbox.claimExpiresAt, opts.now)),
-        ),
+          and(eq(reminderOutbox.status, 'sending'), lte(reminderOutbox.claimExpiresAt, opts.now))
+        )
       )
       const ids = ex.select({ id: reminderOutbox.id }).from(reminderOutbox).where(claimable)
         .orderBy(asc(reminderOutbox.nextAttemptAt), asc(reminderOutbox.id)).limit(opts.limit)
       return ex.update(reminderOutbox).set({
-        status: 'sending', claimedBy: opts.worker, claimExpiresAt: opts.now + opts.leaseMs,
-        attempts: sql`${reminderOutbox.attempts} + 1`, lastAttemptAt: opts.now,
+        status: 'sending',
+        claimedBy: opts.worker,
+        claimExpiresAt: opts.now + opts.leaseMs,
+        attempts: sql`${reminderOutbox.attempts} + 1`,
+        lastAttemptAt: opts.now,
       }).where(and(inArray(reminderOutbox.id, ids), claimable)).returning().all()
         .sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || a.id - b.id)
     },
@@ -110,7 +113,7 @@ export function createOutboxRepository (db: Db) {
         f.municipalityIds ? (f.municipalityIds.length ? inArray(reminderOutbox.municipalityId, f.municipalityIds) : sql`0`) : undefined,
         f.modifiedSince !== undefined
           ? sql`max(${reminderOutbox.created}, coalesce(${reminderOutbox.lastAttemptAt}, 0), coalesce(${reminderOutbox.sentAt}, 0)) >= ${f.modifiedSince}`
-          : undefined,
+          : undefined
       )
       const total = ex.select({ n: sql<number>`count(*)` }).from(reminderOutbox).where(where).get()?.n ?? 0
       const items = ex.select().from(reminderOutbox).where(where).orderBy(desc(reminderOutbox.id)).limit(f.limit).offset(f.offset).all()

@@ -31,7 +31,7 @@ export function createSubscriptionsRepository (db: Db) {
       return ex.select().from(subscriptions).where(and(
         filter.modifiedSince === undefined ? eq(subscriptions.deleted, false) : gte(subscriptions.modified, filter.modifiedSince),
         filter.channel ? eq(subscriptions.channel, filter.channel) : undefined,
-        filter.active === undefined ? undefined : eq(subscriptions.active, filter.active),
+        filter.active === undefined ? undefined : eq(subscriptions.active, filter.active)
       )).orderBy(asc(subscriptions.id)).all()
     },
 

@@ -13,8 +13,11 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
 
   app.get('/', {
     schema: {
-      tags, summary: 'List abonnementer (admin: alle; redaktør: de den kan endre). Med modified_since også slettede (deleted: true)', security: [{ bearer: [] }],
-      querystring: SubscriptionQuery, response: { 200: SubscriptionList, ...errorReplies(400, 401, 404) },
+      tags,
+      summary: 'List abonnementer (admin: alle; redaktør: de den kan endre). Med modified_since også slettede (deleted: true)',
+      security: [{ bearer: [] }],
+      querystring: SubscriptionQuery,
+      response: { 200: SubscriptionList, ...errorReplies(400, 401, 404) },
     },
   }, async request => {
     const q = request.query

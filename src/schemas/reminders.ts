@@ -53,7 +53,8 @@ export const Subscription = Type.Object({
   digest: Type.Boolean(),
   active: Type.Boolean(),
   receivesEscalations: Type.Boolean({ description: 'Abonnerer på kommunedirektøren: får eskaleringer for kommunens frister' }),
-  created: Timestamp, modified: Timestamp,
+  created: Timestamp,
+  modified: Timestamp,
 }, { $id: 'Subscription' })
 
 /** A deleted subscription, listed only under modified_since. */
@@ -134,11 +135,17 @@ export const LateReportQuery = Strict({
 
 const Ref = Nullable(Type.Object({ slug: Type.String(), name: Type.String() }))
 const ReportRowBase = {
-  id: Type.String(), eventType: Type.String(), kind: Type.String(), title: Type.String(),
+  id: Type.String(),
+  eventType: Type.String(),
+  kind: Type.String(),
+  title: Type.String(),
   subject: Type.Object({ type: Type.String(), slug: Type.String(), name: Type.String() }),
   responsibleBody: Ref,
-  dueDate: Type.String(), localStart: Nullable(Type.String()), status: Type.String(),
-  caseNumber: Nullable(Type.String()), caseUrl: Nullable(Type.String()),
+  dueDate: Type.String(),
+  localStart: Nullable(Type.String()),
+  status: Type.String(),
+  caseNumber: Nullable(Type.String()),
+  caseUrl: Nullable(Type.String()),
   url: Type.String(),
 }
 

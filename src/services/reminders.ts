@@ -88,11 +88,25 @@ export function createRemindersService (deps: RemindersServiceDeps) {
         return slugs.get(id)!
       }
       const present = async (r: OutboxRow): Promise<DeliveryView> => ({
-        id: r.id, kind: r.kind, occurrenceId: r.occurrenceId, reminderKey: r.reminderKey, recipient: r.recipient, channel: r.channel,
-        subscriptionId: r.subscriptionId, municipality: await slugOf(r.municipalityId), sendOn: r.sendOn, dueDate: r.dueDate, status: r.status,
-        attempts: r.attempts, nextAttemptAt: r.status === 'pending' ? iso(r.nextAttemptAt) : null,
-        lastAttemptAt: iso(r.lastAttemptAt), sentAt: iso(r.sentAt),
-        lastError: r.lastError, lastResponse: r.lastResponse, messageId: r.messageId, created: iso(r.created)!,
+        id: r.id,
+        kind: r.kind,
+        occurrenceId: r.occurrenceId,
+        reminderKey: r.reminderKey,
+        recipient: r.recipient,
+        channel: r.channel,
+        subscriptionId: r.subscriptionId,
+        municipality: await slugOf(r.municipalityId),
+        sendOn: r.sendOn,
+        dueDate: r.dueDate,
+        status: r.status,
+        attempts: r.attempts,
+        nextAttemptAt: r.status === 'pending' ? iso(r.nextAttemptAt) : null,
+        lastAttemptAt: iso(r.lastAttemptAt),
+        sentAt: iso(r.sentAt),
+        lastError: r.lastError,
+        lastResponse: r.lastResponse,
+        messageId: r.messageId,
+        created: iso(r.created)!,
       })
       const items: DeliveryView[] = []
       for (const r of page.items) items.push(await present(r))

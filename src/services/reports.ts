@@ -92,7 +92,9 @@ export function createReportsService (deps: ReportsServiceDeps) {
       return { rows: await service.late(viewer, await service.scope(q), year, asOf), year, asOf }
     },
 
-    overdueCsv, upcomingCsv, lateCsv,
+    overdueCsv,
+    upcomingCsv,
+    lateCsv,
   }
   return service
 }

@@ -157,16 +157,23 @@ export function createSubscriptionsService (deps: SubscriptionsServiceDeps) {
   async function present (s: SubscriptionRow, generatedSecret?: string): Promise<SubscriptionView> {
     const body = s.bodyId !== null ? await bodies.find(s.bodyId) : undefined
     return {
-      id: s.id, name: s.name, channel: s.channel, email: s.email, webhookUrl: s.webhookUrl,
+      id: s.id,
+      name: s.name,
+      channel: s.channel,
+      email: s.email,
+      webhookUrl: s.webhookUrl,
       // The secret signs webhooks, so it is stored, but after creation it is never shown again.
       webhookSecretSet: s.webhookSecret !== null,
       ...(generatedSecret ? { webhookSecret: generatedSecret } : {}),
       municipality: s.municipalityId !== null ? (await municipalities.find(s.municipalityId))?.slug ?? null : null,
       collaboration: s.collaborationId !== null ? (await collaborations.find(s.collaborationId))?.slug ?? null : null,
       body: body?.slug ?? null,
-      eventTypes: s.eventTypes ?? null, digest: s.digest, active: s.active,
+      eventTypes: s.eventTypes ?? null,
+      digest: s.digest,
+      active: s.active,
       receivesEscalations: body?.kind === 'kommunedirektor' && body.municipalityId !== null,
-      created: iso(s.created), modified: iso(s.modified),
+      created: iso(s.created),
+      modified: iso(s.modified),
     }
   }
 
@@ -225,9 +232,15 @@ export function createSubscriptionsService (deps: SubscriptionsServiceDeps) {
       const row = await transactor.transaction(async tx => {
         const now = clock.now().getTime()
         const created = await subscriptions.insert({
-          name: input.name, channel: input.email !== undefined ? 'email' : 'webhook',
-          email: input.email ?? null, webhookUrl: input.webhookUrl ?? null, webhookSecret: input.webhookSecret ?? generated ?? null,
-          ...target, eventTypes: input.eventTypes ?? null, digest: input.digest ?? false, active: input.active ?? true,
+          name: input.name,
+          channel: input.email !== undefined ? 'email' : 'webhook',
+          email: input.email ?? null,
+          webhookUrl: input.webhookUrl ?? null,
+          webhookSecret: input.webhookSecret ?? generated ?? null,
+          ...target,
+          eventTypes: input.eventTypes ?? null,
+          digest: input.digest ?? false,
+          active: input.active ?? true,
         }, now, tx)
         await audit.record(now, auditActor(a), { action: 'create', entityType: 'subscription', entityId: created.id, after: redacted(created) }, tx)
         return created

@@ -210,7 +210,7 @@ describe('e-mail reminders over real SMTP', () => {
     const digest = smtp.messages.find(m => m.parsed.subject?.startsWith('Ukeoversikt'))!
     expect(digest.parsed.subject).toMatch(/^Ukeoversikt uke 22 for Øyer: \d+ forfalt, \d+ de neste 30 dagene$/)
     expect(digest.parsed.text).toContain('her er ukeoversikten over styringskalenderen for Øyer per mandag 31. mai 2027.')
-    expect(digest.parsed.text).toMatch(/– 22\.02\.2027  Årsregnskapet avlagt – Øyer \(Kommunedirektøren i Øyer\): 98 dager over fristen/)
+    expect(digest.parsed.text).toMatch(/– 22\.02\.2027 {2}Årsregnskapet avlagt – Øyer \(Kommunedirektøren i Øyer\): 98 dager over fristen/)
     expect(digest.parsed.text).toMatch(/– 30\.06\.2027 {2}.+/)
     expect(digest.parsed.text).toContain(`${BASE_URL}/api/v1/reports/overdue?municipality=oyer&format=csv`)
     expect(digest.parsed.attachments).toHaveLength(0)
@@ -256,7 +256,8 @@ describe('webhooks over real HTTP', () => {
     }
     const body = JSON.parse([...bodies][0]!)
     expect(body).toMatchObject({
-      event: 'reminder.before', type: 'reminder',
+      event: 'reminder.before',
+      type: 'reminder',
       reminder: { kind: 'before', dueDate: '2027-02-22', daysLeft: 14, key: 'before-14@2027-02-22' },
       occurrence: { eventType: 'arsregnskap_avlagt', date: '2027-02-22', subject: { slug: 'oyer' } },
       recipient: { name: 'Saksbehandlingssystemet' },

@@ -14,8 +14,18 @@ describe('POST /api/v1/subscriptions', () => {
     const res = await post(kari, t.tokens.editorOyer)
     expect(res.statusCode).toBe(201)
     expect(res.json()).toMatchObject({
-      name: 'Kari Nordmann', channel: 'email', email: 'kari@oyer.kommune.no', webhookUrl: null, webhookSecretSet: false,
-      municipality: 'oyer', collaboration: null, body: null, eventTypes: ['arsregnskap_avlagt', 'arsberetning'], digest: false, active: true, receivesEscalations: false,
+      name: 'Kari Nordmann',
+      channel: 'email',
+      email: 'kari@oyer.kommune.no',
+      webhookUrl: null,
+      webhookSecretSet: false,
+      municipality: 'oyer',
+      collaboration: null,
+      body: null,
+      eventTypes: ['arsregnskap_avlagt', 'arsberetning'],
+      digest: false,
+      active: true,
+      receivesEscalations: false,
     })
     const audit = (await t.app.inject({ url: '/api/v1/audit?entityType=subscription', headers: t.auth(t.tokens.admin) })).json().data
     expect(audit).toEqual([expect.objectContaining({ action: 'create', entityId: String(res.json().id), actor: 'editor:test-editor-oyer' })])
@@ -146,9 +156,18 @@ describe('reading, changing and deleting subscriptions', () => {
   it('deletes (a tombstone) and withdraws reminders not yet sent', async () => {
     const id = (await post(kari)).json().id
     await t.repos.outbox.enqueue([{
-      outboxKey: `55-20270222/before-14@2027-02-22/mailto:kari@oyer.kommune.no`, messageId: '<x@arshjul.test>', kind: 'before', occurrenceId: '55-20270222',
-      reminderKey: 'before-14@2027-02-22', recipient: 'mailto:kari@oyer.kommune.no', subscriptionId: id, channel: 'email', municipalityId: null,
-      sendOn: '2027-02-08', dueDate: '2027-02-22', payload: {},
+      outboxKey: '55-20270222/before-14@2027-02-22/mailto:kari@oyer.kommune.no',
+      messageId: '<x@arshjul.test>',
+      kind: 'before',
+      occurrenceId: '55-20270222',
+      reminderKey: 'before-14@2027-02-22',
+      recipient: 'mailto:kari@oyer.kommune.no',
+      subscriptionId: id,
+      channel: 'email',
+      municipalityId: null,
+      sendOn: '2027-02-08',
+      dueDate: '2027-02-22',
+      payload: {},
     }], Date.now())
     expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/subscriptions/${id}`, headers: t.auth(t.tokens.editorOyer) })).statusCode).toBe(204)
     expect((await t.app.inject({ url: `/api/v1/subscriptions/${id}`, headers: t.auth(t.tokens.admin) })).statusCode).toBe(404)

@@ -92,8 +92,18 @@ describe('subscriptions: the rules', () => {
     const s = t.deps.services.subscriptions
     const { id } = await s.create(editorOyer, { ...kari, municipality: 'oyer' })
     await t.deps.repos.outbox.enqueue([{
-      outboxKey: 'k1', messageId: '<k1@arshjul.test>', kind: 'before', occurrenceId: '1-20270222', reminderKey: 'before-14@2027-02-22',
-      recipient: 'mailto:kari@oyer.kommune.no', subscriptionId: id, channel: 'email', municipalityId: ids.oyer, sendOn: '2027-02-08', dueDate: '2027-02-22', payload: {},
+      outboxKey: 'k1',
+      messageId: '<k1@arshjul.test>',
+      kind: 'before',
+      occurrenceId: '1-20270222',
+      reminderKey: 'before-14@2027-02-22',
+      recipient: 'mailto:kari@oyer.kommune.no',
+      subscriptionId: id,
+      channel: 'email',
+      municipalityId: ids.oyer,
+      sendOn: '2027-02-08',
+      dueDate: '2027-02-22',
+      payload: {},
     }], 0)
     await s.remove(editorOyer, id)
     expect((await t.deps.repos.outbox.list({ limit: 10, offset: 0 })).items[0]).toMatchObject({ status: 'cancelled', lastError: 'abonnementet ble slettet' })
