@@ -27,23 +27,53 @@ export function feedEvents (content: FeedContent, p: FeedPresentation): FeedEven
 
 export function occurrenceEvent (o: OccurrenceItem, baseUrl: string): FeedEvent {
   return {
-    id: o.id, title: o.title, kind: o.kind, eventType: o.eventType, allDay: o.allDay, date: o.date, localStart: o.localStart,
+    id: o.id,
+    title: o.title,
+    kind: o.kind,
+    eventType: o.eventType,
+    allDay: o.allDay,
+    date: o.date,
+    localStart: o.localStart,
     durationMinutes: o.start && o.end ? Math.round((o.end.getTime() - o.start.getTime()) / 60_000) : 0,
-    status: o.status, revision: o.revision, modified: o.modified, subjectName: o.subject.name,
-    responsibleBody: o.responsibleBody?.name ?? null, treatedBy: o.treatedBy?.name ?? null,
-    treatingMeetingDate: o.treatingMeeting?.date ?? null, legalBasis: o.legalBasis, caseNumber: o.caseNumber, caseUrl: o.caseUrl,
-    url: occurrenceUrl(baseUrl, o.id), reminderOffsetsDays: o.reminderOffsetsDays, cancelledAt: o.cancelledAt,
+    status: o.status,
+    revision: o.revision,
+    modified: o.modified,
+    subjectName: o.subject.name,
+    responsibleBody: o.responsibleBody?.name ?? null,
+    treatedBy: o.treatedBy?.name ?? null,
+    treatingMeetingDate: o.treatingMeeting?.date ?? null,
+    legalBasis: o.legalBasis,
+    caseNumber: o.caseNumber,
+    caseUrl: o.caseUrl,
+    url: occurrenceUrl(baseUrl, o.id),
+    reminderOffsetsDays: o.reminderOffsetsDays,
+    cancelledAt: o.cancelledAt,
   }
 }
 
 function preparationEvent (p: OwnerPreparationItem, baseUrl: string): FeedEvent {
   const meeting = p.meeting
   return {
-    id: p.id, title: p.title, kind: 'deadline', eventType: 'eierbehandling', allDay: true, date: p.date, localStart: null,
-    durationMinutes: 0, status: p.status, revision: meeting.revision, modified: p.modified, subjectName: meeting.subject.name,
-    responsibleBody: p.preparedBy, treatedBy: p.preparedBy, treatingMeetingDate: null,
+    id: p.id,
+    title: p.title,
+    kind: 'deadline',
+    eventType: 'eierbehandling',
+    allDay: true,
+    date: p.date,
+    localStart: null,
+    durationMinutes: 0,
+    status: p.status,
+    revision: meeting.revision,
+    modified: p.modified,
+    subjectName: meeting.subject.name,
+    responsibleBody: p.preparedBy,
+    treatedBy: p.preparedBy,
+    treatingMeetingDate: null,
     legalBasis: [{ act: 'KS-organisasjonens anbefalinger om eierstyring', section: 'nr. 6 og 8' }],
-    caseNumber: null, caseUrl: null, url: occurrenceUrl(baseUrl, meeting.id), reminderOffsetsDays: [14, 3],
+    caseNumber: null,
+    caseUrl: null,
+    url: occurrenceUrl(baseUrl, meeting.id),
+    reminderOffsetsDays: [14, 3],
     cancelledAt: meeting.cancelledAt,
   }
 }

@@ -41,7 +41,6 @@ export interface FeedInput {
   refreshSeconds: number
 }
 
-
 function zoned (local: string): TZDate {
   const [y, mo, d, h = 0, mi = 0] = local.split(/[-T:]/).map(Number)
   return new TZDate(y!, mo! - 1, d!, h, mi, FEED_ZONE)
@@ -83,7 +82,10 @@ export function buildFeed (input: FeedInput): string {
     const event = cal.createEvent({
       id: `${e.id}@${input.uidHost}`,
       sequence: e.revision,
-      start, end, allDay: e.allDay, timezone: FEED_ZONE,
+      start,
+      end,
+      allDay: e.allDay,
+      timezone: FEED_ZONE,
       summary: summaryOf(e),
       description: descriptionOf(e),
       url: e.url,

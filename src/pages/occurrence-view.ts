@@ -27,8 +27,10 @@ export function occurrenceView (o: OccurrenceItem, feeds: Map<string, FeedLink>,
   const meeting = o.kind === 'meeting'
   const statusText = status === 'overdue'
     ? `${STATUS_LABELS.overdue} (${days(o.daysOverdue)} over fristen)`
-    : status === 'delivered' && o.deliveredOn ? `${STATUS_LABELS.delivered} ${formatDate(o.deliveredOn)}${o.daysLate ? `, ${days(o.daysLate)} for sent` : ''}`
-      : status === 'approved' && o.approvedOn ? `${STATUS_LABELS.approved} ${formatDate(o.approvedOn)}${o.daysLate ? `, ${days(o.daysLate)} for sent` : ''}`
+    : status === 'delivered' && o.deliveredOn
+      ? `${STATUS_LABELS.delivered} ${formatDate(o.deliveredOn)}${o.daysLate ? `, ${days(o.daysLate)} for sent` : ''}`
+      : status === 'approved' && o.approvedOn
+        ? `${STATUS_LABELS.approved} ${formatDate(o.approvedOn)}${o.daysLate ? `, ${days(o.daysLate)} for sent` : ''}`
         : STATUS_LABELS[status]
   const treating = o.treatedBy
     ? `${o.treatedBy.name}${o.treatingMeeting ? `, møte ${formatWhen(o.treatingMeeting)}` : ' (ingen møte før fristen)'}`

@@ -42,7 +42,9 @@ const kindRank = (k: string) => {
 function bodyEntry (b: BodyView, baseUrl: string, year: number) {
   const p = presentBody(b, baseUrl)
   return {
-    slug: b.slug, name: b.name, kind: b.kind,
+    slug: b.slug,
+    name: b.name,
+    kind: b.kind,
     wheelUrl: wheelUrl({ type: 'body', slug: b.slug }, year),
     feed: 'feed' in p && p.feed ? { name: b.name, ...p.feed } : null,
   }
@@ -59,7 +61,8 @@ export async function startPage ({ services, viewer, baseUrl, today }: PageConte
     const bodies = visible((await services.bodies.list({ municipality: m.slug, limit: 1000, offset: 0 })).items)
       .sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || a.name.localeCompare(b.name, 'nb'))
     return {
-      slug: m.slug, name: m.name,
+      slug: m.slug,
+      name: m.name,
       overdue: (await services.reports.overdue(viewer, { municipality: m.id }, today)).length,
       upcoming: (await services.reports.upcoming(viewer, { municipality: m.id }, today, FOLLOW_UP_DAYS)).length,
       wheelUrl: wheelUrl(subject, year),
@@ -71,7 +74,10 @@ export async function startPage ({ services, viewer, baseUrl, today }: PageConte
   const collaborations = await Promise.all((await services.collaborations.list({ limit: 100_000, offset: 0, sort: 'name' })).items.map(async c => {
     const p = presentCollaboration(c, baseUrl)
     return {
-      slug: c.slug, name: c.name, legalForm: legalFormLabel(c.legalForm), area: c.area,
+      slug: c.slug,
+      name: c.name,
+      legalForm: legalFormLabel(c.legalForm),
+      area: c.area,
       active: c.status === 'active',
       status: c.status === 'active' ? 'Aktivt' : `Avsluttet${c.terminatedOn ? ` ${formatDate(c.terminatedOn)}` : ''}`,
       host: c.host?.name ?? null,
@@ -82,8 +88,12 @@ export async function startPage ({ services, viewer, baseUrl, today }: PageConte
     }
   }))
   return {
-    pageTitle: 'Forside', year, todayLabel: formatDate(today), municipalities,
-    collaborations: collaborations.filter(c => c.active), terminated: collaborations.filter(c => !c.active),
+    pageTitle: 'Forside',
+    year,
+    todayLabel: formatDate(today),
+    municipalities,
+    collaborations: collaborations.filter(c => c.active),
+    terminated: collaborations.filter(c => !c.active),
   }
 }
 
@@ -101,7 +111,8 @@ export async function wheelPage (ctx: PageContext, subject: Subject, year: numbe
   const subjectFeed: FeedLink | null = subject.feed ? { name: subject.name, ...subject.feed } : null
   const views = items.map(o => occurrenceView(o, feeds, subjectFeed))
   const months = MONTHS.map((name, i) => ({
-    id: `maned-${i + 1}`, name: capitalize(name),
+    id: `maned-${i + 1}`,
+    name: capitalize(name),
     items: views.filter(v => monthOf(v.date) === i + 1),
   }))
   const counts = (['overdue', 'planned', 'in_progress', 'delivered', 'approved', 'cancelled'] as const)
@@ -110,7 +121,12 @@ export async function wheelPage (ctx: PageContext, subject: Subject, year: numbe
   const svgPath = wheelSvgUrl(subject)
   return {
     pageTitle: `Årshjul ${year} – ${subject.name}`,
-    subject, year, wheel, months, total: views.length, counts,
+    subject,
+    year,
+    wheel,
+    months,
+    total: views.length,
+    counts,
     categories: Object.values(CATEGORY_LABELS),
     nav: {
       prev: year > FIRST_YEAR ? { year: year - 1, url: link(year - 1) } : null,
@@ -157,19 +173,38 @@ export async function followUpRows (ctx: PageContext, subject: Subject) {
   const overdue = await ctx.services.reports.overdue(ctx.viewer, subject.filter, ctx.today)
   const upcoming = await ctx.services.reports.upcoming(ctx.viewer, subject.filter, ctx.today, FOLLOW_UP_DAYS)
   const common = (r: OverdueRow | UpcomingRow) => ({
-    id: r.id, date: r.dueDate, dateLabel: formatDateMedium(r.dueDate), title: r.title,
-    kind: kindLabel(r.kind), subject: r.subject.name, responsible: r.responsibleBody?.name ?? '',
-    status: statusLabel(r.status), caseNumber: r.caseNumber ?? '', caseUrl: safeUrl(r.caseUrl),
+    id: r.id,
+    date: r.dueDate,
+    dateLabel: formatDateMedium(r.dueDate),
+    title: r.title,
+    kind: kindLabel(r.kind),
+    subject: r.subject.name,
+    responsible: r.responsibleBody?.name ?? '',
+    status: statusLabel(r.status),
+    caseNumber: r.caseNumber ?? '',
+    caseUrl: safeUrl(r.caseUrl),
     wheelUrl: wheelUrl(subject, yearOf(r.dueDate), r.id),
   })
   const rows: FollowUpRow[] = [
     ...overdue.map(r => ({
-      ...common(r), situation: 'overdue' as const, situationLabel: STATUS_LABELS.overdue, dayOffset: r.daysOverdue, daysLabel: `${days(r.daysOverdue)} over`,
-      meetingDate: null, meetingLabel: '', lastReminder: r.lastReminderSentAt ? formatDateMedium(localDateOf(Date.parse(r.lastReminderSentAt), ZONE)) : '',
+      ...common(r),
+      situation: 'overdue' as const,
+      situationLabel: STATUS_LABELS.overdue,
+      dayOffset: r.daysOverdue,
+      daysLabel: `${days(r.daysOverdue)} over`,
+      meetingDate: null,
+      meetingLabel: '',
+      lastReminder: r.lastReminderSentAt ? formatDateMedium(localDateOf(Date.parse(r.lastReminderSentAt), ZONE)) : '',
     })),
     ...upcoming.map(r => ({
-      ...common(r), situation: 'upcoming' as const, situationLabel: 'Kommer', dayOffset: -r.daysLeft || 0, daysLabel: r.daysLeft === 0 ? 'i dag' : `om ${days(r.daysLeft)}`,
-      meetingDate: r.treatingMeeting?.date ?? null, meetingLabel: r.treatingMeeting ? formatDateMedium(r.treatingMeeting.date) : '', lastReminder: '',
+      ...common(r),
+      situation: 'upcoming' as const,
+      situationLabel: 'Kommer',
+      dayOffset: -r.daysLeft || 0,
+      daysLabel: r.daysLeft === 0 ? 'i dag' : `om ${days(r.daysLeft)}`,
+      meetingDate: r.treatingMeeting?.date ?? null,
+      meetingLabel: r.treatingMeeting ? formatDateMedium(r.treatingMeeting.date) : '',
+      lastReminder: '',
     })),
   ].sort((a, b) => a.date.localeCompare(b.date) || a.title.localeCompare(b.title, 'nb') || a.id.localeCompare(b.id))
   return { asOf: ctx.today, days: FOLLOW_UP_DAYS, overdue: overdue.length, upcoming: upcoming.length, rows }
@@ -178,8 +213,12 @@ export async function followUpRows (ctx: PageContext, subject: Subject) {
 export async function followUpPage (ctx: PageContext, subject: Subject) {
   const data = await followUpRows(ctx, subject)
   return {
-    pageTitle: `Oppfølging – ${subject.name}`, subject, ...data, asOfLabel: formatDate(data.asOf),
-    csvUrl: followUpCsvUrl(subject), wheelUrl: wheelUrl(subject, yearOf(ctx.today)),
+    pageTitle: `Oppfølging – ${subject.name}`,
+    subject,
+    ...data,
+    asOfLabel: formatDate(data.asOf),
+    csvUrl: followUpCsvUrl(subject),
+    wheelUrl: wheelUrl(subject, yearOf(ctx.today)),
   }
 }
 
@@ -187,6 +226,6 @@ export async function followUpPage (ctx: PageContext, subject: Subject) {
 export function followUpCsv (rows: readonly FollowUpRow[]): string {
   return excelCsv(
     ['Situasjon', 'Frist', 'Dager', 'Hva', 'Type', 'Gjelder', 'Ansvarlig', 'Behandles i møte', 'Status', 'Saksnummer', 'Siste påminnelse', 'Id'],
-    rows.map(r => [r.situationLabel, csvDate(r.date), r.dayOffset, r.title, r.kind, r.subject, r.responsible, csvDate(r.meetingDate), r.status, r.caseNumber, r.lastReminder, r.id]),
+    rows.map(r => [r.situationLabel, csvDate(r.date), r.dayOffset, r.title, r.kind, r.subject, r.responsible, csvDate(r.meetingDate), r.status, r.caseNumber, r.lastReminder, r.id])
   )
 }

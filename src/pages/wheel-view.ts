@@ -123,20 +123,30 @@ export function buildWheel (input: WheelInput) {
       ? reverseArc(center, outerRadius + 25, s.mid - half, s.mid + half)
       : arcPath(center, outerRadius + 13, s.mid - half, s.mid + half)
     return {
-      month: s.month, name: capitalize(MONTHS[s.month - 1]!), shaded: s.month % 2 === 0,
+      month: s.month,
+      name: capitalize(MONTHS[s.month - 1]!),
+      shaded: s.month % 2 === 0,
       sector: annularSectorPath(center, hubRadius, rimOuter, s.start, s.end),
-      boundary: line(s.start, hubRadius, rimOuter), labelArcId: `wheel-month-${s.month}`, labelArc,
+      boundary: line(s.start, hubRadius, rimOuter),
+      labelArcId: `wheel-month-${s.month}`,
+      labelArc,
     }
   })
 
   const counts = new Map<EventCategory, number>()
   for (const o of input.occurrences) counts.set(o.category, (counts.get(o.category) ?? 0) + 1)
   const ringViews = rings.map(r => ({
-    category: r.category, label: CATEGORY_LABELS[r.category], count: counts.get(r.category) ?? 0,
-    fill: RING_STYLES[r.category].fill, text: RING_STYLES[r.category].text,
-    band: annularSectorPath(center, r.inner, r.outer, 0, 360), inner: r.inner, outer: r.outer,
+    category: r.category,
+    label: CATEGORY_LABELS[r.category],
+    count: counts.get(r.category) ?? 0,
+    fill: RING_STYLES[r.category].fill,
+    text: RING_STYLES[r.category].text,
+    band: annularSectorPath(center, r.inner, r.outer, 0, 360),
+    inner: r.inner,
+    outer: r.outer,
     // The ring's name runs along its inner edge, centred on the top.
-    labelArcId: `wheel-ring-${r.category}`, labelArc: arcPath(center, r.inner + 11.5, -40, 40),
+    labelArcId: `wheel-ring-${r.category}`,
+    labelArc: arcPath(center, r.inner + 11.5, -40, 40),
   }))
 
   const marks: WheelMark[] = layoutMarks(input.occurrences, year, dims).map(m => {
@@ -144,9 +154,16 @@ export function buildWheel (input: WheelInput) {
     const status = displayStatus(o.effectiveStatus)
     const when = formatWhen(o)
     return {
-      id: o.id, status, category: o.category, title: o.title, when,
+      id: o.id,
+      status,
+      category: o.category,
+      title: o.title,
+      when,
       label: `${o.title}, ${when}, ${STATUS_LABELS[status].toLowerCase()} (${KIND_LABELS[o.kind].toLowerCase()}, ${o.subject.name})`,
-      x: r2(m.x), y: r2(m.y), shapes: markShapes(status, m.x, m.y, markRadius), hitRadius: markRadius + 2,
+      x: r2(m.x),
+      y: r2(m.y),
+      shapes: markShapes(status, m.x, m.y, markRadius),
+      hitRadius: markRadius + 2,
     }
   })
 
@@ -184,10 +201,19 @@ export function buildWheel (input: WheelInput) {
   const ringLegend = [...ringViews].reverse().map((r, i) => ({ ...r, y: 400 + i * 34 }))
 
   return {
-    width: WHEEL_WIDTH, height: WHEEL_HEIGHT, center, hubRadius, outerRadius, rimOuter,
+    width: WHEEL_WIDTH,
+    height: WHEEL_HEIGHT,
+    center,
+    hubRadius,
+    outerRadius,
+    rimOuter,
     title: `Årshjul ${year} – ${input.subjectName}`,
     description: `${marks.length} hendelser i ${year} for ${input.subjectName}, tegnet som merker i fire ringer etter kategori (innerst kontroll, så eierstyring, økonomi og ytterst politiske møter), med januar øverst og månedene med klokka. Form og farge viser status.`,
-    months, rings: ringViews, marks, needle, valgperiode,
+    months,
+    rings: ringViews,
+    marks,
+    needle,
+    valgperiode,
     hub: hubText(hubLines, center, hubRadius, year),
     legend: { x: legendX, statuses: statusLegend, rings: ringLegend, linesY: 400 + ringLegend.length * 34 + 40 },
   }

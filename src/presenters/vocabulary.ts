@@ -52,11 +52,22 @@ export const CATEGORY_LABELS: Record<EventCategory, string> = {
 }
 
 export const LEGAL_FORM_LABELS: Record<LegalForm, string> = {
-  avtale: 'Avtale', uformelt: 'Uformelt samarbeid', vedtak: 'Vedtak', nettverk: 'Nettverk', prosjekt: 'Prosjekt',
-  kjop_av_tjenester: 'Kjøp av tjenester', iks: 'IKS', as: 'AS', sa: 'SA', paragraf_27: '§ 27-samarbeid',
-  vertskommune_administrativ: 'Administrativt vertskommunesamarbeid', vertskommune_felles_nemnd: 'Vertskommune med felles folkevalgt nemnd',
-  kommunalt_oppgavefellesskap: 'Kommunalt oppgavefellesskap', interkommunalt_politisk_rad: 'Interkommunalt politisk råd',
-  stiftelse: 'Stiftelse', annet: 'Annet',
+  avtale: 'Avtale',
+  uformelt: 'Uformelt samarbeid',
+  vedtak: 'Vedtak',
+  nettverk: 'Nettverk',
+  prosjekt: 'Prosjekt',
+  kjop_av_tjenester: 'Kjøp av tjenester',
+  iks: 'IKS',
+  as: 'AS',
+  sa: 'SA',
+  paragraf_27: '§ 27-samarbeid',
+  vertskommune_administrativ: 'Administrativt vertskommunesamarbeid',
+  vertskommune_felles_nemnd: 'Vertskommune med felles folkevalgt nemnd',
+  kommunalt_oppgavefellesskap: 'Kommunalt oppgavefellesskap',
+  interkommunalt_politisk_rad: 'Interkommunalt politisk råd',
+  stiftelse: 'Stiftelse',
+  annet: 'Annet',
 }
 
 export function legalFormLabel (form: string): string {

@@ -15,7 +15,8 @@ const FeedParams = Strict({ kind: Type.Enum(['bodies', 'municipalities', 'collab
 const FeedQuery = Strict({
   types: Type.Optional(Type.String({ maxLength: 1000, description: 'Hendelsestyper, kommaseparert' })),
   alarms: Type.Optional(Type.Enum(['0', '1'])),
-  from: Type.Optional(DateString), to: Type.Optional(DateString),
+  from: Type.Optional(DateString),
+  to: Type.Optional(DateString),
   cancelled: Type.Optional(Type.Enum(['show', 'hide'])),
   token: Type.Optional(Type.String({ maxLength: 200 })),
 })
@@ -32,11 +33,13 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> 
       summary: 'Abonnerbar iCal-feed for et organ, en kommune eller et samarbeid',
       description: 'Private organers hendelser er bare med for administratorer og redaktører i organets kommune (Authorization: Bearer), ' +
         'og i organets egen feed med hemmeligheten (token=).',
-      params: FeedParams, querystring: FeedQuery,
+      params: FeedParams,
+      querystring: FeedQuery,
       response: {
         200: { description: 'iCalendar (RFC 5545)', content: { 'text/calendar': { schema: { type: 'string' } } } },
         304: Type.Null({ description: 'Uendret siden forrige henting (ETag/Last-Modified)' }),
-        400: Type.Ref('ErrorReply'), 404: Type.Ref('ErrorReply'),
+        400: Type.Ref('ErrorReply'),
+        404: Type.Ref('ErrorReply'),
       },
     },
     compress: opts.compress ? undefined : false,

@@ -46,7 +46,9 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
   const schema = { hide: true, querystring: SubjectQuery }
   const tags = ['Sider']
   const described = (summary: string, mediaType: string, description: string) => ({
-    tags, summary, querystring: SubjectQuery,
+    tags,
+    summary,
+    querystring: SubjectQuery,
     response: {
       200: { description, content: { [mediaType]: { schema: { type: 'string' } } } },
       400: { description: 'Ugyldig adresse (feilside)', content: { 'text/html': { schema: { type: 'string' } } } },
@@ -63,10 +65,14 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
 
   // Pages answer errors with a page, in Norwegian; the API's JSON error handler stays as it is.
   app.setErrorHandler((err: FastifyError, request, reply) => {
-    const status = err instanceof AppError ? err.statusCode : err instanceof ServiceError ? SERVICE_STATUS[err.kind]
-      : err.validation ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
+    const status = err instanceof AppError
+      ? err.statusCode
+      : err instanceof ServiceError
+        ? SERVICE_STATUS[err.kind]
+        : err.validation ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
     if (status >= 500) request.log.error({ err }, 'page failed')
-    const message = err instanceof AppError ? err.message
+    const message = err instanceof AppError
+      ? err.message
       : status === 400 ? 'Adressen inneholder ugyldige verdier.' : status === 404 ? 'Siden finnes ikke.' : 'Det oppstod en intern feil. Prøv igjen senere.'
     const title = status === 404 ? 'Fant ikke siden' : status === 400 ? 'Ugyldig forespørsel' : 'Noe gikk galt'
     return html(reply, 'error', { pageTitle: title, status, title, message }, status)

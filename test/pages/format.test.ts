@@ -16,7 +16,7 @@ describe('safeUrl and escapeHtml', () => {
   })
 
   it('escapes the five HTML specials', () => {
-    expect(escapeHtml(`<script>alert("x" & 'y')</script>`)).toBe('&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;')
+    expect(escapeHtml('<script>alert("x" & \'y\')</script>')).toBe('&lt;script&gt;alert(&quot;x&quot; &amp; &#39;y&#39;)&lt;/script&gt;')
   })
 })
 

@@ -16,8 +16,17 @@ const XSS = '<script>alert(1)</script>'
 const QUOTES = 'Tom & "Jerry" samarbeid'
 
 interface ApiOccurrence {
-  id: string; eventType: string; date: string; kind: 'deadline' | 'meeting' | 'report' | 'plan'; title: string; status: string; effectiveStatus: string
-  overdue: boolean; daysOverdue: number; subject: { slug: string; name: string }; responsibleBody: { slug: string; name: string } | null
+  id: string;
+  eventType: string;
+  date: string;
+  kind: 'deadline' | 'meeting' | 'report' | 'plan';
+  title: string;
+  status: string;
+  effectiveStatus: string
+  overdue: boolean;
+  daysOverdue: number;
+  subject: { slug: string; name: string };
+  responsibleBody: { slug: string; name: string } | null
 }
 
 let t: TestApp
@@ -32,7 +41,7 @@ async function api<T> (url: string): Promise<T> {
   expect(res.statusCode, url).toBe(200)
   return res.json() as T
 }
-const oyer2027 = async () => (await api<{ data: ApiOccurrence[] }>(`/api/v1/occurrences?municipality=oyer&from=2027-01-01&to=2027-12-31&asOf=${AS_OF}`)).data
+const oyer2027 = async () => (await api<{ data: ApiOccurrence[] }>(`/api/v1/occurrences?municipality=oyer&from=2027-01-01&to=2027-12-31&asOf=${AS_OF}&limit=500`)).data
 const findOne = (list: ApiOccurrence[], eventType: string, subject = 'oyer') => {
   const found = list.find(o => o.eventType === eventType && o.subject.slug === subject)
   if (!found) throw new Error(`no ${eventType} for ${subject}`)
@@ -47,7 +56,7 @@ async function patch (id: string, payload: object) {
 async function newPage (opts: { javaScriptEnabled?: boolean } = {}): Promise<Page> {
   context = await browser.newContext({ viewport: { width: 1400, height: 1000 }, locale: 'nb-NO', timezoneId: 'Europe/Oslo', ...opts })
   const page = await context.newPage()
-  page.on('dialog', d => { dialogs.push(d.message()); void d.dismiss() })
+  page.on('dialog', d => { dialogs.push(d.message()); d.dismiss().catch(() => {}) })
   page.on('pageerror', e => { pageErrors.push(e.message) })
   return page
 }
@@ -243,15 +252,18 @@ describe('the standalone SVG', { timeout: 60_000 }, () => {
 describe('the follow-up page', { timeout: 60_000 }, () => {
   it('matches the overdue and upcoming report for a fixed date, sorts, and downloads as CSV', async () => {
     // The reports of issue 5 (/api/v1/reports/…) are the source: the page shows their rows, nothing else.
-    const overdue = (await api<{ data: Array<{ id: string; dueDate: string; daysOverdue: number; title: string }> }>(`/api/v1/reports/overdue?municipality=oyer&asOf=${AS_OF}`)).data
-    const upcoming = (await api<{ data: Array<{ id: string; dueDate: string; daysLeft: number; title: string }> }>(`/api/v1/reports/upcoming?municipality=oyer&asOf=${AS_OF}&days=30`)).data
+    const overdue = (await api<{ data: Array<{ id: string; dueDate: string; daysOverdue: number; title: string }> }>(`/api/v1/reports/overdue?municipality=oyer&asOf=${AS_OF}&limit=500`)).data
+    const upcoming = (await api<{ data: Array<{ id: string; dueDate: string; daysLeft: number; title: string }> }>(`/api/v1/reports/upcoming?municipality=oyer&asOf=${AS_OF}&days=30&limit=500`)).data
     expect(overdue.length).toBeGreaterThan(5)
     expect(upcoming.length).toBeGreaterThan(5)
     const page = await newPage()
     await page.goto(`${base}/oppfolging?municipality=oyer`)
     const rows = () => page.locator('#oppfolging tbody tr').evaluateAll(trs => trs.map(tr => ({
-      id: tr.getAttribute('data-occurrence-id')!, situation: tr.getAttribute('data-situation')!, date: tr.getAttribute('data-date')!,
-      days: Number((tr as HTMLTableRowElement).cells[2]!.getAttribute('data-sort')), title: (tr as HTMLTableRowElement).cells[3]!.querySelector('a')!.textContent!,
+      id: tr.getAttribute('data-occurrence-id')!,
+      situation: tr.getAttribute('data-situation')!,
+      date: tr.getAttribute('data-date')!,
+      days: Number((tr as HTMLTableRowElement).cells[2]!.getAttribute('data-sort')),
+      title: (tr as HTMLTableRowElement).cells[3]!.querySelector('a')!.textContent!,
     })))
     const shown = await rows()
     const expected = [
@@ -294,8 +306,9 @@ describe('the start page', { timeout: 60_000 }, () => {
     await page.goto(`${base}/`)
     expect(await page.locator('article.municipality h3').allTextContents()).toEqual(['Gausdal', 'Lillehammer', 'Øyer'])
     for (const slug of ['gausdal', 'lillehammer', 'oyer']) {
-      const overdue = (await api<{ total: number }>(`/api/v1/reports/overdue?municipality=${slug}&asOf=${AS_OF}`)).total
-      const upcoming = (await api<{ total: number }>(`/api/v1/reports/upcoming?municipality=${slug}&asOf=${AS_OF}&days=30`)).total
+      type Counted = { pagination: { totalElements: number } }
+      const overdue = (await api<Counted>(`/api/v1/reports/overdue?municipality=${slug}&asOf=${AS_OF}`)).pagination.totalElements
+      const upcoming = (await api<Counted>(`/api/v1/reports/upcoming?municipality=${slug}&asOf=${AS_OF}&days=30`)).pagination.totalElements
       expect(await page.locator(`[data-municipality="${slug}"] [data-count="overdue"]`).textContent()).toBe(String(overdue))
       expect(await page.locator(`[data-municipality="${slug}"] [data-count="upcoming"]`).textContent()).toBe(String(upcoming))
     }

@@ -110,7 +110,7 @@ describe('the wheel page', () => {
 
   it('offers the subscribe links and the embed snippet', async () => {
     const html = (await get('/arshjul?municipality=oyer&year=2027')).body
-    expect(html).toContain(`href="webcal://arshjul.test/feeds/municipalities/oyer.ics"`)
+    expect(html).toContain('href="webcal://arshjul.test/feeds/municipalities/oyer.ics"')
     expect(html).toContain(`data-copy="${BASE_URL}/feeds/municipalities/oyer.ics"`)
     // The snippet is shown as text: escaped once for the page, so it reads as ready-to-paste HTML.
     expect(html).toContain(`&lt;img src=&quot;${BASE_URL}/arshjul.svg?municipality=oyer&quot; alt=&quot;Årshjul for Øyer&quot;`)
