@@ -370,7 +370,7 @@ describe('a private body\'s items are seen only by those allowed to see them', (
     }
     if (leaks.length) findings.set(route, leaks)
     expect(leaks).toEqual([])
-  })
+  }, 120_000)
 
   it.each(ITEM_ROUTES)('%s: the private body\'s items appear to an admin and to Øyer\'s editor', async route => {
     for (const [who, token] of [['admin', t.tokens.admin], ['Øyer editor', t.tokens.editorOyer]] as const) {
@@ -378,7 +378,7 @@ describe('a private body\'s items are seen only by those allowed to see them', (
       for (const { url } of urls.filter(u => u.route === route)) found = [...found, ...await seen(url, t.auth(token))]
       expect(found.length, `${who} sees none of ${PRIVATE_BODY}'s items on ${route}`).toBeGreaterThan(0)
     }
-  })
+  }, 120_000)
 
   it('the private body\'s feed shows its items with the feed secret, and answers 404 without it', async () => {
     const url = `/feeds/bodies/${PRIVATE_BODY}.ics`
