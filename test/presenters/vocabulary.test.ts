@@ -70,3 +70,14 @@ describe('legalFormLabel', () => {
     expect(legalFormLabel('noe_nytt')).toBe('noe_nytt')
   })
 })
+
+describe('the reminder e-mails', () => {
+  it('name the done statuses with the vocabulary’s words', async () => {
+    const { readFileSync } = await import('node:fs')
+    for (const name of ['overdue', 'escalation']) {
+      const text = readFileSync(new URL(`../../templates/reminders/${name}.txt`, import.meta.url), 'utf8')
+      expect(text, name).toContain(`${statusWord('delivered')} eller ${statusWord('approved')}`)
+      expect(text, name).not.toMatch(/behandlet/)
+    }
+  })
+})
