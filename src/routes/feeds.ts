@@ -1,7 +1,7 @@
 import type {} from '@fastify/compress'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { DateString, Strict, errorReplies } from '../schemas/common.js'
+import { DateString, Strict } from '../schemas/common.js'
 import { badRequest } from '../shared/errors.js'
 import { addDays, addYears, compareDates } from '../domain/calendar-date.js'
 import { localDateOf, localToInstant } from '../domain/local-time.js'
@@ -38,7 +38,8 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> 
       response: {
         200: { description: 'iCalendar (RFC 5545)', content: { 'text/calendar': { schema: { type: 'string' } } } },
         304: Type.Null({ description: 'Uendret siden forrige henting (ETag/Last-Modified)' }),
-        ...errorReplies(400, 404),
+        400: Type.Ref('ErrorReply'),
+        404: Type.Ref('ErrorReply'),
       },
     },
     compress: opts.compress ? undefined : false,
