@@ -14,8 +14,13 @@ export interface LookupRows {
   bodies: Map<number, typeof bodies.$inferSelect>
 }
 export interface StatePatch {
-  status?: OccurrenceStatus; movedTo?: string | null; caseNumber?: string | null; caseUrl?: string | null
-  note?: string | null; deliveredOn?: string | null; approvedOn?: string | null
+  status?: OccurrenceStatus;
+  movedTo?: string | null;
+  caseNumber?: string | null;
+  caseUrl?: string | null
+  note?: string | null;
+  deliveredOn?: string | null;
+  approvedOn?: string | null
 }
 
 /** Stored occurrence states and the lookups the read model needs: SQL only. The read model is built in services/occurrences.ts. */

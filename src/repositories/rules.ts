@@ -47,7 +47,7 @@ export function createRulesRepository (db: Db, clock: Clock) {
         ? or(
           f.municipalityIds?.length ? inArray(rules.municipalityId, f.municipalityIds) : undefined,
           f.collaborationIds?.length ? inArray(rules.collaborationId, f.collaborationIds) : undefined,
-          f.municipalityIds?.length || f.collaborationIds?.length ? undefined : sql`0`,
+          f.municipalityIds?.length || f.collaborationIds?.length ? undefined : sql`0`
         )
         : undefined
       const since = f.modifiedSince
@@ -56,7 +56,7 @@ export function createRulesRepository (db: Db, clock: Clock) {
         f.includeDisabled || since !== undefined ? undefined : eq(rules.enabled, true),
         subject,
         f.bodyId !== undefined ? or(eq(rules.responsibleBodyId, f.bodyId), eq(rules.treatedByBodyId, f.bodyId)) : undefined,
-        f.eventTypes?.length ? inArray(rules.eventType, f.eventTypes) : undefined,
+        f.eventTypes?.length ? inArray(rules.eventType, f.eventTypes) : undefined
       )).orderBy(asc(rules.id)).all()
     },
 
@@ -119,7 +119,11 @@ export function createRulesRepository (db: Db, clock: Clock) {
           const members = ex.select({ id: municipalities.id }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
             .where(and(eq(participations.collaborationId, c.id), eq(municipalities.inRegion, true))).all()
           out.push({
-            type: 'collaboration', id: c.id, slug: c.slug, legalForm: c.legalForm, status: c.status,
+            type: 'collaboration',
+            id: c.id,
+            slug: c.slug,
+            legalForm: c.legalForm,
+            status: c.status,
             bodies: bodiesByKind(ex, eq(bodies.collaborationId, c.id)),
             hostBodies: c.hostMunicipalityId ? bodiesByKind(ex, eq(bodies.municipalityId, c.hostMunicipalityId)) : undefined,
             participants: members.map(m => ({ municipalityId: m.id, bodies: bodiesByKind(ex, eq(bodies.municipalityId, m.id)) })),

@@ -16,8 +16,15 @@ const listed = <T extends TObject>(schema: T, id: string) => Type.Object({ ...sc
 const EventTypeItem = listed(EventType, 'EventTypeItem')
 const PackageItem = listed(Package, 'PackageItem')
 const ValgperiodeItem = Type.Object({
-  electionYear: Type.Integer(), label: Type.String(), electionDay: DateString, decreed: Type.Boolean(), constitutionDeadline: DateString,
-  start: DateString, startIsActual: Type.Boolean(), end: DateString, modified: Timestamp,
+  electionYear: Type.Integer(),
+  label: Type.String(),
+  electionDay: DateString,
+  decreed: Type.Boolean(),
+  constitutionDeadline: DateString,
+  start: DateString,
+  startIsActual: Type.Boolean(),
+  end: DateString,
+  modified: Timestamp,
 }, { $id: 'Valgperiode' })
 const CatalogueQuery = Strict(listQuery)
 const ValgperiodeQuery = Strict({ from: Type.Optional(DateString), to: Type.Optional(DateString), ...listQuery })
@@ -55,8 +62,11 @@ const routes: FastifyPluginAsyncTypebox = async app => {
 
   app.put('/bodies/:ref/moteplan', {
     schema: {
-      tags: ['Organer'], summary: 'Last inn vedtatt møteplan (JSON, text/csv eller text/calendar); erstatter standardplanen', security: [{ bearer: [] }],
-      params: RefParams, body: Type.Union([MoteplanJson, Type.String({ minLength: 1 })]),
+      tags: ['Organer'],
+      summary: 'Last inn vedtatt møteplan (JSON, text/csv eller text/calendar); erstatter standardplanen',
+      security: [{ bearer: [] }],
+      params: RefParams,
+      body: Type.Union([MoteplanJson, Type.String({ minLength: 1 })]),
       response: { 200: Type.Object({ ruleId: Type.Integer(), meetings: Type.Integer(), replacedRules: Type.Integer(), keptStates: Type.Integer() }), ...errorReplies(400, 401, 403, 404, 413, 415) },
     },
   }, async request => {

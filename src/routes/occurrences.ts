@@ -25,9 +25,17 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     const limit = q.limit ?? OCCURRENCES_PAGE_DEFAULT
     const offset = q.offset ?? 0
     const page = await occurrences.page({
-      from: q.from, to: q.to, asOf: q.asOf, municipality: q.municipality, body: q.body, collaboration: q.collaboration,
-      eventTypes: split(q.eventType), statuses: split(q.status) as StatusFilter[] | undefined,
-      limit, offset, modifiedSince: q.modified_since === undefined ? undefined : new Date(q.modified_since).getTime(),
+      from: q.from,
+      to: q.to,
+      asOf: q.asOf,
+      municipality: q.municipality,
+      body: q.body,
+      collaboration: q.collaboration,
+      eventTypes: split(q.eventType),
+      statuses: split(q.status) as StatusFilter[] | undefined,
+      limit,
+      offset,
+      modifiedSince: q.modified_since === undefined ? undefined : new Date(q.modified_since).getTime(),
     }, viewerOf(request.actor))
     const items = page.items.map(o => 'kind' in o ? presentOccurrence(o, baseUrl) : presentOccurrenceTombstone(o))
     return { ...listReply({ items, total: page.total }, { baseUrl, path: '/api/v1/occurrences', query: q, limit, offset }), total: page.total, asOf: page.asOf }

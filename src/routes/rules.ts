@@ -19,9 +19,14 @@ const routes: FastifyPluginAsyncTypebox = async app => {
     const limit = q.limit ?? 100
     const offset = q.offset ?? 0
     const page = await rules.list({
-      municipality: q.municipality, collaboration: q.collaboration, body: q.body,
-      eventTypes: q.eventType ? q.eventType.split(',').map(s => s.trim()) : undefined, includeDisabled: q.includeDisabled,
-      modifiedSince: sinceOf(q.modified_since), limit, offset,
+      municipality: q.municipality,
+      collaboration: q.collaboration,
+      body: q.body,
+      eventTypes: q.eventType ? q.eventType.split(',').map(s => s.trim()) : undefined,
+      includeDisabled: q.includeDisabled,
+      modifiedSince: sinceOf(q.modified_since),
+      limit,
+      offset,
     }, viewerOf(request.actor))
     return listReply({ items: page.items.map(presentRule), total: page.total }, { baseUrl, path: '/api/v1/rules', query: q, limit, offset })
   })

@@ -28,14 +28,30 @@ const { eventType: _e, municipality: _m, collaboration: _c, ...updatable } = Rul
 export const RuleUpdate = Strict(updatable, { minProperties: 1 })
 
 export const Rule = Type.Object({
-  id: Type.Integer(), eventType: Type.String(), title: Nullable(Type.String()),
+  id: Type.Integer(),
+  eventType: Type.String(),
+  title: Nullable(Type.String()),
   subject: Type.Object({ type: Type.String(), slug: Type.String(), name: Type.String() }),
-  responsibleBody: Nullable(Type.String()), treatedByBody: Nullable(Type.String()),
-  scheduleType: Type.String(), allDay: Type.Boolean(), dtstart: Nullable(Type.String()), rrule: Nullable(Type.String()),
-  rdates: Type.Array(Type.String()), exdates: Type.Array(Type.String()), anchor: Nullable(Type.String()), timeZone: Type.String(),
-  durationMinutes: Nullable(Type.Integer()), reminderOffsetsDays: Nullable(Type.Array(Type.Integer())),
-  origin: Type.String(), packageKey: Nullable(Type.String()), overridden: Type.Boolean(), enabled: Type.Boolean(), note: Nullable(Type.String()),
-  created: Type.String(), modified: Type.String(), deleted: Type.Literal(false),
+  responsibleBody: Nullable(Type.String()),
+  treatedByBody: Nullable(Type.String()),
+  scheduleType: Type.String(),
+  allDay: Type.Boolean(),
+  dtstart: Nullable(Type.String()),
+  rrule: Nullable(Type.String()),
+  rdates: Type.Array(Type.String()),
+  exdates: Type.Array(Type.String()),
+  anchor: Nullable(Type.String()),
+  timeZone: Type.String(),
+  durationMinutes: Nullable(Type.Integer()),
+  reminderOffsetsDays: Nullable(Type.Array(Type.Integer())),
+  origin: Type.String(),
+  packageKey: Nullable(Type.String()),
+  overridden: Type.Boolean(),
+  enabled: Type.Boolean(),
+  note: Nullable(Type.String()),
+  created: Type.String(),
+  modified: Type.String(),
+  deleted: Type.Literal(false),
 }, { $id: 'Rule' })
 
 /** A rule deleted since `modified_since`: what a syncing client needs to drop its copy. */
@@ -45,8 +61,11 @@ export const RuleTombstone = Type.Object({
 
 const { q: _q, ...listQuery } = ListQueryBase
 export const RuleQuery = Strict({
-  municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug), body: Type.Optional(Slug),
-  eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })), includeDisabled: Type.Optional(Type.Boolean()),
+  municipality: Type.Optional(Slug),
+  collaboration: Type.Optional(Slug),
+  body: Type.Optional(Slug),
+  eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })),
+  includeDisabled: Type.Optional(Type.Boolean()),
   ...listQuery,
 })
 
@@ -55,8 +74,11 @@ export const OCCURRENCES_PAGE_MAX = 1000
 export const OCCURRENCES_PAGE_DEFAULT = 500
 
 export const OccurrenceQuery = Strict({
-  from: DateString, to: DateString,
-  municipality: Type.Optional(Slug), body: Type.Optional(Slug), collaboration: Type.Optional(Slug),
+  from: DateString,
+  to: DateString,
+  municipality: Type.Optional(Slug),
+  body: Type.Optional(Slug),
+  collaboration: Type.Optional(Slug),
   eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })),
   status: Type.Optional(Type.String({ maxLength: 200, description: 'planned, in_progress, delivered, approved, cancelled, overdue (kommaseparert)' })),
   asOf: Type.Optional(DateString),
@@ -84,11 +106,29 @@ export function presentRule (v: RuleView) {
   const r = v.rule
   if (r.deleted) return { id: r.id, created: iso(r.created), modified: iso(r.modified), deleted: true as const }
   return {
-    id: r.id, eventType: r.eventType, title: r.title, subject: v.subject,
-    responsibleBody: v.responsibleBody, treatedByBody: v.treatedByBody,
-    scheduleType: r.scheduleType, allDay: r.allDay, dtstart: r.dtstart, rrule: r.rrule, rdates: r.rdates, exdates: r.exdates,
-    anchor: r.anchor, timeZone: r.timeZone, durationMinutes: r.durationMinutes, reminderOffsetsDays: r.reminderOffsetsDays,
-    origin: r.origin, packageKey: r.packageKey, overridden: r.overridden, enabled: r.enabled, note: r.note,
-    created: iso(r.created), modified: iso(r.modified), deleted: false as const,
+    id: r.id,
+    eventType: r.eventType,
+    title: r.title,
+    subject: v.subject,
+    responsibleBody: v.responsibleBody,
+    treatedByBody: v.treatedByBody,
+    scheduleType: r.scheduleType,
+    allDay: r.allDay,
+    dtstart: r.dtstart,
+    rrule: r.rrule,
+    rdates: r.rdates,
+    exdates: r.exdates,
+    anchor: r.anchor,
+    timeZone: r.timeZone,
+    durationMinutes: r.durationMinutes,
+    reminderOffsetsDays: r.reminderOffsetsDays,
+    origin: r.origin,
+    packageKey: r.packageKey,
+    overridden: r.overridden,
+    enabled: r.enabled,
+    note: r.note,
+    created: iso(r.created),
+    modified: iso(r.modified),
+    deleted: false as const,
   }
 }

@@ -36,7 +36,8 @@ export interface MoteplanServiceDeps {
 export function parseMoteplan (source: MoteplanSource): PlannedMeeting[] {
   let meetings: PlannedMeeting[]
   try {
-    meetings = source.format === 'json' ? meetingsFromList(source.meetings)
+    meetings = source.format === 'json'
+      ? meetingsFromList(source.meetings)
       : source.format === 'ical' ? meetingsFromIcal(source.text) : meetingsFromCsv(source.text)
   } catch (err) {
     if (err instanceof MoteplanError) throw invalid('moteplan.invalid', err.path, err.message)
@@ -75,11 +76,21 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
         const [first, ...rest] = meetings
         for (const r of previous) await rulesService.removeRow(r.id, who, tx)
         const rule = await rulesService.createRow({
-          eventType: 'mote', title: 'Vedtatt møteplan', municipalityId: body.municipalityId, collaborationId: body.collaborationId,
+          eventType: 'mote',
+          title: 'Vedtatt møteplan',
+          municipalityId: body.municipalityId,
+          collaborationId: body.collaborationId,
           subjectKey: `${body.municipalityId !== null ? `m:${body.municipalityId}` : `c:${body.collaborationId}`}:b:${body.id}`,
-          responsibleBodyId: body.id, scheduleType: 'dates', allDay: false, timeZone: ZONE,
-          dtstart: formatDtstart({ allDay: false, local: first!.local, timeZone: ZONE }), rrule: null,
-          rdates: rest.map(m => m.local), exdates: [], durationMinutes: duration, origin: 'moteplan_adopted',
+          responsibleBodyId: body.id,
+          scheduleType: 'dates',
+          allDay: false,
+          timeZone: ZONE,
+          dtstart: formatDtstart({ allDay: false, local: first!.local, timeZone: ZONE }),
+          rrule: null,
+          rdates: rest.map(m => m.local),
+          exdates: [],
+          durationMinutes: duration,
+          origin: 'moteplan_adopted',
         }, who, tx)
         // Meetings on unchanged dates keep their status, case references and notes.
         const keptStates = await occurrences.copyStates(previous.map(r => r.id), rule.id, new Set(meetings.map(m => m.local)), tx)

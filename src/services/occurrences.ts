@@ -108,8 +108,16 @@ function chunks (w: { from: string; to: string }): Array<{ from: string; to: str
 }
 
 const toExpandable = (r: RuleRow): ExpandableRule => ({
-  id: r.id, scheduleType: r.scheduleType, allDay: r.allDay, dtstart: r.dtstart, rrule: r.rrule,
-  rdates: r.rdates, exdates: r.exdates, anchor: r.anchor as ValgperiodeAnchor | null, timeZone: r.timeZone, durationMinutes: r.durationMinutes,
+  id: r.id,
+  scheduleType: r.scheduleType,
+  allDay: r.allDay,
+  dtstart: r.dtstart,
+  rrule: r.rrule,
+  rdates: r.rdates,
+  exdates: r.exdates,
+  anchor: r.anchor as ValgperiodeAnchor | null,
+  timeZone: r.timeZone,
+  durationMinutes: r.durationMinutes,
 })
 
 export interface OccurrencesServiceDeps {
@@ -253,18 +261,35 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
         ? { type: 'municipality' as const, slug: municipality.slug, name: municipality.name }
         : { type: 'collaboration' as const, slug: collaboration!.slug, name: collaboration!.name }
       return {
-        ...occ, eventType: rule.eventType, kind, category: type?.category ?? 'political',
-        title: rule.title ?? type?.name.nb ?? rule.eventType, subject,
-        responsibleBody: describeBody(rule.responsibleBodyId, l), treatedBy: describeBody(rule.treatedByBodyId, l),
-        treatingMeeting: meeting, flags, warnings, overdue: late.overdue, daysOverdue: late.daysOverdue,
+        ...occ,
+        eventType: rule.eventType,
+        kind,
+        category: type?.category ?? 'political',
+        title: rule.title ?? type?.name.nb ?? rule.eventType,
+        subject,
+        responsibleBody: describeBody(rule.responsibleBodyId, l),
+        treatedBy: describeBody(rule.treatedByBodyId, l),
+        treatingMeeting: meeting,
+        flags,
+        warnings,
+        overdue: late.overdue,
+        daysOverdue: late.daysOverdue,
         effectiveStatus: late.overdue ? 'overdue' : occ.status,
-        legalBasis: type?.legalBasis ?? [], basis: type?.basis ?? null, unverified: type?.unverified ?? null,
-        requiresDocument: type?.requiresDocument ?? false, requiresApproval: type?.requiresApproval ?? false,
+        legalBasis: type?.legalBasis ?? [],
+        basis: type?.basis ?? null,
+        unverified: type?.unverified ?? null,
+        requiresDocument: type?.requiresDocument ?? false,
+        requiresApproval: type?.requiresApproval ?? false,
         reminderOffsetsDays: rule.reminderOffsetsDays ?? type?.reminderOffsetsDays ?? [],
-        caseNumber: state?.caseNumber ?? null, caseUrl: state?.caseUrl ?? null, note: state?.note ?? null,
-        deliveredOn: state?.deliveredOn ?? null, approvedOn: state?.approvedOn ?? null, cancelledAt: state?.cancelledAt ?? null,
+        caseNumber: state?.caseNumber ?? null,
+        caseUrl: state?.caseUrl ?? null,
+        note: state?.note ?? null,
+        deliveredOn: state?.deliveredOn ?? null,
+        approvedOn: state?.approvedOn ?? null,
+        cancelledAt: state?.cancelledAt ?? null,
         daysLate: daysLate(occ.date, state?.deliveredOn ?? state?.approvedOn ?? null),
-        modified: Math.max(state?.modified ?? 0, rule.modified), origin: rule.origin,
+        modified: Math.max(state?.modified ?? 0, rule.modified),
+        origin: rule.origin,
       }
     })
   }
@@ -316,7 +341,9 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
         const l = await repo.lookups()
         const scope = resolve(q, l)
         const visibility = await access.visibility(viewer)
-        const gone = !visibility.canSeeBody(scope.body) ? [] : (await rulesRepo.changedSince(since)).filter(r => (r.deleted || !r.enabled) && ruleVisible(r, visibility) &&
+        const gone = !visibility.canSeeBody(scope.body)
+          ? []
+          : (await rulesRepo.changedSince(since)).filter(r => (r.deleted || !r.enabled) && ruleVisible(r, visibility) &&
           (!q.eventTypes?.length || q.eventTypes.includes(r.eventType)))
         const inScope = await selectRules(scope, gone, l)
         const constitutionBy = await constitutionDatesBy()
@@ -384,7 +411,8 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
           ...(patch.movedTo === originalKey ? { movedTo: null } : {}),
           ...(patch.status === 'cancelled' && current.status !== 'cancelled' ? { cancelledAt: now } : {}),
           ...(patch.status !== undefined && patch.status !== 'cancelled' ? { cancelledAt: null } : {}),
-          revision: current.revision + (material ? 1 : 0), modified: now,
+          revision: current.revision + (material ? 1 : 0),
+          modified: now,
         }
         const after = before
           ? await repo.updateState(ruleId, originalKey, values, tx)

@@ -81,8 +81,13 @@ export function scheduleOf (input: RuleChange, current?: RuleRow): Partial<RuleI
       exdates: input.exdates ?? current?.exdates ?? [],
     })
     return {
-      scheduleType: parsed.rrule ? 'rrule' : 'dates', anchor: null, dtstart, rrule: parsed.rrule?.text ?? null,
-      rdates: [...parsed.rdates], exdates: [...parsed.exdates], allDay: parsed.dtstart.allDay,
+      scheduleType: parsed.rrule ? 'rrule' : 'dates',
+      anchor: null,
+      dtstart,
+      rrule: parsed.rrule?.text ?? null,
+      rdates: [...parsed.rdates],
+      exdates: [...parsed.exdates],
+      allDay: parsed.dtstart.allDay,
       ...(parsed.dtstart.allDay ? {} : { timeZone: parsed.dtstart.timeZone }),
     }
   } catch (err) {
@@ -104,7 +109,8 @@ export function createRulesService (deps: RulesServiceDeps) {
     return {
       rule: r,
       subject: m ? { type: 'municipality', slug: m.slug, name: m.name } : { type: 'collaboration', slug: c?.slug ?? '', name: c?.name ?? '' },
-      responsibleBody: slugOf(r.responsibleBodyId), treatedByBody: slugOf(r.treatedByBodyId),
+      responsibleBody: slugOf(r.responsibleBodyId),
+      treatedByBody: slugOf(r.treatedByBodyId),
     }
   }
 
@@ -148,8 +154,12 @@ export function createRulesService (deps: RulesServiceDeps) {
       if (unknownType) throw invalid('rules.unknown_event_type', 'eventType', `unknown event type "${unknownType}"`)
       const visibility = await access.visibility(viewer)
       const all = (await repo.list({
-        municipalityIds: m !== undefined ? [m] : undefined, collaborationIds: c !== undefined ? [c] : undefined, bodyId: b,
-        eventTypes: f.eventTypes, includeDisabled: f.includeDisabled, modifiedSince: f.modifiedSince,
+        municipalityIds: m !== undefined ? [m] : undefined,
+        collaborationIds: c !== undefined ? [c] : undefined,
+        bodyId: b,
+        eventTypes: f.eventTypes,
+        includeDisabled: f.includeDisabled,
+        modifiedSince: f.modifiedSince,
       })).filter(r => visible(r, visibility))
       return { items: all.slice(f.offset, f.offset + f.limit).map(r => view(r, l)), total: all.length }
     },
@@ -174,17 +184,25 @@ export function createRulesService (deps: RulesServiceDeps) {
       if (input.municipality !== undefined && !m) throw invalid('rules.unknown_municipality', 'municipality', `unknown municipality "${input.municipality}"`)
       if (input.collaboration !== undefined && !c) throw invalid('rules.unknown_collaboration', 'collaboration', `unknown collaboration "${input.collaboration}"`)
       const named = {
-        municipalityId: m?.id ?? null, collaborationId: c?.id ?? null,
+        municipalityId: m?.id ?? null,
+        collaborationId: c?.id ?? null,
         responsibleBodyId: bodyId(input.responsibleBody, 'responsibleBody', l) ?? null,
         treatedByBodyId: bodyId(input.treatedByBody, 'treatedByBody', l) ?? null,
       }
       const a = await access.assertMayChange(actor, targetsOf(named))
       const sched = scheduleOf(input)
       const row = await service.createRow({
-        eventType: type.key, ...named, subjectKey: m ? `m:${m.id}` : `c:${c!.id}`,
-        title: input.title ?? null, ...sched, scheduleType: sched.scheduleType!, allDay: sched.allDay!,
+        eventType: type.key,
+        ...named,
+        subjectKey: m ? `m:${m.id}` : `c:${c!.id}`,
+        title: input.title ?? null,
+        ...sched,
+        scheduleType: sched.scheduleType!,
+        allDay: sched.allDay!,
         durationMinutes: sched.allDay ? null : input.durationMinutes ?? (type.timing.allDay ? 120 : type.timing.durationMinutes),
-        reminderOffsetsDays: input.reminderOffsetsDays ?? null, enabled: input.enabled ?? true, note: input.note ?? null,
+        reminderOffsetsDays: input.reminderOffsetsDays ?? null,
+        enabled: input.enabled ?? true,
+        note: input.note ?? null,
         origin: 'manual',
       }, auditActor(a))
       return view(row, l)

@@ -21,7 +21,15 @@ export async function governanceFixture () {
   }
 
   return {
-    deps, clock, services: deps.services, repos: deps.repos, sqlite, idOf, admin, editorOf, snapshot,
+    deps,
+    clock,
+    services: deps.services,
+    repos: deps.repos,
+    sqlite,
+    idOf,
+    admin,
+    editorOf,
+    snapshot,
     makePrivate (slug: string) { sqlite.prepare("update body set feed_visibility = 'private' where slug = ?").run(slug) },
     close () {
       deps.close()

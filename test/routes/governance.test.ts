@@ -18,6 +18,19 @@ describe('catalogue and valgperioder', () => {
     expect(packages).toEqual(['as', 'iks', 'interkommunalt_politisk_rad', 'kommunalt_oppgavefellesskap', 'kommune', 'paragraf_27', 'regional_formannskapskonferanse', 'vertskommune'])
   })
 
+  it('lists the catalogue as OParl lists whose items were modified when the catalogue was loaded', async () => {
+    for (const path of ['/api/v1/event-types', '/api/v1/packages', '/api/v1/valgperioder']) {
+      const page = (await t.app.inject(`${path}?limit=2&offset=1`)).json()
+      expect(page.data, path).toHaveLength(2)
+      expect(page.pagination.totalElements, path).toBeGreaterThan(2)
+      expect(page.links.self, path).toBe(`https://arshjul.test${path}?limit=2&offset=1`)
+      const modified = page.data[0].modified
+      expect(Date.parse(modified), path).toBeGreaterThan(0)
+      expect((await t.app.inject(`${path}?modified_since=${modified}`)).json().data.length, path).toBeGreaterThan(0)
+      expect((await t.app.inject(`${path}?modified_since=${new Date(Date.parse(modified) + 1).toISOString()}`)).json().data, path).toEqual([])
+    }
+  })
+
   it('lists the election periods from constitution to constitution', async () => {
     const periods = (await t.app.inject('/api/v1/valgperioder?from=2019-01-01&to=2031-12-31')).json().data
     expect(periods.map((p: { label: string; start: string; end: string; electionDay: string }) => [p.label, p.electionDay, p.start, p.end])).toEqual([
@@ -37,7 +50,9 @@ describe('PUT /api/v1/bodies/:ref/moteplan', () => {
     const kept = defaults.find(m => m.localStart === '2027-03-18T18:00')!
     await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${kept.id}`, headers: t.auth(t.tokens.admin), payload: { note: 'Budsjettsak', status: 'in_progress' } })
     const res = await t.app.inject({
-      method: 'PUT', url: '/api/v1/bodies/gausdal-kommunestyre/moteplan', headers: t.auth(t.tokens.admin),
+      method: 'PUT',
+      url: '/api/v1/bodies/gausdal-kommunestyre/moteplan',
+      headers: t.auth(t.tokens.admin),
       payload: { meetings: [{ start: '2027-03-18T18:00' }, { start: '2027-02-11T18:00' }, { start: '2027-06-24T18:00', durationMinutes: 240 }] },
     })
     expect(res.statusCode).toBe(200)

@@ -6,10 +6,25 @@ beforeEach(async () => { t = await buildTestApp({ now: '2027-08-01T10:00:00Z' })
 afterEach(async () => { await t.close() })
 
 interface Occ {
-  id: string; eventType: string; date: string; localStart: string | null; start: string | null; status: string; overdue: boolean
-  daysOverdue: number; subject: { slug: string }; responsibleBody: { slug: string } | null; treatingMeeting: { date: string } | null
-  legalBasis: Array<{ section: string }>; warnings: Array<{ code: string }>; revision: number; moved: boolean; flags: { weekend: boolean; holiday: string | null }
-  caseNumber: string | null; deliveredOn: string | null; daysLate: number | null
+  id: string
+  eventType: string
+  date: string
+  localStart: string | null
+  start: string | null
+  status: string
+  overdue: boolean
+  daysOverdue: number
+  subject: { slug: string }
+  responsibleBody: { slug: string } | null
+  treatingMeeting: { date: string } | null
+  legalBasis: Array<{ section: string }>
+  warnings: Array<{ code: string }>
+  revision: number
+  moved: boolean
+  flags: { weekend: boolean; holiday: string | null }
+  caseNumber: string | null
+  deliveredOn: string | null
+  daysLate: number | null
 }
 const get = async (url: string): Promise<Occ[]> => {
   const res = await t.app.inject(url)
@@ -146,5 +161,43 @@ describe('PATCH /api/v1/occurrences/:id', () => {
     expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${o.id}`, payload: { note: 'x' } })).statusCode).toBe(401)
     const gausdal = one(await get('/api/v1/occurrences?municipality=gausdal&from=2027-01-01&to=2027-12-31'), 'arsregnskap_avlagt', 'gausdal')[0]!
     expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${gausdal.id}`, headers: t.auth(t.tokens.editorOyer), payload: { note: 'x' } })).statusCode).toBe(403)
+  })
+})
+
+describe('the occurrences API contract', () => {
+  it('pages (OParl list, 500 by default) and keeps total and asOf', async () => {
+    const url = '/api/v1/occurrences?municipality=oyer&from=2027-01-01&to=2027-12-31'
+    const whole = (await t.app.inject(url)).json()
+    expect(whole.pagination).toMatchObject({ elementsPerPage: 500, currentPage: 1 })
+    expect(whole.total).toBe(whole.pagination.totalElements)
+    expect(whole.asOf).toBe('2027-08-01')
+    const second = (await t.app.inject(`${url}&limit=10&offset=10`)).json()
+    expect(second.data.map((o: Occ) => o.id)).toEqual(whole.data.slice(10, 20).map((o: Occ) => o.id))
+    expect(second.links.prev).toContain('offset=0')
+    expect((await t.app.inject(`${url}&limit=1001`)).statusCode).toBe(400)
+    expect((await t.app.inject(`${url}&limit=1000`)).statusCode).toBe(200)
+  })
+
+  it('lists changed items and tombstones of deleted rules under modified_since', async () => {
+    const url = '/api/v1/occurrences?municipality=oyer&from=2027-01-01&to=2027-12-31'
+    const all: Occ[] = (await t.app.inject(url)).json().data
+    t.clock.advance(60_000)
+    const since = t.clock.now().toISOString()
+    const changed = all.find(o => o.eventType === 'eierskapsmelding')!
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${changed.id}`, headers: t.auth(t.tokens.editorOyer), payload: { note: 'Utkast' } })
+    const gone = all.find(o => o.eventType === 'arsberetning')!
+    await t.app.inject({ method: 'DELETE', url: `/api/v1/rules/${gone.id.split('-')[0]}`, headers: t.auth(t.tokens.editorOyer) })
+    const data = (await t.app.inject(`${url}&modified_since=${since}`)).json().data
+    expect(data.map((o: { id: string; deleted: boolean }) => [o.id, o.deleted])).toEqual([[changed.id, false], [gone.id, true]])
+    expect(data[1]).toEqual({ id: gone.id, modified: since, deleted: true })
+  })
+
+  it('hides a private body’s meetings and deadlines from anonymous readers, in the list and one by one', async () => {
+    const url = '/api/v1/occurrences?municipality=oyer&from=2027-01-01&to=2027-12-31'
+    const meeting = (await get(url)).find(o => o.eventType === 'mote' && o.responsibleBody?.slug === 'oyer-kommunestyre')!
+    t.sqlite.prepare("update body set feed_visibility = 'private' where slug = 'oyer-kommunestyre'").run()
+    expect((await get(url)).filter(o => o.responsibleBody?.slug === 'oyer-kommunestyre')).toEqual([])
+    expect((await t.app.inject(`/api/v1/occurrences/${meeting.id}`)).statusCode).toBe(404)
+    expect((await t.app.inject({ url: `/api/v1/occurrences/${meeting.id}`, headers: t.auth(t.tokens.editorOyer) })).statusCode).toBe(200)
   })
 })

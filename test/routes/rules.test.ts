@@ -119,3 +119,40 @@ describe('POST /api/v1/rules', () => {
     expect(await firstDue('municipality=gausdal', 'arsberetning')).toBeUndefined()
   })
 })
+
+describe('the rules API contract', () => {
+  it('refuses (403) an Øyer editor creating an Øyer rule with Gausdal’s formannskap as responsible body, storing nothing', async () => {
+    const before = t.snapshot()
+    const payload = { eventType: 'mote', municipality: 'oyer', responsibleBody: 'gausdal-formannskap', dtstart: 'DTSTART;TZID=Europe/Oslo:20270114T180000', rrule: 'FREQ=WEEKLY;COUNT=3' }
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/rules', headers: t.auth(t.tokens.editorOyer), payload })
+    expect(res.statusCode).toBe(403)
+    expect(res.json().code).toBe('auth.forbidden')
+    expect(t.snapshot()).toBe(before)
+    const own = await t.app.inject({ method: 'POST', url: '/api/v1/rules', headers: t.auth(t.tokens.editorOyer), payload: { ...payload, responsibleBody: 'oyer-formannskap' } })
+    expect(own.statusCode).toBe(201)
+  })
+
+  it('pages with limit/offset and lists a deleted rule as a tombstone only under modified_since', async () => {
+    const first = (await t.app.inject('/api/v1/rules?municipality=oyer&limit=5')).json()
+    expect(first.data).toHaveLength(5)
+    expect(first.pagination.totalElements).toBeGreaterThan(5)
+    expect(first.links.next).toBe('https://arshjul.test/api/v1/rules?municipality=oyer&limit=5&offset=5')
+    const rule = (await rulesOf('municipality=oyer&eventType=arsberetning'))[0]!
+    t.clock.advance(60_000)
+    const since = t.clock.now().toISOString()
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/rules/${rule.id}`, headers: t.auth(t.tokens.editorOyer) })).statusCode).toBe(204)
+    expect((await rulesOf('municipality=oyer')).map(r => r.id)).not.toContain(rule.id)
+    const changed = (await t.app.inject(`/api/v1/rules?municipality=oyer&modified_since=${since}`)).json()
+    expect(changed.data).toEqual([{ id: rule.id, created: expect.any(String), modified: since, deleted: true }])
+  })
+
+  it('hides a private body’s rules from anonymous readers, shows them to the municipality’s editor', async () => {
+    const ku = (await rulesOf('municipality=oyer')).filter(r => r.responsibleBody === 'oyer-kontrollutvalg')
+    expect(ku.length).toBeGreaterThan(0)
+    t.sqlite.prepare("update body set feed_visibility = 'private' where slug = 'oyer-kontrollutvalg'").run()
+    expect((await rulesOf('municipality=oyer')).filter(r => r.responsibleBody === 'oyer-kontrollutvalg')).toEqual([])
+    expect((await t.app.inject(`/api/v1/rules/${ku[0]!.id}`)).statusCode).toBe(404)
+    const asEditor = (await t.app.inject({ url: '/api/v1/rules?municipality=oyer', headers: t.auth(t.tokens.editorOyer) })).json().data
+    expect(asEditor.filter((r: RuleReply) => r.responsibleBody === 'oyer-kontrollutvalg')).toHaveLength(ku.length)
+  })
+})

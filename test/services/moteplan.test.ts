@@ -53,7 +53,10 @@ describe('moteplan.adopt', () => {
     const real = t.services.rules
     let removed = 0
     const failing = createMoteplanService({
-      ...t.repos, access: t.services.access, clock: t.clock, transactor: t.deps.transactor,
+      ...t.repos,
+      access: t.services.access,
+      clock: t.clock,
+      transactor: t.deps.transactor,
       rulesService: {
         removeRow: async (...args: Parameters<typeof real.removeRow>) => { await real.removeRow(...args); removed++ },
         createRow: async () => { throw new Error('disk full') },
