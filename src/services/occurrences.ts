@@ -377,7 +377,8 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
      */
     async change (id: string, patch: OccurrenceChange, actor: Actor | null): Promise<OccurrenceItem> {
       const { rule, originalKey } = await findOccurrence(id)
-      const a = await access.assertMayChange(actor, { municipalityIds: [rule.municipalityId], collaborationIds: [rule.collaborationId] })
+      // The rule's subject and the body that must act: a participant's own deadline in a collaboration is that participant's.
+      const a = await access.assertMayChange(actor, { municipalityIds: [rule.municipalityId], collaborationIds: [rule.collaborationId], bodyIds: [rule.responsibleBodyId] })
       const visibility = await access.visibility(viewerOf(a))
       if (!ruleVisible(rule, visibility)) throw missing('occurrence', id, 'id')
       const values: StatePatch = { ...patch }

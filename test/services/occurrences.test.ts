@@ -101,6 +101,17 @@ describe('occurrences.change', () => {
   })
 })
 
+describe('a participant’s own deadline in a collaboration', () => {
+  it('may be changed by that participant’s editor, not by another participant’s', async () => {
+    const all = await t.services.occurrences.list({ collaboration: 'felles-formannskapsmoter', from: '2027-01-01', to: '2028-12-31', eventTypes: ['formannskapskonferanse'] }, systemViewer)
+    const gausdals = all.find(o => o.responsibleBody?.slug === 'gausdal-formannskap')!
+    const before = t.snapshot()
+    expect(await refusal(t.services.occurrences.change(gausdals.id, { note: 'x' }, t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
+    expect(t.snapshot()).toBe(before)
+    expect(await t.services.occurrences.change(gausdals.id, { note: 'Gausdal svarer' }, t.editorOf('gausdal'))).toMatchObject({ note: 'Gausdal svarer' })
+  })
+})
+
 describe('occurrences.page', () => {
   it('pages a calendar and, under modifiedSince, lists changed items and tombstones of deleted rules', async () => {
     const all = await oyer2027()
