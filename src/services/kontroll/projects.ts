@@ -63,7 +63,12 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
     return { plan, bodies, actor: a }
   }
 
-  async function resolveSubjects (plan: PlanRow, bodies: readonly RegisterBody[], input: readonly SubjectInput[], ex: Executor): Promise<ProjectSubject[]> {
+  /**
+   * A project's subjects must belong to the plan's municipalities. They are also subjects the write names, so
+   * the actor must be allowed to change each of them (issue 10): an editor cannot put another municipality's
+   * service area or a collaboration its municipality has no part in into a plan (403 before the 400s).
+   */
+  async function resolveSubjects (actor: Actor, plan: PlanRow, bodies: readonly RegisterBody[], input: readonly SubjectInput[], ex: Executor): Promise<ProjectSubject[]> {
     const planMunicipalityIds = [...new Set(bodies.map(b => b.municipalityId!))]
     const involved = new Set<number>()
     for (const m of planMunicipalityIds) for (const c of (await register.involvedCollaborations(m, ex)).keys()) involved.add(c)
@@ -76,6 +81,7 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
         if (s.municipality !== undefined || s.serviceArea !== undefined) throw invalid('kontroll.subject', field, 'give either collaboration, or municipality and serviceArea')
         const c = await register.collaborationBySlug(s.collaboration, ex)
         if (!c || c.deleted) throw invalid('kontroll.unknown_subject', `${field}/collaboration`, `unknown collaboration "${s.collaboration}"`)
+        await access.assertMayChange(actor, { collaborationIds: [c.id] }, ex)
         if (!involved.has(c.id)) throw invalid('kontroll.subject_not_involved', `${field}/collaboration`, `none of the plan's municipalities owns or takes part in "${s.collaboration}"`)
         subject = { collaborationId: c.id, municipalityId: null, serviceArea: null }
       } else {
@@ -85,6 +91,7 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
         if (plan.type === 'eierskapskontroll') throw invalid('kontroll.subject', `${field}/serviceArea`, 'an eierskapskontroll concerns a company or collaboration, not a service area')
         const m = await register.municipalityBySlug(s.municipality, ex)
         if (!m || m.deleted) throw invalid('kontroll.unknown_subject', `${field}/municipality`, `unknown municipality "${s.municipality}"`)
+        await access.assertMayChange(actor, { municipalityIds: [m.id] }, ex)
         if (!planMunicipalityIds.includes(m.id)) throw invalid('kontroll.subject_outside_plan', `${field}/municipality`, `"${s.municipality}" has no kontrollutvalg in this plan`)
         subject = { collaborationId: null, municipalityId: m.id, serviceArea: normaliseServiceArea(s.serviceArea) }
       }
@@ -146,7 +153,7 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
       return transactor.transaction(async tx => {
         const { plan, bodies, actor: a } = await planForWrite(actor, planId, tx)
         const values = projectValues(plan, input)
-        const subjects = await resolveSubjects(plan, bodies, input.subjects, tx)
+        const subjects = await resolveSubjects(a, plan, bodies, input.subjects, tx)
         const now = clock.now().getTime()
         const row = await projects.insert({ ...values, planId, title: input.title, plannedYear: input.plannedYear, created: now, modified: now }, subjects, tx)
         await sync.syncMilestones(plan, row, bodies, auditActor(a), tx)
@@ -162,7 +169,7 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
         const { plan, bodies, actor: a } = await planForWrite(actor, planId, tx)
         const current = await liveProject(planId, projectId, tx)
         const values = projectValues(plan, patch, current)
-        const subjects = patch.subjects !== undefined ? await resolveSubjects(plan, bodies, patch.subjects, tx) : undefined
+        const subjects = patch.subjects !== undefined ? await resolveSubjects(a, plan, bodies, patch.subjects, tx) : undefined
         const now = clock.now().getTime()
         const before = await viewOf(plan, projectId, tx)
         const row = (await projects.update(projectId, { ...values, modified: now }, tx))!

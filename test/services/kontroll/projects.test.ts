@@ -67,13 +67,21 @@ describe('a project write and its calendar sync are one transaction', () => {
 })
 
 describe('project subjects', () => {
-  it('are what is controlled, not what is changed: Øyer’s own plan may control a company Øyer co-owns, not one it has no part in', async () => {
+  it('must be within the editor’s scope: Øyer’s own plan may control a company Øyer co-owns; one it has no part in is refused as outside its scope', async () => {
     const editorOyer = await t.editorOf('oyer')
     const plan = await t.kontroll.plans.create(editorOyer, { type: 'eierskapskontroll', electionYear: 2023, title: 'Øyer', bodies: ['oyer-kontrollutvalg'] })
     const project = await t.kontroll.projects.create(editorOyer, plan.id, { ...glor, kuPlannedOn: null })
     expect(project.subjects).toEqual([expect.objectContaining({ type: 'collaboration', slug: 'felles-renovasjonsselskap-glor' })])
     const before = t.snapshot()
     const err = await failure(t.kontroll.projects.create(editorOyer, plan.id, { ...glor, subjects: [{ collaboration: 'skappa-kunnskapspark' }] }))
+    expect([err.kind, err.code]).toEqual(['forbidden', 'auth.forbidden'])
+    expect(t.snapshot()).toBe(before)
+  })
+
+  it('a subject outside the plan’s municipalities is invalid even for an admin, naming the field', async () => {
+    const plan = await t.kontroll.plans.create(t.admin, { type: 'eierskapskontroll', electionYear: 2023, title: 'Øyer', bodies: ['oyer-kontrollutvalg'] })
+    const before = t.snapshot()
+    const err = await failure(t.kontroll.projects.create(t.admin, plan.id, { ...glor, subjects: [{ collaboration: 'skappa-kunnskapspark' }] }))
     expect([err.kind, err.code, err.field]).toEqual(['invalid', 'kontroll.subject_not_involved', 'subjects/0/collaboration'])
     expect(t.snapshot()).toBe(before)
   })
