@@ -46,7 +46,13 @@ export function createDependencies (opts: DependencyOptions): Dependencies {
   const services = createServices({ clock, catalogue, transactor, repos, baseUrl: opts.config.BASE_URL })
   let closed = false
   return {
-    config: opts.config, clock, catalogue, database, transactor, repos, services,
+    config: opts.config,
+    clock,
+    catalogue,
+    database,
+    transactor,
+    repos,
+    services,
     close () {
       if (closed) return
       closed = true

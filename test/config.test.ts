@@ -41,8 +41,16 @@ describe('loadConfig', () => {
 
   it('reminders: on by default, every minute from 07:00, weekly overdue reminders and escalation after 14 days', () => {
     expect(loadConfig({})).toMatchObject({
-      REMINDERS: 'on', REMINDER_INTERVAL_SECONDS: 60, REMINDER_SEND_HOUR: 7, REMINDER_OVERDUE_EVERY_DAYS: 7, REMINDER_OVERDUE_MAX: 6,
-      REMINDER_ESCALATE_AFTER_DAYS: 14, REMINDER_CATCH_UP_DAYS: 7, REMINDER_MAX_ATTEMPTS: 8, REMINDER_RETRY_BASE_SECONDS: 60, DIGEST_WEEKDAY: 1,
+      REMINDERS: 'on',
+      REMINDER_INTERVAL_SECONDS: 60,
+      REMINDER_SEND_HOUR: 7,
+      REMINDER_OVERDUE_EVERY_DAYS: 7,
+      REMINDER_OVERDUE_MAX: 6,
+      REMINDER_ESCALATE_AFTER_DAYS: 14,
+      REMINDER_CATCH_UP_DAYS: 7,
+      REMINDER_MAX_ATTEMPTS: 8,
+      REMINDER_RETRY_BASE_SECONDS: 60,
+      DIGEST_WEEKDAY: 1,
       MAIL_FROM: 'Årshjul <arshjul@localhost>',
     })
     expect(loadConfig({}).SMTP_URL).toBeUndefined()

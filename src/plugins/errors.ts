@@ -6,9 +6,18 @@ import { ErrorReply } from '../schemas/common.js'
 import { RecurrenceError } from '../domain/recurrence.js'
 
 const STATUS_TEXT: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
-  406: 'Not Acceptable', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type',
-  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error',
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  406: 'Not Acceptable',
+  409: 'Conflict',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Entity',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
 }
 
 function validationDetails (err: FastifyError): ErrorDetail[] {
@@ -81,8 +90,10 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
     const status = err.statusCode ?? 500
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, wrong content type, too large): keep its message, no internals.
-      const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' ? 'unsupported_media_type'
-        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' ? 'payload_too_large'
+      const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
+        ? 'unsupported_media_type'
+        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
+          ? 'payload_too_large'
           : err.code?.startsWith('FST_ERR_CTP') ? 'invalid_body' : 'bad_request'
       return send(status, code, err.message)
     }

@@ -34,11 +34,11 @@ const JOINS = /^(.*?)\s+(?:er\s+(?:også\s+)?med|deltar)(?!\p{L})/iu
 const LIST_SEPARATOR = /\s*,\s*|\s+(?:og|samt)\s+/iu
 
 /** True when the comment speaks of a vertskommune at all, whether or not a name can be read. */
-export function mentionsHost(comment: string): boolean {
+export function mentionsHost (comment: string): boolean {
   return HOST_MENTION.test(comment)
 }
 
-export function readCommentFacts(comment: string, knownMunicipalities: readonly string[] = []): CommentFacts {
+export function readCommentFacts (comment: string, knownMunicipalities: readonly string[] = []): CommentFacts {
   const names = new NameReader(knownMunicipalities)
   let host: string | null = null
   const named: string[] = []
@@ -60,15 +60,15 @@ export function readCommentFacts(comment: string, knownMunicipalities: readonly 
   return { host, extraParticipants, otherParticipantsNote, terminated }
 }
 
-export function sameName(a: string | null, b: string | null): boolean {
+export function sameName (a: string | null, b: string | null): boolean {
   return a !== null && b !== null && a.trim().toLowerCase() === b.trim().toLowerCase()
 }
 
-function sentences(text: string): string[] {
+function sentences (text: string): string[] {
   return text.split(/[.\n]/).map((s) => s.trim()).filter((s) => s !== '')
 }
 
-function words(text: string): string[] {
+function words (text: string): string[] {
   return text
     .replace(/\([^()]*\)/g, ' ')
     .split(/\s+/)
@@ -76,7 +76,7 @@ function words(text: string): string[] {
     .filter((w) => w !== '')
 }
 
-function unique(values: readonly string[]): string[] {
+function unique (values: readonly string[]): string[] {
   const seen = new Set<string>()
   return values.filter((v) => {
     const key = v.toLowerCase()
@@ -89,16 +89,16 @@ function unique(values: readonly string[]): string[] {
 class NameReader {
   private readonly known: ReadonlyMap<string, string>
 
-  constructor(knownMunicipalities: readonly string[]) {
+  constructor (knownMunicipalities: readonly string[]) {
     this.known = new Map(knownMunicipalities.map((m) => [m.trim().toLowerCase(), m.trim()]))
   }
 
-  isKnown(name: string): boolean {
+  isKnown (name: string): boolean {
     return this.known.has(name.toLowerCase())
   }
 
   /** "Lillehammer vertskommune", "Ringsaker er vertskommune", "vertskommune: Hamar". */
-  hostIn(clause: string): string | null {
+  hostIn (clause: string): string | null {
     const ws = words(clause)
     const at = ws.findIndex((w) => HOST_WORD.test(w))
     if (at < 0) return null
@@ -108,7 +108,7 @@ class NameReader {
   }
 
   /** "Med Ringebu", "Med A, B og C", "Med flere kommuner og OFK" (only OFK is a name). */
-  listedAfterWith(sentence: string): string[] {
+  listedAfterWith (sentence: string): string[] {
     return sentence
       .split(WITH)
       .slice(1)
@@ -118,7 +118,7 @@ class NameReader {
   }
 
   /** "Nord-Fron er med", "Ringebu og Sør-Fron deltar". */
-  saidToJoin(sentence: string): string[] {
+  saidToJoin (sentence: string): string[] {
     const before = JOINS.exec(sentence)?.[1]
     if (!before) return []
     const [first = '', ...rest] = before.split(LIST_SEPARATOR)
@@ -126,19 +126,19 @@ class NameReader {
       .filter((name): name is string => name !== null)
   }
 
-  private isNameWord(word: string): boolean {
+  private isNameWord (word: string): boolean {
     const lower = word.toLowerCase()
     if (this.known.has(lower)) return true
     if (ALIASES.has(lower)) return word === word.toUpperCase()
     return NAME_WORD.test(word) && !NOT_NAMES.has(lower)
   }
 
-  private canonical(phrase: string): string {
+  private canonical (phrase: string): string {
     const lower = phrase.toLowerCase()
     return this.known.get(lower) ?? ALIASES.get(lower) ?? phrase
   }
 
-  private leadingName(ws: readonly string[]): string | null {
+  private leadingName (ws: readonly string[]): string | null {
     const run: string[] = []
     for (const w of ws) {
       if (run.length >= MAX_NAME_WORDS || !this.isNameWord(w)) break
@@ -149,7 +149,7 @@ class NameReader {
     return this.canonical(run.join(' ') + county)
   }
 
-  private trailingName(ws: readonly string[]): string | null {
+  private trailingName (ws: readonly string[]): string | null {
     const [body, county] = withoutKommuneSuffix(ws)
     const run: string[] = []
     for (const w of [...body].reverse()) {
@@ -158,31 +158,33 @@ class NameReader {
     }
     if (run.length === 0) return null
     // Prefer a known municipality at the end of the run over a capitalised sentence opener before it.
-    for (let i = 0; i < run.length && county === ''; i++) {
-      const candidate = run.slice(i).join(' ')
-      if (this.isKnown(candidate)) return this.canonical(candidate)
+    if (county === '') {
+      for (let i = 0; i < run.length; i++) {
+        const candidate = run.slice(i).join(' ')
+        if (this.isKnown(candidate)) return this.canonical(candidate)
+      }
     }
     return this.canonical(run.join(' ') + county)
   }
 
-  private wholeName(ws: readonly string[]): string | null {
+  private wholeName (ws: readonly string[]): string | null {
     const [body, county] = withoutKommuneSuffix(ws)
     if (body.length === 0 || body.length > MAX_NAME_WORDS || !body.every((w) => this.isNameWord(w))) return null
     return this.canonical(body.join(' ') + county)
   }
 }
 
-function isLinkWord(word: string): boolean {
+function isLinkWord (word: string): boolean {
   return /^(?:er|som|blir|var|ble|=|-|–|—)$/i.test(word)
 }
 
-function dropWhile<T>(items: readonly T[], predicate: (item: T) => boolean): T[] {
+function dropWhile<T> (items: readonly T[], predicate: (item: T) => boolean): T[] {
   const start = items.findIndex((item) => !predicate(item))
   return start < 0 ? [] : items.slice(start)
 }
 
 /** "Ringebu kommune" names Ringebu; "Oppland fylkeskommune" keeps its suffix, it is part of the name. */
-function withoutKommuneSuffix(ws: readonly string[]): [string[], string] {
+function withoutKommuneSuffix (ws: readonly string[]): [string[], string] {
   const last = ws.at(-1)?.toLowerCase()
   if (last === 'kommune') return [ws.slice(0, -1), '']
   if (last === 'fylkeskommune') return [ws.slice(0, -1), ' fylkeskommune']

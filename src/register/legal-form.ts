@@ -66,11 +66,11 @@ const LABELS: Readonly<Record<LegalForm, string>> = {
   annet: '',
 }
 
-function compact(raw: string): string {
+function compact (raw: string): string {
   return raw.toLowerCase().replace(DASHES, '-').replace(/\s+/g, '').replace(/[.,;:]+$/, '')
 }
 
-function paragraphForm(compacted: string): LegalForm | null {
+function paragraphForm (compacted: string): LegalForm | null {
   const match = /^(?:koml\.?|kommuneloven)?§+(.*)$/.exec(compacted)
   const number = match ? match[1] ?? '' : compacted
   for (const [pattern, form] of PARAGRAPHS) if (pattern.test(number)) return form
@@ -78,7 +78,7 @@ function paragraphForm(compacted: string): LegalForm | null {
 }
 
 /** Reads a legal-form cell, whatever spelling variant of the same form the register uses. */
-export function normaliseLegalForm(raw: string): NormalisedLegalForm {
+export function normaliseLegalForm (raw: string): NormalisedLegalForm {
   const compacted = compact(raw)
   if (compacted === '') return { form: 'annet', known: false, empty: true }
   const form = WORDS.get(compacted) ?? paragraphForm(compacted)
@@ -86,6 +86,6 @@ export function normaliseLegalForm(raw: string): NormalisedLegalForm {
 }
 
 /** The canonical register spelling of a form; 'annet' is written as an empty cell. */
-export function legalFormLabel(form: LegalForm): string {
+export function legalFormLabel (form: LegalForm): string {
   return LABELS[form]
 }

@@ -62,7 +62,7 @@ interface Umbrella {
 }
 
 /** Reads the register table. Never throws: every anomaly becomes a warning. */
-export function parseRegister(text: string): ParseResult {
+export function parseRegister (text: string): ParseResult {
   const lines = typeof text === 'string' ? text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/) : []
   const columns: string[] = []
   const entries: RegisterEntry[] = []
@@ -119,12 +119,20 @@ export function parseRegister(text: string): ParseResult {
     }
 
     entries.push({
-      line, name, slug, area, legalForm, legalFormRaw, participants,
+      line,
+      name,
+      slug,
+      area,
+      legalForm,
+      legalFormRaw,
+      participants,
       host: facts.host,
       extraParticipants: facts.extraParticipants,
       otherParticipantsNote: facts.otherParticipantsNote,
       terminated: facts.terminated,
-      isUmbrella, parentSlug, comment,
+      isUmbrella,
+      parentSlug,
+      comment,
     })
   }
 
@@ -139,7 +147,7 @@ export function parseRegister(text: string): ParseResult {
 }
 
 /** Removes HTML tags and entities and collapses whitespace: what a reader of the cell sees. */
-export function cleanCell(cell: string): string {
+export function cleanCell (cell: string): string {
   // Inline tags (<i>, <b>) sit inside words; line and block tags separate them.
   // [^<>] rather than [^>] keeps a run of unclosed '<' linear.
   const text = cell.replace(/<\/?(?:br|p|div|li|tr|td)\b[^<>]*>/gi, ' ').replace(/<[^<>]*>/g, '')
@@ -147,12 +155,12 @@ export function cleanCell(cell: string): string {
 }
 
 /** The collaboration's own name from a raw cell, without the umbrella marker or the trailing part marker. */
-export function cleanName(cell: string): string {
+export function cleanName (cell: string): string {
   return plainName(cleanCell(cell))
 }
 
 /** As cleanName, for text that is already plain (no HTML). */
-export function plainName(text: string): string {
+export function plainName (text: string): string {
   // Whitespace is collapsed first, and trailing marks trimmed by hand, to keep long runs linear.
   const name = text.replace(/\s+/g, ' ').replace(UMBRELLA_MARKER, ' ').replace(/\s+/g, ' ')
   let end = name.length
@@ -160,11 +168,11 @@ export function plainName(text: string): string {
   return name.slice(0, end).trim()
 }
 
-export function isHeaderLabel(text: string): boolean {
+export function isHeaderLabel (text: string): boolean {
   return HEADER_LABEL.test(text.trim())
 }
 
-function decodeEntities(text: string): string {
+function decodeEntities (text: string): string {
   const named: Readonly<Record<string, string>> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' }
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (entity, body: string) => {
     const lower = body.toLowerCase()
@@ -176,12 +184,12 @@ function decodeEntities(text: string): string {
   })
 }
 
-function isHeader(cells: readonly string[]): boolean {
+function isHeader (cells: readonly string[]): boolean {
   // A prose sentence, or a collaboration's name, may also start with "Pr. 1"; a header names its columns.
   return HEADER_LABEL.test(cells[0] ?? '') && cells.slice(1).some((c) => LEGAL_FORM_HEADER.test(c) || COMMENT_HEADER.test(c))
 }
 
-function readLayout(cells: readonly string[]): Layout {
+function readLayout (cells: readonly string[]): Layout {
   let legalFormIndex: number | null = null
   let commentIndex: number | null = null
   const municipalities: Column[] = []
@@ -194,7 +202,7 @@ function readLayout(cells: readonly string[]): Layout {
   return { legalFormIndex, commentIndex, municipalities }
 }
 
-function layoutWarnings(layout: Layout, line: number): RegisterWarning[] {
+function layoutWarnings (layout: Layout, line: number): RegisterWarning[] {
   const warnings: RegisterWarning[] = []
   if (layout.municipalities.length === 0) {
     warnings.push({ line, code: 'no_municipality_columns', message: 'Overskriftslinjen har ingen kolonner for kommuner.' })
@@ -208,11 +216,11 @@ function layoutWarnings(layout: Layout, line: number): RegisterWarning[] {
   return warnings
 }
 
-function cellAt(cells: readonly string[], index: number | null): string {
+function cellAt (cells: readonly string[], index: number | null): string {
   return index === null ? '' : cells[index] ?? ''
 }
 
-function uniqueSlug(name: string, taken: Set<string>, line: number, warnings: RegisterWarning[]): string {
+function uniqueSlug (name: string, taken: Set<string>, line: number, warnings: RegisterWarning[]): string {
   const base = slugify(name) || FALLBACK_SLUG
   let slug = base
   for (let n = 2; taken.has(slug); n++) slug = `${base}-${n}`
@@ -227,8 +235,8 @@ function uniqueSlug(name: string, taken: Set<string>, line: number, warnings: Re
   return slug
 }
 
-function parentOf(
-  name: string, area: string | null, umbrella: Umbrella | null, line: number, warnings: RegisterWarning[],
+function parentOf (
+  name: string, area: string | null, umbrella: Umbrella | null, line: number, warnings: RegisterWarning[]
 ): string | null {
   if (umbrella !== null && umbrella.area === area) return umbrella.slug
   warnings.push({
@@ -239,8 +247,8 @@ function parentOf(
   return null
 }
 
-function readParticipants(
-  name: string, cells: readonly string[], layout: Layout, line: number, warnings: RegisterWarning[],
+function readParticipants (
+  name: string, cells: readonly string[], layout: Layout, line: number, warnings: RegisterWarning[]
 ): string[] {
   const participants: string[] = []
   const read = new Set<number>([0, ...[layout.legalFormIndex, layout.commentIndex].filter((i) => i !== null)])
@@ -251,12 +259,12 @@ function readParticipants(
     else if (value !== '') warnings.push(unexpectedCell(name, value, `kolonnen «${column.name}»`, line))
   }
   cells.forEach((value, index) => {
-    if (!read.has(index) && value !== '') warnings.push(unexpectedCell(name, value, `en kolonne uten overskrift`, line))
+    if (!read.has(index) && value !== '') warnings.push(unexpectedCell(name, value, 'en kolonne uten overskrift', line))
   })
   return participants
 }
 
-function unexpectedCell(name: string, value: string, where: string, line: number): RegisterWarning {
+function unexpectedCell (name: string, value: string, where: string, line: number): RegisterWarning {
   return {
     line,
     code: 'unexpected_cell',
@@ -264,7 +272,7 @@ function unexpectedCell(name: string, value: string, where: string, line: number
   }
 }
 
-function readLegalForm(name: string, raw: string, line: number, warnings: RegisterWarning[]): LegalForm {
+function readLegalForm (name: string, raw: string, line: number, warnings: RegisterWarning[]): LegalForm {
   const { form, known, empty } = normaliseLegalForm(raw)
   if (empty) {
     warnings.push({ line, code: 'empty_legal_form', message: `«${name}» mangler samarbeidsform. Lagret som «annet».` })
@@ -278,7 +286,7 @@ function readLegalForm(name: string, raw: string, line: number, warnings: Regist
   return form
 }
 
-function noParticipantWarning(name: string, host: string | null, line: number): RegisterWarning {
+function noParticipantWarning (name: string, host: string | null, line: number): RegisterWarning {
   const hostNote = host === null ? '' : ` Kommentaren nevner ${host} som vertskommune, men det er ikke krysset av.`
   return { line, code: 'no_participant', message: `Ingen kommune er krysset av for «${name}».${hostNote}` }
 }

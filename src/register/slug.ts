@@ -4,7 +4,7 @@ export const MAX_SLUG_LENGTH = 80
 const NORDIC_LETTERS: Readonly<Record<string, string>> = { æ: 'ae', ø: 'o', å: 'a' }
 
 /** A URL- and key-safe form of a name: lowercase ASCII letters and digits joined by single hyphens. */
-export function slugify(name: string): string {
+export function slugify (name: string): string {
   return name
     .toLowerCase()
     .replace(/[æøå]/g, (letter) => NORDIC_LETTERS[letter] ?? letter)

@@ -28,7 +28,7 @@ const OTHER_FORM_LABEL = 'Annet'
  * that reading the output gives them back unchanged. A part is marked '*' only when an umbrella
  * precedes it in the same area, because that is all a reader has to find its parent.
  */
-export function writeRegister(input: WriteRegisterInput): string {
+export function writeRegister (input: WriteRegisterInput): string {
   const columns = [...new Set(input.municipalityColumns.map(plainText).filter((c) => c !== ''))]
   const width = columns.length + 3
   const label = isHeaderLabel(plainText(input.headerLabel ?? '')) ? plainText(input.headerLabel ?? '') : DEFAULT_HEADER_LABEL
@@ -56,7 +56,7 @@ export function writeRegister(input: WriteRegisterInput): string {
  * The stored comment, plus a sentence for each fact a reader would not find in it. A reader takes
  * the last host it finds, so an appended host overrides a different one earlier in the comment.
  */
-export function commentWithFacts(entry: WritableEntry, columns: readonly string[]): string {
+export function commentWithFacts (entry: WritableEntry, columns: readonly string[]): string {
   const comment = plainText(entry.comment)
   const facts = readCommentFacts(comment, columns)
   const host = plainText(entry.host ?? '')
@@ -73,7 +73,7 @@ export function commentWithFacts(entry: WritableEntry, columns: readonly string[
   return [comment === '' ? '' : asSentence(comment), ...additions].filter((s) => s !== '').join(' ')
 }
 
-function dataRow(entry: WritableEntry, isPart: boolean, columns: readonly string[]): string[] {
+function dataRow (entry: WritableEntry, isPart: boolean, columns: readonly string[]): string[] {
   const marker = entry.isUmbrella ? UMBRELLA_SUFFIX : isPart ? PART_SUFFIX : ''
   // Participants and extras that have a column are marked x; the rest must survive in the comment.
   const named = [...entry.participants, ...entry.extraParticipants]
@@ -89,15 +89,15 @@ function dataRow(entry: WritableEntry, isPart: boolean, columns: readonly string
   ]
 }
 
-function plainText(text: string): string {
+function plainText (text: string): string {
   return text.replace(/\s+/g, ' ').trim()
 }
 
 /** Only what a reader would otherwise take for markup: every '<', and '&' where it starts an entity. */
-function escapeHtml(text: string): string {
+function escapeHtml (text: string): string {
   return text.replace(/&(?=#x[0-9a-f]+;|#\d+;|[a-z]+;)/gi, '&amp;').replace(/</g, '&lt;')
 }
 
-function asSentence(text: string): string {
+function asSentence (text: string): string {
   return /[.!?]$/.test(text) ? text : `${text}.`
 }

@@ -10,8 +10,14 @@ export interface AuditEntry { action: string; entityType: string; entityId: stri
 /** Writes go through here inside the same transaction as the change they record. */
 export function recordAudit (db: Pick<Db, 'insert'>, at: number, actor: AuditActor, entry: AuditEntry): void {
   db.insert(auditLog).values({
-    at, tokenId: actor.tokenId, actor: actor.label, action: entry.action, entityType: entry.entityType,
-    entityId: String(entry.entityId), before: entry.before ?? null, after: entry.after ?? null,
+    at,
+    tokenId: actor.tokenId,
+    actor: actor.label,
+    action: entry.action,
+    entityType: entry.entityType,
+    entityId: String(entry.entityId),
+    before: entry.before ?? null,
+    after: entry.after ?? null,
   }).run()
 }
 
@@ -26,7 +32,7 @@ export function createAuditRepository (db: Db) {
       const where = and(
         filter.entityType ? eq(auditLog.entityType, filter.entityType) : undefined,
         filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
-        filter.since !== undefined ? gte(auditLog.at, filter.since) : undefined,
+        filter.since !== undefined ? gte(auditLog.at, filter.since) : undefined
       )
       const total = ex.select({ n: sql<number>`count(*)` }).from(auditLog).where(where).get()?.n ?? 0
       const items = ex.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(filter.limit).offset(filter.offset).all()

@@ -8,8 +8,12 @@ import { likePattern, refCondition, type Paging } from './shared.js'
 
 export type BodyRow = typeof bodies.$inferSelect
 export interface BodyValues {
-  slug: string; name: string; kind: BodyKind
-  municipalityId: number | null; collaborationId: number | null; feedVisibility?: FeedVisibility
+  slug: string;
+  name: string;
+  kind: BodyKind
+  municipalityId: number | null;
+  collaborationId: number | null;
+  feedVisibility?: FeedVisibility
 }
 export interface BodyPatch { slug?: string; name?: string; kind?: BodyKind; feedVisibility?: FeedVisibility }
 export interface BodyFilter extends Paging {
@@ -52,7 +56,7 @@ export function createBodiesRepository (db: Db, clock: Clock) {
         f.q ? or(like(bodies.name, likePattern(f.q)), like(bodies.slug, likePattern(f.q))) : undefined,
         f.kind ? eq(bodies.kind, f.kind as BodyKind) : undefined,
         mId === undefined ? undefined : eq(bodies.municipalityId, mId),
-        cId === undefined ? undefined : eq(bodies.collaborationId, cId),
+        cId === undefined ? undefined : eq(bodies.collaborationId, cId)
       )
       const total = ex.select({ n: sql<number>`count(*)` }).from(bodies).where(where).get()?.n ?? 0
       const rows = ex.select().from(bodies).where(where)

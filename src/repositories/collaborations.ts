@@ -22,8 +22,12 @@ export interface CollaborationView extends CollaborationRow {
 }
 
 const SORTS = {
-  name: asc(collaborations.name), '-name': desc(collaborations.name), area: asc(collaborations.area),
-  modified: asc(collaborations.modified), '-modified': desc(collaborations.modified), id: asc(collaborations.id),
+  name: asc(collaborations.name),
+  '-name': desc(collaborations.name),
+  area: asc(collaborations.area),
+  modified: asc(collaborations.modified),
+  '-modified': desc(collaborations.modified),
+  id: asc(collaborations.id),
 } as const
 export const COLLABORATION_SORTS = Object.keys(SORTS)
 
@@ -32,13 +36,18 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
   const now = () => clock.now().getTime()
 
   function viewOn (ex: Executor, row: CollaborationRow): CollaborationView {
-    const host = row.hostMunicipalityId === null ? null
+    const host = row.hostMunicipalityId === null
+      ? null
       : ex.select({ slug: municipalities.slug, name: municipalities.name }).from(municipalities).where(eq(municipalities.id, row.hostMunicipalityId)).get() ?? null
-    const parentSlug = row.parentId === null ? null
+    const parentSlug = row.parentId === null
+      ? null
       : ex.select({ slug: collaborations.slug }).from(collaborations).where(eq(collaborations.id, row.parentId)).get()?.slug ?? null
     const participants = ex.select({
-      municipalityId: participations.municipalityId, slug: municipalities.slug, name: municipalities.name,
-      role: participations.role, ownershipShare: participations.ownershipShare,
+      municipalityId: participations.municipalityId,
+      slug: municipalities.slug,
+      name: municipalities.name,
+      role: participations.role,
+      ownershipShare: participations.ownershipShare,
     }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
       .where(eq(participations.collaborationId, row.id)).orderBy(asc(municipalities.name)).all()
     const own = ex.select({ id: bodies.id, slug: bodies.slug, name: bodies.name, kind: bodies.kind }).from(bodies)
@@ -65,10 +74,12 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
         f.area ? eq(collaborations.area, f.area) : undefined,
         f.form ? eq(collaborations.legalForm, f.form as LegalForm) : undefined,
         f.status ? eq(collaborations.status, f.status as CollaborationStatus) : undefined,
-        municipality === undefined ? undefined : or(
-          eq(collaborations.hostMunicipalityId, municipality),
-          inArray(collaborations.id, ex.select({ id: participations.collaborationId }).from(participations).where(eq(participations.municipalityId, municipality))),
-        ),
+        municipality === undefined
+          ? undefined
+          : or(
+            eq(collaborations.hostMunicipalityId, municipality),
+            inArray(collaborations.id, ex.select({ id: participations.collaborationId }).from(participations).where(eq(participations.municipalityId, municipality)))
+          )
       )
       const total = ex.select({ n: sql<number>`count(*)` }).from(collaborations).where(where).get()?.n ?? 0
       const rows = ex.select().from(collaborations).where(where)

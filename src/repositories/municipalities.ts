@@ -8,16 +8,23 @@ import { likePattern, refCondition, type Paging } from './shared.js'
 
 export type MunicipalityRow = typeof municipalities.$inferSelect
 export interface MunicipalityInput {
-  slug: string; name: string; kind: MunicipalityKind; county?: string | null
-  organisasjonsnummer?: string | null; inRegion?: boolean
+  slug: string;
+  name: string;
+  kind: MunicipalityKind;
+  county?: string | null
+  organisasjonsnummer?: string | null;
+  inRegion?: boolean
 }
 export interface MunicipalityFilter extends Paging {
   q?: string; kind?: string; inRegion?: boolean; modifiedSince?: number; sort?: string
 }
 
 const SORTS = {
-  name: asc(municipalities.name), '-name': desc(municipalities.name),
-  modified: asc(municipalities.modified), '-modified': desc(municipalities.modified), id: asc(municipalities.id),
+  name: asc(municipalities.name),
+  '-name': desc(municipalities.name),
+  modified: asc(municipalities.modified),
+  '-modified': desc(municipalities.modified),
+  id: asc(municipalities.id),
 } as const
 export const MUNICIPALITY_SORTS = Object.keys(SORTS)
 
@@ -34,7 +41,7 @@ export function createMunicipalitiesRepository (db: Db, clock: Clock) {
         f.modifiedSince === undefined ? eq(municipalities.deleted, false) : gte(municipalities.modified, f.modifiedSince),
         f.q ? like(municipalities.name, likePattern(f.q)) : undefined,
         f.kind ? eq(municipalities.kind, f.kind as MunicipalityKind) : undefined,
-        f.inRegion === undefined ? undefined : eq(municipalities.inRegion, f.inRegion),
+        f.inRegion === undefined ? undefined : eq(municipalities.inRegion, f.inRegion)
       )
       const total = ex.select({ n: sql<number>`count(*)` }).from(municipalities).where(where).get()?.n ?? 0
       const items = ex.select().from(municipalities).where(where)
@@ -49,9 +56,14 @@ export function createMunicipalitiesRepository (db: Db, clock: Clock) {
     async insert (input: MunicipalityInput, ex: Executor = db): Promise<MunicipalityRow> {
       const at = now()
       return ex.insert(municipalities).values({
-        slug: input.slug, name: input.name, kind: input.kind, county: input.county ?? null,
-        organisasjonsnummer: input.organisasjonsnummer ?? null, inRegion: input.inRegion ?? false,
-        created: at, modified: at,
+        slug: input.slug,
+        name: input.name,
+        kind: input.kind,
+        county: input.county ?? null,
+        organisasjonsnummer: input.organisasjonsnummer ?? null,
+        inRegion: input.inRegion ?? false,
+        created: at,
+        modified: at,
       }).returning().get()
     },
     async update (id: number, patch: Partial<MunicipalityInput>, ex: Executor = db): Promise<MunicipalityRow | undefined> {

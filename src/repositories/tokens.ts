@@ -7,8 +7,13 @@ import type { TokenRole } from '../domain/vocabulary.js'
 
 export type TokenRow = typeof apiTokens.$inferSelect
 export interface TokenListing {
-  id: number; label: string; role: TokenRole; municipality: string | null
-  created: number; revokedAt: number | null; lastUsedAt: number | null
+  id: number;
+  label: string;
+  role: TokenRole;
+  municipality: string | null
+  created: number;
+  revokedAt: number | null;
+  lastUsedAt: number | null
 }
 
 /** API tokens: SQL only. Only hashes are stored; services/tokens.ts makes and checks the secrets. */
@@ -26,8 +31,13 @@ export function createTokensRepository (db: Db, clock: Clock) {
     },
     async list (ex: Executor = db): Promise<TokenListing[]> {
       return ex.select({
-        id: apiTokens.id, label: apiTokens.label, role: apiTokens.role, municipality: municipalities.slug,
-        created: apiTokens.created, revokedAt: apiTokens.revokedAt, lastUsedAt: apiTokens.lastUsedAt,
+        id: apiTokens.id,
+        label: apiTokens.label,
+        role: apiTokens.role,
+        municipality: municipalities.slug,
+        created: apiTokens.created,
+        revokedAt: apiTokens.revokedAt,
+        lastUsedAt: apiTokens.lastUsedAt,
       }).from(apiTokens).leftJoin(municipalities, eq(apiTokens.municipalityId, municipalities.id)).orderBy(apiTokens.id).all()
     },
     /** false when there is no active token with this id. */

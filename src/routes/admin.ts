@@ -15,10 +15,15 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
   // entries at or after that instant and there are no tombstones.
   app.get('/audit', {
     schema: {
-      tags: ['Administrasjon'], summary: 'Revisjonslogg over alle endringer, nyeste først (admin)', security: [{ bearer: [] }],
+      tags: ['Administrasjon'],
+      summary: 'Revisjonslogg over alle endringer, nyeste først (admin)',
+      security: [{ bearer: [] }],
       querystring: Strict({
-        limit: ListQueryBase.limit, offset: ListQueryBase.offset, modified_since: ListQueryBase.modified_since,
-        entityType: Type.Optional(Type.String({ maxLength: 50 })), entityId: Type.Optional(Type.String({ maxLength: 50 })),
+        limit: ListQueryBase.limit,
+        offset: ListQueryBase.offset,
+        modified_since: ListQueryBase.modified_since,
+        entityType: Type.Optional(Type.String({ maxLength: 50 })),
+        entityId: Type.Optional(Type.String({ maxLength: 50 })),
         since: Type.Optional(Type.String({ format: 'date-time', description: 'Det samme som modified_since' })),
       }),
       response: { 200: ListOf(AuditEntry), ...errorReplies(400, 401, 403) },
@@ -40,7 +45,9 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
 
   app.post('/imports', {
     schema: {
-      tags: ['Administrasjon'], summary: 'Importer registeret (tabulatorseparert tekst; admin)', security: [{ bearer: [] }],
+      tags: ['Administrasjon'],
+      summary: 'Importer registeret (tabulatorseparert tekst; admin)',
+      security: [{ bearer: [] }],
       description: 'Oppdaterer samarbeidene registeret lister (idempotent). Med dryRun=true rulles alt tilbake, og svaret viser hva som ville skjedd.',
       querystring: Strict({ dryRun: Type.Optional(Type.Boolean()) }),
       body: { content: { 'text/tab-separated-values': { schema: RegisterText }, 'text/plain': { schema: RegisterText } } },

@@ -34,7 +34,10 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
 
   app.post('/:ref/feed-secret', {
     schema: {
-      tags, summary: 'Lag ny hemmelig feed-adresse for et organ (den gamle slutter å virke straks)', security: [{ bearer: [] }], params: RefParams,
+      tags,
+      summary: 'Lag ny hemmelig feed-adresse for et organ (den gamle slutter å virke straks)',
+      security: [{ bearer: [] }],
+      params: RefParams,
       response: { 200: FeedSecret, ...errorReplies(401, 403, 404) },
     },
   }, async request => {

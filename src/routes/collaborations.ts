@@ -23,7 +23,8 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
   // Registered before '/:ref' so that "export" is never read as a slug.
   app.get('/export', {
     schema: {
-      tags, summary: 'Eksporter registeret i kommunenes tabulatorseparerte format',
+      tags,
+      summary: 'Eksporter registeret i kommunenes tabulatorseparerte format',
       querystring: Strict({ format: Type.Optional(Type.Enum(['tsv'])) }),
       response: {
         200: { description: 'Registeret som tabulatorseparert tekst (UTF-8)', content: { 'text/tab-separated-values': { schema: Type.String() } } },

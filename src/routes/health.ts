@@ -4,7 +4,8 @@ import { Type } from 'typebox'
 const routes: FastifyPluginAsyncTypebox<{ version: string }> = async (app, { version }) => {
   app.get('/health', {
     schema: {
-      tags: ['Drift'], summary: 'Helsesjekk',
+      tags: ['Drift'],
+      summary: 'Helsesjekk',
       response: {
         200: Type.Object({ status: Type.Literal('ok'), db: Type.Literal('ok'), version: Type.String() }),
         503: Type.Object({ status: Type.Literal('error'), db: Type.Literal('error'), version: Type.String() }),

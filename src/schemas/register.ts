@@ -7,48 +7,79 @@ const Text = (max: number) => Nullable(Type.String({ maxLength: max }))
 const Lifecycle = { created: Timestamp, modified: Timestamp, deleted: Type.Boolean() }
 
 export const Municipality = Type.Object({
-  id: Type.Integer(), slug: Type.String(), name: Type.String(), kind: Type.Enum([...MUNICIPALITY_KINDS]),
-  county: Nullable(Type.String()), organisasjonsnummer: Nullable(Type.String()), inRegion: Type.Boolean(),
-  feed: Type.Optional(FeedLinks), ...Lifecycle,
+  id: Type.Integer(),
+  slug: Type.String(),
+  name: Type.String(),
+  kind: Type.Enum([...MUNICIPALITY_KINDS]),
+  county: Nullable(Type.String()),
+  organisasjonsnummer: Nullable(Type.String()),
+  inRegion: Type.Boolean(),
+  feed: Type.Optional(FeedLinks),
+  ...Lifecycle,
 }, { $id: 'Municipality' })
 
 export const MunicipalityCreate = Strict({
-  slug: Slug, name: Name, kind: Type.Enum([...MUNICIPALITY_KINDS]), county: Type.Optional(Text(100)),
+  slug: Slug,
+  name: Name,
+  kind: Type.Enum([...MUNICIPALITY_KINDS]),
+  county: Type.Optional(Text(100)),
   organisasjonsnummer: Type.Optional(Nullable(Type.String({ pattern: '^\\d{9}$', description: '9 siffer med mod-11-kontrollsiffer' }))),
   inRegion: Type.Optional(Type.Boolean()),
 })
 export const MunicipalityUpdate = Type.Partial(MunicipalityCreate, { additionalProperties: false, minProperties: 1 })
 export const MunicipalityQuery = Strict({
-  ...ListQueryBase, kind: Type.Optional(Type.Enum([...MUNICIPALITY_KINDS])), inRegion: Type.Optional(Type.Boolean()),
+  ...ListQueryBase,
+  kind: Type.Optional(Type.Enum([...MUNICIPALITY_KINDS])),
+  inRegion: Type.Optional(Type.Boolean()),
   sort: Type.Optional(Type.Enum(['name', '-name', 'modified', '-modified', 'id'])),
 })
 
 export const Body = Type.Object({
-  id: Type.Integer(), slug: Type.String(), name: Type.String(), kind: Type.Enum([...BODY_KINDS]),
+  id: Type.Integer(),
+  slug: Type.String(),
+  name: Type.String(),
+  kind: Type.Enum([...BODY_KINDS]),
   owner: Type.Object({ type: Type.Enum(['municipality', 'collaboration']), slug: Type.String(), name: Type.String() }),
-  feedVisibility: Type.Enum([...FEED_VISIBILITIES]), feed: Type.Optional(FeedLinks), ...Lifecycle,
+  feedVisibility: Type.Enum([...FEED_VISIBILITIES]),
+  feed: Type.Optional(FeedLinks),
+  ...Lifecycle,
 }, { $id: 'Body' })
 export const BodyCreate = Strict({
-  slug: Slug, name: Name, kind: Type.Enum([...BODY_KINDS]),
-  municipality: Type.Optional(Nullable(Slug)), collaboration: Type.Optional(Nullable(Slug)),
+  slug: Slug,
+  name: Name,
+  kind: Type.Enum([...BODY_KINDS]),
+  municipality: Type.Optional(Nullable(Slug)),
+  collaboration: Type.Optional(Nullable(Slug)),
   feedVisibility: Type.Optional(Type.Enum([...FEED_VISIBILITIES])),
 })
 export const BodyUpdate = Type.Partial(Strict({ slug: Slug, name: Name, kind: Type.Enum([...BODY_KINDS]), feedVisibility: Type.Enum([...FEED_VISIBILITIES]) }), { additionalProperties: false, minProperties: 1 })
 export const BodyQuery = Strict({
-  ...ListQueryBase, kind: Type.Optional(Type.Enum([...BODY_KINDS])), municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug),
+  ...ListQueryBase,
+  kind: Type.Optional(Type.Enum([...BODY_KINDS])),
+  municipality: Type.Optional(Slug),
+  collaboration: Type.Optional(Slug),
   sort: Type.Optional(Type.Enum(['name', '-name', 'modified', '-modified', 'id'])),
 })
 
 const ParticipantInput = Strict({
-  municipality: Slug, role: Type.Optional(Type.Enum([...PARTICIPATION_ROLES])),
+  municipality: Slug,
+  role: Type.Optional(Type.Enum([...PARTICIPATION_ROLES])),
   ownershipShare: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 100, description: 'Eierandel i prosent' }))),
 })
 const CollaborationFields = {
-  slug: Slug, name: Name, legalForm: Type.Enum([...LEGAL_FORMS]), area: Type.Optional(Text(200)),
-  hostMunicipality: Type.Optional(Nullable(Slug)), parent: Type.Optional(Nullable(Slug)),
-  status: Type.Optional(Type.Enum([...COLLABORATION_STATUSES])), terminatedOn: Type.Optional(Nullable(DateString)),
-  statusNote: Type.Optional(Text(500)), otherParticipants: Type.Optional(Text(500)), comment: Type.Optional(Text(2000)),
-  validFrom: Type.Optional(Nullable(DateString)), validTo: Type.Optional(Nullable(DateString)),
+  slug: Slug,
+  name: Name,
+  legalForm: Type.Enum([...LEGAL_FORMS]),
+  area: Type.Optional(Text(200)),
+  hostMunicipality: Type.Optional(Nullable(Slug)),
+  parent: Type.Optional(Nullable(Slug)),
+  status: Type.Optional(Type.Enum([...COLLABORATION_STATUSES])),
+  terminatedOn: Type.Optional(Nullable(DateString)),
+  statusNote: Type.Optional(Text(500)),
+  otherParticipants: Type.Optional(Text(500)),
+  comment: Type.Optional(Text(2000)),
+  validFrom: Type.Optional(Nullable(DateString)),
+  validTo: Type.Optional(Nullable(DateString)),
   participants: Type.Optional(Type.Array(ParticipantInput, { maxItems: 400 })),
 }
 export const CollaborationCreate = Strict(CollaborationFields)
@@ -56,29 +87,52 @@ export const CollaborationUpdate = Type.Partial(Strict(CollaborationFields), { a
 export type CollaborationCreate = Static<typeof CollaborationCreate>
 
 export const Collaboration = Type.Object({
-  id: Type.Integer(), slug: Type.String(), name: Type.String(), legalForm: Type.Enum([...LEGAL_FORMS]),
-  legalFormRaw: Nullable(Type.String()), area: Nullable(Type.String()),
-  host: Nullable(Type.Object({ slug: Type.String(), name: Type.String() })), parent: Nullable(Type.String()),
-  status: Type.Enum([...COLLABORATION_STATUSES]), terminatedOn: Nullable(Type.String()), statusNote: Nullable(Type.String()),
-  otherParticipants: Nullable(Type.String()), comment: Nullable(Type.String()),
-  validFrom: Nullable(Type.String()), validTo: Nullable(Type.String()),
+  id: Type.Integer(),
+  slug: Type.String(),
+  name: Type.String(),
+  legalForm: Type.Enum([...LEGAL_FORMS]),
+  legalFormRaw: Nullable(Type.String()),
+  area: Nullable(Type.String()),
+  host: Nullable(Type.Object({ slug: Type.String(), name: Type.String() })),
+  parent: Nullable(Type.String()),
+  status: Type.Enum([...COLLABORATION_STATUSES]),
+  terminatedOn: Nullable(Type.String()),
+  statusNote: Nullable(Type.String()),
+  otherParticipants: Nullable(Type.String()),
+  comment: Nullable(Type.String()),
+  validFrom: Nullable(Type.String()),
+  validTo: Nullable(Type.String()),
   participants: Type.Array(Type.Object({ municipality: Type.String(), name: Type.String(), role: Type.Enum([...PARTICIPATION_ROLES]), ownershipShare: Nullable(Type.Number()) })),
   bodies: Type.Array(Type.Object({ slug: Type.String(), name: Type.String(), kind: Type.String() })),
-  feed: Type.Optional(FeedLinks), ...Lifecycle,
+  feed: Type.Optional(FeedLinks),
+  ...Lifecycle,
 }, { $id: 'Collaboration' })
 export const CollaborationQuery = Strict({
-  ...ListQueryBase, area: Type.Optional(Type.String({ maxLength: 200 })), form: Type.Optional(Type.Enum([...LEGAL_FORMS])),
-  municipality: Type.Optional(Slug), status: Type.Optional(Type.Enum([...COLLABORATION_STATUSES])),
+  ...ListQueryBase,
+  area: Type.Optional(Type.String({ maxLength: 200 })),
+  form: Type.Optional(Type.Enum([...LEGAL_FORMS])),
+  municipality: Type.Optional(Slug),
+  status: Type.Optional(Type.Enum([...COLLABORATION_STATUSES])),
   sort: Type.Optional(Type.Enum(['name', '-name', 'area', 'modified', '-modified', 'id'])),
 })
 
 export const AuditEntry = Type.Object({
-  id: Type.Integer(), at: Timestamp, actor: Type.String(), action: Type.String(), entityType: Type.String(), entityId: Type.String(),
-  before: Type.Unknown(), after: Type.Unknown(),
+  id: Type.Integer(),
+  at: Timestamp,
+  actor: Type.String(),
+  action: Type.String(),
+  entityType: Type.String(),
+  entityId: Type.String(),
+  before: Type.Unknown(),
+  after: Type.Unknown(),
 })
 
 export const ImportReport = Type.Object({
-  dryRun: Type.Boolean(), entries: Type.Integer(), created: Type.Integer(), updated: Type.Integer(), unchanged: Type.Integer(),
+  dryRun: Type.Boolean(),
+  entries: Type.Integer(),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
   municipalitiesCreated: Type.Array(Type.String()),
   warnings: Type.Array(Type.Object({ line: Type.Integer(), code: Type.String(), message: Type.String() })),
 })

@@ -13,8 +13,12 @@ import { auditActor, type AccessService, type Actor } from './access.js'
 export type { BodyRow, BodyView, BodyFilter } from '../repositories/bodies.js'
 
 export interface BodyCreateInput {
-  slug: string; name: string; kind: BodyKind
-  municipality?: string | null; collaboration?: string | null; feedVisibility?: FeedVisibility
+  slug: string;
+  name: string;
+  kind: BodyKind
+  municipality?: string | null;
+  collaboration?: string | null;
+  feedVisibility?: FeedVisibility
 }
 
 export interface BodiesServiceDeps {

@@ -17,10 +17,20 @@ export type { CollaborationRow, CollaborationView, CollaborationFilter, Particip
 
 export interface ParticipantInput { municipality: string; role?: ParticipationRole; ownershipShare?: number | null }
 export interface CollaborationInput {
-  slug: string; name: string; legalForm: LegalForm; legalFormRaw?: string | null; area?: string | null
-  hostMunicipality?: string | null; parent?: string | null; status?: CollaborationStatus
-  terminatedOn?: string | null; statusNote?: string | null; otherParticipants?: string | null
-  comment?: string | null; validFrom?: string | null; validTo?: string | null
+  slug: string;
+  name: string;
+  legalForm: LegalForm;
+  legalFormRaw?: string | null;
+  area?: string | null
+  hostMunicipality?: string | null;
+  parent?: string | null;
+  status?: CollaborationStatus
+  terminatedOn?: string | null;
+  statusNote?: string | null;
+  otherParticipants?: string | null
+  comment?: string | null;
+  validFrom?: string | null;
+  validTo?: string | null
   participants?: ParticipantInput[]
 }
 

@@ -47,8 +47,17 @@ export function createServices (deps: ServiceDeps) {
   const reports = createReportsService({ occurrences, outbox: repos.outbox, catalogue: deps.catalogue, clock, baseUrl: deps.baseUrl })
   const reminders = createRemindersService({ ...repos, access, occurrences, subscriptions, catalogue: deps.catalogue, clock, transactor })
   const kontroll = createKontrollServices({
-    plans: repos.kontrollPlans, projects: repos.kontrollProjects, assessments: repos.riskAssessments, register: repos.kontrollRegister,
-    rules: repos.rules, ruleWrites: rules, occurrenceStates: occurrences, audit: repos.audit, access, clock, transactor,
+    plans: repos.kontrollPlans,
+    projects: repos.kontrollProjects,
+    assessments: repos.riskAssessments,
+    register: repos.kontrollRegister,
+    rules: repos.rules,
+    ruleWrites: rules,
+    occurrenceStates: occurrences,
+    audit: repos.audit,
+    access,
+    clock,
+    transactor,
   })
   return {
     access,

@@ -113,11 +113,16 @@ export function createRegisterService (deps: RegisterServiceDeps) {
           continue
         }
         const input: CollaborationInput = {
-          slug: entry.slug, name: entry.name, legalForm: entry.legalForm, legalFormRaw: entry.legalFormRaw || null,
-          area: entry.area, hostMunicipality: entry.host ? await slugOf(entry.host) : null,
+          slug: entry.slug,
+          name: entry.name,
+          legalForm: entry.legalForm,
+          legalFormRaw: entry.legalFormRaw || null,
+          area: entry.area,
+          hostMunicipality: entry.host ? await slugOf(entry.host) : null,
           status: entry.terminated ? 'terminated' : 'active',
           statusNote: entry.terminated ? 'Avtalen er sagt opp (kilde: registeret)' : null,
-          otherParticipants: entry.otherParticipantsNote, comment: entry.comment || null,
+          otherParticipants: entry.otherParticipantsNote,
+          comment: entry.comment || null,
           participants: await participantsOf(entry, slugOf, entry.legalForm === 'iks' || entry.legalForm === 'as' || entry.legalForm === 'sa'),
         }
         if (!existing || existing.deleted) {
@@ -168,12 +173,18 @@ export function createRegisterService (deps: RegisterServiceDeps) {
       return writeRegister({
         municipalityColumns: region.map(m => m.name),
         entries: ordered.map(c => ({
-          slug: c.slug, name: c.name, area: c.area, legalForm: c.legalForm,
+          slug: c.slug,
+          name: c.name,
+          area: c.area,
+          legalForm: c.legalForm,
           participants: c.participants.filter(p => regionIds.has(p.municipalityId)).map(p => p.name),
           host: c.host?.name ?? null,
           extraParticipants: c.participants.filter(p => !regionIds.has(p.municipalityId) && p.slug !== c.host?.slug).map(p => p.name),
-          otherParticipantsNote: c.otherParticipants, terminated: c.status === 'terminated',
-          isUmbrella: parentIds.has(c.id), parentSlug: c.parentSlug, comment: c.comment ?? '',
+          otherParticipantsNote: c.otherParticipants,
+          terminated: c.status === 'terminated',
+          isUmbrella: parentIds.has(c.id),
+          parentSlug: c.parentSlug,
+          comment: c.comment ?? '',
         })),
       })
     },

@@ -6,7 +6,7 @@ export class AppError extends Error {
     readonly statusCode: number,
     readonly code: string,
     message: string,
-    readonly details: ErrorDetail[] = [],
+    readonly details: ErrorDetail[] = []
   ) {
     super(message)
     this.name = 'AppError'
@@ -38,7 +38,7 @@ export class ServiceError extends Error {
     readonly kind: ServiceErrorKind,
     readonly code: string,
     message: string,
-    readonly field?: string,
+    readonly field?: string
   ) {
     super(message)
     this.name = 'ServiceError'

@@ -56,7 +56,15 @@ export async function buildTestApp (opts: { seed?: boolean; now?: string; remind
   }
 
   return {
-    app, deps, services, db, sqlite, clock, repos, file, snapshot,
+    app,
+    deps,
+    services,
+    db,
+    sqlite,
+    clock,
+    repos,
+    file,
+    snapshot,
     tokens: { admin, editorOyer },
     auth: (token: string) => ({ authorization: `Bearer ${token}` }),
     async close () {

@@ -37,7 +37,9 @@ export async function startSmtpReceiver (): Promise<SmtpReceiver> {
         simpleParser(raw).then(parsed => {
           messages.push({
             from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map(r => r.address), raw, parsed,
+            to: session.envelope.rcptTo.map(r => r.address),
+            raw,
+            parsed,
           })
           for (const w of [...waiters]) {
             if (messages.length >= w.n) {

@@ -100,7 +100,7 @@ describe('readCommentFacts: vague mentions of other participants', () => {
 
   it('joins several vague sentences into one note', () => {
     expect(read('Flere kommuner med. 5 eierkommuner i tillegg').otherParticipantsNote).toBe(
-      'Flere kommuner med. 5 eierkommuner i tillegg',
+      'Flere kommuner med. 5 eierkommuner i tillegg'
     )
   })
 
@@ -108,7 +108,7 @@ describe('readCommentFacts: vague mentions of other participants', () => {
     'has no note for %j',
     (comment) => {
       expect(read(comment).otherParticipantsNote).toBeNull()
-    },
+    }
   )
 })
 
@@ -117,14 +117,14 @@ describe('readCommentFacts: termination', () => {
     'reads %j as terminated',
     (comment) => {
       expect(read(comment).terminated).toBe(true)
-    },
+    }
   )
 
   it.each(['Lillehammer vertskommune', 'Avtalen er ikke sagt opp', 'Oppsigelse vurderes', ''])(
     'does not read %j as terminated',
     (comment) => {
       expect(read(comment).terminated).toBe(false)
-    },
+    }
   )
 })
 
@@ -150,11 +150,11 @@ describe('readCommentFacts: all facts at once', () => {
   it('never throws, and never names a column municipality, the host or a vague group as an extra participant', () => {
     const words = fc.constantFrom(
       'Med', 'med', 'Ringebu', 'Lillehammer', 'øyer', 'OFK', 'flere', 'Flere', 'kommuner', 'og', 'er', 'vertskommune',
-      'vertskommune:', 'sagt', 'opp', 'ikke', ',', '.', 'Nord-Fron', 'kommune', 'fylkeskommune', '(', ')', '*',
+      'vertskommune:', 'sagt', 'opp', 'ikke', ',', '.', 'Nord-Fron', 'kommune', 'fylkeskommune', '(', ')', '*'
     )
     const comment = fc.oneof(
       fc.string({ unit: 'binary', maxLength: 120 }),
-      fc.array(words, { maxLength: 20 }).map((ws) => ws.join(' ')),
+      fc.array(words, { maxLength: 20 }).map((ws) => ws.join(' '))
     )
     fc.assert(
       fc.property(comment, (text) => {
@@ -163,7 +163,7 @@ describe('readCommentFacts: all facts at once', () => {
         for (const m of REGION) expect(lower).not.toContain(m.toLowerCase())
         if (facts.host !== null) expect(lower).not.toContain(facts.host.toLowerCase())
         for (const name of lower) expect(name).not.toMatch(/^flere|kommuner/)
-      }),
+      })
     )
   })
 })

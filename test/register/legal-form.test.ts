@@ -51,7 +51,7 @@ describe('normaliseLegalForm', () => {
     'stores an unrecognised form (%j) as annet and says it is unknown',
     (raw) => {
       expect(normaliseLegalForm(raw)).toEqual({ form: 'annet', known: false, empty: false })
-    },
+    }
   )
 })
 
@@ -80,7 +80,7 @@ describe('legalFormLabel', () => {
         const { form, known, empty } = normaliseLegalForm(raw)
         expect(LEGAL_FORMS).toContain(form)
         expect(known && empty).toBe(false)
-      }),
+      })
     )
   })
 })

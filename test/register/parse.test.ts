@@ -11,7 +11,7 @@ const row = (...cells: string[]): string => cells.join('\t')
 const table = (...lines: string[]): string => lines.join('\n') + '\n'
 const codes = (result: ParseResult): string[] => result.warnings.map((w) => w.code)
 
-function entryNamed(result: ParseResult, prefix: string): RegisterEntry {
+function entryNamed (result: ParseResult, prefix: string): RegisterEntry {
   const matches = result.entries.filter((e) => e.name.startsWith(prefix))
   if (matches.length !== 1) throw new Error(`expected one entry starting with «${prefix}», found ${matches.length}`)
   return matches[0]!
@@ -250,7 +250,7 @@ describe('parseRegister on other inputs', () => {
   it('finds the columns by their header text when they come in another order', () => {
     const result = parseRegister(table(
       row('Pr. 01.01.2020', 'Øyer', 'Kommentarer', 'Lillehammer', 'Type samarbeid §i kommuneloven', 'Gausdal'),
-      row('Geodata', 'x', 'Gausdal vertskommune', '', '§ 28 – 1B', 'x'),
+      row('Geodata', 'x', 'Gausdal vertskommune', '', '§ 28 – 1B', 'x')
     ))
     expect(result.municipalityColumns).toEqual(['Øyer', 'Lillehammer', 'Gausdal'])
     expect(result.entries[0]).toMatchObject({
@@ -270,7 +270,7 @@ describe('parseRegister on other inputs', () => {
       '- Nettverk',
       HEADER,
       row('Landbruk', '', '', '', '', ''),
-      row('Regional landbruksplan', 'Vedtak', 'x', 'x', 'x', ''),
+      row('Regional landbruksplan', 'Vedtak', 'x', 'x', 'x', '')
     ))
     expect(result.warnings).toEqual([])
     expect(result.entries).toHaveLength(1)
@@ -280,7 +280,7 @@ describe('parseRegister on other inputs', () => {
   it('trims stray whitespace, strips HTML and reads x in any case', () => {
     const result = parseRegister(table(
       HEADER,
-      row('  Felles  <b>IT</b>-drift<br>og&nbsp;støtte  ', ' avtale ', ' X ', '', 'x  ', '  Lillehammer   vertskommune &amp; drift '),
+      row('  Felles  <b>IT</b>-drift<br>og&nbsp;støtte  ', ' avtale ', ' X ', '', 'x  ', '  Lillehammer   vertskommune &amp; drift ')
     ))
     expect(result.entries[0]).toMatchObject({
       name: 'Felles IT-drift og støtte',
@@ -310,7 +310,7 @@ describe('parseRegister on other inputs', () => {
     const result = parseRegister(table(
       HEADER,
       row('Helse', '', '', '', '', ''),
-      row('Foreldreløs del*', 'Vedtak', 'x', '', '', ''),
+      row('Foreldreløs del*', 'Vedtak', 'x', '', '', '')
     ))
     expect(result.entries[0]).toMatchObject({ name: 'Foreldreløs del', parentSlug: null, isUmbrella: false })
     expect(codes(result)).toEqual(['orphan_part'])
@@ -323,7 +323,7 @@ describe('parseRegister on other inputs', () => {
       row('Overbygning (se under)', 'Vedtak', 'x', 'x', 'x', ''),
       row('Del A*', 'Vedtak', 'x', '', '', ''),
       row('NAV', '', '', '', '', ''),
-      row('Del B *', 'Vedtak', 'x', '', '', ''),
+      row('Del B *', 'Vedtak', 'x', '', '', '')
     ))
     expect(result.entries.map((e) => [e.name, e.isUmbrella, e.parentSlug])).toEqual([
       ['Overbygning', true, null],
@@ -338,7 +338,7 @@ describe('parseRegister on other inputs', () => {
       HEADER,
       row('Felles IKT', 'Avtale', 'x', '', '', ''),
       row('Felles-IKT', 'Avtale', 'x', '', '', ''),
-      row('felles ikt', 'Avtale', 'x', '', '', ''),
+      row('felles ikt', 'Avtale', 'x', '', '', '')
     ))
     expect(result.entries.map((e) => e.slug)).toEqual(['felles-ikt', 'felles-ikt-2', 'felles-ikt-3'])
     expect(result.warnings.map(({ line, code }) => ({ line, code }))).toEqual([
@@ -403,11 +403,11 @@ describe('parseRegister never throws', () => {
         fc.constantFrom(
           HEADER, 'Pr. 1', '\t', '\n', '\r\n', '\r', 'x', 'X', '*', ' *', '<i>Se under*</i>', '(se under)', '<', '>',
           '&amp;', '&#0;', '&#x110000;', '§ 28 – 1B', 'Avtale', '', 'Helse', 'Lillehammer vertskommune', 'Med OFK',
-          'sagt opp', 'Kommentarer', 'Type samarbeid', '\uFEFF',
+          'sagt opp', 'Kommentarer', 'Type samarbeid', '\uFEFF'
         ),
-        fc.string({ unit: 'binary', maxLength: 12 }),
+        fc.string({ unit: 'binary', maxLength: 12 })
       ),
-      { maxLength: 60 },
+      { maxLength: 60 }
     )
     .map((parts) => parts.join(''))
 
@@ -428,7 +428,7 @@ describe('parseRegister never throws', () => {
           }
         }
       }),
-      { numRuns: 500 },
+      { numRuns: 500 }
     )
   })
 })

@@ -35,7 +35,7 @@ describe('slugify', () => {
         expect(slug).toMatch(/^(?:[a-z0-9]+(?:-[a-z0-9]+)*)?$/)
         expect(slug.length).toBeLessThanOrEqual(MAX_SLUG_LENGTH)
         expect(slugify(slug)).toBe(slug)
-      }),
+      })
     )
   })
 })

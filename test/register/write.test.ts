@@ -10,10 +10,19 @@ const seed = readFileSync(new URL('../../seeds/register-2019-01-01.tsv', import.
 const REGION = ['Lillehammer', 'Gausdal', 'Øyer']
 const HEADER = 'Pr. 01.01.2019\tType samarbeid §i kommuneloven\tLillehammer\tGausdal\tØyer\tKommentarer\n'
 
-function entry(overrides: Partial<WritableEntry> & Pick<WritableEntry, 'name'>): WritableEntry {
+function entry (overrides: Partial<WritableEntry> & Pick<WritableEntry, 'name'>): WritableEntry {
   return {
-    slug: '', area: null, legalForm: 'avtale', participants: [], host: null, extraParticipants: [],
-    otherParticipantsNote: null, terminated: false, isUmbrella: false, parentSlug: null, comment: '',
+    slug: '',
+    area: null,
+    legalForm: 'avtale',
+    participants: [],
+    host: null,
+    extraParticipants: [],
+    otherParticipantsNote: null,
+    terminated: false,
+    isUmbrella: false,
+    parentSlug: null,
+    comment: '',
     ...overrides,
   }
 }
@@ -77,7 +86,7 @@ describe('writeRegister layout', () => {
       entry({ name: 'A', area: 'Helse', participants: ['Gausdal'] }),
       entry({ name: 'B', area: 'Helse', participants: ['Gausdal'] }),
       entry({ name: 'C', area: 'NAV', participants: ['Gausdal'] }),
-      entry({ name: 'D', area: 'Helse', participants: ['Gausdal'] }),
+      entry({ name: 'D', area: 'Helse', participants: ['Gausdal'] })
     )
     expect(rowsOf(text)).toEqual([
       'Helse\t\t\t\t\t', 'A\tAvtale\t\tx\t\t', 'B\tAvtale\t\tx\t\t',
@@ -94,7 +103,7 @@ describe('writeRegister layout', () => {
     const text = write(
       entry({ name: 'A', legalForm: 'vertskommune_administrativ', participants: ['Øyer'] }),
       entry({ name: 'B', legalForm: 'paragraf_27', participants: ['Øyer'] }),
-      entry({ name: 'C', legalForm: 'annet', participants: ['Øyer'] }),
+      entry({ name: 'C', legalForm: 'annet', participants: ['Øyer'] })
     )
     expect(rowsOf(text).map((r) => r.split('\t')[1])).toEqual(['§ 28 – 1B', '§ 27', ''])
   })
@@ -102,7 +111,7 @@ describe('writeRegister layout', () => {
   it('marks the umbrella with "Se under*" and its parts with *', () => {
     const text = write(
       entry({ name: 'Regionalt helsesamarbeid', slug: 'rh', isUmbrella: true, participants: REGION }),
-      entry({ name: 'Legevakt', parentSlug: 'rh', participants: REGION }),
+      entry({ name: 'Legevakt', parentSlug: 'rh', participants: REGION })
     )
     expect(rowsOf(text).map((r) => r.split('\t')[0])).toEqual(['Regionalt helsesamarbeid <i>Se under*</i>', 'Legevakt*'])
     const [umbrella, part] = parseRegister(text).entries
@@ -112,7 +121,7 @@ describe('writeRegister layout', () => {
   it('does not mark a part whose umbrella is not written before it in the same area, since no reader could link them', () => {
     const text = write(
       entry({ name: 'Overbygning', area: 'Helse', isUmbrella: true, participants: REGION }),
-      entry({ name: 'Del', area: 'NAV', parentSlug: 'overbygning', participants: REGION }),
+      entry({ name: 'Del', area: 'NAV', parentSlug: 'overbygning', participants: REGION })
     )
     expect(rowsOf(text)[3]).toBe('Del\tAvtale\tx\tx\tx\t')
   })
@@ -145,7 +154,11 @@ describe('writeRegister keeps the facts that live in the comment', () => {
 
   it('keeps the stored comment as it is when it already states every fact', () => {
     const e = entry({
-      name: 'A', participants: REGION, host: 'Lillehammer', extraParticipants: ['Ringebu'], terminated: true,
+      name: 'A',
+      participants: REGION,
+      host: 'Lillehammer',
+      extraParticipants: ['Ringebu'],
+      terminated: true,
       comment: 'Med Ringebu. Lillehammer vertskommune. Avtalen er sagt opp.',
     })
     expect(commentOf(e)).toBe('Med Ringebu. Lillehammer vertskommune. Avtalen er sagt opp.')
@@ -202,10 +215,18 @@ describe('writeRegister on generated registers', () => {
   })
   const anyText = fc.string({ unit: 'binary', maxLength: 30 })
   const anyEntry = fc.record({
-    slug: anyText, name: anyText, area: fc.option(anyText), legalForm: fc.constantFrom(...LEGAL_FORMS),
-    participants: fc.array(anyText, { maxLength: 3 }), host: fc.option(anyText),
-    extraParticipants: fc.array(anyText, { maxLength: 3 }), otherParticipantsNote: fc.option(anyText),
-    terminated: fc.boolean(), isUmbrella: fc.boolean(), parentSlug: fc.option(anyText), comment: anyText,
+    slug: anyText,
+    name: anyText,
+    area: fc.option(anyText),
+    legalForm: fc.constantFrom(...LEGAL_FORMS),
+    participants: fc.array(anyText, { maxLength: 3 }),
+    host: fc.option(anyText),
+    extraParticipants: fc.array(anyText, { maxLength: 3 }),
+    otherParticipantsNote: fc.option(anyText),
+    terminated: fc.boolean(),
+    isUmbrella: fc.boolean(),
+    parentSlug: fc.option(anyText),
+    comment: anyText,
   })
 
   it('is stable: write(parse(write(x))) === write(x), for realistic and arbitrary values', () => {
@@ -216,7 +237,7 @@ describe('writeRegister on generated registers', () => {
         const twice = writeRegister({ municipalityColumns: parsed.municipalityColumns, entries: parsed.entries })
         expect(twice).toBe(once)
       }),
-      { numRuns: 300 },
+      { numRuns: 300 }
     )
   })
 
@@ -237,7 +258,7 @@ describe('writeRegister on generated registers', () => {
           for (const name of [...written.participants, ...written.extraParticipants]) expect(everyone).toContain(name)
         })
       }),
-      { numRuns: 300 },
+      { numRuns: 300 }
     )
   })
 })

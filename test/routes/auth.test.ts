@@ -83,4 +83,3 @@ describe('writes need a token with the right role', () => {
     expect(recent.links.next).toContain('modified_since=')
   })
 })
-

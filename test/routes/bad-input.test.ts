@@ -9,7 +9,8 @@ afterEach(async () => { await t.close() })
 async function rejected (req: { method: 'POST' | 'PATCH'; url: string; payload?: unknown; body?: string; contentType?: string }, status: number, expectMessage: RegExp, expectPath?: string) {
   const before = t.snapshot()
   const res = await t.app.inject({
-    method: req.method, url: req.url,
+    method: req.method,
+    url: req.url,
     headers: { ...t.auth(t.tokens.admin), ...(req.contentType ? { 'content-type': req.contentType } : {}) },
     ...(req.body !== undefined ? { body: req.body } : { payload: req.payload as object }),
   })

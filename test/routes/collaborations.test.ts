@@ -61,7 +61,9 @@ describe('GET /api/v1/collaborations/:ref', () => {
 describe('writing collaborations', () => {
   it('creating an IKS creates its representantskap and styre; an AS its generalforsamling and styre', async () => {
     const iks = await t.app.inject({
-      method: 'POST', url: '/api/v1/collaborations', headers: t.auth(t.tokens.admin),
+      method: 'POST',
+      url: '/api/v1/collaborations',
+      headers: t.auth(t.tokens.admin),
       payload: { slug: 'ny-iks', name: 'Ny IKS', legalForm: 'iks', area: 'Test', participants: [{ municipality: 'oyer', role: 'eier', ownershipShare: 40 }, { municipality: 'gausdal', role: 'eier', ownershipShare: 60 }] },
     })
     expect(iks.statusCode).toBe(201)

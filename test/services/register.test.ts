@@ -48,8 +48,15 @@ const MUNICIPALITIES_CREATED = ['lillehammer', 'gausdal', 'oyer', 'oppland-fylke
 /** What the repository reads back for one collaboration, in a form two databases can be compared by. */
 function comparable (c: CollaborationView) {
   return {
-    slug: c.slug, name: c.name, legalForm: c.legalForm, area: c.area, host: c.host?.slug ?? null,
-    status: c.status, otherParticipants: c.otherParticipants, parentSlug: c.parentSlug, participants: roles(c),
+    slug: c.slug,
+    name: c.name,
+    legalForm: c.legalForm,
+    area: c.area,
+    host: c.host?.slug ?? null,
+    status: c.status,
+    otherParticipants: c.otherParticipants,
+    parentSlug: c.parentSlug,
+    participants: roles(c),
   }
 }
 
@@ -123,8 +130,12 @@ describe('what the seeded register says about individual collaborations', () => 
     t = await app()
     const innoff = await get('innoff-innkjopssamarbeid-felles-anbud')
     expect(innoff).toMatchObject({
-      name: 'INNOFF Innkjøpssamarbeid, felles anbud', legalForm: 'paragraf_27', status: 'terminated',
-      statusNote: 'Avtalen er sagt opp (kilde: registeret)', otherParticipants: 'Med flere kommuner og OFK', host: null,
+      name: 'INNOFF Innkjøpssamarbeid, felles anbud',
+      legalForm: 'paragraf_27',
+      status: 'terminated',
+      statusNote: 'Avtalen er sagt opp (kilde: registeret)',
+      otherParticipants: 'Med flere kommuner og OFK',
+      host: null,
     })
     expect(roles(innoff)).toEqual(['gausdal:deltaker', 'lillehammer:deltaker', 'oppland-fylkeskommune:deltaker', 'oyer:deltaker'])
     expect(innoff.bodies.map(b => b.kind)).toEqual(['styre'])
@@ -377,7 +388,9 @@ describe('export → import round trip', () => {
 
 describe('POST /api/v1/imports', () => {
   const post = (t: TestApp, headers: Record<string, string>, query = '', payload = SEED_TEXT) => t.app.inject({
-    method: 'POST', url: `/api/v1/imports${query}`, payload,
+    method: 'POST',
+    url: `/api/v1/imports${query}`,
+    payload,
     headers: { 'content-type': 'text/tab-separated-values; charset=utf-8', ...headers },
   })
 

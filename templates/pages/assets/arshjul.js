@@ -4,8 +4,8 @@
 (function () {
   'use strict'
 
-  var live = function (text) {
-    var region = document.getElementById('status-melding')
+  const live = function (text) {
+    const region = document.getElementById('status-melding')
     if (!region) return
     region.textContent = ''
     window.setTimeout(function () { region.textContent = text }, 30)
@@ -15,13 +15,13 @@
   function copyText (text) {
     if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text)
     return new Promise(function (resolve, reject) {
-      var area = document.createElement('textarea')
+      const area = document.createElement('textarea')
       area.value = text
       area.setAttribute('readonly', '')
       area.className = 'visually-hidden'
       document.body.appendChild(area)
       area.select()
-      var ok = false
+      let ok = false
       try { ok = document.execCommand('copy') } catch (e) { ok = false }
       document.body.removeChild(area)
       if (ok) resolve(); else reject(new Error('copy failed'))
@@ -29,11 +29,11 @@
   }
 
   document.addEventListener('click', function (event) {
-    var button = event.target.closest && event.target.closest('[data-copy]')
+    const button = event.target.closest && event.target.closest('[data-copy]')
     if (!button) return
     event.preventDefault()
-    var text = button.getAttribute('data-copy')
-    var original = button.getAttribute('data-label') || button.textContent
+    const text = button.getAttribute('data-copy')
+    const original = button.getAttribute('data-label') || button.textContent
     button.setAttribute('data-label', original)
     copyText(text).then(function () {
       button.textContent = 'Kopiert!'
@@ -46,65 +46,65 @@
     })
   })
 
-  var printButton = document.querySelector('.print-button')
+  const printButton = document.querySelector('.print-button')
   if (printButton) {
     printButton.hidden = false
     printButton.addEventListener('click', function () { window.print() })
   }
 
   // ---------------------------------------------------------------- the wheel
-  var stage = document.querySelector('.wheel-stage')
+  const stage = document.querySelector('.wheel-stage')
   if (stage) setUpWheel(stage)
 
   function setUpWheel (stage) {
-    var svg = stage.querySelector('svg.wheel')
-    var marksGroup = svg.querySelector('.marks')
-    var tooltip = document.getElementById('wheel-tooltip')
-    var popup = document.getElementById('wheel-popup')
-    var popupTitle = document.getElementById('wheel-popup-title')
-    var popupWhen = document.getElementById('wheel-popup-when')
-    var popupBody = popup.querySelector('.popup-body')
-    var selected = null
+    const svg = stage.querySelector('svg.wheel')
+    const marksGroup = svg.querySelector('.marks')
+    const tooltip = document.getElementById('wheel-tooltip')
+    const popup = document.getElementById('wheel-popup')
+    const popupTitle = document.getElementById('wheel-popup-title')
+    const popupWhen = document.getElementById('wheel-popup-when')
+    const popupBody = popup.querySelector('.popup-body')
+    let selected = null
     // Where the legend starts in the drawing's own units (src/pages/wheel-view.ts).
-    var LEGEND_X = Number(svg.getAttribute('data-legend-x')) || 1010
+    const LEGEND_X = Number(svg.getAttribute('data-legend-x')) || 1010
 
     function markOf (target) { return target && target.closest ? target.closest('.mark') : null }
 
     function place (box, mark, gap) {
-      var s = stage.getBoundingClientRect()
-      var m = mark.getBoundingClientRect()
-      var x = m.left - s.left + m.width / 2
-      var y = m.top - s.top + m.height / 2
-      var w = box.offsetWidth
-      var h = box.offsetHeight
-      var left = x + gap
+      const s = stage.getBoundingClientRect()
+      const m = mark.getBoundingClientRect()
+      const x = m.left - s.left + m.width / 2
+      const y = m.top - s.top + m.height / 2
+      const w = box.offsetWidth
+      const h = box.offsetHeight
+      let left = x + gap
       if (left + w > s.width) left = Math.max(0, x - gap - w)
-      var top = Math.min(Math.max(0, y - h / 2), Math.max(0, s.height - h))
+      const top = Math.min(Math.max(0, y - h / 2), Math.max(0, s.height - h))
       box.style.left = left + 'px'
       box.style.top = top + 'px'
     }
 
     // On a wide screen the details cover the legend, right of the wheel, so no mark is hidden; else next to the mark.
     function placeBesideWheel (box, mark) {
-      var s = stage.getBoundingClientRect()
-      var v = svg.getBoundingClientRect()
-      var viewBox = svg.viewBox.baseVal
-      var legendLeft = v.left - s.left + v.width * (LEGEND_X / viewBox.width)
-      var room = s.width - legendLeft
+      const s = stage.getBoundingClientRect()
+      const v = svg.getBoundingClientRect()
+      const viewBox = svg.viewBox.baseVal
+      const legendLeft = v.left - s.left + v.width * (LEGEND_X / viewBox.width)
+      const room = s.width - legendLeft
       box.style.width = ''
       if (room < 300) return place(box, mark, 18)
       box.style.width = Math.min(room, 460) + 'px'
-      var m = mark.getBoundingClientRect()
-      var y = m.top - s.top + m.height / 2
+      const m = mark.getBoundingClientRect()
+      const y = m.top - s.top + m.height / 2
       box.style.left = (s.width - box.offsetWidth) + 'px'
       box.style.top = Math.min(Math.max(0, y - box.offsetHeight / 2), Math.max(0, s.height - box.offsetHeight)) + 'px'
     }
 
     function showTip (mark) {
       tooltip.textContent = ''
-      var strong = document.createElement('strong')
+      const strong = document.createElement('strong')
       strong.textContent = mark.getAttribute('data-title')
-      var when = document.createElement('span')
+      const when = document.createElement('span')
       when.textContent = mark.getAttribute('data-when')
       tooltip.appendChild(strong)
       tooltip.appendChild(when)
@@ -114,8 +114,8 @@
     function hideTip () { tooltip.hidden = true }
 
     function open (mark) {
-      var id = mark.getAttribute('data-occurrence-id')
-      var item = document.getElementById('occ-' + id)
+      const id = mark.getAttribute('data-occurrence-id')
+      const item = document.getElementById('occ-' + id)
       if (selected) selected.classList.remove('selected')
       selected = mark
       mark.classList.add('selected')
@@ -123,10 +123,10 @@
       popupTitle.textContent = mark.getAttribute('data-title')
       popupWhen.textContent = mark.getAttribute('data-when')
       popupBody.textContent = ''
-      var details = item && item.querySelector('.occ-details')
+      const details = item && item.querySelector('.occ-details')
       if (details) popupBody.appendChild(details.cloneNode(true))
-      var more = document.createElement('p')
-      var link = document.createElement('a')
+      const more = document.createElement('p')
+      const link = document.createElement('a')
       link.href = '#occ-' + id
       link.textContent = 'Vis i listen'
       link.addEventListener('click', function () {
@@ -134,7 +134,8 @@
         if (item) {
           item.querySelector('details').open = true
           item.classList.remove('highlight')
-          void item.offsetWidth
+          // Forcing a layout between removing and re-adding the class restarts the highlight animation.
+          item.getBoundingClientRect()
           item.classList.add('highlight')
         }
       })
@@ -150,22 +151,22 @@
       if (popup.hidden) return
       popup.hidden = true
       marksGroup.classList.remove('dimmed')
-      var mark = selected
+      const mark = selected
       if (selected) selected.classList.remove('selected')
       selected = null
       if (restoreFocus && mark) mark.focus()
     }
 
-    svg.addEventListener('mouseover', function (e) { var m = markOf(e.target); if (m && m !== selected) showTip(m) })
+    svg.addEventListener('mouseover', function (e) { const m = markOf(e.target); if (m && m !== selected) showTip(m) })
     svg.addEventListener('mouseout', function (e) { if (markOf(e.target)) hideTip() })
-    svg.addEventListener('focusin', function (e) { var m = markOf(e.target); if (m) showTip(m) })
+    svg.addEventListener('focusin', function (e) { const m = markOf(e.target); if (m) showTip(m) })
     svg.addEventListener('focusout', function (e) { if (markOf(e.target)) hideTip() })
     svg.addEventListener('click', function (e) {
-      var m = markOf(e.target)
+      const m = markOf(e.target)
       if (m) open(m); else close(false)
     })
     svg.addEventListener('keydown', function (e) {
-      var m = markOf(e.target)
+      const m = markOf(e.target)
       if (m && (e.key === 'Enter' || e.key === ' ')) { e.preventDefault(); open(m) }
     })
     popup.querySelector('.popup-close').addEventListener('click', function () { close(true) })
@@ -179,15 +180,15 @@
 
   // ---------------------------------------------------------------- sortable tables
   Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {
-    var headers = table.tHead.rows[0].cells
+    const headers = table.tHead.rows[0].cells
     Array.prototype.forEach.call(headers, function (th, index) {
-      var button = document.createElement('button')
+      const button = document.createElement('button')
       button.type = 'button'
       button.className = 'sort-button'
       while (th.firstChild) button.appendChild(th.firstChild)
       th.appendChild(button)
       button.addEventListener('click', function () {
-        var ascending = th.getAttribute('aria-sort') !== 'ascending'
+        const ascending = th.getAttribute('aria-sort') !== 'ascending'
         Array.prototype.forEach.call(headers, function (h) { h.removeAttribute('aria-sort') })
         th.setAttribute('aria-sort', ascending ? 'ascending' : 'descending')
         sortBy(table, index, th.getAttribute('data-sort-type') === 'number', ascending)
@@ -197,17 +198,17 @@
   })
 
   function sortBy (table, index, numeric, ascending) {
-    var body = table.tBodies[0]
-    var rows = Array.prototype.slice.call(body.rows)
-    var key = function (row) {
-      var cell = row.cells[index]
-      var v = cell.hasAttribute('data-sort') ? cell.getAttribute('data-sort') : cell.textContent.trim()
+    const body = table.tBodies[0]
+    const rows = Array.prototype.slice.call(body.rows)
+    const key = function (row) {
+      const cell = row.cells[index]
+      const v = cell.hasAttribute('data-sort') ? cell.getAttribute('data-sort') : cell.textContent.trim()
       return numeric ? Number(v) : v
     }
-    var collator = new Intl.Collator('nb', { numeric: true, sensitivity: 'base' })
-    rows.map(function (row, i) { return { row: row, key: key(row), i: i } })
+    const collator = new Intl.Collator('nb', { numeric: true, sensitivity: 'base' })
+    rows.map(function (row, i) { return { row, key: key(row), i } })
       .sort(function (a, b) {
-        var c = numeric ? a.key - b.key : collator.compare(a.key, b.key)
+        const c = numeric ? a.key - b.key : collator.compare(a.key, b.key)
         return (ascending ? c : -c) || a.i - b.i
       })
       .forEach(function (x) { body.appendChild(x.row) })
