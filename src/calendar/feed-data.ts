@@ -1,6 +1,5 @@
 // Turns what a feed holds (services/feeds.ts) into the iCal presenter's events: the occurrences and the
 // owners' preparation deadlines, without cancelled items older than 30 days, sorted by time.
-import { addMonths } from '../domain/calendar-date.js'
 import { occurrenceUrl } from '../presenters/urls.js'
 import type { FeedContent, OwnerPreparationItem } from '../services/feeds.js'
 import type { OccurrenceItem } from '../services/occurrences.js'
@@ -76,9 +75,4 @@ function preparationEvent (p: OwnerPreparationItem, baseUrl: string): FeedEvent 
     reminderOffsetsDays: [14, 3],
     cancelledAt: meeting.cancelledAt,
   }
-}
-
-/** The issue's default: 12 months back to 36 months ahead. */
-export function defaultWindow (today: string): { from: string; to: string } {
-  return { from: addMonths(today, -12), to: addMonths(today, 36) }
 }

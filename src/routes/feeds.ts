@@ -2,11 +2,9 @@ import type {} from '@fastify/compress'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DateString, Strict } from '../schemas/common.js'
-import { badRequest } from '../shared/errors.js'
-import { addDays, addYears, compareDates } from '../domain/calendar-date.js'
 import { localDateOf, localToInstant } from '../domain/local-time.js'
 import { buildFeed, FEED_ZONE } from '../calendar/ical.js'
-import { defaultWindow, feedEvents } from '../calendar/feed-data.js'
+import { feedEvents } from '../calendar/feed-data.js'
 import { createFeedCache, notModified } from '../calendar/feed-cache.js'
 import { viewerOf } from '../services/access.js'
 
@@ -51,11 +49,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> 
 
     const now = app.clock.now()
     const today = localDateOf(now, FEED_ZONE)
-    const window = defaultWindow(today)
-    const from = q.from ?? window.from
-    const to = q.to ?? window.to
-    if (compareDates(from, to) > 0) throw badRequest('feed.window', 'querystring/to', 'must be on or after from')
-    if (compareDates(to, addDays(addYears(from, 10), -1)) > 0) throw badRequest('feed.window_too_large', 'querystring/to', 'the window may span at most 10 years')
+    const { from, to } = feeds.window(q.from, q.to, today)
     const types = q.types?.split(',').map(t => t.trim()).filter(Boolean)
     feeds.checkEventTypes(types)
 

@@ -11,7 +11,8 @@ import type { MunicipalitiesRepository } from '../repositories/municipalities.js
 import { ServiceError, invalid } from '../shared/errors.js'
 import { secretMatches } from '../shared/secrets.js'
 import type { AccessService, Viewer } from './access.js'
-import type { OccurrenceItem, OccurrencesService } from './occurrences.js'
+import { addMonths } from '../domain/calendar-date.js'
+import { assertWindow, type OccurrenceItem, type OccurrencesService } from './occurrences.js'
 
 export type FeedKind = 'bodies' | 'municipalities' | 'collaborations'
 
@@ -110,6 +111,16 @@ export function createFeedsService (deps: FeedsServiceDeps) {
     },
 
     /** Unknown event types are refused; the owners' preparation deadlines have a type of their own. */
+    /**
+     * The feed's window: `from`/`to` as given (local dates, both inclusive, at most ten years), each
+     * defaulting to 12 months before / 36 months after today. Throws `invalid` naming `to`.
+     */
+    window (from: string | undefined, to: string | undefined, today: string): { from: string; to: string } {
+      const window = { from: from ?? addMonths(today, -12), to: to ?? addMonths(today, 36) }
+      assertWindow(window.from, window.to, 'feed')
+      return window
+    },
+
     checkEventTypes (types: readonly string[] | undefined): void {
       const unknown = types?.find(t => t !== OWNER_PREPARATION_TYPE && !catalogue.eventTypes.has(t))
       if (unknown) throw invalid('feed.unknown_type', 'types', `unknown event type "${unknown}"`)

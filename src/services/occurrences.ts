@@ -130,6 +130,18 @@ export interface OccurrencesServiceDeps {
   transactor: Transactor
 }
 
+/**
+ * A listing window: local calendar dates, both ends inclusive, at most MAX_WINDOW_YEARS long (the one
+ * home of the limit that the occurrence API and the feeds promise). Throws `invalid` naming `to`,
+ * with codes `<prefix>.window` and `<prefix>.window_too_large`.
+ */
+export function assertWindow (from: string, to: string, prefix: string): void {
+  if (compareDates(from, to) > 0) throw invalid(`${prefix}.window`, 'to', 'must be on or after from')
+  if (compareDates(to, addDays(addYears(from, MAX_WINDOW_YEARS), -1)) > 0) {
+    throw invalid(`${prefix}.window_too_large`, 'to', `the window may span at most ${MAX_WINDOW_YEARS} years`)
+  }
+}
+
 export function createOccurrencesService (deps: OccurrencesServiceDeps) {
   const { occurrences: repo, rules: rulesRepo, audit, access, clock, catalogue, transactor } = deps
   const today = () => localDateOf(clock.now(), ZONE)
@@ -152,10 +164,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
   const fail = (what: string, ref: SubjectRef): never => { throw missing(what, ref, what) }
 
   function validate (q: OccurrenceListQuery): void {
-    if (compareDates(q.from, q.to) > 0) throw invalid('occurrences.window', 'to', 'must be on or after from')
-    if (compareDates(q.to, addDays(addYears(q.from, MAX_WINDOW_YEARS), -1)) > 0) {
-      throw invalid('occurrences.window_too_large', 'to', `the window may span at most ${MAX_WINDOW_YEARS} years`)
-    }
+    assertWindow(q.from, q.to, 'occurrences')
     const bad = q.statuses?.find(s => !(STATUS_FILTERS as readonly string[]).includes(s))
     if (bad) throw invalid('occurrences.status', 'status', `unknown status "${bad}"; use ${STATUS_FILTERS.join(', ')}`)
     const unknownType = q.eventTypes?.find(t => !catalogue.eventTypes.has(t))
