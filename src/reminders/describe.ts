@@ -2,7 +2,7 @@
 import { instantToLocal } from '../domain/local-time.js'
 import type { Plan } from './planner.js'
 import type { OutboxInsert } from '../repositories/outbox.js'
-import { shortDate } from './format.js'
+import { numericDate } from '../presenters/vocabulary.js'
 import type { DigestPayload } from './payload.js'
 
 const what = (key: string, days: number, kind: string) => {
@@ -13,12 +13,12 @@ const what = (key: string, days: number, kind: string) => {
 const to = (r: OutboxInsert) => `${r.recipient.replace(/^mailto:/, '')} (${r.channel === 'email' ? 'e-post' : 'webhook'})`
 type Occ = Plan['items'][number]['occurrence']
 /** A meeting is named by its body (its rule's title is the møteplan's); a deadline by what and for whom. */
-const label = (o: Occ) => (o.kind === 'meeting' ? `møte ${shortDate(o.date)}  ` : `frist ${shortDate(o.date)}  `)
+const label = (o: Occ) => (o.kind === 'meeting' ? `møte ${numericDate(o.date)}  ` : `frist ${numericDate(o.date)}  `)
 const name = (o: Occ) => (o.kind === 'meeting' ? `Møte i ${o.responsibleBody?.name ?? o.title}` : `${o.title} – ${o.subject.name}`)
 
 export function describePlan (plan: Plan & { newKeys: Set<string> }, now: Date, zone: string, pending: number): string {
   const local = instantToLocal(now, zone)
-  const lines = [`Påminnelser for ${shortDate(plan.day)} (tidspunkt ${shortDate(local.slice(0, 10))} kl. ${local.slice(11)} ${zone}) – tørrkjøring: ingenting sendes eller lagres.`, '']
+  const lines = [`Påminnelser for ${numericDate(plan.day)} (tidspunkt ${numericDate(local.slice(0, 10))} kl. ${local.slice(11)} ${zone}) – tørrkjøring: ingenting sendes eller lagres.`, '']
   const addressed = plan.items.filter(i => i.rows.length > 0)
   const fresh = addressed.flatMap(i => i.rows.filter(r => plan.newKeys.has(r.outboxKey)).map(r => ({ i, r })))
   lines.push(`Ville blitt sendt nå (${fresh.length}):`)

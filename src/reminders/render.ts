@@ -3,7 +3,8 @@ import type { OutboxRow } from '../repositories/outbox.js'
 import { occurrenceIcs } from './ics.js'
 import type { DigestItem, DigestPayload, OutboxPayload, ReminderPayload } from './payload.js'
 import { renderTemplate, type ReminderTemplates, type TemplateName, type TemplateValues } from './templates.js'
-import { days, daysLeft, longDate, longDateTime, nonWorkingDayNote, shortDate } from './format.js'
+import { nonWorkingDayNote } from './format.js'
+import { days, daysLeft, formatDateLong, formatDateTimeLong, numericDate } from '../presenters/vocabulary.js'
 
 export interface EmailContent {
   subject: string
@@ -28,17 +29,17 @@ function occurrenceValues (p: ReminderPayload): TemplateValues {
     lenke: o.url,
     tittel: o.title,
     gjelder: o.subject.name,
-    frist: shortDate(o.date),
-    fristLang: longDate(o.date),
+    frist: numericDate(o.date),
+    fristLang: formatDateLong(o.date),
     beskrivelse: o.description,
     ansvarlig: o.responsibleBody?.name,
-    behandles: o.treatedBy && `${o.treatedBy.name}${meeting ? `, møte ${meeting.localStart ? longDateTime(meeting.localStart) : longDate(meeting.date)}` : ''}`,
+    behandles: o.treatedBy && `${o.treatedBy.name}${meeting ? `, møte ${meeting.localStart ? formatDateTimeLong(meeting.localStart) : formatDateLong(meeting.date)}` : ''}`,
     lovgrunnlag: o.legalBasis.map(l => `${l.act} ${l.section} (${l.url})`).join('; '),
     saksnummer: o.caseNumber,
     sakslenke: o.caseUrl,
     fridag: r.kind === 'before' && o.kind !== 'meeting' ? nonWorkingDayNote(o.date) : null,
     organ: o.responsibleBody?.name ?? o.title,
-    motetid: o.localStart ? longDateTime(o.localStart) : longDate(o.date),
+    motetid: o.localStart ? formatDateTimeLong(o.localStart) : formatDateLong(o.date),
     dagerIgjen: r.daysLeft === null ? null : daysLeft(r.daysLeft),
     dager: r.daysLeft,
     dagerOverTid: r.daysOverdue,
@@ -63,11 +64,11 @@ function digestValues (p: DigestPayload): TemplateValues {
     lenke: p.url,
     kommune: p.municipality.name,
     uke: p.digest.week,
-    dato: longDate(p.digest.asOf),
+    dato: formatDateLong(p.digest.asOf),
     antallForfalt: p.overdue.length,
     antallKommende: p.upcoming.length,
-    forfalt: listOf(p.overdue, i => `– ${shortDate(i.date)}  ${who(i)}: ${days(i.daysOverdue)} over fristen\n  ${i.url}`),
-    kommende: listOf(p.upcoming, i => `– ${shortDate(i.date)}  ${who(i)}\n  ${i.url}`),
+    forfalt: listOf(p.overdue, i => `– ${numericDate(i.date)}  ${who(i)}: ${days(i.daysOverdue)} over fristen\n  ${i.url}`),
+    kommende: listOf(p.upcoming, i => `– ${numericDate(i.date)}  ${who(i)}\n  ${i.url}`),
   }
 }
 

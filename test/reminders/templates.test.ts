@@ -3,7 +3,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { TemplateError, defaultReminderTemplatesDir, loadReminderTemplates, parseTemplate, renderTemplate } from '../../src/reminders/templates.js'
-import { daysLeft, isoWeek, longDate, longDateTime, nonWorkingDayNote, shortDate } from '../../src/reminders/format.js'
+import { isoWeek, nonWorkingDayNote } from '../../src/reminders/format.js'
+import { daysLeft, formatDateLong, formatDateTimeLong, numericDate } from '../../src/presenters/vocabulary.js'
 
 describe('reminder templates', () => {
   it('all shipped templates load', () => {
@@ -42,12 +43,12 @@ describe('Norwegian formatting', () => {
     ['2027-05-17', '17.05.2027', 'mandag 17. mai 2027'],
     ['2028-12-31', '31.12.2028', 'søndag 31. desember 2028'],
   ])('%s', (d, short, long) => {
-    expect(shortDate(d)).toBe(short)
-    expect(longDate(d)).toBe(long)
+    expect(numericDate(d)).toBe(short)
+    expect(formatDateLong(d)).toBe(long)
   })
 
   it('times, days left, weeks and non-working days', () => {
-    expect(longDateTime('2027-03-18T18:00')).toBe('torsdag 18. mars 2027 kl. 18.00')
+    expect(formatDateTimeLong('2027-03-18T18:00')).toBe('torsdag 18. mars 2027 kl. 18.00')
     expect([0, 1, 14].map(daysLeft)).toEqual(['i dag', 'i morgen', 'om 14 dager'])
     expect([isoWeek('2027-05-31'), isoWeek('2027-01-01'), isoWeek('2026-12-31'), isoWeek('2027-01-04')]).toEqual([22, 53, 53, 1])
     expect(nonWorkingDayNote('2027-02-22')).toBe('')
