@@ -25,8 +25,6 @@ const layering = {
     {
       target: 'src/routes',
       from: 'src/routes',
-      // A shared presenter, not a route plugin.
-      except: ['./present.ts'],
       message: 'A route plugin does not import another route; move what they share into a service, schema or presenter.',
     },
     {
