@@ -2,8 +2,7 @@
 import fs from 'node:fs'
 import { parseArgs } from 'node:util'
 import { openCliContext } from './context.js'
-import { applyGovernance } from '../seed.js'
-import { auditActor, type Actor } from '../services/access.js'
+import type { Actor } from '../services/access.js'
 
 const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } })
 const file = positionals[0]
@@ -17,10 +16,9 @@ try {
   // Whoever runs the command on the server acts as an administrator.
   const actor: Actor = { tokenId: null, label: 'cli-import', role: 'admin', municipalityIds: [] }
   const dryRun = values['dry-run'] ?? false
+  // New collaborations get their governance packages and meeting plans in the same transaction.
   const report = await context.services.register.import(actor, text, { dryRun })
-  // New collaborations get their governance packages and meeting plans right away.
-  const governance = dryRun ? null : await applyGovernance(context, auditActor(actor))
-  process.stdout.write(`${JSON.stringify({ ...report, governance }, null, 2)}\n`)
+  process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
 } finally {
   context.close()
 }

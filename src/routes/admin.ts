@@ -4,8 +4,6 @@ import { ListOf, ListQueryBase, Strict, errorReplies } from '../schemas/common.j
 import { AuditEntry, ImportReport } from '../schemas/register.js'
 import { listReply } from '../schemas/list.js'
 import { presentAuditEntry } from '../presenters/register.js'
-import { applyGovernance } from '../seed.js'
-import { auditActor } from '../services/access.js'
 
 const MAX_REGISTER = 2 * 1024 * 1024
 const RegisterText = Type.String({ minLength: 1, maxLength: MAX_REGISTER })
@@ -55,9 +53,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     },
   }, async request => {
     const dryRun = request.query.dryRun ?? false
-    const report = await app.services.register.import(request.actor, request.body as string, { dryRun })
-    if (!dryRun) await applyGovernance(app.deps, auditActor(request.actor!))
-    return report
+    return app.services.register.import(request.actor, request.body as string, { dryRun })
   })
 }
 export default routes

@@ -135,4 +135,10 @@ export const ImportReport = Type.Object({
   unchanged: Type.Integer(),
   municipalitiesCreated: Type.Array(Type.String()),
   warnings: Type.Array(Type.Object({ line: Type.Integer(), code: Type.String(), message: Type.String() })),
+  governance: Type.Union([Type.Object({
+    created: Type.Integer({ description: 'Regler opprettet fra styringspakkene' }),
+    existing: Type.Integer(),
+    perPackage: Type.Record(Type.String(), Type.Integer()),
+    moteplaner: Type.Integer({ description: 'Organer som fikk standard møteplan' }),
+  }), Type.Null()], { description: 'Styringspakker og standard møteplaner brukt etter importen; null ved dryRun' }),
 })

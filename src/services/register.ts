@@ -7,7 +7,8 @@ import type { ParticipationRole } from '../domain/vocabulary.js'
 import { parseRegister, type RegisterEntry, type RegisterWarning } from '../register/parse.js'
 import { writeRegister } from '../register/write.js'
 import { slugify } from '../register/slug.js'
-import type { AccessService, Actor } from './access.js'
+import { auditActor, type AccessService, type Actor } from './access.js'
+import type { PackagesService } from './packages.js'
 import type { MunicipalitiesService } from './municipalities.js'
 import type { CollaborationInput, CollaborationsService, ParticipantInput } from './collaborations.js'
 
@@ -19,6 +20,8 @@ export interface ImportReport {
   unchanged: number
   municipalitiesCreated: string[]
   warnings: RegisterWarning[]
+  /** The governance packages and default meeting plans applied after the import (null in a dry run). */
+  governance: { created: number; existing: number; perPackage: Record<string, number>; moteplaner: number } | null
 }
 
 /** The region the product starts with; everyone else named in the register is an outside participant. */
@@ -50,13 +53,14 @@ export interface RegisterServiceDeps {
   collaborationsRepo: CollaborationsRepository
   municipalities: MunicipalitiesService
   collaborations: CollaborationsService
+  packages: PackagesService
   access: AccessService
   transactor: Transactor
 }
 
 /** Access: importing is for admins (it may touch every municipality); the export is public, like the lists. */
 export function createRegisterService (deps: RegisterServiceDeps) {
-  const { municipalitiesRepo, collaborationsRepo, municipalities, collaborations, access, transactor } = deps
+  const { municipalitiesRepo, collaborationsRepo, municipalities, collaborations, packages, access, transactor } = deps
 
   /** The region's municipalities exist and are live; returns the slugs created or restored. */
   async function ensureRegion (actor: Actor): Promise<string[]> {
@@ -138,13 +142,14 @@ export function createRegisterService (deps: RegisterServiceDeps) {
         }
       }
     }
-    return { dryRun, entries: parsed.entries.length, created, updated, unchanged, municipalitiesCreated, warnings: parsed.warnings }
+    return { dryRun, entries: parsed.entries.length, created, updated, unchanged, municipalitiesCreated, warnings: parsed.warnings, governance: null }
   }
 
   return {
     /**
      * Idempotent upsert of every collaboration the register lists, all or nothing in one transaction.
-     * A dry run does the same work and rolls it back, reporting what would have happened.
+     * New subjects get their governance packages and every body without one a default meeting plan,
+     * in the same transaction. A dry run does the import and rolls it back, reporting what would have happened.
      */
     async import (actor: Actor | null | undefined, text: string, opts: { dryRun: boolean }): Promise<ImportReport> {
       const a = access.requireAdmin(actor)
@@ -154,6 +159,8 @@ export function createRegisterService (deps: RegisterServiceDeps) {
         await transactor.transaction(async () => {
           report = await apply(a, parsed, opts.dryRun)
           if (opts.dryRun) throw new DryRunRollback()
+          const applied = await packages.applyEverywhere(auditActor(a))
+          report.governance = { ...applied, moteplaner: await packages.applyDefaultMoteplaner(auditActor(a)) }
         })
       } catch (err) {
         if (!(err instanceof DryRunRollback)) throw err

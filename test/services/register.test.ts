@@ -226,7 +226,7 @@ describe('importing again', () => {
     expect(count(t, 'municipality')).toBe(0)
 
     const real = await importText(t, SEED_TEXT)
-    expect(dry).toEqual({ ...real, dryRun: true })
+    expect(dry).toEqual({ ...real, dryRun: true, governance: null })
     expect(dry).toMatchObject({ entries: 57, created: 57, updated: 0, unchanged: 0 })
   })
 
@@ -402,15 +402,18 @@ describe('POST /api/v1/imports', () => {
     const before = t.snapshot()
     const dry = await post(t, t.auth(t.tokens.admin), '?dryRun=true')
     expect(dry.statusCode).toBe(200)
-    expect(dry.json()).toEqual({ ...expected, dryRun: true })
+    expect(dry.json()).toEqual({ ...expected, dryRun: true, governance: null })
     expect(t.snapshot()).toBe(before)
 
     const res = await post(t, t.auth(t.tokens.admin))
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual(expected)
     expect(count(t, 'collaboration')).toBe(57)
-    // A real import also applies the governance packages.
-    expect(count(t, 'rule')).toBeGreaterThan(0)
+    // A real import also applies the governance packages and default meeting plans, and says how many.
+    const { governance } = res.json() as { governance: { created: number; moteplaner: number } }
+    expect(governance.created).toBeGreaterThan(0)
+    expect(governance.moteplaner).toBeGreaterThan(0)
+    expect(count(t, 'rule')).toBe(governance.created + governance.moteplaner)
   })
 
   it('an admin re-importing the seed into the seeded database changes nothing; a dry run neither', async () => {
