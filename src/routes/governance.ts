@@ -29,10 +29,9 @@ const ValgperiodeItem = Type.Object({
 const CatalogueQuery = Strict(listQuery)
 const ValgperiodeQuery = Strict({ from: Type.Optional(DateString), to: Type.Optional(DateString), ...listQuery })
 
-const routes: FastifyPluginAsyncTypebox = async app => {
+const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { baseUrl }) => {
   const packages = app.services.packages
   const moteplan = app.services.moteplan
-  const baseUrl = app.deps.config.BASE_URL
   const modified = new Date(packages.catalogueModified).toISOString()
 
   /** One page of a catalogue list; items count as modified when the catalogue was loaded. */

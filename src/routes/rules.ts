@@ -9,9 +9,8 @@ const IdParams = Strict({ id: Type.Integer({ minimum: 1 }) })
 const RuleOrTombstone = Type.Union([Rule, RuleTombstone])
 const sinceOf = (value: string | undefined) => value === undefined ? undefined : new Date(value).getTime()
 
-const routes: FastifyPluginAsyncTypebox = async app => {
+const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { baseUrl }) => {
   const rules = app.services.rules
-  const baseUrl = app.deps.config.BASE_URL
   const tags = ['Regler']
 
   app.get('/', { schema: { tags, summary: 'List regler (en privat organs regler bare for dem som kan se organet)', querystring: RuleQuery, response: { 200: ListOf(RuleOrTombstone), ...errorReplies(400, 404) } } }, async request => {
