@@ -105,7 +105,7 @@ describe('error replies', () => {
 interface Param { name: string; in: string; required?: boolean; schema?: { enum?: string[] } }
 interface Response { description?: string; content?: Record<string, { schema?: Schema }> }
 interface Schema { $ref?: string; type?: string; properties?: Record<string, Schema> }
-interface Op { parameters?: Param[]; responses: Record<string, Response>; security?: unknown[] }
+interface Op { operationId?: string; parameters?: Param[]; responses: Record<string, Response>; security?: unknown[] }
 
 describe('the API contract in /docs/json', () => {
   let spec: { paths: Record<string, Record<string, Op>>; components: { schemas: Record<string, Schema> } }
@@ -132,6 +132,14 @@ describe('the API contract in /docs/json', () => {
   const isListSchema = (op: Op) => success(op).some(([, r]) => {
     const props = resolve(r.content?.['application/json']?.schema)?.properties ?? {}
     return 'data' in props && 'pagination' in props && 'links' in props
+  })
+
+  it('gives every operation a unique operationId derived from its method and path', () => {
+    const ids = ops().map(o => o.op.operationId)
+    expect(ids.every(id => typeof id === 'string' && /^[a-z]+[A-Za-z0-9]*$/.test(id))).toBe(true)
+    expect(new Set(ids).size).toBe(ids.length)
+    expect(spec.paths['/api/v1/rules/{id}']!.get!.operationId).toBe('getRulesById')
+    expect(spec.paths['/api/v1/bodies/{ref}/moteplan']!.put!.operationId).toBe('putBodiesByRefMoteplan')
   })
 
   // Collections that are not OParl lists: a single report or export, the feeds and the health check.
