@@ -1,7 +1,7 @@
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { openDatabase } from '../../src/db/client.js'
+import { openDatabase, type Sqlite } from '../../src/db/client.js'
 import { buildApp } from '../../src/app.js'
 import { fixedClock } from '../../src/shared/clock.js'
 import { createDependencies } from '../../src/composition.js'
@@ -29,6 +29,15 @@ async function seededTemplateFile (): Promise<string> {
   return file
 }
 
+/** Every row of every table but `exclude`: compare before and after a refused write or rejected request. */
+export function databaseSnapshot (sqlite: Sqlite, opts: { exclude?: string[] } = {}): string {
+  const exclude = new Set(opts.exclude)
+  const tables = (sqlite.prepare("select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name").all() as Array<{ name: string }>)
+    .map(t => t.name)
+    .filter(name => !exclude.has(name))
+  return JSON.stringify(Object.fromEntries(tables.map(name => [name, sqlite.prepare(`select * from "${name}"`).all()])))
+}
+
 /** The composition root over a fresh copy of the seeded (or an empty) database, without an app. */
 export async function buildTestDependencies (opts: { seed?: boolean; now?: string } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-test-'))
@@ -50,10 +59,7 @@ export async function buildTestApp (opts: { seed?: boolean; now?: string; remind
   const editorOyer = oyer ? (await services.tokens.create({ label: 'test-editor-oyer', role: 'editor', municipality: oyer.id })).token : ''
 
   /** Every row of every table (tokens' last-use stamps excluded): compare before and after a rejected request. */
-  function snapshot (): string {
-    const tables = (sqlite.prepare("select name from sqlite_master where type='table' and name not like 'sqlite_%' and name <> 'api_token' order by name").all() as Array<{ name: string }>).map(t => t.name)
-    return JSON.stringify(Object.fromEntries(tables.map(t => [t, sqlite.prepare(`select * from "${t}"`).all()])))
-  }
+  const snapshot = (): string => databaseSnapshot(sqlite, { exclude: ['api_token'] })
 
   return {
     app,

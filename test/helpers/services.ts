@@ -1,24 +1,20 @@
-// Service-test fixture for rules, occurrences, møteplan and packages: the composition root over a
-// seeded database, actors, a database snapshot and a way to make a body private.
+// Service-test fixture: the composition root over a seeded database without HTTP, actors, a database
+// snapshot, a way to make a body private, and the ServiceError a refused call rejects with.
 import fs from 'node:fs'
 import { expect } from 'vitest'
-import { buildTestDependencies } from './app.js'
+import { buildTestDependencies, databaseSnapshot } from './app.js'
 import type { Actor } from '../../src/services/access.js'
 import { ServiceError } from '../../src/shared/errors.js'
 
-export async function governanceFixture () {
+/** `labelPrefix` goes before the actors' labels ('admin', 'editor-oyer'), which the audit log records. */
+export async function serviceFixture (opts: { labelPrefix?: string } = {}) {
   const { deps, dir, clock } = await buildTestDependencies()
   const { sqlite } = deps.database
+  const prefix = opts.labelPrefix ?? ''
   const idOf = (table: 'municipality' | 'body' | 'collaboration', slug: string) =>
     (sqlite.prepare(`select id from ${table} where slug = ?`).get(slug) as { id: number }).id
-  const editorOf = (municipality: string): Actor => ({ tokenId: null, label: `editor-${municipality}`, role: 'editor', municipalityIds: [idOf('municipality', municipality)] })
-  const admin: Actor = { tokenId: null, label: 'admin', role: 'admin', municipalityIds: [] }
-
-  /** Every row of every table: compare before and after a refused write. */
-  function snapshot (): string {
-    const tables = (sqlite.prepare("select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name").all() as Array<{ name: string }>).map(r => r.name)
-    return JSON.stringify(Object.fromEntries(tables.map(name => [name, sqlite.prepare(`select * from "${name}"`).all()])))
-  }
+  const editorOf = (municipality: string): Actor => ({ tokenId: null, label: `${prefix}editor-${municipality}`, role: 'editor', municipalityIds: [idOf('municipality', municipality)] })
+  const admin: Actor = { tokenId: null, label: `${prefix}admin`, role: 'admin', municipalityIds: [] }
 
   return {
     deps,
@@ -29,7 +25,8 @@ export async function governanceFixture () {
     idOf,
     admin,
     editorOf,
-    snapshot,
+    /** Every row of every table: compare before and after a refused write. */
+    snapshot: (): string => databaseSnapshot(sqlite),
     makePrivate (slug: string) { sqlite.prepare("update body set feed_visibility = 'private' where slug = ?").run(slug) },
     close () {
       deps.close()
@@ -37,7 +34,7 @@ export async function governanceFixture () {
     },
   }
 }
-export type GovernanceFixture = Awaited<ReturnType<typeof governanceFixture>>
+export type ServiceFixture = Awaited<ReturnType<typeof serviceFixture>>
 
 /** The ServiceError a promise rejects with (fails the test if it resolves or throws something else). */
 export async function refusal (work: Promise<unknown>): Promise<ServiceError> {

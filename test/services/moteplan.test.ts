@@ -1,11 +1,11 @@
 // src/services/moteplan.ts: adopting a body's møteplan in one transaction, without HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { governanceFixture, refusal, type GovernanceFixture } from '../helpers/governance.js'
+import { refusal, serviceFixture, type ServiceFixture } from '../helpers/services.js'
 import { systemViewer } from '../../src/services/access.js'
 import { createMoteplanService } from '../../src/services/moteplan.js'
 
-let t: GovernanceFixture
-beforeEach(async () => { t = await governanceFixture() })
+let t: ServiceFixture
+beforeEach(async () => { t = await serviceFixture() })
 afterEach(() => t.close())
 
 const meetings = async (body: string) => (await t.services.occurrences.list({ body, from: '2027-01-01', to: '2027-12-31', eventTypes: ['mote'] }, systemViewer))

@@ -1,33 +1,18 @@
-import fs from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildTestDependencies } from '../helpers/app.js'
+import { refusal as failure, serviceFixture, type ServiceFixture } from '../helpers/services.js'
 import type { Actor } from '../../src/services/access.js'
-import { ServiceError } from '../../src/shared/errors.js'
 
-let t: Awaited<ReturnType<typeof buildTestDependencies>>
+let t: ServiceFixture
 let admin: Actor
 let editorOyer: Actor
 beforeEach(async () => {
-  t = await buildTestDependencies()
-  admin = { tokenId: null, label: 'test-admin', role: 'admin', municipalityIds: [] }
-  editorOyer = { tokenId: null, label: 'test-editor-oyer', role: 'editor', municipalityIds: [(await t.deps.services.municipalities.get('oyer')).id] }
+  t = await serviceFixture({ labelPrefix: 'test-' })
+  admin = t.admin
+  editorOyer = t.editorOf('oyer')
 })
-afterEach(() => {
-  t.deps.close()
-  fs.rmSync(t.dir, { recursive: true, force: true })
-})
+afterEach(() => t.close())
 
-function snapshot (): string {
-  const { sqlite } = t.deps.database
-  const tables = (sqlite.prepare("select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name").all() as Array<{ name: string }>).map(r => r.name)
-  return JSON.stringify(Object.fromEntries(tables.map(name => [name, sqlite.prepare(`select * from "${name}"`).all()])))
-}
-
-async function failure (work: Promise<unknown>): Promise<ServiceError> {
-  const err = await work.then(() => undefined, (e: unknown) => e)
-  expect(err).toBeInstanceOf(ServiceError)
-  return err as ServiceError
-}
+const snapshot = () => t.snapshot()
 
 describe('municipalities', () => {
   it('an editor changes its own municipality, not another, and creates or deletes none', async () => {

@@ -1,10 +1,10 @@
 // src/services/occurrences.ts: the occurrence read model and changes to one occurrence, without HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { governanceFixture, refusal, type GovernanceFixture } from '../helpers/governance.js'
+import { refusal, serviceFixture, type ServiceFixture } from '../helpers/services.js'
 import { anonymousViewer, systemViewer, viewerOf } from '../../src/services/access.js'
 
-let t: GovernanceFixture
-beforeEach(async () => { t = await governanceFixture() })
+let t: ServiceFixture
+beforeEach(async () => { t = await serviceFixture() })
 afterEach(() => t.close())
 
 const oyer2027 = () => t.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, systemViewer)

@@ -1,9 +1,9 @@
 // src/services/packages.ts: applying governance packages and default møteplaner, and the catalogue reads.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { governanceFixture, refusal, type GovernanceFixture } from '../helpers/governance.js'
+import { refusal, serviceFixture, type ServiceFixture } from '../helpers/services.js'
 
-let t: GovernanceFixture
-beforeEach(async () => { t = await governanceFixture() })
+let t: ServiceFixture
+beforeEach(async () => { t = await serviceFixture() })
 afterEach(() => t.close())
 
 const ruleCount = () => (t.sqlite.prepare('select count(*) as n from rule').get() as { n: number }).n

@@ -1,10 +1,10 @@
 // src/services/rules.ts: who may create, change and see rules, and schedule handling, without HTTP.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { governanceFixture, refusal, type GovernanceFixture } from '../helpers/governance.js'
+import { refusal, serviceFixture, type ServiceFixture } from '../helpers/services.js'
 import { anonymousViewer, systemViewer, viewerOf } from '../../src/services/access.js'
 
-let t: GovernanceFixture
-beforeEach(async () => { t = await governanceFixture() })
+let t: ServiceFixture
+beforeEach(async () => { t = await serviceFixture() })
 afterEach(() => t.close())
 
 const weekly = { eventType: 'mote', dtstart: 'DTSTART;TZID=Europe/Oslo:20270114T180000', rrule: 'FREQ=WEEKLY;COUNT=3' }

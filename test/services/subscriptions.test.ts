@@ -1,40 +1,24 @@
 // The subscriptions service without HTTP: who may manage a subscription (every target named), the
 // rules of a subscription, and what a subscription's reminders may see of private bodies.
-import fs from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { buildTestDependencies } from '../helpers/app.js'
+import { refusal as failure, serviceFixture, type ServiceFixture } from '../helpers/services.js'
 import type { Actor } from '../../src/services/access.js'
-import { ServiceError } from '../../src/shared/errors.js'
 
-let t: Awaited<ReturnType<typeof buildTestDependencies>>
+let t: ServiceFixture
 let admin: Actor
 let editorOyer: Actor
 let editorGausdal: Actor
 let ids: { oyer: number; gausdal: number }
 beforeEach(async () => {
-  t = await buildTestDependencies()
-  const m = t.deps.repos.municipalities
-  ids = { oyer: (await m.find('oyer'))!.id, gausdal: (await m.find('gausdal'))!.id }
-  admin = { tokenId: null, label: 'test-admin', role: 'admin', municipalityIds: [] }
-  editorOyer = { tokenId: null, label: 'test-editor-oyer', role: 'editor', municipalityIds: [ids.oyer] }
-  editorGausdal = { tokenId: null, label: 'test-editor-gausdal', role: 'editor', municipalityIds: [ids.gausdal] }
+  t = await serviceFixture()
+  ids = { oyer: t.idOf('municipality', 'oyer'), gausdal: t.idOf('municipality', 'gausdal') }
+  admin = t.admin
+  editorOyer = t.editorOf('oyer')
+  editorGausdal = t.editorOf('gausdal')
 })
-afterEach(() => {
-  t.deps.close()
-  fs.rmSync(t.dir, { recursive: true, force: true })
-})
+afterEach(() => t.close())
 
-function snapshot (): string {
-  const { sqlite } = t.deps.database
-  const tables = (sqlite.prepare("select name from sqlite_master where type='table' and name not like 'sqlite_%' order by name").all() as Array<{ name: string }>).map(r => r.name)
-  return JSON.stringify(Object.fromEntries(tables.map(name => [name, sqlite.prepare(`select * from "${name}"`).all()])))
-}
-
-async function failure (work: Promise<unknown>): Promise<ServiceError> {
-  const err = await work.then(() => undefined, (e: unknown) => e)
-  expect(err).toBeInstanceOf(ServiceError)
-  return err as ServiceError
-}
+const snapshot = () => t.snapshot()
 
 const kari = { name: 'Kari', email: 'kari@oyer.kommune.no' }
 

@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { failure, KUS, openKontrollTest, type KontrollTest } from './helpers.js'
+import { KUS, openKontrollTest, type KontrollTest } from './helpers.js'
+import { refusal as failure } from '../../helpers/services.js'
 import { systemViewer, anonymousViewer } from '../../../src/services/access.js'
 import type { PlanPatch } from '../../../src/services/kontroll/plans.js'
 
