@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises'
 import { AsyncLocalStorage } from 'node:async_hooks'
 import type { Db, Sqlite } from './client.js'
 
@@ -13,17 +14,61 @@ export interface Transactor {
   transaction<T> (work: (tx: Executor) => Promise<T>): Promise<T>
 }
 
+/** The first wait after SQLITE_BUSY; it doubles up to the cap. */
+const BUSY_FIRST_WAIT_MS = 2
+const BUSY_MAX_WAIT_MS = 50
+
+const isBusy = (err: unknown): boolean => {
+  const code = (err as { code?: unknown } | null)?.code
+  return typeof code === 'string' && (code === 'SQLITE_BUSY' || code.startsWith('SQLITE_BUSY_'))
+}
+
 /**
  * Service transactions on a single better-sqlite3 connection: `BEGIN IMMEDIATE … COMMIT`, or
  * `ROLLBACK` when the work throws. better-sqlite3 cannot run an async callback inside
  * `db.transaction()`, and every statement on the connection joins whatever transaction is open, so a
  * mutex lets only one transaction run at a time (keep them short). A transaction started inside
  * another (same async context) becomes a SAVEPOINT instead of waiting for itself.
+ *
+ * Every write must go through here. A write made on the connection outside the transactor while
+ * another flow's transaction is open (it interleaves at an `await`) silently joins that transaction
+ * and is rolled back with it. Never hold a transaction across network I/O: claim in one, send
+ * outside, record the outcome in another.
+ *
+ * Waiting for the write lock does not block the event loop. When another connection (the cron
+ * command, or a second connection in this process) holds SQLite's write lock, better-sqlite3 would
+ * busy-wait synchronously for the connection's `busy_timeout` inside `BEGIN IMMEDIATE`, freezing the
+ * whole process — and deadlocking when the holder is in the same process, since it can never reach
+ * its COMMIT. So `busy_timeout` is set to 0 just around the synchronous BEGIN (and restored right
+ * after, before anything can interleave); on SQLITE_BUSY the BEGIN is retried after an async sleep
+ * of 2 ms doubling to 50 ms, for as long as `busy_timeout` allows in total (5 s, src/db/client.ts).
+ * Then the SQLITE_BUSY error is thrown (the error plugin answers 503). The mutex stays held while
+ * waiting, so this connection's transactions still run one at a time and in order.
  */
 export function createSqliteTransactor (sqlite: Sqlite, db: Db): Transactor {
   const context = new AsyncLocalStorage<{ depth: number }>()
   let tail: Promise<void> = Promise.resolve()
   let savepoints = 0
+
+  /** `BEGIN IMMEDIATE` without blocking the event loop while another connection holds the write lock. */
+  async function begin (): Promise<void> {
+    const budgetMs = Number(sqlite.pragma('busy_timeout', { simple: true }))
+    const started = Date.now()
+    for (let waitMs = BUSY_FIRST_WAIT_MS; ; waitMs = Math.min(waitMs * 2, BUSY_MAX_WAIT_MS)) {
+      let left: number
+      sqlite.pragma('busy_timeout = 0')
+      try {
+        sqlite.exec('BEGIN IMMEDIATE')
+        return
+      } catch (err) {
+        left = budgetMs - (Date.now() - started)
+        if (!isBusy(err) || left <= 0) throw err
+      } finally {
+        sqlite.pragma(`busy_timeout = ${budgetMs}`)
+      }
+      await sleep(Math.min(waitMs, left))
+    }
+  }
 
   async function nested<T> (work: (tx: Executor) => Promise<T>, depth: number): Promise<T> {
     const name = `sp_${++savepoints}`
@@ -48,7 +93,7 @@ export function createSqliteTransactor (sqlite: Sqlite, db: Db): Transactor {
       tail = new Promise<void>(resolve => { release = resolve })
       await previous
       try {
-        sqlite.exec('BEGIN IMMEDIATE')
+        await begin()
         try {
           const result = await context.run({ depth: 1 }, () => work(db))
           sqlite.exec('COMMIT')

@@ -7,10 +7,15 @@
 // row claimed until its lease runs out, and the next run sends it again with the same Message-ID
 // (and webhook delivery id), so receivers can recognise the repeat. A row recorded as sent is
 // never claimed again.
+//
+// Every write is its own short transaction through the transactor (src/db/executor.ts): enqueue
+// one chunk, claim one batch, record one outcome. Sending happens between them, never inside one, so
+// no transaction is held across SMTP or HTTP, and no write joins (and is rolled back with) a
+// transaction a request has open on the same connection.
 import { hostname } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import type { Transactor } from '../db/executor.js'
-import type { OutboxChannel, OutboxRow } from '../repositories/outbox.js'
+import { ENQUEUE_CHUNK, type OutboxChannel, type OutboxRow } from '../repositories/outbox.js'
 import { recipientOf } from '../repositories/subscriptions.js'
 import { parseOccurrenceId } from '../domain/occurrences.js'
 import type { Clock } from '../shared/clock.js'
@@ -65,7 +70,7 @@ const DONE = new Set(['delivered', 'approved', 'cancelled'])
 
 export function createDispatcher (opts: DispatcherOptions) {
   const { deps } = opts
-  const { clock, outbox } = deps
+  const { clock, outbox, transactor } = deps
   const log = opts.log ?? silent
   const worker = opts.workerId ?? `${hostname()}:${process.pid}:${randomBytes(4).toString('hex')}`
   const leaseMs = opts.leaseMs ?? 10 * 60_000
@@ -120,17 +125,21 @@ export function createDispatcher (opts: DispatcherOptions) {
     return res.response
   }
 
+  /** Records an outcome: one short transaction, after the send (never around it). */
+  const markFinal = (row: OutboxRow, status: 'failed' | 'cancelled', at: number, error: string, response: string | null = null) =>
+    transactor.transaction(tx => outbox.markFinal(row.id, worker, status, at, error, response, tx))
+
   async function deliverOne (row: OutboxRow, report: DeliveryReport): Promise<void> {
     const at = () => clock.now().getTime()
     const reason = await withdrawn(row)
     if (reason) {
-      await outbox.markFinal(row.id, worker, 'cancelled', at(), reason)
+      await markFinal(row, 'cancelled', at(), reason)
       report.cancelled++
       return
     }
     // Only after crashes can a row come back with its attempts used up: do not send it once more.
     if (row.attempts > opts.maxAttempts) {
-      await outbox.markFinal(row.id, worker, 'failed', at(), `gitt opp etter ${opts.maxAttempts} forsøk`)
+      await markFinal(row, 'failed', at(), `gitt opp etter ${opts.maxAttempts} forsøk`)
       report.failed++
       return
     }
@@ -140,18 +149,18 @@ export function createDispatcher (opts: DispatcherOptions) {
     } catch (err) {
       const e = err instanceof DeliveryError ? err : new DeliveryError(err instanceof Error ? err.message : String(err), false)
       if (e.permanent || row.attempts >= opts.maxAttempts) {
-        await outbox.markFinal(row.id, worker, 'failed', at(), e.message, e.response)
+        await markFinal(row, 'failed', at(), e.message, e.response)
         report.failed++
         log.warn({ outbox: row.id, recipient: row.recipient, attempts: row.attempts, err: e.message }, 'reminder failed for good')
       } else {
         const backoff = Math.min(opts.retryBaseMs * 2 ** (row.attempts - 1), MAX_BACKOFF_MS)
-        await outbox.markRetry(row.id, worker, at(), e.message, at() + backoff, e.response)
+        await transactor.transaction(tx => outbox.markRetry(row.id, worker, at(), e.message, at() + backoff, e.response, tx))
         report.retried++
         log.info({ outbox: row.id, recipient: row.recipient, attempts: row.attempts, retryInMs: backoff, err: e.message }, 'reminder delivery failed; will retry')
       }
       return
     }
-    await outbox.markSent(row.id, at(), response)
+    await transactor.transaction(tx => outbox.markSent(row.id, at(), response, tx))
     report.sent++
   }
 
@@ -172,9 +181,14 @@ export function createDispatcher (opts: DispatcherOptions) {
       if (!options.force && fingerprint === lastFingerprint) return { day: '', due: 0, enqueued: 0, skipped: true }
       const plan = await planner.plan(now)
       const rows = [...plan.items.flatMap(i => i.rows), ...plan.digests]
-      // No service transaction here: the server's and cron's dispatchers use two connections, and a
-      // transaction held open across an await would keep the other one waiting on SQLite's lock.
-      const enqueued = await outbox.enqueue(rows, clock.now().getTime())
+      // One short transaction per chunk rather than one for all: the write lock is free between
+      // chunks for the other dispatcher (server and cron use two connections) and for requests.
+      const created = clock.now().getTime()
+      let enqueued = 0
+      for (let i = 0; i < rows.length; i += ENQUEUE_CHUNK) {
+        const chunk = rows.slice(i, i + ENQUEUE_CHUNK)
+        enqueued += await transactor.transaction(tx => outbox.enqueue(chunk, created, tx))
+      }
       lastFingerprint = fingerprint
       if (enqueued > 0) log.info({ day: plan.day, due: rows.length, enqueued }, 'reminders enqueued')
       return { day: plan.day, due: rows.length, enqueued, skipped: false }
@@ -185,7 +199,8 @@ export function createDispatcher (opts: DispatcherOptions) {
       const report: DeliveryReport = { sent: 0, retried: 0, failed: 0, cancelled: 0, waiting: 0 }
       let handled = 0
       while (handled < maxPerRun) {
-        const rows = await outbox.claim({ worker, now: clock.now().getTime(), leaseMs, limit: Math.min(batchSize, maxPerRun - handled), channels })
+        const claim = { worker, now: clock.now().getTime(), leaseMs, limit: Math.min(batchSize, maxPerRun - handled), channels }
+        const rows = await transactor.transaction(tx => outbox.claim(claim, tx))
         if (rows.length === 0) break
         for (const row of rows) await deliverOne(row, report)
         handled += rows.length

@@ -22,11 +22,13 @@ export interface OutboxFilter {
   offset: number
 }
 
-const ENQUEUE_CHUNK = 200
+/** Rows per INSERT; the dispatcher enqueues one chunk per transaction. */
+export const ENQUEUE_CHUNK = 200
 
 // SQL only. Every write here is a single statement, so two dispatchers (server and cron) on two
 // connections never act on the same stale read: the claim below is one UPDATE … RETURNING whose
-// subquery and update run under the same write lock.
+// subquery and update run under the same write lock. Callers run each write in its own short
+// transaction (the transactor, src/db/executor.ts), never across a send.
 export function createOutboxRepository (db: Db) {
   return {
     /** Which of these keys are already in the outbox (whatever their state). */
@@ -41,9 +43,9 @@ export function createOutboxRepository (db: Db) {
     /** Writes due reminders, each at most once ever (the unique keys); returns how many were new. */
     async enqueue (rows: readonly OutboxInsert[], now: number, ex: Executor = db): Promise<number> {
       let added = 0
-      // One INSERT per chunk: each is atomic on its own and holds the write lock only while it runs,
-      // so a dispatcher on another connection is never kept waiting on an open transaction. A crash
-      // between chunks leaves the rest to the next run, which enqueues them (the keys are unique).
+      // One INSERT per chunk, each atomic on its own. The dispatcher passes one chunk per transaction,
+      // so the write lock is held only briefly and a dispatcher on another connection is not kept
+      // waiting. A crash between chunks leaves the rest to the next run (the keys are unique).
       for (let i = 0; i < rows.length; i += ENQUEUE_CHUNK) {
         const values = rows.slice(i, i + ENQUEUE_CHUNK).map(row => ({ ...row, status: 'pending' as const, attempts: 0, nextAttemptAt: now, created: now }))
         added += ex.insert(reminderOutbox).values(values).onConflictDoNothing().run().changes

@@ -35,7 +35,7 @@ export function createServices (deps: ServiceDeps) {
   const municipalities = createMunicipalitiesService({ municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock })
   const bodies = createBodiesService({ bodies: repos.bodies, municipalities: repos.municipalities, collaborations: repos.collaborations, audit: repos.audit, access, transactor, clock })
   const collaborations = createCollaborationsService({ collaborations: repos.collaborations, municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock })
-  const tokens = createTokensService({ tokens: repos.tokens, municipalities: repos.municipalities })
+  const tokens = createTokensService({ tokens: repos.tokens, municipalities: repos.municipalities, transactor })
   const audit = createAuditService({ audit: repos.audit, access })
   const occurrences = createOccurrencesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
   const rules = createRulesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })

@@ -1,4 +1,5 @@
 // API tokens: issuing (CLI), authenticating (every request), listing and revoking. Only hashes are stored.
+import type { Transactor } from '../db/executor.js'
 import type { TokensRepository, TokenListing } from '../repositories/tokens.js'
 import type { MunicipalitiesRepository } from '../repositories/municipalities.js'
 import { invalid } from '../shared/errors.js'
@@ -15,14 +16,14 @@ export interface TokenCreateInput {
   municipality?: string | number | null
 }
 
-export interface TokensServiceDeps { tokens: TokensRepository; municipalities: MunicipalitiesRepository }
+export interface TokensServiceDeps { tokens: TokensRepository; municipalities: MunicipalitiesRepository; transactor: Transactor }
 
 /**
  * Issuing and revoking tokens is an operator's job (`npm run token`, shell access to the server);
  * no HTTP route exposes it.
  */
 export function createTokensService (deps: TokensServiceDeps) {
-  const { tokens, municipalities } = deps
+  const { tokens, municipalities, transactor } = deps
   return {
     /** Returns the plain token once; only its hash is stored. */
     async create (input: TokenCreateInput): Promise<{ id: number; token: string }> {
@@ -38,7 +39,7 @@ export function createTokensService (deps: TokensServiceDeps) {
         throw invalid('token.admin_municipality', 'municipality', 'an admin token covers every municipality; give no municipality')
       }
       const token = newSecret('arshjul')
-      const { id } = await tokens.insert({ label: input.label, role: input.role, municipalityId, tokenHash: hashSecret(token) })
+      const { id } = await transactor.transaction(tx => tokens.insert({ label: input.label, role: input.role, municipalityId, tokenHash: hashSecret(token) }, tx))
       return { id, token }
     },
 
@@ -46,7 +47,9 @@ export function createTokensService (deps: TokensServiceDeps) {
     async authenticate (token: string): Promise<Actor | null> {
       const row = await tokens.findActiveByHash(hashSecret(token))
       if (!row) return null
-      await tokens.touch(row.id)
+      // Its own short transaction: outside the transactor the stamp would join (and could be rolled
+      // back with) whatever transaction another request has open at this moment.
+      await transactor.transaction(tx => tokens.touch(row.id, tx))
       return { tokenId: row.id, label: row.label, role: row.role, municipalityIds: row.municipalityId !== null ? [row.municipalityId] : [] }
     },
 
@@ -56,7 +59,7 @@ export function createTokensService (deps: TokensServiceDeps) {
 
     /** false when there is no active token with this id. */
     async revoke (id: number): Promise<boolean> {
-      return tokens.revoke(id)
+      return transactor.transaction(tx => tokens.revoke(id, tx))
     },
   }
 }

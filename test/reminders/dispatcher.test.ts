@@ -334,6 +334,27 @@ describe('crash safety', () => {
     d.close()
   }, 60_000)
 
+  it('its writes never join a transaction a request has open on the same connection, so that one rolling back loses none of them', async () => {
+    await subscribe(kari)
+    const d = dispatcher()
+    const state = { finished: false }
+    const running = d.run().finally(() => { state.finished = true })
+    // A request's transaction stays open while the dispatcher works, then rolls back. Before the
+    // dispatcher went through the transactor, its enqueue, claim and "sent" joined this transaction
+    // and vanished with it: the e-mail went out and the outbox forgot it.
+    const request = t.deps.transactor.transaction(async () => {
+      const until = Date.now() + 300
+      while (!state.finished && Date.now() < until) await new Promise(resolve => setTimeout(resolve, 5))
+      throw new Error('the request fails')
+    })
+    await expect(request).rejects.toThrow('the request fails')
+    const report = await running
+    expect(report).toMatchObject({ enqueued: 1, sent: 1 })
+    expect((await outbox()).map(r => [r.status, r.attempts])).toEqual([['sent', 1]])
+    expect(smtp.messages).toHaveLength(1)
+    d.close()
+  })
+
   it('two dispatchers on one database file (two connections) send each reminder exactly once', async () => {
     // Every meeting in the region, to two people: many reminders due on Tuesday 1 June 2027.
     await subscribe({ name: 'A', email: 'a@region.no', eventTypes: ['mote'] })

@@ -196,3 +196,110 @@ describe('concurrent transactions', () => {
     expect(names()).toEqual(['b'])
   })
 })
+
+describe('waiting for the write lock another connection holds', () => {
+  let other: DatabaseHandle
+  beforeEach(() => {
+    other = openDatabase(path.join(dir, 'tx.db'))
+    other.sqlite.exec('BEGIN IMMEDIATE')
+  })
+  afterEach(() => {
+    if (other.sqlite.inTransaction) other.sqlite.exec('ROLLBACK')
+    other.sqlite.close()
+  })
+  const busyTimeout = () => handle.sqlite.pragma('busy_timeout', { simple: true })
+
+  it('does not block the event loop: timers run while BEGIN waits, and it begins once the other commits', async () => {
+    expect(busyTimeout()).toBe(5000)
+    let ticks = 0
+    const seen = new Set<unknown>()
+    const ticker = setInterval(() => { ticks++; seen.add(busyTimeout()) }, 5)
+    // Only a timer can let the other connection commit: a synchronous busy-wait would never get here.
+    setTimeout(() => {
+      other.sqlite.prepare('insert into item (name) values (?)').run('other')
+      other.sqlite.exec('COMMIT')
+    }, 100)
+    const started = Date.now()
+    try {
+      await tx.transaction(async () => { insert('mine') })
+    } finally {
+      clearInterval(ticker)
+    }
+    expect(Date.now() - started).toBeLessThan(2000)
+    expect(ticks).toBeGreaterThan(3)
+    // busy_timeout is 0 only inside the synchronous BEGIN: whatever runs in between sees 5 s.
+    expect([...seen]).toEqual([5000])
+    expect(busyTimeout()).toBe(5000)
+    expect(statements.filter(s => s === 'BEGIN IMMEDIATE').length).toBeGreaterThan(1)
+    expect(statements.at(-1)).toBe('COMMIT')
+    expect(names()).toEqual(['other', 'mine'])
+  })
+
+  it('gives up after about 5 s with SQLITE_BUSY, without running the work, and is usable again after', async () => {
+    let ticks = 0
+    const ticker = setInterval(() => { ticks++ }, 50)
+    let ran = false
+    const started = Date.now()
+    try {
+      await expect(tx.transaction(async () => { ran = true })).rejects.toMatchObject({ code: 'SQLITE_BUSY' })
+    } finally {
+      clearInterval(ticker)
+    }
+    const waited = Date.now() - started
+    expect(waited).toBeGreaterThanOrEqual(4900)
+    expect(waited).toBeLessThan(7000)
+    expect(ticks).toBeGreaterThan(50)
+    expect(ran).toBe(false)
+    expect(handle.sqlite.inTransaction).toBe(false)
+    expect(busyTimeout()).toBe(5000)
+    // The mutex was released: once the other connection is done, the next transaction runs.
+    other.sqlite.exec('COMMIT')
+    await tx.transaction(async () => { insert('after') })
+    expect(names()).toEqual(['after'])
+  }, 15_000)
+
+  it('other errors from BEGIN are thrown at once, not retried', async () => {
+    other.sqlite.exec('COMMIT')
+    const begin = handle.sqlite.exec
+    handle.sqlite.exec = ((s: string) => {
+      if (s === 'BEGIN IMMEDIATE') throw Object.assign(new Error('disk I/O error'), { code: 'SQLITE_IOERR' })
+      return begin(s)
+    }) as typeof handle.sqlite.exec
+    await expect(tx.transaction(async () => {})).rejects.toMatchObject({ code: 'SQLITE_IOERR' })
+    expect(busyTimeout()).toBe(5000)
+  })
+})
+
+describe('a write by another async flow while a transaction is open', () => {
+  it('is lost with the rollback when it bypasses the transactor (why every write must go through it)', async () => {
+    let release!: () => void
+    const gate = new Promise<void>(resolve => { release = resolve })
+    const first = tx.transaction(async () => {
+      insert('a')
+      await gate
+      throw new Error('a rolls back')
+    })
+    await tick()
+    insert('bare write') // e.g. a last-use stamp or an outbox update made without the transactor
+    release()
+    await expect(first).rejects.toThrow('a rolls back')
+    expect(names()).toEqual([])
+  })
+
+  it('survives the rollback when it goes through the transactor: it waits for the open one to end', async () => {
+    let release!: () => void
+    const gate = new Promise<void>(resolve => { release = resolve })
+    const first = tx.transaction(async () => {
+      insert('a')
+      await gate
+      throw new Error('a rolls back')
+    })
+    await tick()
+    const second = tx.transaction(async () => { insert('outbox: sent') })
+    await tick()
+    release()
+    await expect(first).rejects.toThrow('a rolls back')
+    await second
+    expect(names()).toEqual(['outbox: sent'])
+  })
+})
