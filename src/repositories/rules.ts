@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, isNull, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, municipalities, participations, rules } from '../db/schema.js'
@@ -71,9 +71,9 @@ export function createRulesRepository (db: Db, clock: Clock) {
       return ex.select().from(rules).where(and(eq(rules.deleted, false), eq(rules.enabled, true), eq(rules.eventType, 'mote'), inArray(rules.responsibleBodyId, bodyIds))).all()
     },
 
-    /** A body's meeting plans (the default, or a previously adopted plan); package meeting rules excluded. */
+    /** A body's meeting plans (the default, or a previously adopted plan). Meetings added as rules of their own (origin manual, or from a package) are not part of the plan and are kept. */
     async moteplanRules (bodyId: number, ex: Executor = db): Promise<RuleRow[]> {
-      return ex.select().from(rules).where(and(eq(rules.deleted, false), eq(rules.eventType, 'mote'), eq(rules.responsibleBodyId, bodyId), isNull(rules.packageKey))).all()
+      return ex.select().from(rules).where(and(eq(rules.deleted, false), eq(rules.eventType, 'mote'), eq(rules.responsibleBodyId, bodyId), inArray(rules.origin, ['moteplan_default', 'moteplan_adopted']))).all()
     },
 
     /** The bodies that have a meeting plan. */

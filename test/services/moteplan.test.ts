@@ -32,6 +32,16 @@ describe('moteplan.adopt', () => {
     expect(audit).toEqual(['delete', 'create', 'adopt_moteplan'].map(action => ({ action, actor: 'editor:editor-gausdal' })))
   })
 
+  it('keeps a meeting added as a rule of its own (an extra meeting): only the default or a previously adopted plan is replaced', async () => {
+    await t.services.rules.create({
+      eventType: 'mote', municipality: 'gausdal', responsibleBody: 'gausdal-kommunestyre', title: 'Ekstraordinært møte', dtstart: 'DTSTART;TZID=Europe/Oslo:20270505T180000',
+    }, t.editorOf('gausdal'))
+    const result = await t.services.moteplan.adopt('gausdal-kommunestyre', { format: 'json', meetings: [{ start: '2027-03-18T18:00' }] }, t.editorOf('gausdal'))
+    expect(result).toMatchObject({ meetings: 1, replacedRules: 1 })
+    expect((await meetings('gausdal-kommunestyre')).map(m => m.localStart)).toEqual(['2027-03-18T18:00', '2027-05-05T18:00'])
+    expect(plans('gausdal-kommunestyre')).toContainEqual({ id: expect.any(Number), origin: 'manual', deleted: 0 })
+  })
+
   it('reads CSV and iCal, and refuses a malformed or empty plan naming the line, storing nothing', async () => {
     expect(await t.services.moteplan.adopt('oyer-formannskap', { format: 'csv', text: 'dato;tid\n04.02.2027;09:00\n2027-03-04;09:30\n' }, t.editorOf('oyer'))).toMatchObject({ meetings: 2 })
     const before = t.snapshot()

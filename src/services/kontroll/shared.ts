@@ -71,10 +71,14 @@ export function createKontrollShared (deps: KontrollServiceDeps) {
     return ids.map(id => bs.get(id)!)
   }
 
-  /** Whether the viewer may see a plan: not when any of its kontrollutvalg is private to others. */
+  /**
+   * Whether the viewer may see a plan: when it may see at least one of the plan's kontrollutvalg. A
+   * joint plan belongs to every member, so one member set to private does not hide it from the others'
+   * public; a plan of a single private kontrollutvalg is seen only by those who may see that body.
+   */
   async function planVisibility (viewer: Viewer, ex?: Executor) {
     const visibility = await access.visibility(viewer, ex)
-    return (bodyIds: readonly number[]) => visibility.canSee({ bodyIds })
+    return (bodyIds: readonly number[]) => bodyIds.length === 0 || bodyIds.some(id => visibility.canSeeBody(id))
   }
 
   async function assessmentScores (electionYear: number, ex?: Executor): Promise<Array<AssessmentScore & { id: number }>> {

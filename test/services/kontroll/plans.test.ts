@@ -93,8 +93,8 @@ describe('who may change a plan', () => {
 })
 
 describe('who may see a plan', () => {
-  it('a plan with a private kontrollutvalg is hidden from viewers who may not see that body', async () => {
-    const plan = await t.kontroll.plans.create(t.admin, joint)
+  it('a plan whose only kontrollutvalg is private is hidden from viewers who may not see that body', async () => {
+    const plan = await t.kontroll.plans.create(t.admin, { ...joint, bodies: ['gausdal-kontrollutvalg'] })
     t.deps.database.sqlite.prepare("update body set feed_visibility = 'private' where slug = 'gausdal-kontrollutvalg'").run()
     const gausdal = { all: false, municipalityIds: new Set([(await t.deps.services.municipalities.get('gausdal')).id]), bodyIds: new Set<number>() }
     const oyer = { all: false, municipalityIds: new Set((await t.editorOf('oyer')).municipalityIds), bodyIds: new Set<number>() }
@@ -103,5 +103,12 @@ describe('who may see a plan', () => {
     expect((await failure(t.kontroll.plans.get(oyer, plan.id))).kind).toBe('not_found')
     expect((await t.kontroll.plans.list(gausdal)).items.map(p => p.id)).toEqual([plan.id])
     expect((await t.kontroll.plans.get(systemViewer, plan.id)).id).toBe(plan.id)
+  })
+
+  it('a joint plan stays visible when one member’s kontrollutvalg is private: it is the other members’ plan too', async () => {
+    const plan = await t.kontroll.plans.create(t.admin, joint)
+    t.deps.database.sqlite.prepare("update body set feed_visibility = 'private' where slug = 'gausdal-kontrollutvalg'").run()
+    expect((await t.kontroll.plans.list(anonymousViewer)).items.map(p => p.id)).toEqual([plan.id])
+    expect((await t.kontroll.plans.get(anonymousViewer, plan.id)).id).toBe(plan.id)
   })
 })
