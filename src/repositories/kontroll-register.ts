@@ -1,5 +1,6 @@
-// What kontrollutvalg planning reads from the register (issue 10): bodies, municipalities and
-// collaborations by slug or id, who takes part in what, constitution dates. Read-only; SQL only.
+// What kontrollutvalg planning reads from the register beyond the register's own repositories (issue 10):
+// bodies, municipalities and collaborations by ids in bulk, who takes part in what, constitution dates.
+// Read-only; SQL only.
 import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
@@ -13,26 +14,13 @@ export type RegisterCollaboration = typeof collaborations.$inferSelect
 
 export function createKontrollRegisterRepository (db: Db) {
   const repo = {
-    async bodyBySlug (slug: string, ex: Executor = db): Promise<RegisterBody | undefined> {
-      return ex.select().from(bodies).where(eq(bodies.slug, slug)).get()
-    },
     async bodiesByIds (ids: readonly number[], ex: Executor = db): Promise<Map<number, RegisterBody>> {
       if (ids.length === 0) return new Map()
       return new Map(ex.select().from(bodies).where(inArray(bodies.id, [...new Set(ids)])).all().map(b => [b.id, b]))
     },
-    async municipalityBySlug (slug: string, ex: Executor = db): Promise<RegisterMunicipality | undefined> {
-      return ex.select().from(municipalities).where(eq(municipalities.slug, slug)).get()
-    },
     async municipalitiesByIds (ids: readonly number[], ex: Executor = db): Promise<Map<number, RegisterMunicipality>> {
       if (ids.length === 0) return new Map()
       return new Map(ex.select().from(municipalities).where(inArray(municipalities.id, [...new Set(ids)])).all().map(m => [m.id, m]))
-    },
-    /** The region's municipalities (not deleted), by name. */
-    async regionMunicipalities (ex: Executor = db): Promise<RegisterMunicipality[]> {
-      return ex.select().from(municipalities).where(and(eq(municipalities.inRegion, true), eq(municipalities.deleted, false))).orderBy(asc(municipalities.name)).all()
-    },
-    async collaborationBySlug (slug: string, ex: Executor = db): Promise<RegisterCollaboration | undefined> {
-      return ex.select().from(collaborations).where(eq(collaborations.slug, slug)).get()
     },
     async collaborationsByIds (ids: readonly number[], ex: Executor = db): Promise<Map<number, RegisterCollaboration>> {
       if (ids.length === 0) return new Map()

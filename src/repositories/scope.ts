@@ -1,4 +1,4 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { eq, inArray } from 'drizzle-orm'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, participations } from '../db/schema.js'
 
@@ -24,7 +24,7 @@ export function createScopeRepository (db: Executor) {
       for (const p of ex.select({ c: participations.collaborationId, m: participations.municipalityId }).from(participations).where(inArray(participations.collaborationId, collaborationIds)).all()) {
         out.get(p.c)!.push(p.m)
       }
-      for (const c of ex.select({ id: collaborations.id, host: collaborations.hostMunicipalityId }).from(collaborations).where(and(inArray(collaborations.id, collaborationIds))).all()) {
+      for (const c of ex.select({ id: collaborations.id, host: collaborations.hostMunicipalityId }).from(collaborations).where(inArray(collaborations.id, collaborationIds)).all()) {
         if (c.host !== null && !out.get(c.id)!.includes(c.host)) out.get(c.id)!.push(c.host)
       }
       return out

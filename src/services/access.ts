@@ -63,10 +63,6 @@ const present = (ids: ReadonlyArray<number | null | undefined> | undefined): num
 export function createAccessService (deps: { scope: ScopeRepository }) {
   const { scope } = deps
 
-  async function municipalitiesOfCollaborations (ids: number[], ex?: Executor): Promise<Map<number, number[]>> {
-    return scope.involvedMunicipalities(ids, ex)
-  }
-
   const service = {
     /** 401 without an actor. Routes call this (through the auth plugin) before validating anything. */
     requireActor (actor: Actor | null | undefined): Actor {
@@ -86,7 +82,7 @@ export function createAccessService (deps: { scope: ScopeRepository }) {
       for (const m of present(targets.municipalityIds)) out.push({ what: `municipality ${m}`, municipalityIds: [m] })
       const bodyOwners = await scope.bodyOwners(present(targets.bodyIds), ex)
       const collaborationIds = [...present(targets.collaborationIds), ...bodyOwners.map(b => b.collaborationId).filter((id): id is number => id !== null)]
-      const involved = await municipalitiesOfCollaborations([...new Set(collaborationIds)], ex)
+      const involved = await scope.involvedMunicipalities([...new Set(collaborationIds)], ex)
       for (const c of present(targets.collaborationIds)) out.push({ what: `collaboration ${c}`, municipalityIds: involved.get(c) ?? [] })
       for (const b of bodyOwners) {
         out.push({ what: `body ${b.id}`, municipalityIds: b.municipalityId !== null ? [b.municipalityId] : involved.get(b.collaborationId!) ?? [] })
@@ -126,7 +122,7 @@ export function createAccessService (deps: { scope: ScopeRepository }) {
       const hidden = new Set<number>()
       if (!viewer.all) {
         const privates = await scope.privateBodies(ex)
-        const involved = await municipalitiesOfCollaborations([...new Set(privates.map(b => b.collaborationId).filter((id): id is number => id !== null))], ex)
+        const involved = await scope.involvedMunicipalities([...new Set(privates.map(b => b.collaborationId).filter((id): id is number => id !== null))], ex)
         for (const b of privates) {
           if (viewer.bodyIds.has(b.id)) continue
           const owners = b.municipalityId !== null ? [b.municipalityId] : involved.get(b.collaborationId!) ?? []

@@ -41,14 +41,14 @@ export function createKontrollAssessmentsService (deps: KontrollServiceDeps, sha
   async function resolveSubject (input: Pick<AssessmentInput, 'collaboration' | 'municipality' | 'serviceArea'>, ex: Executor): Promise<Subject> {
     if (input.collaboration !== undefined) {
       if (input.municipality !== undefined || input.serviceArea !== undefined) throw invalid('kontroll.subject', 'collaboration', 'give either collaboration, or municipality and serviceArea')
-      const c = await register.collaborationBySlug(input.collaboration, ex)
+      const c = await deps.collaborations.find(input.collaboration, ex)
       if (!c || c.deleted) throw invalid('kontroll.unknown_subject', 'collaboration', `unknown collaboration "${input.collaboration}"`)
       return { collaborationId: c.id, municipalityId: null, serviceArea: null }
     }
     if (input.municipality === undefined || input.serviceArea === undefined || normaliseServiceArea(input.serviceArea) === '') {
       throw invalid('kontroll.subject', input.municipality === undefined ? 'collaboration' : 'serviceArea', 'give either collaboration, or municipality and serviceArea')
     }
-    const m = await register.municipalityBySlug(input.municipality, ex)
+    const m = await deps.municipalities.find(input.municipality, ex)
     if (!m || m.deleted) throw invalid('kontroll.unknown_subject', 'municipality', `unknown municipality "${input.municipality}"`)
     return { collaborationId: null, municipalityId: m.id, serviceArea: normaliseServiceArea(input.serviceArea) }
   }
@@ -65,8 +65,8 @@ export function createKontrollAssessmentsService (deps: KontrollServiceDeps, sha
   return {
     /** Highest risk × materiality first; a municipality's own service areas and what it owns, takes part in or hosts. */
     async list (_viewer: Viewer, q: AssessmentQuery = {}, ex?: Executor): Promise<Page<AssessmentView | Tombstone>> {
-      const municipalityId = q.municipality !== undefined ? (await register.municipalityBySlug(q.municipality, ex))?.id ?? -1 : undefined
-      const collaborationId = q.collaboration !== undefined ? (await register.collaborationBySlug(q.collaboration, ex))?.id ?? -1 : undefined
+      const municipalityId = q.municipality !== undefined ? (await deps.municipalities.find(q.municipality, ex))?.id ?? -1 : undefined
+      const collaborationId = q.collaboration !== undefined ? (await deps.collaborations.find(q.collaboration, ex))?.id ?? -1 : undefined
       const involved = municipalityId !== undefined ? await register.involvedCollaborations(municipalityId, ex) : undefined
       const rows = (await assessments.list({ electionYear: q.electionYear, collaborationId, modifiedSince: q.modifiedSince }, ex))
         .filter(a => involved === undefined || a.municipalityId === municipalityId || (a.collaborationId !== null && involved.has(a.collaborationId)))

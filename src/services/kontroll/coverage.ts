@@ -71,10 +71,10 @@ export function createKontrollCoverageService (deps: KontrollServiceDeps, shared
       const electionYear = checkElectionYear(q.electionYear, 'valgperiode')
       let ms: RegisterMunicipality[]
       if (q.municipality !== undefined) {
-        const m = await register.municipalityBySlug(q.municipality, ex)
+        const m = await deps.municipalities.find(q.municipality, ex)
         if (!m || m.deleted) throw missing('municipality', q.municipality, 'municipality')
         ms = [m]
-      } else ms = await register.regionMunicipalities(ex)
+      } else ms = await deps.municipalities.listInRegion(ex)
       const out: MunicipalityCoverage[] = []
       for (const m of ms) out.push(await coverageOf(viewer, m, electionYear, ex))
       return { electionYear, municipalities: out }

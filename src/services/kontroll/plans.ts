@@ -58,7 +58,7 @@ export function createKontrollPlansService (deps: KontrollServiceDeps, shared: K
     const out: RegisterBody[] = []
     for (const [i, slug] of slugs.entries()) {
       const field = `bodies/${i}`
-      const b = await register.bodyBySlug(slug, ex)
+      const b = await deps.bodies.find(slug, ex)
       if (!b || b.deleted) throw invalid('kontroll.unknown_body', field, `unknown body "${slug}"`)
       if (b.kind !== 'kontrollutvalg' || b.municipalityId === null) throw invalid('kontroll.not_kontrollutvalg', field, `"${slug}" is a ${b.kind}, not a municipality's kontrollutvalg`)
       if (seen.has(b.id)) throw invalid('kontroll.duplicate_body', field, `"${slug}" is listed twice`)
@@ -95,8 +95,8 @@ export function createKontrollPlansService (deps: KontrollServiceDeps, shared: K
       const rows = await plans.list({ electionYear: q.electionYear, type: q.type, modifiedSince: q.modifiedSince }, ex)
       const bodyIds = await plans.bodyIdsOf(rows.map(r => r.id), ex)
       const bodies = await register.bodiesByIds([...bodyIds.values()].flat(), ex)
-      const municipalityId = q.municipality !== undefined ? (await register.municipalityBySlug(q.municipality, ex))?.id ?? -1 : undefined
-      const bodyId = q.body !== undefined ? (await register.bodyBySlug(q.body, ex))?.id ?? -1 : undefined
+      const municipalityId = q.municipality !== undefined ? (await deps.municipalities.find(q.municipality, ex))?.id ?? -1 : undefined
+      const bodyId = q.body !== undefined ? (await deps.bodies.find(q.body, ex))?.id ?? -1 : undefined
       const canSee = await shared.planVisibility(viewer, ex)
       const selected = rows.filter(p => {
         const ids = bodyIds.get(p.id) ?? []

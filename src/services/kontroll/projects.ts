@@ -79,7 +79,7 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
       let subject: ProjectSubject
       if (s.collaboration !== undefined) {
         if (s.municipality !== undefined || s.serviceArea !== undefined) throw invalid('kontroll.subject', field, 'give either collaboration, or municipality and serviceArea')
-        const c = await register.collaborationBySlug(s.collaboration, ex)
+        const c = await deps.collaborations.find(s.collaboration, ex)
         if (!c || c.deleted) throw invalid('kontroll.unknown_subject', `${field}/collaboration`, `unknown collaboration "${s.collaboration}"`)
         await access.assertMayChange(actor, { collaborationIds: [c.id] }, ex)
         if (!involved.has(c.id)) throw invalid('kontroll.subject_not_involved', `${field}/collaboration`, `none of the plan's municipalities owns or takes part in "${s.collaboration}"`)
@@ -89,7 +89,7 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
           throw invalid('kontroll.subject', field, 'give either collaboration, or municipality and serviceArea')
         }
         if (plan.type === 'eierskapskontroll') throw invalid('kontroll.subject', `${field}/serviceArea`, 'an eierskapskontroll concerns a company or collaboration, not a service area')
-        const m = await register.municipalityBySlug(s.municipality, ex)
+        const m = await deps.municipalities.find(s.municipality, ex)
         if (!m || m.deleted) throw invalid('kontroll.unknown_subject', `${field}/municipality`, `unknown municipality "${s.municipality}"`)
         await access.assertMayChange(actor, { municipalityIds: [m.id] }, ex)
         if (!planMunicipalityIds.includes(m.id)) throw invalid('kontroll.subject_outside_plan', `${field}/municipality`, `"${s.municipality}" has no kontrollutvalg in this plan`)

@@ -11,6 +11,9 @@ import type { KontrollPlansRepository, PlanRow } from '../../repositories/kontro
 import type { KontrollProjectsRepository, ProjectRow } from '../../repositories/kontroll-projects.js'
 import type { AssessmentRow, RiskAssessmentsRepository } from '../../repositories/risk-assessments.js'
 import type { KontrollRegisterRepository, RegisterBody } from '../../repositories/kontroll-register.js'
+import type { MunicipalitiesRepository } from '../../repositories/municipalities.js'
+import type { BodiesRepository } from '../../repositories/bodies.js'
+import type { CollaborationsRepository } from '../../repositories/collaborations.js'
 import type { AccessService, Viewer } from '../access.js'
 import { iso } from '../../repositories/shared.js'
 import { compareDates, isValidDate, type CalendarDate } from '../../domain/calendar-date.js'
@@ -25,7 +28,11 @@ export interface KontrollServiceDeps {
   plans: KontrollPlansRepository
   projects: KontrollProjectsRepository
   assessments: RiskAssessmentsRepository
+  /** What only kontroll asks of the register (ids in bulk, involvement, constitution dates). */
   register: KontrollRegisterRepository
+  municipalities: MunicipalitiesRepository
+  bodies: BodiesRepository
+  collaborations: CollaborationsRepository
   rules: RulesRepository
   ruleWrites: Pick<RulesService, 'createRow' | 'updateRow' | 'removeRow'>
   occurrenceStates: Pick<OccurrencesService, 'state' | 'saveState'>
