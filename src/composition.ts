@@ -42,7 +42,7 @@ export function createDependencies (opts: DependencyOptions): Dependencies {
   const database = opts.database ?? openDatabase(opts.config.DATABASE_PATH)
   if (opts.migrate ?? true) runMigrations(database.sqlite, database.db)
   const transactor = createSqliteTransactor(database.sqlite, database.db)
-  const repos = createRepositories(database.db, clock, catalogue)
+  const repos = createRepositories(database.db, clock)
   const services = createServices({ clock, catalogue, transactor, repos, baseUrl: opts.config.BASE_URL })
   let closed = false
   return {

@@ -1,7 +1,6 @@
 // Every repository, built over one executor (the database). Only services use these.
 import type { Db } from '../db/client.js'
 import type { Clock } from '../shared/clock.js'
-import type { Catalogue } from '../catalogue/load.js'
 import { createMunicipalitiesRepository } from './municipalities.js'
 import { createCollaborationsRepository } from './collaborations.js'
 import { createBodiesRepository } from './bodies.js'
@@ -18,7 +17,7 @@ import { createOutboxRepository } from './outbox.js'
 import { createScopeRepository } from './scope.js'
 import { createHealthRepository } from './health.js'
 
-export function createRepositories (db: Db, clock: Clock, catalogue: Catalogue) {
+export function createRepositories (db: Db, clock: Clock) {
   const rules = createRulesRepository(db, clock)
   const occurrences = createOccurrencesRepository(db)
   return {

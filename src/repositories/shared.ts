@@ -10,12 +10,6 @@ export function refCondition (ref: string | number, idColumn: SQLiteColumn, slug
 
 export const iso = (ms: number) => new Date(ms).toISOString()
 
-/** OParl: tombstones are listed only to clients that sync with modified_since. */
-export function parseModifiedSince (value: string | undefined): number | undefined {
-  if (value === undefined) return undefined
-  return new Date(value).getTime()
-}
-
 export function likePattern (q: string): string {
   return `%${q.replace(/[\\%_]/g, c => `\\${c}`)}%`
 }
