@@ -1,7 +1,7 @@
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import type { FastifyRequest } from 'fastify'
-import { AppError, ServiceError, type ErrorDetail, type ServiceErrorKind } from '../shared/errors.js'
+import { AppError, SERVICE_ERROR_STATUS, ServiceError, type ErrorDetail } from '../shared/errors.js'
 import { ErrorReply } from '../schemas/common.js'
 import { RecurrenceError } from '../domain/recurrence.js'
 
@@ -34,8 +34,6 @@ function validationDetails (err: FastifyError): ErrorDetail[] {
   })
 }
 
-const KIND_STATUS: Record<ServiceErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409 }
-
 /**
  * Where a service's bare field name sits in the request: the path parameters, the query string or
  * the body (for a write). A field given with a location (`body/meetings/0/start`) is kept as it is.
@@ -67,9 +65,9 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
 
     if (err instanceof AppError) return send(err.statusCode, err.code, err.message, err.details)
     if (err instanceof ServiceError) {
-      if (err.field === undefined) return send(KIND_STATUS[err.kind], err.code, err.message)
+      if (err.field === undefined) return send(SERVICE_ERROR_STATUS[err.kind], err.code, err.message)
       const path = locateField(request, err.field)
-      return send(KIND_STATUS[err.kind], err.code, `${path}: ${err.message}`, [{ path, message: err.message }])
+      return send(SERVICE_ERROR_STATUS[err.kind], err.code, `${path}: ${err.message}`, [{ path, message: err.message }])
     }
     // The recurrence engine is Fastify-free; its errors always concern the request body's rule fields.
     if (err instanceof RecurrenceError) {

@@ -4,7 +4,7 @@ import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } f
 import { Type } from 'typebox'
 import { localDateOf } from '../domain/local-time.js'
 import { yearOf } from '../domain/calendar-date.js'
-import { AppError, ServiceError, type ServiceErrorKind } from '../shared/errors.js'
+import { AppError, SERVICE_ERROR_STATUS, ServiceError } from '../shared/errors.js'
 import { createPageRenderer, pageTemplatesDir } from '../pages/render.js'
 import { resolveSubject } from '../pages/subject.js'
 import { FIRST_YEAR, LAST_YEAR, followUpCsv, followUpPage, followUpRows, startPage, wheelData, wheelPage, type PageContext } from '../pages/pages.js'
@@ -16,8 +16,6 @@ const ZONE = 'Europe/Oslo'
 const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
 // The standalone SVG never runs script, also when opened directly rather than through <img>.
 const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
-
-const SERVICE_STATUS: Record<ServiceErrorKind, number> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409 }
 
 const ASSETS: Record<string, string> = { 'arshjul.css': 'text/css; charset=utf-8', 'arshjul.js': 'text/javascript; charset=utf-8' }
 
@@ -68,7 +66,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     const status = err instanceof AppError
       ? err.statusCode
       : err instanceof ServiceError
-        ? SERVICE_STATUS[err.kind]
+        ? SERVICE_ERROR_STATUS[err.kind]
         : err.validation ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
     if (status >= 500) request.log.error({ err }, 'page failed')
     const message = err instanceof AppError

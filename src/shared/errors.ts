@@ -45,6 +45,9 @@ export class ServiceError extends Error {
   }
 }
 
+/** The HTTP status each kind answers with, for the API's error handler and the pages' alike. */
+export const SERVICE_ERROR_STATUS: Readonly<Record<ServiceErrorKind, number>> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409 }
+
 export const invalid = (code: string, field: string, message: string) => new ServiceError('invalid', code, message, field)
 export const missing = (what: string, id: string | number, field?: string) =>
   new ServiceError('not_found', `${what}.not_found`, `${what} ${id} finnes ikke`, field)
