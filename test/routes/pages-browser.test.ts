@@ -315,7 +315,7 @@ describe('the start page', { timeout: 60_000 }, () => {
     const card = page.locator('[data-municipality="oyer"]')
     const ks = card.locator('li', { hasText: 'Kommunestyret i Øyer' })
     expect(await ks.getByRole('link', { name: 'Abonner på kalenderen til Kommunestyret i Øyer' }).getAttribute('href')).toBe('webcal://arshjul.test/feeds/bodies/oyer-kommunestyre.ics')
-    const copy = ks.getByRole('link', { name: 'Kopier kalenderlenken til Kommunestyret i Øyer' })
+    const copy = ks.getByRole('link', { name: 'Kopier lenke til kalenderen for Kommunestyret i Øyer' })
     await copy.click()
     await expect.poll(() => copy.textContent()).toBe('Kopiert!')
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe('https://arshjul.test/feeds/bodies/oyer-kommunestyre.ics')
@@ -375,4 +375,28 @@ describe('names with markup in them', { timeout: 60_000 }, () => {
       expect(doc.labels.every(l => l!.includes(name))).toBe(true)
     }
   })
+})
+
+// WCAG 2.1 AA (required of Norwegian public-sector web solutions), checked by axe-core in the page itself,
+// on a desktop and a 375 px phone. The test context bypasses the page's CSP only to inject axe (STYLE.md trap 9).
+describe('accessibility (axe-core, WCAG 2.1 AA)', { timeout: 120_000 }, () => {
+  const AXE = fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8')
+  const PAGES = ['/', '/arshjul?municipality=oyer&year=2027', '/arshjul?body=oyer-kontrollutvalg&year=2027', '/oppfolging?municipality=oyer']
+
+  for (const width of [1400, 375]) {
+    it(`has no violations at ${width} px on ${PAGES.join(', ')}`, async () => {
+      context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'nb-NO', timezoneId: 'Europe/Oslo', bypassCSP: true })
+      const page = await context.newPage()
+      for (const url of PAGES) {
+        await page.goto(`${base}${url}`)
+        await page.addScriptTag({ content: AXE })
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe
+          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } })
+          return result.violations.map(v => `${v.id} (${v.nodes.length})`)
+        })
+        expect(violations, `${url} at ${width} px`).toEqual([])
+      }
+    })
+  }
 })
