@@ -8,7 +8,7 @@
 // planning, the server's peak RSS, and start-up of `src/server.ts` on the national database to its first
 // correct answer.
 // Env: BENCH_NATIONAL_DB=path keeps the built database there and reuses it (built when missing or built at
-// another scale); BENCH_NATIONAL_SCALE (default 1) shrinks the nation; BENCH_NATIONAL_TIMEOUT (seconds, 120)
+// another scale or by another version of national-build.ts); BENCH_NATIONAL_SCALE (default 1) shrinks the nation; BENCH_NATIONAL_TIMEOUT (seconds, 120)
 // bounds each measurement: one that takes longer prints FAIL "> 120 s" and the server is restarted.
 import { fork, spawn } from 'node:child_process'
 import fs from 'node:fs'
@@ -16,7 +16,7 @@ import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { NationStats } from './national-build.js'
+import { BUILD_VERSION, type NationStats } from './national-build.js'
 import { mb, sampleMemory, startAppServer, type AppServer } from './support/children.js'
 import { createGoals, getOk, median, ms, request, TimeoutError, withTimeout } from './support/measure.js'
 
@@ -72,11 +72,11 @@ async function buildNation (file: string): Promise<NationStats> {
   const meta = `${file}.json`
   if (fs.existsSync(file) && fs.existsSync(meta)) {
     const stats = JSON.parse(fs.readFileSync(meta, 'utf8')) as NationStats
-    if (stats.scale === SCALE) {
+    if (stats.scale === SCALE && stats.version === BUILD_VERSION) {
       console.log(`reusing the national database ${file} (built at scale ${SCALE}; load time then ${ms(stats.loadMs)})`)
       return stats
     }
-    console.log(`${file} was built at scale ${stats.scale}; rebuilding at scale ${SCALE}`)
+    console.log(`${file} was built at scale ${stats.scale} by build version ${stats.version}; rebuilding at scale ${SCALE}, version ${BUILD_VERSION}`)
   }
   for (const f of [file, `${file}-wal`, `${file}-shm`, meta]) fs.rmSync(f, { force: true })
   console.log(`building the nation at scale ${SCALE} into ${file} …`)

@@ -103,7 +103,8 @@ export function sampleMemory (pid: () => number | undefined, intervalMs = 100) {
   let peak = 0
   const take = () => {
     const m = memoryOf(pid())
-    if (m) peak = Math.max(peak, m.rss, Number.isNaN(m.peak) ? 0 : m.peak)
+    // A process on its way out may have no VmRSS line any more: NaN is skipped, not kept.
+    if (m) peak = Math.max(peak, ...[m.rss, m.peak].filter(v => Number.isFinite(v)))
   }
   const timer = setInterval(take, intervalMs)
   timer.unref()
