@@ -56,6 +56,7 @@ export function createDependencies (opts: DependencyOptions): Dependencies {
     close () {
       if (closed) return
       closed = true
+      services.occurrenceIndex.stop()
       database.sqlite.close()
     },
   }

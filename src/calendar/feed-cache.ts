@@ -1,25 +1,82 @@
 import { createHash } from 'node:crypto'
 
-// The body is kept encoded, so a cache hit sends bytes without re-encoding half a megabyte of text.
-export interface CachedFeed { revision: string; body: Buffer; etag: string; lastModified: number }
+/** A calendar revision a built feed depends on ('m:12', 'c:4', 'b:30') and its sequence number then. */
+export interface FeedDependency { key: string; seq: number }
 
-/** Built feeds, keyed by feed and options, valid while the data revision is unchanged. Bounded in size. */
-export function createFeedCache (maxEntries = 500) {
+// The body is kept encoded, so a cache hit sends bytes without re-encoding half a megabyte of text.
+export interface CachedFeed {
+  body: Buffer
+  etag: string
+  /** Epoch ms: when these bytes were first built (kept while a rebuild gives the same bytes). */
+  lastModified: number
+  /** The local day it was built for: the default window and the cancelled items' grace depend on it. */
+  day: string
+  dependencies: readonly FeedDependency[]
+  /** A private feed opened with its secret: the secret's hash, checked in memory on every hit. */
+  secretHash: string | null
+}
+
+export interface FeedCacheOptions {
+  /** The most bytes of feed bodies held (default 64 MiB). */
+  maxBytes?: number
+  /** The most feeds held (default 2,000). */
+  maxEntries?: number
+}
+
+/**
+ * Built feeds, keyed by feed address, options and viewer. An entry is current while its day is today
+ * and none of the calendars it depends on has changed since (`seqOf`, an in-memory lookup): so a
+ * conditional request is answered without touching the database. Least recently used entries go
+ * first when the cache holds more than `maxBytes` of bodies or `maxEntries` feeds.
+ */
+export function createFeedCache (options: FeedCacheOptions = {}) {
+  const maxBytes = options.maxBytes ?? 64 * 1024 * 1024
+  const maxEntries = options.maxEntries ?? 2000
   const entries = new Map<string, CachedFeed>()
+  let bytes = 0
+
+  const drop = (key: string) => {
+    const e = entries.get(key)
+    if (!e) return
+    bytes -= e.body.length
+    entries.delete(key)
+  }
+
   return {
-    get (key: string, revision: string): CachedFeed | undefined {
+    /** The entry for a key if it is still current; refreshes its place in the LRU order. */
+    get (key: string, day: string, seqOf: (key: string) => number): CachedFeed | undefined {
       const hit = entries.get(key)
-      return hit && hit.revision === revision ? hit : undefined
-    },
-    set (key: string, revision: string, text: string, lastModified: number): CachedFeed {
-      const body = Buffer.from(text, 'utf8')
-      const entry = { revision, body, etag: `"${createHash('sha256').update(body).digest('base64url')}"`, lastModified }
+      if (!hit) return undefined
+      if (hit.day !== day || hit.dependencies.some(d => seqOf(d.key) !== d.seq)) return undefined
       entries.delete(key)
+      entries.set(key, hit)
+      return hit
+    },
+    /** Stores a built feed; keeps the previous Last-Modified when the bytes are the same. */
+    set (key: string, text: string, meta: { now: number; day: string; dependencies: readonly FeedDependency[]; secretHash: string | null }): CachedFeed {
+      const body = Buffer.from(text, 'utf8')
+      const etag = `"${createHash('sha256').update(body).digest('base64url')}"`
+      const previous = entries.get(key)
+      const entry: CachedFeed = {
+        body,
+        etag,
+        lastModified: previous?.etag === etag ? previous.lastModified : meta.now,
+        day: meta.day,
+        dependencies: meta.dependencies,
+        secretHash: meta.secretHash,
+      }
+      drop(key)
       entries.set(key, entry)
-      if (entries.size > maxEntries) entries.delete(entries.keys().next().value!)
+      bytes += body.length
+      for (const oldest of entries.keys()) {
+        if (bytes <= maxBytes && entries.size <= maxEntries) break
+        if (oldest === key) continue
+        drop(oldest)
+      }
       return entry
     },
     get size () { return entries.size },
+    get bytes () { return bytes },
   }
 }
 export type FeedCache = ReturnType<typeof createFeedCache>

@@ -4,8 +4,9 @@ import Database from 'better-sqlite3'
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import * as coreSchema from './schema.js'
 import * as kontrollSchema from './schema-kontroll.js'
+import * as indexSchema from './schema-index.js'
 
-const schema = { ...coreSchema, ...kontrollSchema }
+const schema = { ...coreSchema, ...kontrollSchema, ...indexSchema }
 
 export type Db = BetterSQLite3Database<typeof schema>
 export type Sqlite = Database.Database

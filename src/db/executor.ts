@@ -12,6 +12,17 @@ export type Executor = Db
 /** Runs a service's writes atomically; nested calls join the outer transaction as a savepoint. */
 export interface Transactor {
   transaction<T> (work: (tx: Executor) => Promise<T>): Promise<T>
+  /**
+   * Work every outermost transaction runs last, before COMMIT (`before`, in the transaction: what it
+   * writes commits or rolls back with the rest), and after a successful COMMIT (`after`). The
+   * occurrence index brings itself up to date this way (src/services/occurrence-index.ts).
+   */
+  onCommit (hooks: CommitHooks): void
+}
+
+export interface CommitHooks {
+  before?: (tx: Executor) => Promise<void>
+  after?: () => void
 }
 
 /** The first wait after SQLITE_BUSY; it doubles up to the cap. */
@@ -49,6 +60,7 @@ export function createSqliteTransactor (sqlite: Sqlite, db: Db): Transactor {
   const context = new AsyncLocalStorage<{ depth: number }>()
   let tail: Promise<void> = Promise.resolve()
   let savepoints = 0
+  const hooks: CommitHooks[] = []
 
   /** `BEGIN IMMEDIATE` without blocking the event loop while another connection holds the write lock. */
   async function begin (): Promise<void> {
@@ -85,6 +97,10 @@ export function createSqliteTransactor (sqlite: Sqlite, db: Db): Transactor {
   }
 
   return {
+    onCommit (h: CommitHooks): void {
+      hooks.push(h)
+    },
+
     async transaction<T> (work: (tx: Executor) => Promise<T>): Promise<T> {
       const outer = context.getStore()
       if (outer) return nested(work, outer.depth)
@@ -95,8 +111,13 @@ export function createSqliteTransactor (sqlite: Sqlite, db: Db): Transactor {
       try {
         await begin()
         try {
-          const result = await context.run({ depth: 1 }, () => work(db))
+          const result = await context.run({ depth: 1 }, async () => {
+            const out = await work(db)
+            for (const h of hooks) await h.before?.(db)
+            return out
+          })
           sqlite.exec('COMMIT')
+          for (const h of hooks) h.after?.()
           return result
         } catch (err) {
           if (sqlite.inTransaction) sqlite.exec('ROLLBACK')

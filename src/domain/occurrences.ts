@@ -6,6 +6,7 @@ import { expand, type ExpansionWindow } from './recurrence.js'
 import { type ConstitutionDates, type ValgperiodeAnchor, valgperiode, valgperiodeDueDate, isElectionYear } from './valgperiode.js'
 import { dayFlags } from './holidays.js'
 import type { EventKind, OccurrenceStatus } from './vocabulary.js'
+import { ownerPreparationKey, parseOwnerPreparationKey } from './owner-preparation.js'
 
 export interface ExpandableRule {
   id: number
@@ -48,17 +49,22 @@ export const MAX_MOVE_DAYS = 366
 
 /** Stable across edits: the rule and the original date, never an index (calendar-feed pitfall 1). */
 export function occurrenceId (ruleId: number, originalKey: string): string {
+  const prep = parseOwnerPreparationKey(originalKey)
+  if (prep) return `${occurrenceId(ruleId, prep.meetingKey)}-eier-${prep.ownerSlug}`
   return `${ruleId}-${originalKey.replace(/[-:]/g, '')}`
 }
 
+/** The pattern of an occurrence id: '12-20270630', '12-20270114T1800', or an owner's preparation '12-20270114T1800-eier-lillehammer'. */
+export const OCCURRENCE_ID_PATTERN = '^\\d+-\\d{8}(T\\d{4})?(-eier-[a-z0-9]+(-[a-z0-9]+)*)?$'
+
 export function parseOccurrenceId (id: string): { ruleId: number; originalKey: string } | null {
-  const m = /^(\d+)-(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2}))?$/.exec(id)
+  const m = /^(\d+)-(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2}))?(?:-eier-([a-z0-9]+(?:-[a-z0-9]+)*))?$/.exec(id)
   if (!m) return null
   const date = `${m[2]}-${m[3]}-${m[4]}`
-  const originalKey = m[5] ? `${date}T${m[5]}:${m[6]}` : date
+  const key = m[5] ? `${date}T${m[5]}:${m[6]}` : date
   // '12-20271340' has the shape of an id but names no day; expanding over it would throw.
-  if (!(m[5] ? isValidLocalDateTime(originalKey) : isValidDate(originalKey))) return null
-  return { ruleId: Number(m[1]), originalKey }
+  if (!(m[5] ? isValidLocalDateTime(key) : isValidDate(key))) return null
+  return { ruleId: Number(m[1]), originalKey: m[7] ? ownerPreparationKey(key, m[7]) : key }
 }
 
 /** The original occurrences of a rule whose local date falls in the window (inclusive). */
@@ -130,7 +136,12 @@ export function buildOccurrences (
 }
 
 export function compareOccurrences (a: ExpandedOccurrence, b: ExpandedOccurrence): number {
-  return compareDates(a.date, b.date) || (a.localStart ?? '').localeCompare(b.localStart ?? '') || a.id.localeCompare(b.id)
+  return compareDates(a.date, b.date) || compareText(a.localStart ?? '', b.localStart ?? '') || compareText(a.id, b.id)
+}
+
+/** Code-unit order, as SQL's BINARY collation sorts: the index and the engine sort alike (localeCompare would not). */
+export function compareText (a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 const DONE: readonly OccurrenceStatus[] = ['delivered', 'approved', 'cancelled']

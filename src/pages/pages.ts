@@ -55,6 +55,8 @@ export async function startPage ({ services, viewer, baseUrl, today }: PageConte
   const year = yearOf(today)
   const visibility = await services.access.visibility(viewer)
   const visible = (bodies: BodyView[]) => bodies.filter(b => !b.deleted && visibility.canSeeBody(b.id))
+  // Every municipality's counts in one pass (the same numbers as its follow-up page).
+  const counts = await services.occurrences.countsByMunicipality(viewer, today, FOLLOW_UP_DAYS)
   const municipalities = await Promise.all((await services.municipalities.listInRegion()).map(async m => {
     const p = presentMunicipality(m, baseUrl)
     const subject = { type: 'municipality' as const, slug: m.slug }
@@ -63,8 +65,8 @@ export async function startPage ({ services, viewer, baseUrl, today }: PageConte
     return {
       slug: m.slug,
       name: m.name,
-      overdue: (await services.reports.overdue(viewer, { municipality: m.id }, today)).length,
-      upcoming: (await services.reports.upcoming(viewer, { municipality: m.id }, today, FOLLOW_UP_DAYS)).length,
+      overdue: counts.get(m.id)?.overdue ?? 0,
+      upcoming: counts.get(m.id)?.upcoming ?? 0,
       wheelUrl: wheelUrl(subject, year),
       followUpUrl: followUpUrl(subject),
       feed: 'feed' in p ? { name: m.name, ...p.feed } : null,

@@ -13,6 +13,8 @@ declare module 'fastify' {
   }
 }
 
+const REVISION_SYNC_MS = 1000
+
 export interface DbPluginOptions { deps: Dependencies; closeDatabase: boolean }
 
 /** Decorates the app with the composition root's services, the clock and the catalogue (never repositories); closes the database last on shutdown. */
@@ -20,5 +22,17 @@ export default fp<DbPluginOptions>(async function dbPlugin (app: FastifyInstance
   app.decorate('services', opts.deps.services)
   app.decorate('clock', opts.deps.clock)
   app.decorate('catalogue', opts.deps.catalogue)
+  // Other processes (the CLI, a second server) change calendars too: their revisions are read once a
+  // second, off the request path, so feed caches answer conditional requests from memory.
+  const index = opts.deps.services.occurrenceIndex
+  const sync = () => { index.syncRevisions().catch(err => app.log.warn({ err }, 'reading calendar revisions failed')) }
+  const timer = setInterval(sync, REVISION_SYNC_MS)
+  timer.unref()
+  app.addHook('onReady', async () => {
+    await index.syncRevisions()
+    // A horizon roll or a first build starts here rather than on the first request.
+    await index.ready()
+  })
+  app.addHook('onClose', async () => { clearInterval(timer) })
   if (opts.closeDatabase) app.addHook('onClose', async () => { opts.deps.close() })
 }, { name: 'db' })

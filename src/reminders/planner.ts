@@ -176,32 +176,31 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       const subs = await deps.subscriptions.active()
       if (subs.length === 0 && !options.includeUnaddressed) return { day, items: [], digests: [] }
       const ctx = context()
-      const rules = await deps.rules.list()
-      const ruleById = new Map(rules.map(r => [r.id, r]))
+      const pending = await candidates(day, await deps.rules.list())
+      const window = pending.length
+        ? { from: pending.reduce((m, o) => (o.date < m ? o.date : m), pending[0]!.date), to: pending.reduce((m, o) => (o.date > m ? o.date : m), pending[0]!.date) }
+        : { from: day, to: day }
 
-      // Per subscription: the rules in its calendar (null: region-wide) and what it may see.
-      const scopes = new Map<string, Promise<Set<number> | null>>()
-      const rulesInScope = (s: SubscriptionRow) => {
+      // Per subscription: the occurrences in its calendar (null: region-wide) and what it may see.
+      const scopes = new Map<string, Promise<Set<string> | null>>()
+      const idsInScope = (s: SubscriptionRow) => {
         const key = s.bodyId !== null ? `b${s.bodyId}` : s.municipalityId !== null ? `m${s.municipalityId}` : s.collaborationId !== null ? `c${s.collaborationId}` : '*'
         if (!scopes.has(key)) {
           scopes.set(key, key === '*'
             ? Promise.resolve(null)
-            : deps.occurrences.ruleIdsInScope(
-              s.bodyId !== null ? { body: s.bodyId } : s.municipalityId !== null ? { municipality: s.municipalityId } : { collaboration: s.collaborationId! }))
+            : deps.occurrences.idsInCalendar(
+              s.bodyId !== null ? { body: s.bodyId } : s.municipalityId !== null ? { municipality: s.municipalityId } : { collaboration: s.collaborationId! }, window))
         }
         return scopes.get(key)!
       }
-      const reach = new Map<number, { rules: Set<number> | null; visibility: Visibility }>()
-      for (const s of subs) reach.set(s.id, { rules: await rulesInScope(s), visibility: await ctx.visibilityOf(s) })
+      const reach = new Map<number, { ids: Set<string> | null; visibility: Visibility }>()
+      for (const s of subs) reach.set(s.id, { ids: await idsInScope(s), visibility: await ctx.visibilityOf(s) })
       /** A private body's items reach only subscriptions within that body's scope. */
-      const mayHear = (s: SubscriptionRow, o: OccurrenceItem) => {
-        const rule = ruleById.get(o.ruleId)
-        return reach.get(s.id)!.visibility.canSee({ responsibleBodyId: rule?.responsibleBodyId ?? o.responsibleBody?.id, treatedByBodyId: rule?.treatedByBodyId ?? o.treatedBy?.id })
-      }
+      const mayHear = (s: SubscriptionRow, o: OccurrenceItem) => reach.get(s.id)!.visibility.canSee({ bodyIds: o.bodyIds })
       const inScope = (s: SubscriptionRow, o: OccurrenceItem) => {
         if (s.eventTypes?.length && !s.eventTypes.includes(o.eventType)) return false
-        const r = reach.get(s.id)!.rules
-        return (r === null || r.has(o.ruleId)) && mayHear(s, o)
+        const ids = reach.get(s.id)!.ids
+        return (ids === null || ids.has(o.id)) && mayHear(s, o)
       }
 
       // The kommunedirektør's recipients: subscriptions to a municipality's kommunedirektør body.
@@ -223,7 +222,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       }
 
       const items: PlannedItem[] = []
-      for (const o of await candidates(day, rules)) {
+      for (const o of pending) {
         const due = dueReminders({ date: o.date, localStart: o.localStart, status: o.status, kind: o.kind, offsetsDays: o.reminderOffsetsDays }, day, policy)
         if (due.length === 0) continue
         const municipalities = await responsibleMunicipalities(o)

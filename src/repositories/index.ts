@@ -16,6 +16,7 @@ import { createSubscriptionsRepository } from './subscriptions.js'
 import { createOutboxRepository } from './outbox.js'
 import { createScopeRepository } from './scope.js'
 import { createHealthRepository } from './health.js'
+import { createOccurrenceIndexRepository } from './occurrence-index.js'
 
 export function createRepositories (db: Db, clock: Clock) {
   const rules = createRulesRepository(db, clock)
@@ -36,6 +37,7 @@ export function createRepositories (db: Db, clock: Clock) {
     outbox: createOutboxRepository(db),
     scope: createScopeRepository(db),
     health: createHealthRepository(db),
+    occurrenceIndex: createOccurrenceIndexRepository(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

@@ -2,7 +2,8 @@ import type {} from '@fastify/compress'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { DateString, Strict } from '../schemas/common.js'
-import { localDateOf, localToInstant } from '../domain/local-time.js'
+import { localDateOf } from '../domain/local-time.js'
+import { secretMatches } from '../shared/secrets.js'
 import { buildFeed, FEED_ZONE } from '../calendar/ical.js'
 import { feedEvents } from '../calendar/feed-data.js'
 import { createFeedCache, notModified } from '../calendar/feed-cache.js'
@@ -45,30 +46,32 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> 
     const { kind, file } = request.params
     const q = request.query
     const slug = file.slice(0, -'.ics'.length)
-    const feed = await feeds.open(kind, slug, q.token, viewerOf(request.actor))
-
     const now = app.clock.now()
     const today = localDateOf(now, FEED_ZONE)
-    const { from, to } = feeds.window(q.from, q.to, today)
     const types = q.types?.split(',').map(t => t.trim()).filter(Boolean)
-    feeds.checkEventTypes(types)
+    // Who is looking is part of the key (what they may see differs); a secret is checked on every hit.
+    const actor = request.actor
+    const key = `${kind}/${slug}?${q.from ?? ''}&${q.to ?? ''}&${types?.join(',') ?? ''}&${q.alarms ?? '0'}&${q.cancelled ?? 'show'}@${actor ? `${actor.role}:${actor.tokenId}` : '-'}`
 
-    // The newest audit row plus today's date identify the feed's data; what the viewer may see is part of the key.
-    const rev = await feeds.revision()
-    const revision = `${rev.id}:${today}`
-    const key = `${kind}/${slug}?${from}&${to}&${types?.join(',') ?? ''}&${q.alarms ?? '0'}&${q.cancelled ?? 'show'}#${feed.hiddenBodyIds.join(',')}`
-    let entry = cache.get(key, revision)
+    // A feed that has not changed is answered from memory, before any database work.
+    let entry = cache.get(key, today, feeds.revisionOf)
+    if (entry && entry.secretHash !== null && !(q.token !== undefined && secretMatches(q.token, entry.secretHash))) entry = undefined
+    let isPrivate = entry ? entry.secretHash !== null : false
     if (!entry) {
+      const feed = await feeds.open(kind, slug, q.token, viewerOf(actor))
+      isPrivate = feed.isPrivate
+      const { from, to } = feeds.window(q.from, q.to, today)
+      feeds.checkEventTypes(types)
+      // Revisions are read before the content: a change committed meanwhile makes the next request rebuild.
+      const dependencies = await feeds.dependencies(feed)
       const content = await feeds.content(feed, { from, to, asOf: today, eventTypes: types })
       const events = feedEvents(content, { baseUrl: opts.baseUrl, now: now.getTime(), hideCancelled: q.cancelled === 'hide' })
       const body = buildFeed({ name: feed.name, description: feed.description, uidHost, events, alarms: q.alarms === '1', refreshSeconds: REFRESH_SECONDS })
-      // Monotonic: the last write, or the start of today (window roll-off and cancelled items expiring).
-      const lastModified = Math.max(rev.at, localToInstant(`${today}T00:00`, FEED_ZONE).getTime())
-      entry = cache.set(key, revision, body, lastModified)
+      entry = cache.set(key, body, { now: now.getTime(), day: today, dependencies, secretHash: feed.secretHash })
     }
 
     // A feed read with credentials or a secret may hold private items: no shared caches.
-    const personal = feed.isPrivate || request.actor != null
+    const personal = isPrivate || actor != null
     reply
       .header('Content-Type', 'text/calendar; charset=utf-8')
       .header('ETag', entry.etag)

@@ -1,6 +1,7 @@
 import { Type } from 'typebox'
 import { OCCURRENCE_STATUSES } from '../domain/vocabulary.js'
 import { VALGPERIODE_ANCHORS } from '../domain/valgperiode.js'
+import { OCCURRENCE_ID_PATTERN } from '../domain/occurrences.js'
 import { DateString, ListQueryBase, Nullable, Slug, Strict, Timestamp } from './common.js'
 import type { RuleView } from '../services/rules.js'
 
@@ -97,7 +98,7 @@ export const OccurrencePatch = Strict({
   approvedOn: Type.Optional(Nullable(DateString)),
 }, { minProperties: 1 })
 
-export const OccurrenceIdParams = Strict({ id: Type.String({ pattern: '^\\d+-\\d{8}(T\\d{4})?$' }) })
+export const OccurrenceIdParams = Strict({ id: Type.String({ pattern: OCCURRENCE_ID_PATTERN, maxLength: 120 }) })
 
 const iso = (ms: number) => new Date(ms).toISOString()
 

@@ -1,24 +1,20 @@
 // Calendar feeds: which calendar a feed address opens (a private body's only with its secret), who is
-// looking, and what the feed holds — the calendar's occurrences the viewer may see, plus each owner's
-// preparation deadline before its jointly owned companies' owner meetings. The iCal text is the
-// presenter's work (src/calendar/).
+// looking, and what the feed holds — the calendar's occurrences the viewer may see, exactly as the
+// occurrence API lists them (owners' preparations included). The iCal text is the presenter's work
+// (src/calendar/).
 import type { Catalogue } from '../catalogue/load.js'
-import { ownerPreparations, type OwnerPreparation } from '../domain/owner-preparation.js'
-import type { AuditRepository } from '../repositories/audit.js'
+import { OWNER_PREPARATION_TYPE } from '../domain/owner-preparation.js'
 import type { BodiesRepository } from '../repositories/bodies.js'
 import type { CollaborationsRepository } from '../repositories/collaborations.js'
 import type { MunicipalitiesRepository } from '../repositories/municipalities.js'
 import { ServiceError, invalid } from '../shared/errors.js'
 import { secretMatches } from '../shared/secrets.js'
 import type { AccessService, Viewer } from './access.js'
+import type { CalendarRevisions } from './occurrence-index.js'
 import { addMonths } from '../domain/calendar-date.js'
 import { assertWindow, type OccurrenceItem, type OccurrencesService } from './occurrences.js'
 
 export type FeedKind = 'bodies' | 'municipalities' | 'collaborations'
-
-/** The event type of the owners' preparation deadlines, which no rule holds (they are derived). */
-export const OWNER_PREPARATION_TYPE = 'eierbehandling'
-const OWNER_MEETING_KINDS = new Set(['representantskap', 'generalforsamling'])
 
 export type FeedScope =
   | { type: 'body'; id: number; municipalityId: number | null; kind: string }
@@ -37,20 +33,14 @@ export interface OpenFeed {
   viewer: Viewer
   /** The private bodies hidden from this viewer: feeds with the same set show the same items. */
   hiddenBodyIds: number[]
+  /** A private body's feed opened with its secret: the secret's hash (a cached copy checks the secret against it). */
+  secretHash: string | null
 }
 
 export interface FeedWindow { from: string; to: string; asOf: string; eventTypes?: string[] }
 
-export interface OwnerPreparationItem extends OwnerPreparation {
-  /** The owner meeting it prepares (its revision, subject and cancellation carry over). */
-  meeting: OccurrenceItem
-  /** The owner's formannskap, which treats the case. */
-  preparedBy: string | null
-}
-
 export interface FeedContent {
   occurrences: OccurrenceItem[]
-  preparations: OwnerPreparationItem[]
 }
 
 export interface FeedsServiceDeps {
@@ -59,15 +49,15 @@ export interface FeedsServiceDeps {
   bodies: BodiesRepository
   municipalities: MunicipalitiesRepository
   collaborations: CollaborationsRepository
-  audit: AuditRepository
   catalogue: Catalogue
+  revisions: CalendarRevisions
 }
 
 // A private feed's existence must not leak: a missing or wrong secret is the same 404 as an unknown feed.
 const feedNotFound = () => new ServiceError('not_found', 'feed.not_found', 'Ingen slik kalender')
 
 export function createFeedsService (deps: FeedsServiceDeps) {
-  const { occurrences, access, bodies, municipalities, collaborations, audit, catalogue } = deps
+  const { occurrences, access, bodies, municipalities, collaborations, catalogue, revisions } = deps
 
   const service = {
     /**
@@ -79,6 +69,7 @@ export function createFeedsService (deps: FeedsServiceDeps) {
       let name: string
       let description: string
       let isPrivate = false
+      let secretHash: string | null = null
       let seen = viewer
       if (kind === 'bodies') {
         const body = await bodies.find(slug)
@@ -86,8 +77,10 @@ export function createFeedsService (deps: FeedsServiceDeps) {
         if (body.feedVisibility === 'private') {
           isPrivate = true
           const opened = token !== undefined && body.feedSecretHash !== null && secretMatches(token, body.feedSecretHash)
-          if (opened) seen = { ...viewer, bodyIds: new Set([...viewer.bodyIds, body.id]) }
-          else if (!(await access.visibility(viewer)).canSeeBody(body.id)) throw feedNotFound()
+          if (opened) {
+            seen = { ...viewer, bodyIds: new Set([...viewer.bodyIds, body.id]) }
+            secretHash = body.feedSecretHash
+          } else if (!(await access.visibility(viewer)).canSeeBody(body.id)) throw feedNotFound()
         }
         const view = await bodies.view(body)
         scope = { type: 'body', id: body.id, municipalityId: body.municipalityId, kind: body.kind }
@@ -107,7 +100,7 @@ export function createFeedsService (deps: FeedsServiceDeps) {
         description = `Frister og møter for ${c.name}.`
       }
       const hiddenBodyIds = [...(await access.visibility(seen)).hiddenBodyIds].sort((a, b) => a - b)
-      return { kind, slug, scope, name, description, isPrivate, viewer: seen, hiddenBodyIds }
+      return { kind, slug, scope, name, description, isPrivate, viewer: seen, hiddenBodyIds, secretHash }
     },
 
     /** Unknown event types are refused; the owners' preparation deadlines have a type of their own. */
@@ -126,39 +119,37 @@ export function createFeedsService (deps: FeedsServiceDeps) {
       if (unknown) throw invalid('feed.unknown_type', 'types', `unknown event type "${unknown}"`)
     },
 
-    /** Every write is audited, so the newest audit row identifies the data a feed was built from. */
-    async revision (): Promise<{ id: number; at: number }> {
-      return audit.revision()
+    /**
+     * The calendars whose revisions a feed's content depends on ('m:12', 'c:4', 'b:30'), with their
+     * current sequence numbers: a body's own and its owner's; a municipality's and every collaboration
+     * it takes part in or hosts; a collaboration's. Names, visibility and secrets count as changes too.
+     */
+    async dependencies (feed: OpenFeed): Promise<Array<{ key: string; seq: number }>> {
+      const s = feed.scope
+      let keys: string[]
+      if (s.type === 'body') {
+        const b = await bodies.find(s.id)
+        keys = [`b:${s.id}`, b?.municipalityId != null ? `m:${b.municipalityId}` : `c:${b?.collaborationId}`]
+      } else if (s.type === 'municipality') {
+        const scope = await occurrences.calendar({ municipality: s.id })
+        keys = [`m:${s.id}`, ...(scope.type === 'municipality' ? [...scope.involvedCollaborationIds].map(c => `c:${c}`) : [])]
+      } else {
+        keys = [`c:${s.id}`]
+      }
+      return keys.map(key => ({ key, seq: revisions.get(key) }))
     },
 
-    /** What the feed holds in the window, for its viewer. */
+    /** The current revision of a calendar, from memory (no database work). */
+    revisionOf (key: string): number {
+      return revisions.get(key)
+    },
+
+    /** What the feed holds in the window, for its viewer: the same occurrences the API lists for the calendar. */
     async content (feed: OpenFeed, w: FeedWindow): Promise<FeedContent> {
       service.checkEventTypes(w.eventTypes)
-      const ruleTypes = w.eventTypes?.filter(t => t !== OWNER_PREPARATION_TYPE)
-      const base = { from: w.from, to: w.to, asOf: w.asOf }
       const { scope, viewer } = feed
       const subject = scope.type === 'body' ? { body: scope.id } : scope.type === 'municipality' ? { municipality: scope.id } : { collaboration: scope.id }
-      const items = ruleTypes && ruleTypes.length === 0 ? [] : await occurrences.list({ ...base, ...subject, eventTypes: ruleTypes }, viewer)
-
-      // Each owner prepares the meetings of its jointly owned companies: in its municipality feed and its formannskap's.
-      const preparations: OwnerPreparationItem[] = []
-      const ownerId = scope.type === 'municipality' ? scope.id : scope.type === 'body' && scope.kind === 'formannskap' ? scope.municipalityId : null
-      const wanted = !w.eventTypes || w.eventTypes.includes('mote') || w.eventTypes.includes(OWNER_PREPARATION_TYPE)
-      if (ownerId !== null && wanted) {
-        const owner = await municipalities.find(ownerId)
-        if (owner && !owner.deleted) {
-          const candidates = scope.type === 'municipality' && !ruleTypes ? items : await occurrences.list({ ...base, municipality: ownerId, eventTypes: ['mote'] }, viewer)
-          const meetings = candidates.filter(o => o.eventType === 'mote' && o.subject.type === 'collaboration' && o.responsibleBody && OWNER_MEETING_KINDS.has(o.responsibleBody.kind))
-          const formannskap = (await bodies.list({ municipality: owner.slug, kind: 'formannskap', limit: 1, offset: 0 })).items[0]
-          const byId = new Map(meetings.map(m => [m.id, m]))
-          const derived = ownerPreparations(meetings.map(m => ({ id: m.id, date: m.date, status: m.status, bodyName: m.responsibleBody!.name, subjectName: m.subject.name, modified: m.modified })), owner.slug)
-          for (const p of derived) {
-            if (p.date < w.from || p.date > w.to) continue
-            preparations.push({ ...p, meeting: byId.get(p.meetingId)!, preparedBy: formannskap?.name ?? null })
-          }
-        }
-      }
-      return { occurrences: items, preparations }
+      return { occurrences: await occurrences.list({ from: w.from, to: w.to, asOf: w.asOf, ...subject, eventTypes: w.eventTypes }, viewer) }
     },
   }
   return service

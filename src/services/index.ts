@@ -12,6 +12,7 @@ import { createAuditService } from './audit.js'
 import { createRegisterService } from './register.js'
 import { createHealthService } from './health.js'
 import { createOccurrencesService } from './occurrences.js'
+import { createOccurrenceIndexService } from './occurrence-index.js'
 import { createRulesService } from './rules.js'
 import { createMoteplanService } from './moteplan.js'
 import { createPackagesService } from './packages.js'
@@ -37,12 +38,14 @@ export function createServices (deps: ServiceDeps) {
   const collaborations = createCollaborationsService({ collaborations: repos.collaborations, municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock })
   const tokens = createTokensService({ tokens: repos.tokens, municipalities: repos.municipalities, transactor })
   const audit = createAuditService({ audit: repos.audit, access })
-  const occurrences = createOccurrencesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
+  // The index hooks into every transaction's commit: built before anything writes.
+  const occurrenceIndex = createOccurrenceIndexService({ repo: repos.occurrenceIndex, transactor, catalogue: deps.catalogue, clock })
+  const occurrences = createOccurrencesService({ ...deps.repos, index: repos.occurrenceIndex, indexService: occurrenceIndex, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
   const rules = createRulesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
   const moteplan = createMoteplanService({ ...deps.repos, rulesService: rules, access, clock: deps.clock, transactor: deps.transactor })
   const packages = createPackagesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
   const register = createRegisterService({ municipalitiesRepo: repos.municipalities, collaborationsRepo: repos.collaborations, municipalities, collaborations, packages, access, transactor })
-  const feeds = createFeedsService({ occurrences, access, bodies: repos.bodies, municipalities: repos.municipalities, collaborations: repos.collaborations, audit: repos.audit, catalogue: deps.catalogue })
+  const feeds = createFeedsService({ occurrences, access, bodies: repos.bodies, municipalities: repos.municipalities, collaborations: repos.collaborations, catalogue: deps.catalogue, revisions: occurrenceIndex.revisions })
   const subscriptions = createSubscriptionsService({ ...repos, access, catalogue: deps.catalogue, clock, transactor })
   const reports = createReportsService({ occurrences, outbox: repos.outbox, catalogue: deps.catalogue, clock, baseUrl: deps.baseUrl })
   const reminders = createRemindersService({ ...repos, access, occurrences, subscriptions, catalogue: deps.catalogue, clock, transactor })
@@ -73,6 +76,7 @@ export function createServices (deps: ServiceDeps) {
     audit,
     health: createHealthService({ health: repos.health }),
     occurrences,
+    occurrenceIndex,
     rules,
     moteplan,
     packages,

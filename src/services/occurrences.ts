@@ -1,24 +1,28 @@
-// Occurrences: the read model "an occurrence as a user sees it" (expanded from the rules, with stored
-// state, lateness, the treating meeting and warnings) and the changes a user makes to one occurrence.
-// Every page, feed, report, reminder and the API read occurrences here.
+// Occurrences: the read model "an occurrence as a user sees it" (the engine's rows with names, lateness,
+// flags and warnings) and the changes a user makes to one occurrence. Every page, feed, report,
+// reminder and the API read occurrences here. Reads come from the occurrence index when the window
+// lies within its horizon, and from the engine directly otherwise (services/occurrence-index.ts).
 import type { Catalogue } from '../catalogue/load.js'
 import type { EventType } from '../catalogue/schema.js'
 import type { Transactor, Executor } from '../db/executor.js'
 import { addDays, addYears, compareDates } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
+import { compareRows, inCalendar, rowVisible, type CalendarScope, type OccurrenceRow } from '../domain/occurrence-engine.js'
 import {
-  buildOccurrences, calendarFlags, compareOccurrences, daysLate, expandRule, lateness, occurrenceId, parseOccurrenceId, treatingMeeting, validMoveTarget,
-  type CalendarFlags, type ExpandableRule, type ExpandedOccurrence, type MeetingRef, type StoredState,
+  calendarFlags, daysLate, lateness, occurrenceId, parseOccurrenceId, validMoveTarget,
+  type CalendarFlags, type ExpandedOccurrence, type MeetingRef,
 } from '../domain/occurrences.js'
+import { OWNER_PREPARATION_EVENT, OWNER_PREPARATION_TYPE, ownerPreparationTitle, parseOwnerPreparationKey } from '../domain/owner-preparation.js'
 import { MAX_WINDOW_YEARS } from '../domain/recurrence.js'
-import type { ConstitutionDates, ValgperiodeAnchor } from '../domain/valgperiode.js'
 import { OCCURRENCE_STATUSES, type BodyKind, type OccurrenceStatus } from '../domain/vocabulary.js'
 import type { AuditRepository } from '../repositories/audit.js'
-import type { LookupRows, OccurrencesRepository, StatePatch, StateRow } from '../repositories/occurrences.js'
-import type { RuleRow, RulesRepository } from '../repositories/rules.js'
+import type { IndexQuery, NameRows, OccurrenceIndexRepository } from '../repositories/occurrence-index.js'
+import type { OccurrencesRepository, StatePatch, StateRow } from '../repositories/occurrences.js'
+import type { RulesRepository } from '../repositories/rules.js'
 import type { Clock } from '../shared/clock.js'
 import { invalid, missing } from '../shared/errors.js'
-import { auditActor, viewerOf, type AccessService, type Actor, type Viewer, type Visibility } from './access.js'
+import { auditActor, viewerOf, type AccessService, type Actor, type Viewer } from './access.js'
+import type { OccurrenceIndexService } from './occurrence-index.js'
 
 const ZONE = 'Europe/Oslo'
 /** The widest window one query may ask for: what the recurrence engine expands in one go. */
@@ -81,7 +85,10 @@ export interface OccurrenceItem extends ExpandedOccurrence {
   daysLate: number | null
   /** Epoch ms: the later of the rule's and the stored state's last change. */
   modified: number
-  origin: RuleRow['origin']
+  /** How the rule came about (package, moteplan_default, …); 'derived' for an owner's preparation. */
+  origin: string
+  /** Every body the item names (responsible, treating, and an owner preparation's meeting body): what visibility is judged on. */
+  bodyIds: number[]
 }
 
 /** An occurrence of a rule deleted or switched off since `modifiedSince`. */
@@ -92,36 +99,10 @@ export type OccurrenceChange = StatePatch
 /** The ids of the calendar a query or scope names (resolved from slugs). */
 export interface ResolvedScope { municipality?: number; body?: number; collaboration?: number }
 
-/**
- * buildOccurrences pads its window by a year on each side (to find moved occurrences), so a ten-year
- * window would exceed what the engine expands at once. Expanding in parts of five years keeps every
- * window the API promises expandable (STYLE.md trap 11); each occurrence lands in exactly one part.
- */
-const CHUNK_YEARS = 5
-function chunks (w: { from: string; to: string }): Array<{ from: string; to: string }> {
-  const out: Array<{ from: string; to: string }> = []
-  for (let from = w.from; compareDates(from, w.to) <= 0; from = addYears(from, CHUNK_YEARS)) {
-    const end = addDays(addYears(from, CHUNK_YEARS), -1)
-    out.push({ from, to: compareDates(end, w.to) < 0 ? end : w.to })
-  }
-  return out
-}
-
-const toExpandable = (r: RuleRow): ExpandableRule => ({
-  id: r.id,
-  scheduleType: r.scheduleType,
-  allDay: r.allDay,
-  dtstart: r.dtstart,
-  rrule: r.rrule,
-  rdates: r.rdates,
-  exdates: r.exdates,
-  anchor: r.anchor as ValgperiodeAnchor | null,
-  timeZone: r.timeZone,
-  durationMinutes: r.durationMinutes,
-})
-
 export interface OccurrencesServiceDeps {
   occurrences: OccurrencesRepository
+  index: OccurrenceIndexRepository
+  indexService: OccurrenceIndexService
   rules: RulesRepository
   audit: AuditRepository
   access: AccessService
@@ -142,199 +123,181 @@ export function assertWindow (from: string, to: string, prefix: string): void {
   }
 }
 
+const DONE: readonly OccurrenceStatus[] = ['delivered', 'approved', 'cancelled']
+
+/** The status filter on rows, as the index's SQL applies it: a stored status, or 'overdue' on `asOf`. */
+function matchesStatus (r: OccurrenceRow, statuses: readonly string[] | undefined, asOf: string): boolean {
+  if (!statuses?.length) return true
+  if (statuses.includes(r.status)) return true
+  return statuses.includes('overdue') && r.kind !== 'meeting' && !DONE.includes(r.status) && r.date < asOf
+}
+
 export function createOccurrencesService (deps: OccurrencesServiceDeps) {
-  const { occurrences: repo, rules: rulesRepo, audit, access, clock, catalogue, transactor } = deps
+  const { occurrences: repo, index, indexService, rules: rulesRepo, audit, access, clock, catalogue, transactor } = deps
   const today = () => localDateOf(clock.now(), ZONE)
-
-  function byRef<T extends { id: number; slug: string; deleted: boolean }> (rows: Map<number, T>, ref: SubjectRef): T | undefined {
-    const id = typeof ref === 'number' ? ref : /^\d+$/.test(ref) ? Number(ref) : undefined
-    for (const row of rows.values()) {
-      if (id !== undefined ? row.id === id : row.slug === ref) return row.deleted ? undefined : row
-    }
-    return undefined
-  }
-
-  function resolve (q: { municipality?: SubjectRef; body?: SubjectRef; collaboration?: SubjectRef }, l: LookupRows): ResolvedScope {
-    const out: ResolvedScope = {}
-    if (q.municipality !== undefined) out.municipality = (byRef(l.municipalities, q.municipality) ?? fail('municipality', q.municipality)).id
-    if (q.body !== undefined) out.body = (byRef(l.bodies, q.body) ?? fail('body', q.body)).id
-    if (q.collaboration !== undefined) out.collaboration = (byRef(l.collaborations, q.collaboration) ?? fail('collaboration', q.collaboration)).id
-    return out
-  }
-  const fail = (what: string, ref: SubjectRef): never => { throw missing(what, ref, what) }
 
   function validate (q: OccurrenceListQuery): void {
     assertWindow(q.from, q.to, 'occurrences')
     const bad = q.statuses?.find(s => !(STATUS_FILTERS as readonly string[]).includes(s))
     if (bad) throw invalid('occurrences.status', 'status', `unknown status "${bad}"; use ${STATUS_FILTERS.join(', ')}`)
-    const unknownType = q.eventTypes?.find(t => !catalogue.eventTypes.has(t))
+    const unknownType = q.eventTypes?.find(t => t !== OWNER_PREPARATION_TYPE && !catalogue.eventTypes.has(t))
     if (unknownType) throw invalid('occurrences.event_type', 'eventType', `unknown event type "${unknownType}"`)
   }
 
-  const calendarKinds = (r: RuleRow): readonly BodyKind[] => r.calendarBodyKinds ?? catalogue.eventTypes.get(r.eventType)?.calendarBodyKinds ?? []
+  /** The calendar a query names: a body's before a collaboration's before a municipality's; every calendar without any. 404 naming the field when unknown. */
+  async function calendarOf (q: { municipality?: SubjectRef; body?: SubjectRef; collaboration?: SubjectRef }, ex?: Executor): Promise<{ scope: CalendarScope; resolved: ResolvedScope }> {
+    const resolved: ResolvedScope = {}
+    let scope: CalendarScope = { type: 'all' }
+    if (q.municipality !== undefined) {
+      const m = await index.findSubject('municipality', q.municipality, ex) ?? fail('municipality', q.municipality)
+      resolved.municipality = m.id
+      scope = { type: 'municipality', id: m.id, involvedCollaborationIds: await index.involvedCollaborationIds(m.id, ex) }
+    }
+    if (q.collaboration !== undefined) {
+      const c = await index.findSubject('collaboration', q.collaboration, ex) ?? fail('collaboration', q.collaboration)
+      resolved.collaboration = c.id
+      scope = { type: 'collaboration', id: c.id }
+    }
+    if (q.body !== undefined) {
+      const b = await index.findBody(q.body, ex) ?? fail('body', q.body)
+      resolved.body = b.id
+      scope = { type: 'body', body: b }
+    }
+    return { scope, resolved }
+  }
+  const fail = (what: string, ref: SubjectRef): never => { throw missing(what, ref, what) }
 
-  /** The rules whose occurrences belong to a municipality's, a body's or a collaboration's calendar. */
-  async function selectRules (scope: ResolvedScope, all: RuleRow[], l: LookupRows, ex?: Executor): Promise<RuleRow[]> {
-    if (scope.body !== undefined) {
-      const body = l.bodies.get(scope.body)
-      if (!body) return []
-      return all.filter(r => r.responsibleBodyId === body.id || r.treatedByBodyId === body.id || (
-        r.eventType !== 'mote' && !r.subjectKey.includes(':m:') &&
-        (body.municipalityId !== null ? r.municipalityId === body.municipalityId : r.collaborationId === body.collaborationId) &&
-        calendarKinds(r).includes(body.kind)))
+  /** The engine's answer for a window outside the index's horizon: the same rows, computed now. */
+  async function engineRows (q: IndexQuery, ex?: Executor): Promise<OccurrenceRow[]> {
+    const rules = await index.candidateRules(q.scope, ex)
+    const rows: OccurrenceRow[] = []
+    // In batches, giving way to other requests between them: a long window never stalls the server.
+    for (let i = 0; i < rules.length; i += 200) {
+      for (const r of await indexService.computeRows(rules.slice(i, i + 200), q, ex)) {
+        if (inCalendar(r, q.scope) && rowVisible(r, q.hiddenBodyIds) && (!q.eventTypes?.length || q.eventTypes.includes(r.eventType)) &&
+          matchesStatus(r, q.statuses, q.asOf) && (q.modifiedSince === undefined || r.modified >= q.modifiedSince)) rows.push(r)
+      }
+      if (i + 200 < rules.length) await new Promise(resolve => setImmediate(resolve))
     }
-    if (scope.collaboration !== undefined) return all.filter(r => r.collaborationId === scope.collaboration)
-    if (scope.municipality !== undefined) {
-      const m = scope.municipality
-      const involved = new Set(await repo.collaborationIdsOf(m, ex))
-      return all.filter(r => r.municipalityId === m || (r.responsibleBodyId !== null && l.bodies.get(r.responsibleBodyId)?.municipalityId === m) ||
-        (r.collaborationId !== null && involved.has(r.collaborationId) && !r.subjectKey.includes(':m:')))
-    }
-    return all
+    return rows.sort(compareRows)
   }
 
-  async function statesOf (ruleIds: number[], ex?: Executor): Promise<Map<string, StateRow>> {
-    const map = new Map<string, StateRow>()
-    for (const s of await repo.states(ruleIds, ex)) map.set(occurrenceId(s.ruleId, s.originalKey), s)
-    return map
+  /** Turns rows into the read model: names, the event type's facts, lateness on `asOf`, flags and warnings. */
+  async function present (rows: readonly OccurrenceRow[], asOf: string, ex?: Executor): Promise<OccurrenceItem[]> {
+    const names = await index.names(rows, ex)
+    return rows.map(r => toItem(r, names, asOf))
   }
 
-  async function constitutionDatesBy (ex?: Executor): Promise<Map<number, ConstitutionDates>> {
-    const map = new Map<number, Record<number, string>>()
-    for (const c of await repo.constitutions(ex)) {
-      const m = map.get(c.municipalityId) ?? {}
-      m[c.electionYear] = c.date
-      map.set(c.municipalityId, m)
-    }
-    return map
-  }
-
-  function describeBody (id: number | null, l: LookupRows): OccurrenceBodyRef | null {
-    const b = id === null ? undefined : l.bodies.get(id)
+  function describeBody (id: number | null, names: NameRows): OccurrenceBodyRef | null {
+    const b = id === null ? undefined : names.bodies.get(id)
     return b && !b.deleted ? { id: b.id, slug: b.slug, name: b.name, kind: b.kind } : null
   }
 
-  /** Expands the rules over the window and builds the read model (sorted by date). */
-  async function assemble (selected: RuleRow[], window: { from: string; to: string }, asOf: string, l: LookupRows, ex?: Executor): Promise<OccurrenceItem[]> {
-    const constitutionBy = await constitutionDatesBy(ex)
-    const expandFor = (rs: RuleRow[], w: { from: string; to: string }, states: Map<string, StoredState>) => {
-      const out: Array<{ occ: ExpandedOccurrence; rule: RuleRow }> = []
-      for (const r of rs) {
-        const dates = r.municipalityId !== null ? constitutionBy.get(r.municipalityId) ?? {} : {}
-        for (const part of chunks(w)) {
-          for (const occ of buildOccurrences([toExpandable(r)], states, part, dates)) out.push({ occ, rule: r })
-        }
-      }
-      return out
+  function toItem (r: OccurrenceRow, names: NameRows, asOf: string): OccurrenceItem {
+    const prep = r.eventType === OWNER_PREPARATION_TYPE
+    const type = prep ? undefined : catalogue.eventTypes.get(r.eventType)
+    const facts = prep ? OWNER_PREPARATION_EVENT : type
+    const late = lateness(r, r.kind, asOf)
+    const warnings: Array<{ code: string; message: string }> = []
+    const treatingMeeting = r.treatingMeetingId !== null ? { id: r.treatingMeetingId, date: r.treatingMeetingDate!, localStart: r.treatingMeetingLocalStart } : null
+    if (r.treatedByBodyId !== null && r.kind !== 'meeting' && !treatingMeeting) {
+      warnings.push({ code: 'no_treating_meeting', message: `${names.bodies.get(r.treatedByBodyId)?.name ?? 'Organet'} har ikke noe møte innen fristen ${r.date}` })
     }
-    const states = await statesOf(selected.map(r => r.id), ex)
-    const expanded = expandFor(selected, window, states).sort((a, b) => compareOccurrences(a.occ, b.occ))
-
-    // Where each deadline is treated: the treating body's last meeting on or before the due date.
-    const treatingBodies = [...new Set(selected.map(r => r.treatedByBodyId).filter((id): id is number => id !== null))]
-    const meetingRules = await rulesRepo.meetingRules(treatingBodies, ex)
-    const meetingStates = await statesOf(meetingRules.map(r => r.id), ex)
-    const meetingsByBody = new Map<number, MeetingRef[]>()
-    // The lookback year is expanded on its own: the window plus a year would exceed what the engine expands at once.
-    const meetings = [
-      ...expandFor(meetingRules, { from: addDays(window.from, -366), to: addDays(window.from, -1) }, meetingStates),
-      ...expandFor(meetingRules, window, meetingStates),
-    ].sort((a, b) => compareOccurrences(a.occ, b.occ))
-    const seen = new Set<string>()
-    for (const { occ, rule } of meetings) {
-      if (seen.has(occ.id)) continue
-      seen.add(occ.id)
-      if (occ.status === 'cancelled') continue
-      const list = meetingsByBody.get(rule.responsibleBodyId!) ?? []
-      list.push({ id: occ.id, date: occ.date, localStart: occ.localStart })
-      meetingsByBody.set(rule.responsibleBodyId!, list)
+    const flags = calendarFlags(r.date)
+    if (flags.nonWorkingDay) warnings.push({ code: 'non_working_day', message: `${r.date} er ${flags.holiday ?? 'helg'}; fristen står som lovens dato` })
+    if (r.responsibleBodyId === null && r.kind !== 'meeting') warnings.push({ code: 'no_responsible_body', message: 'Ingen ansvarlig organ er knyttet til regelen' })
+    const collaboration = r.collaborationId !== null ? names.collaborations.get(r.collaborationId) : undefined
+    const municipality = r.municipalityId !== null ? names.municipalities.get(r.municipalityId) : undefined
+    const subject = collaboration
+      ? { type: 'collaboration' as const, slug: collaboration.slug, name: collaboration.name }
+      : { type: 'municipality' as const, slug: municipality?.slug ?? '', name: municipality?.name ?? '' }
+    const meetingBody = r.relatedBodyId !== null ? names.bodies.get(r.relatedBodyId) : undefined
+    return {
+      id: r.id,
+      ruleId: r.ruleId,
+      originalKey: r.originalKey,
+      allDay: r.allDay,
+      date: r.date,
+      localStart: r.localStart,
+      start: r.startMs === null ? null : new Date(r.startMs),
+      end: r.endMs === null ? null : new Date(r.endMs),
+      moved: r.moved,
+      status: r.status,
+      revision: r.revision,
+      eventType: r.eventType,
+      kind: r.kind,
+      category: facts?.category ?? 'political',
+      title: r.title ?? (prep ? ownerPreparationTitle(meetingBody?.name ?? 'eiermøtet') : type?.name.nb ?? r.eventType),
+      subject,
+      responsibleBody: describeBody(r.responsibleBodyId, names),
+      treatedBy: describeBody(r.treatedByBodyId, names),
+      treatingMeeting,
+      flags,
+      warnings,
+      overdue: late.overdue,
+      daysOverdue: late.daysOverdue,
+      effectiveStatus: late.overdue ? 'overdue' : r.status,
+      legalBasis: facts ? [...facts.legalBasis] : [],
+      basis: facts?.basis ?? null,
+      unverified: facts?.unverified ?? null,
+      requiresDocument: facts?.requiresDocument ?? false,
+      requiresApproval: facts?.requiresApproval ?? false,
+      reminderOffsetsDays: r.reminderOffsetsDays ?? (facts ? [...facts.reminderOffsetsDays] : []),
+      caseNumber: r.caseNumber,
+      caseUrl: r.caseUrl,
+      note: r.note,
+      deliveredOn: r.deliveredOn,
+      approvedOn: r.approvedOn,
+      cancelledAt: r.cancelledAt,
+      daysLate: daysLate(r.date, r.deliveredOn ?? r.approvedOn ?? null),
+      modified: r.modified,
+      origin: r.origin,
+      bodyIds: [r.responsibleBodyId, r.treatedByBodyId, r.relatedBodyId].filter((id): id is number => id !== null),
     }
-
-    return expanded.map(({ occ, rule }): OccurrenceItem => {
-      const type = catalogue.eventTypes.get(rule.eventType)
-      const kind = type?.kind ?? 'deadline'
-      const state = states.get(occ.id)
-      const late = lateness(occ, kind, asOf)
-      const warnings: Array<{ code: string; message: string }> = []
-      let meeting: MeetingRef | null = null
-      if (rule.treatedByBodyId !== null && kind !== 'meeting') {
-        meeting = treatingMeeting(occ.date, meetingsByBody.get(rule.treatedByBodyId) ?? [])
-        if (!meeting) warnings.push({ code: 'no_treating_meeting', message: `${l.bodies.get(rule.treatedByBodyId)?.name ?? 'Organet'} har ikke noe møte innen fristen ${occ.date}` })
-      }
-      const flags = calendarFlags(occ.date)
-      if (flags.nonWorkingDay) warnings.push({ code: 'non_working_day', message: `${occ.date} er ${flags.holiday ?? 'helg'}; fristen står som lovens dato` })
-      if (rule.responsibleBodyId === null && kind !== 'meeting') warnings.push({ code: 'no_responsible_body', message: 'Ingen ansvarlig organ er knyttet til regelen' })
-      const municipality = rule.municipalityId !== null ? l.municipalities.get(rule.municipalityId) : undefined
-      const collaboration = rule.collaborationId !== null ? l.collaborations.get(rule.collaborationId) : undefined
-      const subject = municipality
-        ? { type: 'municipality' as const, slug: municipality.slug, name: municipality.name }
-        : { type: 'collaboration' as const, slug: collaboration!.slug, name: collaboration!.name }
-      return {
-        ...occ,
-        eventType: rule.eventType,
-        kind,
-        category: type?.category ?? 'political',
-        title: rule.title ?? type?.name.nb ?? rule.eventType,
-        subject,
-        responsibleBody: describeBody(rule.responsibleBodyId, l),
-        treatedBy: describeBody(rule.treatedByBodyId, l),
-        treatingMeeting: meeting,
-        flags,
-        warnings,
-        overdue: late.overdue,
-        daysOverdue: late.daysOverdue,
-        effectiveStatus: late.overdue ? 'overdue' : occ.status,
-        legalBasis: type?.legalBasis ?? [],
-        basis: type?.basis ?? null,
-        unverified: type?.unverified ?? null,
-        requiresDocument: type?.requiresDocument ?? false,
-        requiresApproval: type?.requiresApproval ?? false,
-        reminderOffsetsDays: rule.reminderOffsetsDays ?? type?.reminderOffsetsDays ?? [],
-        caseNumber: state?.caseNumber ?? null,
-        caseUrl: state?.caseUrl ?? null,
-        note: state?.note ?? null,
-        deliveredOn: state?.deliveredOn ?? null,
-        approvedOn: state?.approvedOn ?? null,
-        cancelledAt: state?.cancelledAt ?? null,
-        daysLate: daysLate(occ.date, state?.deliveredOn ?? state?.approvedOn ?? null),
-        modified: Math.max(state?.modified ?? 0, rule.modified),
-        origin: rule.origin,
-      }
-    })
   }
 
-  /** A rule is hidden when a body it names is a private body the viewer may not see. */
-  const ruleVisible = (r: RuleRow, v: Visibility) => v.canSee({ responsibleBodyId: r.responsibleBodyId, treatedByBodyId: r.treatedByBodyId })
-
-  function byStatus (items: OccurrenceItem[], statuses: StatusFilter[] | undefined): OccurrenceItem[] {
-    if (!statuses?.length) return items
-    return items.filter(o => statuses.includes(o.effectiveStatus) || statuses.includes(o.status))
+  /** The query on rows: the calendar, the window, what the viewer may see and the filters. Empty (null) for a private body's calendar the viewer may not see. */
+  async function indexQuery (q: OccurrenceListQuery & { modifiedSince?: number }, viewer: Viewer, ex?: Executor): Promise<IndexQuery | null> {
+    validate(q)
+    await indexService.ready()
+    const { scope } = await calendarOf(q, ex)
+    const visibility = await access.visibility(viewer, ex)
+    // A private body's calendar is private as a whole, like its feed.
+    if (scope.type === 'body' && !visibility.canSeeBody(scope.body.id)) return null
+    return { from: q.from, to: q.to, scope, hiddenBodyIds: visibility.hiddenBodyIds, eventTypes: q.eventTypes, statuses: q.statuses, asOf: q.asOf ?? today(), modifiedSince: q.modifiedSince }
   }
 
-  /** Finds the rule and checks the id names a real occurrence of it, not any date. */
-  async function findOccurrence (id: string, ex?: Executor): Promise<{ rule: RuleRow; originalKey: string }> {
+  /** Rows for a query: from the index within its horizon, from the engine outside it. */
+  async function rowsFor (iq: IndexQuery, page?: { limit: number; offset: number }, ex?: Executor): Promise<{ rows: OccurrenceRow[]; total: number }> {
+    if (indexService.covers(iq)) {
+      const rows = await index.select(iq, page, ex)
+      const total = page ? (rows.length < page.limit && (rows.length > 0 || page.offset === 0) ? page.offset + rows.length : await index.count(iq, ex)) : rows.length
+      return { rows, total }
+    }
+    const all = await engineRows(iq, ex)
+    return { rows: page ? all.slice(page.offset, page.offset + page.limit) : all, total: all.length }
+  }
+
+  /** Finds an occurrence's row, from the index or (outside its horizon) the engine; undefined when the id names no occurrence. */
+  async function findRow (id: string, ex?: Executor): Promise<OccurrenceRow | undefined> {
     const ref = parseOccurrenceId(id)
-    const rule = ref ? await rulesRepo.find(ref.ruleId, ex) : undefined
-    if (!ref || !rule || rule.deleted) throw missing('occurrence', id, 'id')
-    // The id must name a real occurrence of the rule, not any date (a valgperiode date depends on the constitution date).
-    const date = ref.originalKey.slice(0, 10)
-    const dates = rule.municipalityId !== null ? (await constitutionDatesBy(ex)).get(rule.municipalityId) ?? {} : {}
-    if (!expandRule(toExpandable(rule), { from: date, to: date }, dates).some(o => o.key === ref.originalKey)) throw missing('occurrence', id, 'id')
-    return { rule, originalKey: ref.originalKey }
+    if (!ref) return undefined
+    await indexService.ready()
+    const indexed = await index.find(id, ex)
+    if (indexed && indexService.covers({ from: indexed.date, to: indexed.date })) return indexed
+    const rule = await rulesRepo.find(ref.ruleId, ex)
+    if (!rule || rule.deleted) return undefined
+    // The id must name a real occurrence of the rule, not any date: compute it around its original date.
+    const date = (parseOwnerPreparationKey(ref.originalKey)?.meetingKey ?? ref.originalKey).slice(0, 10)
+    return (await indexService.computeRows([rule], { from: addDays(date, -368), to: addDays(date, 368) }, ex)).find(r => r.id === id)
   }
 
   const service = {
     /** The occurrences in a calendar and window, sorted by date, without the private items the viewer may not see. */
     async list (q: OccurrenceListQuery, viewer: Viewer, ex?: Executor): Promise<OccurrenceItem[]> {
-      validate(q)
-      const l = await repo.lookups(ex)
-      const scope = resolve(q, l)
-      const visibility = await access.visibility(viewer, ex)
-      // A private body's calendar is private as a whole, like its feed.
-      if (!visibility.canSeeBody(scope.body)) return []
-      const all = (await rulesRepo.list({ eventTypes: q.eventTypes }, ex)).filter(r => ruleVisible(r, visibility))
-      const selected = await selectRules(scope, all, l, ex)
-      return byStatus(await assemble(selected, q, q.asOf ?? today(), l, ex), q.statuses)
+      const iq = await indexQuery(q, viewer, ex)
+      if (!iq) return []
+      return present((await rowsFor(iq, undefined, ex)).rows, iq.asOf, ex)
     },
 
     /**
@@ -343,56 +306,58 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
      */
     async page (q: OccurrencePageQuery, viewer: Viewer): Promise<{ items: Array<OccurrenceItem | OccurrenceTombstoneItem>; total: number; asOf: string }> {
       const asOf = q.asOf ?? today()
-      let items: Array<OccurrenceItem | OccurrenceTombstoneItem> = await service.list({ ...q, asOf }, viewer)
-      if (q.modifiedSince !== undefined) {
-        const since = q.modifiedSince
-        items = items.filter(o => o.modified >= since)
-        const l = await repo.lookups()
-        const scope = resolve(q, l)
-        const visibility = await access.visibility(viewer)
-        const gone = !visibility.canSeeBody(scope.body)
-          ? []
-          : (await rulesRepo.changedSince(since)).filter(r => (r.deleted || !r.enabled) && ruleVisible(r, visibility) &&
-          (!q.eventTypes?.length || q.eventTypes.includes(r.eventType)))
-        const inScope = await selectRules(scope, gone, l)
-        const constitutionBy = await constitutionDatesBy()
-        const tombstones: OccurrenceTombstoneItem[] = []
-        for (const r of inScope) {
-          const dates = r.municipalityId !== null ? constitutionBy.get(r.municipalityId) ?? {} : {}
-          for (const o of expandRule(toExpandable(r), q, dates)) tombstones.push({ id: occurrenceId(r.id, o.key), deleted: true, modified: r.modified })
-        }
-        items = [...items, ...tombstones]
+      const iq = await indexQuery({ ...q, asOf }, viewer)
+      if (!iq) return { items: [], total: 0, asOf }
+      if (q.modifiedSince === undefined) {
+        const { rows, total } = await rowsFor(iq, { limit: q.limit, offset: q.offset })
+        return { items: await present(rows, asOf), total, asOf }
       }
+      const changed: Array<OccurrenceItem | OccurrenceTombstoneItem> = await present((await rowsFor(iq)).rows, asOf)
+      const since = q.modifiedSince
+      const gone = (await rulesRepo.changedSince(since)).filter(r => r.deleted || !r.enabled)
+      // A deleted rule's occurrences, as they were: the engine computes them as if the rule were live.
+      const tombstones: OccurrenceTombstoneItem[] = []
+      if (gone.length) {
+        const rows = await indexService.computeRows(gone.map(r => ({ ...r, deleted: false, enabled: true })), q)
+        for (const r of rows) {
+          if (inCalendar(r, iq.scope) && rowVisible(r, iq.hiddenBodyIds) && (!q.eventTypes?.length || q.eventTypes.includes(r.eventType))) {
+            tombstones.push({ id: r.id, deleted: true, modified: gone.find(g => g.id === r.ruleId)!.modified })
+          }
+        }
+      }
+      const items = [...changed, ...tombstones]
       return { items: items.slice(q.offset, q.offset + q.limit), total: items.length, asOf }
     },
 
     /** One occurrence; a private body's occurrence is missing for a viewer who may not see it. */
     async get (id: string, viewer: Viewer, ex?: Executor): Promise<OccurrenceItem> {
-      const { rule, originalKey } = await findOccurrence(id, ex)
+      const row = await findRow(id, ex)
       const visibility = await access.visibility(viewer, ex)
-      if (!ruleVisible(rule, visibility)) throw missing('occurrence', id, 'id')
-      const state = await repo.findState(rule.id, originalKey, ex)
-      const date = (state?.movedTo ?? originalKey).slice(0, 10)
-      const l = await repo.lookups(ex)
-      const found = (await assemble([rule], { from: date, to: date }, today(), l, ex)).find(o => o.id === id)
-      if (!found) throw missing('occurrence', id, 'id')
-      return found
+      if (!row || !rowVisible(row, visibility.hiddenBodyIds)) throw missing('occurrence', id, 'id')
+      return (await present([row], today(), ex))[0]!
     },
 
     /**
      * Changes one occurrence's status, case reference, note, date (a move) or cancels it. Delivered and
      * approved get today's date unless given; those dates may not lie in the future. SEQUENCE semantics:
-     * the revision goes up whenever the date, time or status changes.
+     * the revision goes up whenever the date, time or status changes. An owner's preparation follows
+     * its meeting: it cannot be moved on its own.
      */
     async change (id: string, patch: OccurrenceChange, actor: Actor | null): Promise<OccurrenceItem> {
-      const { rule, originalKey } = await findOccurrence(id)
-      // The rule's subject and the body that must act: a participant's own deadline in a collaboration is that participant's.
-      const a = await access.assertMayChange(actor, { municipalityIds: [rule.municipalityId], collaborationIds: [rule.collaborationId], bodyIds: [rule.responsibleBodyId] })
+      const row = await findRow(id)
+      if (!row) throw missing('occurrence', id, 'id')
+      // The subject and the body that must act: a participant's own deadline in a collaboration is that participant's.
+      const a = await access.assertMayChange(actor, {
+        municipalityIds: [row.collaborationId === null ? row.municipalityId : null],
+        collaborationIds: [row.collaborationId],
+        bodyIds: [row.responsibleBodyId],
+      })
       const visibility = await access.visibility(viewerOf(a))
-      if (!ruleVisible(rule, visibility)) throw missing('occurrence', id, 'id')
+      if (!rowVisible(row, visibility.hiddenBodyIds)) throw missing('occurrence', id, 'id')
       const values: StatePatch = { ...patch }
       if (values.movedTo != null) {
-        const problem = validMoveTarget(rule.allDay, originalKey, values.movedTo)
+        if (row.eventType === OWNER_PREPARATION_TYPE) throw invalid('occurrences.invalid_move', 'movedTo', 'an owner\'s preparation follows its meeting; move the meeting instead')
+        const problem = validMoveTarget(row.allDay, row.originalKey, values.movedTo)
         if (problem) throw invalid('occurrences.invalid_move', 'movedTo', problem)
       }
       const day = today()
@@ -400,7 +365,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       if (values.status === 'approved' && values.approvedOn === undefined) values.approvedOn = day
       if (values.deliveredOn && compareDates(values.deliveredOn, addDays(day, 1)) > 0) throw invalid('occurrences.future_delivery', 'deliveredOn', 'cannot be in the future')
       if (values.approvedOn && compareDates(values.approvedOn, addDays(day, 1)) > 0) throw invalid('occurrences.future_approval', 'approvedOn', 'cannot be in the future')
-      await service.saveState(rule.id, originalKey, values, a)
+      await service.saveState(row.ruleId, row.originalKey, values, a)
       return service.get(id, viewerOf(a))
     },
 
@@ -440,13 +405,42 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
 
     /** Resolves a calendar named by slugs or ids (404 naming the field when unknown). */
     async resolveScope (q: { municipality?: SubjectRef; body?: SubjectRef; collaboration?: SubjectRef }, ex?: Executor): Promise<ResolvedScope> {
-      return resolve(q, await repo.lookups(ex))
+      return (await calendarOf(q, ex)).resolved
     },
 
-    /** The rules whose occurrences are in a municipality's, a body's or a collaboration's calendar: what list() would select. */
-    async ruleIdsInScope (scope: { municipality?: SubjectRef; body?: SubjectRef; collaboration?: SubjectRef }, ex?: Executor): Promise<Set<number>> {
-      const l = await repo.lookups(ex)
-      return new Set((await selectRules(resolve(scope, l), await rulesRepo.list({}, ex), l, ex)).map(r => r.id))
+    /**
+     * For every municipality at once (the start page): how many items in its calendar the viewer may
+     * see are overdue on `asOf` (due within the year before) and how many fall due in the next `days`
+     * days and are not done — the same counts as the overdue and upcoming reports.
+     */
+    async countsByMunicipality (viewer: Viewer, asOf: string, days: number): Promise<Map<number, { overdue: number; upcoming: number }>> {
+      const q = { overdueFrom: addYears(asOf, -1), asOf, upcomingTo: addDays(asOf, days) }
+      const visibility = await access.visibility(viewer)
+      await indexService.ready()
+      if (indexService.covers({ from: q.overdueFrom, to: q.upcomingTo })) return index.countsByMunicipality({ ...q, hiddenBodyIds: visibility.hiddenBodyIds })
+      // Outside the horizon (during a first build): the engine, municipality by municipality.
+      const out = new Map<number, { overdue: number; upcoming: number }>()
+      for (const m of await index.liveMunicipalityIds()) {
+        const items = await service.list({ municipality: m, from: q.overdueFrom, to: q.upcomingTo, asOf }, viewer)
+        out.set(m, {
+          overdue: items.filter(o => o.overdue).length,
+          upcoming: items.filter(o => o.date >= asOf && o.kind !== 'meeting' && !DONE.includes(o.status)).length,
+        })
+      }
+      return out
+    },
+
+    /** The ids of the occurrences in a calendar and window, whoever looks (jobs check visibility per recipient). */
+    async idsInCalendar (q: { municipality?: SubjectRef; body?: SubjectRef; collaboration?: SubjectRef }, window: { from: string; to: string }): Promise<Set<string>> {
+      await indexService.ready()
+      const { scope } = await calendarOf(q)
+      const { rows } = await rowsFor({ ...window, scope, hiddenBodyIds: new Set(), asOf: today() })
+      return new Set(rows.map(r => r.id))
+    },
+
+    /** The calendar a scope names, for checking rows against it (`inCalendar`). */
+    async calendar (q: { municipality?: SubjectRef; body?: SubjectRef; collaboration?: SubjectRef }, ex?: Executor): Promise<CalendarScope> {
+      return (await calendarOf(q, ex)).scope
     },
   }
   return service

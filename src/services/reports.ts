@@ -4,6 +4,7 @@
 import type { Catalogue } from '../catalogue/load.js'
 import { type CalendarDate, addDays, addYears, compareDates, yearOf } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
+import { OWNER_PREPARATION_TYPE } from '../domain/owner-preparation.js'
 import type { OutboxRepository } from '../repositories/outbox.js'
 import {
   type LateRow, type OverdueRow, type ReportItem, type UpcomingRow,
@@ -49,7 +50,7 @@ export function createReportsService (deps: ReportsServiceDeps) {
     /** Resolves slugs (404 naming the field) and checks the event types (400). */
     async scope (q: ReportScopeQuery): Promise<ReportScope> {
       const eventTypes = q.eventType?.split(',').map(s => s.trim())
-      const unknown = eventTypes?.find(t => !catalogue.eventTypes.has(t))
+      const unknown = eventTypes?.find(t => t !== OWNER_PREPARATION_TYPE && !catalogue.eventTypes.has(t))
       if (unknown !== undefined) throw invalid('reports.event_type', 'eventType', `unknown event type "${unknown}"`)
       const resolved = await occurrences.resolveScope({ municipality: q.municipality, body: q.body, collaboration: q.collaboration })
       return { ...resolved, ...(eventTypes ? { eventTypes } : {}), ...(q.modifiedSince !== undefined ? { modifiedSince: q.modifiedSince } : {}) }

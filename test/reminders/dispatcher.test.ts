@@ -210,7 +210,11 @@ describe('e-mail reminders over real SMTP', () => {
     const digest = smtp.messages.find(m => m.parsed.subject?.startsWith('Ukeoversikt'))!
     expect(digest.parsed.subject).toMatch(/^Ukeoversikt uke 22 for Øyer: \d+ forfalt, \d+ de neste 30 dagene$/)
     expect(digest.parsed.text).toContain('her er ukeoversikten over styringskalenderen for Øyer per mandag 31. mai 2027.')
-    expect(digest.parsed.text).toMatch(/– 22\.02\.2027 {2}Årsregnskapet avlagt – Øyer \(Kommunedirektøren i Øyer\): 98 dager over fristen/)
+    // Most overdue first: owner preparations of 2026's meetings lead, each line with its days over.
+    const daysOver = [...digest.parsed.text!.matchAll(/– \d\d\.\d\d\.\d{4} {2}.+: (\d+) dager over fristen/g)].map(m => Number(m[1]))
+    expect(daysOver.length).toBeGreaterThan(5)
+    expect(daysOver).toEqual([...daysOver].sort((a, b) => b - a))
+    expect(digest.parsed.text).toMatch(/– \d\d\.\d\d\.2026 {2}Eierbehandling før møte i .+ – Øyer \(Formannskapet i Øyer\): \d+ dager over fristen/)
     expect(digest.parsed.text).toMatch(/– 30\.06\.2027 {2}.+/)
     expect(digest.parsed.text).toContain(`${BASE_URL}/api/v1/reports/overdue?municipality=oyer&format=csv`)
     expect(digest.parsed.attachments).toHaveLength(0)

@@ -48,7 +48,7 @@ describe('every feed of the seeded database', () => {
       const events = parseWithIcalJs(text)
       const parsed = Object.values(nodeIcal.sync.parseICS(text)).filter(c => c?.type === 'VEVENT')
       expect(parsed.length, feedUrl).toBe(events.length)
-      if (apiUrl && !feedUrl.includes('formannskap')) {
+      if (apiUrl) {
         const api = await apiAll(apiUrl)
         expect(events.length, feedUrl).toBe(api.length)
       }
@@ -58,14 +58,19 @@ describe('every feed of the seeded database', () => {
   it('shows a municipality feed with its own items, its companies’ meetings and an owner preparation deadline per owner meeting', async () => {
     const text = (await feed(`/feeds/municipalities/oyer.ics?${WINDOW}`)).body
     const events = parseWithIcalJs(text)
-    const api = await apiAll<{ eventType: string; responsibleBody: { kind: string } | null; subject: { type: string } }>(`/api/v1/occurrences?municipality=oyer&${WINDOW}`)
+    const api = await apiAll<{ id: string; date: string; eventType: string; responsibleBody: { kind: string } | null; subject: { type: string; slug: string } }>(`/api/v1/occurrences?municipality=oyer&${WINDOW}`)
     const ownerMeetings = api.filter(o => o.eventType === 'mote' && o.subject.type === 'collaboration' && ['representantskap', 'generalforsamling'].includes(o.responsibleBody?.kind ?? ''))
     expect(ownerMeetings.length).toBeGreaterThan(5)
-    expect(events.length).toBe(api.length + ownerMeetings.length)
+    // The preparations are occurrences like any other: the feed has exactly the API's events.
+    expect(events.length).toBe(api.length)
+    const preparations = api.filter(o => o.eventType === 'eierbehandling')
+    expect(preparations.map(p => p.id).sort()).toEqual(ownerMeetings.filter(m => api.some(o => o.id === `${m.id}-eier-oyer`)).map(m => `${m.id}-eier-oyer`).sort())
+    expect(preparations.length).toBeGreaterThanOrEqual(ownerMeetings.length - 1)
+    expect(preparations.every(p => p.subject.slug === 'oyer')).toBe(true)
     const glor = events.filter(e => e.summary.includes('Representantskapet i Felles renovasjonsselskap: GLØR'))
     expect(glor.map(e => e.summary)).toEqual(expect.arrayContaining([
       'Møte: Representantskapet i Felles renovasjonsselskap: GLØR',
-      'Frist: Eierbehandling før møte i Representantskapet i Felles renovasjonsselskap: GLØR – Felles renovasjonsselskap: GLØR',
+      'Frist: Eierbehandling før møte i Representantskapet i Felles renovasjonsselskap: GLØR – Øyer',
     ]))
   })
 })

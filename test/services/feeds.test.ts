@@ -1,5 +1,6 @@
 // The feeds service without HTTP: which calendar a feed address opens for whom, and what it holds.
 import fs from 'node:fs'
+import { addDays } from '../../src/domain/calendar-date.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestDependencies } from '../helpers/app.js'
 import { anonymousViewer, systemViewer, viewerOf, type Actor } from '../../src/services/access.js'
@@ -64,18 +65,20 @@ describe('what a feed holds', () => {
     expect(anonymous.occurrences.some(o => names(o).includes(ku))).toBe(false)
     expect(editor.occurrences.some(o => names(o).includes(ku))).toBe(true)
     expect(editor.occurrences.length).toBeGreaterThan(anonymous.occurrences.length)
-    // One preparation deadline per owner meeting the viewer sees, the day before it.
-    expect(anonymous.preparations.length).toBeGreaterThan(0)
-    for (const p of anonymous.preparations) {
-      expect(anonymous.occurrences).toContain(p.meeting)
-      expect(p.preparedBy).toBe('Formannskapet i Øyer')
+    // One preparation deadline per owner meeting the viewer sees, the day before it, for Øyer's formannskap.
+    const preparations = anonymous.occurrences.filter(o => o.eventType === 'eierbehandling')
+    expect(preparations.length).toBeGreaterThan(0)
+    for (const p of preparations) {
+      const meeting = anonymous.occurrences.find(o => p.id.startsWith(`${o.id}-eier-`))!
+      expect(meeting).toMatchObject({ eventType: 'mote', subject: { type: 'collaboration' } })
+      expect(p).toMatchObject({ id: `${meeting.id}-eier-oyer`, date: addDays(meeting.date, -1), subject: { slug: 'oyer' }, treatedBy: { name: 'Formannskapet i Øyer' } })
     }
   })
 
   it('gives only the preparation deadlines when asked for that type alone', async () => {
     const { feeds } = t.deps.services
     const content = await feeds.content(await feeds.open('municipalities', 'oyer', undefined, anonymousViewer), { ...WINDOW, eventTypes: ['eierbehandling'] })
-    expect(content.occurrences).toEqual([])
-    expect(content.preparations.length).toBeGreaterThan(0)
+    expect(content.occurrences.length).toBeGreaterThan(0)
+    expect(content.occurrences.every(o => o.eventType === 'eierbehandling' && o.subject.slug === 'oyer')).toBe(true)
   })
 })

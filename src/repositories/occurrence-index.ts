@@ -1,0 +1,332 @@
+// The occurrence index's SQL: its rows, its bookkeeping, and the facts the engine reads to recompute
+// rows. No rules of the work here: the index service (services/occurrence-index.ts) decides.
+import { and, asc, count, eq, gt, gte, inArray, isNull, lt, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm'
+import type { Db } from '../db/client.js'
+import type { Executor } from '../db/executor.js'
+import { bodies, collaborations, constitutions, municipalities, occurrenceStates, participations, rules } from '../db/schema.js'
+import { calendarRevisions, occurrenceIndex, occurrenceIndexDirty, occurrenceIndexMeta } from '../db/schema-index.js'
+import type { CalendarScope, EngineBody, EngineOwner, EngineState, OccurrenceRow } from '../domain/occurrence-engine.js'
+import type { ConstitutionDates } from '../domain/valgperiode.js'
+import type { BodyKind } from '../domain/vocabulary.js'
+import type { RuleRow } from './rules.js'
+import { refCondition } from './shared.js'
+
+/** The names the read model shows, by id (tombstones included). */
+export interface NameRows {
+  municipalities: Map<number, { id: number; slug: string; name: string }>
+  collaborations: Map<number, { id: number; slug: string; name: string }>
+  bodies: Map<number, { id: number; slug: string; name: string; kind: BodyKind; deleted: boolean }>
+}
+
+export type IndexMeta = typeof occurrenceIndexMeta.$inferSelect
+export type DirtyEntry = typeof occurrenceIndexDirty.$inferSelect
+type DbRow = typeof occurrenceIndex.$inferSelect
+
+/** What one index read asks for; the SQL mirrors `inCalendar` and `rowVisible` (domain/occurrence-engine.ts). */
+export interface IndexQuery {
+  from: string
+  to: string
+  scope: CalendarScope
+  hiddenBodyIds: ReadonlySet<number>
+  eventTypes?: readonly string[]
+  /** Stored statuses, and 'overdue' (judged on `asOf`). */
+  statuses?: readonly string[]
+  asOf: string
+  /** Epoch ms. */
+  modifiedSince?: number
+}
+
+const CHUNK = 500
+const chunks = <T>(xs: readonly T[], n = CHUNK): T[][] => {
+  const out: T[][] = []
+  for (let i = 0; i < xs.length; i += n) out.push(xs.slice(i, i + n))
+  return out
+}
+
+const toRow = (r: DbRow): OccurrenceRow => ({ ...r, calendarKinds: r.calendarKinds === '' ? [] : r.calendarKinds.slice(1, -1).split(',') })
+const fromRow = (r: OccurrenceRow): DbRow => ({ ...r, calendarKinds: r.calendarKinds.length ? `,${r.calendarKinds.join(',')},` : '' })
+
+const DONE = ['delivered', 'approved', 'cancelled'] as const
+const o = occurrenceIndex
+
+export function createOccurrenceIndexRepository (db: Db) {
+  function where (q: IndexQuery): SQL | undefined {
+    const s = q.scope
+    let scope: SQL | undefined
+    if (s.type === 'collaboration') scope = eq(o.collaborationId, s.id)
+    else if (s.type === 'municipality') {
+      const involved = [...s.involvedCollaborationIds]
+      scope = involved.length
+        ? or(eq(o.municipalityId, s.id), and(inArray(o.collaborationId, involved), eq(o.memberSpecific, false)))
+        : eq(o.municipalityId, s.id)
+    } else if (s.type === 'body') {
+      const b = s.body
+      const owner = b.municipalityId !== null ? and(isNull(o.collaborationId), eq(o.municipalityId, b.municipalityId)) : eq(o.collaborationId, b.collaborationId ?? -1)
+      scope = or(eq(o.responsibleBodyId, b.id), eq(o.treatedByBodyId, b.id),
+        and(owner, ne(o.eventType, 'mote'), eq(o.memberSpecific, false), sql`instr(${o.calendarKinds}, ${`,${b.kind},`}) > 0`))
+    }
+    const hidden = [...q.hiddenBodyIds]
+    const visible = hidden.length
+      ? and(...[o.responsibleBodyId, o.treatedByBodyId, o.relatedBodyId].map(c => or(isNull(c), notInArray(c, hidden))))
+      : undefined
+    let status: SQL | undefined
+    if (q.statuses?.length) {
+      const stored = q.statuses.filter(x => x !== 'overdue')
+      status = or(
+        stored.length ? inArray(o.status, stored as Array<DbRow['status']>) : undefined,
+        q.statuses.includes('overdue') ? and(ne(o.kind, 'meeting'), notInArray(o.status, [...DONE]), lt(o.date, q.asOf)) : undefined)
+    }
+    return and(gte(o.date, q.from), lte(o.date, q.to), scope, visible,
+      q.eventTypes?.length ? inArray(o.eventType, [...q.eventTypes]) : undefined,
+      status,
+      q.modifiedSince !== undefined ? gte(o.modified, q.modifiedSince) : undefined)
+  }
+
+  const repo = {
+    // ── reads ──────────────────────────────────────────────────────────────────────────────────
+    /** Rows of a calendar in a window, in date order (date, local start, id), one page of them. */
+    async select (q: IndexQuery, page: { limit: number; offset: number } = { limit: -1, offset: 0 }, ex: Executor = db): Promise<OccurrenceRow[]> {
+      return ex.select().from(o).where(where(q)).orderBy(asc(o.date), asc(o.localStart), asc(o.id)).limit(page.limit).offset(page.offset).all().map(toRow)
+    },
+    async count (q: IndexQuery, ex: Executor = db): Promise<number> {
+      return ex.select({ n: count() }).from(o).where(where(q)).get()?.n ?? 0
+    },
+    async find (id: string, ex: Executor = db): Promise<OccurrenceRow | undefined> {
+      const r = ex.select().from(o).where(eq(o.id, id)).get()
+      return r && toRow(r)
+    },
+    /**
+     * Per municipality, in one pass over the index: its calendar's items that are overdue on `asOf`
+     * (due from `overdueFrom`) and those due from `asOf` to `upcomingTo` that are not done (meetings
+     * excluded). A municipality's calendar includes the collaborations it takes part in or hosts.
+     */
+    async countsByMunicipality (q: { overdueFrom: string; asOf: string; upcomingTo: string; hiddenBodyIds: ReadonlySet<number> }, ex: Executor = db): Promise<Map<number, { overdue: number; upcoming: number }>> {
+      const hidden = [...q.hiddenBodyIds]
+      const visible = hidden.length
+        ? sql` AND (o.responsible_body_id IS NULL OR o.responsible_body_id NOT IN (${sql.join(hidden.map(id => sql`${id}`), sql`, `)}))
+              AND (o.treated_by_body_id IS NULL OR o.treated_by_body_id NOT IN (${sql.join(hidden.map(id => sql`${id}`), sql`, `)}))
+              AND (o.related_body_id IS NULL OR o.related_body_id NOT IN (${sql.join(hidden.map(id => sql`${id}`), sql`, `)}))`
+        : sql``
+      const rows = ex.all<{ m: number; overdue: number; upcoming: number }>(sql`
+        WITH items AS (
+          SELECT o.id, o.date, o.kind, o.status, o.municipality_id AS m FROM occurrence o
+            WHERE o.date BETWEEN ${q.overdueFrom} AND ${q.upcomingTo} AND o.municipality_id IS NOT NULL
+              AND o.kind <> 'meeting' AND o.status NOT IN ('delivered', 'approved', 'cancelled') ${visible}
+          UNION
+          SELECT o.id, o.date, o.kind, o.status, p.m FROM occurrence o
+            JOIN (SELECT collaboration_id AS c, municipality_id AS m FROM participation
+                  UNION SELECT id, host_municipality_id FROM collaboration WHERE host_municipality_id IS NOT NULL) p ON p.c = o.collaboration_id
+            WHERE o.date BETWEEN ${q.overdueFrom} AND ${q.upcomingTo} AND o.member_specific = 0
+              AND o.kind <> 'meeting' AND o.status NOT IN ('delivered', 'approved', 'cancelled') ${visible}
+        )
+        SELECT m, SUM(date < ${q.asOf}) AS overdue, SUM(date >= ${q.asOf}) AS upcoming FROM items GROUP BY m`)
+      return new Map(rows.map(r => [r.m, { overdue: r.overdue, upcoming: r.upcoming }]))
+    },
+    /** Every row of these rules. */
+    async rowsOfRules (ruleIds: readonly number[], ex: Executor = db): Promise<OccurrenceRow[]> {
+      const out: OccurrenceRow[] = []
+      for (const part of chunks(ruleIds)) out.push(...ex.select().from(o).where(inArray(o.ruleId, part)).all().map(toRow))
+      return out
+    },
+    /** The items a body treats (not meetings), with a date in the range: whose treating meeting may change. */
+    async treatedBy (bodyId: number, from: string, to: string, ex: Executor = db): Promise<OccurrenceRow[]> {
+      return ex.select().from(o).where(and(eq(o.treatedByBodyId, bodyId), ne(o.kind, 'meeting'), gte(o.date, from), lte(o.date, to))).all().map(toRow)
+    },
+    /** The meeting rules whose owner preparations a municipality holds. */
+    async preparationRuleIdsOwnedBy (municipalityIds: readonly number[], ex: Executor = db): Promise<number[]> {
+      if (!municipalityIds.length) return []
+      return ex.selectDistinct({ id: o.ruleId }).from(o).where(and(eq(o.eventType, 'eierbehandling'), inArray(o.municipalityId, [...municipalityIds]))).all().map(r => r.id)
+    },
+
+    /** The names of every municipality, collaboration and body these rows name. */
+    async names (rows: readonly OccurrenceRow[], ex: Executor = db): Promise<NameRows> {
+      const ms = new Set<number>()
+      const cs = new Set<number>()
+      const bs = new Set<number>()
+      for (const r of rows) {
+        if (r.municipalityId !== null) ms.add(r.municipalityId)
+        if (r.collaborationId !== null) cs.add(r.collaborationId)
+        for (const b of [r.responsibleBodyId, r.treatedByBodyId, r.relatedBodyId]) if (b !== null) bs.add(b)
+      }
+      const out: NameRows = { municipalities: new Map(), collaborations: new Map(), bodies: new Map() }
+      for (const part of chunks([...ms])) for (const m of ex.select({ id: municipalities.id, slug: municipalities.slug, name: municipalities.name }).from(municipalities).where(inArray(municipalities.id, part)).all()) out.municipalities.set(m.id, m)
+      for (const part of chunks([...cs])) for (const c of ex.select({ id: collaborations.id, slug: collaborations.slug, name: collaborations.name }).from(collaborations).where(inArray(collaborations.id, part)).all()) out.collaborations.set(c.id, c)
+      for (const part of chunks([...bs])) {
+        for (const b of ex.select({ id: bodies.id, slug: bodies.slug, name: bodies.name, kind: bodies.kind, deleted: bodies.deleted }).from(bodies).where(inArray(bodies.id, part)).all()) out.bodies.set(b.id, b)
+      }
+      return out
+    },
+    /** A live municipality or collaboration by id or slug. */
+    async findSubject (type: 'municipality' | 'collaboration', ref: string | number, ex: Executor = db): Promise<{ id: number } | undefined> {
+      const t = type === 'municipality' ? municipalities : collaborations
+      return ex.select({ id: t.id }).from(t).where(and(refCondition(ref, t.id, t.slug), eq(t.deleted, false))).get()
+    },
+    /** A live body by id or slug. */
+    async findBody (ref: string | number, ex: Executor = db): Promise<{ id: number; kind: BodyKind; municipalityId: number | null; collaborationId: number | null } | undefined> {
+      return ex.select({ id: bodies.id, kind: bodies.kind, municipalityId: bodies.municipalityId, collaborationId: bodies.collaborationId })
+        .from(bodies).where(and(refCondition(ref, bodies.id, bodies.slug), eq(bodies.deleted, false))).get()
+    },
+    /**
+     * The live rules whose rows can be in a calendar (a superset: the engine's rows are checked with
+     * `inCalendar` after). For a municipality: its own and its bodies' rules and those of the
+     * collaborations it is in (whose owner meetings it prepares).
+     */
+    async candidateRules (scope: CalendarScope, ex: Executor = db): Promise<RuleRow[]> {
+      const liveRule = and(eq(rules.deleted, false), eq(rules.enabled, true))
+      let where: SQL | undefined
+      if (scope.type === 'collaboration') where = eq(rules.collaborationId, scope.id)
+      else if (scope.type === 'municipality') {
+        const own = ex.select({ id: bodies.id }).from(bodies).where(eq(bodies.municipalityId, scope.id))
+        where = or(eq(rules.municipalityId, scope.id), inArray(rules.responsibleBodyId, own), inArray(rules.collaborationId, [...scope.involvedCollaborationIds]))
+      } else if (scope.type === 'body') {
+        const b = scope.body
+        const involved = b.municipalityId !== null && b.kind === 'formannskap' ? [...await repo.involvedCollaborationIds(b.municipalityId, ex)] : []
+        where = or(eq(rules.responsibleBodyId, b.id), eq(rules.treatedByBodyId, b.id),
+          b.municipalityId !== null ? eq(rules.municipalityId, b.municipalityId) : eq(rules.collaborationId, b.collaborationId ?? -1),
+          involved.length ? and(inArray(rules.collaborationId, involved), eq(rules.eventType, 'mote')) : undefined)
+      }
+      return ex.select().from(rules).where(and(liveRule, where)).orderBy(asc(rules.id)).all()
+    },
+
+    // ── writes ─────────────────────────────────────────────────────────────────────────────────
+    async deleteRules (ruleIds: readonly number[], ex: Executor = db): Promise<void> {
+      for (const part of chunks(ruleIds)) ex.delete(o).where(inArray(o.ruleId, part)).run()
+    },
+    async deleteIds (ids: readonly string[], ex: Executor = db): Promise<void> {
+      for (const part of chunks(ids)) ex.delete(o).where(inArray(o.id, part)).run()
+    },
+    async insert (rows: readonly OccurrenceRow[], ex: Executor = db): Promise<void> {
+      // 33 columns × 200 rows stays far below SQLite's limit on bound parameters.
+      for (const part of chunks(rows, 200)) ex.insert(o).values(part.map(fromRow)).run()
+    },
+    async deleteAll (ex: Executor = db): Promise<void> {
+      ex.delete(o).run()
+    },
+    /** Drops rows outside the horizon (after a roll). */
+    async deleteOutside (from: string, to: string, ex: Executor = db): Promise<void> {
+      ex.delete(o).where(or(lt(o.date, from), gt(o.date, to))).run()
+    },
+
+    // ── bookkeeping ────────────────────────────────────────────────────────────────────────────
+    async meta (ex: Executor = db): Promise<IndexMeta | undefined> {
+      return ex.select().from(occurrenceIndexMeta).where(eq(occurrenceIndexMeta.id, 1)).get()
+    },
+    async saveMeta (values: Omit<IndexMeta, 'id'>, ex: Executor = db): Promise<void> {
+      ex.insert(occurrenceIndexMeta).values({ id: 1, ...values }).onConflictDoUpdate({ target: occurrenceIndexMeta.id, set: values }).run()
+    },
+    async hasDirty (ex: Executor = db): Promise<boolean> {
+      return ex.select({ k: occurrenceIndexDirty.kind }).from(occurrenceIndexDirty).limit(1).get() !== undefined
+    },
+    /** Everything noted since the last call, removed from the queue. */
+    async takeDirty (ex: Executor = db): Promise<DirtyEntry[]> {
+      const all = ex.select().from(occurrenceIndexDirty).all()
+      if (all.length) ex.delete(occurrenceIndexDirty).run()
+      return all
+    },
+    async clearDirty (ex: Executor = db): Promise<void> {
+      ex.delete(occurrenceIndexDirty).run()
+    },
+    async bumpRevisions (keys: readonly string[], seq: number, ex: Executor = db): Promise<void> {
+      for (const part of chunks(keys)) {
+        ex.insert(calendarRevisions).values(part.map(key => ({ key, seq }))).onConflictDoUpdate({ target: calendarRevisions.key, set: { seq } }).run()
+      }
+    },
+    async revisionsSince (seq: number, ex: Executor = db): Promise<Array<{ key: string; seq: number }>> {
+      return ex.select().from(calendarRevisions).where(gt(calendarRevisions.seq, seq)).all()
+    },
+
+    // ── the facts the engine reads ─────────────────────────────────────────────────────────────
+    async rules (ids: readonly number[], ex: Executor = db): Promise<RuleRow[]> {
+      const out: RuleRow[] = []
+      for (const part of chunks(ids)) out.push(...ex.select().from(rules).where(inArray(rules.id, part)).all())
+      return out
+    },
+    /** Ids of every rule, in order, after `afterId` (a rebuild walks them in batches). */
+    async ruleIdsAfter (afterId: number, limit: number, ex: Executor = db): Promise<number[]> {
+      return ex.select({ id: rules.id }).from(rules).where(gt(rules.id, afterId)).orderBy(asc(rules.id)).limit(limit).all().map(r => r.id)
+    },
+    async anyRule (ex: Executor = db): Promise<boolean> {
+      return ex.select({ id: rules.id }).from(rules).limit(1).get() !== undefined
+    },
+    async ruleIdsWhere (f: { municipalityIds?: readonly number[]; bodyIds?: readonly number[]; meetingsOfCollaborations?: readonly number[] }, ex: Executor = db): Promise<number[]> {
+      const ids = new Set<number>()
+      for (const part of chunks(f.municipalityIds ?? [])) for (const r of ex.select({ id: rules.id }).from(rules).where(inArray(rules.municipalityId, part)).all()) ids.add(r.id)
+      for (const part of chunks(f.bodyIds ?? [])) {
+        for (const r of ex.select({ id: rules.id }).from(rules).where(or(inArray(rules.responsibleBodyId, part), inArray(rules.treatedByBodyId, part))).all()) ids.add(r.id)
+      }
+      for (const part of chunks(f.meetingsOfCollaborations ?? [])) {
+        for (const r of ex.select({ id: rules.id }).from(rules).where(and(inArray(rules.collaborationId, part), eq(rules.eventType, 'mote'))).all()) ids.add(r.id)
+      }
+      return [...ids]
+    },
+    /** Live meeting rules of these bodies. */
+    async meetingRules (bodyIds: readonly number[], ex: Executor = db): Promise<RuleRow[]> {
+      const out: RuleRow[] = []
+      for (const part of chunks(bodyIds)) {
+        out.push(...ex.select().from(rules).where(and(eq(rules.deleted, false), eq(rules.enabled, true), eq(rules.eventType, 'mote'), inArray(rules.responsibleBodyId, part))).all())
+      }
+      return out
+    },
+    async states (ruleIds: readonly number[], ex: Executor = db): Promise<Array<EngineState & { ruleId: number }>> {
+      const out: Array<EngineState & { ruleId: number }> = []
+      for (const part of chunks(ruleIds)) out.push(...ex.select().from(occurrenceStates).where(inArray(occurrenceStates.ruleId, part)).all())
+      return out
+    },
+    async constitutionDates (municipalityIds: readonly number[], ex: Executor = db): Promise<Map<number, ConstitutionDates>> {
+      const out = new Map<number, Record<number, string>>()
+      for (const part of chunks(municipalityIds)) {
+        for (const c of ex.select().from(constitutions).where(inArray(constitutions.municipalityId, part)).all()) {
+          const m = out.get(c.municipalityId) ?? {}
+          m[c.electionYear] = c.date
+          out.set(c.municipalityId, m)
+        }
+      }
+      return out
+    },
+    async bodies (ids: readonly number[], ex: Executor = db): Promise<EngineBody[]> {
+      const out: EngineBody[] = []
+      for (const part of chunks(ids)) {
+        out.push(...ex.select({ id: bodies.id, kind: bodies.kind, municipalityId: bodies.municipalityId, collaborationId: bodies.collaborationId, deleted: bodies.deleted })
+          .from(bodies).where(inArray(bodies.id, part)).all())
+      }
+      return out
+    },
+    /** Owners (participants and host, not deleted) of each collaboration, with their first formannskap; sorted by slug. */
+    async owners (collaborationIds: readonly number[], ex: Executor = db): Promise<Map<number, EngineOwner[]>> {
+      const members = new Map<number, Set<number>>(collaborationIds.map(id => [id, new Set()]))
+      for (const part of chunks(collaborationIds)) {
+        for (const p of ex.select({ c: participations.collaborationId, m: participations.municipalityId }).from(participations).where(inArray(participations.collaborationId, part)).all()) members.get(p.c)!.add(p.m)
+        for (const c of ex.select({ id: collaborations.id, host: collaborations.hostMunicipalityId }).from(collaborations).where(inArray(collaborations.id, part)).all()) {
+          if (c.host !== null) members.get(c.id)!.add(c.host)
+        }
+      }
+      const municipalityIds = [...new Set([...members.values()].flatMap(s => [...s]))]
+      const live = new Map<number, string>()
+      const formannskap = new Map<number, number>()
+      for (const part of chunks(municipalityIds)) {
+        for (const m of ex.select({ id: municipalities.id, slug: municipalities.slug }).from(municipalities).where(and(inArray(municipalities.id, part), eq(municipalities.deleted, false))).all()) live.set(m.id, m.slug)
+        for (const b of ex.select({ id: bodies.id, m: bodies.municipalityId }).from(bodies)
+          .where(and(inArray(bodies.municipalityId, part), eq(bodies.kind, 'formannskap' satisfies BodyKind), eq(bodies.deleted, false))).orderBy(asc(bodies.id)).all()) {
+          if (b.m !== null && !formannskap.has(b.m)) formannskap.set(b.m, b.id)
+        }
+      }
+      const out = new Map<number, EngineOwner[]>()
+      for (const [c, ms] of members) {
+        out.set(c, [...ms].filter(m => live.has(m)).map(m => ({ municipalityId: m, slug: live.get(m)!, formannskapId: formannskap.get(m) ?? null }))
+          .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)))
+      }
+      return out
+    },
+    async liveMunicipalityIds (ex: Executor = db): Promise<number[]> {
+      return ex.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.deleted, false)).all().map(m => m.id)
+    },
+    /** The collaborations a municipality takes part in or hosts. */
+    async involvedCollaborationIds (municipalityId: number, ex: Executor = db): Promise<Set<number>> {
+      const ids = new Set(ex.select({ id: participations.collaborationId }).from(participations).where(eq(participations.municipalityId, municipalityId)).all().map(p => p.id))
+      for (const c of ex.select({ id: collaborations.id }).from(collaborations).where(eq(collaborations.hostMunicipalityId, municipalityId)).all()) ids.add(c.id)
+      return ids
+    },
+  }
+  return repo
+}
+export type OccurrenceIndexRepository = ReturnType<typeof createOccurrenceIndexRepository>

@@ -1,0 +1,183 @@
+// src/services/occurrence-index.ts: the occurrence index equals the engine, whatever was changed and how.
+import fc from 'fast-check'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { serviceFixture, type ServiceFixture } from '../helpers/services.js'
+import { anonymousViewer, systemViewer, type Viewer } from '../../src/services/access.js'
+import { compareRows, type OccurrenceRow } from '../../src/domain/occurrence-engine.js'
+import { addDays } from '../../src/domain/calendar-date.js'
+import { horizonFor } from '../../src/services/occurrence-index.js'
+import { createDependencies } from '../../src/composition.js'
+import { openDatabase } from '../../src/db/client.js'
+import { BASE_URL, catalogue } from '../helpers/app.js'
+import { fixedClock } from '../../src/shared/clock.js'
+
+let t: ServiceFixture
+beforeEach(async () => { t = await serviceFixture() })
+afterEach(() => t.close())
+
+const TODAY = '2027-01-15'
+const horizon = horizonFor(TODAY)
+
+/** Every row the index holds, and every row the engine computes from scratch, over the whole horizon. */
+async function indexAndEngine (f: ServiceFixture): Promise<{ index: OccurrenceRow[]; engine: OccurrenceRow[] }> {
+  await f.services.occurrenceIndex.ready()
+  const index = await f.repos.occurrenceIndex.select({ ...horizon, scope: { type: 'all' }, hiddenBodyIds: new Set(), asOf: TODAY })
+  const rules = await f.repos.occurrenceIndex.rules((f.sqlite.prepare('select id from rule').all() as Array<{ id: number }>).map(r => r.id))
+  const engine = (await f.services.occurrenceIndex.computeRows(rules, horizon)).sort(compareRows)
+  return { index, engine }
+}
+
+/** The same calendar read from the index (a window inside the horizon) and from the engine (a window reaching one day outside it). */
+async function listBothWays (f: ServiceFixture, scope: object, viewer: Viewer, from: string, to: string) {
+  const q = { ...scope, from, to, asOf: TODAY }
+  const fromIndex = await f.services.occurrences.list(q, viewer)
+  const fromEngine = (await f.services.occurrences.list({ ...q, from: addDays(horizon.from, -1) }, viewer)).filter(o => o.date >= from)
+  return { fromIndex, fromEngine }
+}
+
+const dateIn = (year: number) => fc.record({ m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) })
+  .map(({ m, d }) => `${year}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`)
+
+type Op =
+  | { op: 'createRule'; meeting: boolean; on: 'oyer' | 'collaboration'; date: string; interval: number; treated: boolean }
+  | { op: 'editRule'; pick: number; interval: number; enabled: boolean }
+  | { op: 'deleteRule'; pick: number }
+  | { op: 'moveMeeting'; pick: number; days: number }
+  | { op: 'cancelMeeting'; pick: number }
+  | { op: 'status'; pick: number; status: 'delivered' | 'in_progress' | 'planned' | 'approved' }
+  | { op: 'participation'; pick: number; municipality: 'oyer' | 'gausdal' | 'lillehammer'; add: boolean }
+  | { op: 'host'; pick: number; municipality: 'oyer' | 'gausdal' | 'lillehammer' | null }
+  | { op: 'constitution'; municipality: 'oyer' | 'gausdal'; day: number }
+  | { op: 'visibility'; body: string; isPrivate: boolean }
+
+const municipalitySlug = fc.constantFrom('oyer' as const, 'gausdal' as const, 'lillehammer' as const)
+const op: fc.Arbitrary<Op> = fc.oneof(
+  fc.record({ op: fc.constant('createRule' as const), meeting: fc.boolean(), on: fc.constantFrom('oyer' as const, 'collaboration' as const), date: dateIn(2026), interval: fc.integer({ min: 1, max: 4 }), treated: fc.boolean() }),
+  fc.record({ op: fc.constant('editRule' as const), pick: fc.nat(), interval: fc.integer({ min: 1, max: 3 }), enabled: fc.boolean() }),
+  fc.record({ op: fc.constant('deleteRule' as const), pick: fc.nat() }),
+  fc.record({ op: fc.constant('moveMeeting' as const), pick: fc.nat(), days: fc.integer({ min: -40, max: 40 }) }),
+  fc.record({ op: fc.constant('cancelMeeting' as const), pick: fc.nat() }),
+  fc.record({ op: fc.constant('status' as const), pick: fc.nat(), status: fc.constantFrom('delivered' as const, 'in_progress' as const, 'planned' as const, 'approved' as const) }),
+  fc.record({ op: fc.constant('participation' as const), pick: fc.nat(), municipality: municipalitySlug, add: fc.boolean() }),
+  fc.record({ op: fc.constant('host' as const), pick: fc.nat(), municipality: fc.option(municipalitySlug, { nil: null }) }),
+  fc.record({ op: fc.constant('constitution' as const), municipality: fc.constantFrom('oyer' as const, 'gausdal' as const), day: fc.integer({ min: 1, max: 31 }) }),
+  fc.record({ op: fc.constant('visibility' as const), body: fc.constantFrom('oyer-kommunestyre', 'oyer-formannskap', 'gausdal-kontrollutvalg'), isPrivate: fc.boolean() })
+)
+
+/** Applies one operation through the services where users have one, and as raw SQL where only data exists (constitution dates). */
+async function apply (f: ServiceFixture, o: Op): Promise<void> {
+  const { services, admin, sqlite } = f
+  const pickOf = <T>(xs: T[], n: number): T | undefined => (xs.length ? xs[n % xs.length] : undefined)
+  // Manual rules, and every seventh rule of the packages and meeting plans.
+  const ruleIds = () => (sqlite.prepare("select id from rule where deleted = 0 and (origin = 'manual' or id % 7 = 0) order by id").all() as Array<{ id: number }>).map(r => r.id)
+  const items = async (meetings: boolean) => (await services.occurrences.list({ from: '2026-06-01', to: '2028-06-30' }, systemViewer))
+    .filter(x => (x.kind === 'meeting') === meetings && x.eventType !== 'eierbehandling')
+  const owned = (sqlite.prepare("select c.slug from collaboration c join body b on b.collaboration_id = c.id where b.kind in ('representantskap', 'generalforsamling') and c.deleted = 0 order by c.id").all() as Array<{ slug: string }>).map(r => r.slug)
+  switch (o.op) {
+    case 'createRule': {
+      const collaboration = pickOf(owned, o.interval)!
+      const body = o.on === 'oyer' ? (o.meeting ? 'oyer-formannskap' : 'oyer-kommunedirektor') : (sqlite.prepare("select slug from body where collaboration_id = (select id from collaboration where slug = ?) order by kind = 'representantskap' desc, kind = 'generalforsamling' desc limit 1").get(collaboration) as { slug: string }).slug
+      await services.rules.create({
+        eventType: o.meeting ? 'mote' : 'arsberetning',
+        ...(o.on === 'oyer' ? { municipality: 'oyer' } : { collaboration }),
+        responsibleBody: body,
+        treatedByBody: !o.meeting && o.treated ? (o.on === 'oyer' ? 'oyer-kommunestyre' : body) : null,
+        dtstart: o.meeting ? `DTSTART;TZID=Europe/Oslo:${o.date}T180000` : `DTSTART;VALUE=DATE:${o.date}`,
+        rrule: `FREQ=MONTHLY;INTERVAL=${o.interval}`,
+      }, admin)
+      return
+    }
+    case 'editRule': {
+      const id = pickOf(ruleIds(), o.pick)
+      if (id !== undefined) await services.rules.update(id, o.interval > 1 ? { rrule: `FREQ=YEARLY;INTERVAL=${o.interval}` } : { enabled: o.enabled }, admin)
+      return
+    }
+    case 'deleteRule': {
+      const id = pickOf(ruleIds(), o.pick)
+      if (id !== undefined) await services.rules.remove(id, admin)
+      return
+    }
+    case 'moveMeeting': {
+      const m = pickOf(await items(true), o.pick)
+      if (m?.localStart) await services.occurrences.change(m.id, { movedTo: `${addDays(m.originalKey.slice(0, 10), o.days)}T${m.originalKey.slice(11)}` }, admin)
+      return
+    }
+    case 'cancelMeeting': {
+      const m = pickOf(await items(true), o.pick)
+      if (m) await services.occurrences.change(m.id, { status: 'cancelled' }, admin)
+      return
+    }
+    case 'status': {
+      const all = (await services.occurrences.list({ from: '2026-06-01', to: '2027-01-15' }, systemViewer)).filter(x => x.kind !== 'meeting')
+      const d = pickOf(all, o.pick)
+      if (d) await services.occurrences.change(d.id, { status: o.status }, admin)
+      return
+    }
+    case 'participation': {
+      const slug = pickOf(owned, o.pick)!
+      const current = await services.collaborations.get(slug)
+      const others = current.participants.filter(p => p.slug !== o.municipality).map(p => ({ municipality: p.slug }))
+      await services.collaborations.update(admin, slug, { participants: o.add ? [...others, { municipality: o.municipality }] : others })
+      return
+    }
+    case 'host': {
+      const slug = pickOf(owned, o.pick)!
+      await services.collaborations.update(admin, slug, { hostMunicipality: o.municipality })
+      return
+    }
+    case 'constitution': {
+      const id = f.idOf('municipality', o.municipality)
+      sqlite.prepare('insert into constitution (municipality_id, election_year, date) values (?, 2027, ?) on conflict do update set date = excluded.date').run(id, `2027-10-${String(o.day).padStart(2, '0')}`)
+      return
+    }
+    case 'visibility':
+      await services.bodies.update(admin, o.body, { feedVisibility: o.isPrivate ? 'private' : 'public' })
+  }
+}
+
+describe('the occurrence index', () => {
+  it('holds, after any sequence of changes, exactly the rows the engine computes from scratch; every calendar reads the same from both', async () => {
+    await fc.assert(fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 8 }), async ops => {
+      const f = await serviceFixture()
+      try {
+        for (const o of ops) await apply(f, o)
+        const { index, engine } = await indexAndEngine(f)
+        expect(index.length).toBe(engine.length)
+        expect(index).toEqual(engine)
+        for (const scope of [{ municipality: 'oyer' }, { body: 'oyer-formannskap' }, { collaboration: 'innlandet-revisjon' }]) {
+          for (const viewer of [systemViewer, anonymousViewer]) {
+            const { fromIndex, fromEngine } = await listBothWays(f, scope, viewer, horizon.from, '2027-12-31')
+            expect(fromIndex).toEqual(fromEngine)
+          }
+        }
+      } finally {
+        f.close()
+      }
+    }), { numRuns: 12 })
+  })
+
+  it('answers a window outside its horizon the same as the engine, and a ten-year window', async () => {
+    const decade = await t.services.occurrences.list({ municipality: 'lillehammer', from: '2023-01-01', to: '2032-12-31' }, systemViewer)
+    const inside = await t.services.occurrences.list({ municipality: 'lillehammer', from: horizon.from, to: '2032-12-31' }, systemViewer)
+    expect(decade.filter(o => o.date >= horizon.from)).toEqual(inside)
+    expect(decade.some(o => o.date < horizon.from)).toBe(true)
+  })
+
+  it('survives a restart: a server on an existing database answers its first query without rebuilding', async () => {
+    const before = t.sqlite.prepare('select count(*) as n from occurrence').get() as { n: number }
+    expect(before.n).toBeGreaterThan(1000)
+    const file = t.sqlite.name
+    const reopened = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock: fixedClock('2027-01-15T09:00:00Z'), catalogue, database: openDatabase(file) })
+    try {
+      const rowsBefore = reopened.database.sqlite.prepare('select count(*) as n, max(rowid) as last from occurrence').get()
+      const first = await reopened.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, systemViewer)
+      expect(first.length).toBeGreaterThan(100)
+      expect(reopened.services.occurrenceIndex.covers({ from: '2027-01-01', to: '2027-12-31' })).toBe(true)
+      // No rebuild ran or is under way: no cursor, and not one row rewritten (a rewrite takes new rowids).
+      expect(reopened.database.sqlite.prepare('select cursor from occurrence_index_meta').get()).toEqual({ cursor: null })
+      expect(reopened.database.sqlite.prepare('select count(*) as n, max(rowid) as last from occurrence').get()).toEqual(rowsBefore)
+    } finally {
+      reopened.close()
+    }
+  })
+})
