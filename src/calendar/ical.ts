@@ -1,5 +1,5 @@
 // Builds an iCalendar feed from expanded occurrences. Deterministic: the same data gives the same bytes.
-import ical, { ICalCalendarMethod, ICalEventStatus, ICalAlarmType } from 'ical-generator'
+import ical, { ICalCalendarMethod, ICalEvent, ICalEventStatus, ICalAlarmType } from 'ical-generator'
 import { getVtimezoneComponent } from '@touch4it/ical-timezones'
 import { TZDate } from '@date-fns/tz'
 import { addDays } from '../domain/calendar-date.js'
@@ -62,7 +62,58 @@ export function descriptionOf (e: FeedEvent): string {
   return lines.join('\n')
 }
 
+/**
+ * RFC 5545 §3.1 line folding: content lines of at most 75 octets of UTF-8, continued on lines that
+ * start with one space, never splitting a character. ical-generator 10 (the last release for Node 20)
+ * folds by encoding every character on its own, which took ~1 ms per event; this is the same rule in
+ * one pass (ical-generator#765, fixed only in its Node 22+ releases).
+ */
+export function foldLines (text: string): string {
+  let out = ''
+  for (const line of text.split('\r\n')) {
+    if (out) out += '\r\n'
+    let octets = 0
+    let start = 0
+    for (let i = 0; i < line.length; i++) {
+      const code = line.codePointAt(i)!
+      const size = code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4
+      if (octets + size > 75) {
+        out += line.slice(start, i) + '\r\n '
+        start = i
+        octets = 1
+      }
+      octets += size
+      if (code >= 0x10000) i++
+    }
+    out += line.slice(start)
+  }
+  return out
+}
+
+/** Builds feeds; each event's text is kept (bounded) and reused while the event is unchanged. */
+export function createFeedBuilder (maxEvents = 50_000) {
+  // The key is everything the text is made of, so an entry can never be stale, only unused.
+  const texts = new Map<string, string>()
+  return function build (input: FeedInput): string {
+    return buildFeedWith(input, (e, make) => {
+      const key = `${input.uidHost}|${input.alarms ? 1 : 0}|${JSON.stringify(e)}`
+      let text = texts.get(key)
+      if (text === undefined) {
+        text = make()
+        texts.set(key, text)
+        if (texts.size > maxEvents) texts.delete(texts.keys().next().value!)
+      }
+      return text
+    })
+  }
+}
+
+/** One feed, every event built afresh. Deterministic: the same data gives the same bytes. */
 export function buildFeed (input: FeedInput): string {
+  return buildFeedWith(input, (_e, make) => make())
+}
+
+function buildFeedWith (input: FeedInput, eventText: (e: FeedEvent, make: () => string) => string): string {
   const cal = ical({
     name: input.name,
     description: input.description,
@@ -70,35 +121,44 @@ export function buildFeed (input: FeedInput): string {
     method: ICalCalendarMethod.PUBLISH,
     ttl: input.refreshSeconds,
   })
-  // No calendar-level zone name: ical-generator would then print DTSTAMP/LAST-MODIFIED as local time
-  // without 'Z', which RFC 5545 forbids. The VTIMEZONE comes from the events' own TZID.
-  cal.timezone({ name: null, generator: getVtimezoneComponent })
   cal.x([['X-WR-TIMEZONE', FEED_ZONE]])
-  for (const e of input.events) {
-    const stamp = new Date(e.modified)
-    // Always TZDate in the Oslo zone, for all-day dates too, so the host's own zone never leaks in (STYLE trap 2).
-    const start = e.allDay ? zoned(e.date) : zoned(e.localStart!)
-    const end = e.allDay ? zoned(addDays(e.date, 1)) : new TZDate(start.getTime() + e.durationMinutes * 60_000, FEED_ZONE)
-    const event = cal.createEvent({
-      id: `${e.id}@${input.uidHost}`,
-      sequence: e.revision,
-      start,
-      end,
-      allDay: e.allDay,
-      timezone: FEED_ZONE,
-      summary: summaryOf(e),
-      description: descriptionOf(e),
-      url: e.url,
-      categories: [{ name: e.eventType }],
-      lastModified: stamp,
-      stamp,
-      status: e.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
-    })
-    if (input.alarms && e.status !== 'cancelled') {
-      for (const days of e.reminderOffsetsDays) {
-        event.createAlarm({ type: ICalAlarmType.display, trigger: days * 86_400, description: summaryOf(e) })
-      }
+  const events: string[] = []
+  for (const e of input.events) events.push(eventText(e, () => veventText(e, input, cal)))
+  // The calendar's own properties come from ical-generator (folded, small); the zone and the events
+  // are placed before END:VCALENDAR and folded here in one pass.
+  const frame = cal.toString()
+  const end = frame.lastIndexOf('END:VCALENDAR')
+  const timezone = input.events.length ? getVtimezoneComponent(FEED_ZONE) ?? '' : ''
+  return frame.slice(0, end) + foldLines(timezone.replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n') + events.join('')) + frame.slice(end)
+}
+
+/** One VEVENT, unfolded. */
+function veventText (e: FeedEvent, input: FeedInput, cal: ReturnType<typeof ical>): string {
+  const stamp = new Date(e.modified)
+  // Always TZDate in the Oslo zone, for all-day dates too, so the host's own zone never leaks in (STYLE trap 2).
+  const start = e.allDay ? zoned(e.date) : zoned(e.localStart!)
+  const end = e.allDay ? zoned(addDays(e.date, 1)) : new TZDate(start.getTime() + e.durationMinutes * 60_000, FEED_ZONE)
+  // No calendar-level zone name: ical-generator would then print DTSTAMP/LAST-MODIFIED as local time
+  // without 'Z', which RFC 5545 forbids. The events carry TZID; the VTIMEZONE is added once below.
+  const event = new ICalEvent({
+    id: `${e.id}@${input.uidHost}`,
+    sequence: e.revision,
+    start,
+    end,
+    allDay: e.allDay,
+    timezone: FEED_ZONE,
+    summary: summaryOf(e),
+    description: descriptionOf(e),
+    url: e.url,
+    categories: [{ name: e.eventType }],
+    lastModified: stamp,
+    stamp,
+    status: e.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+  }, cal)
+  if (input.alarms && e.status !== 'cancelled') {
+    for (const days of e.reminderOffsetsDays) {
+      event.createAlarm({ type: ICalAlarmType.display, trigger: days * 86_400, description: summaryOf(e) })
     }
   }
-  return cal.toString()
+  return event.toString()
 }

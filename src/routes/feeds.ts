@@ -4,7 +4,7 @@ import { Type } from 'typebox'
 import { DateString, Strict } from '../schemas/common.js'
 import { localDateOf } from '../domain/local-time.js'
 import { secretMatches } from '../shared/secrets.js'
-import { buildFeed, FEED_ZONE } from '../calendar/ical.js'
+import { createFeedBuilder, FEED_ZONE } from '../calendar/ical.js'
 import { feedEvents } from '../calendar/feed-data.js'
 import { createFeedCache, notModified } from '../calendar/feed-cache.js'
 import { viewerOf } from '../services/access.js'
@@ -23,6 +23,7 @@ const FeedQuery = Strict({
 /** Subscribable calendars. Reads go through the feeds service (who may see what); this only presents. */
 const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> = async (app, opts) => {
   const cache = createFeedCache()
+  const buildFeed = createFeedBuilder()
   const uidHost = new URL(opts.baseUrl).hostname
   const { feeds } = app.services
 

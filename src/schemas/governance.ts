@@ -71,7 +71,7 @@ export const RuleQuery = Strict({
 })
 
 /** The most occurrences one page carries; a page has 500 unless `limit` says otherwise. */
-export const OCCURRENCES_PAGE_MAX = 1000
+export const OCCURRENCES_PAGE_MAX = 5000
 export const OCCURRENCES_PAGE_DEFAULT = 500
 
 export const OccurrenceQuery = Strict({

@@ -320,7 +320,13 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
         checkedDay = day
         const want = horizonFor(day)
         await transactor.transaction(async tx => {
-          const m = await currentMeta(tx)
+          const stored = await repo.meta(tx)
+          // A new database: nothing indexed yet, nothing to check (the first write records the horizon).
+          if (!stored) {
+            meta = { id: 1, fingerprint, validFrom: want.from, validTo: want.to, targetFrom: want.from, targetTo: want.to, cursor: null, seq: 0 }
+            return
+          }
+          const m = (meta = stored)
           if (m.fingerprint !== fingerprint) {
             await repo.deleteAll(tx)
             meta = { ...m, fingerprint, validFrom: null, validTo: null, targetFrom: want.from, targetTo: want.to, cursor: 0, seq: m.seq + 1 }

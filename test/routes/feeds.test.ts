@@ -33,27 +33,69 @@ async function feed (url: string) {
 }
 
 describe('every feed of the seeded database', () => {
-  it('parses with ical.js and node-ical, with as many events as the API lists', async () => {
+  interface ApiOccurrence { id: string; allDay: boolean; date: string; start: string | null; status: string; revision: number; title: string; kind: string; subject: { name: string }; responsibleBody: { name: string } | null }
+  const KIND_WORDS: Record<string, string> = { deadline: 'Frist', report: 'Rapport', plan: 'Plan' }
+
+  it('equals the API event for event — id, start, status, SEQUENCE and title — across both DST switches, with a cancelled meeting in its grace period', async () => {
+    // Cancel one meeting now: it stays in feeds (STATUS:CANCELLED) for 30 days, as in the API.
+    const meetings = await apiAll<ApiOccurrence>(`/api/v1/occurrences?municipality=oyer&eventType=mote&${WINDOW}`)
+    const cancelled = meetings.find(m => m.date > '2027-03-28' && m.date < '2027-10-31')!
+    expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${cancelled.id}`, headers: t.auth(t.tokens.admin), payload: { status: 'cancelled' } })).statusCode).toBe(200)
+
     const bodies = (await t.app.inject('/api/v1/bodies?limit=500')).json().data as Array<{ slug: string }>
     const municipalities = (await t.app.inject('/api/v1/municipalities?inRegion=true')).json().data as Array<{ slug: string }>
     const collaborations = (await t.app.inject('/api/v1/collaborations?limit=500')).json().data as Array<{ slug: string }>
-    const urls: Array<[string, string | null]> = [
+    const urls: Array<[string, string]> = [
       ...bodies.map((b): [string, string] => [`/feeds/bodies/${b.slug}.ics?${WINDOW}`, `/api/v1/occurrences?body=${b.slug}&${WINDOW}`]),
       ...collaborations.map((c): [string, string] => [`/feeds/collaborations/${c.slug}.ics?${WINDOW}`, `/api/v1/occurrences?collaboration=${c.slug}&${WINDOW}`]),
-      ...municipalities.map((m): [string, null] => [`/feeds/municipalities/${m.slug}.ics?${WINDOW}`, null]),
+      ...municipalities.map((m): [string, string] => [`/feeds/municipalities/${m.slug}.ics?${WINDOW}`, `/api/v1/occurrences?municipality=${m.slug}&${WINDOW}`]),
     ]
     expect(urls.length).toBeGreaterThan(100)
+    let compared = 0
+    let sawCancelled = false
     for (const [feedUrl, apiUrl] of urls) {
       const text = (await feed(feedUrl)).body
       const events = parseWithIcalJs(text)
-      const parsed = Object.values(nodeIcal.sync.parseICS(text)).filter(c => c?.type === 'VEVENT')
-      expect(parsed.length, feedUrl).toBe(events.length)
-      if (apiUrl) {
-        const api = await apiAll(apiUrl)
-        expect(events.length, feedUrl).toBe(api.length)
-      }
+      expect(Object.values(nodeIcal.sync.parseICS(text)).filter(c => c?.type === 'VEVENT').length, feedUrl).toBe(events.length)
+      const api = await apiAll<ApiOccurrence>(apiUrl)
+      const fromFeed = events.map(e => ({
+        id: e.uid.split('@')[0],
+        start: e.startDate.isDate ? e.startDate.toString() : e.startDate.toJSDate().toISOString(),
+        status: e.component.getFirstPropertyValue('status') === 'CANCELLED' ? 'cancelled' : 'not cancelled',
+        sequence: e.sequence,
+        summary: e.summary,
+      }))
+      const fromApi = api.map(o => {
+        const what = o.kind === 'meeting' ? `Møte: ${o.responsibleBody?.name ?? o.title}` : `${KIND_WORDS[o.kind]}: ${o.title} – ${o.subject.name}`
+        return {
+          id: o.id,
+          start: o.allDay ? o.date : o.start,
+          status: o.status === 'cancelled' ? 'cancelled' : 'not cancelled',
+          sequence: o.revision,
+          summary: o.status === 'cancelled' ? `AVLYST: ${what}` : what,
+        }
+      })
+      expect(fromFeed, feedUrl).toEqual(fromApi)
+      compared += fromFeed.length
+      sawCancelled ||= fromFeed.some(e => e.id === cancelled.id && e.status === 'cancelled' && e.sequence === 1)
     }
-  }, 120_000)
+    expect(compared).toBeGreaterThan(1000)
+    expect(sawCancelled).toBe(true)
+  }, 180_000)
+
+  it('accepts a window of exactly ten years and refuses one day more, naming `to`', async () => {
+    const decade = 'from=2027-01-01&to=2036-12-31'
+    expect((await t.app.inject(`/feeds/municipalities/oyer.ics?${decade}`)).statusCode).toBe(200)
+    const api = await t.app.inject(`/api/v1/occurrences?municipality=oyer&${decade}&limit=1000`)
+    expect(api.statusCode).toBe(200)
+    expect(api.json().total).toBeGreaterThan(2000)
+    for (const url of ['/feeds/municipalities/oyer.ics?from=2027-01-01&to=2037-01-01', '/api/v1/occurrences?municipality=oyer&from=2027-01-01&to=2037-01-01']) {
+      const res = await t.app.inject(url)
+      expect(res.statusCode, url).toBe(400)
+      expect(res.json().details[0].path, url).toBe('querystring/to')
+      expect(res.json().code, url).toMatch(/^(feed|occurrences)\.window_too_large$/)
+    }
+  })
 
   it('shows a municipality feed with its own items, its companies’ meetings and an owner preparation deadline per owner meeting', async () => {
     const text = (await feed(`/feeds/municipalities/oyer.ics?${WINDOW}`)).body
