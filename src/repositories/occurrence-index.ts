@@ -199,6 +199,15 @@ export function createOccurrenceIndexRepository (db: Db) {
       // 33 columns × 200 rows stays far below SQLite's limit on bound parameters.
       for (const part of chunks(rows, 200)) ex.insert(o).values(part.map(fromRow)).run()
     },
+    /** Sets the treating meeting of these rows (one statement per 200 rows). */
+    async setTreatingMeetings (changes: ReadonlyArray<{ id: string; meeting: { id: string; date: string; localStart: string | null } | null }>, ex: Executor = db): Promise<void> {
+      for (const part of chunks(changes, 200)) {
+        const values = sql.join(part.map(c => sql`(${c.id}, ${c.meeting?.id ?? null}, ${c.meeting?.date ?? null}, ${c.meeting?.localStart ?? null})`), sql`, `)
+        ex.run(sql`WITH v(id, meeting_id, meeting_date, meeting_local_start) AS (VALUES ${values})
+          UPDATE occurrence SET treating_meeting_id = v.meeting_id, treating_meeting_date = v.meeting_date, treating_meeting_local_start = v.meeting_local_start
+          FROM v WHERE occurrence.id = v.id`)
+      }
+    },
     async deleteAll (ex: Executor = db): Promise<void> {
       ex.delete(o).run()
     },

@@ -118,7 +118,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
     for (const b of [r.responsibleBodyId, r.treatedByBodyId, r.relatedBodyId]) if (b !== null) keys.add(`b:${b}`)
   }
 
-  interface Changes { keys: Set<string>; meetingBodies: Map<number, { from: string; to: string }> }
+  interface Changes { keys: Set<string>; meetingBodies: Map<number, { from: string; to: string }>; refreshed: Set<number> }
   function noteMeeting (ch: Changes, r: OccurrenceRow): void {
     if (r.kind !== 'meeting' || r.responsibleBodyId === null) return
     const cur = ch.meetingBodies.get(r.responsibleBodyId)
@@ -134,6 +134,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
     const fresh = await computeRows(await repo.rules(ruleIds, ex), horizon, ex)
     await repo.deleteRules(ruleIds, ex)
     await repo.insert(fresh, ex)
+    for (const id of ruleIds) ch.refreshed.add(id)
     diff(old, fresh, ch)
   }
 
@@ -166,24 +167,26 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
     diff(old, fresh, ch)
   }
 
-  /** Recomputes the treating meeting of what a body treats, where its meetings changed. */
+  /**
+   * Recomputes the treating meeting of what a body treats, where its meetings changed. Rows of rules
+   * recomputed in this same flush already have it (their facts were read after the change).
+   */
   async function refreshTreating (bodyId: number, range: { from: string; to: string }, horizon: EngineWindow, ch: Changes, ex: Executor): Promise<void> {
     // A meeting is the treating meeting for deadlines up to six months after it.
-    const rows = await repo.treatedBy(bodyId, range.from, addMonths(range.to, 6), ex)
+    const rows = (await repo.treatedBy(bodyId, range.from, addMonths(range.to, 6), ex)).filter(r => !ch.refreshed.has(r.ruleId))
     if (!rows.length) return
     const rules = await repo.meetingRules([bodyId], ex)
     const states = new Map<string, EngineState>()
     for (const s of await repo.states(rules.map(r => r.id), ex)) states.set(occurrenceId(s.ruleId, s.originalKey), s)
     const meetings = meetingRefs(rules, id => states.get(id), horizon)
-    const changed: OccurrenceRow[] = []
+    const changed: Array<{ id: string; meeting: MeetingRef | null }> = []
     for (const r of rows) {
       const m = treatingMeeting(r.date, meetings)
       if ((m?.id ?? null) === r.treatingMeetingId && (m?.date ?? null) === r.treatingMeetingDate && (m?.localStart ?? null) === r.treatingMeetingLocalStart) continue
-      changed.push({ ...r, treatingMeetingId: m?.id ?? null, treatingMeetingDate: m?.date ?? null, treatingMeetingLocalStart: m?.localStart ?? null })
+      changed.push({ id: r.id, meeting: m })
+      touch(ch.keys, r)
     }
-    await repo.deleteIds(changed.map(r => r.id), ex)
-    await repo.insert(changed, ex)
-    for (const r of changed) touch(ch.keys, r)
+    await repo.setTreatingMeetings(changed, ex)
   }
 
   /** What a batch of noted changes means for the index: the rules to recompute whole, and single occurrences. */
@@ -228,7 +231,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
   async function apply (dirty: readonly DirtyEntry[], m: IndexMeta, ex: Executor): Promise<Set<string>> {
     const horizon = { from: m.targetFrom, to: m.targetTo }
     const p = await plan(dirty, ex)
-    const ch: Changes = { keys: p.keys, meetingBodies: new Map() }
+    const ch: Changes = { keys: p.keys, meetingBodies: new Map(), refreshed: new Set() }
     const ids = [...p.rules]
     for (let i = 0; i < ids.length; i += REBUILD_BATCH) await refreshRules(ids.slice(i, i + REBUILD_BATCH), horizon, ch, ex)
     for (const [ruleId, key] of p.occurrences) await refreshOccurrence(ruleId, key, horizon, ch, ex)
@@ -285,7 +288,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
           meta = next
           return true
         }
-        const ch: Changes = { keys: new Set(), meetingBodies: new Map() }
+        const ch: Changes = { keys: new Set(), meetingBodies: new Map(), refreshed: new Set() }
         await refreshRules(ids, horizon, ch, tx)
         const next = { ...m, cursor: ids[ids.length - 1]! }
         await repo.saveMeta(next, tx)
