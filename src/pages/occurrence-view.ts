@@ -3,7 +3,7 @@
 
 import type { OccurrenceItem } from '../services/occurrences.js'
 import type { BodiesService } from '../services/bodies.js'
-import { presentBody } from '../presenters/register.js'
+import { feedLinks } from '../presenters/urls.js'
 import {
   CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, capitalize, days, displayTitle, formatDate, formatDateLong, formatDateShort, formatTime, formatWhen,
 } from '../presenters/vocabulary.js'
@@ -12,12 +12,12 @@ import { displayStatus } from './wheel-view.js'
 
 export interface FeedLink { name: string; https: string; webcal: string }
 
-/** Public feeds by body slug, so each occurrence can link to its responsible body's calendar. */
-export async function bodyFeeds (bodies: Pick<BodiesService, 'list'>, baseUrl: string): Promise<Map<string, FeedLink>> {
+/** Public feeds by body slug, so each occurrence can link to its responsible body's calendar: one query for all bodies. */
+export async function bodyFeeds (bodies: Pick<BodiesService, 'listLiveSummaries'>, baseUrl: string): Promise<Map<string, FeedLink>> {
   const map = new Map<string, FeedLink>()
-  for (const b of (await bodies.list({ limit: 100_000, offset: 0 })).items) {
-    const p = presentBody(b, baseUrl)
-    if ('feed' in p && p.feed) map.set(b.slug, { name: b.name, ...p.feed })
+  // A private feed's address holds its secret, so it is never linked (as in presentBody).
+  for (const b of await bodies.listLiveSummaries()) {
+    if (b.feedVisibility === 'public') map.set(b.slug, { name: b.name, ...feedLinks(baseUrl, 'bodies', b.slug) })
   }
   return map
 }

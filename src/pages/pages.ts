@@ -4,18 +4,15 @@
 
 import type { Services } from '../services/index.js'
 import type { Viewer } from '../services/access.js'
-import type { BodyView } from '../services/bodies.js'
 import type { OverdueRow, UpcomingRow } from '../reports/reports.js'
 import { csvDate, excelCsv } from '../reports/csv.js'
-import { presentBody, presentCollaboration, presentMunicipality } from '../presenters/register.js'
 import { followUpCsvUrl, followUpUrl, wheelSvgUrl, wheelUrl } from '../presenters/urls.js'
 import { type CalendarDate, dateFromParts, monthOf, yearOf } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
 import { valgperioderOverlapping } from '../domain/valgperiode.js'
-import { BODY_KINDS, type BodyKind } from '../domain/vocabulary.js'
 import {
   CATEGORY_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, capitalize, days, displayTitle, formatDate, formatDateMedium, kindLabel,
-  legalFormLabel, statusLabel,
+  statusLabel,
 } from '../presenters/vocabulary.js'
 import { escapeHtml, safeUrl } from './format.js'
 import { bodyFeeds, occurrenceView, type FeedLink } from './occurrence-view.js'
@@ -33,71 +30,6 @@ export interface PageContext {
 export const FIRST_YEAR = 2000
 export const LAST_YEAR = 2100
 const ZONE = 'Europe/Oslo'
-
-const kindRank = (k: string) => {
-  const i = BODY_KINDS.indexOf(k as BodyKind)
-  return i < 0 ? BODY_KINDS.length : i
-}
-
-function bodyEntry (b: BodyView, baseUrl: string, year: number) {
-  const p = presentBody(b, baseUrl)
-  return {
-    slug: b.slug,
-    name: b.name,
-    kind: b.kind,
-    wheelUrl: wheelUrl({ type: 'body', slug: b.slug }, year),
-    feed: 'feed' in p && p.feed ? { name: b.name, ...p.feed } : null,
-  }
-}
-
-/** The start page: the region's municipalities and collaborations, their bodies (those the viewer may see) and counts. */
-export async function startPage ({ services, viewer, baseUrl, today }: PageContext) {
-  const year = yearOf(today)
-  const visibility = await services.access.visibility(viewer)
-  const visible = (bodies: BodyView[]) => bodies.filter(b => !b.deleted && visibility.canSeeBody(b.id))
-  // Every municipality's counts in one pass (the same numbers as its follow-up page).
-  const counts = await services.occurrences.countsByMunicipality(viewer, today, FOLLOW_UP_DAYS)
-  const municipalities = await Promise.all((await services.municipalities.listInRegion()).map(async m => {
-    const p = presentMunicipality(m, baseUrl)
-    const subject = { type: 'municipality' as const, slug: m.slug }
-    const bodies = visible((await services.bodies.list({ municipality: m.slug, limit: 1000, offset: 0 })).items)
-      .sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || a.name.localeCompare(b.name, 'nb'))
-    return {
-      slug: m.slug,
-      name: m.name,
-      overdue: counts.get(m.id)?.overdue ?? 0,
-      upcoming: counts.get(m.id)?.upcoming ?? 0,
-      wheelUrl: wheelUrl(subject, year),
-      followUpUrl: followUpUrl(subject),
-      feed: 'feed' in p ? { name: m.name, ...p.feed } : null,
-      bodies: bodies.map(b => bodyEntry(b, baseUrl, year)),
-    }
-  }))
-  const collaborations = await Promise.all((await services.collaborations.list({ limit: 100_000, offset: 0, sort: 'name' })).items.map(async c => {
-    const p = presentCollaboration(c, baseUrl)
-    return {
-      slug: c.slug,
-      name: c.name,
-      legalForm: legalFormLabel(c.legalForm),
-      area: c.area,
-      active: c.status === 'active',
-      status: c.status === 'active' ? 'Aktivt' : `Avsluttet${c.terminatedOn ? ` ${formatDate(c.terminatedOn)}` : ''}`,
-      host: c.host?.name ?? null,
-      participants: c.participants.map(x => x.name).join(', '),
-      wheelUrl: wheelUrl({ type: 'collaboration', slug: c.slug }, year),
-      feed: 'feed' in p ? { name: c.name, ...p.feed } : null,
-      bodies: visible(await Promise.all(c.bodies.map(b => services.bodies.get(b.id)))).map(b => bodyEntry(b, baseUrl, year)),
-    }
-  }))
-  return {
-    pageTitle: 'Forside',
-    year,
-    todayLabel: formatDate(today),
-    municipalities,
-    collaborations: collaborations.filter(c => c.active),
-    terminated: collaborations.filter(c => !c.active),
-  }
-}
 
 export async function wheelData ({ services, viewer, today }: PageContext, subject: Subject, year: number) {
   const from = dateFromParts(year, 1, 1)

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, like, or, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, inArray, like, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, municipalities, rules } from '../db/schema.js'
@@ -22,6 +22,10 @@ export interface BodyFilter extends Paging {
 export interface BodyView extends BodyRow {
   owner: { type: 'municipality' | 'collaboration'; slug: string; name: string }
 }
+/** What a list of calendars needs of a body: no owner lookup, no secret. */
+export type BodySummary = Pick<BodyRow, 'id' | 'slug' | 'name' | 'kind' | 'municipalityId' | 'collaborationId' | 'feedVisibility'>
+/** Whose bodies: omit both for every live body. */
+export interface BodyOwners { municipalityIds?: number[]; collaborationIds?: number[] }
 
 const SORTS = {
   name: asc(bodies.name), '-name': desc(bodies.name), modified: asc(bodies.modified), '-modified': desc(bodies.modified), id: asc(bodies.id),
@@ -80,6 +84,26 @@ export function createBodiesRepository (db: Db, clock: Clock) {
     },
     async softDelete (id: number, ex: Executor = db): Promise<void> {
       ex.update(bodies).set({ deleted: true, modified: now() }).where(eq(bodies.id, id)).run()
+    },
+    /** Live bodies in one query (by id), optionally only those owned by the given municipalities or collaborations. */
+    async listLiveSummaries (owners: BodyOwners = {}, ex: Executor = db): Promise<BodySummary[]> {
+      const { municipalityIds, collaborationIds } = owners
+      const byOwner = municipalityIds === undefined && collaborationIds === undefined
+        ? undefined
+        : or(
+          municipalityIds?.length ? inArray(bodies.municipalityId, municipalityIds) : undefined,
+          collaborationIds?.length ? inArray(bodies.collaborationId, collaborationIds) : undefined,
+          sql`0`
+        )
+      return ex.select({
+        id: bodies.id,
+        slug: bodies.slug,
+        name: bodies.name,
+        kind: bodies.kind,
+        municipalityId: bodies.municipalityId,
+        collaborationId: bodies.collaborationId,
+        feedVisibility: bodies.feedVisibility,
+      }).from(bodies).where(and(eq(bodies.deleted, false), byOwner)).orderBy(asc(bodies.id)).all()
     },
     async privateIds (ex: Executor = db): Promise<Set<number>> {
       return new Set(ex.select({ id: bodies.id }).from(bodies).where(eq(bodies.feedVisibility, 'private')).all().map(b => b.id))

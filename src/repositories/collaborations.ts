@@ -1,4 +1,5 @@
 import { and, asc, desc, eq, gte, inArray, like, or, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/sqlite-core'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, municipalities, participations, rules } from '../db/schema.js'
@@ -20,6 +21,21 @@ export interface CollaborationView extends CollaborationRow {
   participants: Participant[]
   bodies: Array<{ id: number; slug: string; name: string; kind: string }>
 }
+
+/** A collaboration as a list of many shows it: host and participants by name, nothing fetched per row. */
+export interface CollaborationSummary {
+  id: number
+  slug: string
+  name: string
+  legalForm: LegalForm
+  area: string | null
+  status: CollaborationStatus
+  terminatedOn: string | null
+  host: { slug: string; name: string } | null
+  participants: Array<{ municipalityId: number; slug: string; name: string; role: ParticipationRole }>
+}
+/** Live collaborations, active before terminated, then by name; `municipalityId`: those it takes part in or hosts. */
+export interface CollaborationSummaryFilter extends Paging { municipalityId?: number; q?: string }
 
 const SORTS = {
   name: asc(collaborations.name),
@@ -86,6 +102,66 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
         .orderBy(SORTS[(f.sort ?? 'name') as keyof typeof SORTS] ?? SORTS.name, asc(collaborations.id))
         .limit(f.limit).offset(f.offset).all()
       return { items: rows.map(r => viewOn(ex, r)), total }
+    },
+    /** One query for the page of collaborations and one for all their participants. */
+    async listSummaries (f: CollaborationSummaryFilter, ex: Executor = db): Promise<{ items: CollaborationSummary[]; total: number }> {
+      const host = alias(municipalities, 'host')
+      const where = and(
+        eq(collaborations.deleted, false),
+        f.q ? or(like(collaborations.name, likePattern(f.q)), like(collaborations.area, likePattern(f.q))) : undefined,
+        f.municipalityId === undefined
+          ? undefined
+          : or(
+            eq(collaborations.hostMunicipalityId, f.municipalityId),
+            inArray(collaborations.id, ex.select({ id: participations.collaborationId }).from(participations).where(eq(participations.municipalityId, f.municipalityId)))
+          )
+      )
+      const total = ex.select({ n: sql<number>`count(*)` }).from(collaborations).where(where).get()?.n ?? 0
+      if (f.limit <= 0 || total === 0) return { items: [], total }
+      const rows = ex.select({
+        id: collaborations.id,
+        slug: collaborations.slug,
+        name: collaborations.name,
+        legalForm: collaborations.legalForm,
+        area: collaborations.area,
+        status: collaborations.status,
+        terminatedOn: collaborations.terminatedOn,
+        hostSlug: host.slug,
+        hostName: host.name,
+      }).from(collaborations).leftJoin(host, eq(host.id, collaborations.hostMunicipalityId)).where(where)
+        .orderBy(asc(collaborations.status), asc(collaborations.name), asc(collaborations.id)).limit(f.limit).offset(f.offset).all()
+      const byCollaboration = new Map<number, CollaborationSummary['participants']>(rows.map(r => [r.id, []]))
+      // Every live collaboration (the start page of a small region): read every participation rather than name each id.
+      const participants = ex.select({
+        collaborationId: participations.collaborationId,
+        municipalityId: participations.municipalityId,
+        slug: municipalities.slug,
+        name: municipalities.name,
+        role: participations.role,
+      }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
+        .where(rows.length === total && f.municipalityId === undefined && !f.q ? undefined : inArray(participations.collaborationId, rows.map(r => r.id)))
+        .orderBy(asc(municipalities.name), asc(municipalities.id)).all()
+      for (const { collaborationId, ...p } of participants) byCollaboration.get(collaborationId)?.push(p)
+      return {
+        items: rows.map(({ hostSlug, hostName, ...r }) => ({
+          ...r,
+          host: hostSlug === null || hostName === null ? null : { slug: hostSlug, name: hostName },
+          participants: byCollaboration.get(r.id)!,
+        })),
+        total,
+      }
+    },
+    /** How many live, active collaborations each municipality takes part in or hosts, in one pass. */
+    async activeCountsByMunicipality (ex: Executor = db): Promise<Map<number, number>> {
+      const rows = ex.all<{ m: number; n: number }>(sql`
+        select x.m as m, count(*) as n from (
+          select ${participations.municipalityId} as m, ${participations.collaborationId} as c from ${participations}
+          union
+          select ${collaborations.hostMunicipalityId}, ${collaborations.id} from ${collaborations} where ${collaborations.hostMunicipalityId} is not null
+        ) x join ${collaborations} on ${collaborations.id} = x.c
+        where ${collaborations.deleted} = 0 and ${collaborations.status} = 'active'
+        group by x.m`)
+      return new Map(rows.map(r => [r.m, r.n]))
     },
     /** Every live collaboration (active and terminated) by id, for the register export. */
     async listAllActiveAndTerminated (ex: Executor = db): Promise<CollaborationView[]> {

@@ -7,7 +7,8 @@ import { yearOf } from '../domain/calendar-date.js'
 import { AppError, SERVICE_ERROR_STATUS, ServiceError } from '../shared/errors.js'
 import { createPageRenderer, pageTemplatesDir } from '../pages/render.js'
 import { resolveSubject } from '../pages/subject.js'
-import { FIRST_YEAR, LAST_YEAR, followUpCsv, followUpPage, followUpRows, startPage, wheelData, wheelPage, type PageContext } from '../pages/pages.js'
+import { FIRST_YEAR, LAST_YEAR, followUpCsv, followUpPage, followUpRows, wheelData, wheelPage, type PageContext } from '../pages/pages.js'
+import { collaborationsPage, municipalityPage, startPage } from '../pages/start-page.js'
 import { viewerOf } from '../services/access.js'
 
 const ZONE = 'Europe/Oslo'
@@ -26,9 +27,11 @@ const SubjectQuery = Type.Object({
   year: Type.Optional(Type.String({ maxLength: 20 })),
 })
 type SubjectQuery = { municipality?: string; body?: string; collaboration?: string; year?: string }
+const MunicipalityQuery = Type.Object({ municipality: Type.Optional(Type.String({ maxLength: 200 })) })
+const CollaborationsQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), page: Type.Optional(Type.String({ maxLength: 20 })) })
 
 /**
- * The human pages: start page, the årshjul (HTML and standalone SVG) and the follow-up list (HTML and CSV).
+ * The human pages: start page, a municipality's page, the collaborations (paged), the årshjul (HTML and standalone SVG) and the follow-up list (HTML and CSV).
  * They read through the services with the request's viewer: a private body's items appear only to admins
  * and editors of its municipality (Authorization: Bearer). The HTML pages are hidden from the API spec;
  * the SVG and the CSV, which other systems fetch, are documented with their media types.
@@ -76,7 +79,16 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     return html(reply, 'error', { pageTitle: title, status, title, message }, status)
   })
 
-  app.get('/', { schema: { hide: true } }, async (request, reply) => html(reply, 'index', await startPage(context(request))))
+  app.get('/', { schema: { hide: true } }, async (request, reply) => {
+    const data = await startPage(context(request))
+    return html(reply, data.template, data)
+  })
+
+  app.get<{ Querystring: { municipality?: string } }>('/kommune', { schema: { hide: true, querystring: MunicipalityQuery } }, async (request, reply) =>
+    html(reply, 'kommune', await municipalityPage(context(request), request.query.municipality)))
+
+  app.get<{ Querystring: { q?: string; page?: string } }>('/samarbeid', { schema: { hide: true, querystring: CollaborationsQuery } }, async (request, reply) =>
+    html(reply, 'samarbeid', await collaborationsPage(context(request), request.query)))
 
   app.get<{ Querystring: SubjectQuery }>('/arshjul', { schema }, async (request, reply) => {
     const ctx = context(request)

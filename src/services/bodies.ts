@@ -1,6 +1,6 @@
 // Bodies (organer): who owns one, who may change it, feed visibility and private feed secrets.
 import type { Executor, Transactor } from '../db/executor.js'
-import type { BodiesRepository, BodyFilter, BodyPatch, BodyRow, BodyView } from '../repositories/bodies.js'
+import type { BodiesRepository, BodyFilter, BodyOwners, BodyPatch, BodyRow, BodySummary, BodyView } from '../repositories/bodies.js'
 import type { MunicipalitiesRepository } from '../repositories/municipalities.js'
 import type { CollaborationsRepository } from '../repositories/collaborations.js'
 import type { AuditRepository } from '../repositories/audit.js'
@@ -10,7 +10,7 @@ import { hashSecret, newSecret, secretMatches } from '../shared/secrets.js'
 import type { BodyKind, FeedVisibility } from '../domain/vocabulary.js'
 import { auditActor, type AccessService, type Actor } from './access.js'
 
-export type { BodyRow, BodyView, BodyFilter } from '../repositories/bodies.js'
+export type { BodyRow, BodyView, BodyFilter, BodySummary, BodyOwners } from '../repositories/bodies.js'
 
 export interface BodyCreateInput {
   slug: string;
@@ -79,6 +79,10 @@ export function createBodiesService (deps: BodiesServiceDeps) {
     },
     async view (row: BodyRow): Promise<BodyView> {
       return bodies.view(row)
+    },
+    /** Every live body (or those of the owners given) in one query, for pages that list many calendars. */
+    async listLiveSummaries (owners?: BodyOwners): Promise<BodySummary[]> {
+      return bodies.listLiveSummaries(owners)
     },
     async privateIds (): Promise<Set<number>> {
       return bodies.privateIds()

@@ -2,7 +2,7 @@
 // requires, and who may change what.
 import type { Executor, Transactor } from '../db/executor.js'
 import type {
-  CollaborationFilter, CollaborationRow, CollaborationsRepository, CollaborationValues, CollaborationView, ParticipationValues,
+  CollaborationFilter, CollaborationRow, CollaborationSummary, CollaborationSummaryFilter, CollaborationsRepository, CollaborationValues, CollaborationView, ParticipationValues,
 } from '../repositories/collaborations.js'
 import type { MunicipalitiesRepository } from '../repositories/municipalities.js'
 import type { BodiesRepository } from '../repositories/bodies.js'
@@ -13,7 +13,9 @@ import { defaultCollaborationBodies } from '../domain/default-bodies.js'
 import type { CollaborationStatus, LegalForm, ParticipationRole } from '../domain/vocabulary.js'
 import { auditActor, type AccessService, type Actor } from './access.js'
 
-export type { CollaborationRow, CollaborationView, CollaborationFilter, Participant } from '../repositories/collaborations.js'
+export type {
+  CollaborationRow, CollaborationView, CollaborationFilter, Participant, CollaborationSummary, CollaborationSummaryFilter,
+} from '../repositories/collaborations.js'
 
 export interface ParticipantInput { municipality: string; role?: ParticipationRole; ownershipShare?: number | null }
 export interface CollaborationInput {
@@ -124,6 +126,14 @@ export function createCollaborationsService (deps: CollaborationsServiceDeps) {
   const service = {
     async list (filter: CollaborationFilter) {
       return collaborations.list(filter)
+    },
+    /** Live collaborations with host and participants, active first, by name: two queries for any page size. */
+    async listSummaries (filter: CollaborationSummaryFilter): Promise<{ items: CollaborationSummary[]; total: number }> {
+      return collaborations.listSummaries(filter)
+    },
+    /** Live, active collaborations per municipality (participant or host), in one pass. */
+    async activeCountsByMunicipality (): Promise<Map<number, number>> {
+      return collaborations.activeCountsByMunicipality()
     },
     async listAll (): Promise<CollaborationView[]> {
       return collaborations.listAllActiveAndTerminated()
