@@ -91,29 +91,42 @@ export function foldLines (text: string): string {
 }
 
 /** Builds feeds; each event's text is kept (bounded) and reused while the event is unchanged. */
-export function createFeedBuilder (maxEvents = 50_000) {
+/**
+ * Builds feeds for the server: each event's text is kept (bounded) and reused while the event is
+ * unchanged, and a large feed gives way to other requests every `sliceEvents` events, so building
+ * one never holds up the rest (a conditional request or /health answers in between).
+ */
+export function createFeedBuilder (opts: { maxEvents?: number; sliceEvents?: number } = {}) {
+  const maxEvents = opts.maxEvents ?? 50_000
+  const slice = opts.sliceEvents ?? 100
   // The key is everything the text is made of, so an entry can never be stale, only unused.
   const texts = new Map<string, string>()
-  return function build (input: FeedInput): string {
-    return buildFeedWith(input, (e, make) => {
+  return async function build (input: FeedInput): Promise<string> {
+    const cal = calendarOf(input)
+    const events: string[] = []
+    for (let i = 0; i < input.events.length; i++) {
+      const e = input.events[i]!
       const key = `${input.uidHost}|${input.alarms ? 1 : 0}|${JSON.stringify(e)}`
       let text = texts.get(key)
       if (text === undefined) {
-        text = make()
+        text = veventText(e, input, cal)
         texts.set(key, text)
         if (texts.size > maxEvents) texts.delete(texts.keys().next().value!)
       }
-      return text
-    })
+      events.push(text)
+      if (i % slice === slice - 1) await new Promise(resolve => setImmediate(resolve))
+    }
+    return assemble(cal, input, events)
   }
 }
 
 /** One feed, every event built afresh. Deterministic: the same data gives the same bytes. */
 export function buildFeed (input: FeedInput): string {
-  return buildFeedWith(input, (_e, make) => make())
+  const cal = calendarOf(input)
+  return assemble(cal, input, input.events.map(e => veventText(e, input, cal)))
 }
 
-function buildFeedWith (input: FeedInput, eventText: (e: FeedEvent, make: () => string) => string): string {
+function calendarOf (input: FeedInput) {
   const cal = ical({
     name: input.name,
     description: input.description,
@@ -122,10 +135,14 @@ function buildFeedWith (input: FeedInput, eventText: (e: FeedEvent, make: () => 
     ttl: input.refreshSeconds,
   })
   cal.x([['X-WR-TIMEZONE', FEED_ZONE]])
-  const events: string[] = []
-  for (const e of input.events) events.push(eventText(e, () => veventText(e, input, cal)))
-  // The calendar's own properties come from ical-generator (folded, small); the zone and the events
-  // are placed before END:VCALENDAR and folded here in one pass.
+  return cal
+}
+
+/**
+ * The calendar's own properties come from ical-generator (folded, small); the zone and the events
+ * are placed before END:VCALENDAR and folded here in one pass.
+ */
+function assemble (cal: ReturnType<typeof ical>, input: FeedInput, events: readonly string[]): string {
   const frame = cal.toString()
   const end = frame.lastIndexOf('END:VCALENDAR')
   const timezone = input.events.length ? getVtimezoneComponent(FEED_ZONE) ?? '' : ''

@@ -85,8 +85,13 @@ export function createOccurrenceIndexRepository (db: Db) {
   const repo = {
     // ── reads ──────────────────────────────────────────────────────────────────────────────────
     /** Rows of a calendar in a window, in date order (date, local start, id), one page of them. */
-    async select (q: IndexQuery, page: { limit: number; offset: number } = { limit: -1, offset: 0 }, ex: Executor = db): Promise<OccurrenceRow[]> {
-      return ex.select().from(o).where(where(q)).orderBy(asc(o.date), asc(o.localStart), asc(o.id)).limit(page.limit).offset(page.offset).all().map(toRow)
+    async select (q: IndexQuery, page?: { limit: number; offset: number }, ex: Executor = db): Promise<OccurrenceRow[]> {
+      const order = [asc(o.date), asc(o.localStart), asc(o.id)]
+      if (!page) return ex.select().from(o).where(where(q)).orderBy(...order).all().map(toRow)
+      // The page's ids first, from the (date, local_start, id) index alone: a deep offset then skips
+      // index entries, not whole rows.
+      const ids = ex.select({ id: o.id }).from(o).where(where(q)).orderBy(...order).limit(page.limit).offset(page.offset)
+      return ex.select().from(o).where(inArray(o.id, ids)).orderBy(...order).all().map(toRow)
     },
     async count (q: IndexQuery, ex: Executor = db): Promise<number> {
       return ex.select({ n: count() }).from(o).where(where(q)).get()?.n ?? 0

@@ -67,7 +67,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> 
       const dependencies = await feeds.dependencies(feed)
       const content = await feeds.content(feed, { from, to, asOf: today, eventTypes: types })
       const events = feedEvents(content, { baseUrl: opts.baseUrl, now: now.getTime(), hideCancelled: q.cancelled === 'hide' })
-      const body = buildFeed({ name: feed.name, description: feed.description, uidHost, events, alarms: q.alarms === '1', refreshSeconds: REFRESH_SECONDS })
+      const body = await buildFeed({ name: feed.name, description: feed.description, uidHost, events, alarms: q.alarms === '1', refreshSeconds: REFRESH_SECONDS })
       entry = cache.set(key, body, { now: now.getTime(), day: today, dependencies, secretHash: feed.secretHash })
     }
 

@@ -67,15 +67,52 @@ export type OccurrenceTombstone = Static<typeof OccurrenceTombstone>
 
 const iso = (ms: number) => new Date(ms).toISOString()
 
-/** The one JSON presenter of the read model. */
+/**
+ * The one JSON presenter of the read model: exactly the schema's fields, in its order (the list route
+ * serialises these with JSON.stringify, so nothing else may slip through).
+ */
 export function presentOccurrence (o: OccurrenceItem, baseUrl: string): Occurrence {
   return {
-    ...o,
+    id: o.id,
+    ruleId: o.ruleId,
+    originalKey: o.originalKey,
+    allDay: o.allDay,
+    date: o.date,
+    localStart: o.localStart,
     // start/end may be TZDate, whose toISOString keeps the zone offset: the API gives UTC.
     start: o.start ? iso(o.start.getTime()) : null,
     end: o.end ? iso(o.end.getTime()) : null,
+    moved: o.moved,
+    status: o.status,
+    revision: o.revision,
+    eventType: o.eventType,
+    kind: o.kind,
+    category: o.category,
+    title: o.title,
+    subject: o.subject,
+    responsibleBody: o.responsibleBody,
+    treatedBy: o.treatedBy,
+    treatingMeeting: o.treatingMeeting,
+    flags: o.flags,
+    warnings: o.warnings,
+    overdue: o.overdue,
+    daysOverdue: o.daysOverdue,
+    effectiveStatus: o.effectiveStatus,
+    legalBasis: o.legalBasis.map(l => ({ act: l.act, section: l.section, url: l.url })),
+    basis: o.basis,
+    unverified: o.unverified,
+    requiresDocument: o.requiresDocument,
+    requiresApproval: o.requiresApproval,
+    reminderOffsetsDays: o.reminderOffsetsDays,
+    caseNumber: o.caseNumber,
+    caseUrl: o.caseUrl,
+    note: o.note,
+    deliveredOn: o.deliveredOn,
+    approvedOn: o.approvedOn,
     cancelledAt: o.cancelledAt === null ? null : iso(o.cancelledAt),
+    daysLate: o.daysLate,
     modified: iso(o.modified),
+    origin: o.origin,
     url: occurrenceUrl(baseUrl, o.id),
     deleted: false,
   }

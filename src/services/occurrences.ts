@@ -185,12 +185,29 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
   /** Turns rows into the read model: names, the event type's facts, lateness on `asOf`, flags and warnings. */
   async function present (rows: readonly OccurrenceRow[], asOf: string, ex?: Executor): Promise<OccurrenceItem[]> {
     const names = await index.names(rows, ex)
-    return rows.map(r => toItem(r, names, asOf))
+    const out: OccurrenceItem[] = []
+    for (let i = 0; i < rows.length; i++) {
+      out.push(toItem(rows[i]!, names, asOf))
+      // Thousands of items: give way to other requests now and then.
+      if (i % 1000 === 999) await new Promise(resolve => setImmediate(resolve))
+    }
+    return out
   }
 
   function describeBody (id: number | null, names: NameRows): OccurrenceBodyRef | null {
     const b = id === null ? undefined : names.bodies.get(id)
     return b && !b.deleted ? { id: b.id, slug: b.slug, name: b.name, kind: b.kind } : null
+  }
+
+  // Weekend and holiday flags by date: a year of deadlines shares a few hundred dates.
+  const flagCache = new Map<string, CalendarFlags>()
+  const flagsOf = (date: string): CalendarFlags => {
+    let f = flagCache.get(date)
+    if (!f) {
+      if (flagCache.size > 20_000) flagCache.clear()
+      flagCache.set(date, f = calendarFlags(date))
+    }
+    return f
   }
 
   function toItem (r: OccurrenceRow, names: NameRows, asOf: string): OccurrenceItem {
@@ -203,7 +220,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
     if (r.treatedByBodyId !== null && r.kind !== 'meeting' && !treatingMeeting) {
       warnings.push({ code: 'no_treating_meeting', message: `${names.bodies.get(r.treatedByBodyId)?.name ?? 'Organet'} har ikke noe møte innen fristen ${r.date}` })
     }
-    const flags = calendarFlags(r.date)
+    const flags = flagsOf(r.date)
     if (flags.nonWorkingDay) warnings.push({ code: 'non_working_day', message: `${r.date} er ${flags.holiday ?? 'helg'}; fristen står som lovens dato` })
     if (r.responsibleBodyId === null && r.kind !== 'meeting') warnings.push({ code: 'no_responsible_body', message: 'Ingen ansvarlig organ er knyttet til regelen' })
     const collaboration = r.collaborationId !== null ? names.collaborations.get(r.collaborationId) : undefined
@@ -237,12 +254,12 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       overdue: late.overdue,
       daysOverdue: late.daysOverdue,
       effectiveStatus: late.overdue ? 'overdue' : r.status,
-      legalBasis: facts ? [...facts.legalBasis] : [],
+      legalBasis: facts ? facts.legalBasis as EventType['legalBasis'] : [],
       basis: facts?.basis ?? null,
       unverified: facts?.unverified ?? null,
       requiresDocument: facts?.requiresDocument ?? false,
       requiresApproval: facts?.requiresApproval ?? false,
-      reminderOffsetsDays: r.reminderOffsetsDays ?? (facts ? [...facts.reminderOffsetsDays] : []),
+      reminderOffsetsDays: r.reminderOffsetsDays ?? (facts ? facts.reminderOffsetsDays as number[] : []),
       caseNumber: r.caseNumber,
       caseUrl: r.caseUrl,
       note: r.note,
