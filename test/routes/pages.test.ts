@@ -57,6 +57,23 @@ describe('content types, status codes and headers', () => {
     ['/oppfolging.csv', 400, /^text\/html/],
     ['/assets/../package.json', 404, /./],
     ['/assets/finnes-ikke.js', 404, /^text\/html/],
+    ['/kommune?municipality=oyer', 200, /^text\/html; charset=utf-8/],
+    ['/kommune?municipality=ringsaker', 200, /^text\/html/],
+    ['/kommune', 400, /^text\/html/],
+    ['/kommune?municipality=', 400, /^text\/html/],
+    ['/kommune?municipality=finnes-ikke', 404, /^text\/html/],
+    [`/kommune?municipality=${'x'.repeat(201)}`, 400, /^text\/html/],
+    ['/samarbeid', 200, /^text\/html; charset=utf-8/],
+    ['/samarbeid?page=2', 200, /^text\/html/],
+    ['/samarbeid?q=renovasjon', 200, /^text\/html/],
+    ['/samarbeid?q=finnes-ikke', 200, /^text\/html/],
+    ['/samarbeid?page=abc', 400, /^text\/html/],
+    ['/samarbeid?page=0', 400, /^text\/html/],
+    ['/samarbeid?page=1e3', 400, /^text\/html/],
+    ['/samarbeid?page=123456', 400, /^text\/html/],
+    ['/samarbeid?page=3', 404, /^text\/html/],
+    ['/samarbeid?q=renovasjon&page=2', 404, /^text\/html/],
+    [`/samarbeid?q=${'x'.repeat(201)}`, 400, /^text\/html/],
   ])('GET %s → %i', async (url, status, type) => {
     const res = await get(url)
     expect(res.statusCode).toBe(status)
@@ -68,6 +85,10 @@ describe('content types, status codes and headers', () => {
     expect((await get('/arshjul?municipality=finnes-ikke')).body).toContain('Fant ingen kommune «finnes-ikke».')
     expect((await get('/arshjul?municipality=oyer&year=abc')).body).toContain('Året må være et årstall fra 2000 til 2100.')
     expect((await get('/arshjul')).body).toContain('Velg nøyaktig én kommune')
+    expect((await get('/kommune?municipality=finnes-ikke')).body).toContain('Fant ingen kommune «finnes-ikke».')
+    expect((await get('/kommune')).body).toContain('Velg en kommune (municipality=).')
+    expect((await get('/samarbeid?page=abc')).body).toContain('Sidetallet må være et heltall fra 1 til 99999.')
+    expect((await get('/samarbeid?page=3')).body).toContain('Side 3 finnes ikke: listen har 2 sider.')
   })
 
   it('pages carry a strict Content-Security-Policy and the SVG may be embedded but runs no script', async () => {
@@ -114,6 +135,75 @@ describe('the wheel page', () => {
     expect(html).toContain(`data-copy="${BASE_URL}/feeds/municipalities/oyer.ics"`)
     // The snippet is shown as text: escaped once for the page, so it reads as ready-to-paste HTML.
     expect(html).toContain(`&lt;img src=&quot;${BASE_URL}/arshjul.svg?municipality=oyer&quot; alt=&quot;Årshjul for Øyer&quot;`)
+  })
+})
+
+const collaborationSlugs = (html: string) => [...html.matchAll(/data-collaboration="([^"]+)"/g)].map(m => m[1]!)
+/** Every page of an API list. */
+const apiList = async <T>(path: string) => {
+  const all: T[] = []
+  for (let offset = 0; ; offset += 100) {
+    const data = (await get(`${path}${path.includes('?') ? '&' : '?'}limit=100&offset=${offset}`)).json().data as T[]
+    all.push(...data)
+    if (data.length < 100) return all
+  }
+}
+
+describe('a municipality’s page', () => {
+  it('lists the collaborations it takes part in or hosts, as the API does, and its bodies with their calendars', async () => {
+    const html = (await get('/kommune?municipality=oyer')).body
+    const api = await apiList<{ slug: string; status: string }>('/api/v1/collaborations?municipality=oyer')
+    expect(api.length).toBeGreaterThan(10)
+    expect(collaborationSlugs(html).sort()).toEqual(api.map(c => c.slug).sort())
+    expect(html).toContain(`Samarbeid Øyer deltar i (${api.filter(c => c.status === 'active').length})`)
+    const bodies = await apiList<{ slug: string; name: string }>('/api/v1/bodies?municipality=oyer')
+    for (const b of bodies) {
+      expect(html).toContain(`href="/arshjul?body=${b.slug}&amp;year=2027"`)
+      expect(html).toContain(`href="webcal://arshjul.test/feeds/bodies/${b.slug}.ics"`)
+    }
+    expect(html).toContain('href="webcal://arshjul.test/feeds/municipalities/oyer.ics"')
+    expect(html).toContain('href="/oppfolging?municipality=oyer"')
+    expect(html).toContain('<h1 id="kommune-navn">Øyer</h1>')
+  })
+
+  it('shows the same counts as the start page', async () => {
+    const count = (html: string, which: string) => Number(new RegExp(`data-municipality="oyer"[\\s\\S]*?data-count="${which}">(\\d+)<`).exec(html)![1])
+    const start = (await get('/')).body
+    const own = (await get('/kommune?municipality=oyer')).body
+    expect(count(own, 'overdue')).toBe(count(start, 'overdue'))
+    expect(count(own, 'upcoming')).toBe(count(start, 'upcoming'))
+    expect(count(own, 'overdue') + count(own, 'upcoming')).toBeGreaterThan(0)
+  })
+})
+
+describe('the collaborations list', () => {
+  it('has every collaboration once over its pages, 50 to a page, active first', async () => {
+    const api = await apiList<{ slug: string; status: string }>('/api/v1/collaborations')
+    const seen: string[] = []
+    let url: string | undefined = '/samarbeid'
+    let pages = 0
+    while (url) {
+      const html: string = (await get(url)).body
+      const slugs = collaborationSlugs(html)
+      expect(slugs.length).toBeLessThanOrEqual(50)
+      seen.push(...slugs)
+      pages++
+      url = /<a rel="next" href="([^"]+)"/.exec(html)?.[1]?.replaceAll('&amp;', '&')
+    }
+    expect(pages).toBe(2)
+    expect(seen.sort()).toEqual(api.map(c => c.slug).sort())
+    expect(new Set(seen).size).toBe(seen.length)
+    const last = (await get('/samarbeid?page=2')).body
+    expect(last).toContain('<a rel="prev" href="/samarbeid">')
+    expect(last).toContain('Side 2 av 2')
+  })
+
+  it('finds collaborations by name or area', async () => {
+    const html = (await get('/samarbeid?q=GL%C3%98R')).body
+    expect(collaborationSlugs(html)).toEqual(['felles-renovasjonsselskap-glor'])
+    expect(html).toContain('1 samarbeid passer til «GLØR»')
+    expect(html).toContain('href="/samarbeid">Vis alle</a>')
+    expect((await get('/samarbeid?q=finnes-ikke')).body).toContain('Ingen samarbeid passer til «finnes-ikke».')
   })
 })
 
@@ -173,6 +263,7 @@ describe('escaping', () => {
     '/oppfolging?collaboration=xss-samarbeid',
     '/oppfolging?collaboration=quotes-samarbeid',
     '/oppfolging?municipality=oyer',
+    '/kommune?municipality=oyer',
     '/arshjul.svg?collaboration=xss-samarbeid&year=2027',
     '/arshjul.svg?collaboration=quotes-samarbeid&year=2027',
   ]
@@ -185,6 +276,14 @@ describe('escaping', () => {
     expect(res.body).not.toMatch(/<script(?![^>]*src="\/assets\/arshjul\.js")/)
     if (!url.includes('quotes')) expect(res.body).toContain('&lt;script&gt;alert(1)&lt;/script&gt;')
     if (!url.includes('xss')) expect(res.body).toContain('Tom &amp; &quot;Jerry&quot;')
+  })
+
+  it('shows the search words as text in the page and the search field', async () => {
+    const html = (await get(`/samarbeid?q=${encodeURIComponent(XSS)}`)).body
+    expect(html).not.toContain(XSS)
+    expect(html).toContain('value="&lt;script&gt;alert(1)&lt;/script&gt;"')
+    expect(html).toContain('1 samarbeid passer til «&lt;script&gt;alert(1)&lt;/script&gt;»')
+    expect(html).toContain('data-collaboration="xss-samarbeid"')
   })
 
   it('escapes attribute values too (data-title, aria-label)', async () => {
@@ -320,8 +419,68 @@ describe('private bodies on the pages', () => {
     expect((await as(p.tokens.editorOyer)('/')).body).toContain('/arshjul?body=oyer-kontrollutvalg')
   })
 
+  it('lists a private body on the municipality’s page and the collaborations list only for those who may see it', async () => {
+    const glorBody = ((await as(null)('/api/v1/bodies?collaboration=felles-renovasjonsselskap-glor&limit=100')).json().data as Array<{ slug: string; kind: string }>)
+      .find(b => b.kind === 'representantskap')!
+    for (const [token, seesKu, seesGlor] of [[null, false, false], [editorGausdal, false, true], [p.tokens.admin, true, true], [p.tokens.editorOyer, true, true]] as const) {
+      const oyer = (await as(token)('/kommune?municipality=oyer')).body
+      expect(oyer.includes('/arshjul?body=oyer-kontrollutvalg'), `${token}`).toBe(seesKu)
+      expect(oyer.includes(`/arshjul?body=${glorBody.slug}&`), `${token}`).toBe(seesGlor)
+      const list = (await as(token)('/samarbeid?q=GL%C3%98R')).body
+      expect(list.includes(`/arshjul?body=${glorBody.slug}&`), `${token}`).toBe(seesGlor)
+      // Listed to those who may see it, but never with its feed: the address holds the secret.
+      expect(list).not.toContain(`/feeds/bodies/${glorBody.slug}.ics`)
+    }
+  })
+
   it('does not let a shared cache keep a signed-in view of the SVG', async () => {
     expect((await as(null)('/arshjul.svg?municipality=oyer')).headers['cache-control']).toBe('public, max-age=300')
     expect((await as(p.tokens.admin)('/arshjul.svg?municipality=oyer')).headers['cache-control']).toBe('private, max-age=300')
+  })
+})
+
+describe('the start page of many municipalities', () => {
+  // Beyond one region (more than 12 municipalities or 150 collaborations) the start page is a table of
+  // municipalities; their bodies and collaborations are on their own pages and on /samarbeid.
+  let big: TestApp
+  const added = ['Berg', 'Vik', 'Dal', 'Eid', 'Fjell', 'Hov', 'Lund', 'Moen', 'Nes', 'Åsen']
+  beforeAll(async () => {
+    big = await buildTestApp({ now: '2027-08-01T10:00:00Z' })
+    const admin = { tokenId: null, label: 'test-admin', role: 'admin' as const, municipalityIds: [] }
+    for (const name of added) {
+      await big.services.municipalities.create(admin, { slug: name.toLowerCase().replace('å', 'a'), name, kind: 'kommune', county: 'Trøndelag', inRegion: true })
+    }
+  }, 60_000)
+  afterAll(async () => { await big.close() })
+
+  it('shows every municipality once, by Norwegian name, with counts, pages, wheel, follow-up and feed, and no collaboration rows', async () => {
+    const res = await big.app.inject('/')
+    expect(res.statusCode).toBe(200)
+    const html = res.body
+    const rows = [...html.matchAll(/<tr data-municipality="([^"]+)">\s*<th scope="row"><a href="([^"]+)">([^<]+)<\/a>/g)]
+    expect(rows.map(r => r[3])).toEqual(['Berg', 'Dal', 'Eid', 'Fjell', 'Gausdal', 'Hov', 'Lillehammer', 'Lund', 'Moen', 'Nes', 'Vik', 'Øyer', 'Åsen'])
+    for (const [, slug, href] of rows) {
+      expect(href).toBe(`/kommune?municipality=${slug}`)
+      expect(html).toContain(`href="/arshjul?municipality=${slug}&amp;year=2027"`)
+      expect(html).toContain(`href="/oppfolging?municipality=${slug}"`)
+      expect(html).toContain(`href="webcal://arshjul.test/feeds/municipalities/${slug}.ics"`)
+    }
+    expect(collaborationSlugs(html)).toEqual([])
+    expect(html).not.toContain('/arshjul?body=')
+    expect(html).toContain('href="/samarbeid">Alle 57 interkommunale samarbeid</a>')
+    expect(html).toContain('<form class="search" action="/samarbeid" method="get"')
+  })
+
+  it('counts as the reports and the municipality’s own page do', async () => {
+    const html = (await big.app.inject('/')).body
+    for (const slug of ['gausdal', 'lillehammer', 'oyer', 'asen']) {
+      const row = html.slice(html.indexOf(`<tr data-municipality="${slug}">`), html.indexOf('</tr>', html.indexOf(`<tr data-municipality="${slug}">`)))
+      const overdue = (await big.app.inject(`/api/v1/reports/overdue?municipality=${slug}&asOf=2027-08-01`)).json().pagination.totalElements as number
+      const upcoming = (await big.app.inject(`/api/v1/reports/upcoming?municipality=${slug}&asOf=2027-08-01&days=30`)).json().pagination.totalElements as number
+      expect(Number(/data-count="overdue">(\d+)</.exec(row)![1]), slug).toBe(overdue)
+      expect(Number(/data-count="upcoming">(\d+)</.exec(row)![1]), slug).toBe(upcoming)
+      const active = (await big.app.inject(`/api/v1/collaborations?municipality=${slug}&status=active&limit=1`)).json().pagination.totalElements as number
+      expect(Number(/<td data-sort="(\d+)"><a href="\/kommune[^"]*#samarbeid">/.exec(row)![1]), slug).toBe(active)
+    }
   })
 })
