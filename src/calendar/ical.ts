@@ -109,7 +109,8 @@ export function createFeedBuilder (opts: { maxEvents?: number; sliceEvents?: num
       const key = `${input.uidHost}|${input.alarms ? 1 : 0}|${JSON.stringify(e)}`
       let text = texts.get(key)
       if (text === undefined) {
-        text = veventText(e, input, cal)
+        // Folded on its own: every event ends its last line, so folding the parts equals folding the whole.
+        text = foldLines(veventText(e, input, cal))
         texts.set(key, text)
         if (texts.size > maxEvents) texts.delete(texts.keys().next().value!)
       }
@@ -120,10 +121,17 @@ export function createFeedBuilder (opts: { maxEvents?: number; sliceEvents?: num
   }
 }
 
+let vtimezone: string | undefined
+/** The VTIMEZONE of Europe/Oslo, folded, ending with CRLF (computed once). */
+function zoneComponent (): string {
+  vtimezone ??= foldLines((getVtimezoneComponent(FEED_ZONE) ?? '').replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n'))
+  return vtimezone
+}
+
 /** One feed, every event built afresh. Deterministic: the same data gives the same bytes. */
 export function buildFeed (input: FeedInput): string {
   const cal = calendarOf(input)
-  return assemble(cal, input, input.events.map(e => veventText(e, input, cal)))
+  return assemble(cal, input, input.events.map(e => foldLines(veventText(e, input, cal))))
 }
 
 function calendarOf (input: FeedInput) {
@@ -139,14 +147,13 @@ function calendarOf (input: FeedInput) {
 }
 
 /**
- * The calendar's own properties come from ical-generator (folded, small); the zone and the events
- * are placed before END:VCALENDAR and folded here in one pass.
+ * The calendar's own properties come from ical-generator (folded, small); the zone and the events,
+ * each already folded, are placed before END:VCALENDAR.
  */
 function assemble (cal: ReturnType<typeof ical>, input: FeedInput, events: readonly string[]): string {
   const frame = cal.toString()
   const end = frame.lastIndexOf('END:VCALENDAR')
-  const timezone = input.events.length ? getVtimezoneComponent(FEED_ZONE) ?? '' : ''
-  return frame.slice(0, end) + foldLines(timezone.replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n') + events.join('')) + frame.slice(end)
+  return frame.slice(0, end) + (events.length ? zoneComponent() : '') + events.join('') + frame.slice(end)
 }
 
 /** One VEVENT, unfolded. */
