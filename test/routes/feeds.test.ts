@@ -1,7 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import ICAL from 'ical.js'
 import nodeIcal from 'node-ical'
-import { buildTestApp, type TestApp } from '../helpers/app.js'
+import { BASE_URL, buildTestApp, catalogue, type TestApp } from '../helpers/app.js'
+import { createDependencies } from '../../src/composition.js'
+import { openDatabase } from '../../src/db/client.js'
+import { systemViewer } from '../../src/services/access.js'
 
 let t: TestApp
 beforeEach(async () => { t = await buildTestApp({ now: '2027-01-15T09:00:00Z' }) })
@@ -241,6 +244,67 @@ describe('HTTP caching', () => {
     expect((await feed('/feeds/bodies/oyer-formannskap.ics')).headers['content-encoding']).toBeUndefined()
     const gz = await t.app.inject({ url: '/feeds/bodies/oyer-formannskap.ics', headers: { 'accept-encoding': 'gzip' } })
     expect(gz.headers['content-encoding']).toBe('gzip')
+  })
+})
+
+describe('feed caches, per calendar', () => {
+  const gausdal = `/feeds/municipalities/gausdal.ics?${WINDOW}`
+  const oyer = `/feeds/municipalities/oyer.ics?${WINDOW}`
+  const conditional = async (url: string, etag: string) => (await t.app.inject({ url, headers: { 'if-none-match': etag } })).statusCode
+
+  it('answer an unchanged feed from memory, before any database work: even with the database closed', async () => {
+    const first = await feed(oyer)
+    t.sqlite.close()
+    expect(await conditional(oyer, first.headers.etag as string)).toBe(304)
+    const again = await t.app.inject(oyer)
+    expect(again.statusCode).toBe(200)
+    expect(again.body).toBe(first.body)
+  })
+
+  it('keep a feed when another calendar changes, and drop it when its own does', async () => {
+    const [g, o] = [await feed(gausdal), await feed(oyer)]
+    // Øyer's own deadline: Øyer's feed changes, Gausdal's does not.
+    const own = (await t.app.inject(`/api/v1/occurrences?municipality=oyer&eventType=arsberetning&${WINDOW}`)).json().data[0]
+    expect(own.subject.slug).toBe('oyer')
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${own.id}`, headers: t.auth(t.tokens.admin), payload: { status: 'delivered' } })
+    expect(await conditional(gausdal, g.headers.etag as string)).toBe(304)
+    expect(await conditional(oyer, o.headers.etag as string)).toBe(200)
+    // A collaboration both take part in: both feeds change.
+    const [g2, o2] = [await feed(gausdal), await feed(oyer)]
+    const shared = (await t.app.inject(`/api/v1/occurrences?collaboration=innlandet-revisjon&${WINDOW}`)).json().data.find((x: { kind: string }) => x.kind !== 'meeting')
+    await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${shared.id}`, headers: t.auth(t.tokens.admin), payload: { status: 'in_progress' } })
+    expect(await conditional(gausdal, g2.headers.etag as string)).toBe(200)
+    expect(await conditional(oyer, o2.headers.etag as string)).toBe(200)
+  })
+
+  it('drop a feed when a body in it turns private, and when a municipality leaves a collaboration', async () => {
+    const o = await feed(oyer)
+    await t.app.inject({ method: 'PATCH', url: '/api/v1/bodies/oyer-kontrollutvalg', headers: t.auth(t.tokens.admin), payload: { feedVisibility: 'private' } })
+    const o2 = await feed(oyer)
+    expect(o2.headers.etag).not.toBe(o.headers.etag)
+    expect(o2.body).not.toContain('Kontrollutvalget i Øyer')
+    const collaboration = (await t.app.inject('/api/v1/collaborations/innlandet-revisjon')).json()
+    const rest = collaboration.participants.filter((p: { municipality: string }) => p.municipality !== 'oyer').map((p: { municipality: string }) => ({ municipality: p.municipality }))
+    const left = await t.app.inject({ method: 'PATCH', url: '/api/v1/collaborations/innlandet-revisjon', headers: t.auth(t.tokens.admin), payload: { participants: rest } })
+    expect(left.statusCode, left.body).toBe(200)
+    expect(await conditional(oyer, o2.headers.etag as string)).toBe(200)
+    // Øyer no longer prepares Innlandet Revisjon's meetings.
+    const unfold = (text: string) => text.replace(/\r\n /g, '')
+    expect(unfold((await feed(oyer)).body)).not.toMatch(/Eierbehandling før møte i Representantskapet i Innlandet/)
+    expect(unfold(o2.body)).toMatch(/Eierbehandling før møte i Representantskapet i Innlandet/)
+  })
+
+  it('learn of another process’s writes within a second (the revisions are read from the database)', async () => {
+    const o = await feed(oyer)
+    const other = createDependencies({ config: { BASE_URL, DATABASE_PATH: t.file }, clock: t.clock, catalogue, database: openDatabase(t.file) })
+    try {
+      const own = (await other.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31', eventTypes: ['arsberetning'] }, systemViewer))[0]!
+      await other.services.occurrences.change(own.id, { status: 'in_progress' }, { tokenId: null, label: 'other', role: 'admin', municipalityIds: [] })
+    } finally {
+      other.close()
+    }
+    await t.services.occurrenceIndex.syncRevisions()
+    expect(await conditional(oyer, o.headers.etag as string)).toBe(200)
   })
 })
 
