@@ -137,6 +137,7 @@ export async function startPage (ctx: Ctx, limits: StartPageLimits = FULL_START_
     return {
       ...common,
       template: 'index-compact' as const,
+      tagline: 'Styringskalender for kommunene og de interkommunale samarbeidene',
       municipalities,
       collaborationTotal: total,
       collaborationsUrl: collaborationsPageUrl(),

@@ -30,8 +30,11 @@ interface ApiOccurrence {
 }
 
 let t: TestApp
+/** More municipalities than one region: the start page is a table of municipalities. */
+let big: TestApp
 let browser: Browser
 let base: string
+let bigBase: string
 let context: BrowserContext | undefined
 const dialogs: string[] = []
 const pageErrors: string[] = []
@@ -79,10 +82,19 @@ beforeAll(async () => {
   await patch(findOne(list, 'arsberetning').id, { status: 'approved', approvedOn: '2027-04-20' })
   await patch(findOne(list, 'arsregnskap_vedtak').id, { status: 'in_progress', caseNumber: '2027/123', caseUrl: 'https://sak.oyer.example/2027/123' })
   await patch(list.find(o => o.kind === 'meeting' && o.responsibleBody?.slug === 'oyer-kommunestyre')!.id, { status: 'cancelled' })
-  await t.app.listen({ host: '127.0.0.1', port: 0 })
-  const address = t.app.server.address()
-  if (!address || typeof address === 'string') throw new Error('no port')
-  base = `http://127.0.0.1:${address.port}`
+  big = await buildTestApp({ now: NOW })
+  const admin = { tokenId: null, label: 'test-admin', role: 'admin' as const, municipalityIds: [] }
+  for (const name of ['Berg', 'Dal', 'Eid', 'Fjell', 'Hov', 'Lund', 'Moen', 'Nes', 'Vik', 'Åsen']) {
+    await big.services.municipalities.create(admin, { slug: name.toLowerCase().replace('å', 'a'), name, kind: 'kommune', county: 'Trøndelag', inRegion: true })
+  }
+  const listen = async (app: TestApp['app']) => {
+    await app.listen({ host: '127.0.0.1', port: 0 })
+    const address = app.server.address()
+    if (!address || typeof address === 'string') throw new Error('no port')
+    return `http://127.0.0.1:${address.port}`
+  }
+  base = await listen(t.app)
+  bigBase = await listen(big.app)
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS })
 }, 60_000)
 
@@ -96,6 +108,7 @@ afterEach(async () => {
 afterAll(async () => {
   await browser?.close()
   await t?.close()
+  await big?.close()
 })
 
 describe('the wheel for Øyer 2027', { timeout: 60_000 }, () => {
@@ -327,6 +340,67 @@ describe('the start page', { timeout: 60_000 }, () => {
   })
 })
 
+describe('the start page of many municipalities, a municipality’s page and the collaborations', { timeout: 60_000 }, () => {
+  /** Presses Tab until `selector` has the focus (the keyboard's way there), at most `max` times. */
+  async function tabTo (page: Page, selector: string, max = 60) {
+    for (let i = 0; i < max; i++) {
+      await page.keyboard.press('Tab')
+      if (await page.evaluate(s => document.activeElement?.matches(s) ?? false, selector)) return
+    }
+    throw new Error(`Tab never reached ${selector}`)
+  }
+
+  it('shows every municipality with its counts, sorts by the keyboard, and finds a collaboration', async () => {
+    const page = await newPage()
+    await page.goto(`${bigBase}/`)
+    const names = await page.locator('table.municipalities tbody th').allTextContents()
+    expect(names).toEqual(['Berg', 'Dal', 'Eid', 'Fjell', 'Gausdal', 'Hov', 'Lillehammer', 'Lund', 'Moen', 'Nes', 'Vik', 'Øyer', 'Åsen'])
+    for (const slug of ['gausdal', 'lillehammer', 'oyer']) {
+      type Counted = { pagination: { totalElements: number } }
+      const overdue = ((await big.app.inject(`/api/v1/reports/overdue?municipality=${slug}&asOf=${AS_OF}`)).json() as Counted).pagination.totalElements
+      expect(await page.locator(`[data-municipality="${slug}"] [data-count="overdue"]`).textContent()).toBe(String(overdue))
+    }
+    await page.screenshot({ path: path.join(OUT, 'forside-mange-kommuner.png'), fullPage: true })
+    // Sort by overdue, most first: the header's button, twice (ascending, then descending).
+    await tabTo(page, 'table.municipalities thead th:nth-child(3) button.sort-button')
+    await page.keyboard.press('Enter')
+    await page.keyboard.press('Enter')
+    expect(await page.locator('table.municipalities thead th:nth-child(3)').getAttribute('aria-sort')).toBe('descending')
+    const overdue = (await page.locator('table.municipalities tbody td:nth-child(3)').allTextContents()).map(v => parseInt(v, 10))
+    expect(overdue).toEqual([...overdue].sort((a, b) => b - a))
+    expect(overdue[0]).toBeGreaterThan(0)
+    // The search field, by the keyboard.
+    await page.goto(`${bigBase}/`)
+    await tabTo(page, '#sok-samarbeid')
+    await page.keyboard.type('GLØR')
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/\/samarbeid\?q=GL%C3%98R$/)
+    expect(await page.locator('table.collaborations tbody tr').count()).toBe(1)
+    expect(await page.locator('#sok-samarbeid').inputValue()).toBe('GLØR')
+    // A municipality's page from the table, and its collaborations.
+    await page.goto(`${bigBase}/`)
+    await tabTo(page, 'a[href="/kommune?municipality=oyer"]', 150)
+    await page.keyboard.press('Enter')
+    await page.waitForURL(/\/kommune\?municipality=oyer$/)
+    expect(await page.locator('h1').textContent()).toBe('Øyer')
+    expect(await page.locator('table.collaborations tbody tr').count()).toBeGreaterThan(10)
+    await page.screenshot({ path: path.join(OUT, 'kommune-oyer.png') })
+  })
+
+  it('pages through every collaboration', async () => {
+    const page = await newPage()
+    await page.goto(`${base}/samarbeid`)
+    const first = await page.locator('table.collaborations tbody tr').evaluateAll(rows => rows.map(r => r.getAttribute('data-collaboration')))
+    expect(first).toHaveLength(50)
+    await page.getByRole('link', { name: 'Neste side ›' }).click()
+    await page.waitForURL(/\/samarbeid\?page=2$/)
+    const second = await page.locator('table.collaborations tbody tr').evaluateAll(rows => rows.map(r => r.getAttribute('data-collaboration')))
+    const all = (await api<{ pagination: { totalElements: number } }>('/api/v1/collaborations?limit=1')).pagination.totalElements
+    expect(new Set([...first, ...second]).size).toBe(all)
+    expect(await page.locator('[aria-current="page"]').textContent()).toBe('Side 2 av 2')
+  })
+})
+
 describe('names with markup in them', { timeout: 60_000 }, () => {
   const pages = [
     ['/', [XSS, QUOTES]],
@@ -335,6 +409,8 @@ describe('names with markup in them', { timeout: 60_000 }, () => {
     ['/arshjul?municipality=oyer&year=2027', [XSS, QUOTES]],
     ['/oppfolging?collaboration=xss-samarbeid', [XSS]],
     ['/oppfolging?municipality=oyer', [XSS, QUOTES]],
+    ['/kommune?municipality=oyer', [XSS, QUOTES]],
+    [`/samarbeid?q=${encodeURIComponent(XSS)}`, [XSS]],
   ] as const
 
   it('render as literal text on every page, and no script runs', async () => {
@@ -381,14 +457,19 @@ describe('names with markup in them', { timeout: 60_000 }, () => {
 // on a desktop and a 375 px phone. The test context bypasses the page's CSP only to inject axe (STYLE.md trap 9).
 describe('accessibility (axe-core, WCAG 2.1 AA)', { timeout: 120_000 }, () => {
   const AXE = fs.readFileSync(path.resolve('node_modules/axe-core/axe.min.js'), 'utf8')
-  const PAGES = ['/', '/arshjul?municipality=oyer&year=2027', '/arshjul?body=oyer-kontrollutvalg&year=2027', '/oppfolging?municipality=oyer']
+  const PAGES = [
+    '/', '/arshjul?municipality=oyer&year=2027', '/arshjul?body=oyer-kontrollutvalg&year=2027', '/oppfolging?municipality=oyer',
+    '/kommune?municipality=oyer', '/samarbeid', '/samarbeid?page=2', '/samarbeid?q=finnes-ikke', '/samarbeid?page=9',
+  ]
+  /** Pages of the deployment with many municipalities. */
+  const BIG_PAGES = ['/']
 
   for (const width of [1400, 375]) {
-    it(`has no violations at ${width} px on ${PAGES.join(', ')}`, async () => {
+    it(`has no violations at ${width} px on ${PAGES.join(', ')} and the start page of many municipalities`, async () => {
       context = await browser.newContext({ viewport: { width, height: 900 }, locale: 'nb-NO', timezoneId: 'Europe/Oslo', bypassCSP: true })
       const page = await context.newPage()
-      for (const url of PAGES) {
-        await page.goto(`${base}${url}`)
+      for (const url of [...PAGES.map(u => `${base}${u}`), ...BIG_PAGES.map(u => `${bigBase}${u}`)]) {
+        await page.goto(url)
         await page.addScriptTag({ content: AXE })
         const violations = await page.evaluate(async () => {
           const axe = (window as unknown as { axe: { run: (ctx: Document, opts: object) => Promise<{ violations: Array<{ id: string; nodes: unknown[] }> }> } }).axe

@@ -469,6 +469,8 @@ describe('the start page of many municipalities', () => {
     expect(html).not.toContain('/arshjul?body=')
     expect(html).toContain('href="/samarbeid">Alle 57 interkommunale samarbeid</a>')
     expect(html).toContain('<form class="search" action="/samarbeid" method="get"')
+    expect(html).toContain('<span class="tagline">Styringskalender for kommunene og de interkommunale samarbeidene</span>')
+    expect((await get('/')).body).toContain('<span class="tagline">Styringskalender for kommunene og samarbeidene i Lillehammer-regionen</span>')
   })
 
   it('counts as the reports and the municipality’s own page do', async () => {

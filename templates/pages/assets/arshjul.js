@@ -178,10 +178,11 @@
     })
   }
 
-  // ---------------------------------------------------------------- sortable tables
+  // ---------------------------------------------------------------- sortable tables (the columns with a data-sort-type)
   Array.prototype.forEach.call(document.querySelectorAll('table.sortable'), function (table) {
     const headers = table.tHead.rows[0].cells
     Array.prototype.forEach.call(headers, function (th, index) {
+      if (!th.hasAttribute('data-sort-type')) return
       const button = document.createElement('button')
       button.type = 'button'
       button.className = 'sort-button'
