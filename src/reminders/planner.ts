@@ -5,6 +5,9 @@
 import { createHash } from 'node:crypto'
 import { type CalendarDate, addDays, compareDates, daysBetween } from '../domain/calendar-date.js'
 import { dueReminders, reminderDay, weeklyDigestDue, type PlannedReminder, type ReminderPolicy } from '../domain/reminder-policy.js'
+import { workingDayOnOrAfter } from '../domain/holidays.js'
+import { compareRows } from '../domain/occurrence-engine.js'
+import { OWNER_PREPARATION_EVENT, OWNER_PREPARATION_TYPE } from '../domain/owner-preparation.js'
 import type { Catalogue } from '../catalogue/load.js'
 import type { OutboxInsert, OutboxRepository } from '../repositories/outbox.js'
 import type { RuleRow, RulesRepository } from '../repositories/rules.js'
@@ -18,6 +21,8 @@ import { recipientOf, type SubscriptionRow } from '../repositories/subscriptions
 import type { DigestItem, DigestPayload, OccurrenceSnapshot, RecipientSnapshot, ReminderPayload } from './payload.js'
 import { isoWeek } from './format.js'
 import { occurrenceUrl, overdueReportCsvUrl } from '../presenters/urls.js'
+import { calendarMembership, scopeKeyOf, scopeQueryOf } from './calendars.js'
+import type { OccurrenceIndexRepository } from '../repositories/occurrence-index.js'
 
 export const REMINDER_ZONE = 'Europe/Oslo'
 
@@ -35,6 +40,8 @@ export interface PlannerOptions {
 /** What the planner reads; built by the reminders service from the composition root. */
 export interface PlannerDeps {
   occurrences: OccurrencesService
+  /** Read only, for the calendars of the occurrences due (see calendars.ts). */
+  occurrenceIndex: OccurrenceIndexRepository
   subscriptions: SubscriptionsService
   access: AccessService
   rules: RulesRepository
@@ -70,8 +77,7 @@ export function outboxIdentity (subject: string, reminderKey: string, recipient:
 export const deliveryIdOf = (messageId: string) => messageId.replace(/^<|@.*$/g, '')
 
 const DONE = new Set(['delivered', 'approved', 'cancelled'])
-/** Offsets up to this many days are planned from one query; longer ones from a second, narrower one. */
-const NEAR_DAYS = 100
+const maxDate = (a: CalendarDate, b: CalendarDate) => (compareDates(a, b) >= 0 ? a : b)
 
 export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
   const { policy } = opts
@@ -142,28 +148,51 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
   }
 
   /**
-   * The occurrences that can have a reminder due today: due from a few weeks back (overdue and
-   * escalation) to the longest offset ahead. Most offsets are short; the few event types with
-   * offsets of a year or two are fetched separately for the far part, which keeps planning fast.
+   * The occurrences that can have a reminder due today, in date order: those overdue from a few
+   * weeks back (overdue reminders and the escalation), and those whose reminder before the due date
+   * falls in the catch-up window: per event type, only the days one of its offsets points at.
+   * A superset of what `dueReminders` accepts, read as narrowly as the index allows.
    */
   async function candidates (today: CalendarDate, rules: RuleRow[]): Promise<OccurrenceItem[]> {
-    const maxByType = new Map<string, number>()
+    const offsetsByType = new Map<string, Set<number>>([[OWNER_PREPARATION_TYPE, new Set(OWNER_PREPARATION_EVENT.reminderOffsetsDays)]])
     for (const r of rules) {
       const offsets = r.reminderOffsetsDays ?? catalogue.eventTypes.get(r.eventType)?.reminderOffsetsDays ?? []
-      maxByType.set(r.eventType, Math.max(maxByType.get(r.eventType) ?? 0, ...offsets))
+      const set = offsetsByType.get(r.eventType) ?? new Set()
+      for (const d of offsets) if (Number.isInteger(d) && d >= 0) set.add(d)
+      offsetsByType.set(r.eventType, set)
     }
-    // A send day is at most a few days before its nominal day (Easter: Wednesday for Monday).
-    const slack = policy.catchUpDays + 7
-    const from = addDays(today, -(slack + Math.max(policy.overdueEveryDays * policy.overdueMax, policy.escalateAfterDays)))
-    const near = addDays(today, NEAR_DAYS + slack)
-    const longTypes = [...maxByType].filter(([, max]) => max > NEAR_DAYS)
-    // Everything, for the system; each subscription's visibility is applied per recipient below.
-    const out = await deps.occurrences.list({ from, to: near, asOf: today }, systemViewer)
-    if (longTypes.length > 0) {
-      const to = addDays(today, Math.max(...longTypes.map(([, max]) => max)) + slack)
-      out.push(...await deps.occurrences.list({ from: addDays(near, 1), to, asOf: today, eventTypes: longTypes.map(([type]) => type) }, systemViewer))
+    // Overdue and escalation: an undone deadline whose due date has passed, at most this far back.
+    const from = addDays(today, -(policy.catchUpDays + Math.max(policy.overdueEveryDays * policy.overdueMax, policy.escalateAfterDays)))
+    const out = await deps.occurrences.list({ from, to: addDays(today, -1), asOf: today, statuses: ['overdue'] }, systemViewer)
+    // Before the due date: a reminder d days before goes out on the working day on or before its
+    // nominal day (due − d), so its nominal day lies from `today − catchUpDays` to the day before the
+    // next working day after today, and the due date d days after that (never before today).
+    const lastNominal = addDays(workingDayOnOrAfter(addDays(today, 1)), -1)
+    const bands = new Map<string, { from: CalendarDate; to: CalendarDate; types: string[] }>()
+    for (const [type, offsets] of offsetsByType) {
+      const spans = [...offsets].sort((a, b) => a - b).map(d => ({ from: maxDate(today, addDays(today, d - policy.catchUpDays)), to: addDays(lastNominal, d) }))
+      const merged: typeof spans = []
+      for (const s of spans) {
+        const last = merged.at(-1)
+        if (last && compareDates(s.from, addDays(last.to, 1)) <= 0) last.to = maxDate(last.to, s.to)
+        else merged.push({ ...s })
+      }
+      for (const m of merged) {
+        const key = `${m.from}/${m.to}`
+        const band = bands.get(key) ?? { ...m, types: [] }
+        band.types.push(type)
+        bands.set(key, band)
+      }
     }
-    return out
+    // A rule of a type the catalogue no longer knows cannot be asked for by type: read every type.
+    const unknown = [...offsetsByType.keys()].some(t => t !== OWNER_PREPARATION_TYPE && !catalogue.eventTypes.has(t))
+    if (unknown) {
+      const to = [...bands.values()].reduce((m, b) => maxDate(m, b.to), today)
+      out.push(...await deps.occurrences.list({ from: today, to, asOf: today }, systemViewer))
+    } else {
+      for (const band of bands.values()) out.push(...await deps.occurrences.list({ from: band.from, to: band.to, asOf: today, eventTypes: band.types }, systemViewer))
+    }
+    return out.sort(compareRows)
   }
 
   return {
@@ -176,32 +205,22 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       const subs = await deps.subscriptions.active()
       if (subs.length === 0 && !options.includeUnaddressed) return { day, items: [], digests: [] }
       const ctx = context()
-      const pending = await candidates(day, await deps.rules.list())
-      const window = pending.length
-        ? { from: pending.reduce((m, o) => (o.date < m ? o.date : m), pending[0]!.date), to: pending.reduce((m, o) => (o.date > m ? o.date : m), pending[0]!.date) }
-        : { from: day, to: day }
+      // What is due, first: only those occurrences need calendars, recipients and payloads.
+      const due: Array<{ o: OccurrenceItem; reminders: PlannedReminder[] }> = []
+      for (const o of await candidates(day, await deps.rules.list())) {
+        const reminders = dueReminders({ date: o.date, localStart: o.localStart, status: o.status, kind: o.kind, offsetsDays: o.reminderOffsetsDays }, day, policy)
+        if (reminders.length > 0) due.push({ o, reminders })
+      }
 
-      // Per subscription: the occurrences in its calendar (null: region-wide) and what it may see.
-      const scopes = new Map<string, Promise<Set<string> | null>>()
-      const idsInScope = (s: SubscriptionRow) => {
-        const key = s.bodyId !== null ? `b${s.bodyId}` : s.municipalityId !== null ? `m${s.municipalityId}` : s.collaborationId !== null ? `c${s.collaborationId}` : '*'
-        if (!scopes.has(key)) {
-          scopes.set(key, key === '*'
-            ? Promise.resolve(null)
-            : deps.occurrences.idsInCalendar(
-              s.bodyId !== null ? { body: s.bodyId } : s.municipalityId !== null ? { municipality: s.municipalityId } : { collaboration: s.collaborationId! }, window))
-        }
-        return scopes.get(key)!
-      }
-      const reach = new Map<number, { ids: Set<string> | null; visibility: Visibility }>()
-      for (const s of subs) reach.set(s.id, { ids: await idsInScope(s), visibility: await ctx.visibilityOf(s) })
+      // Per subscription: its calendar (held in memory for the occurrences due) and what it may see.
+      const scopeKeys = new Map(subs.map(s => [s.id, scopeKeyOf(scopeQueryOf(s))]))
+      const calendars = await calendarMembership(deps, subs.map(scopeQueryOf), due.filter(d => d.reminders.some(r => r.audience.subscribers)).map(d => d.o))
+      const visibility = new Map<number, Visibility>()
+      for (const s of subs) visibility.set(s.id, await ctx.visibilityOf(s))
       /** A private body's items reach only subscriptions within that body's scope. */
-      const mayHear = (s: SubscriptionRow, o: OccurrenceItem) => reach.get(s.id)!.visibility.canSee({ bodyIds: o.bodyIds })
-      const inScope = (s: SubscriptionRow, o: OccurrenceItem) => {
-        if (s.eventTypes?.length && !s.eventTypes.includes(o.eventType)) return false
-        const ids = reach.get(s.id)!.ids
-        return (ids === null || ids.has(o.id)) && mayHear(s, o)
-      }
+      const mayHear = (s: SubscriptionRow, o: OccurrenceItem) => visibility.get(s.id)!.canSee({ bodyIds: o.bodyIds })
+      const wants = (s: SubscriptionRow, o: OccurrenceItem) => !s.eventTypes?.length || s.eventTypes.includes(o.eventType)
+      const inScope = (s: SubscriptionRow, o: OccurrenceItem) => wants(s, o) && calendars.holds(scopeKeys.get(s.id)!, o) && mayHear(s, o)
 
       // The kommunedirektør's recipients: subscriptions to a municipality's kommunedirektør body.
       const kommunedirektor = new Map<number, SubscriptionRow[]>()
@@ -209,30 +228,51 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
         const b = s.bodyId !== null ? await ctx.body(s.bodyId) : undefined
         if (b?.kind === 'kommunedirektor' && b.municipalityId !== null) kommunedirektor.set(b.municipalityId, [...kommunedirektor.get(b.municipalityId) ?? [], s])
       }
+      const subjects = new Map<string, Promise<number[]>>()
+      const subjectMunicipalities = (subject: OccurrenceItem['subject']) => {
+        const key = `${subject.type}/${subject.slug}`
+        if (!subjects.has(key)) {
+          subjects.set(key, (async () => {
+            if (subject.type === 'municipality') return [(await ctx.municipality(subject.slug))!.id]
+            const c = await deps.collaborations.find(subject.slug)
+            if (!c) return []
+            if (c.hostMunicipalityId !== null) return [c.hostMunicipalityId]
+            const out: number[] = []
+            for (const id of await deps.collaborations.involvedMunicipalityIds(c.id)) if ((await ctx.municipality(id))?.inRegion) out.push(id)
+            return out
+          })())
+        }
+        return subjects.get(key)!
+      }
       const responsibleMunicipalities = async (o: OccurrenceItem): Promise<number[]> => {
         const b = o.responsibleBody ? await ctx.body(o.responsibleBody.id) : undefined
         if (b?.municipalityId != null) return [b.municipalityId]
-        if (o.subject.type === 'municipality') return [(await ctx.municipality(o.subject.slug))!.id]
-        const c = await deps.collaborations.find(o.subject.slug)
-        if (!c) return []
-        if (c.hostMunicipalityId !== null) return [c.hostMunicipalityId]
-        const out: number[] = []
-        for (const id of await deps.collaborations.involvedMunicipalityIds(c.id)) if ((await ctx.municipality(id))?.inRegion) out.push(id)
-        return out
+        return subjectMunicipalities(o.subject)
+      }
+      const recipientsOf = new Map<number, RecipientSnapshot>()
+      const describe = async (s: SubscriptionRow) => {
+        if (!recipientsOf.has(s.id)) recipientsOf.set(s.id, await ctx.describe(s))
+        return recipientsOf.get(s.id)!
+      }
+      const homes = new Map<number, number | null>()
+      const municipalityOf = async (s: SubscriptionRow) => {
+        if (!homes.has(s.id)) homes.set(s.id, await ctx.municipalityOf(s))
+        return homes.get(s.id)!
       }
 
       const items: PlannedItem[] = []
-      for (const o of pending) {
-        const due = dueReminders({ date: o.date, localStart: o.localStart, status: o.status, kind: o.kind, offsetsDays: o.reminderOffsetsDays }, day, policy)
-        if (due.length === 0) continue
+      for (const { o, reminders } of due) {
         const municipalities = await responsibleMunicipalities(o)
-        for (const r of due) {
+        // The same for each of the occurrence's reminders today.
+        let hearers: SubscriptionRow[] | undefined
+        let occurrence: OccurrenceSnapshot | undefined
+        for (const r of reminders) {
           const recipients = new Map<string, SubscriptionRow>()
           const add = (s: SubscriptionRow) => { if (!recipients.has(recipientOf(s))) recipients.set(recipientOf(s), s) }
-          if (r.audience.subscribers) subs.filter(s => inScope(s, o)).forEach(add)
+          if (r.audience.subscribers) (hearers ??= subs.filter(s => inScope(s, o))).forEach(add)
           if (r.audience.kommunedirektor) {
             for (const m of municipalities) {
-              (kommunedirektor.get(m) ?? []).filter(s => (!s.eventTypes?.length || s.eventTypes.includes(o.eventType)) && mayHear(s, o)).forEach(add)
+              (kommunedirektor.get(m) ?? []).filter(s => wants(s, o) && mayHear(s, o)).forEach(add)
             }
           }
           const escalatedTo = r.audience.kommunedirektor
@@ -253,8 +293,8 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
                 escalated: r.audience.kommunedirektor,
                 escalatedTo,
               },
-              occurrence: snapshot(o),
-              recipient: await ctx.describe(s),
+              occurrence: occurrence ??= snapshot(o),
+              recipient: await describe(s),
             }
             const id = outboxIdentity(o.id, r.key, recipient, opts.mailDomain)
             rows.push({
@@ -267,7 +307,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
               // The delivery log is filtered by municipality: the recipient's own, else the one responsible.
               subscriptionId: s.id,
               channel: s.channel,
-              municipalityId: await ctx.municipalityOf(s) ?? municipalities[0] ?? null,
+              municipalityId: await municipalityOf(s) ?? municipalities[0] ?? null,
               sendOn: r.sendOn,
               dueDate: r.dueDate,
               payload,

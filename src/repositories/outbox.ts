@@ -46,9 +46,19 @@ export function createOutboxRepository (db: Db) {
       // One INSERT per chunk, each atomic on its own. The dispatcher passes one chunk per transaction,
       // so the write lock is held only briefly and a dispatcher on another connection is not kept
       // waiting. A crash between chunks leaves the rest to the next run (the keys are unique).
+      // The chunk goes in as one JSON parameter read by json_each: a national morning is ~67,000
+      // rows, and binding 13 parameters a row through the query builder cost seconds.
       for (let i = 0; i < rows.length; i += ENQUEUE_CHUNK) {
-        const values = rows.slice(i, i + ENQUEUE_CHUNK).map(row => ({ ...row, status: 'pending' as const, attempts: 0, nextAttemptAt: now, created: now }))
-        added += ex.insert(reminderOutbox).values(values).onConflictDoNothing().run().changes
+        const chunk = JSON.stringify(rows.slice(i, i + ENQUEUE_CHUNK).map(r => [
+          r.outboxKey, r.kind, r.occurrenceId ?? null, r.reminderKey, r.recipient, r.subscriptionId, r.channel,
+          r.municipalityId ?? null, r.sendOn, r.dueDate ?? null, r.messageId, JSON.stringify(r.payload),
+        ]))
+        added += ex.run(sql`INSERT INTO reminder_outbox (outbox_key, kind, occurrence_id, reminder_key, recipient, subscription_id, channel,
+            municipality_id, send_on, due_date, message_id, payload, status, attempts, next_attempt_at, created)
+          SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, value ->> 6,
+            value ->> 7, value ->> 8, value ->> 9, value ->> 10, value ->> 11, 'pending', 0, ${now}, ${now}
+          FROM json_each(${chunk}) WHERE true ORDER BY key
+          ON CONFLICT DO NOTHING`).changes
       }
       return added
     },
