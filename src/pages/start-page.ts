@@ -91,7 +91,7 @@ function collaborationEntry (c: CollaborationSummary, bodies: BodyEntry[], baseU
 }
 export type CollaborationEntry = ReturnType<typeof collaborationEntry>
 
-type Ctx = Omit<PageContext, 'services'> & { services: Pick<Services, 'municipalities' | 'bodies' | 'collaborations' | 'occurrences' | 'access'> }
+type Ctx = Omit<PageContext, 'services'> & { services: Pick<Services, 'municipalities' | 'bodies' | 'collaborations' | 'occurrences' | 'reports' | 'access'> }
 
 /** The visible bodies of these owners in one query, by owner key ('m12', 'c7'), each list in id order. */
 async function visibleBodies ({ services, viewer }: Ctx, owners?: { municipalityIds?: number[]; collaborationIds?: number[] }) {
@@ -162,8 +162,12 @@ export async function municipalityPage (ctx: Ctx, slug: string | undefined) {
   const m = await services.municipalities.find(slug)
   if (!m || m.deleted) throw new AppError(404, 'pages.municipality_not_found', `Fant ingen kommune «${slug}».`)
   const year = yearOf(today)
-  const [counts, { items }, bodies] = await Promise.all([
-    services.occurrences.countsByMunicipality(viewer, today, FOLLOW_UP_DAYS),
+  // Its own follow-up reports rather than the nation's aggregate: the same numbers (the start page's are the
+  // follow-up page's), read for one municipality only.
+  const scope = { municipality: m.id }
+  const [overdue, upcoming, { items }, bodies] = await Promise.all([
+    services.reports.overdue(viewer, scope, today),
+    services.reports.upcoming(viewer, scope, today, FOLLOW_UP_DAYS),
     services.collaborations.listSummaries({ municipalityId: m.id, limit: MAX_PAGE * COLLABORATIONS_PER_PAGE, offset: 0 }),
     visibleBodies(ctx, { municipalityIds: [m.id] }),
   ])
@@ -173,7 +177,7 @@ export async function municipalityPage (ctx: Ctx, slug: string | undefined) {
     year,
     todayLabel: formatDate(today),
     days: FOLLOW_UP_DAYS,
-    municipality: { ...municipalityEntry(m, counts, baseUrl, year), bodies: municipalityBodies(bodies(`m${m.id}`), baseUrl, year) },
+    municipality: { ...municipalityEntry(m, new Map([[m.id, { overdue: overdue.length, upcoming: upcoming.length }]]), baseUrl, year), bodies: municipalityBodies(bodies(`m${m.id}`), baseUrl, year) },
     collaborations: collaborations.filter(c => c.active),
     terminated: collaborations.filter(c => !c.active),
     collaborationsUrl: collaborationsPageUrl(),
