@@ -49,8 +49,7 @@ CREATE INDEX `occurrence_treated_idx` ON `occurrence` (`treated_by_body_id`,`dat
 CREATE TABLE `occurrence_index_dirty` (
 	`kind` text NOT NULL,
 	`ref_id` integer NOT NULL,
-	`key` text DEFAULT '' NOT NULL,
-	PRIMARY KEY(`kind`, `ref_id`, `key`)
+	`key` text DEFAULT '' NOT NULL
 );
 --> statement-breakpoint
 CREATE TABLE `occurrence_index_meta` (
@@ -65,34 +64,36 @@ CREATE TABLE `occurrence_index_meta` (
 );
 --> statement-breakpoint
 -- Hand-written: every change the occurrence index depends on is noted here, whichever code path made it.
-CREATE TRIGGER rule_dirty_insert AFTER INSERT ON rule BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('rule', NEW.id, ''); END;
+CREATE TRIGGER rule_dirty_insert AFTER INSERT ON rule BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('rule', NEW.id, ''); END;
 --> statement-breakpoint
-CREATE TRIGGER rule_dirty_update AFTER UPDATE ON rule BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('rule', NEW.id, ''); END;
+CREATE TRIGGER rule_dirty_update AFTER UPDATE ON rule BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('rule', NEW.id, ''); END;
 --> statement-breakpoint
-CREATE TRIGGER rule_dirty_delete AFTER DELETE ON rule BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('rule', OLD.id, ''); END;
+CREATE TRIGGER rule_dirty_delete AFTER DELETE ON rule BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('rule', OLD.id, ''); END;
 --> statement-breakpoint
-CREATE TRIGGER state_dirty_insert AFTER INSERT ON occurrence_state BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('state', NEW.rule_id, NEW.original_key); END;
+CREATE TRIGGER state_dirty_insert AFTER INSERT ON occurrence_state BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('state', NEW.rule_id, NEW.original_key); END;
 --> statement-breakpoint
-CREATE TRIGGER state_dirty_update AFTER UPDATE ON occurrence_state BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('state', OLD.rule_id, OLD.original_key); INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('state', NEW.rule_id, NEW.original_key); END;
+CREATE TRIGGER state_dirty_update AFTER UPDATE ON occurrence_state BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('state', OLD.rule_id, OLD.original_key); INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('state', NEW.rule_id, NEW.original_key); END;
 --> statement-breakpoint
-CREATE TRIGGER state_dirty_delete AFTER DELETE ON occurrence_state BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('state', OLD.rule_id, OLD.original_key); END;
+CREATE TRIGGER state_dirty_delete AFTER DELETE ON occurrence_state BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('state', OLD.rule_id, OLD.original_key); END;
 --> statement-breakpoint
-CREATE TRIGGER participation_dirty_insert AFTER INSERT ON participation BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('participation', NEW.collaboration_id, CAST(NEW.municipality_id AS TEXT)); END;
+CREATE TRIGGER participation_dirty_insert AFTER INSERT ON participation BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('participation', NEW.collaboration_id, CAST(NEW.municipality_id AS TEXT)); END;
 --> statement-breakpoint
-CREATE TRIGGER participation_dirty_update AFTER UPDATE ON participation BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('participation', OLD.collaboration_id, CAST(OLD.municipality_id AS TEXT)); INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('participation', NEW.collaboration_id, CAST(NEW.municipality_id AS TEXT)); END;
+CREATE TRIGGER participation_dirty_update AFTER UPDATE ON participation BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('participation', OLD.collaboration_id, CAST(OLD.municipality_id AS TEXT)); INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('participation', NEW.collaboration_id, CAST(NEW.municipality_id AS TEXT)); END;
 --> statement-breakpoint
-CREATE TRIGGER participation_dirty_delete AFTER DELETE ON participation BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('participation', OLD.collaboration_id, CAST(OLD.municipality_id AS TEXT)); END;
+CREATE TRIGGER participation_dirty_delete AFTER DELETE ON participation BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('participation', OLD.collaboration_id, CAST(OLD.municipality_id AS TEXT)); END;
 --> statement-breakpoint
-CREATE TRIGGER collaboration_dirty_update AFTER UPDATE ON collaboration BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('collaboration', NEW.id, ''); END;
+CREATE TRIGGER collaboration_dirty_update AFTER UPDATE ON collaboration BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('collaboration', NEW.id, ''); END;
 --> statement-breakpoint
-CREATE TRIGGER municipality_dirty_update AFTER UPDATE ON municipality BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('municipality', NEW.id, ''); END;
+CREATE TRIGGER municipality_dirty_update AFTER UPDATE ON municipality BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('municipality', NEW.id, ''); END;
 --> statement-breakpoint
-CREATE TRIGGER body_dirty_insert AFTER INSERT ON body BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('body', NEW.id, ''); END;
+CREATE TRIGGER body_dirty_insert AFTER INSERT ON body BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('body', NEW.id, ''); END;
 --> statement-breakpoint
-CREATE TRIGGER body_dirty_update AFTER UPDATE ON body BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('body', NEW.id, ''); END;
+CREATE TRIGGER body_dirty_update AFTER UPDATE ON body BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('body', NEW.id, ''); END;
 --> statement-breakpoint
-CREATE TRIGGER constitution_dirty_insert AFTER INSERT ON constitution BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('constitution', NEW.municipality_id, ''); END;
+CREATE TRIGGER constitution_dirty_insert AFTER INSERT ON constitution BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('constitution', NEW.municipality_id, ''); END;
 --> statement-breakpoint
-CREATE TRIGGER constitution_dirty_update AFTER UPDATE ON constitution BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('constitution', OLD.municipality_id, ''); INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('constitution', NEW.municipality_id, ''); END;
+CREATE TRIGGER constitution_dirty_update AFTER UPDATE ON constitution BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('constitution', OLD.municipality_id, ''); INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('constitution', NEW.municipality_id, ''); END;
 --> statement-breakpoint
-CREATE TRIGGER constitution_dirty_delete AFTER DELETE ON constitution BEGIN INSERT OR IGNORE INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('constitution', OLD.municipality_id, ''); END;
+CREATE TRIGGER constitution_dirty_delete AFTER DELETE ON constitution BEGIN INSERT INTO occurrence_index_dirty (kind, ref_id, key) VALUES ('constitution', OLD.municipality_id, ''); END;
+--> statement-breakpoint
+INSERT INTO occurrence_index_dirty (kind, ref_id, key) SELECT 'rule', id, '' FROM rule;

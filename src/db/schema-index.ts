@@ -2,7 +2,7 @@
 // every write transaction. Triggers (migrations/0004_occurrence_index.sql) note what changed in
 // `occurrence_index_dirty`; the index service recomputes exactly the rows that depend on it before
 // the transaction commits (src/services/occurrence-index.ts).
-import { index, integer, primaryKey, sqliteTable, text } from 'drizzle-orm/sqlite-core'
+import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /** One occurrence row (src/domain/occurrence-engine.ts OccurrenceRow). */
 export const occurrenceIndex = sqliteTable('occurrence', {
@@ -49,12 +49,16 @@ export const occurrenceIndex = sqliteTable('occurrence', {
   index('occurrence_treated_idx').on(t.treatedByBodyId, t.date),
 ])
 
-/** What changed since the index was last brought up to date (written by triggers). */
+/**
+ * What changed since the index was last brought up to date (written by triggers). No unique key on
+ * purpose: a trigger's INSERT OR IGNORE takes the conflict policy of the statement that fired it
+ * (an upsert makes it ABORT), so duplicates are allowed here and removed when read.
+ */
 export const occurrenceIndexDirty = sqliteTable('occurrence_index_dirty', {
   kind: text('kind', { enum: ['rule', 'state', 'participation', 'collaboration', 'municipality', 'body', 'constitution'] }).notNull(),
   refId: integer('ref_id').notNull(),
   key: text('key').notNull().default(''),
-}, t => [primaryKey({ columns: [t.kind, t.refId, t.key] })])
+})
 
 /**
  * The index's one row of bookkeeping. `validFrom..validTo` is what reads may trust; `targetFrom..targetTo`

@@ -52,17 +52,19 @@ const o = occurrenceIndex
 export function createOccurrenceIndexRepository (db: Db) {
   function where (q: IndexQuery): SQL | undefined {
     const s = q.scope
-    let scope: SQL | undefined
-    if (s.type === 'collaboration') scope = eq(o.collaborationId, s.id)
+    // The date range goes into each branch of an OR, so each branch is one range read of its own index.
+    const dates = and(gte(o.date, q.from), lte(o.date, q.to))
+    let scope: SQL | undefined = dates
+    if (s.type === 'collaboration') scope = and(eq(o.collaborationId, s.id), dates)
     else if (s.type === 'municipality') {
       const involved = [...s.involvedCollaborationIds]
       scope = involved.length
-        ? or(eq(o.municipalityId, s.id), and(inArray(o.collaborationId, involved), eq(o.memberSpecific, false)))
-        : eq(o.municipalityId, s.id)
+        ? or(and(eq(o.municipalityId, s.id), dates), and(inArray(o.collaborationId, involved), dates, eq(o.memberSpecific, false)))
+        : and(eq(o.municipalityId, s.id), dates)
     } else if (s.type === 'body') {
       const b = s.body
-      const owner = b.municipalityId !== null ? and(isNull(o.collaborationId), eq(o.municipalityId, b.municipalityId)) : eq(o.collaborationId, b.collaborationId ?? -1)
-      scope = or(eq(o.responsibleBodyId, b.id), eq(o.treatedByBodyId, b.id),
+      const owner = b.municipalityId !== null ? and(eq(o.municipalityId, b.municipalityId), dates, isNull(o.collaborationId)) : and(eq(o.collaborationId, b.collaborationId ?? -1), dates)
+      scope = or(and(eq(o.responsibleBodyId, b.id), dates), and(eq(o.treatedByBodyId, b.id), dates),
         and(owner, ne(o.eventType, 'mote'), eq(o.memberSpecific, false), sql`instr(${o.calendarKinds}, ${`,${b.kind},`}) > 0`))
     }
     const hidden = [...q.hiddenBodyIds]
@@ -76,7 +78,7 @@ export function createOccurrenceIndexRepository (db: Db) {
         stored.length ? inArray(o.status, stored as Array<DbRow['status']>) : undefined,
         q.statuses.includes('overdue') ? and(ne(o.kind, 'meeting'), notInArray(o.status, [...DONE]), lt(o.date, q.asOf)) : undefined)
     }
-    return and(gte(o.date, q.from), lte(o.date, q.to), scope, visible,
+    return and(scope, visible,
       q.eventTypes?.length ? inArray(o.eventType, [...q.eventTypes]) : undefined,
       status,
       q.modifiedSince !== undefined ? gte(o.modified, q.modifiedSince) : undefined)
@@ -233,7 +235,7 @@ export function createOccurrenceIndexRepository (db: Db) {
     },
     /** Everything noted since the last call, removed from the queue. */
     async takeDirty (ex: Executor = db): Promise<DirtyEntry[]> {
-      const all = ex.select().from(occurrenceIndexDirty).all()
+      const all = ex.selectDistinct().from(occurrenceIndexDirty).all()
       if (all.length) ex.delete(occurrenceIndexDirty).run()
       return all
     },

@@ -155,7 +155,8 @@ describe('the occurrence index', () => {
       } finally {
         f.close()
       }
-    }), { numRuns: 10 })
+    // The example once failed: an upsert's conflict policy overrode the triggers' INSERT OR IGNORE.
+    }), { numRuns: 10, examples: [[[{ op: 'constitution', municipality: 'oyer', day: 1 }, { op: 'constitution', municipality: 'oyer', day: 1 }, { op: 'deleteRule', pick: 0 }]]] })
     // Each run copies the seeded database and compares the whole horizon: slow on a loaded machine.
   }, 300_000)
 
@@ -179,6 +180,33 @@ describe('the occurrence index', () => {
       // No rebuild ran or is under way: no cursor, and not one row rewritten (a rewrite takes new rowids).
       expect(reopened.database.sqlite.prepare('select cursor from occurrence_index_meta').get()).toEqual({ cursor: null })
       expect(reopened.database.sqlite.prepare('select count(*) as n, max(rowid) as last from occurrence').get()).toEqual(rowsBefore)
+    } finally {
+      reopened.close()
+    }
+  })
+})
+
+describe('the index’s migration on a database that already holds data', () => {
+  it('notes every rule, so the first read builds the index, equal to the engine', async () => {
+    const { sqlite } = t
+    // Undo migration 0004 (the index tables and triggers), as on a database from before it.
+    for (const { type, name } of sqlite.prepare("select type, name from sqlite_master where (type = 'trigger' and name like '%_dirty_%') or (type = 'table' and name in ('occurrence', 'occurrence_index_dirty', 'occurrence_index_meta', 'calendar_revision'))").all() as Array<{ type: string; name: string }>) {
+      sqlite.exec(`drop ${type} "${name}"`)
+    }
+    const last = sqlite.prepare('select max(created_at) as at from __drizzle_migrations').get() as { at: number }
+    sqlite.prepare('delete from __drizzle_migrations where created_at = ?').run(last.at)
+    const file = sqlite.name
+    t.deps.close()
+    const reopened = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock: fixedClock('2027-01-15T09:00:00Z'), catalogue, database: openDatabase(file) })
+    try {
+      const rules = (reopened.database.sqlite.prepare('select count(*) as n from rule').get() as { n: number }).n
+      expect(reopened.database.sqlite.prepare("select count(distinct ref_id) as n from occurrence_index_dirty where kind = 'rule'").get()).toEqual({ n: rules })
+      const oyer = await reopened.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, systemViewer)
+      expect(oyer.length).toBeGreaterThan(100)
+      expect(reopened.database.sqlite.prepare('select count(*) as n from occurrence_index_dirty').get()).toEqual({ n: 0 })
+      const f = { ...t, deps: reopened, services: reopened.services, repos: reopened.repos, sqlite: reopened.database.sqlite }
+      const { index, engine } = await indexAndEngine(f)
+      expect(index).toEqual(engine)
     } finally {
       reopened.close()
     }
