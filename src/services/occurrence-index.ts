@@ -27,6 +27,8 @@ export const HORIZON_YEARS_AHEAD = 5
 /** Bumped when the engine's output changes shape or meaning: a different fingerprint rebuilds the index. */
 const ENGINE_VERSION = 1
 const REBUILD_BATCH = 250
+/** A background rebuild works in smaller transactions: each holds the connection while it runs. */
+const BUILD_BATCH = 50
 
 /** The horizon for a day: 1 January two years back to 31 December five years ahead. */
 export function horizonFor (today: CalendarDate): EngineWindow {
@@ -279,7 +281,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
       if (stopped) return
       const done = await transactor.transaction(async tx => {
         const m = await currentMeta(tx)
-        const ids = await repo.ruleIdsAfter(m.cursor ?? 0, REBUILD_BATCH, tx)
+        const ids = await repo.ruleIdsAfter(m.cursor ?? 0, BUILD_BATCH, tx)
         const horizon = { from: m.targetFrom, to: m.targetTo }
         if (!ids.length) {
           await repo.deleteOutside(horizon.from, horizon.to, tx)
