@@ -2,6 +2,7 @@
 // every write transaction. Triggers (migrations/0004_occurrence_index.sql) note what changed in
 // `occurrence_index_dirty`; the index service recomputes exactly the rows that depend on it before
 // the transaction commits (src/services/occurrence-index.ts).
+import { sql } from 'drizzle-orm'
 import { index, integer, sqliteTable, text } from 'drizzle-orm/sqlite-core'
 
 /** One occurrence row (src/domain/occurrence-engine.ts OccurrenceRow). */
@@ -47,6 +48,9 @@ export const occurrenceIndex = sqliteTable('occurrence', {
   index('occurrence_collaboration_idx').on(t.collaborationId, t.date),
   index('occurrence_responsible_idx').on(t.responsibleBodyId, t.date),
   index('occurrence_treated_idx').on(t.treatedByBodyId, t.date),
+  // The start page's counts (open items by date, every municipality at once) read this index alone.
+  index('occurrence_open_idx').on(t.date, t.municipalityId, t.collaborationId, t.memberSpecific, t.responsibleBodyId, t.treatedByBodyId, t.relatedBodyId)
+    .where(sql`${t.kind} <> 'meeting' AND ${t.status} NOT IN ('delivered', 'approved', 'cancelled')`),
 ])
 
 /**

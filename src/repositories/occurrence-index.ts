@@ -114,20 +114,31 @@ export function createOccurrenceIndexRepository (db: Db) {
               AND (o.treated_by_body_id IS NULL OR o.treated_by_body_id NOT IN (${sql.join(hidden.map(id => sql`${id}`), sql`, `)}))
               AND (o.related_body_id IS NULL OR o.related_body_id NOT IN (${sql.join(hidden.map(id => sql`${id}`), sql`, `)}))`
         : sql``
-      const rows = ex.all<{ m: number; overdue: number; upcoming: number }>(sql`
-        WITH items AS (
-          SELECT o.id, o.date, o.kind, o.status, o.municipality_id AS m FROM occurrence o
-            WHERE o.date BETWEEN ${q.overdueFrom} AND ${q.upcomingTo} AND o.municipality_id IS NOT NULL
-              AND o.kind <> 'meeting' AND o.status NOT IN ('delivered', 'approved', 'cancelled') ${visible}
-          UNION
-          SELECT o.id, o.date, o.kind, o.status, p.m FROM occurrence o
-            JOIN (SELECT collaboration_id AS c, municipality_id AS m FROM participation
-                  UNION SELECT id, host_municipality_id FROM collaboration WHERE host_municipality_id IS NOT NULL) p ON p.c = o.collaboration_id
-            WHERE o.date BETWEEN ${q.overdueFrom} AND ${q.upcomingTo} AND o.member_specific = 0
-              AND o.kind <> 'meeting' AND o.status NOT IN ('delivered', 'approved', 'cancelled') ${visible}
-        )
-        SELECT m, SUM(date < ${q.asOf}) AS overdue, SUM(date >= ${q.asOf}) AS upcoming FROM items GROUP BY m`)
-      return new Map(rows.map(r => [r.m, { overdue: r.overdue, upcoming: r.upcoming }]))
+      // Counted per municipality, per collaboration, and per (municipality, collaboration) for the rows
+      // that name both; a municipality's total is its own plus its collaborations' minus what both name.
+      const open = sql`o.date BETWEEN ${q.overdueFrom} AND ${q.upcomingTo} AND o.kind <> 'meeting' AND o.status NOT IN ('delivered', 'approved', 'cancelled') ${visible}`
+      const counts = sql`SUM(o.date < ${q.asOf}) AS overdue, SUM(o.date >= ${q.asOf}) AS upcoming`
+      type Count = { overdue: number; upcoming: number }
+      const own = ex.all<Count & { m: number }>(sql`SELECT o.municipality_id AS m, ${counts} FROM occurrence o WHERE ${open} AND o.municipality_id IS NOT NULL GROUP BY 1`)
+      const shared = ex.all<Count & { c: number }>(sql`SELECT o.collaboration_id AS c, ${counts} FROM occurrence o WHERE ${open} AND o.collaboration_id IS NOT NULL AND o.member_specific = 0 GROUP BY 1`)
+      const both = ex.all<Count & { m: number; c: number }>(sql`SELECT o.municipality_id AS m, o.collaboration_id AS c, ${counts} FROM occurrence o
+        WHERE ${open} AND o.municipality_id IS NOT NULL AND o.collaboration_id IS NOT NULL AND o.member_specific = 0 GROUP BY 1, 2`)
+      const involved = ex.all<{ c: number; m: number }>(sql`SELECT collaboration_id AS c, municipality_id AS m FROM participation
+        UNION SELECT id, host_municipality_id FROM collaboration WHERE host_municipality_id IS NOT NULL`)
+      const out = new Map<number, Count>()
+      const add = (m: number, n: Count, sign = 1) => {
+        const cur = out.get(m) ?? { overdue: 0, upcoming: 0 }
+        out.set(m, { overdue: cur.overdue + sign * n.overdue, upcoming: cur.upcoming + sign * n.upcoming })
+      }
+      for (const r of own) add(r.m, r)
+      const byCollaboration = new Map(shared.map(r => [r.c, r]))
+      const pairs = new Set(involved.map(i => `${i.m}:${i.c}`))
+      for (const i of involved) {
+        const n = byCollaboration.get(i.c)
+        if (n) add(i.m, n)
+      }
+      for (const r of both) if (pairs.has(`${r.m}:${r.c}`)) add(r.m, r, -1)
+      return out
     },
     /** Every row of these rules. */
     async rowsOfRules (ruleIds: readonly number[], ex: Executor = db): Promise<OccurrenceRow[]> {

@@ -132,3 +132,23 @@ describe('occurrences.page', () => {
     expect((await t.services.occurrences.page({ ...q, limit: 100, offset: 0, modifiedSince: since + 1 }, systemViewer)).items).toEqual([])
   })
 })
+
+describe('occurrences.countsByMunicipality', () => {
+  it('gives every municipality the same counts as its overdue and upcoming reports, in one pass, without what the viewer may not see', async () => {
+    t.makePrivate('oyer-kontrollutvalg')
+    for (const viewer of [anonymousViewer, systemViewer]) {
+      const counts = await t.services.occurrences.countsByMunicipality(viewer, '2027-08-01', 30)
+      for (const slug of ['oyer', 'gausdal', 'lillehammer']) {
+        const id = t.idOf('municipality', slug)
+        const overdue = await t.services.reports.overdue(viewer, { municipality: id }, '2027-08-01')
+        const upcoming = await t.services.reports.upcoming(viewer, { municipality: id }, '2027-08-01', 30)
+        expect(counts.get(id), slug).toEqual({ overdue: overdue.length, upcoming: upcoming.length })
+        expect(overdue.length + upcoming.length).toBeGreaterThan(0)
+      }
+    }
+    const anonymous = await t.services.occurrences.countsByMunicipality(anonymousViewer, '2027-08-01', 30)
+    const all = await t.services.occurrences.countsByMunicipality(systemViewer, '2027-08-01', 30)
+    const oyer = t.idOf('municipality', 'oyer')
+    expect(all.get(oyer)!.overdue + all.get(oyer)!.upcoming).toBeGreaterThan(anonymous.get(oyer)!.overdue + anonymous.get(oyer)!.upcoming)
+  })
+})

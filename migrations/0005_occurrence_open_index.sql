@@ -1,0 +1,1 @@
+CREATE INDEX `occurrence_open_idx` ON `occurrence` (`date`,`municipality_id`,`collaboration_id`,`member_specific`,`responsible_body_id`,`treated_by_body_id`,`related_body_id`) WHERE "occurrence"."kind" <> 'meeting' AND "occurrence"."status" NOT IN ('delivered', 'approved', 'cancelled');
