@@ -212,3 +212,26 @@ describe('the index’s migration on a database that already holds data', () => 
     }
   })
 })
+
+describe('a new year', () => {
+  it('rolls the horizon: rebuilt in the background, reads correct meanwhile and after', async () => {
+    const before = t.services.occurrenceIndex
+    await before.ready()
+    expect(before.validWindow()).toEqual({ from: '2025-01-01', to: '2032-12-31' })
+    const in2033 = async () => t.services.occurrences.list({ municipality: 'oyer', from: '2033-01-01', to: '2033-12-31' }, systemViewer)
+    const expected2033 = await in2033() // outside the horizon: the engine's answer
+    t.clock.set('2028-01-02T09:00:00Z')
+    await before.ready()
+    // While rebuilding, reads trust only what both horizons share.
+    expect(before.validWindow()).toEqual({ from: '2026-01-01', to: '2032-12-31' })
+    expect(await in2033()).toEqual(expected2033)
+    await before.settled()
+    expect(before.validWindow()).toEqual({ from: '2026-01-01', to: '2033-12-31' })
+    expect(await in2033()).toEqual(expected2033)
+    expect(t.sqlite.prepare("select count(*) as n from occurrence where date < '2026-01-01'").get()).toEqual({ n: 0 })
+    const horizon2028 = horizonFor('2028-01-02')
+    const index = await t.repos.occurrenceIndex.select({ ...horizon2028, scope: { type: 'all' }, hiddenBodyIds: new Set(), asOf: '2028-01-02' })
+    const rules = await t.repos.occurrenceIndex.rules((t.sqlite.prepare('select id from rule').all() as Array<{ id: number }>).map(r => r.id))
+    expect(index).toEqual((await t.services.occurrenceIndex.computeRows(rules, horizon2028)).sort(compareRows))
+  })
+})
