@@ -22,7 +22,6 @@ import type { DigestItem, DigestPayload, OccurrenceSnapshot, RecipientSnapshot, 
 import { isoWeek } from './format.js'
 import { occurrenceUrl, overdueReportCsvUrl } from '../presenters/urls.js'
 import { calendarMembership, scopeKeyOf, scopeQueryOf } from './calendars.js'
-import type { OccurrenceIndexRepository } from '../repositories/occurrence-index.js'
 
 export const REMINDER_ZONE = 'Europe/Oslo'
 
@@ -40,8 +39,6 @@ export interface PlannerOptions {
 /** What the planner reads; built by the reminders service from the composition root. */
 export interface PlannerDeps {
   occurrences: OccurrencesService
-  /** Read only, for the calendars of the occurrences due (see calendars.ts). */
-  occurrenceIndex: OccurrenceIndexRepository
   subscriptions: SubscriptionsService
   access: AccessService
   rules: RulesRepository

@@ -140,6 +140,12 @@ export function createOccurrenceIndexRepository (db: Db) {
       for (const r of both) if (pairs.has(`${r.m}:${r.c}`)) add(r.m, r, -1)
       return out
     },
+    /** The rows with these ids (those the index holds). */
+    async findMany (ids: readonly string[], ex: Executor = db): Promise<OccurrenceRow[]> {
+      const out: OccurrenceRow[] = []
+      for (const part of chunks(ids)) out.push(...ex.select().from(o).where(inArray(o.id, part)).all().map(toRow))
+      return out
+    },
     /** Every row of these rules. */
     async rowsOfRules (ruleIds: readonly number[], ex: Executor = db): Promise<OccurrenceRow[]> {
       const out: OccurrenceRow[] = []

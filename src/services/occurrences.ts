@@ -447,6 +447,30 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       return out
     },
 
+    /**
+     * Which of these calendars hold each of these occurrences (whoever looks: jobs check visibility per
+     * recipient). Decided in memory with `inCalendar` on the occurrences' rows: one read for all
+     * calendars, where a query per calendar would read each calendar's whole window. An id that names
+     * no occurrence is in no calendar. Returns, per occurrence id, the indexes of the calendars.
+     */
+    async calendarsHolding (ids: readonly string[], calendars: ReadonlyArray<{ municipality?: SubjectRef; body?: SubjectRef; collaboration?: SubjectRef }>): Promise<Map<string, Set<number>>> {
+      await indexService.ready()
+      const scopes = await Promise.all(calendars.map(async q => (await calendarOf(q)).scope))
+      const rows = new Map<string, OccurrenceRow>()
+      for (const r of await index.findMany(ids)) if (indexService.covers({ from: r.date, to: r.date })) rows.set(r.id, r)
+      for (const id of ids) {
+        if (rows.has(id)) continue
+        const r = await findRow(id)
+        if (r) rows.set(id, r)
+      }
+      const out = new Map<string, Set<number>>()
+      for (const id of ids) {
+        const row = rows.get(id)
+        out.set(id, new Set(row ? scopes.flatMap((scope, i) => (inCalendar(row, scope) ? [i] : [])) : []))
+      }
+      return out
+    },
+
     /** The ids of the occurrences in a calendar and window, whoever looks (jobs check visibility per recipient). */
     async idsInCalendar (q: { municipality?: SubjectRef; body?: SubjectRef; collaboration?: SubjectRef }, window: { from: string; to: string }): Promise<Set<string>> {
       await indexService.ready()

@@ -6,7 +6,6 @@ import type { Transactor } from '../db/executor.js'
 import type { BodiesRepository } from '../repositories/bodies.js'
 import type { CollaborationsRepository } from '../repositories/collaborations.js'
 import type { MunicipalitiesRepository } from '../repositories/municipalities.js'
-import type { OccurrenceIndexRepository } from '../repositories/occurrence-index.js'
 import type { OutboxChannel, OutboxRepository, OutboxRow, OutboxStatus } from '../repositories/outbox.js'
 import type { RulesRepository } from '../repositories/rules.js'
 import type { DispatcherDeps } from '../reminders/dispatcher.js'
@@ -58,7 +57,6 @@ export interface RemindersServiceDeps {
   access: AccessService
   occurrences: OccurrencesService
   /** The reminder job reads calendar facts of the occurrences it plans from the index (src/reminders/calendars.ts). */
-  occurrenceIndex: OccurrenceIndexRepository
   subscriptions: SubscriptionsService
   catalogue: Catalogue
   clock: Clock
@@ -123,8 +121,8 @@ export function createRemindersService (deps: RemindersServiceDeps) {
 
     /** What the reminder job (planner and dispatcher) works with. */
     jobDeps (): DispatcherDeps {
-      const { occurrences, occurrenceIndex, subscriptions, rules, bodies, collaborations, catalogue, clock, transactor } = deps
-      return { occurrences, occurrenceIndex, subscriptions, access, rules, bodies, municipalities, collaborations, outbox, catalogue, clock, transactor }
+      const { occurrences, subscriptions, rules, bodies, collaborations, catalogue, clock, transactor } = deps
+      return { occurrences, subscriptions, access, rules, bodies, municipalities, collaborations, outbox, catalogue, clock, transactor }
     },
   }
 }
