@@ -5,14 +5,13 @@
 // against it (test/services/occurrence-index.test.ts). Pure: the caller supplies every fact.
 import { addDays, addYears, compareDates, type CalendarDate } from './calendar-date.js'
 import { localToInstant, type LocalDateTime } from './local-time.js'
-import { MAX_MOVE_DAYS, compareText, expandRule, occurrenceId, treatingMeeting, type MeetingRef } from './occurrences.js'
+import { MAX_MOVE_DAYS, compareText, expandRule, occurrenceId, treatingMeeting, type ExpandableRule, type MeetingRef } from './occurrences.js'
 import { OWNER_PREPARATION_TYPE, ownerPreparationKey, OWNER_MEETING_KINDS } from './owner-preparation.js'
 import type { ConstitutionDates, ValgperiodeAnchor } from './valgperiode.js'
 import type { BodyKind, EventKind, OccurrenceStatus } from './vocabulary.js'
 
-/** A rule as the engine reads it (a stored rule row satisfies this). */
-export interface EngineRule {
-  id: number
+/** A rule as the engine reads it (a stored rule row satisfies this): its schedule, subject and bodies. */
+export interface EngineRule extends Omit<ExpandableRule, 'anchor'> {
   eventType: string
   title: string | null
   municipalityId: number | null
@@ -20,15 +19,8 @@ export interface EngineRule {
   subjectKey: string
   responsibleBodyId: number | null
   treatedByBodyId: number | null
-  scheduleType: 'rrule' | 'valgperiode' | 'dates'
-  allDay: boolean
-  dtstart: string | null
-  rrule: string | null
-  rdates: readonly string[]
-  exdates: readonly string[]
+  /** A valgperiode anchor as stored (checked when the rule was written). */
   anchor: string | null
-  timeZone: string
-  durationMinutes: number | null
   reminderOffsetsDays: number[] | null
   calendarBodyKinds: readonly BodyKind[] | null
   origin: string
