@@ -1,4 +1,6 @@
 // src/services/occurrence-index.ts: the occurrence index equals the engine, whatever was changed and how.
+import fs from 'node:fs'
+import path from 'node:path'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { serviceFixture, type ServiceFixture } from '../helpers/services.js'
@@ -8,6 +10,7 @@ import { addDays } from '../../src/domain/calendar-date.js'
 import { horizonFor } from '../../src/services/occurrence-index.js'
 import { createDependencies } from '../../src/composition.js'
 import { openDatabase } from '../../src/db/client.js'
+import { MIGRATIONS_DIR } from '../../src/db/migrate.js'
 import { BASE_URL, catalogue } from '../helpers/app.js'
 import { fixedClock } from '../../src/shared/clock.js'
 import { ServiceError } from '../../src/shared/errors.js'
@@ -190,11 +193,13 @@ describe('the index’s migration on a database that already holds data', () => 
   it('notes every rule, so the first read builds the index, equal to the engine', async () => {
     const { sqlite } = t
     // Undo migration 0004 (the index tables and triggers), as on a database from before it.
-    for (const { type, name } of sqlite.prepare("select type, name from sqlite_master where (type = 'trigger' and name like '%_dirty_%') or (type = 'table' and name in ('occurrence', 'occurrence_index_dirty', 'occurrence_index_meta', 'calendar_revision'))").all() as Array<{ type: string; name: string }>) {
+    for (const { type, name } of sqlite.prepare("select type, name from sqlite_master where (type = 'trigger' and name like '%_dirty_%') or (type = 'table' and name in ('occurrence', 'occurrence_index_dirty', 'occurrence_index_meta', 'calendar_revision')) order by type = 'table'").all() as Array<{ type: string; name: string }>) {
       sqlite.exec(`drop ${type} "${name}"`)
     }
-    const last = sqlite.prepare('select max(created_at) as at from __drizzle_migrations').get() as { at: number }
-    sqlite.prepare('delete from __drizzle_migrations where created_at = ?').run(last.at)
+    // …and forget the migrations from 0004 on (drizzle records each by its journal time).
+    const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string; when: number }> }
+    const since = journal.entries.find(e => e.tag.startsWith('0004_'))!.when
+    sqlite.prepare('delete from __drizzle_migrations where created_at >= ?').run(since)
     const file = sqlite.name
     t.deps.close()
     const reopened = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock: fixedClock('2027-01-15T09:00:00Z'), catalogue, database: openDatabase(file) })
