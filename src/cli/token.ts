@@ -17,10 +17,22 @@ function fail (message: string): never {
   process.exit(2)
 }
 
-const { positionals, values } = parseArgs({
-  allowPositionals: true,
-  options: { role: { type: 'string' }, municipality: { type: 'string' }, label: { type: 'string' } },
-})
+function parsed () {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: { role: { type: 'string' }, municipality: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    })
+  } catch (err) {
+    // An unknown option is the user's mistake: say which, and how to call it, never a stack trace.
+    return fail(`${(err as Error).message}\n${USAGE}`)
+  }
+}
+const { positionals, values } = parsed()
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
 const [command, arg] = positionals
 const context = openCliContext()
 const tokens = context.services.tokens

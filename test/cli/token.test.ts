@@ -1,0 +1,25 @@
+// src/cli/token.ts: asking for help, or a mistyped option, gets the usage line, never a stack trace.
+import { spawnSync } from 'node:child_process'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const root = fileURLToPath(new URL('../..', import.meta.url))
+const token = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_PATH: ':memory:' } })
+
+describe('npm run token', () => {
+  it('prints the usage for --help and -h, and exits 0', () => {
+    for (const flag of ['--help', '-h']) {
+      const run = token(flag)
+      expect(run.status, flag).toBe(0)
+      expect(run.stdout).toMatch(/^Bruk: npm run token -- create --role admin\|editor/)
+    }
+  })
+
+  it('names an unknown option and shows the usage, exit 2, without a stack trace', () => {
+    const run = token('--frobnicate')
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain("Unknown option '--frobnicate'")
+    expect(run.stderr).toContain('Bruk: npm run token')
+    expect(run.stderr).not.toMatch(/\n\s+at /)
+  })
+})
