@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { refusal, serviceFixture, type ServiceFixture } from '../helpers/services.js'
 import { anonymousViewer, systemViewer, viewerOf } from '../../src/services/access.js'
+import { addDays } from '../../src/domain/calendar-date.js'
 
 let t: ServiceFixture
 beforeEach(async () => { t = await serviceFixture() })
@@ -150,5 +151,35 @@ describe('occurrences.countsByMunicipality', () => {
     const all = await t.services.occurrences.countsByMunicipality(systemViewer, '2027-08-01', 30)
     const oyer = t.idOf('municipality', 'oyer')
     expect(all.get(oyer)!.overdue + all.get(oyer)!.upcoming).toBeGreaterThan(anonymous.get(oyer)!.overdue + anonymous.get(oyer)!.upcoming)
+  })
+})
+
+describe('an owner’s preparation (eierbehandling)', () => {
+  const preparation = async () => (await t.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31', eventTypes: ['eierbehandling'] }, systemViewer))[0]!
+
+  it('is the owner’s, the day before its meeting, and may be marked delivered by the owner’s editor, not by another municipality’s', async () => {
+    const p = await preparation()
+    expect(p).toMatchObject({ subject: { slug: 'oyer' }, responsibleBody: { slug: 'oyer-formannskap' }, kind: 'deadline', status: 'planned' })
+    expect(p.id).toMatch(/^\d+-\d{8}(T\d{4})?-eier-oyer$/)
+    const before = t.snapshot()
+    expect(await refusal(t.services.occurrences.change(p.id, { status: 'delivered' }, t.editorOf('gausdal')))).toMatchObject({ kind: 'forbidden' })
+    expect(t.snapshot()).toBe(before)
+    const done = await t.services.occurrences.change(p.id, { status: 'delivered', caseNumber: '27/123' }, t.editorOf('oyer'))
+    expect(done).toMatchObject({ id: p.id, status: 'delivered', caseNumber: '27/123', revision: p.revision + 1 })
+    expect((await t.services.occurrences.get(p.id, systemViewer)).status).toBe('delivered')
+  })
+
+  it('follows its meeting: it cannot be moved on its own (400 naming movedTo, nothing stored); a moved meeting moves it', async () => {
+    const p = await preparation()
+    const before = t.snapshot()
+    expect(await refusal(t.services.occurrences.change(p.id, { movedTo: '2027-05-01' }, t.admin))).toMatchObject({ kind: 'invalid', code: 'occurrences.invalid_move', field: 'movedTo' })
+    expect(t.snapshot()).toBe(before)
+    const meetingId = p.id.slice(0, p.id.indexOf('-eier-'))
+    const meeting = await t.services.occurrences.get(meetingId, systemViewer)
+    const target = `2027-${meeting.date.slice(5, 7)}-${meeting.date.slice(8, 10) === '10' ? '11' : '10'}T${meeting.originalKey.slice(11) || '10:00'}`
+    await t.services.occurrences.change(meetingId, { movedTo: target }, t.admin)
+    const moved = await t.services.occurrences.get(p.id, systemViewer)
+    expect(moved.date).toBe(addDays(target.slice(0, 10), -1))
+    expect(moved.revision).toBe(p.revision + 1)
   })
 })
