@@ -40,7 +40,9 @@ export async function startServer (script: string, env: Record<string, string>):
   const t0 = performance.now()
   const child = fork(here(script), [], {
     // BENCH_PROFILE_DIR=dir writes a CPU profile of each server (read it with Chrome DevTools).
-    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [])],
+    // BENCH_SERVER_FLAGS adds Node flags to each server (e.g. --trace-gc).
+    execArgv: ['--import', 'tsx', ...(process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : []),
+      ...(process.env.BENCH_SERVER_FLAGS?.split(' ').filter(Boolean) ?? [])],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, ...env },
   })
