@@ -240,3 +240,29 @@ describe('a new year', () => {
     expect(index).toEqual((await t.services.occurrenceIndex.computeRows(rules, horizon2028)).sort(compareRows))
   })
 })
+
+describe('a rebuild cut short by a shutdown', () => {
+  it('resumes from its cursor on the next start and finishes', async () => {
+    t.clock.set('2028-01-02T09:00:00Z')
+    await t.services.occurrenceIndex.ready()
+    t.services.occurrenceIndex.stop()
+    const file = t.sqlite.name
+    t.deps.close()
+    const reopened = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock: fixedClock('2028-01-02T09:00:00Z'), catalogue, database: openDatabase(file) })
+    try {
+      const meta = reopened.database.sqlite.prepare('select target_from as targetFrom, cursor from occurrence_index_meta').get() as { targetFrom: string; cursor: number | null }
+      expect(meta.targetFrom).toBe('2026-01-01')
+      expect(meta.cursor).not.toBeNull()
+      await reopened.services.occurrenceIndex.settled()
+      expect(reopened.services.occurrenceIndex.validWindow()).toEqual({ from: '2026-01-01', to: '2033-12-31' })
+      expect(reopened.database.sqlite.prepare('select cursor from occurrence_index_meta').get()).toEqual({ cursor: null })
+      const f = { ...t, deps: reopened, services: reopened.services, repos: reopened.repos, sqlite: reopened.database.sqlite }
+      const horizon2028 = horizonFor('2028-01-02')
+      const index = await f.repos.occurrenceIndex.select({ ...horizon2028, scope: { type: 'all' }, hiddenBodyIds: new Set(), asOf: '2028-01-02' })
+      const rules = await f.repos.occurrenceIndex.rules((f.sqlite.prepare('select id from rule').all() as Array<{ id: number }>).map(r => r.id))
+      expect(index).toEqual((await f.services.occurrenceIndex.computeRows(rules, horizon2028)).sort(compareRows))
+    } finally {
+      reopened.close()
+    }
+  })
+})
