@@ -211,11 +211,13 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
       for (const o of owners) keys.add(`m:${o.municipalityId}`)
     }
     const bodies = byKind('body').map(d => d.refId)
-    for (const b of await repo.bodies(bodies, ex)) {
+    const changedBodies = await repo.bodies(bodies, ex)
+    for (const b of changedBodies) {
       keys.add(`b:${b.id}`)
       keys.add(b.municipalityId !== null ? `m:${b.municipalityId}` : `c:${b.collaborationId}`)
     }
-    const formannskapOwners = (await repo.bodies(bodies, ex)).filter(b => b.kind === 'formannskap' && b.municipalityId !== null).map(b => b.municipalityId!)
+    // A municipality's formannskap prepares its owner meetings: a new or changed one changes the preparations.
+    const formannskapOwners = changedBodies.filter(b => b.kind === 'formannskap' && b.municipalityId !== null).map(b => b.municipalityId!)
     for (const id of await repo.ruleIdsWhere({
       municipalityIds: byKind('constitution').map(d => d.refId),
       bodyIds: bodies,
