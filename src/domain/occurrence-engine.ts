@@ -3,9 +3,9 @@
 // occurrence index (services/occurrence-index.ts) stores exactly these rows over its horizon; a
 // window outside the horizon is answered by running this engine directly, and the index is tested
 // against it (test/services/occurrence-index.test.ts). Pure: the caller supplies every fact.
-import { addDays, addYears, compareDates, type CalendarDate } from './calendar-date.js'
-import { localToInstant, type LocalDateTime } from './local-time.js'
-import { MAX_MOVE_DAYS, compareText, expandRule, occurrenceId, treatingMeeting, type ExpandableRule, type MeetingRef } from './occurrences.js'
+import { addDays, type CalendarDate } from './calendar-date.js'
+import type { LocalDateTime } from './local-time.js'
+import { buildOccurrences, compareText, occurrenceId, treatingMeeting, type ExpandableRule, type MeetingRef } from './occurrences.js'
 import { OWNER_PREPARATION_TYPE, ownerPreparationKey, OWNER_MEETING_KINDS } from './owner-preparation.js'
 import type { ConstitutionDates, ValgperiodeAnchor } from './valgperiode.js'
 import type { BodyKind, EventKind, OccurrenceStatus } from './vocabulary.js'
@@ -111,48 +111,28 @@ export interface OccurrenceRow {
 
 export interface EngineWindow { from: CalendarDate; to: CalendarDate }
 
-/** expandRule takes at most ten years at once; a padded window is expanded in parts of five. */
-const PART_YEARS = 5
-
-/** The original occurrences of a rule with an original date in the window (any length). */
-export function expandOriginals (rule: EngineRule, window: EngineWindow, constitutionDates: ConstitutionDates): Array<{ key: string; date: CalendarDate }> {
-  const spec = { ...rule, anchor: rule.anchor as ValgperiodeAnchor | null }
-  const out: Array<{ key: string; date: CalendarDate }> = []
-  for (let from = window.from; compareDates(from, window.to) <= 0; from = addYears(from, PART_YEARS)) {
-    const end = addDays(addYears(from, PART_YEARS), -1)
-    out.push(...expandRule(spec, { from, to: compareDates(end, window.to) < 0 ? end : window.to }, constitutionDates))
-  }
-  return out
-}
-
-/** The padded window: an occurrence may be moved into the window from up to MAX_MOVE_DAYS outside it. */
-const padded = (w: EngineWindow, extra = 0): EngineWindow => ({ from: addDays(w.from, -MAX_MOVE_DAYS - extra), to: addDays(w.to, MAX_MOVE_DAYS + extra) })
+/** The engine's rule as the expansion reads it (its valgperiode anchor was checked when it was written). */
+const expandable = (rule: EngineRule): ExpandableRule => ({ ...rule, anchor: rule.anchor as ValgperiodeAnchor | null })
 const inWindow = (date: CalendarDate, w: EngineWindow) => date >= w.from && date <= w.to
+
+/** What a user recorded on one occurrence: its case, note and when it was delivered or approved. */
+const caseOf = (s: EngineState | undefined) => ({
+  caseNumber: s?.caseNumber ?? null,
+  caseUrl: s?.caseUrl ?? null,
+  note: s?.note ?? null,
+  deliveredOn: s?.deliveredOn ?? null,
+  approvedOn: s?.approvedOn ?? null,
+})
 
 /**
  * The meetings of a body's meeting rules that are not cancelled, over [window.from − 366 days,
- * window.to]: what `treatingMeeting` chooses from. Sorted by date and time; each meeting once.
+ * window.to]: what `treatingMeeting` chooses from. Sorted by date and time.
  */
 export function meetingRefs (meetingRules: readonly EngineRule[], state: (id: string) => EngineState | undefined, window: EngineWindow): MeetingRef[] {
-  const w = { from: addDays(window.from, -366), to: window.to }
-  const out: MeetingRef[] = []
-  for (const rule of meetingRules) {
-    for (const base of expandOriginals(rule, padded(w), {})) {
-      const id = occurrenceId(rule.id, base.key)
-      const s = state(id)
-      if (s?.status === 'cancelled') continue
-      const key = s?.movedTo ?? base.key
-      const date = key.slice(0, 10)
-      if (!inWindow(date, w)) continue
-      out.push({ id, date, localStart: rule.allDay ? null : key })
-    }
-  }
-  const seen = new Set<string>()
-  return out.sort(compareMeetingRefs).filter(m => !seen.has(m.id) && seen.add(m.id))
+  return buildOccurrences(meetingRules.map(expandable), { get: state }, { from: addDays(window.from, -366), to: window.to })
+    .filter(o => o.status !== 'cancelled')
+    .map(o => ({ id: o.id, date: o.date, localStart: o.localStart }))
 }
-
-const compareMeetingRefs = (a: MeetingRef, b: MeetingRef) =>
-  compareDates(a.date, b.date) || compareText(a.localStart ?? '', b.localStart ?? '') || compareText(a.id, b.id)
 
 /** The one order of occurrences everywhere: date, then local start (all-day first), then id. */
 export function compareRows (a: { date: string; localStart: string | null; id: string }, b: { date: string; localStart: string | null; id: string }): number {
@@ -176,17 +156,14 @@ export function ruleRows (rule: EngineRule, facts: EngineFacts, window: EngineWi
   const meetings = rule.treatedByBodyId !== null && kind !== 'meeting' ? facts.meetings(rule.treatedByBodyId) : []
   const out: OccurrenceRow[] = []
   // Owner preparations fall the day before their meeting, so meetings one day past the window count.
-  for (const base of expandOriginals(rule, padded(window, owners.length ? 1 : 0), constitutionDates)) {
-    const id = occurrenceId(rule.id, base.key)
-    const s = facts.state(id)
-    const key = s?.movedTo ?? base.key
-    const date = key.slice(0, 10)
-    const localStart = rule.allDay ? null : key
-    const startMs = localStart ? localToInstant(localStart, rule.timeZone).getTime() : null
+  const wider = owners.length ? { from: window.from, to: addDays(window.to, 1) } : window
+  for (const o of buildOccurrences([expandable(rule)], { get: facts.state }, wider, constitutionDates)) {
+    const s = facts.state(o.id)
+    const startMs = o.start?.getTime() ?? null
     const row: OccurrenceRow = {
-      id,
+      id: o.id,
       ruleId: rule.id,
-      originalKey: base.key,
+      originalKey: o.originalKey,
       eventType: rule.eventType,
       kind,
       municipalityId,
@@ -197,20 +174,16 @@ export function ruleRows (rule: EngineRule, facts: EngineFacts, window: EngineWi
       memberSpecific: rule.subjectKey.includes(':m:'),
       calendarKinds: kind === 'meeting' ? [] : rule.calendarBodyKinds ?? type?.calendarBodyKinds ?? [],
       allDay: rule.allDay,
-      date,
-      localStart,
+      date: o.date,
+      localStart: o.localStart,
       startMs,
-      endMs: startMs === null ? null : startMs + (rule.durationMinutes ?? 120) * 60_000,
-      moved: s?.movedTo != null && s.movedTo !== base.key,
-      status: s?.status ?? 'planned',
-      revision: s?.revision ?? 0,
+      endMs: o.end?.getTime() ?? null,
+      moved: o.moved,
+      status: o.status,
+      revision: o.revision,
       modified: Math.max(s?.modified ?? 0, rule.modified),
       cancelledAt: s?.cancelledAt ?? null,
-      caseNumber: s?.caseNumber ?? null,
-      caseUrl: s?.caseUrl ?? null,
-      note: s?.note ?? null,
-      deliveredOn: s?.deliveredOn ?? null,
-      approvedOn: s?.approvedOn ?? null,
+      ...caseOf(s),
       title: rule.title,
       reminderOffsetsDays: rule.reminderOffsetsDays,
       origin: rule.origin,
@@ -219,10 +192,10 @@ export function ruleRows (rule: EngineRule, facts: EngineFacts, window: EngineWi
       treatingMeetingLocalStart: null,
     }
     if (rule.treatedByBodyId !== null && kind !== 'meeting') {
-      const m = treatingMeeting(date, meetings)
+      const m = treatingMeeting(o.date, meetings)
       if (m) Object.assign(row, { treatingMeetingId: m.id, treatingMeetingDate: m.date, treatingMeetingLocalStart: m.localStart })
     }
-    if (inWindow(date, window)) out.push(row)
+    if (inWindow(o.date, window)) out.push(row)
     for (const owner of owners) {
       const prep = preparationRow(row, owner, facts)
       if (inWindow(prep.date, window)) out.push(prep)
@@ -267,11 +240,7 @@ function preparationRow (meeting: OccurrenceRow, owner: EngineOwner, facts: Engi
     revision: meeting.revision + (s?.revision ?? 0),
     modified: Math.max(meeting.modified, s?.modified ?? 0),
     cancelledAt: cancelledByMeeting ? meeting.cancelledAt : s?.cancelledAt ?? null,
-    caseNumber: s?.caseNumber ?? null,
-    caseUrl: s?.caseUrl ?? null,
-    note: s?.note ?? null,
-    deliveredOn: s?.deliveredOn ?? null,
-    approvedOn: s?.approvedOn ?? null,
+    ...caseOf(s),
     title: null,
     reminderOffsetsDays: null,
     origin: 'derived',

@@ -1,6 +1,6 @@
 // From rules to dated occurrences: expansion, stored per-occurrence state, lateness and where a case is treated.
 // Pure: the caller supplies rules, state and "as of" dates; nothing here reads the clock or the database.
-import { type CalendarDate, addDays, addMonths, compareDates, daysBetween, isValidDate } from './calendar-date.js'
+import { type CalendarDate, addDays, addMonths, addYears, compareDates, daysBetween, isValidDate } from './calendar-date.js'
 import { type LocalDateTime, isValidLocalDateTime, localToInstant } from './local-time.js'
 import { expand, type ExpansionWindow } from './recurrence.js'
 import { type ConstitutionDates, type ValgperiodeAnchor, valgperiode, valgperiodeDueDate, isElectionYear } from './valgperiode.js'
@@ -67,7 +67,7 @@ export function parseOccurrenceId (id: string): { ruleId: number; originalKey: s
   return { ruleId: Number(m[1]), originalKey: m[7] ? ownerPreparationKey(key, m[7]) : key }
 }
 
-/** The original occurrences of a rule whose local date falls in the window (inclusive). */
+/** The original occurrences of a rule whose local date falls in the window (inclusive, any length), in date order. */
 export function expandRule (rule: ExpandableRule, window: ExpansionWindow, constitutionDates: ConstitutionDates = {}): Array<{ key: string; date: CalendarDate }> {
   if (rule.scheduleType === 'valgperiode') {
     if (!rule.anchor) return []
@@ -82,9 +82,17 @@ export function expandRule (rule: ExpandableRule, window: ExpansionWindow, const
     return out.sort((a, b) => compareDates(a.date, b.date))
   }
   if (!rule.dtstart) return []
-  return expand({ dtstart: rule.dtstart, rrule: rule.rrule, rdates: rule.rdates, exdates: rule.exdates }, window)
-    .map(o => ({ key: o.key, date: o.date }))
+  // The recurrence engine takes at most ten years at once: a longer (padded) window goes in parts of five.
+  const out: Array<{ key: string; date: CalendarDate }> = []
+  for (let from = window.from; compareDates(from, window.to) <= 0; from = addYears(from, PART_YEARS)) {
+    const end = addDays(addYears(from, PART_YEARS), -1)
+    const part = { from, to: compareDates(end, window.to) < 0 ? end : window.to }
+    for (const o of expand({ dtstart: rule.dtstart, rrule: rule.rrule, rdates: rule.rdates, exdates: rule.exdates }, part)) out.push({ key: o.key, date: o.date })
+  }
+  return out
 }
+
+const PART_YEARS = 5
 
 /** Checks a move target against the occurrence's shape: a date for all-day, a local time for timed. */
 export function validMoveTarget (allDay: boolean, originalKey: string, target: string): string | null {
@@ -100,7 +108,8 @@ export function validMoveTarget (allDay: boolean, originalKey: string, target: s
 /** Expands rules over a window and merges stored state; moved occurrences land where they were moved to. */
 export function buildOccurrences (
   rules: readonly ExpandableRule[],
-  states: ReadonlyMap<string, StoredState>,
+  /** Stored states by occurrence id (a Map, or any lookup). */
+  states: { get (id: string): StoredState | undefined },
   window: ExpansionWindow,
   constitutionDates: ConstitutionDates = {}
 ): ExpandedOccurrence[] {

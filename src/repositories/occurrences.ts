@@ -1,12 +1,11 @@
 import { and, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
-import { bodies, collaborations, constitutions, municipalities, occurrenceStates, participations } from '../db/schema.js'
+import { bodies, collaborations, municipalities, occurrenceStates } from '../db/schema.js'
 import type { OccurrenceStatus } from '../domain/vocabulary.js'
 
 export type StateRow = typeof occurrenceStates.$inferSelect
 export type StateInsert = typeof occurrenceStates.$inferInsert
-export type ConstitutionRow = typeof constitutions.$inferSelect
 /** Every municipality, collaboration and body by id (tombstones included): what the read model names. */
 export interface LookupRows {
   municipalities: Map<number, typeof municipalities.$inferSelect>
@@ -23,16 +22,9 @@ export interface StatePatch {
   approvedOn?: string | null
 }
 
-/** Stored occurrence states and the lookups the read model needs: SQL only. The read model is built in services/occurrences.ts. */
+/** Stored occurrence states (what users changed on one occurrence) and the register lookups rules name: SQL only. Occurrences are read from the index (repositories/occurrence-index.ts). */
 export function createOccurrencesRepository (db: Db) {
   const repo = {
-    async states (ruleIds: number[], ex: Executor = db): Promise<StateRow[]> {
-      const out: StateRow[] = []
-      for (let i = 0; i < ruleIds.length; i += 500) {
-        out.push(...ex.select().from(occurrenceStates).where(inArray(occurrenceStates.ruleId, ruleIds.slice(i, i + 500))).all())
-      }
-      return out
-    },
     async findState (ruleId: number, originalKey: string, ex: Executor = db): Promise<StateRow | undefined> {
       return ex.select().from(occurrenceStates).where(and(eq(occurrenceStates.ruleId, ruleId), eq(occurrenceStates.originalKey, originalKey))).get()
     },
@@ -53,21 +45,12 @@ export function createOccurrencesRepository (db: Db) {
       }
       return copied
     },
-    async constitutions (ex: Executor = db): Promise<ConstitutionRow[]> {
-      return ex.select().from(constitutions).all()
-    },
     async lookups (ex: Executor = db): Promise<LookupRows> {
       return {
         municipalities: new Map(ex.select().from(municipalities).all().map(m => [m.id, m])),
         collaborations: new Map(ex.select().from(collaborations).all().map(c => [c.id, c])),
         bodies: new Map(ex.select().from(bodies).all().map(b => [b.id, b])),
       }
-    },
-    /** The collaborations a municipality takes part in or hosts. */
-    async collaborationIdsOf (municipalityId: number, ex: Executor = db): Promise<number[]> {
-      const ids = new Set(ex.select({ id: participations.collaborationId }).from(participations).where(eq(participations.municipalityId, municipalityId)).all().map(p => p.id))
-      for (const c of ex.select({ id: collaborations.id }).from(collaborations).where(eq(collaborations.hostMunicipalityId, municipalityId)).all()) ids.add(c.id)
-      return [...ids]
     },
   }
   return repo
