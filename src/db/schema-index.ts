@@ -41,6 +41,8 @@ export const occurrenceIndex = sqliteTable('occurrence', {
   treatingMeetingId: text('treating_meeting_id'),
   treatingMeetingDate: text('treating_meeting_date'),
   treatingMeetingLocalStart: text('treating_meeting_local_start'),
+  // The subject's go-live date (municipality or collaboration tracking_from): before it, "ikke registrert".
+  trackingFrom: text('tracking_from'),
 }, t => [
   index('occurrence_rule_idx').on(t.ruleId),
   index('occurrence_date_idx').on(t.date, t.localStart, t.id),

@@ -17,9 +17,13 @@ export const municipalities = sqliteTable('municipality', {
   kind: text('kind', { enum: ['kommune', 'fylkeskommune'] }).notNull(),
   county: text('county'),
   organisasjonsnummer: text('organisasjonsnummer'),
+  // SSB's four-digit kommunenummer (fylkeskommuner: the two-digit fylkesnummer); null for bodies outside the official list.
+  kommunenummer: text('kommunenummer'),
   inRegion: integer('in_region', { mode: 'boolean' }).notNull().default(false),
+  // The go-live date (YYYY-MM-DD): items due before it are "ikke registrert", never overdue. Null: tracked from the start.
+  trackingFrom: text('tracking_from'),
   ...lifecycle,
-}, t => [index('municipality_modified_idx').on(t.modified)])
+}, t => [index('municipality_modified_idx').on(t.modified), uniqueIndex('municipality_kommunenummer_idx').on(t.kommunenummer)])
 
 export const collaborations = sqliteTable('collaboration', {
   id: integer('id').primaryKey({ autoIncrement: true }),
@@ -37,6 +41,8 @@ export const collaborations = sqliteTable('collaboration', {
   comment: text('comment'),
   validFrom: text('valid_from'),
   validTo: text('valid_to'),
+  // As municipality.tracking_from, for the collaboration's own items.
+  trackingFrom: text('tracking_from'),
   ...lifecycle,
 }, t => [index('collaboration_modified_idx').on(t.modified), index('collaboration_area_idx').on(t.area)])
 

@@ -107,6 +107,8 @@ export interface OccurrenceRow {
   treatingMeetingId: string | null
   treatingMeetingDate: CalendarDate | null
   treatingMeetingLocalStart: LocalDateTime | null
+  /** The subject's go-live date (issue 12): items due before it are "ikke registrert", never overdue. */
+  trackingFrom: CalendarDate | null
 }
 
 export interface EngineWindow { from: CalendarDate; to: CalendarDate }
@@ -190,6 +192,7 @@ export function ruleRows (rule: EngineRule, facts: EngineFacts, window: EngineWi
       treatingMeetingId: null,
       treatingMeetingDate: null,
       treatingMeetingLocalStart: null,
+      trackingFrom: null,
     }
     if (rule.treatedByBodyId !== null && kind !== 'meeting') {
       const m = treatingMeeting(o.date, meetings)
@@ -247,6 +250,7 @@ function preparationRow (meeting: OccurrenceRow, owner: EngineOwner, facts: Engi
     treatingMeetingId: treating?.id ?? null,
     treatingMeetingDate: treating?.date ?? null,
     treatingMeetingLocalStart: treating?.localStart ?? null,
+    trackingFrom: null,
   }
 }
 
