@@ -1,9 +1,22 @@
-import type { BodyKind, LegalForm } from './vocabulary.js'
+import type { BodyKind, LegalForm, MunicipalityKind } from './vocabulary.js'
 
 export interface DefaultBody { kind: BodyKind; slugSuffix: string; name: string }
 
-// koml. § 5-1: every kommune has kommunestyre, formannskap, kontrollutvalg and a kommunedirektør.
-export function defaultMunicipalityBodies (municipalityName: string): DefaultBody[] {
+/**
+ * koml. § 5-1: every kommune has kommunestyre, formannskap, kontrollutvalg and a kommunedirektør; a
+ * fylkeskommune has their counterparts (second paragraph): fylkesting, fylkesutvalg, kontrollutvalg and a
+ * fylkeskommunedirektør. The kinds stay the kommune's (packages and default møteplaner are keyed on them:
+ * the fylkesting is the council kind); the slugs and names are the fylke's own.
+ */
+export function defaultMunicipalityBodies (municipalityName: string, kind: MunicipalityKind = 'kommune'): DefaultBody[] {
+  if (kind === 'fylkeskommune') {
+    return [
+      { kind: 'kommunestyre', slugSuffix: 'fylkesting', name: `Fylkestinget i ${municipalityName}` },
+      { kind: 'formannskap', slugSuffix: 'fylkesutvalg', name: `Fylkesutvalget i ${municipalityName}` },
+      { kind: 'kontrollutvalg', slugSuffix: 'kontrollutvalg', name: `Kontrollutvalget i ${municipalityName}` },
+      { kind: 'kommunedirektor', slugSuffix: 'fylkeskommunedirektor', name: `Fylkeskommunedirektøren i ${municipalityName}` },
+    ]
+  }
   return [
     { kind: 'kommunestyre', slugSuffix: 'kommunestyre', name: `Kommunestyret i ${municipalityName}` },
     { kind: 'formannskap', slugSuffix: 'formannskap', name: `Formannskapet i ${municipalityName}` },

@@ -1,4 +1,4 @@
-import { and, asc, desc, eq, gte, like, sql } from 'drizzle-orm'
+import { and, asc, desc, eq, gte, isNotNull, like, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, municipalities, participations, rules } from '../db/schema.js'
@@ -14,7 +14,13 @@ export interface MunicipalityInput {
   county?: string | null
   organisasjonsnummer?: string | null;
   inRegion?: boolean
+  /** SSB's kommunenummer (fylkeskommune: fylkesnummer); unique. */
+  kommunenummer?: string | null
+  /** The go-live date, YYYY-MM-DD: items due before it are "ikke registrert". */
+  trackingFrom?: string | null
 }
+/** A body owned by a municipality, tombstones included: what onboarding needs to add the missing statutory ones. */
+export interface MunicipalBodyRow { id: number; municipalityId: number; slug: string; name: string; kind: string; deleted: boolean }
 export interface MunicipalityFilter extends Paging {
   q?: string; kind?: string; inRegion?: boolean; modifiedSince?: number; sort?: string
 }
@@ -49,6 +55,27 @@ export function createMunicipalitiesRepository (db: Db, clock: Clock) {
         .limit(f.limit).offset(f.offset).all()
       return { items, total }
     },
+    /** Every municipality, tombstones included, by id. */
+    async listAll (ex: Executor = db): Promise<MunicipalityRow[]> {
+      return ex.select().from(municipalities).orderBy(asc(municipalities.id)).all()
+    },
+    /** Every body owned by a municipality, tombstones included (one query for a whole onboarding). */
+    async listMunicipalBodies (ex: Executor = db): Promise<MunicipalBodyRow[]> {
+      return ex.select({ id: bodies.id, municipalityId: sql<number>`${bodies.municipalityId}`, slug: bodies.slug, name: bodies.name, kind: bodies.kind, deleted: bodies.deleted })
+        .from(bodies).where(isNotNull(bodies.municipalityId)).orderBy(asc(bodies.id)).all()
+    },
+    /** Every body slug (they are unique across owners): a new body's slug must not take one. */
+    async listBodySlugs (ex: Executor = db): Promise<string[]> {
+      return ex.select({ slug: bodies.slug }).from(bodies).all().map(b => b.slug)
+    },
+    /** Brings back one tombstoned body of a municipality (a statutory body must exist). */
+    async restoreBody (id: number, ex: Executor = db): Promise<void> {
+      ex.update(bodies).set({ deleted: false, modified: now() }).where(eq(bodies.id, id)).run()
+    },
+    /** Renames one of the municipality's bodies (its generated name follows the municipality's official name). */
+    async renameBody (id: number, name: string, ex: Executor = db): Promise<void> {
+      ex.update(bodies).set({ name, modified: now() }).where(eq(bodies.id, id)).run()
+    },
     async listInRegion (ex: Executor = db): Promise<MunicipalityRow[]> {
       return ex.select().from(municipalities).where(and(eq(municipalities.inRegion, true), eq(municipalities.deleted, false))).orderBy(asc(municipalities.name)).all()
     },
@@ -62,6 +89,8 @@ export function createMunicipalitiesRepository (db: Db, clock: Clock) {
         county: input.county ?? null,
         organisasjonsnummer: input.organisasjonsnummer ?? null,
         inRegion: input.inRegion ?? false,
+        kommunenummer: input.kommunenummer ?? null,
+        trackingFrom: input.trackingFrom ?? null,
         created: at,
         modified: at,
       }).returning().get()

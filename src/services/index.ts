@@ -16,6 +16,7 @@ import { createOccurrenceIndexService } from './occurrence-index.js'
 import { createRulesService } from './rules.js'
 import { createMoteplanService } from './moteplan.js'
 import { createPackagesService } from './packages.js'
+import { createOnboardingService } from './onboarding.js'
 import { createFeedsService } from './feeds.js'
 import { createKontrollServices } from './kontroll/index.js'
 import { createSubscriptionsService } from './subscriptions.js'
@@ -42,9 +43,10 @@ export function createServices (deps: ServiceDeps) {
   const occurrenceIndex = createOccurrenceIndexService({ repo: repos.occurrenceIndex, transactor, catalogue: deps.catalogue, clock })
   const occurrences = createOccurrencesService({ ...deps.repos, index: repos.occurrenceIndex, indexService: occurrenceIndex, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
   const rules = createRulesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
-  const moteplan = createMoteplanService({ ...deps.repos, rulesService: rules, access, clock: deps.clock, transactor: deps.transactor })
+  const moteplan = createMoteplanService({ ...deps.repos, rulesService: rules, occurrenceStates: occurrences, engine: occurrenceIndex, access, clock: deps.clock, transactor: deps.transactor })
   const packages = createPackagesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
-  const register = createRegisterService({ municipalitiesRepo: repos.municipalities, collaborationsRepo: repos.collaborations, municipalities, collaborations, packages, access, transactor })
+  const onboarding = createOnboardingService({ municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, packages, access, transactor, clock })
+  const register = createRegisterService({ municipalitiesRepo: repos.municipalities, collaborationsRepo: repos.collaborations, collaborations, onboarding, access, transactor, clock })
   const feeds = createFeedsService({ occurrences, access, bodies: repos.bodies, municipalities: repos.municipalities, collaborations: repos.collaborations, catalogue: deps.catalogue, revisions: occurrenceIndex.revisions })
   const subscriptions = createSubscriptionsService({ ...repos, access, catalogue: deps.catalogue, clock, transactor })
   const reports = createReportsService({ occurrences, outbox: repos.outbox, catalogue: deps.catalogue, clock, baseUrl: deps.baseUrl })
@@ -72,6 +74,7 @@ export function createServices (deps: ServiceDeps) {
     bodies,
     collaborations,
     register,
+    onboarding,
     tokens,
     audit,
     health: createHealthService({ health: repos.health }),

@@ -63,7 +63,7 @@ export function createMunicipalitiesService (deps: MunicipalitiesServiceDeps) {
       checkOrganisasjonsnummer(input.organisasjonsnummer)
       return transactor.transaction(async tx => {
         const row = await municipalities.insert(input, tx)
-        for (const b of defaultMunicipalityBodies(row.name)) {
+        for (const b of defaultMunicipalityBodies(row.name, row.kind)) {
           await bodies.insert({ slug: `${row.slug}-${b.slugSuffix}`, name: b.name, kind: b.kind, municipalityId: row.id, collaborationId: null }, tx)
         }
         await audit.record(clock.now().getTime(), auditActor(a), { action: 'create', entityType: 'municipality', entityId: row.id, after: row }, tx)
