@@ -297,6 +297,10 @@ function checkPackage (
     if (owner !== 'self' && appliesTo.subject === 'municipality') {
       fail(`${at}/bodyOwner`, `"${owner}" only applies to collaborations`)
     }
+    if (entry.municipalityKinds) {
+      if (appliesTo.subject !== 'municipality') fail(`${at}/municipalityKinds`, 'only applies to municipality packages')
+      if (new Set(entry.municipalityKinds).size !== entry.municipalityKinds.length) fail(`${at}/municipalityKinds`, 'lists a kind twice')
+    }
     const municipalBodies = appliesTo.subject === 'municipality' || owner !== 'self'
     const checkOwner = (kind: BodyKind, field: keyof PackageEntry): void => {
       const fromEntry = entry[field] !== undefined

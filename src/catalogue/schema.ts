@@ -1,6 +1,6 @@
 import { Type, type Static } from 'typebox'
 import { VALGPERIODE_ANCHORS } from '../domain/valgperiode.js'
-import { BODY_KINDS, EVENT_CATEGORIES, EVENT_KINDS, LEGAL_FORMS } from '../domain/vocabulary.js'
+import { BODY_KINDS, EVENT_CATEGORIES, EVENT_KINDS, LEGAL_FORMS, MUNICIPALITY_KINDS } from '../domain/vocabulary.js'
 
 export { VALGPERIODE_ANCHORS, type ValgperiodeAnchor } from '../domain/valgperiode.js'
 
@@ -103,6 +103,11 @@ export const PackageEntry = Type.Object({
   calendarBodyKinds: Type.Optional(Type.Array(BodyKindSchema, { minItems: 1 })),
   reminderOffsetsDays: Type.Optional(ReminderOffsets),
   bodyOwner: Type.Optional(Type.Enum(BODY_OWNERS)),
+  /**
+   * Municipality packages only: the kinds of unit the entry is for (absent: every kind). KOSTRA's
+   * forms on health and care, social assistance and child welfare concern kommuner, not fylkeskommuner.
+   */
+  municipalityKinds: Type.Optional(Type.Array(Type.Enum(MUNICIPALITY_KINDS), { minItems: 1 })),
 }, { additionalProperties: false })
 export type PackageEntry = Static<typeof PackageEntry>
 

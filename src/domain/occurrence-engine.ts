@@ -151,7 +151,8 @@ export function ruleRows (rule: EngineRule, facts: EngineFacts, window: EngineWi
   const kind: EventKind = type?.kind ?? 'deadline'
   const responsible = rule.responsibleBodyId !== null ? facts.body(rule.responsibleBodyId) : undefined
   const municipalityId = rule.municipalityId ?? responsible?.municipalityId ?? null
-  const constitutionDates = rule.municipalityId !== null ? facts.constitutionDates(rule.municipalityId) : {}
+  // A collaboration's rule for one participant (the § 27 conversion) counts from that participant's K_E.
+  const constitutionDates = municipalityId !== null ? facts.constitutionDates(municipalityId) : {}
   const owners = rule.eventType === 'mote' && rule.collaborationId !== null && responsible && !responsible.deleted && OWNER_MEETING_KINDS.has(responsible.kind)
     ? facts.owners(rule.collaborationId)
     : []

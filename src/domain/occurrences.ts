@@ -3,7 +3,7 @@
 import { type CalendarDate, addDays, addMonths, addYears, compareDates, daysBetween, isValidDate } from './calendar-date.js'
 import { type LocalDateTime, isValidLocalDateTime, localToInstant } from './local-time.js'
 import { expand, type ExpansionWindow } from './recurrence.js'
-import { type ConstitutionDates, type ValgperiodeAnchor, valgperiode, valgperiodeDueDate, isElectionYear } from './valgperiode.js'
+import { type ConstitutionDates, type ValgperiodeAnchor, valgperiode, valgperiodeAnchorApplies, valgperiodeDueDate, isElectionYear } from './valgperiode.js'
 import { dayFlags } from './holidays.js'
 import type { EventKind, OccurrenceStatus } from './vocabulary.js'
 import { ownerPreparationKey, parseOwnerPreparationKey } from './owner-preparation.js'
@@ -75,7 +75,7 @@ export function expandRule (rule: ExpandableRule, window: ExpansionWindow, const
     const firstYear = Number(window.from.slice(0, 4)) - 5
     const lastYear = Number(window.to.slice(0, 4)) + 1
     for (let e = firstYear; e <= lastYear; e++) {
-      if (!isElectionYear(e)) continue
+      if (!isElectionYear(e) || !valgperiodeAnchorApplies(rule.anchor, e)) continue
       const due = valgperiodeDueDate(rule.anchor, valgperiode(e, constitutionDates))
       if (due >= window.from && due <= window.to) out.push({ key: due, date: due })
     }

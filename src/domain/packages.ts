@@ -1,6 +1,6 @@
 // Which rules a governance package gives a subject. Pure planning; the repository writes the drafts.
 import type { EventType, Moteplan, Package } from '../catalogue/schema.js'
-import type { BodyKind, LegalForm } from './vocabulary.js'
+import type { BodyKind, LegalForm, MunicipalityKind } from './vocabulary.js'
 import type { ValgperiodeAnchor } from './valgperiode.js'
 
 export interface SubjectForPackages {
@@ -8,6 +8,8 @@ export interface SubjectForPackages {
   id: number
   slug: string
   inRegion?: boolean
+  /** For municipalities: kommune or fylkeskommune (entries with `municipalityKinds` check it). */
+  kind?: MunicipalityKind
   legalForm?: LegalForm
   status?: 'active' | 'terminated'
   /** Bodies by kind: the subject's own. */
@@ -61,6 +63,7 @@ export function planPackageRules (pkg: Package, eventTypes: ReadonlyMap<string, 
   if (!packageApplies(pkg, subject)) return []
   const drafts: RuleDraft[] = []
   for (const entry of pkg.eventTypes) {
+    if (entry.municipalityKinds && subject.kind && !entry.municipalityKinds.includes(subject.kind)) continue
     const type = eventTypes.get(entry.eventType)
     const schedule = type && scheduleOf(type)
     if (!type || !schedule) continue

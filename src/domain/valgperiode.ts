@@ -4,6 +4,7 @@
 import {
   type CalendarDate, addDays, compareDates, dateFromParts, isValidDate, weekday, yearOf,
 } from './calendar-date.js'
+import { PARAGRAF27_ELECTION_YEAR, paragraf27ConversionDue } from './paragraf27.js'
 
 export interface ElectionDay {
   date: CalendarDate
@@ -36,8 +37,18 @@ export const VALGPERIODE_ANCHORS = [
   'end_of_election_year',
   'end_of_year_after_constitution',
   'end_of_period',
+  // One-off: the § 27 conversion deadline, K_2019 + 4 years (koml. § 31-2; see paragraf27.ts).
+  'paragraf27_conversion',
 ] as const
 export type ValgperiodeAnchor = typeof VALGPERIODE_ANCHORS[number]
+
+/**
+ * Whether an anchor has a due date in the valgperiode after `electionYear`. Every anchor recurs each
+ * period except 'paragraf27_conversion', which belongs to the 2019 period only.
+ */
+export function valgperiodeAnchorApplies (anchor: ValgperiodeAnchor, electionYear: number): boolean {
+  return anchor !== 'paragraf27_conversion' || electionYear === PARAGRAF27_ELECTION_YEAR
+}
 
 /** The first election year modelled; municipal elections are held every fourth year from here. */
 export const FIRST_ELECTION_YEAR = 1991
@@ -126,7 +137,10 @@ export function valgperioderOverlapping (
   return out
 }
 
-/** The calendar date an anchor denotes within a period. */
+/**
+ * The calendar date an anchor denotes within a period. Throws RangeError for an anchor that has no
+ * date in this period (see `valgperiodeAnchorApplies`).
+ */
 export function valgperiodeDueDate (anchor: ValgperiodeAnchor, period: Valgperiode): CalendarDate {
   const e = period.electionYear
   switch (anchor) {
@@ -140,6 +154,10 @@ export function valgperiodeDueDate (anchor: ValgperiodeAnchor, period: Valgperio
     case 'end_of_year_after_constitution': return dateFromParts(e + 1, 12, 31)
     // "Minst én gang i valgperioden" (eierskapsmelding, koml. § 26-1): the last day of the period.
     case 'end_of_period': return period.end
+    // Koml. § 31-2 (1): § 27 styrer converted within four years of chapters 18/19 coming into force at K_2019.
+    case 'paragraf27_conversion':
+      if (!valgperiodeAnchorApplies(anchor, e)) throw new RangeError(`${anchor} has a due date only in the ${PARAGRAF27_ELECTION_YEAR} valgperiode, not ${period.label}`)
+      return paragraf27ConversionDue(period.startIsActual ? { [e]: period.start } : {}).date
   }
 }
 

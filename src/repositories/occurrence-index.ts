@@ -283,7 +283,11 @@ export function createOccurrenceIndexRepository (db: Db) {
     },
     async ruleIdsWhere (f: { municipalityIds?: readonly number[]; bodyIds?: readonly number[]; meetingsOfCollaborations?: readonly number[] }, ex: Executor = db): Promise<number[]> {
       const ids = new Set<number>()
-      for (const part of chunks(f.municipalityIds ?? [])) for (const r of ex.select({ id: rules.id }).from(rules).where(inArray(rules.municipalityId, part)).all()) ids.add(r.id)
+      // A municipality's rules, and collaborations' rules on its bodies (a participant's § 27 conversion reads its K_E).
+      for (const part of chunks(f.municipalityIds ?? [])) {
+        const itsBodies = ex.select({ id: bodies.id }).from(bodies).where(inArray(bodies.municipalityId, part))
+        for (const r of ex.select({ id: rules.id }).from(rules).where(or(inArray(rules.municipalityId, part), inArray(rules.responsibleBodyId, itsBodies))).all()) ids.add(r.id)
+      }
       for (const part of chunks(f.bodyIds ?? [])) {
         for (const r of ex.select({ id: rules.id }).from(rules).where(or(inArray(rules.responsibleBodyId, part), inArray(rules.treatedByBodyId, part))).all()) ids.add(r.id)
       }

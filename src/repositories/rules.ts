@@ -111,7 +111,7 @@ export function createRulesRepository (db: Db, clock: Clock) {
       const out: SubjectForPackages[] = []
       if (filter.collaboration === undefined) {
         for (const m of ex.select().from(municipalities).where(and(eq(municipalities.deleted, false), filter.municipality ? eq(municipalities.id, filter.municipality) : undefined)).all()) {
-          out.push({ type: 'municipality', id: m.id, slug: m.slug, inRegion: m.inRegion, bodies: bodiesByKind(ex, eq(bodies.municipalityId, m.id)) })
+          out.push({ type: 'municipality', id: m.id, slug: m.slug, inRegion: m.inRegion, kind: m.kind, bodies: bodiesByKind(ex, eq(bodies.municipalityId, m.id)) })
         }
       }
       if (filter.municipality === undefined) {

@@ -80,7 +80,8 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
     await addStates(rules.map(r => r.id))
     const bodyIds = [...new Set(rules.map(r => r.responsibleBodyId).filter((id): id is number => id !== null))]
     const bodies = new Map<number, EngineBody>((await repo.bodies(bodyIds, ex)).map(b => [b.id, b]))
-    const constitution = await repo.constitutionDates([...new Set(rules.map(r => r.municipalityId).filter((id): id is number => id !== null))], ex)
+    // The rule's municipality, or its responsible body's (a participant's rule on a collaboration), as ruleRows reads it.
+    const constitution = await repo.constitutionDates([...new Set(rules.map(r => r.municipalityId ?? (r.responsibleBodyId !== null ? bodies.get(r.responsibleBodyId)?.municipalityId : null) ?? null).filter((id): id is number => id !== null))], ex)
     const ownerCollaborations = [...new Set(rules.filter(r => r.eventType === 'mote' && r.collaborationId !== null && r.responsibleBodyId !== null &&
       OWNER_MEETING_KINDS.has(bodies.get(r.responsibleBodyId)?.kind as never)).map(r => r.collaborationId!))]
     const owners = await repo.owners(ownerCollaborations, ex)

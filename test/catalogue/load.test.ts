@@ -17,13 +17,13 @@ const REQUIRED_KEYS = [
   'valg_eierrepresentanter', 'iks_budsjett_okonomiplan', 'iks_arsregnskap_utarbeidet', 'iks_arsregnskap_avlagt',
   'iks_revisjonsberetning', 'iks_arsregnskap_fastsatt', 'iks_regnskapsregisteret', 'iks_kostra', 'as_generalforsamling',
   'as_revisjonsberetning', 'as_regnskapsregisteret', 'ipr_ko_arsbudsjett', 'ipr_ko_arsregnskap', 'paragraf27_omdanning',
-  'vertskommune_rapport', 'formannskapskonferanse', 'mote',
+  'vertskommune_rapport', 'formannskapskonferanse', 'mote', 'kostra_tjenestedata_januar', 'kostra_hjemmetjenester',
 ]
 
 // Obligations the domain file marks UNVERIFIED, or lists among the facts most likely to be wrong (§ 14).
 const UNVERIFIED_KEYS = [
   'kommunestyrevalg', 'konstituerende_mote', 'etterlevelseskontroll', 'iks_budsjett_okonomiplan', 'iks_regnskapsregisteret',
-  'ipr_ko_arsbudsjett', 'ipr_ko_arsregnskap', 'paragraf27_omdanning',
+  'ipr_ko_arsbudsjett', 'ipr_ko_arsregnskap', 'paragraf27_omdanning', 'kostra_tjenestedata_januar', 'kostra_hjemmetjenester',
 ]
 
 const VALGPERIODE_KEYS = {
@@ -34,6 +34,7 @@ const VALGPERIODE_KEYS = {
   plan_forvaltningsrevisjon: 'end_of_year_after_constitution',
   plan_eierskapskontroll: 'end_of_year_after_constitution',
   eierskapsmelding: 'end_of_period',
+  paragraf27_omdanning: 'paragraf27_conversion',
 } as const
 
 const catalogue = loadCatalogue(defaultTemplatesDir)
@@ -94,6 +95,62 @@ describe('the shipped catalogue', () => {
     expect(isoDates(expand(schedule.dtstart, schedule.rrule, 2027, 2028))).toEqual(['2027-05-15', '2028-05-15'])
   })
 
+  // KOSTRA (forskrift om rapportering fra kommuner og fylkeskommuner mv., FOR-2019-10-18-1412): § 4 sets
+  // 15 February for service data and § 5 22 February for accounts; SSB asks for some forms on 15 January
+  // and for form 4B on 15 April, which the forskrift does not set (SSB practice).
+  it.each([
+    ['kostra_tjenestedata_januar', ['2027-01-15', '2028-01-15'], 'practice', '§ 4', /SSBs praksis/],
+    ['kostra_tjenestedata', ['2027-02-15', '2028-02-15'], 'law_original_text', '§ 4', /^§ 4 tredje ledd$/],
+    ['kostra_regnskap', ['2027-02-22', '2028-02-22'], 'law_original_text', '§ 5', /^§ 5$/],
+    ['iks_kostra', ['2027-02-22', '2028-02-22'], 'law_original_text', '§ 5', /^§ 5 bokstav h$/],
+    ['kostra_hjemmetjenester', ['2027-04-15', '2028-04-15'], 'practice', '§ 4', /SSBs praksis/],
+  ])('has %s on %j (%s, KOSTRA-forskriften %s)', (key, dates, basis, paragraph, section) => {
+    const type = eventType(key)
+    if (type.schedule.type !== 'rrule') throw new Error('expected rrule')
+    expect(isoDates(expand(type.schedule.dtstart, type.schedule.rrule, 2027, 2028))).toEqual(dates)
+    expect(type).toMatchObject({ kind: 'deadline', category: 'economy', basis, timing: { allDay: true } })
+    const citation = type.legalBasis.find(l => l.url === `https://lovdata.no/forskrift/2019-10-18-1412/§${paragraph.slice(2)}`)
+    expect(citation?.act).toMatch(/KOSTRA/)
+    expect(citation?.section).toMatch(section)
+  })
+
+  it('says where a KOSTRA date is SSB practice rather than the forskrift', () => {
+    for (const key of ['kostra_tjenestedata_januar', 'kostra_hjemmetjenester']) {
+      const type = eventType(key)
+      expect(type.description, key).toMatch(/SSBs praksis/)
+      expect(type.unverified, key).toMatch(/SSBs praksis/)
+      expect(type.sources, key).toContain('S5')
+    }
+    expect(eventType('kostra_tjenestedata').description).toMatch(/15\. januar.*15\. april/)
+  })
+
+  it('makes the constitution deadline an all-day deadline on the last lawful day, not a meeting (koml. § 7-1)', () => {
+    const konstituering = eventType('konstituerende_mote')
+    expect(konstituering).toMatchObject({
+      kind: 'deadline', timing: { allDay: true }, schedule: { type: 'valgperiode', anchor: 'constitution_deadline' },
+      responsibleBodyKind: 'kommunestyre', treatedByBodyKind: 'kommunestyre',
+    })
+    expect(konstituering.name.nb).not.toMatch(/møte/i)
+    expect(konstituering.description).toMatch(/senest innen utgangen av oktober/)
+    expect(konstituering.description).toMatch(/møteplanen/)
+    expect(konstituering.legalBasis.map(l => l.section)).toEqual(['§ 7-1'])
+  })
+
+  it('makes the ordinary AS generalforsamling\'s latest day (30 June) a deadline; the meeting is on the møteplan', () => {
+    const gf = eventType('as_generalforsamling')
+    expect(gf).toMatchObject({ kind: 'deadline', timing: { allDay: true }, treatedByBodyKind: 'generalforsamling' })
+    if (gf.schedule.type !== 'rrule') throw new Error('expected rrule')
+    expect(isoDates(expand(gf.schedule.dtstart, gf.schedule.rrule, 2027, 2028))).toEqual(['2027-06-30', '2028-06-30'])
+    expect(catalogue.packages.get('as')!.eventTypes).toContainEqual(expect.objectContaining({ eventType: 'mote', responsibleBodyKind: 'generalforsamling' }))
+  })
+
+  it('never gives a meeting a deadline\'s wording', () => {
+    for (const [key, type] of catalogue.eventTypes) {
+      if (type.kind !== 'meeting') continue
+      expect(`${type.name.nb} ${type.description}`, key).not.toMatch(/\b(frist|senest|innen utgangen)\b/i)
+    }
+  })
+
   it.each(Object.entries(VALGPERIODE_KEYS))('ties %s to the valgperiode (%s)', (key, anchor) => {
     expect(eventType(key).schedule).toEqual({ type: 'valgperiode', anchor })
   })
@@ -119,9 +176,15 @@ describe('the shipped catalogue', () => {
     }
   })
 
-  it('has the one-off § 27 conversion deadline', () => {
-    expect(eventType('paragraf27_omdanning').schedule).toEqual({ type: 'once', date: '2023-10-31' })
-    expect(eventType('paragraf27_omdanning').legalBasis.map(l => l.section)).toContain('§ 31-2')
+  it('ties the § 27 conversion deadline to each municipality\'s 2019 constitution (koml. § 31-2)', () => {
+    const omdanning = eventType('paragraf27_omdanning')
+    expect(omdanning.schedule).toEqual({ type: 'valgperiode', anchor: 'paragraf27_conversion' })
+    expect(omdanning).toMatchObject({ kind: 'deadline', timing: { allDay: true }, basis: 'law_original_text' })
+    expect(omdanning.legalBasis).toContainEqual(expect.objectContaining({
+      act: 'kommuneloven', section: expect.stringMatching(/^§ 31-2\b/), url: 'https://lovdata.no/lov/2018-06-22-83/§31-2',
+    }))
+    expect(omdanning.description).toMatch(/pluss fire år/)
+    expect(omdanning.description).toMatch(/31\. oktober 2023/)
   })
 
   it('holds the formannskapskonferanse on the 4th Friday of August, 09:00–15:00', () => {
@@ -192,6 +255,13 @@ describe('the shipped catalogue', () => {
     expect(pkg('interkommunalt_politisk_rad').appliesTo).toMatchObject({ legalForms: ['interkommunalt_politisk_rad'], slugs: ['regionrad'] })
     expect(pkg('regional_formannskapskonferanse').appliesTo).toMatchObject({ legalForms: [], slugs: ['felles-formannskapsmoter'] })
     expect(pkg('paragraf_27').eventTypes.map(e => e.eventType)).toEqual(expect.arrayContaining(['paragraf27_omdanning', 'ipr_ko_arsregnskap']))
+    const kostra = (key: string) => pkg(key).eventTypes.filter(e => /kostra/.test(e.eventType)).map(e => [e.eventType, e.municipalityKinds ?? null])
+    expect(kostra('kommune')).toEqual([
+      ['kostra_tjenestedata_januar', ['kommune']], ['kostra_tjenestedata', null], ['kostra_regnskap', null], ['kostra_hjemmetjenester', ['kommune']],
+    ])
+    expect(kostra('iks')).toEqual([['iks_kostra', null]])
+    for (const key of ['interkommunalt_politisk_rad', 'kommunalt_oppgavefellesskap', 'paragraf_27']) expect(kostra(key), key).toEqual([['kostra_regnskap', null]])
+    for (const key of ['as', 'vertskommune', 'regional_formannskapskonferanse']) expect(kostra(key), key).toEqual([])
     const kommuneTypes = new Set(pkg('kommune').eventTypes.map(e => e.eventType))
     for (const key of ['arsregnskap_vedtak', 'eierskapsmelding', 'plan_forvaltningsrevisjon', 'kommunestyrevalg', 'mote']) {
       expect(kommuneTypes.has(key), key).toBe(true)
@@ -328,6 +398,20 @@ describe('broken catalogue files', () => {
     const err = failure(dir)
     expect(err.file).toBe('templates/packages/iks.json')
     expect(err.message).toBe('templates/packages/iks.json: /eventTypes/0/eventType: unknown event type "iks_arsmote"')
+  })
+
+  it('rejects municipalityKinds on a collaboration package', () => {
+    const dir = copy()
+    edit(dir, 'packages/iks.json', json => { json.eventTypes[0].municipalityKinds = ['kommune'] })
+    expect(failure(dir).message).toBe('templates/packages/iks.json: /eventTypes/0/municipalityKinds: only applies to municipality packages')
+  })
+
+  it('rejects an unknown municipality kind', () => {
+    const dir = copy()
+    edit(dir, 'packages/kommune.json', json => { json.eventTypes[0].municipalityKinds = ['bydel'] })
+    const err = failure(dir)
+    expect(err.pointer).toBe('/eventTypes/0/municipalityKinds/0')
+    expect(err.problem).toMatch(/got "bydel"/)
   })
 
   it('rejects a municipal body on a collaboration without bodyOwner', () => {

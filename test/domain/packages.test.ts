@@ -102,6 +102,25 @@ describe('planPackageRules for a municipality', () => {
     expect(one(drafts, 'kommunestyrevalg')).toMatchObject({ responsibleBodyId: 1, treatedByBodyId: null, anchor: 'election_day' })
   })
 
+  it.each([
+    ['kostra_tjenestedata_januar', 'FREQ=YEARLY;BYMONTH=1;BYMONTHDAY=15'],
+    ['kostra_tjenestedata', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=15'],
+    ['kostra_regnskap', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=22'],
+    ['kostra_hjemmetjenester', 'FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=15'],
+  ])('gives a kommune %s (%s) on the kommunedirektør', (key, rrule) => {
+    expect(one(drafts, key)).toMatchObject({ scheduleType: 'rrule', rrule, responsibleBodyId: 4, treatedByBodyId: null, municipalityId: 5 })
+  })
+
+  it('gives a fylkeskommune the KOSTRA dates of its own, not the kommune-only forms', () => {
+    const fylke = plan('kommune', { ...municipality, kind: 'fylkeskommune' })
+    expect(byType(fylke, 'kostra_tjenestedata_januar')).toEqual([])
+    expect(byType(fylke, 'kostra_hjemmetjenester')).toEqual([])
+    expect(byType(fylke, 'kostra_tjenestedata')).toHaveLength(1)
+    expect(byType(fylke, 'kostra_regnskap')).toHaveLength(1)
+    expect(fylke).toHaveLength(drafts.length - 2)
+    expect(byType(plan('kommune', { ...municipality, kind: 'kommune' }), 'kostra_tjenestedata_januar')).toHaveLength(1)
+  })
+
   it('leaves meetings to the møteplaner and event-driven types to hand', () => {
     expect(byType(drafts, 'mote')).toEqual([])
     for (const manual of ['merforbruk_budsjettendring', 'oppfolging_vedtak', 'rapport_forvaltningsrevisjon', 'rapport_eierskapskontroll', 'regnskap_oversendelse']) {
@@ -110,10 +129,10 @@ describe('planPackageRules for a municipality', () => {
   })
 
   it('gives one draft per remaining entry, all for this municipality', () => {
-    // 33 entries: 3 mote and 5 manual types give no rule.
-    expect(pkg('kommune').eventTypes).toHaveLength(33)
-    expect(drafts).toHaveLength(25)
-    expect(new Set(drafts.map(d => d.eventType)).size).toBe(25)
+    // 35 entries: 3 mote and 5 manual types give no rule.
+    expect(pkg('kommune').eventTypes).toHaveLength(35)
+    expect(drafts).toHaveLength(27)
+    expect(new Set(drafts.map(d => d.eventType)).size).toBe(27)
     for (const d of drafts) {
       expect(d).toMatchObject({ packageKey: 'kommune', municipalityId: 5, collaborationId: null, subjectKey: 'm:5' })
       expect(d.responsibleBodyId).not.toBeNull()
@@ -162,7 +181,7 @@ describe('planPackageRules for collaborations', () => {
     })])
   })
 
-  it('gives a § 27 conversion deadline to each participant\'s kommunestyre, as a one-off date', () => {
+  it('gives a § 27 conversion deadline to each participant\'s kommunestyre, anchored to its 2019 constitution', () => {
     const drafts = plan('paragraf_27', collaboration({
       legalForm: 'paragraf_27',
       bodies: { styre: 30 },
@@ -174,7 +193,7 @@ describe('planPackageRules for collaborations', () => {
       ['c:9:m:6', 61, 61],
     ])
     for (const d of omdanning) {
-      expect(d).toMatchObject({ collaborationId: 9, municipalityId: null, scheduleType: 'dates', dtstart: 'DTSTART;VALUE=DATE:20231031', rrule: null })
+      expect(d).toMatchObject({ collaborationId: 9, municipalityId: null, scheduleType: 'valgperiode', anchor: 'paragraf27_conversion', dtstart: null, rrule: null, allDay: true })
     }
     expect(one(drafts, 'ipr_ko_arsregnskap')).toMatchObject({ subjectKey: 'c:9', responsibleBodyId: 30 })
     expect(new Set(drafts.map(d => `${d.eventType}/${d.subjectKey}`)).size).toBe(drafts.length)

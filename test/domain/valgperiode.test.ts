@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
   VALGPERIODE_ANCHORS, constitutionDeadline, electionDay, isElectionYear, valgperiode, valgperiodeContaining,
-  valgperiodeDueDate, valgperioderOverlapping,
+  valgperiodeAnchorApplies, valgperiodeDueDate, valgperioderOverlapping,
 } from '../../src/domain/valgperiode.js'
 import { addDays, weekday } from '../../src/domain/calendar-date.js'
 
@@ -147,7 +147,30 @@ describe('valgperiodeDueDate', () => {
   it('lists the anchors', () => {
     expect(VALGPERIODE_ANCHORS).toEqual([
       'election_day', 'constitution_deadline', 'end_of_election_year', 'end_of_year_after_constitution', 'end_of_period',
+      'paragraf27_conversion',
     ])
+  })
+
+  it.each([
+    // [K_2019 recorded, due date]: the municipality's 2019 constitution + 4 years, else 31 Oct 2023 (koml. § 31-2).
+    [undefined, '2023-10-31'],
+    ['2019-10-17', '2023-10-17'],
+    ['2019-09-26', '2023-09-26'],
+    ['2019-10-31', '2023-10-31'],
+  ])('puts the § 27 conversion (K_2019 %s) on %s', (k2019, due) => {
+    const p = valgperiode(2019, k2019 === undefined ? {} : { 2019: k2019 })
+    expect(valgperiodeDueDate('paragraf27_conversion', p)).toBe(due)
+  })
+
+  it('has the § 27 conversion in the 2019 period only', () => {
+    expect(valgperiodeAnchorApplies('paragraf27_conversion', 2019)).toBe(true)
+    for (const e of [2015, 2023, 2027]) {
+      expect(valgperiodeAnchorApplies('paragraf27_conversion', e)).toBe(false)
+      expect(() => valgperiodeDueDate('paragraf27_conversion', valgperiode(e))).toThrow(RangeError)
+    }
+    for (const anchor of VALGPERIODE_ANCHORS.filter(a => a !== 'paragraf27_conversion')) {
+      expect(valgperiodeAnchorApplies(anchor, 2027), anchor).toBe(true)
+    }
   })
 
   it.each([
