@@ -1,24 +1,62 @@
-// npm run import -- <file> [--dry-run]
+// npm run import -- <fil> [<fil> …] [--encoding <tegnsett>] [--dry-run]
+// Imports one or more registers (one per region) in one transaction; packages are applied once at the end.
 import fs from 'node:fs'
+import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { openCliContext } from './context.js'
 import type { Actor } from '../services/access.js'
+import { ServiceError } from '../shared/errors.js'
 
-const { positionals, values } = parseArgs({ allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } })
-const file = positionals[0]
-if (!file) {
-  process.stderr.write('Bruk: npm run import -- <fil> [--dry-run]\n')
+const USAGE = [
+  'Bruk: npm run import -- <fil> [<fil> …] [--encoding <tegnsett>] [--dry-run]',
+  '  <fil>        registeret, tabulator- eller semikolonseparert (UTF-8, UTF-16 med BOM eller Windows-1252)',
+  '  --encoding   tegnsettet filene er lagret i (utf-8, windows-1252, utf-16le …); uten: finnes fra filen',
+  '  --dry-run    vis hva som ville skjedd, uten å lagre',
+].join('\n')
+
+function fail (message: string): never {
+  process.stderr.write(`${message}\n`)
   process.exit(2)
 }
-const text = fs.readFileSync(file, 'utf8')
+
+function parsed () {
+  try {
+    return parseArgs({
+      allowPositionals: true,
+      options: { 'dry-run': { type: 'boolean', default: false }, encoding: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    })
+  } catch (err) {
+    // An unknown option is the user's mistake: say which, and how to call it, never a stack trace.
+    return fail(`${(err as Error).message}\n${USAGE}`)
+  }
+}
+const { positionals, values } = parsed()
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`)
+  process.exit(0)
+}
+if (positionals.length === 0) fail(USAGE)
+const files = positionals.map(file => {
+  try {
+    return { name: path.basename(file), bytes: new Uint8Array(fs.readFileSync(file)), encoding: values.encoding ?? null }
+  } catch (err) {
+    return fail(`Kan ikke lese ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+  }
+})
 const context = openCliContext()
 try {
   // Whoever runs the command on the server acts as an administrator.
   const actor: Actor = { tokenId: null, label: 'cli-import', role: 'admin', municipalityIds: [] }
-  const dryRun = values['dry-run'] ?? false
-  // New collaborations get their governance packages and meeting plans in the same transaction.
-  const report = await context.services.register.import(actor, text, { dryRun })
+  const t0 = performance.now()
+  const report = await context.services.register.importMany(actor, files, { dryRun: values['dry-run'] ?? false })
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`)
+  process.stderr.write(`${files.length} fil(er), ${report.entries} rader, ${Math.round(performance.now() - t0)} ms\n`)
+} catch (err) {
+  if (err instanceof ServiceError && err.kind === 'invalid') {
+    context.close()
+    fail(`Importen ble avvist (${err.code}): ${err.message}`)
+  }
+  throw err
 } finally {
   context.close()
 }

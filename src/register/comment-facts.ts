@@ -8,6 +8,11 @@ export interface CommentFacts {
   extraParticipants: string[]
   /** Vague mentions of other participants ("Med flere kommuner"), kept as written. */
   otherParticipantsNote: string | null
+  /**
+   * Other collaborations or organisations the comment says this one works with ("Med Valdres natur- og
+   * kulturpark"): a name followed by lower-case words is a longer name, not a municipality's.
+   */
+  relations: string[]
   terminated: boolean
 }
 
@@ -20,6 +25,13 @@ const NOT_NAMES: ReadonlySet<string> = new Set([
   'flere', 'andre', 'alle', 'noen', 'mange', 'øvrige', 'også', 'samt', 'kommunene', 'kommuner',
   'kommune', 'avtalen', 'avtale', 'samarbeid', 'samarbeidet', 'vertskommune', 'vertskommunen',
   'ny', 'nye', 'jf', 'jfr', 'se', 'det', 'den', 'de', 'disse', 'dette', 'en', 'et', 'ei',
+  // Nynorsk.
+  'fleire', 'kommunane', 'kommunar', 'avtala', 'ikkje', 'òg', 'dei', 'desse', 'eit', 'ein', 'frå', 'sjå', 'kvar',
+])
+// Lower-case words that may follow a municipality's name in a "Med …" list without making it a longer name.
+const AFTER_NAME: ReadonlySet<string> = new Set([
+  'kommune', 'fylkeskommune', 'fra', 'frå', 'fom', 'f.o.m', 'i', 'som', 'er', 'var', 'der', 'til', 'på', 'og', 'samt',
+  'inntil', 'siden', 'sidan', 'deltar', 'deltek', 'også', 'òg', 'vertskommune', 'vertskommunen', 'med',
 ])
 
 const MAX_NAME_WORDS = 4
@@ -27,10 +39,13 @@ const NAME_WORD = /^\p{Lu}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*$/u
 const HOST_WORD = /^vertskommunen?$/i
 const HOST_MENTION = /(?<!\p{L})vertskommunen?(?!\p{L})/iu
 // Plural nouns that say "others take part" without naming them: "flere kommuner", "5 eierkommuner".
-const VAGUE_OTHERS = /(?<!\p{L})\p{L}*(?:kommuner|kommunene|deltakere|eiere)(?!\p{L})/iu
-const TERMINATED = /(?<!\bikke\s+)(?:sagt\s+opp|oppsagt|avviklet|nedlagt|opphørt)(?!\p{L})/iu
+// Nynorsk: kommunar, kommunane, deltakarar, eigarar.
+const VAGUE_OTHERS = /(?<!\p{L})\p{L}*(?:kommuner|kommunene|kommunar|kommunane|deltakere|deltakarar|eiere|eigarar)(?!\p{L})/iu
+// "Avtalen er sagt opp", "avtalen er oppsagt"; nynorsk "Avtala er sagt opp", "avvikla", "nedlagd", "lagt ned".
+const TERMINATED = /(?<!\b(?:ikke|ikkje)\s+)(?:sagt\s+opp|oppsagt|avviklet|avvikla|nedlagt|nedlagd|lagt\s+ned|opphørt|opphøyrd)(?!\p{L})/iu
 const WITH = /(?<![\p{L}\p{N}])med(?![\p{L}\p{N}])/iu
-const JOINS = /^(.*?)\s+(?:er\s+(?:også\s+)?med|deltar)(?!\p{L})/iu
+// "Nord-Fron er med", "Ringebu deltar"; nynorsk "er òg med", "deltek", "tek del".
+const JOINS = /^(.*?)\s+(?:er\s+(?:også\s+|òg\s+)?med|deltar|deltek|tek\s+del)(?!\p{L})/iu
 const LIST_SEPARATOR = /\s*,\s*|\s+(?:og|samt)\s+/iu
 
 /** True when the comment speaks of a vertskommune at all, whether or not a name can be read. */
@@ -43,6 +58,7 @@ export function readCommentFacts (comment: string, knownMunicipalities: readonly
   let host: string | null = null
   const named: string[] = []
   const notes: string[] = []
+  const relations: string[] = []
   let terminated = false
 
   for (const sentence of sentences(comment)) {
@@ -52,12 +68,14 @@ export function readCommentFacts (comment: string, knownMunicipalities: readonly
       host = names.hostIn(clause) ?? host
       if (VAGUE_OTHERS.test(clause)) notes.push(clause.trim())
     }
-    named.push(...names.listedAfterWith(sentence), ...names.saidToJoin(sentence))
+    const listed = names.listedAfterWith(sentence)
+    named.push(...listed.names, ...names.saidToJoin(sentence))
+    relations.push(...listed.relations)
   }
 
   const extraParticipants = unique(named).filter((name) => !sameName(name, host) && !names.isKnown(name))
   const otherParticipantsNote = notes.length > 0 ? unique(notes).join('. ') : null
-  return { host, extraParticipants, otherParticipantsNote, terminated }
+  return { host, extraParticipants, otherParticipantsNote, relations: unique(relations), terminated }
 }
 
 export function sameName (a: string | null, b: string | null): boolean {
@@ -107,14 +125,30 @@ class NameReader {
     return this.trailingName(before) ?? this.leadingName(after)
   }
 
-  /** "Med Ringebu", "Med A, B og C", "Med flere kommuner og OFK" (only OFK is a name). */
-  listedAfterWith (sentence: string): string[] {
-    return sentence
-      .split(WITH)
-      .slice(1)
-      .flatMap((segment) => segment.split(LIST_SEPARATOR))
-      .map((item) => this.leadingName(words(item)))
-      .filter((name): name is string => name !== null)
+  /**
+   * "Med Ringebu", "Med A, B og C", "Med flere kommuner og OFK" (only OFK is a name). A name followed
+   * by lower-case words ("Med Valdres natur- og kulturpark") starts a relation: the rest of the list.
+   */
+  listedAfterWith (sentence: string): { names: string[]; relations: string[] } {
+    const names: string[] = []
+    const relations: string[] = []
+    for (const segment of sentence.split(WITH).slice(1)) {
+      const items = segment.split(LIST_SEPARATOR)
+      for (const item of items) {
+        const ws = words(item)
+        const name = this.leadingName(ws)
+        if (name === null) continue
+        const next = ws[name.split(' ').length]
+        if (next !== undefined && next === next.toLowerCase() && !AFTER_NAME.has(next.toLowerCase()) && !this.isKnown(name)) {
+          // The rest of the segment, from this item on, as written.
+          const start = segment.indexOf(item)
+          relations.push(segment.slice(start).trim().replace(/[,;:]+$/, ''))
+          break
+        }
+        names.push(name)
+      }
+    }
+    return { names, relations }
   }
 
   /** "Nord-Fron er med", "Ringebu og Sør-Fron deltar". */

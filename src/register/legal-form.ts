@@ -45,6 +45,19 @@ const WORDS: ReadonlyMap<string, LegalForm> = new Map(Object.entries({
   vertskommunesamarbeidmedfellesfolkevalgtnemnd: 'vertskommune_felles_nemnd',
   annet: 'annet',
   annen: 'annet',
+  anna: 'annet',
+  // The 2018 act's abbreviations (kommuneloven 2018: IPR § 18-1, KO § 19-1).
+  ipr: 'interkommunalt_politisk_rad',
+  ko: 'kommunalt_oppgavefellesskap',
+  // Nynorsk.
+  avtala: 'avtale',
+  samarbeidsavtala: 'avtale',
+  kjøpavtenester: 'kjop_av_tjenester',
+  tenestekjøp: 'kjop_av_tjenester',
+  samvirkeføretak: 'sa',
+  stifting: 'stiftelse',
+  kommunaltoppgåvefellesskap: 'kommunalt_oppgavefellesskap',
+  vertskommunesamarbeidmedfellesfolkevaldnemnd: 'vertskommune_felles_nemnd',
 } satisfies Record<string, LegalForm>))
 
 const LABELS: Readonly<Record<LegalForm, string>> = {
@@ -71,17 +84,34 @@ function compact (raw: string): string {
 }
 
 function paragraphForm (compacted: string): LegalForm | null {
-  const match = /^(?:koml\.?|kommuneloven)?§+(.*)$/.exec(compacted)
+  // "koml. § 27", "kommuneloven § 20-2", nynorsk "kommunelova § 19-1"; "§ 28-1 b" and "§ 28 – 1B" alike.
+  const match = /^(?:koml\.?|kommunelov(?:en|a)?)?§+(.*)$/.exec(compacted)
   const number = match ? match[1] ?? '' : compacted
   for (const [pattern, form] of PARAGRAPHS) if (pattern.test(number)) return form
   return null
 }
 
-/** Reads a legal-form cell, whatever spelling variant of the same form the register uses. */
+function formOf (compacted: string): LegalForm | null {
+  return WORDS.get(compacted) ?? paragraphForm(compacted)
+}
+
+/**
+ * Reads a legal-form cell, whatever spelling variant of the same form the register uses: the words
+ * (bokmål or nynorsk), the abbreviations (IKS, AS, SA, IPR, KO) and the paragraphs of the 1992 act
+ * (§ 27, § 28-1 b/c) and the 2018 act (§ 18-1, § 19-1, § 20-2, § 20-4). A name with its abbreviation
+ * or paragraph in parentheses ("Kommunalt oppgavefellesskap (§ 19-1)", "IPR (§ 18-1)") is read when
+ * its parts agree.
+ */
 export function normaliseLegalForm (raw: string): NormalisedLegalForm {
   const compacted = compact(raw)
   if (compacted === '') return { form: 'annet', known: false, empty: true }
-  const form = WORDS.get(compacted) ?? paragraphForm(compacted)
+  let form = formOf(compacted)
+  const parts = /^([^()]*)\(([^()]*)\)$/.exec(compacted)
+  if (form === null && parts) {
+    const outer = parts[1] === '' ? null : formOf(parts[1]!.replace(/[.,;:]+$/, ''))
+    const inner = formOf(parts[2]!)
+    form = outer !== null && inner !== null && outer !== inner ? null : outer ?? inner
+  }
   return form ? { form, known: true, empty: false } : { form: 'annet', known: false, empty: false }
 }
 

@@ -1,3 +1,4 @@
+import { parse as parseCsv, CsvError } from 'csv-parse/sync'
 import type { LegalForm } from '../domain/vocabulary.js'
 import { mentionsHost, readCommentFacts } from './comment-facts.js'
 import { normaliseLegalForm } from './legal-form.js'
@@ -17,6 +18,8 @@ export interface RegisterEntry {
   host: string | null
   extraParticipants: string[]
   otherParticipantsNote: string | null
+  /** Other collaborations the comment names ("Med Valdres natur- og kulturpark"): never municipalities. */
+  relations: string[]
   terminated: boolean
   /** The agreement whose parts are listed below it, marked "Se under*". */
   isUmbrella: boolean
@@ -32,6 +35,8 @@ export interface RegisterWarning {
 }
 
 export interface ParseResult {
+  /** The column separator found on the header row: a tab, or ';' for Excel's CSV. */
+  delimiter: '\t' | ';'
   municipalityColumns: string[]
   entries: RegisterEntry[]
   warnings: RegisterWarning[]
@@ -39,8 +44,10 @@ export interface ParseResult {
 
 const HEADER_LABEL = /^Pr\.\s*\d/
 const LEGAL_FORM_HEADER = /type\s+samarbeid|kommunelov|^(?:samarbeids|organisasjons)form$/i
-const COMMENT_HEADER = /^(?:kommentar(?:er)?|merknad(?:er)?)$/i
-const UMBRELLA_MARKER = /\(?\s*(?<!\p{L})se\s+(?:under|nedenfor)(?!\p{L})\s*\**\s*\)?[:.]?/giu
+// Bokmål and nynorsk: kommentarer/kommentarar, merknader/merknadar.
+const COMMENT_HEADER = /^(?:kommentar(?:er|ar)?|merknad(?:er|ar)?)$/i
+// "Se under", "se nedenfor"; nynorsk "Sjå under", "sjå nedanfor".
+const UMBRELLA_MARKER = /\(?\s*(?<!\p{L})(?:se|sjå)\s+(?:under|neden?for|nedanfor)(?!\p{L})\s*\**\s*\)?[:.]?/giu
 const HAS_UMBRELLA_MARKER = new RegExp(UMBRELLA_MARKER.source, 'iu')
 const PART_MARKER = /\*\s*$/
 const FALLBACK_SLUG = 'samarbeid'
@@ -61,20 +68,22 @@ interface Umbrella {
   area: string | null
 }
 
-/** Reads the register table. Never throws: every anomaly becomes a warning. */
+/**
+ * Reads the register table: tab- or semicolon-separated text with RFC 4180 quoting (a quoted cell may
+ * hold line breaks and doubled quotes). Never throws: every anomaly becomes a warning. Lines are the
+ * file's own, 1-based; a row that spans several lines is named by its first.
+ */
 export function parseRegister (text: string): ParseResult {
-  const lines = typeof text === 'string' ? text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/) : []
   const columns: string[] = []
   const entries: RegisterEntry[] = []
-  const warnings: RegisterWarning[] = []
+  const { delimiter, records, warnings } = readRecords(typeof text === 'string' ? text : '')
   const slugs = new Set<string>()
   let layout: Layout | null = null
   let area: string | null = null
   let umbrella: Umbrella | null = null
 
-  for (const [i, raw] of lines.entries()) {
-    const line = i + 1
-    const cells = raw.split('\t').map(cleanCell)
+  for (const { line, cells: rawCells } of records) {
+    const cells = rawCells.map(cleanCell)
     const [first = '', ...rest] = cells
     if (cells.every((c) => c === '')) continue
 
@@ -129,6 +138,7 @@ export function parseRegister (text: string): ParseResult {
       host: facts.host,
       extraParticipants: facts.extraParticipants,
       otherParticipantsNote: facts.otherParticipantsNote,
+      relations: facts.relations,
       terminated: facts.terminated,
       isUmbrella,
       parentSlug,
@@ -143,7 +153,53 @@ export function parseRegister (text: string): ParseResult {
       message: 'Fant ingen overskriftslinje (en linje som begynner med «Pr.» og en dato). Ingen rader er lest.',
     })
   }
-  return { municipalityColumns: columns, entries, warnings }
+  return { delimiter, municipalityColumns: columns, entries, warnings }
+}
+
+interface RawRecord { line: number; cells: string[] }
+
+/**
+ * Splits the text into records with csv-parse (RFC 4180, quotes relaxed: a quote inside an unquoted
+ * cell is kept). The separator is the header row's: ';' when that row has semicolons and no tab, or an
+ * Excel `sep=` first line; otherwise a tab. Line ends are normalised first, so that a file mixing CRLF
+ * and LF (Excel writes CRLF, a line break inside a cell as LF) reads as one kind.
+ */
+function readRecords (text: string): { delimiter: '\t' | ';'; records: RawRecord[]; warnings: RegisterWarning[] } {
+  let body = text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n')
+  let offset = 0
+  let delimiter: '\t' | ';' = '\t'
+  const sep = /^sep=(.)\n/i.exec(body)
+  if (sep) {
+    // Excel's hint line; only the two separators the register uses are understood.
+    if (sep[1] === ';') delimiter = ';'
+    body = body.slice(sep[0].length)
+    offset = 1
+  } else {
+    const header = body.split('\n').find((l) => HEADER_LABEL.test(l.replace(/^"/, '').trim()))
+    if (header !== undefined && !header.includes('\t') && header.includes(';')) delimiter = ';'
+  }
+  const options = { delimiter, record_delimiter: '\n', relax_quotes: true, relax_column_count: true, info: true, raw: true, skip_empty_lines: false } as const
+  type Row = { record: string[]; info: { lines: number }; raw: string }
+  // With info and raw set, csv-parse returns { record, info, raw } per record (its typings say string[][]).
+  const toRecords = (rows: unknown) => (rows as Row[]).map(({ record, info, raw }) => {
+    // info.lines is the line the record ends on; its own line breaks (inside quoted cells) come before.
+    const breaks = (raw.match(/\n/g)?.length ?? 0) - (raw.endsWith('\n') ? 1 : 0)
+    return { line: info.lines - breaks + offset, cells: record }
+  })
+  try {
+    return { delimiter, records: toRecords(parseCsv(body, options)), warnings: [] }
+  } catch (err) {
+    if (!(err instanceof CsvError)) throw err
+    // An opening quote never closed would swallow the rest of the file: read it again with quotes as text.
+    const records = toRecords(parseCsv(body, { ...options, quote: false }))
+    const opened = records.find((r) => r.cells.some((c) => c.startsWith('"') && (c.length === 1 || !c.endsWith('"'))))
+    const warning: RegisterWarning = {
+      line: opened?.line ?? 0,
+      code: 'unclosed_quote',
+      message: 'Et anførselstegn åpner en celle, men lukker den aldri. Filen er lest med anførselstegn som vanlig tekst.',
+    }
+    return { delimiter, records, warnings: [warning] }
+  }
 }
 
 /** Removes HTML tags and entities and collapses whitespace: what a reader of the cell sees. */

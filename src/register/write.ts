@@ -13,7 +13,15 @@ export interface WriteRegisterInput {
   headerLabel?: string
   municipalityColumns: string[]
   entries: WritableEntry[]
+  /**
+   * Whether two spellings name the same municipality (default: the same name, ignoring case). The export
+   * passes the official list's, so that a comment's "Oppland fylkeskommune" stands for the stored Innlandet
+   * fylkeskommune and is not written again.
+   */
+  sameMunicipality?: (a: string, b: string) => boolean
 }
+
+type Same = (a: string | null, b: string | null) => boolean
 
 export const DEFAULT_HEADER_LABEL = 'Pr. 01.01.2019'
 export const LEGAL_FORM_HEADER = 'Type samarbeid §i kommuneloven'
@@ -47,7 +55,7 @@ export function writeRegister (input: WriteRegisterInput): string {
     }
     const isPart = !entry.isUmbrella && entry.parentSlug !== null && umbrellaArea === area
     if (entry.isUmbrella) umbrellaArea = area
-    rows.push(dataRow(entry, isPart, columns))
+    rows.push(dataRow(entry, isPart, columns, sameAs(input.sameMunicipality)))
   }
   return rows.map((row) => row.join('\t') + '\n').join('')
 }
@@ -56,30 +64,35 @@ export function writeRegister (input: WriteRegisterInput): string {
  * The stored comment, plus a sentence for each fact a reader would not find in it. A reader takes
  * the last host it finds, so an appended host overrides a different one earlier in the comment.
  */
-export function commentWithFacts (entry: WritableEntry, columns: readonly string[]): string {
+export function commentWithFacts (entry: WritableEntry, columns: readonly string[], same: Same = sameName): string {
   const comment = plainText(entry.comment)
   const facts = readCommentFacts(comment, columns)
   const host = plainText(entry.host ?? '')
   const additions: string[] = []
-  if (host !== '' && !sameName(facts.host, host)) additions.push(`${host} vertskommune.`)
+  if (host !== '' && !same(facts.host, host)) additions.push(`${host} vertskommune.`)
   for (const name of entry.extraParticipants.map(plainText)) {
-    const alreadyRead = facts.extraParticipants.some((read) => sameName(read, name))
-    if (name !== '' && !alreadyRead && !sameName(name, host)) additions.push(`Med ${name}.`)
+    const alreadyRead = facts.extraParticipants.some((read) => same(read, name))
+    if (name !== '' && !alreadyRead && !same(name, host)) additions.push(`Med ${name}.`)
   }
   const note = plainText(entry.otherParticipantsNote ?? '')
-  if (note !== '' && facts.otherParticipantsNote === null) additions.push(asSentence(note))
+  // A note the comment already holds (a relation read from it, "Med Valdres natur- og kulturpark") is not repeated.
+  if (note !== '' && facts.otherParticipantsNote === null && !comment.toLowerCase().includes(note.replace(/[.]$/, '').toLowerCase())) additions.push(asSentence(note))
   if (entry.terminated && !facts.terminated) additions.push('Avtalen er sagt opp.')
   if (additions.length === 0) return comment
   return [comment === '' ? '' : asSentence(comment), ...additions].filter((s) => s !== '').join(' ')
 }
 
-function dataRow (entry: WritableEntry, isPart: boolean, columns: readonly string[]): string[] {
+function sameAs (custom: WriteRegisterInput['sameMunicipality']): Same {
+  return custom ? (a, b) => sameName(a, b) || (a !== null && b !== null && custom(a, b)) : sameName
+}
+
+function dataRow (entry: WritableEntry, isPart: boolean, columns: readonly string[], same: Same): string[] {
   const marker = entry.isUmbrella ? UMBRELLA_SUFFIX : isPart ? PART_SUFFIX : ''
   // Participants and extras that have a column are marked x; the rest must survive in the comment.
   const named = [...entry.participants, ...entry.extraParticipants]
   const marked = columns.map((column) => (named.some((name) => sameName(name, column)) ? 'x' : ''))
   const outside = named.filter((name) => !columns.some((column) => sameName(name, column)))
-  const comment = commentWithFacts({ ...entry, extraParticipants: outside }, columns)
+  const comment = commentWithFacts({ ...entry, extraParticipants: outside }, columns, same)
   const looksLikeArea = legalFormLabel(entry.legalForm) === '' && comment === '' && !marked.includes('x')
   return [
     escapeHtml(plainName(entry.name)) + marker,

@@ -134,6 +134,7 @@ describe('readCommentFacts: all facts at once', () => {
       host: null,
       extraParticipants: ['Oppland fylkeskommune'],
       otherParticipantsNote: 'Med flere kommuner og OFK',
+      relations: [],
       terminated: true,
     })
   })
@@ -143,8 +144,32 @@ describe('readCommentFacts: all facts at once', () => {
       host: 'Lillehammer',
       extraParticipants: ['Ringebu'],
       otherParticipantsNote: null,
+      relations: [],
       terminated: false,
     })
+  })
+
+  it('reads nynorsk: "Med fleire kommunar", "Avtala er sagt opp", "deltek", "er òg med"', () => {
+    const valdres = ['Nord-Aurdal', 'Etnedal', 'Vang']
+    expect(readCommentFacts('Med fleire kommunar og OFK. Avtala er sagt opp.', valdres)).toEqual({
+      host: null, extraParticipants: ['Oppland fylkeskommune'], otherParticipantsNote: 'Med fleire kommunar og OFK', relations: [], terminated: true,
+    })
+    expect(readCommentFacts('Nord-Aurdal er vertskommune. Lærdal deltek.', valdres)).toMatchObject({ host: 'Nord-Aurdal', extraParticipants: ['Lærdal'] })
+    expect(readCommentFacts('Hemsedal er òg med', valdres).extraParticipants).toEqual(['Hemsedal'])
+    expect(readCommentFacts('Alle kommunane i Valdres', valdres).otherParticipantsNote).toBe('Alle kommunane i Valdres')
+    expect(readCommentFacts('Avtalen er oppsagt', valdres).terminated).toBe(true)
+    expect(readCommentFacts('Avtala er ikkje sagt opp', valdres).terminated).toBe(false)
+  })
+
+  it.each([
+    ['Med Valdres natur- og kulturpark', ['Valdres natur- og kulturpark'], []],
+    ['Med Ringebu og Valdres næringshage', ['Valdres næringshage'], ['Ringebu']],
+    ['Med Vang kommune frå 2020', [], ['Vang']],
+    ['Med Oppland fylkeskommune', [], ['Oppland fylkeskommune']],
+  ])('a name followed by lower-case words is another collaboration, not a municipality: %s', (comment, relations, extra) => {
+    const facts = readCommentFacts(comment, ['Nord-Aurdal'])
+    expect(facts.relations).toEqual(relations)
+    expect(facts.extraParticipants).toEqual(extra)
   })
 
   it('never throws, and never names a column municipality, the host or a vague group as an extra participant', () => {

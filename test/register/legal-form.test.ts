@@ -4,6 +4,10 @@ import { LEGAL_FORMS, type LegalForm } from '../../src/domain/vocabulary.js'
 import { legalFormLabel, normaliseLegalForm } from '../../src/register/legal-form.js'
 
 describe('normaliseLegalForm', () => {
+  it('does not read a name and a paragraph that disagree: "IPR (§ 19-1)"', () => {
+    expect(normaliseLegalForm('IPR (§ 19-1)')).toEqual({ form: 'annet', known: false, empty: false })
+  })
+
   it.each<[string, LegalForm]>([
     // Spellings found in the 2019 register
     ['§ 28 – 1B', 'vertskommune_administrativ'],
@@ -29,6 +33,24 @@ describe('normaliseLegalForm', () => {
     ['Kommunalt oppgavefellesskap', 'kommunalt_oppgavefellesskap'],
     ['§ 18-1', 'interkommunalt_politisk_rad'],
     ['interkommunalt politisk råd', 'interkommunalt_politisk_rad'],
+    ['IPR', 'interkommunalt_politisk_rad'],
+    ['IPR (§ 18-1)', 'interkommunalt_politisk_rad'],
+    ['Interkommunalt politisk råd (IPR)', 'interkommunalt_politisk_rad'],
+    ['KO', 'kommunalt_oppgavefellesskap'],
+    ['KO (§ 19-1)', 'kommunalt_oppgavefellesskap'],
+    ['kommunelova § 19-1', 'kommunalt_oppgavefellesskap'],
+    ['kommuneloven § 20-2', 'vertskommune_administrativ'],
+    ['Administrativt vertskommunesamarbeid (§ 20-2)', 'vertskommune_administrativ'],
+    ['§ 20 – 4', 'vertskommune_felles_nemnd'],
+    ['§ 28-1 c', 'vertskommune_felles_nemnd'],
+    ['koml. § 27', 'paragraf_27'],
+    ['Interkommunalt selskap (IKS)', 'iks'],
+    // Nynorsk
+    ['Kommunalt oppgåvefellesskap', 'kommunalt_oppgavefellesskap'],
+    ['Vertskommunesamarbeid med felles folkevald nemnd', 'vertskommune_felles_nemnd'],
+    ['Kjøp av tenester', 'kjop_av_tjenester'],
+    ['Avtala', 'avtale'],
+    ['Samvirkeføretak', 'sa'],
     // Words, in any case and with stray whitespace
     ['  iks ', 'iks'],
     ['as', 'as'],

@@ -384,6 +384,7 @@ describe('parseRegister on other inputs', () => {
   ])('reads no entries from %s, and says there is no header', (_, text) => {
     const result = parseRegister(text)
     expect(result).toEqual({
+      delimiter: '\t',
       municipalityColumns: [],
       entries: [],
       warnings: [{ line: 0, code: 'no_header', message: expect.stringContaining('overskriftslinje') }],
