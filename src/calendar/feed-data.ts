@@ -46,5 +46,6 @@ export function occurrenceEvent (o: OccurrenceItem, baseUrl: string): FeedEvent 
     url: occurrenceUrl(baseUrl, o.id),
     reminderOffsetsDays: o.reminderOffsetsDays,
     cancelledAt: o.cancelledAt,
+    tentative: o.tentative,
   }
 }

@@ -3,7 +3,7 @@ import ical, { ICalCalendarMethod, ICalEvent, ICalEventStatus, ICalAlarmType } f
 import { getVtimezoneComponent } from '@touch4it/ical-timezones'
 import { TZDate } from '@date-fns/tz'
 import { addDays } from '../domain/calendar-date.js'
-import { KIND_LABELS, numericDate, statusWord } from '../presenters/vocabulary.js'
+import { KIND_LABELS, numericDate, statusWord, withTentative } from '../presenters/vocabulary.js'
 
 export const FEED_ZONE = 'Europe/Oslo'
 
@@ -30,6 +30,8 @@ export interface FeedEvent {
   reminderOffsetsDays: number[]
   /** When it was cancelled: cancelled items stay 30 days, then leave the feed. */
   cancelledAt: number | null
+  /** A placeholder from a default (not adopted) møteplan: STATUS:TENTATIVE and "(foreløpig)" (issue 12). */
+  tentative: boolean
 }
 
 export interface FeedInput {
@@ -47,7 +49,8 @@ function zoned (local: string): TZDate {
 }
 
 export function summaryOf (e: FeedEvent): string {
-  const what = e.kind === 'meeting' ? `${KIND_LABELS.meeting}: ${e.responsibleBody ?? e.title}` : `${KIND_LABELS[e.kind]}: ${e.title} – ${e.subjectName}`
+  // A meeting is "Møte: <body>" and never worded as a deadline; a placeholder says so in words.
+  const what = withTentative(e.kind === 'meeting' ? `${KIND_LABELS.meeting}: ${e.responsibleBody ?? e.title}` : `${KIND_LABELS[e.kind]}: ${e.title} – ${e.subjectName}`, e.tentative)
   return e.status === 'cancelled' ? `${statusWord('cancelled').toUpperCase()}: ${what}` : what
 }
 
@@ -57,6 +60,7 @@ export function descriptionOf (e: FeedEvent): string {
   if (e.responsibleBody) lines.push(`Ansvarlig: ${e.responsibleBody}`)
   if (e.treatedBy) lines.push(`Behandles i: ${e.treatedBy}${e.treatingMeetingDate ? `, møte ${numericDate(e.treatingMeetingDate)}` : ''}`)
   if (e.legalBasis.length) lines.push(`Lovgrunnlag: ${e.legalBasis.map(l => `${l.act} ${l.section}`).join('; ')}`)
+  if (e.tentative) lines.push('Foreløpig: standard møteplan, ikke vedtatt. Tidspunktet kan endres når møteplanen er vedtatt.')
   lines.push(`Status: ${statusWord(e.status)}`)
   if (e.caseNumber || e.caseUrl) lines.push(`Sak: ${[e.caseNumber, e.caseUrl].filter(Boolean).join(' ')}`)
   return lines.join('\n')
@@ -177,7 +181,8 @@ function veventText (e: FeedEvent, input: FeedInput, cal: ReturnType<typeof ical
     categories: [{ name: e.eventType }],
     lastModified: stamp,
     stamp,
-    status: e.status === 'cancelled' ? ICalEventStatus.CANCELLED : ICalEventStatus.CONFIRMED,
+    // RFC 5545 §3.8.1.11: TENTATIVE for a placeholder meeting, CONFIRMED for everything decided.
+    status: e.status === 'cancelled' ? ICalEventStatus.CANCELLED : e.tentative ? ICalEventStatus.TENTATIVE : ICalEventStatus.CONFIRMED,
   }, cal)
   if (input.alarms && e.status !== 'cancelled') {
     for (const days of e.reminderOffsetsDays) {

@@ -117,3 +117,12 @@ export function workingDayOnOrAfter (date: CalendarDate): CalendarDate {
   while (!isWorkingDay(d)) d = addDays(d, 1)
   return d
 }
+
+/**
+ * Where a placeholder meeting goes when its date is a public holiday: the previous working day
+ * (issue 12: a default møteplan never drops a meeting, and never holds one on a helligdag). A date
+ * that is no holiday stays, weekends included (a plan that meets on a Saturday means it).
+ */
+export function meetingDayAvoidingHoliday (date: CalendarDate): CalendarDate {
+  return holidayName(date) === null ? date : previousWorkingDay(date)
+}

@@ -60,6 +60,25 @@ export interface EngineFacts {
   owners (collaborationId: number): readonly EngineOwner[]
   /** A treating body's meetings that are not cancelled, sorted, over at least [window.from − 366 days, window.to]. */
   meetings (bodyId: number): readonly MeetingRef[]
+  /** A municipality's tracking start (go-live, YYYY-MM-DD); null: tracked from the start. */
+  municipalityTrackingFrom (municipalityId: number): CalendarDate | null
+  /**
+   * A collaboration's tracking start: its own, else the earliest of its owners' in the region
+   * (participants and host), null when it has none of its own and such an owner is tracked from the
+   * start (or it has no owner in the region).
+   */
+  collaborationTrackingFrom (collaborationId: number): CalendarDate | null
+}
+
+/**
+ * A row's tracking start is its subject's: the collaboration's for a collaboration's item, else the
+ * municipality's whose calendar it is in (an owner's preparation: the owner's). A function of the
+ * row's (municipalityId, collaborationId) alone, so the index can set it in place when a tracking
+ * start changes (services/occurrence-index.ts).
+ */
+export function rowTrackingFrom (row: { municipalityId: number | null; collaborationId: number | null }, facts: Pick<EngineFacts, 'municipalityTrackingFrom' | 'collaborationTrackingFrom'>): CalendarDate | null {
+  if (row.collaborationId !== null) return facts.collaborationTrackingFrom(row.collaborationId)
+  return row.municipalityId !== null ? facts.municipalityTrackingFrom(row.municipalityId) : null
 }
 
 /** One occurrence as the index stores it: nothing here depends on today's date or on anyone's name. */
@@ -157,6 +176,7 @@ export function ruleRows (rule: EngineRule, facts: EngineFacts, window: EngineWi
     ? facts.owners(rule.collaborationId)
     : []
   const meetings = rule.treatedByBodyId !== null && kind !== 'meeting' ? facts.meetings(rule.treatedByBodyId) : []
+  const trackingFrom = rowTrackingFrom({ municipalityId, collaborationId: rule.collaborationId }, facts)
   const out: OccurrenceRow[] = []
   // Owner preparations fall the day before their meeting, so meetings one day past the window count.
   const wider = owners.length ? { from: window.from, to: addDays(window.to, 1) } : window
@@ -193,7 +213,7 @@ export function ruleRows (rule: EngineRule, facts: EngineFacts, window: EngineWi
       treatingMeetingId: null,
       treatingMeetingDate: null,
       treatingMeetingLocalStart: null,
-      trackingFrom: null,
+      trackingFrom,
     }
     if (rule.treatedByBodyId !== null && kind !== 'meeting') {
       const m = treatingMeeting(o.date, meetings)
@@ -251,7 +271,7 @@ function preparationRow (meeting: OccurrenceRow, owner: EngineOwner, facts: Engi
     treatingMeetingId: treating?.id ?? null,
     treatingMeetingDate: treating?.date ?? null,
     treatingMeetingLocalStart: treating?.localStart ?? null,
-    trackingFrom: null,
+    trackingFrom: facts.municipalityTrackingFrom(owner.municipalityId),
   }
 }
 

@@ -4,7 +4,7 @@ import { type CalendarDate, addDays, addMonths, addYears, compareDates, daysBetw
 import { type LocalDateTime, isValidLocalDateTime, localToInstant } from './local-time.js'
 import { expand, type ExpansionWindow } from './recurrence.js'
 import { type ConstitutionDates, type ValgperiodeAnchor, valgperiode, valgperiodeAnchorApplies, valgperiodeDueDate, isElectionYear } from './valgperiode.js'
-import { dayFlags } from './holidays.js'
+import { dayFlags, meetingDayAvoidingHoliday } from './holidays.js'
 import type { EventKind, OccurrenceStatus } from './vocabulary.js'
 import { ownerPreparationKey, parseOwnerPreparationKey } from './owner-preparation.js'
 
@@ -19,6 +19,25 @@ export interface ExpandableRule {
   anchor: ValgperiodeAnchor | null
   timeZone: string
   durationMinutes: number | null
+  /** How the rule came about: a default møteplan's ('moteplan_default') meetings avoid public holidays. */
+  origin?: string
+}
+
+/** The origin of a default (not adopted) møteplan's rules: their meetings are placeholders ("foreløpig"). */
+export const TENTATIVE_ORIGIN = 'moteplan_default'
+
+/** Whether occurrences of a rule with this origin are placeholders (issue 12: "foreløpig", STATUS:TENTATIVE). */
+export const isTentativeOrigin = (origin: string): boolean => origin === TENTATIVE_ORIGIN
+
+/**
+ * The key a default plan's occurrence lands on before any user move: a meeting on a public holiday
+ * moves to the previous working day at the same local time (the key, and so the id and UID, stay the
+ * nominal date). Other rules' keys are their dates.
+ */
+export function scheduledKey (rule: Pick<ExpandableRule, 'origin' | 'allDay'>, key: string): string {
+  if (rule.origin === undefined || !isTentativeOrigin(rule.origin)) return key
+  const day = meetingDayAvoidingHoliday(key.slice(0, 10))
+  return day === key.slice(0, 10) ? key : day + key.slice(10)
 }
 
 export interface StoredState {
@@ -120,7 +139,7 @@ export function buildOccurrences (
     for (const base of expandRule(rule, padded, constitutionDates)) {
       const id = occurrenceId(rule.id, base.key)
       const state = states.get(id)
-      const effectiveKey = state?.movedTo ?? base.key
+      const effectiveKey = state?.movedTo ?? scheduledKey(rule, base.key)
       const date = effectiveKey.slice(0, 10)
       if (date < window.from || date > window.to) continue
       const localStart = rule.allDay ? null : effectiveKey
@@ -135,7 +154,8 @@ export function buildOccurrences (
         localStart,
         start,
         end,
-        moved: state?.movedTo != null && state.movedTo !== base.key,
+        // Moved by a user, or (a default plan) off a public holiday: the date is not the key's.
+        moved: effectiveKey !== base.key,
         status: state?.status ?? 'planned',
         revision: state?.revision ?? 0,
       })
@@ -156,12 +176,22 @@ export function compareText (a: string, b: string): number {
 const DONE: readonly OccurrenceStatus[] = ['delivered', 'approved', 'cancelled']
 
 /**
- * Overdue is derived, never stored: a deadline, report or plan whose due date has passed as of
- * `asOf` (a local date) and that is not delivered, approved or cancelled. The due date is met if the
- * act happens on that date (governance-obligations §11.1), so lateness starts the day after.
+ * "Ikke registrert" (issue 12): due before its subject's tracking start (go-live) and never recorded
+ * (still 'planned'). Nobody kept this calendar then, so it is history to show, not an alarm: never
+ * overdue, never reminded. Anything recorded (in progress, delivered, approved, cancelled) shows as recorded.
  */
-export function lateness (o: { date: CalendarDate; status: OccurrenceStatus }, kind: EventKind, asOf: CalendarDate): { overdue: boolean; daysOverdue: number } {
-  if (kind === 'meeting' || DONE.includes(o.status) || compareDates(asOf, o.date) <= 0) return { overdue: false, daysOverdue: 0 }
+export function notRecorded (o: { date: CalendarDate; status: OccurrenceStatus; trackingFrom?: CalendarDate | null }): boolean {
+  return o.trackingFrom != null && o.status === 'planned' && compareDates(o.date, o.trackingFrom) < 0
+}
+
+/**
+ * Overdue is derived, never stored: a deadline, report or plan whose due date has passed as of
+ * `asOf` (a local date) and that is not delivered, approved or cancelled, nor "ikke registrert"
+ * (`notRecorded`). The due date is met if the act happens on that date (governance-obligations
+ * §11.1), so lateness starts the day after.
+ */
+export function lateness (o: { date: CalendarDate; status: OccurrenceStatus; trackingFrom?: CalendarDate | null }, kind: EventKind, asOf: CalendarDate): { overdue: boolean; daysOverdue: number } {
+  if (kind === 'meeting' || DONE.includes(o.status) || compareDates(asOf, o.date) <= 0 || notRecorded(o)) return { overdue: false, daysOverdue: 0 }
   return { overdue: true, daysOverdue: daysBetween(o.date, asOf) }
 }
 

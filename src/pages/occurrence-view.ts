@@ -5,7 +5,8 @@ import type { OccurrenceItem } from '../services/occurrences.js'
 import type { BodiesService } from '../services/bodies.js'
 import { feedLinks } from '../presenters/urls.js'
 import {
-  CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, capitalize, days, displayTitle, formatDate, formatDateLong, formatDateShort, formatTime, formatWhen,
+  CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, TENTATIVE_WORD, capitalize, days, displayTitle, formatDate, formatDateLong, formatDateShort, formatTime, formatWhen,
+  withTentative,
 } from '../presenters/vocabulary.js'
 import { safeUrl } from './format.js'
 import { displayStatus } from './wheel-view.js'
@@ -27,11 +28,13 @@ export function occurrenceView (o: OccurrenceItem, feeds: Map<string, FeedLink>,
   const meeting = o.kind === 'meeting'
   const statusText = status === 'overdue'
     ? `${STATUS_LABELS.overdue} (${days(o.daysOverdue)} over fristen)`
-    : status === 'delivered' && o.deliveredOn
-      ? `${STATUS_LABELS.delivered} ${formatDate(o.deliveredOn)}${o.daysLate ? `, ${days(o.daysLate)} for sent` : ''}`
-      : status === 'approved' && o.approvedOn
-        ? `${STATUS_LABELS.approved} ${formatDate(o.approvedOn)}${o.daysLate ? `, ${days(o.daysLate)} for sent` : ''}`
-        : STATUS_LABELS[status]
+    : status === 'not_recorded' && o.trackingFrom
+      ? `${STATUS_LABELS.not_recorded} (før registreringsstart ${formatDate(o.trackingFrom)})`
+      : status === 'delivered' && o.deliveredOn
+        ? `${STATUS_LABELS.delivered} ${formatDate(o.deliveredOn)}${o.daysLate ? `, ${days(o.daysLate)} for sent` : ''}`
+        : status === 'approved' && o.approvedOn
+          ? `${STATUS_LABELS.approved} ${formatDate(o.approvedOn)}${o.daysLate ? `, ${days(o.daysLate)} for sent` : ''}`
+          : STATUS_LABELS[status]
   const treating = o.treatedBy
     ? `${o.treatedBy.name}${o.treatingMeeting ? `, møte ${formatWhen(o.treatingMeeting)}` : ' (ingen møte før fristen)'}`
     : null
@@ -43,7 +46,10 @@ export function occurrenceView (o: OccurrenceItem, feeds: Map<string, FeedLink>,
     when: formatWhen(o),
     whenLong: o.localStart ? `${capitalize(formatDateLong(o.date))} ${formatTime(o.localStart)}` : capitalize(formatDateLong(o.date)),
     dateLabel: meeting ? 'Møtetid' : 'Frist',
-    title: displayTitle(o),
+    // A placeholder says so in words wherever its title is read (WCAG 1.4.1: not by colour alone).
+    title: withTentative(displayTitle(o), o.tentative),
+    tentative: o.tentative,
+    tentativeLabel: o.tentative ? capitalize(TENTATIVE_WORD) : null,
     /** A meeting's møteplan (its rule's title), shown among the details. */
     plan: meeting && displayTitle(o) !== o.title ? o.title : null,
     status,

@@ -12,7 +12,7 @@ import { localDateOf } from '../domain/local-time.js'
 import { valgperioderOverlapping } from '../domain/valgperiode.js'
 import {
   CATEGORY_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, capitalize, days, displayTitle, formatDate, formatDateMedium, kindLabel,
-  statusLabel,
+  statusLabel, withTentative,
 } from '../presenters/vocabulary.js'
 import { escapeHtml, safeUrl } from './format.js'
 import { bodyFeeds, occurrenceView, type FeedLink } from './occurrence-view.js'
@@ -35,7 +35,7 @@ export async function wheelData ({ services, viewer, today }: PageContext, subje
   const from = dateFromParts(year, 1, 1)
   const to = dateFromParts(year, 12, 31)
   const items = await services.occurrences.list({ ...subject.filter, from, to, asOf: today }, viewer)
-  const wheel = buildWheel({ year, subjectName: subject.name, occurrences: items.map(o => ({ ...o, title: displayTitle(o) })), today, valgperioder: valgperioderOverlapping(from, to) })
+  const wheel = buildWheel({ year, subjectName: subject.name, occurrences: items.map(o => ({ ...o, title: withTentative(displayTitle(o), o.tentative) })), today, valgperioder: valgperioderOverlapping(from, to) })
   return { items, wheel }
 }
 
@@ -49,7 +49,7 @@ export async function wheelPage (ctx: PageContext, subject: Subject, year: numbe
     name: capitalize(name),
     items: views.filter(v => monthOf(v.date) === i + 1),
   }))
-  const counts = (['overdue', 'planned', 'in_progress', 'delivered', 'approved', 'cancelled'] as const)
+  const counts = (['overdue', 'planned', 'in_progress', 'delivered', 'approved', 'not_recorded', 'cancelled'] as const)
     .map(s => ({ status: s, label: STATUS_LABELS[s], n: views.filter(v => v.status === s).length })).filter(c => c.n > 0)
   const link = (y: number) => wheelUrl(subject, y)
   const svgPath = wheelSvgUrl(subject)

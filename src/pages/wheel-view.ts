@@ -6,7 +6,7 @@ import { DEFAULT_WHEEL, angleOfDate, angleOfDayMiddle, annularSectorPath, arcPat
 import type { Valgperiode } from '../domain/valgperiode.js'
 import type { EventCategory, EventKind } from '../domain/vocabulary.js'
 import {
-  CATEGORY_LABELS, KIND_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, STATUS_SHAPES, capitalize, formatDate, formatWhen,
+  CATEGORY_LABELS, KIND_LABELS, MONTHS, STATUS_LABELS, STATUS_ORDER, STATUS_SHAPES, TENTATIVE_WORD, capitalize, formatDate, formatWhen,
   type DisplayStatus,
 } from '../presenters/vocabulary.js'
 import { wrapText } from './format.js'
@@ -20,6 +20,8 @@ export interface WheelOccurrence {
   kind: EventKind
   effectiveStatus: string
   subject: { name: string }
+  /** A placeholder meeting from a default møteplan ("foreløpig"): drawn with a dashed edge and named so. */
+  tentative?: boolean
 }
 
 /** One SVG element: a tag from this module and attribute values the template escapes. */
@@ -28,6 +30,7 @@ export interface Shape { tag: 'circle' | 'path' | 'rect' | 'polygon'; attrs: Rec
 export interface WheelMark {
   id: string
   status: DisplayStatus
+  tentative: boolean
   category: EventCategory
   title: string
   when: string
@@ -48,7 +51,11 @@ const STATUS_COLOURS: Record<DisplayStatus, { fill: string; stroke: string }> = 
   approved: { fill: '#1b5e20', stroke: '#0d3b12' },
   overdue: { fill: '#c62828', stroke: '#7f0000' },
   cancelled: { fill: '#6b6b6b', stroke: '#6b6b6b' },
+  not_recorded: { fill: '#ffffff', stroke: '#6b6b6b' },
 }
+
+/** How a placeholder's mark differs in shape, not colour alone: a dashed edge (and "foreløpig" in its label). */
+export const TENTATIVE_SHAPE = 'stiplet kant'
 
 export const RING_STYLES: Record<EventCategory, { fill: string; text: string }> = {
   control: { fill: '#efe8f8', text: '#4e3478' },
@@ -63,8 +70,18 @@ export function displayStatus (s: string): DisplayStatus {
   return (STATUS_ORDER as readonly string[]).includes(s) ? s as DisplayStatus : 'planned'
 }
 
-/** A mark's drawing: a distinct shape per status, so colour is never the only cue. */
-export function markShapes (status: DisplayStatus, x: number, y: number, r: number): Shape[] {
+/**
+ * A mark's drawing: a distinct shape per status, so colour is never the only cue. A placeholder
+ * ("foreløpig") gets a dashed edge on the same shape.
+ */
+export function markShapes (status: DisplayStatus, x: number, y: number, r: number, tentative = false): Shape[] {
+  const shapes = statusShapes(status, x, y, r)
+  if (!tentative) return shapes
+  const [first, ...rest] = shapes
+  return [{ tag: first!.tag, attrs: { ...first!.attrs, 'stroke-dasharray': '3 2' } }, ...rest]
+}
+
+function statusShapes (status: DisplayStatus, x: number, y: number, r: number): Shape[] {
   const { fill, stroke } = STATUS_COLOURS[status]
   const X = r2(x)
   const Y = r2(y)
@@ -92,6 +109,9 @@ export function markShapes (status: DisplayStatus, x: number, y: number, r: numb
       ]
     case 'cancelled':
       return [{ tag: 'path', attrs: { d: `M${at(-0.7, -0.7)}L${at(0.7, 0.7)}M${at(0.7, -0.7)}L${at(-0.7, 0.7)}`, fill: 'none', stroke, 'stroke-width': 2.6, 'stroke-linecap': 'round' } }]
+    case 'not_recorded':
+      // "Ikke registrert": a dotted grey ring, history rather than a state anyone set.
+      return [{ tag: 'circle', attrs: { cx: X, cy: Y, r: r2(r - 1), fill, stroke, 'stroke-width': 1.8, 'stroke-dasharray': '1.5 2' } }]
   }
 }
 
@@ -153,16 +173,18 @@ export function buildWheel (input: WheelInput) {
     const o = m.item
     const status = displayStatus(o.effectiveStatus)
     const when = formatWhen(o)
+    const tentative = o.tentative ?? false
     return {
       id: o.id,
       status,
+      tentative,
       category: o.category,
       title: o.title,
       when,
-      label: `${o.title}, ${when}, ${STATUS_LABELS[status].toLowerCase()} (${KIND_LABELS[o.kind].toLowerCase()}, ${o.subject.name})`,
+      label: `${o.title}, ${when}, ${STATUS_LABELS[status].toLowerCase()}${tentative && !o.title.includes(`(${TENTATIVE_WORD})`) ? `, ${TENTATIVE_WORD}` : ''} (${KIND_LABELS[o.kind].toLowerCase()}, ${o.subject.name})`,
       x: r2(m.x),
       y: r2(m.y),
-      shapes: markShapes(status, m.x, m.y, markRadius),
+      shapes: markShapes(status, m.x, m.y, markRadius, tentative),
       hitRadius: markRadius + 2,
     }
   })
@@ -198,7 +220,11 @@ export function buildWheel (input: WheelInput) {
     const count = marks.filter(m => m.status === s).length
     return { status: s, label: STATUS_LABELS[s], shape: STATUS_SHAPES[s], count, y, shapes: markShapes(s, legendX + 10, y, 8) }
   })
-  const ringLegend = [...ringViews].reverse().map((r, i) => ({ ...r, y: 400 + i * 34 }))
+  // Placeholders are a mark of their own in the legend: the planned circle with a dashed edge.
+  const tentativeY = 128 + statusLegend.length * 34
+  statusLegend.push({ status: 'planned', label: capitalize(TENTATIVE_WORD), shape: `${TENTATIVE_SHAPE} (standard møteplan)`, count: marks.filter(m => m.tentative).length, y: tentativeY, shapes: markShapes('planned', legendX + 10, tentativeY, 8, true) })
+  const ringsY = tentativeY + 102
+  const ringLegend = [...ringViews].reverse().map((r, i) => ({ ...r, y: ringsY + i * 34 }))
 
   return {
     width: WHEEL_WIDTH,
@@ -208,14 +234,14 @@ export function buildWheel (input: WheelInput) {
     outerRadius,
     rimOuter,
     title: `Årshjul ${year} – ${input.subjectName}`,
-    description: `${marks.length} hendelser i ${year} for ${input.subjectName}, tegnet som merker i fire ringer etter kategori (innerst kontroll, så eierstyring, økonomi og ytterst politiske møter), med januar øverst og månedene med klokka. Form og farge viser status.`,
+    description: `${marks.length} hendelser i ${year} for ${input.subjectName}, tegnet som merker i fire ringer etter kategori (innerst kontroll, så eierstyring, økonomi og ytterst politiske møter), med januar øverst og månedene med klokka. Form og farge viser status; foreløpige møter har stiplet kant.`,
     months,
     rings: ringViews,
     marks,
     needle,
     valgperiode,
     hub: hubText(hubLines, center, hubRadius, year),
-    legend: { x: legendX, statuses: statusLegend, rings: ringLegend, linesY: 400 + ringLegend.length * 34 + 40 },
+    legend: { x: legendX, statuses: statusLegend, rings: ringLegend, linesY: ringsY + ringLegend.length * 34 + 40 },
   }
 }
 export type WheelView = ReturnType<typeof buildWheel>

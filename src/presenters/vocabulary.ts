@@ -6,8 +6,11 @@ import type { EventCategory, EventKind, LegalForm, OccurrenceStatus } from '../d
 
 // ── Statuses ─────────────────────────────────────────────────────────────────────────────────────────
 
-/** A stored status, or 'overdue': past its due date and not delivered, approved or cancelled. */
-export type DisplayStatus = OccurrenceStatus | 'overdue'
+/**
+ * A stored status, 'overdue' (past its due date and not delivered, approved or cancelled) or
+ * 'not_recorded' (due before its subject's tracking start and never recorded: history, not an alarm).
+ */
+export type DisplayStatus = OccurrenceStatus | 'overdue' | 'not_recorded'
 
 /** The one word for each status, as a label ("Godkjent"). Use `statusWord` inside a sentence. */
 export const STATUS_LABELS: Record<DisplayStatus, string> = {
@@ -17,14 +20,32 @@ export const STATUS_LABELS: Record<DisplayStatus, string> = {
   approved: 'Godkjent',
   cancelled: 'Avlyst',
   overdue: 'Forfalt',
+  not_recorded: 'Ikke registrert',
 }
 
 /** The shape that tells statuses apart without colour (the wheel's marks and the legend). */
 export const STATUS_SHAPES: Record<DisplayStatus, string> = {
-  planned: 'åpen sirkel', in_progress: 'halvfylt sirkel', delivered: 'fylt firkant', approved: 'sirkel med hake', overdue: 'trekant med utropstegn', cancelled: 'kryss',
+  planned: 'åpen sirkel',
+  in_progress: 'halvfylt sirkel',
+  delivered: 'fylt firkant',
+  approved: 'sirkel med hake',
+  overdue: 'trekant med utropstegn',
+  cancelled: 'kryss',
+  not_recorded: 'stiplet sirkel',
 }
 
-export const STATUS_ORDER: readonly DisplayStatus[] = ['planned', 'in_progress', 'delivered', 'approved', 'overdue', 'cancelled']
+export const STATUS_ORDER: readonly DisplayStatus[] = ['planned', 'in_progress', 'delivered', 'approved', 'overdue', 'not_recorded', 'cancelled']
+
+/**
+ * A default (not adopted) møteplan's meeting is a placeholder (issue 12): this word follows its title
+ * in feeds, lists and the wheel ("Møte: Kommunestyret (foreløpig)"), so it is told apart without colour.
+ */
+export const TENTATIVE_WORD = 'foreløpig'
+
+/** 'Møte: Kommunestyret' → 'Møte: Kommunestyret (foreløpig)' for a placeholder; unchanged otherwise. */
+export function withTentative (text: string, tentative: boolean): string {
+  return tentative ? `${text} (${TENTATIVE_WORD})` : text
+}
 
 /** "Godkjent"; an unknown status is shown as it is. */
 export function statusLabel (status: string): string {

@@ -205,6 +205,10 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       // What is due, first: only those occurrences need calendars, recipients and payloads.
       const due: Array<{ o: OccurrenceItem; reminders: PlannedReminder[] }> = []
       for (const o of await candidates(day, await deps.rules.list())) {
+        // Issue 12: nothing is reminded of what is "ikke registrert" (before its subject's tracking
+        // start, never recorded), nor of a placeholder meeting from a default møteplan ("foreløpig"):
+        // a reminder would be a false alarm. (Subscriptions cannot opt in to placeholders yet.)
+        if (o.notRecorded || o.tentative) continue
         const reminders = dueReminders({ date: o.date, localStart: o.localStart, status: o.status, kind: o.kind, offsetsDays: o.reminderOffsetsDays }, day, policy)
         if (reminders.length > 0) due.push({ o, reminders })
       }
@@ -349,7 +353,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
         url: occurrenceUrl(opts.baseUrl, o.id),
       })
       const overdue = list30.filter(o => o.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue || a.id.localeCompare(b.id)).map(item)
-      const upcoming = list30.filter(o => o.kind !== 'meeting' && !DONE.has(o.status) && compareDates(o.date, day) >= 0).map(item)
+      const upcoming = list30.filter(o => o.kind !== 'meeting' && !DONE.has(o.status) && !o.notRecorded && compareDates(o.date, day) >= 0).map(item)
       for (const i of identities) {
         if (existing.has(i.outboxKey)) continue
         const payload: DigestPayload = {

@@ -11,7 +11,7 @@ import { csvDate, excelCsv } from './csv.js'
 
 /** What a report needs of an occurrence (the occurrence read model). */
 export type ReportItem = Pick<OccurrenceItem,
-  'id' | 'eventType' | 'kind' | 'title' | 'subject' | 'responsibleBody' | 'date' | 'localStart' | 'status' | 'overdue' | 'daysOverdue' |
+  'id' | 'eventType' | 'kind' | 'title' | 'subject' | 'responsibleBody' | 'date' | 'localStart' | 'status' | 'overdue' | 'daysOverdue' | 'notRecorded' |
   'caseNumber' | 'caseUrl' | 'treatingMeeting' | 'deliveredOn' | 'approvedOn' | 'daysLate' | 'modified'>
 
 const ZONE = 'Europe/Oslo'
@@ -27,7 +27,7 @@ function base (o: ReportItem, baseUrl: string) {
     responsibleBody: o.responsibleBody && { slug: o.responsibleBody.slug, name: o.responsibleBody.name },
     dueDate: o.date,
     localStart: o.localStart,
-    status: o.overdue ? 'overdue' : o.status,
+    status: o.overdue ? 'overdue' : o.notRecorded ? 'not_recorded' : o.status,
     caseNumber: o.caseNumber,
     caseUrl: o.caseUrl,
     url: occurrenceUrl(baseUrl, o.id),
@@ -38,17 +38,23 @@ export type OverdueRow = ReportRow & { daysOverdue: number; lastReminderSentAt: 
 export type UpcomingRow = ReportRow & { daysLeft: number; treatingMeeting: { date: string; localStart: string | null } | null }
 export type LateRow = ReportRow & { done: boolean; doneOn: string | null; daysLate: number }
 
-/** Overdue as of the query's asOf, most overdue first, with when a reminder was last sent. */
-export function overdueRows (items: readonly ReportItem[], lastSent: ReadonlyMap<string, number>, baseUrl: string): OverdueRow[] {
-  return items.filter(o => o.overdue)
-    .map(o => ({ ...base(o, baseUrl), daysOverdue: o.daysOverdue, lastReminderSentAt: last(lastSent, o.id) }))
+/**
+ * Overdue as of the query's asOf, most overdue first, with when a reminder was last sent. With
+ * `notRecordedAsOf` (issue 12, on request), also what fell due before that day and before its
+ * subject's tracking start and was never recorded ("ikke registrert", status 'not_recorded'), with
+ * the days since its due date.
+ */
+export function overdueRows (items: readonly ReportItem[], lastSent: ReadonlyMap<string, number>, baseUrl: string, notRecordedAsOf?: CalendarDate): OverdueRow[] {
+  const unrecorded = (o: ReportItem) => notRecordedAsOf !== undefined && o.notRecorded && o.kind !== 'meeting' && o.date < notRecordedAsOf
+  return items.filter(o => o.overdue || unrecorded(o))
+    .map(o => ({ ...base(o, baseUrl), daysOverdue: o.overdue ? o.daysOverdue : daysBetween(o.date, notRecordedAsOf!), lastReminderSentAt: last(lastSent, o.id) }))
     .sort((a, b) => b.daysOverdue - a.daysOverdue || a.dueDate.localeCompare(b.dueDate) || a.id.localeCompare(b.id))
 }
 const last = (m: ReadonlyMap<string, number>, id: string) => m.has(id) ? new Date(m.get(id)!).toISOString() : null
 
-/** Not done yet; meetings only when asked for. */
+/** Not done yet (nor "ikke registrert", before a tracking start still ahead); meetings only when asked for. */
 export function upcomingRows (items: readonly ReportItem[], asOf: CalendarDate, meetings: boolean, baseUrl: string): UpcomingRow[] {
-  return items.filter(o => !DONE.has(o.status) && (meetings || o.kind !== 'meeting'))
+  return items.filter(o => !DONE.has(o.status) && !o.notRecorded && (meetings || o.kind !== 'meeting'))
     .map(o => ({
       ...base(o, baseUrl),
       daysLeft: daysBetween(asOf, o.date),

@@ -29,7 +29,7 @@ export interface IndexQuery {
   scope: CalendarScope
   hiddenBodyIds: ReadonlySet<number>
   eventTypes?: readonly string[]
-  /** Stored statuses, and 'overdue' (judged on `asOf`). */
+  /** Stored statuses, 'overdue' (judged on `asOf`) and 'not_recorded' (before the subject's tracking start, never recorded). */
   statuses?: readonly string[]
   asOf: string
   /** Epoch ms. */
@@ -48,6 +48,10 @@ const fromRow = (r: OccurrenceRow): DbRow => ({ ...r, calendarKinds: r.calendarK
 
 const DONE = ['delivered', 'approved', 'cancelled'] as const
 const o = occurrenceIndex
+/** `notRecorded` (domain/occurrences.ts) in SQL: still planned, due before its subject's tracking start. */
+const notRecordedSql = sql`(${o.status} = 'planned' AND ${o.trackingFrom} IS NOT NULL AND ${o.date} < ${o.trackingFrom})`
+/** Its negation (what may be overdue). */
+const recorded = sql`(${o.status} <> 'planned' OR ${o.trackingFrom} IS NULL OR ${o.date} >= ${o.trackingFrom})`
 
 export function createOccurrenceIndexRepository (db: Db) {
   function where (q: IndexQuery): SQL | undefined {
@@ -73,10 +77,11 @@ export function createOccurrenceIndexRepository (db: Db) {
       : undefined
     let status: SQL | undefined
     if (q.statuses?.length) {
-      const stored = q.statuses.filter(x => x !== 'overdue')
+      const stored = q.statuses.filter(x => x !== 'overdue' && x !== 'not_recorded')
       status = or(
         stored.length ? inArray(o.status, stored as Array<DbRow['status']>) : undefined,
-        q.statuses.includes('overdue') ? and(ne(o.kind, 'meeting'), notInArray(o.status, [...DONE]), lt(o.date, q.asOf)) : undefined)
+        q.statuses.includes('overdue') ? and(ne(o.kind, 'meeting'), notInArray(o.status, [...DONE]), lt(o.date, q.asOf), recorded) : undefined,
+        q.statuses.includes('not_recorded') ? notRecordedSql : undefined)
     }
     return and(scope, visible,
       q.eventTypes?.length ? inArray(o.eventType, [...q.eventTypes]) : undefined,
@@ -116,7 +121,11 @@ export function createOccurrenceIndexRepository (db: Db) {
         : sql``
       // Counted per municipality, per collaboration, and per (municipality, collaboration) for the rows
       // that name both; a municipality's total is its own plus its collaborations' minus what both name.
-      const open = sql`o.date BETWEEN ${q.overdueFrom} AND ${q.upcomingTo} AND o.kind <> 'meeting' AND o.status NOT IN ('delivered', 'approved', 'cancelled') ${visible}`
+      // Open: not done, and not "ikke registrert" (due before its subject's tracking start and never
+      // recorded; domain `notRecorded`). The first terms are the partial index's own condition, so
+      // SQLite still ranges over occurrence_open_idx; the tracking test reads the row only there.
+      const open = sql`o.date BETWEEN ${q.overdueFrom} AND ${q.upcomingTo} AND o.kind <> 'meeting' AND o.status NOT IN ('delivered', 'approved', 'cancelled')
+        AND (o.status <> 'planned' OR o.tracking_from IS NULL OR o.date >= o.tracking_from) ${visible}`
       const counts = sql`SUM(o.date < ${q.asOf}) AS overdue, SUM(o.date >= ${q.asOf}) AS upcoming`
       type Count = { overdue: number; upcoming: number }
       const own = ex.all<Count & { m: number }>(sql`SELECT o.municipality_id AS m, ${counts} FROM occurrence o WHERE ${open} AND o.municipality_id IS NOT NULL GROUP BY 1`)
@@ -353,6 +362,41 @@ export function createOccurrenceIndexRepository (db: Db) {
           .sort((a, b) => (a.slug < b.slug ? -1 : a.slug > b.slug ? 1 : 0)))
       }
       return out
+    },
+    /**
+     * Tracking starts (issue 12): each municipality's own, and each collaboration's own or else the
+     * earliest of its live owners' in the region (participants and host) — null when one of them has
+     * none, or there is none. Owners outside the region are not tracked here, so they do not count.
+     */
+    async trackingFrom (municipalityIds: readonly number[], collaborationIds: readonly number[], ex: Executor = db): Promise<{ municipalities: Map<number, string | null>; collaborations: Map<number, string | null> }> {
+      const out = { municipalities: new Map<number, string | null>(), collaborations: new Map<number, string | null>() }
+      for (const part of chunks(municipalityIds)) {
+        for (const m of ex.select({ id: municipalities.id, t: municipalities.trackingFrom }).from(municipalities).where(inArray(municipalities.id, part)).all()) out.municipalities.set(m.id, m.t)
+      }
+      for (const part of chunks(collaborationIds)) {
+        const rows = ex.all<{ id: number; t: string | null }>(sql`SELECT c.id AS id, COALESCE(c.tracking_from, (
+            SELECT CASE WHEN COUNT(*) = COUNT(m.tracking_from) THEN MIN(m.tracking_from) END FROM municipality m
+            WHERE m.deleted = 0 AND m.in_region = 1 AND (m.id = c.host_municipality_id OR m.id IN (SELECT p.municipality_id FROM participation p WHERE p.collaboration_id = c.id)))) AS t
+          FROM collaboration c WHERE c.id IN (${sql.join(part.map(id => sql`${id}`), sql`, `)})`)
+        for (const r of rows) out.collaborations.set(r.id, r.t)
+      }
+      return out
+    },
+    /**
+     * Sets the tracking start of these subjects' rows in place (a row's is its subject's: see
+     * `rowTrackingFrom`). Returns the subjects whose rows changed.
+     */
+    async setTrackingFrom (subjects: { municipalities: ReadonlyMap<number, string | null>; collaborations: ReadonlyMap<number, string | null> }, ex: Executor = db): Promise<{ municipalities: number[]; collaborations: number[] }> {
+      const changed = { municipalities: [] as number[], collaborations: [] as number[] }
+      for (const [id, t] of subjects.municipalities) {
+        const r = ex.update(o).set({ trackingFrom: t }).where(and(eq(o.municipalityId, id), isNull(o.collaborationId), sql`${o.trackingFrom} IS NOT ${t}`)).run()
+        if (r.changes > 0) changed.municipalities.push(id)
+      }
+      for (const [id, t] of subjects.collaborations) {
+        const r = ex.update(o).set({ trackingFrom: t }).where(and(eq(o.collaborationId, id), sql`${o.trackingFrom} IS NOT ${t}`)).run()
+        if (r.changes > 0) changed.collaborations.push(id)
+      }
+      return changed
     },
     async liveMunicipalityIds (ex: Executor = db): Promise<number[]> {
       return ex.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.deleted, false)).all().map(m => m.id)

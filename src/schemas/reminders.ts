@@ -118,6 +118,7 @@ export const OverdueReportQuery = Strict({
   ...Scope,
   asOf: Type.Optional(DateString),
   from: Type.Optional({ ...DateString, description: 'Frister fra og med denne datoen (standard: ett år før asOf)' }),
+  includeNotRecorded: Type.Optional(Type.Boolean({ description: 'Ta med det som er «ikke registrert» (forfalt før registreringsstart, aldri registrert) med status not_recorded' })),
 })
 
 export const UpcomingReportQuery = Strict({

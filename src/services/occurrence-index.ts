@@ -25,7 +25,8 @@ const ZONE = 'Europe/Oslo'
 export const HORIZON_YEARS_BACK = 2
 export const HORIZON_YEARS_AHEAD = 5
 /** Bumped when the engine's output changes shape or meaning: a different fingerprint rebuilds the index. */
-const ENGINE_VERSION = 1
+// 2 (issue 12): rows carry their subject's tracking start; default plans' meetings avoid public holidays.
+const ENGINE_VERSION = 2
 const REBUILD_BATCH = 250
 /** A background rebuild works in smaller transactions: each holds the connection while it runs. */
 const BUILD_BATCH = 50
@@ -93,6 +94,14 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
     for (const r of meetingRules) meetingRulesByBody.set(r.responsibleBodyId!, [...(meetingRulesByBody.get(r.responsibleBodyId!) ?? []), r])
     const meetings = new Map<number, MeetingRef[]>()
     const state = (id: string) => states.get(id)
+    // Tracking starts of every subject a row can have: the rules' municipalities and collaborations,
+    // their responsible bodies' municipalities, and the owners (whose preparations are theirs).
+    const trackedMunicipalities = new Set<number>()
+    for (const r of rules) if (r.municipalityId !== null) trackedMunicipalities.add(r.municipalityId)
+    for (const b of bodies.values()) if (b.municipalityId !== null) trackedMunicipalities.add(b.municipalityId)
+    for (const list of owners.values()) for (const o of list) trackedMunicipalities.add(o.municipalityId)
+    const tracking = await repo.trackingFrom([...trackedMunicipalities],
+      [...new Set(rules.map(r => r.collaborationId).filter((id): id is number => id !== null))], ex)
     return {
       eventType,
       state,
@@ -104,6 +113,8 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
         if (!list) meetings.set(bodyId, list = meetingRefs(meetingRulesByBody.get(bodyId) ?? [], state, window))
         return list
       },
+      municipalityTrackingFrom: (m: number) => tracking.municipalities.get(m) ?? null,
+      collaborationTrackingFrom: (c: number) => tracking.collaborations.get(c) ?? null,
     }
   }
 
@@ -193,7 +204,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
   }
 
   /** What a batch of noted changes means for the index: the rules to recompute whole, and single occurrences. */
-  async function plan (dirty: readonly DirtyEntry[], ex: Executor): Promise<{ rules: Set<number>; occurrences: Array<[number, string]>; keys: Set<string> }> {
+  async function plan (dirty: readonly DirtyEntry[], ex: Executor): Promise<{ rules: Set<number>; occurrences: Array<[number, string]>; keys: Set<string>; tracking: { municipalities: number[]; collaborations: number[] } }> {
     const rules = new Set<number>()
     const keys = new Set<string>()
     const byKind = (k: DirtyEntry['kind']) => dirty.filter(d => d.kind === k)
@@ -229,7 +240,19 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
       for (const id of await repo.ruleIdsWhere({ meetingsOfCollaborations: [...await repo.involvedCollaborationIds(m, ex)] }, ex)) rules.add(id)
     }
     const occurrences: Array<[number, string]> = byKind('state').filter(d => !rules.has(d.refId)).map(d => [d.refId, d.key])
-    return { rules, occurrences, keys }
+    return { rules, occurrences, keys, tracking: { municipalities, collaborations: [...collaborations] } }
+  }
+
+  /**
+   * A changed municipality or collaboration (or participation) may have a new tracking start, its own
+   * or (a collaboration without one) its owners'. A row's is a function of its subject alone
+   * (`rowTrackingFrom`), so the rows are set in place rather than recomputed.
+   */
+  async function refreshTracking (subjects: { municipalities: readonly number[]; collaborations: readonly number[] }, ch: Changes, ex: Executor): Promise<void> {
+    if (!subjects.municipalities.length && !subjects.collaborations.length) return
+    const changed = await repo.setTrackingFrom(await repo.trackingFrom(subjects.municipalities, subjects.collaborations, ex), ex)
+    for (const m of changed.municipalities) ch.keys.add(`m:${m}`)
+    for (const c of changed.collaborations) ch.keys.add(`c:${c}`)
   }
 
   /** Applies noted changes to the index (in the caller's transaction). */
@@ -241,6 +264,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
     for (let i = 0; i < ids.length; i += REBUILD_BATCH) await refreshRules(ids.slice(i, i + REBUILD_BATCH), horizon, ch, ex)
     for (const [ruleId, key] of p.occurrences) await refreshOccurrence(ruleId, key, horizon, ch, ex)
     for (const [bodyId, range] of ch.meetingBodies) await refreshTreating(bodyId, range, horizon, ch, ex)
+    await refreshTracking(p.tracking, ch, ex)
     return ch.keys
   }
 

@@ -9,7 +9,7 @@ import { addDays, addYears, compareDates } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
 import { compareRows, inCalendar, rowVisible, type CalendarScope, type OccurrenceRow } from '../domain/occurrence-engine.js'
 import {
-  calendarFlags, daysLate, lateness, occurrenceId, parseOccurrenceId, validMoveTarget,
+  calendarFlags, daysLate, isTentativeOrigin, lateness, notRecorded, occurrenceId, parseOccurrenceId, validMoveTarget,
   type CalendarFlags, type ExpandedOccurrence, type MeetingRef,
 } from '../domain/occurrences.js'
 import { OWNER_PREPARATION_EVENT, OWNER_PREPARATION_TYPE, ownerPreparationTitle, parseOwnerPreparationKey } from '../domain/owner-preparation.js'
@@ -27,7 +27,8 @@ import type { OccurrenceIndexService } from './occurrence-index.js'
 const ZONE = 'Europe/Oslo'
 /** The widest window one query may ask for: what the recurrence engine expands in one go. */
 export { MAX_WINDOW_YEARS }
-export const STATUS_FILTERS = [...OCCURRENCE_STATUSES, 'overdue'] as const
+/** Stored statuses, and the derived 'overdue' and 'not_recorded' ("ikke registrert"). */
+export const STATUS_FILTERS = [...OCCURRENCE_STATUSES, 'overdue', 'not_recorded'] as const
 export type StatusFilter = typeof STATUS_FILTERS[number]
 
 /** A municipality, collaboration or body: its id, or its slug. */
@@ -68,7 +69,17 @@ export interface OccurrenceItem extends ExpandedOccurrence {
   warnings: Array<{ code: string; message: string }>
   overdue: boolean
   daysOverdue: number
-  effectiveStatus: OccurrenceStatus | 'overdue'
+  /** The stored status, or what the date makes of it: 'overdue', or 'not_recorded' before the tracking start. */
+  effectiveStatus: OccurrenceStatus | 'overdue' | 'not_recorded'
+  /**
+   * "Ikke registrert" (issue 12): due before its subject's tracking start (go-live) and never
+   * recorded. History, not an alarm: never overdue, never reminded (domain `notRecorded`).
+   */
+  notRecorded: boolean
+  /** The subject's tracking start (YYYY-MM-DD); null: tracked from the start. */
+  trackingFrom: string | null
+  /** "Foreløpig" (issue 12): a meeting of a default, not adopted, møteplan — a placeholder, not a decision. */
+  tentative: boolean
   legalBasis: EventType['legalBasis']
   basis: EventType['basis'] | null
   unverified: string | null
@@ -125,11 +136,12 @@ export function assertWindow (from: string, to: string, prefix: string): void {
 
 const DONE: readonly OccurrenceStatus[] = ['delivered', 'approved', 'cancelled']
 
-/** The status filter on rows, as the index's SQL applies it: a stored status, or 'overdue' on `asOf`. */
+/** The status filter on rows, as the index's SQL applies it: a stored status, 'overdue' on `asOf`, or 'not_recorded'. */
 function matchesStatus (r: OccurrenceRow, statuses: readonly string[] | undefined, asOf: string): boolean {
   if (!statuses?.length) return true
   if (statuses.includes(r.status)) return true
-  return statuses.includes('overdue') && r.kind !== 'meeting' && !DONE.includes(r.status) && r.date < asOf
+  if (statuses.includes('not_recorded') && notRecorded(r)) return true
+  return statuses.includes('overdue') && lateness(r, r.kind, asOf).overdue
 }
 
 export function createOccurrencesService (deps: OccurrencesServiceDeps) {
@@ -215,6 +227,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
     const type = prep ? undefined : catalogue.eventTypes.get(r.eventType)
     const facts = prep ? OWNER_PREPARATION_EVENT : type
     const late = lateness(r, r.kind, asOf)
+    const unrecorded = notRecorded(r)
     const warnings: Array<{ code: string; message: string }> = []
     const treatingMeeting = r.treatingMeetingId !== null ? { id: r.treatingMeetingId, date: r.treatingMeetingDate!, localStart: r.treatingMeetingLocalStart } : null
     if (r.treatedByBodyId !== null && r.kind !== 'meeting' && !treatingMeeting) {
@@ -253,7 +266,10 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       warnings,
       overdue: late.overdue,
       daysOverdue: late.daysOverdue,
-      effectiveStatus: late.overdue ? 'overdue' : r.status,
+      effectiveStatus: late.overdue ? 'overdue' : unrecorded ? 'not_recorded' : r.status,
+      notRecorded: unrecorded,
+      trackingFrom: r.trackingFrom,
+      tentative: isTentativeOrigin(r.origin),
       legalBasis: facts ? facts.legalBasis as EventType['legalBasis'] : [],
       basis: facts?.basis ?? null,
       unverified: facts?.unverified ?? null,
@@ -441,7 +457,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
         const items = await service.list({ municipality: m, from: q.overdueFrom, to: q.upcomingTo, asOf }, viewer)
         out.set(m, {
           overdue: items.filter(o => o.overdue).length,
-          upcoming: items.filter(o => o.date >= asOf && o.kind !== 'meeting' && !DONE.includes(o.status)).length,
+          upcoming: items.filter(o => o.date >= asOf && o.kind !== 'meeting' && !DONE.includes(o.status) && !o.notRecorded).length,
         })
       }
       return out

@@ -56,10 +56,14 @@ export function createReportsService (deps: ReportsServiceDeps) {
       return { ...resolved, ...(eventTypes ? { eventTypes } : {}), ...(q.modifiedSince !== undefined ? { modifiedSince: q.modifiedSince } : {}) }
     },
 
-    /** Everything overdue as of `asOf` (due from `from` on), most overdue first, with the last reminder sent. */
-    async overdue (viewer: Viewer, scope: ReportScope, asOf: CalendarDate, from: CalendarDate = addYears(asOf, -1)): Promise<OverdueRow[]> {
-      const items = (await read(viewer, scope, from, asOf, asOf)).filter(o => o.overdue)
-      return overdueRows(items, await outbox.lastSentByOccurrence(items.map(o => o.id)), baseUrl)
+    /**
+     * Everything overdue as of `asOf` (due from `from` on), most overdue first, with the last reminder
+     * sent; with `includeNotRecorded`, also what is "ikke registrert" (due before its subject's tracking
+     * start and never recorded), as status 'not_recorded'.
+     */
+    async overdue (viewer: Viewer, scope: ReportScope, asOf: CalendarDate, from: CalendarDate = addYears(asOf, -1), includeNotRecorded = false): Promise<OverdueRow[]> {
+      const items = (await read(viewer, scope, from, asOf, asOf)).filter(o => o.overdue || (includeNotRecorded && o.notRecorded))
+      return overdueRows(items, await outbox.lastSentByOccurrence(items.map(o => o.id)), baseUrl, includeNotRecorded ? asOf : undefined)
     },
 
     /** What falls due in the next `days` days (from `asOf`, inclusive) and is not done. */
@@ -73,12 +77,12 @@ export function createReportsService (deps: ReportsServiceDeps) {
     },
 
     /** The overdue report as the API asks for it: defaults and the window's limits. */
-    async overdueReport (viewer: Viewer, q: ReportScopeQuery & { asOf?: CalendarDate; from?: CalendarDate }) {
+    async overdueReport (viewer: Viewer, q: ReportScopeQuery & { asOf?: CalendarDate; from?: CalendarDate; includeNotRecorded?: boolean }) {
       const asOf = q.asOf ?? today()
       const from = q.from ?? addYears(asOf, -1)
       if (compareDates(from, asOf) > 0) throw invalid('reports.window', 'from', 'must be on or before asOf')
       if (compareDates(from, addYears(asOf, -MAX_OVERDUE_YEARS)) < 0) throw invalid('reports.window_too_large', 'from', `may reach back at most ${MAX_OVERDUE_YEARS} years`)
-      return { rows: await service.overdue(viewer, await service.scope(q), asOf, from), asOf, from }
+      return { rows: await service.overdue(viewer, await service.scope(q), asOf, from, q.includeNotRecorded ?? false), asOf, from }
     },
 
     async upcomingReport (viewer: Viewer, q: ReportScopeQuery & { asOf?: CalendarDate; days?: number; meetings?: boolean }) {

@@ -1,14 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
-  MAX_MOVE_DAYS, buildOccurrences, calendarFlags, compareOccurrences, daysLate, expandRule, lateness, occurrenceId,
+  MAX_MOVE_DAYS, buildOccurrences, calendarFlags, compareOccurrences, daysLate, expandRule, isTentativeOrigin, lateness, notRecorded, occurrenceId,
   parseOccurrenceId, treatingMeeting, validMoveTarget,
   type ExpandableRule, type ExpandedOccurrence, type MeetingRef, type StoredState,
 } from '../../src/domain/occurrences.js'
-import { addDays, daysBetween, fromDayNumber, toDayNumber } from '../../src/domain/calendar-date.js'
+import { addDays, daysBetween, fromDayNumber, toDayNumber, weekday } from '../../src/domain/calendar-date.js'
 import { VALGPERIODE_ANCHORS } from '../../src/domain/valgperiode.js'
 import { EVENT_KINDS, OCCURRENCE_STATUSES, type OccurrenceStatus } from '../../src/domain/vocabulary.js'
 import type { ExpansionWindow } from '../../src/domain/recurrence.js'
+import { dayFlags, holidayName } from '../../src/domain/holidays.js'
+import { catalogue } from '../helpers/app.js'
 
 const OSLO = 'Europe/Oslo'
 const HOST_ZONES = ['UTC', 'America/New_York', 'Europe/Oslo', 'Pacific/Auckland']
@@ -487,5 +489,96 @@ describe('buildOccurrences (properties)', () => {
         })
       }
     }))
+  })
+})
+
+describe('tracking start: "ikke registrert" (issue 12)', () => {
+  const due = { date: '2027-01-10', status: 'planned' as OccurrenceStatus }
+
+  it('is an unrecorded item due before its subject’s tracking start: never overdue', () => {
+    const before = { ...due, trackingFrom: '2027-01-15' }
+    expect(notRecorded(before)).toBe(true)
+    expect(lateness(before, 'deadline', '2027-03-01')).toEqual({ overdue: false, daysOverdue: 0 })
+  })
+
+  it('is not what falls due on or after the tracking start, nor anything without one', () => {
+    expect(notRecorded({ ...due, trackingFrom: '2027-01-10' })).toBe(false)
+    expect(lateness({ ...due, trackingFrom: '2027-01-10' }, 'deadline', '2027-01-11')).toEqual({ overdue: true, daysOverdue: 1 })
+    expect(notRecorded({ ...due, trackingFrom: null })).toBe(false)
+    expect(lateness({ ...due, trackingFrom: null }, 'report', '2027-01-12').overdue).toBe(true)
+  })
+
+  it('ends when someone records it: in progress before the start is late like any other, delivered shows as delivered', () => {
+    for (const status of ['in_progress', 'delivered', 'approved', 'cancelled'] as const) {
+      expect(notRecorded({ ...due, status, trackingFrom: '2027-01-15' }), status).toBe(false)
+    }
+    expect(lateness({ ...due, status: 'in_progress', trackingFrom: '2027-01-15' }, 'deadline', '2027-01-20')).toEqual({ overdue: true, daysOverdue: 10 })
+    expect(lateness({ ...due, status: 'delivered', trackingFrom: '2027-01-15' }, 'deadline', '2027-01-20').overdue).toBe(false)
+  })
+})
+
+describe('default møteplaner: placeholders that avoid public holidays (issue 12)', () => {
+  const plan = (id: number, kind: string, origin = 'moteplan_default'): ExpandableRule => {
+    const m = catalogue.moteplaner.get(kind as never)!
+    return rule({ id, allDay: false, dtstart: m.dtstart, rrule: m.rrule, durationMinutes: m.durationMinutes, origin })
+  }
+  const formannskap = plan(30, 'formannskap')
+  const none = new Map<string, StoredState>()
+
+  it('are tentative; an adopted plan, a package and a hand-made rule are not', () => {
+    expect(isTentativeOrigin('moteplan_default')).toBe(true)
+    for (const origin of ['moteplan_adopted', 'package', 'manual', 'derived']) expect(isTentativeOrigin(origin), origin).toBe(false)
+  })
+
+  it('move the formannskap’s first Thursday of May 2027, Kristi himmelfartsdag, to Wednesday 5 May at the same time, keeping its key and id', () => {
+    expect(holidayName('2027-05-06')).toBe('Kristi himmelfartsdag')
+    const [o] = buildOccurrences([formannskap], none, { from: '2027-05-01', to: '2027-05-31' })
+    expect(o).toMatchObject({ id: '30-20270506T0900', originalKey: '2027-05-06T09:00', date: '2027-05-05', localStart: '2027-05-05T09:00', moved: true, status: 'planned' })
+    expect(iso(o!.start)).toBe('2027-05-05T07:00:00.000Z')
+  })
+
+  it.each([
+    ['formannskap', '2025-05-01T09:00', '2025-04-30T09:00', '1. mai'],
+    ['kommunestyre', '2025-04-17T18:00', '2025-04-16T18:00', 'Skjærtorsdag'],
+    ['styre', '2030-04-11T12:00', '2030-04-11T12:00', null],
+  ])('%s %s → %s (%s)', (kind, key, moved, holiday) => {
+    const o = buildOccurrences([plan(31, kind)], none, { from: addDays(key.slice(0, 10), -7), to: key.slice(0, 10) }).find(x => x.originalKey === key)!
+    expect(holidayName(key.slice(0, 10))).toBe(holiday)
+    expect(o.localStart).toBe(moved)
+    expect(o.moved).toBe(moved !== key)
+  })
+
+  it('leave an adopted plan’s meeting on the day the council decided, holiday or not', () => {
+    const [o] = buildOccurrences([{ ...formannskap, origin: 'moteplan_adopted' }], none, { from: '2027-05-01', to: '2027-05-31' })
+    expect(o).toMatchObject({ date: '2027-05-06', localStart: '2027-05-06T09:00', moved: false })
+  })
+
+  it('yield to a user’s own move, which is kept as given', () => {
+    const states = statesOf([30, state('2027-05-06T09:00', { movedTo: '2027-05-10T12:00' })])
+    const [o] = buildOccurrences([formannskap], states, { from: '2027-05-01', to: '2027-05-31' })
+    expect(o).toMatchObject({ id: '30-20270506T0900', date: '2027-05-10', localStart: '2027-05-10T12:00', moved: true })
+  })
+
+  it('never hold a meeting on a public holiday and never drop one: every default plan, 2025–2034', () => {
+    const window = { from: '2025-01-01', to: '2034-12-31' }
+    let shifted = 0
+    for (const [kind, m] of catalogue.moteplaner) {
+      const tentative = plan(40, kind)
+      const nominal = expandRule(tentative, window)
+      const meetings = buildOccurrences([tentative], none, { from: '2024-12-01', to: window.to }).filter(o => o.originalKey >= window.from)
+      expect(meetings.map(o => o.originalKey), kind).toEqual(nominal.map(n => n.key))
+      for (const o of meetings) {
+        expect(dayFlags(o.date).holiday, `${kind} ${o.date}`).toBeNull()
+        expect(o.localStart!.slice(11), kind).toBe(m.dtstart.slice(-6, -4) + ':' + m.dtstart.slice(-4, -2))
+        if (o.date !== o.originalKey.slice(0, 10)) {
+          shifted++
+          expect(holidayName(o.originalKey.slice(0, 10)), `${kind} ${o.originalKey}`).not.toBeNull()
+          expect(daysBetween(o.date, o.originalKey.slice(0, 10))).toBeGreaterThan(0)
+          expect(daysBetween(o.date, o.originalKey.slice(0, 10))).toBeLessThanOrEqual(7)
+          expect(weekday(o.date)).toBeLessThanOrEqual(5)
+        }
+      }
+    }
+    expect(shifted).toBeGreaterThan(2)
   })
 })

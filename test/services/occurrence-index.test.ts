@@ -53,6 +53,7 @@ type Op =
   | { op: 'host'; pick: number; municipality: 'oyer' | 'gausdal' | 'lillehammer' | null }
   | { op: 'constitution'; municipality: 'oyer' | 'gausdal'; day: number }
   | { op: 'visibility'; body: string; isPrivate: boolean }
+  | { op: 'tracking'; subject: 'oyer' | 'gausdal' | 'lillehammer' | 'collaboration'; pick: number; from: string | null }
 
 const municipalitySlug = fc.constantFrom('oyer' as const, 'gausdal' as const, 'lillehammer' as const)
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -65,7 +66,13 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ op: fc.constant('participation' as const), pick: fc.nat(), municipality: municipalitySlug, add: fc.boolean() }),
   fc.record({ op: fc.constant('host' as const), pick: fc.nat(), municipality: fc.option(municipalitySlug, { nil: null }) }),
   fc.record({ op: fc.constant('constitution' as const), municipality: fc.constantFrom('oyer' as const, 'gausdal' as const), day: fc.integer({ min: 1, max: 31 }) }),
-  fc.record({ op: fc.constant('visibility' as const), body: fc.constantFrom('oyer-kommunestyre', 'oyer-formannskap', 'gausdal-kontrollutvalg'), isPrivate: fc.boolean() })
+  fc.record({ op: fc.constant('visibility' as const), body: fc.constantFrom('oyer-kommunestyre', 'oyer-formannskap', 'gausdal-kontrollutvalg'), isPrivate: fc.boolean() }),
+  fc.record({
+    op: fc.constant('tracking' as const),
+    subject: fc.constantFrom('oyer' as const, 'gausdal' as const, 'lillehammer' as const, 'collaboration' as const),
+    pick: fc.nat(),
+    from: fc.option(dateIn(2026).map(d => `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6)}`), { nil: null }),
+  })
 )
 
 /** Applies one operation through the services where users have one, and as raw SQL where only data exists (constitution dates). */
@@ -136,6 +143,11 @@ async function apply (f: ServiceFixture, o: Op): Promise<void> {
     }
     case 'visibility':
       await services.bodies.update(admin, o.body, { feedVisibility: o.isPrivate ? 'private' : 'public' })
+      return
+    case 'tracking':
+      // A tracking start (go-live) set as data: "ikke registrert" before it.
+      if (o.subject === 'collaboration') sqlite.prepare('update collaboration set tracking_from = ? where slug = ?').run(o.from, pickOf(owned, o.pick)!)
+      else sqlite.prepare('update municipality set tracking_from = ? where slug = ?').run(o.from, o.subject)
   }
 }
 
@@ -154,12 +166,35 @@ describe('the occurrence index', () => {
             const { fromIndex, fromEngine } = await listBothWays(f, scope, viewer, horizon.from, '2027-12-31')
             expect(fromIndex).toEqual(fromEngine)
           }
+          // The status filters in SQL ('overdue', 'not_recorded') agree with the engine's flags.
+          for (const status of ['overdue', 'not_recorded'] as const) {
+            const { fromIndex, fromEngine } = await listBothWays(f, { ...scope, statuses: [status] }, systemViewer, horizon.from, '2027-12-31')
+            expect(fromIndex).toEqual(fromEngine)
+            expect(fromIndex.every(x => (status === 'overdue' ? x.overdue : x.notRecorded))).toBe(true)
+          }
+        }
+        // The start page's counts (one SQL pass) agree with the read model's flags, municipality by municipality.
+        const counts = await f.services.occurrences.countsByMunicipality(systemViewer, TODAY, 30)
+        for (const slug of ['oyer', 'gausdal', 'lillehammer']) {
+          const items = await f.services.occurrences.list({ municipality: slug, from: addDays(TODAY, -365), to: addDays(TODAY, 30), asOf: TODAY }, systemViewer)
+          expect(counts.get(f.idOf('municipality', slug)) ?? { overdue: 0, upcoming: 0 }).toEqual({
+            overdue: items.filter(x => x.overdue).length,
+            upcoming: items.filter(x => x.date >= TODAY && x.kind !== 'meeting' && !['delivered', 'approved', 'cancelled'].includes(x.status) && !x.notRecorded).length,
+          })
         }
       } finally {
         f.close()
       }
     // The example once failed: an upsert's conflict policy overrode the triggers' INSERT OR IGNORE.
-    }), { numRuns: 10, examples: [[[{ op: 'constitution', municipality: 'oyer', day: 1 }, { op: 'constitution', municipality: 'oyer', day: 1 }, { op: 'deleteRule', pick: 0 }]]] })
+    }), {
+      numRuns: 10,
+      examples: [
+        [[{ op: 'constitution', municipality: 'oyer', day: 1 }, { op: 'constitution', municipality: 'oyer', day: 1 }, { op: 'deleteRule', pick: 0 }]],
+        // Go-live for Øyer and a collaboration, a deadline then recorded, and a new participant (whose start a collaboration without its own may take).
+        [[{ op: 'tracking', subject: 'oyer', pick: 0, from: '2026-11-01' }, { op: 'tracking', subject: 'collaboration', pick: 1, from: '2026-12-01' },
+          { op: 'status', pick: 3, status: 'in_progress' }, { op: 'participation', pick: 2, municipality: 'oyer', add: true }, { op: 'tracking', subject: 'gausdal', pick: 0, from: null }]],
+      ],
+    })
     // Each run copies the seeded database and compares the whole horizon: slow on a loaded machine.
   }, 300_000)
 
@@ -195,6 +230,11 @@ describe('the index’s migration on a database that already holds data', () => 
     // Undo migration 0004 (the index tables and triggers), as on a database from before it.
     for (const { type, name } of sqlite.prepare("select type, name from sqlite_master where (type = 'trigger' and name like '%_dirty_%') or (type = 'table' and name in ('occurrence', 'occurrence_index_dirty', 'occurrence_index_meta', 'calendar_revision')) order by type = 'table'").all() as Array<{ type: string; name: string }>) {
       sqlite.exec(`drop ${type} "${name}"`)
+    }
+    // …and what migration 0006 added to the register's tables (it runs again below).
+    sqlite.exec('drop index municipality_kommunenummer_idx')
+    for (const [table, column] of [['municipality', 'kommunenummer'], ['municipality', 'tracking_from'], ['collaboration', 'tracking_from']]) {
+      sqlite.exec(`alter table ${table} drop column ${column}`)
     }
     // …and forget the migrations from 0004 on (drizzle records each by its journal time).
     const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string; when: number }> }
