@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type TObject } from 'typebox'
 import { DateString, ListOf, ListQueryBase, RefParams, Slug, Strict, Timestamp, errorReplies } from '../schemas/common.js'
 import { listReply } from '../schemas/list.js'
+import { MoteplanQuery, MoteplanReply } from '../schemas/governance.js'
 import { EventType, Package } from '../catalogue/schema.js'
 import { AppError } from '../shared/errors.js'
 import type { MoteplanSource } from '../services/moteplan.js'
@@ -62,11 +63,25 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
   app.put('/bodies/:ref/moteplan', {
     schema: {
       tags: ['Organer'],
-      summary: 'Last inn vedtatt møteplan (JSON, text/csv eller text/calendar); erstatter standardplanen',
+      summary: 'Last inn vedtatt møteplan (JSON, text/csv eller text/calendar) for en periode; dryRun=true forhåndsviser',
+      description: [
+        'Planen erstatter standardplanen eller en tidligere vedtatt plan **bare for perioden** (from–to; uten dem: hele kalenderårene planens møter ligger i).',
+        'Møter i perioden på et tidspunkt planen også har, beholdes med status, saksnummer og notat; møter i perioden som planen ikke har, blir avlyst',
+        '(de står som STATUS:CANCELLED i kalenderne i 30 dager); møter utenfor perioden og møter lagt inn som egne regler (f.eks. et ekstraordinært møte) røres ikke.',
+        'Samme plan to ganger endrer ingenting.',
+        '',
+        '`dryRun=true` lagrer ingenting og svarer med det samme: møtene som legges til (`added`), avlyses (`removed`) og beholdes (`kept`), og advarsler.',
+        '',
+        'iCal: TZID må ha norsk tids forskyvning (egen VTIMEZONE, IANA-navn, også bak /mozilla.org/…-prefiks, eller Windows-navn som «W. Europe Standard Time»);',
+        'RRULE (COUNT/UNTIL), RDATE, EXDATE og RECURRENCE-ID (flyttet eller avlyst møte) leses; tider uten tidssone leses som norsk tid, med en advarsel.',
+        'CSV: første linje `sep=;` følges; overskrifter i vilkårlig rekkefølge (Dato; Tid/Start/Klokkeslett; Slutt/Til; Varighet; Utvalg/Organ; Sted), andre kolonner ignoreres;',
+        'rader for et annet utvalg hoppes over med en advarsel. Det som ikke kan leses, avvises med 400 som nevner linjen (`body/line/<n>`).',
+      ].join('\n'),
       security: [{ bearer: [] }],
       params: RefParams,
+      querystring: MoteplanQuery,
       body: Type.Union([MoteplanJson, Type.String({ minLength: 1 })]),
-      response: { 200: Type.Object({ ruleId: Type.Integer(), meetings: Type.Integer(), replacedRules: Type.Integer(), keptStates: Type.Integer() }), ...errorReplies(400, 401, 403, 404, 413, 415) },
+      response: { 200: MoteplanReply, ...errorReplies(400, 401, 403, 404, 413, 415) },
     },
   }, async request => {
     const contentType = request.headers['content-type'] ?? ''
@@ -75,7 +90,9 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     else if (contentType.startsWith('text/calendar')) source = { format: 'ical', text: request.body }
     else if (contentType.startsWith('text/csv')) source = { format: 'csv', text: request.body }
     else throw new AppError(415, 'unsupported_media_type', 'Send møteplanen som application/json, text/csv eller text/calendar')
-    return moteplan.adopt(request.params.ref, source, request.actor)
+    const { dryRun = false, from, to } = request.query
+    if (dryRun) return { ...await moteplan.preview(request.params.ref, source, request.actor, { from, to }), dryRun: true, changed: false, ruleId: null }
+    return { ...await moteplan.adopt(request.params.ref, source, request.actor, { from, to }), dryRun: false }
   })
 }
 export default routes

@@ -133,3 +133,25 @@ export function presentRule (v: RuleView) {
     deleted: false as const,
   }
 }
+
+// ── Møteplan (PUT /bodies/:ref/moteplan) ──────────────────────────────────────────────────────────
+
+export const MoteplanQuery = Strict({
+  dryRun: Type.Optional(Type.Boolean({ description: 'true: bare forhåndsvis (hva som legges til, tas ut og beholdes); ingenting lagres' })),
+  from: Type.Optional(DateString),
+  to: Type.Optional(DateString),
+})
+
+const MoteplanMeeting = Type.Object({ local: Type.String({ description: 'Lokal tid Europe/Oslo, YYYY-MM-DDTHH:mm' }), occurrenceId: Type.String() })
+/** What an adoption adds, removes (cancels) and keeps in its period; the same for a dry run. */
+export const MoteplanReply = Type.Object({
+  dryRun: Type.Boolean(),
+  changed: Type.Boolean({ description: 'Om noe ble lagret (false ved forhåndsvisning og når samme plan lastes inn igjen)' }),
+  ruleId: Nullable(Type.Integer({ description: 'Regelen med den vedtatte planen (null ved forhåndsvisning)' })),
+  period: Type.Object({ from: DateString, to: DateString }),
+  meetings: Type.Integer({ description: 'Møter i planen' }),
+  added: Type.Array(Type.Object({ local: Type.String(), durationMinutes: Type.Integer(), occurrenceId: Nullable(Type.String({ description: 'Et avlyst møte som tas inn igjen' })) })),
+  removed: Type.Array(MoteplanMeeting, { description: 'Møter i perioden som ikke er i planen: de blir avlyst (STATUS:CANCELLED i kalenderne)' }),
+  kept: Type.Array(MoteplanMeeting, { description: 'Møter i perioden på et tidspunkt planen også har: de beholder status, saksnummer og notat' }),
+  warnings: Type.Array(Type.Object({ line: Nullable(Type.Integer()), message: Type.String() })),
+}, { $id: 'MoteplanReply' })

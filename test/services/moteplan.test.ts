@@ -1,97 +1,211 @@
-// src/services/moteplan.ts: adopting a body's møteplan in one transaction, without HTTP.
+// src/services/moteplan.ts: previewing and adopting a body's møteplan for a period, without HTTP (issue 12).
+import fs from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { refusal, serviceFixture, type ServiceFixture } from '../helpers/services.js'
 import { systemViewer } from '../../src/services/access.js'
-import { createMoteplanService } from '../../src/services/moteplan.js'
+import { createMoteplanService, type MoteplanSource } from '../../src/services/moteplan.js'
+import { compareRows } from '../../src/domain/occurrence-engine.js'
+import { horizonFor } from '../../src/services/occurrence-index.js'
 
 let t: ServiceFixture
 beforeEach(async () => { t = await serviceFixture() })
 afterEach(() => t.close())
 
-const meetings = async (body: string) => (await t.services.occurrences.list({ body, from: '2027-01-01', to: '2027-12-31', eventTypes: ['mote'] }, systemViewer))
-  .filter(o => o.responsibleBody?.slug === body)
-const plans = (body: string) => t.sqlite.prepare("select id, origin, deleted from rule where event_type = 'mote' and responsible_body_id = ? and package_key is null order by id").all(t.idOf('body', body))
+const BODY = 'gausdal-kommunestyre'
+const fixture = (name: string) => fs.readFileSync(new URL(`../domain/fixtures/moteplan/${name}`, import.meta.url), 'utf8')
+const json = (...starts: string[]): MoteplanSource => ({ format: 'json', meetings: starts.map(start => ({ start })) })
+
+/** The body's meetings in a window, cancelled ones included, as the index answers. */
+const meetings = async (from = '2027-01-01', to = '2027-12-31', body = BODY) =>
+  (await t.services.occurrences.list({ body, from, to, eventTypes: ['mote'] }, systemViewer)).filter(o => o.responsibleBody?.slug === body)
+const live = async (from?: string, to?: string) => (await meetings(from, to)).filter(m => m.status !== 'cancelled')
+const brief = (list: Array<{ id: string; localStart: string | null; status: string }>) => list.map(m => ({ id: m.id, localStart: m.localStart, status: m.status }))
+const plans = (body = BODY) => t.sqlite.prepare("select id, origin, deleted, exdates from rule where event_type = 'mote' and responsible_body_id = ? and package_key is null order by id").all(t.idOf('body', body)) as Array<{ id: number; origin: string; deleted: number; exdates: string }>
+const lastAuditId = () => (t.sqlite.prepare('select max(id) as id from audit_log').get() as { id: number }).id
+
+// The seed gives Gausdal's kommunestyre the default plan: the third Thursday of Feb–Jun and Sep–Dec at 18:00.
+const DEFAULT_2027 = ['2027-02-18T18:00', '2027-03-18T18:00', '2027-04-15T18:00', '2027-05-20T18:00', '2027-06-17T18:00', '2027-09-16T18:00', '2027-10-21T18:00', '2027-11-18T18:00', '2027-12-16T18:00']
 
 describe('moteplan.adopt', () => {
-  it('replaces the default plan, keeps state on unchanged meeting times and audits the adoption', async () => {
-    const defaults = await meetings('gausdal-kommunestyre')
-    expect(defaults).toHaveLength(9)
-    const kept = defaults.find(m => m.localStart === '2027-03-18T18:00')!
-    await t.services.occurrences.change(kept.id, { status: 'in_progress', note: 'Budsjettsak' }, t.admin)
-    const lastAudit = (t.sqlite.prepare('select max(id) as id from audit_log').get() as { id: number }).id
-    const result = await t.services.moteplan.adopt('gausdal-kommunestyre', { format: 'json', meetings: [{ start: '2027-03-18T18:00' }, { start: '2027-02-11T18:00' }, { start: '2027-06-24T18:00', durationMinutes: 240 }] }, t.editorOf('gausdal'))
-    expect(result).toMatchObject({ meetings: 3, replacedRules: 1, keptStates: 1 })
-    expect(plans('gausdal-kommunestyre')).toEqual([
-      { id: expect.any(Number), origin: 'moteplan_default', deleted: 1 },
-      { id: result.ruleId, origin: 'moteplan_adopted', deleted: 0 },
+  it('replaces the default plan for the plan\'s year: kept meetings carry their state, the others are cancelled, and the adoption is audited', async () => {
+    expect((await meetings()).map(m => m.localStart)).toEqual(DEFAULT_2027)
+    const kept = (await meetings()).find(m => m.localStart === '2027-03-18T18:00')!
+    await t.services.occurrences.change(kept.id, { status: 'in_progress', note: 'Budsjettsak', caseNumber: '27/12' }, t.admin)
+    const before = lastAuditId()
+    const result = await t.services.moteplan.adopt(BODY, { format: 'json', meetings: [{ start: '2027-03-18T18:00' }, { start: '2027-02-11T18:00' }, { start: '2027-06-24T18:00', durationMinutes: 240 }] }, t.editorOf('gausdal'))
+    expect(result).toMatchObject({
+      changed: true,
+      period: { from: '2027-01-01', to: '2027-12-31' },
+      meetings: 3,
+      added: [{ local: '2027-02-11T18:00', durationMinutes: 240, occurrenceId: null }, { local: '2027-06-24T18:00', durationMinutes: 240, occurrenceId: null }],
+      kept: [{ local: '2027-03-18T18:00', occurrenceId: kept.id }],
+      warnings: [],
+    })
+    expect(result.removed.map(m => m.local)).toEqual(DEFAULT_2027.filter(l => l !== '2027-03-18T18:00'))
+
+    const after = await meetings()
+    expect((await live()).map(m => [m.localStart, m.origin])).toEqual([
+      ['2027-02-11T18:00', 'moteplan_adopted'], ['2027-03-18T18:00', 'moteplan_adopted'], ['2027-06-24T18:00', 'moteplan_adopted'],
     ])
-    const adopted = await meetings('gausdal-kommunestyre')
-    expect(adopted.map(m => m.localStart)).toEqual(['2027-02-11T18:00', '2027-03-18T18:00', '2027-06-24T18:00'])
-    expect(adopted[1]).toMatchObject({ status: 'in_progress', note: 'Budsjettsak' })
-    const audit = t.sqlite.prepare('select action, actor from audit_log where id > ? order by id').all(lastAudit)
-    expect(audit).toEqual(['delete', 'create', 'adopt_moteplan'].map(action => ({ action, actor: 'editor:editor-gausdal' })))
+    expect(after.find(m => m.localStart === '2027-03-18T18:00' && m.status !== 'cancelled')).toMatchObject({ status: 'in_progress', note: 'Budsjettsak', caseNumber: '27/12', ruleId: result.ruleId })
+    const cancelled = after.filter(m => m.status === 'cancelled')
+    expect(cancelled.map(m => m.id)).toEqual(result.removed.map(m => m.occurrenceId))
+    for (const c of cancelled) expect(c).toMatchObject({ origin: 'moteplan_default', cancelledAt: t.clock.now().getTime(), note: expect.stringContaining('Tatt ut av møteplanen 2027-01-15') })
+    // The default rule stays (it gives the other years) and no longer gives the meeting the adopted rule took over.
+    expect(plans()).toEqual([
+      { id: expect.any(Number), origin: 'moteplan_default', deleted: 0, exdates: '["2027-03-18T18:00"]' },
+      { id: result.ruleId, origin: 'moteplan_adopted', deleted: 0, exdates: '[]' },
+    ])
+    const audit = t.sqlite.prepare('select action, entity_type as type, actor from audit_log where id > ? order by id').all(before) as Array<{ action: string; type: string; actor: string }>
+    expect(new Set(audit.map(a => a.actor))).toEqual(new Set(['editor:editor-gausdal']))
+    expect(audit.at(-1)).toMatchObject({ action: 'adopt_moteplan', type: 'body' })
+    expect(audit.filter(a => a.type === 'occurrence')).toHaveLength(9) // one state carried over, eight cancelled
   })
 
-  it('keeps a meeting added as a rule of its own (an extra meeting): only the default or a previously adopted plan is replaced', async () => {
-    await t.services.rules.create({
-      eventType: 'mote', municipality: 'gausdal', responsibleBody: 'gausdal-kommunestyre', title: 'Ekstraordinært møte', dtstart: 'DTSTART;TZID=Europe/Oslo:20270505T180000',
+  it('(a) keeps a meeting added by hand as a rule of its own (POST /rules gives it origin manual)', async () => {
+    const extra = await t.services.rules.create({
+      eventType: 'mote', municipality: 'gausdal', responsibleBody: BODY, title: 'Ekstraordinært møte', dtstart: 'DTSTART;TZID=Europe/Oslo:20270505T180000',
     }, t.editorOf('gausdal'))
-    const result = await t.services.moteplan.adopt('gausdal-kommunestyre', { format: 'json', meetings: [{ start: '2027-03-18T18:00' }] }, t.editorOf('gausdal'))
-    expect(result).toMatchObject({ meetings: 1, replacedRules: 1 })
-    expect((await meetings('gausdal-kommunestyre')).map(m => m.localStart)).toEqual(['2027-03-18T18:00', '2027-05-05T18:00'])
-    expect(plans('gausdal-kommunestyre')).toContainEqual({ id: expect.any(Number), origin: 'manual', deleted: 0 })
+    expect(extra.rule.origin).toBe('manual')
+    const before = brief((await meetings()).filter(m => m.ruleId === extra.rule.id))
+    const result = await t.services.moteplan.adopt(BODY, json('2027-03-18T18:00'), t.editorOf('gausdal'))
+    expect(result.removed.map(m => m.local)).not.toContain('2027-05-05T18:00')
+    expect(brief((await meetings()).filter(m => m.ruleId === extra.rule.id))).toEqual(before)
+    expect(before).toEqual([{ id: expect.any(String), localStart: '2027-05-05T18:00', status: 'planned' }])
+    expect((await live()).map(m => m.localStart)).toEqual(['2027-03-18T18:00', '2027-05-05T18:00'])
+    expect(plans()).toContainEqual({ id: extra.rule.id, origin: 'manual', deleted: 0, exdates: '[]' })
+  })
+
+  it('(c) leaves the meetings of other years alone: the default plan keeps giving 2026 and 2028, a previous adoption\'s 2027 stays', async () => {
+    const other = async () => brief([...await meetings('2026-01-01', '2026-12-31'), ...await meetings('2028-01-01', '2028-12-31')])
+    const before = await other()
+    expect(before).toHaveLength(18)
+    await t.services.moteplan.adopt(BODY, { format: 'ical', text: fixture('series-rrule-exdate.ics') }, t.admin)
+    expect(await other()).toEqual(before)
+    const adopted2027 = brief(await meetings())
+    // A plan for 2028 replaces 2028 only.
+    const r2028 = await t.services.moteplan.adopt(BODY, json('2028-02-17T18:00', '2028-06-15T18:00'), t.admin)
+    expect(r2028.period).toEqual({ from: '2028-01-01', to: '2028-12-31' })
+    expect(brief(await meetings())).toEqual(adopted2027)
+    expect(brief(await meetings('2026-01-01', '2026-12-31'))).toEqual(before.filter(m => m.localStart!.startsWith('2026')))
+    expect((await live('2028-01-01', '2028-12-31')).map(m => m.localStart)).toEqual(['2028-02-17T18:00', '2028-06-15T18:00'])
+    expect(plans().filter(p => p.origin === 'moteplan_adopted' && !p.deleted)).toHaveLength(1)
+  })
+
+  it('(d) adopting the same file again changes nothing', async () => {
+    const source: MoteplanSource = { format: 'ical', text: fixture('outlook-w-europe-standard-time.ics') }
+    const first = await t.services.moteplan.adopt(BODY, source, t.admin)
+    const snapshot = t.snapshot()
+    const again = await t.services.moteplan.adopt(BODY, source, t.admin)
+    expect(again).toMatchObject({ changed: false, ruleId: first.ruleId, added: [], removed: [] })
+    expect(again.kept.map(m => m.local)).toEqual(['2027-02-18T18:00', '2027-06-17T18:00'])
+    expect(t.snapshot()).toBe(snapshot)
+  })
+
+  it('a new plan over an adopted one keeps the kept meetings\' identity, cancels the dropped ones and restores one cancelled before', async () => {
+    const first = await t.services.moteplan.adopt(BODY, json('2027-02-11T18:00', '2027-03-11T18:00'), t.admin)
+    const ids = Object.fromEntries((await live()).map(m => [m.localStart, m.id]))
+    await t.services.occurrences.change(ids['2027-02-11T18:00']!, { note: 'Sak 1' }, t.admin)
+    const second = await t.services.moteplan.adopt(BODY, json('2027-02-11T18:00', '2027-04-08T18:00'), t.admin)
+    expect(second).toMatchObject({ ruleId: first.ruleId, kept: [{ local: '2027-02-11T18:00', occurrenceId: ids['2027-02-11T18:00'] }], removed: [{ local: '2027-03-11T18:00', occurrenceId: ids['2027-03-11T18:00'] }] })
+    expect((await live()).map(m => [m.localStart, m.id === ids[m.localStart!], m.note])).toEqual([
+      ['2027-02-11T18:00', true, 'Sak 1'], ['2027-04-08T18:00', false, null],
+    ])
+    const third = await t.services.moteplan.adopt(BODY, json('2027-02-11T18:00', '2027-03-11T18:00', '2027-04-08T18:00'), t.admin)
+    expect(third.added).toEqual([{ local: '2027-03-11T18:00', durationMinutes: 180, occurrenceId: ids['2027-03-11T18:00'] }])
+    expect((await live()).find(m => m.localStart === '2027-03-11T18:00')).toMatchObject({ id: ids['2027-03-11T18:00'], status: 'planned' })
+  })
+
+  it('replaces only the period asked for (from/to): the default plan\'s autumn meetings stay', async () => {
+    const result = await t.services.moteplan.adopt(BODY, json('2027-02-11T18:00', '2027-06-10T18:00'), t.admin, { from: '2027-01-01', to: '2027-06-30' })
+    expect(result.removed.map(m => m.local)).toEqual(DEFAULT_2027.slice(0, 5))
+    expect((await live()).map(m => [m.localStart, m.origin])).toEqual([
+      ['2027-02-11T18:00', 'moteplan_adopted'], ['2027-06-10T18:00', 'moteplan_adopted'],
+      ...DEFAULT_2027.slice(5).map(l => [l, 'moteplan_default']),
+    ])
+  })
+
+  it('(e) keeps the occurrence index equal to the engine', async () => {
+    await t.services.moteplan.adopt(BODY, { format: 'ical', text: fixture('series-rrule-exdate.ics') }, t.admin)
+    await t.services.moteplan.adopt(BODY, json('2027-01-13T18:00', '2027-05-19T18:00'), t.admin, { from: '2027-01-01', to: '2027-06-30' })
+    const horizon = horizonFor('2027-01-15')
+    await t.services.occurrenceIndex.ready()
+    const index = await t.repos.occurrenceIndex.select({ ...horizon, scope: { type: 'all' }, hiddenBodyIds: new Set(), asOf: '2027-01-15' })
+    const rules = await t.repos.occurrenceIndex.rules((t.sqlite.prepare('select id from rule').all() as Array<{ id: number }>).map(r => r.id))
+    const engine = (await t.services.occurrenceIndex.computeRows(rules, horizon)).sort(compareRows)
+    expect(index).toEqual(engine)
+    expect((await live('2027-01-01', '2027-06-30')).map(m => m.localStart)).toEqual(['2027-01-13T18:00', '2027-05-19T18:00'])
+  })
+
+  it('refuses a meeting outside the period given, a period the wrong way round and one over ten years, storing nothing', async () => {
+    const before = t.snapshot()
+    expect(await refusal(t.services.moteplan.adopt(BODY, json('2027-08-12T18:00'), t.admin, { from: '2027-01-01', to: '2027-06-30' }))).toMatchObject({ code: 'moteplan.outside_period', field: 'to' })
+    expect(await refusal(t.services.moteplan.adopt(BODY, json('2027-08-12T18:00'), t.admin, { from: '2027-09-01' }))).toMatchObject({ code: 'moteplan.outside_period', field: 'from' })
+    expect(await refusal(t.services.moteplan.adopt(BODY, json('2027-08-12T18:00'), t.admin, { from: '2027-12-31', to: '2027-01-01' }))).toMatchObject({ code: 'moteplan.period', field: 'to' })
+    expect(await refusal(t.services.moteplan.adopt(BODY, json('2027-08-12T18:00'), t.admin, { from: '2027-01-01', to: '2037-01-01' }))).toMatchObject({ code: 'moteplan.period', field: 'to' })
+    expect(t.snapshot()).toBe(before)
   })
 
   it('reads CSV and iCal, and refuses a malformed or empty plan naming the line, storing nothing', async () => {
     expect(await t.services.moteplan.adopt('oyer-formannskap', { format: 'csv', text: 'dato;tid\n04.02.2027;09:00\n2027-03-04;09:30\n' }, t.editorOf('oyer'))).toMatchObject({ meetings: 2 })
     const before = t.snapshot()
     expect(await refusal(t.services.moteplan.adopt('oyer-kommunestyre', { format: 'csv', text: 'dato;tid\n2027-03-04;09:30\n31.02.2027;09:00\n' }, t.admin))).toMatchObject({ code: 'moteplan.invalid', field: 'body/line/3' })
+    expect(await refusal(t.services.moteplan.adopt('oyer-kommunestyre', { format: 'ical', text: fixture('zone-without-summer-time.ics') }, t.admin))).toMatchObject({ code: 'moteplan.invalid', field: 'body/line/18' })
     expect(await refusal(t.services.moteplan.adopt('oyer-kommunestyre', { format: 'ical', text: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR' }, t.admin))).toMatchObject({ kind: 'invalid' })
-    expect(await refusal(t.services.moteplan.adopt('nobody', { format: 'json', meetings: [{ start: '2027-03-04T09:30' }] }, t.admin))).toMatchObject({ kind: 'not_found', field: 'ref' })
+    expect(await refusal(t.services.moteplan.adopt('oyer-kommunestyre', { format: 'csv', text: 'Dato;Tid;Utvalg\n04.02.2027;09:00;Formannskapet\n' }, t.admin))).toMatchObject({ code: 'moteplan.empty' })
+    expect(await refusal(t.services.moteplan.adopt('nobody', json('2027-03-04T09:30'), t.admin))).toMatchObject({ kind: 'not_found', field: 'ref' })
     expect(t.snapshot()).toBe(before)
   })
 
-  it('refuses another municipality’s editor (403) and no actor (401), storing nothing', async () => {
+  it('refuses another municipality\'s editor (403) and no actor (401) before reading the file, storing nothing', async () => {
     const before = t.snapshot()
-    const plan = { format: 'json' as const, meetings: [{ start: '2027-03-04T09:30' }] }
-    expect(await refusal(t.services.moteplan.adopt('gausdal-kommunestyre', plan, t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
-    expect(await refusal(t.services.moteplan.adopt('gausdal-kommunestyre', plan, null))).toMatchObject({ kind: 'unauthorized' })
+    const bad: MoteplanSource = { format: 'csv', text: 'dato;tid\n31.02.2027;09:00\n' }
+    expect(await refusal(t.services.moteplan.adopt(BODY, bad, t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
+    expect(await refusal(t.services.moteplan.adopt(BODY, bad, null))).toMatchObject({ kind: 'unauthorized' })
+    expect(await refusal(t.services.moteplan.preview(BODY, bad, t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
+    expect(await refusal(t.services.moteplan.preview(BODY, bad, null))).toMatchObject({ kind: 'unauthorized' })
     expect(t.snapshot()).toBe(before)
   })
 
-  it('is atomic: when creating the adopted rule fails after the old plans were removed, nothing has changed', async () => {
+  it('is atomic: when a write fails halfway, nothing has changed', async () => {
     const real = t.services.rules
-    let removed = 0
+    let created = 0
     const failing = createMoteplanService({
       ...t.repos,
       access: t.services.access,
       clock: t.clock,
       transactor: t.deps.transactor,
+      engine: t.services.occurrenceIndex,
+      occurrenceStates: { saveState: async () => { throw new Error('disk full') } },
       rulesService: {
-        removeRow: async (...args: Parameters<typeof real.removeRow>) => { await real.removeRow(...args); removed++ },
-        createRow: async () => { throw new Error('disk full') },
+        createRow: async (...args: Parameters<typeof real.createRow>) => { created++; return real.createRow(...args) },
+        updateRow: real.updateRow,
+        removeRow: real.removeRow,
       },
     })
     const before = t.snapshot()
-    await expect(failing.adopt('gausdal-kommunestyre', { format: 'json', meetings: [{ start: '2027-03-18T18:00' }] }, t.admin)).rejects.toThrow('disk full')
-    expect(removed).toBe(1)
+    await expect(failing.adopt(BODY, json('2027-03-18T18:00'), t.admin)).rejects.toThrow('disk full')
+    expect(created).toBe(1)
     expect(t.snapshot()).toBe(before)
-    expect(plans('gausdal-kommunestyre')).toEqual([{ id: expect.any(Number), origin: 'moteplan_default', deleted: 0 }])
   })
 })
 
-describe('a transaction spanning two repositories', () => {
-  it('rolls back as a whole when the second write fails', async () => {
-    const rule = (await t.services.rules.list({ limit: 1, offset: 0, municipality: 'oyer', eventTypes: ['arsberetning'] }, systemViewer)).items[0]!.rule
-    const key = '2027-03-31'
-    await t.repos.occurrences.insertState({ ruleId: rule.id, originalKey: key, status: 'planned', revision: 0, created: 1, modified: 1 })
+describe('moteplan.preview', () => {
+  it('lists what adopting would add, remove and keep, writes nothing, and gives the reader\'s warnings', async () => {
     const before = t.snapshot()
-    await expect(t.deps.transactor.transaction(async tx => {
-      await t.repos.rules.softDelete(rule.id, tx)
-      // The same (rule, key) again: the primary key refuses it.
-      await t.repos.occurrences.insertState({ ruleId: rule.id, originalKey: key, status: 'delivered', revision: 1, created: 2, modified: 2 }, tx)
-    })).rejects.toThrow()
+    const source: MoteplanSource = { format: 'ical', text: fixture('series-exdate-utc-lines.ics') }
+    const preview = await t.services.moteplan.preview(BODY, source, t.editorOf('gausdal'))
     expect(t.snapshot()).toBe(before)
-    expect((await t.repos.rules.find(rule.id))!.deleted).toBe(false)
+    const defaults = await meetings()
+    expect(preview).toEqual({
+      period: { from: '2027-01-01', to: '2027-12-31' },
+      meetings: 7,
+      added: ['2027-01-07T18:00', '2027-02-04T18:00', '2027-04-01T18:00', '2027-04-29T18:00', '2027-05-13T18:00'].map(local => ({ local, durationMinutes: 120, occurrenceId: null })),
+      kept: ['2027-02-18T18:00', '2027-03-18T18:00'].map(local => ({ local, occurrenceId: defaults.find(m => m.localStart === local)!.id })),
+      removed: DEFAULT_2027.filter(l => l !== '2027-02-18T18:00' && l !== '2027-03-18T18:00').map(local => ({ local, occurrenceId: defaults.find(m => m.localStart === local)!.id })),
+      warnings: [{ line: 27, message: 'EXDATE 2027-04-22T18:00 treffer ikke noe møte i serien' }],
+    })
+    const adopted = await t.services.moteplan.adopt(BODY, source, t.editorOf('gausdal'))
+    expect({ ...adopted, ruleId: undefined, changed: undefined }).toEqual({ ...preview, ruleId: undefined, changed: undefined })
   })
 })
