@@ -22,6 +22,8 @@ export function presentMunicipality (m: MunicipalityRow, baseUrl: string) {
     county: m.county,
     organisasjonsnummer: m.organisasjonsnummer,
     inRegion: m.inRegion,
+    kommunenummer: m.kommunenummer,
+    trackingFrom: m.trackingFrom,
     feed: feedLinks(baseUrl, 'municipalities', m.slug),
     created: iso(m.created),
     modified: iso(m.modified),

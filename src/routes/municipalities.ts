@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { ListOf, RefParams, Tombstone, errorReplies } from '../schemas/common.js'
-import { Municipality, MunicipalityCreate, MunicipalityQuery, MunicipalityUpdate } from '../schemas/register.js'
+import { Municipality, MunicipalityCreate, MunicipalityOnboard, MunicipalityQuery, MunicipalityUpdate, OnboardingReport } from '../schemas/register.js'
 import { listReply } from '../schemas/list.js'
 import { presentMunicipality } from '../presenters/register.js'
 
@@ -26,6 +26,23 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
   app.post('/', { schema: { tags, summary: 'Opprett kommune med lovpålagte organer (admin)', security: [{ bearer: [] }], body: MunicipalityCreate, response: { 201: Municipality, ...errorReplies(400, 401, 403, 409, 413, 415) } } }, async (request, reply) => {
     const row = await service.create(request.actor, request.body)
     return reply.code(201).send(presentMunicipality(row, baseUrl) as never)
+  })
+
+  app.post('/onboard', {
+    schema: {
+      tags,
+      summary: 'Ta inn kommuner fra SSBs liste i regionen, med organer, pakker og standard møteplan (admin)',
+      description: 'Etter kommunenummer eller navn (`municipalities`), et fylke (`county`: kommunene og fylkeskommunen) eller hele listen (`all`). ' +
+        'Sporingsstart (`trackingFrom`, standard: i dag) settes der den mangler. `dryRun` viser hva som ville skjedd uten å lagre.',
+      security: [{ bearer: [] }],
+      body: MunicipalityOnboard,
+      response: { 200: OnboardingReport, ...errorReplies(400, 401, 403, 413, 415) },
+    },
+    // Admins only, checked before the body is validated: an editor learns nothing about the input's shape.
+    onRequest: async request => { app.services.access.requireAdmin(request.actor) },
+  }, async request => {
+    const { dryRun, ...input } = request.body
+    return app.services.onboarding.onboard(request.actor, input, { dryRun })
   })
 
   app.patch('/:ref', { schema: { tags, summary: 'Endre kommune', security: [{ bearer: [] }], params: RefParams, body: MunicipalityUpdate, response: { 200: Municipality, ...errorReplies(400, 401, 403, 404, 409, 413, 415) } } }, async request =>

@@ -14,6 +14,8 @@ export const Municipality = Type.Object({
   county: Nullable(Type.String()),
   organisasjonsnummer: Nullable(Type.String()),
   inRegion: Type.Boolean(),
+  kommunenummer: Nullable(Type.String({ description: 'SSBs kommunenummer (fylkeskommune: fylkesnummer); null utenfor SSBs liste' })),
+  trackingFrom: Nullable(Type.String({ description: 'Sporingsstart (YYYY-MM-DD): det som forfalt før, er «ikke registrert», aldri forfalt' })),
   feed: Type.Optional(FeedLinks),
   ...Lifecycle,
 }, { $id: 'Municipality' })
@@ -26,7 +28,31 @@ export const MunicipalityCreate = Strict({
   organisasjonsnummer: Type.Optional(Nullable(Type.String({ pattern: '^\\d{9}$', description: '9 siffer med mod-11-kontrollsiffer' }))),
   inRegion: Type.Optional(Type.Boolean()),
 })
-export const MunicipalityUpdate = Type.Partial(MunicipalityCreate, { additionalProperties: false, minProperties: 1 })
+export const MunicipalityUpdate = Type.Partial(Strict({
+  ...MunicipalityCreate.properties,
+  trackingFrom: Nullable(DateString),
+}), { additionalProperties: false, minProperties: 1 })
+/** POST /municipalities/onboard: by kommunenummer or names, a county, or all of the official list. */
+export const MunicipalityOnboard = Strict({
+  municipalities: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 500, description: 'Kommunenummer eller navn slik registre skriver dem («3405», «Gausdal», «Herøy (Nordland)»)' })),
+  county: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Fylkesnummer eller fylke: alle kommunene og fylkeskommunen' })),
+  all: Type.Optional(Type.Boolean({ description: 'Hele SSBs liste' })),
+  trackingFrom: Type.Optional(DateString),
+  dryRun: Type.Optional(Type.Boolean()),
+})
+export const OnboardingReport = Type.Object({
+  dryRun: Type.Boolean(),
+  trackingFrom: Type.String(),
+  onboarded: Type.Array(Type.Object({
+    kommunenummer: Type.String(),
+    slug: Type.String(),
+    name: Type.String(),
+    kind: Type.Enum([...MUNICIPALITY_KINDS]),
+    status: Type.Enum(['created', 'restored', 'joined', 'already']),
+    note: Nullable(Type.String()),
+  })),
+  governance: Type.Object({ created: Type.Integer(), existing: Type.Integer(), perPackage: Type.Record(Type.String(), Type.Integer()), moteplaner: Type.Integer() }),
+}, { $id: 'OnboardingReport' })
 export const MunicipalityQuery = Strict({
   ...ListQueryBase,
   kind: Type.Optional(Type.Enum([...MUNICIPALITY_KINDS])),
@@ -129,12 +155,19 @@ export const AuditEntry = Type.Object({
 
 export const ImportReport = Type.Object({
   dryRun: Type.Boolean(),
+  encoding: Type.String({ description: 'Tegnsettet filen ble lest i (utf-8, utf-16le, utf-16be, windows-1252 …)' }),
+  files: Type.Array(Type.Object({
+    name: Type.String(),
+    encoding: Type.String(),
+    entries: Type.Integer(),
+    region: Type.Array(Type.String(), { description: 'Kommunene (slug) i filens kolonner: regionen' }),
+  })),
   entries: Type.Integer(),
   created: Type.Integer(),
   updated: Type.Integer(),
   unchanged: Type.Integer(),
   municipalitiesCreated: Type.Array(Type.String()),
-  warnings: Type.Array(Type.Object({ line: Type.Integer(), code: Type.String(), message: Type.String() })),
+  warnings: Type.Array(Type.Object({ line: Type.Integer(), code: Type.String(), message: Type.String(), file: Type.Optional(Type.String()) })),
   governance: Type.Union([Type.Object({
     created: Type.Integer({ description: 'Regler opprettet fra styringspakkene' }),
     existing: Type.Integer(),

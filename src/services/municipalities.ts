@@ -7,6 +7,7 @@ import type { Clock } from '../shared/clock.js'
 import { conflicting, invalid, missing } from '../shared/errors.js'
 import { defaultMunicipalityBodies } from '../domain/default-bodies.js'
 import { isValidOrganisasjonsnummer } from '../domain/organisasjonsnummer.js'
+import { isValidDate } from '../domain/calendar-date.js'
 import { auditActor, type AccessService, type Actor } from './access.js'
 
 export type { MunicipalityRow, MunicipalityInput, MunicipalityFilter } from '../repositories/municipalities.js'
@@ -71,13 +72,14 @@ export function createMunicipalitiesService (deps: MunicipalitiesServiceDeps) {
       })
     },
 
-    /** Admins and the municipality's own editors. */
+    /** Admins and the municipality's own editors; `trackingFrom` (YYYY-MM-DD or null) is the go-live date. */
     async update (actor: Actor | null | undefined, ref: string | number, patch: Partial<MunicipalityInput>): Promise<MunicipalityRow> {
       access.requireActor(actor)
       return transactor.transaction(async tx => {
         const before = await live(ref, tx)
         const a = await access.assertMayChange(actor, { municipalityIds: [before.id] }, tx)
         checkOrganisasjonsnummer(patch.organisasjonsnummer)
+        if (patch.trackingFrom != null && !isValidDate(patch.trackingFrom)) throw invalid('municipality.invalid_tracking_from', 'trackingFrom', 'må være en dato (ÅÅÅÅ-MM-DD)')
         const after = (await municipalities.update(before.id, patch, tx))!
         await audit.record(clock.now().getTime(), auditActor(a), { action: 'update', entityType: 'municipality', entityId: before.id, before, after }, tx)
         return after

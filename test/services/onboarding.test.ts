@@ -1,4 +1,7 @@
+import fs from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { buildTestDependencies } from '../helpers/app.js'
+import { seedIfEmpty } from '../../src/seed.js'
 import { refusal, serviceFixture, type ServiceFixture } from '../helpers/services.js'
 import type { Actor } from '../../src/services/access.js'
 
@@ -152,5 +155,31 @@ describe('ensureUnits (for the register import)', () => {
     expect(rows.get('3401')).toMatchObject({ slug: 'kongsvinger', inRegion: false, trackingFrom: '2027-02-01' })
     expect(rows.get('3441')).toMatchObject({ slug: 'gausdal', inRegion: true, kommunenummer: '3441' })
     expect(bodiesOf('gausdal').map(b => b.kind)).toContain('kontrollutvalg')
+  })
+})
+
+describe('the seed (npm start on an empty database)', () => {
+  it('onboards the Lillehammer region with its kommunenummer and the first day as tracking start, then imports the register', async () => {
+    const { deps, dir } = await buildTestDependencies({ seed: false, now: '2026-11-30T23:30:00Z' })
+    try {
+      const report = await seedIfEmpty(deps)
+      expect(report?.entries).toBeGreaterThan(0)
+      const sqlite = deps.database.sqlite
+      const region = sqlite.prepare('select slug, name, kommunenummer, tracking_from from municipality where in_region = 1 order by kommunenummer').all()
+      // 23:30 UTC on 30 November is 1 December in Oslo.
+      expect(region).toEqual([
+        { slug: 'lillehammer', name: 'Lillehammer', kommunenummer: '3405', tracking_from: '2026-12-01' },
+        { slug: 'oyer', name: 'Øyer', kommunenummer: '3440', tracking_from: '2026-12-01' },
+        { slug: 'gausdal', name: 'Gausdal', kommunenummer: '3441', tracking_from: '2026-12-01' },
+      ])
+      expect(await seedIfEmpty(deps)).toBeNull()
+    } finally {
+      deps.close()
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('the shared test template tracks from 2025-01-01 (the suite counts the seed\'s history)', () => {
+    expect(t.sqlite.prepare('select distinct tracking_from t from municipality where in_region = 1').all()).toEqual([{ t: '2025-01-01' }])
   })
 })
