@@ -17,6 +17,19 @@ describe('defaultMunicipalityBodies', () => {
   it('puts the name in unchanged', () => {
     expect(defaultMunicipalityBodies('Hemnes').map(b => b.name.endsWith(' i Hemnes'))).toEqual([true, true, true, true])
   })
+
+  it('gives a fylkeskommune its own organs under the council kinds (koml. § 5-1 second paragraph)', () => {
+    expect(defaultMunicipalityBodies('Innlandet fylkeskommune', 'fylkeskommune')).toEqual([
+      { kind: 'kommunestyre', slugSuffix: 'fylkesting', name: 'Fylkestinget i Innlandet fylkeskommune' },
+      { kind: 'formannskap', slugSuffix: 'fylkesutvalg', name: 'Fylkesutvalget i Innlandet fylkeskommune' },
+      { kind: 'kontrollutvalg', slugSuffix: 'kontrollutvalg', name: 'Kontrollutvalget i Innlandet fylkeskommune' },
+      { kind: 'kommunedirektor', slugSuffix: 'fylkeskommunedirektor', name: 'Fylkeskommunedirektøren i Innlandet fylkeskommune' },
+    ])
+  })
+
+  it('a kommune is the default kind', () => {
+    expect(defaultMunicipalityBodies('Hemnes', 'kommune')).toEqual(defaultMunicipalityBodies('Hemnes'))
+  })
 })
 
 describe('defaultCollaborationBodies', () => {
