@@ -26,6 +26,31 @@ describe('markShapes', () => {
   })
 })
 
+describe('issue 12 marks', () => {
+  it('draws «ikke registrert» as a dotted ring and names it in the label', () => {
+    const w = wheel(2027, '2027-01-15', [occ('1', '2027-01-10', { effectiveStatus: 'not_recorded' })])
+    expect(w.marks[0]).toMatchObject({ status: 'not_recorded', tentative: false })
+    expect(w.marks[0]!.label).toBe('Hendelse 1, 10. januar 2027, ikke registrert (frist, Øyer)')
+    expect(w.marks[0]!.shapes[0]).toMatchObject({ tag: 'circle', attrs: { 'stroke-dasharray': '1.5 2' } })
+    expect(w.legend.statuses.find(s => s.status === 'not_recorded')).toMatchObject({ label: 'Ikke registrert', count: 1 })
+  })
+
+  it('gives a placeholder meeting a dashed edge, «foreløpig» in its label and its own line in the legend', () => {
+    const w = wheel(2027, '2027-01-15', [
+      occ('1', '2027-05-05', { kind: 'meeting', category: 'political', localStart: '2027-05-05T09:00', title: 'Møte: Formannskapet i Øyer', tentative: true }),
+      occ('2', '2027-05-12', { kind: 'meeting', category: 'political', localStart: '2027-05-12T09:00', title: 'Møte: Formannskapet i Øyer' }),
+    ])
+    const [tentative, adopted] = w.marks
+    expect(tentative!.label).toBe('Møte: Formannskapet i Øyer, 5. mai 2027 kl. 09.00, planlagt, foreløpig (møte, Øyer)')
+    expect(tentative!.shapes[0]!.attrs['stroke-dasharray']).toBe('3 2')
+    expect(adopted!.label).not.toContain('foreløpig')
+    expect(adopted!.shapes[0]!.attrs['stroke-dasharray']).toBeUndefined()
+    expect(w.legend.statuses.at(-1)).toMatchObject({ label: 'Foreløpig', shape: 'stiplet kant (standard møteplan)', count: 1 })
+    // The legend's lines do not run into the rings' heading below them.
+    expect(w.legend.rings[0]!.y - 36).toBeGreaterThan(w.legend.statuses.at(-1)!.y + 20)
+  })
+})
+
 describe('buildWheel', () => {
   it('draws one mark per occurrence, at its date in its ring, with a label that names title, date and status', () => {
     const w = wheel(2027, '2027-08-01', [

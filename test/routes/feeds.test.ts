@@ -5,6 +5,7 @@ import { BASE_URL, buildTestApp, catalogue, type TestApp } from '../helpers/app.
 import { createDependencies } from '../../src/composition.js'
 import { openDatabase } from '../../src/db/client.js'
 import { systemViewer } from '../../src/services/access.js'
+import { holidayName } from '../../src/domain/holidays.js'
 
 let t: TestApp
 beforeEach(async () => { t = await buildTestApp({ now: '2027-01-15T09:00:00Z' }) })
@@ -184,7 +185,7 @@ describe('feed content', () => {
     const text = (await feed(url)).body
     const cancelled = parseWithIcalJs(text).find(e => e.uid === `${occ.id}@arshjul.test`)!
     expect(cancelled.sequence).toBe(2)
-    expect(cancelled.summary).toBe('AVLYST: Møte: Kommunestyret i Øyer')
+    expect(cancelled.summary).toBe('AVLYST: Møte: Kommunestyret i Øyer (foreløpig)')
     expect(cancelled.component.getFirstPropertyValue('status')).toBe('CANCELLED')
     expect((await feed(`${url}&cancelled=hide`)).body).not.toContain(occ.id)
     // After 30 days a cancelled item leaves the feed.
@@ -385,6 +386,47 @@ describe('private bodies in the municipality, collaboration and body feeds', () 
     const { token } = (await t.app.inject({ method: 'POST', url: '/api/v1/bodies/oyer-kontrollutvalg/feed-secret', headers: t.auth(t.tokens.editorOyer) })).json()
     expect(uids((await get(`${own}&token=${token}`)).body)).toEqual(kuIds)
   }, 60_000)
+})
+
+describe('placeholders (issue 12)', () => {
+  it('sends a default møteplan’s meetings as TENTATIVE, «(foreløpig)», never as deadlines; an adopted plan’s as CONFIRMED', async () => {
+    const events = () => feed(`/feeds/bodies/gausdal-kommunestyre.ics?${WINDOW}`).then(r => parseWithIcalJs(r.body))
+    const defaults = (await events()).filter(e => e.summary.startsWith('Møte:'))
+    expect(defaults).toHaveLength(9)
+    for (const e of defaults) {
+      expect(e.component.getFirstPropertyValue('status')).toBe('TENTATIVE')
+      expect(e.summary).toBe('Møte: Kommunestyret i Gausdal (foreløpig)')
+      expect(e.description).toContain('Foreløpig: standard møteplan, ikke vedtatt')
+      expect(`${e.summary}\n${e.description}`).not.toMatch(/frist/i)
+    }
+    const api = (await t.app.inject(`/api/v1/occurrences?body=gausdal-kommunestyre&eventType=mote&${WINDOW}`)).json().data as Array<{ tentative: boolean }>
+    expect(api.every(o => o.tentative)).toBe(true)
+
+    const adopt = await t.app.inject({
+      method: 'PUT',
+      url: '/api/v1/bodies/gausdal-kommunestyre/moteplan',
+      headers: t.auth(t.tokens.admin),
+      payload: { meetings: [{ start: '2027-02-11T18:00' }, { start: '2027-03-18T18:00' }, { start: '2027-06-24T18:00' }] },
+    })
+    expect(adopt.statusCode).toBe(200)
+    const after = (await events()).filter(e => e.summary.includes('Møte:') && e.component.getFirstPropertyValue('status') !== 'CANCELLED')
+    expect(after.map(e => [e.startDate.toString().slice(0, 16), e.component.getFirstPropertyValue('status'), e.summary])).toEqual([
+      ['2027-02-11T18:00', 'CONFIRMED', 'Møte: Kommunestyret i Gausdal'],
+      ['2027-03-18T18:00', 'CONFIRMED', 'Møte: Kommunestyret i Gausdal'],
+      ['2027-06-24T18:00', 'CONFIRMED', 'Møte: Kommunestyret i Gausdal'],
+    ])
+    for (const e of after) expect(e.description).not.toContain('Foreløpig')
+  })
+
+  it('holds a default plan’s meeting on Kristi himmelfartsdag the day before, with the UID of its nominal date', async () => {
+    const events = parseWithIcalJs((await feed(`/feeds/bodies/oyer-formannskap.ics?${WINDOW}`)).body).filter(e => e.summary === 'Møte: Formannskapet i Øyer (foreløpig)')
+    expect(events).toHaveLength(9)
+    const may = events.filter(e => e.startDate.toString().startsWith('2027-05'))
+    expect(may.map(e => e.startDate.toString())).toEqual(['2027-05-05T09:00:00'])
+    expect(may[0]!.uid).toMatch(/^\d+-20270506T0900@/)
+    expect(may[0]!.component.getFirstPropertyValue('status')).toBe('TENTATIVE')
+    for (const e of events) expect(holidayName(e.startDate.toString().slice(0, 10)), e.startDate.toString()).toBeNull()
+  })
 })
 
 describe('one word per status', () => {

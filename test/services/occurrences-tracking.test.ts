@@ -76,6 +76,31 @@ describe('a fresh install', () => {
   })
 })
 
+describe('the wheel page on the first day', () => {
+  it('lists what came before as «Ikke registrert» and the default plan’s meetings as «Foreløpig», in words', async () => {
+    t = await freshInstall()
+    const lastYear = (await t.app.inject('/arshjul?municipality=oyer&year=2026')).body
+    const page = (await t.app.inject('/arshjul?municipality=oyer&year=2027')).body
+    const itemsOf = (html: string) => [...html.matchAll(/<li class="occ status-([a-z_]+)" id="occ-[^"]+" data-occurrence-id="[^"]+" data-date="([^"]+)"[\s\S]*?<\/li>/g)]
+    const items = itemsOf(page)
+    expect(items.length).toBeGreaterThan(100)
+    const before = itemsOf(lastYear).filter(m => !m[0].includes('Møte:'))
+    expect(before.length).toBeGreaterThan(50)
+    for (const m of before) {
+      expect(m[1]).toBe('not_recorded')
+      expect(m[0]).toContain('Ikke registrert')
+    }
+    const meetings = items.filter(m => m[0].includes('Møte: Kommunestyret i Øyer'))
+    expect(meetings.length).toBeGreaterThanOrEqual(9)
+    for (const m of meetings) {
+      expect(m[0]).toContain('Møte: Kommunestyret i Øyer (foreløpig)')
+      expect(m[0]).toContain('<span class="badge tentative">Foreløpig</span>')
+      expect(m[0]).not.toMatch(/<dt>Frist<\/dt>/)
+    }
+    for (const html of [lastYear, page]) expect(html).not.toMatch(/data-status="overdue"/)
+  })
+})
+
 describe('recording what came before the tracking start', () => {
   it('shows a delivered item as delivered, and an item in progress is late like any other', async () => {
     t = await freshInstall()
