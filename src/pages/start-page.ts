@@ -47,6 +47,17 @@ const kindRank = (k: string) => {
 }
 const byName = (a: { name: string }, b: { name: string }) => a.name.localeCompare(b.name, 'nb')
 
+/**
+ * What the start page calls the region, from the municipalities in it: 'Gausdal, Lillehammer og Øyer' for up
+ * to four, '12 kommuner' beyond; null for none. The region is data (issue 12), so its name is too.
+ */
+export function regionName (inRegion: ReadonlyArray<{ name: string }>): string | null {
+  if (inRegion.length === 0) return null
+  if (inRegion.length > 4) return `${inRegion.length} kommuner`
+  const names = [...inRegion].sort(byName).map(m => m.name)
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} og ${names.at(-1)}`
+}
+
 /** A private body is shown without a feed link (its address holds its secret), as in presentBody. */
 function bodyEntry (b: BodySummary, baseUrl: string, year: number) {
   return {
@@ -149,6 +160,8 @@ export async function startPage (ctx: Ctx, limits: StartPageLimits = FULL_START_
   return {
     ...common,
     template: 'index' as const,
+    regionName: regionName(list),
+    tagline: `Styringskalender for kommunene og samarbeidene${list.length ? ` i ${regionName(list)}` : ''}`,
     municipalities: list.map(m => ({ ...municipalityEntry(m, counts, baseUrl, year), bodies: municipalityBodies(bodiesOf(`m${m.id}`), baseUrl, year) })),
     collaborations: collaborations.filter(c => c.active),
     terminated: collaborations.filter(c => !c.active),

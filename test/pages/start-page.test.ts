@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { serviceFixture, type ServiceFixture } from '../helpers/services.js'
 import { BASE_URL } from '../helpers/app.js'
-import { collaborationsPage, collaborationsPageUrl, municipalityPage, municipalityPageUrl, startPage } from '../../src/pages/start-page.js'
+import { collaborationsPage, collaborationsPageUrl, municipalityPage, municipalityPageUrl, regionName, startPage } from '../../src/pages/start-page.js'
 import type { Viewer } from '../../src/services/access.js'
 import { AppError } from '../../src/shared/errors.js'
 
@@ -164,5 +164,17 @@ describe('the collaborations pages', () => {
     expect([second.prevUrl, second.nextUrl, second.range]).toEqual(['/samarbeid', null, { from: 51, to: 57 }])
     expect([...first.collaborations, ...second.collaborations].map(c => c.slug))
       .toEqual((await t.services.collaborations.listSummaries({ limit: 1000, offset: 0 })).items.map(c => c.slug))
+  })
+})
+
+describe('regionName (the region is data, issue 12)', () => {
+  it.each([
+    [[], null],
+    [['Øyer'], 'Øyer'],
+    [['Øyer', 'Lillehammer'], 'Lillehammer og Øyer'],
+    [['Øyer', 'Lillehammer', 'Gausdal'], 'Gausdal, Lillehammer og Øyer'],
+    [['A', 'B', 'C', 'D', 'E'], '5 kommuner'],
+  ])('%j → %j', (names, expected) => {
+    expect(regionName(names.map(name => ({ name })))).toBe(expected)
   })
 })

@@ -470,7 +470,9 @@ describe('the start page of many municipalities', () => {
     expect(html).toContain('href="/samarbeid">Alle 57 interkommunale samarbeid</a>')
     expect(html).toContain('<form class="search" action="/samarbeid" method="get"')
     expect(html).toContain('<span class="tagline">Styringskalender for kommunene og de interkommunale samarbeidene</span>')
-    expect((await get('/')).body).toContain('<span class="tagline">Styringskalender for kommunene og samarbeidene i Lillehammer-regionen</span>')
+    // The region's name is its municipalities' (issue 12: the region is data).
+    expect((await get('/')).body).toContain('<span class="tagline">Styringskalender for kommunene og samarbeidene i Gausdal, Lillehammer og Øyer</span>')
+    expect((await get('/')).body).toContain('<h1>Årshjulet for Gausdal, Lillehammer og Øyer</h1>')
   })
 
   it('counts as the reports and the municipality’s own page do', async () => {
