@@ -127,8 +127,11 @@ describe('the shipped catalogue', () => {
   it('makes the constitution deadline an all-day deadline on the last lawful day, not a meeting (koml. § 7-1)', () => {
     const konstituering = eventType('konstituerende_mote')
     expect(konstituering).toMatchObject({
-      kind: 'deadline', timing: { allDay: true }, schedule: { type: 'valgperiode', anchor: 'constitution_deadline' },
-      responsibleBodyKind: 'kommunestyre', treatedByBodyKind: 'kommunestyre',
+      kind: 'deadline',
+      timing: { allDay: true },
+      schedule: { type: 'valgperiode', anchor: 'constitution_deadline' },
+      responsibleBodyKind: 'kommunestyre',
+      treatedByBodyKind: 'kommunestyre',
     })
     expect(konstituering.name.nb).not.toMatch(/møte/i)
     expect(konstituering.description).toMatch(/senest innen utgangen av oktober/)
