@@ -13,7 +13,8 @@ describe('GET /api/v1/municipalities', () => {
     expect(body.data.map((m: { slug: string }) => m.slug)).toEqual(['gausdal', 'lillehammer', 'oyer'])
     expect(body.pagination).toEqual({ totalElements: 3, elementsPerPage: 100, currentPage: 1, totalPages: 1 })
     const outside = (await t.app.inject('/api/v1/municipalities?inRegion=false')).json().data.map((m: { slug: string }) => m.slug)
-    expect(outside).toEqual(expect.arrayContaining(['ringebu', 'nord-fron', 'ringsaker', 'hamar', 'oppland-fylkeskommune']))
+    // The register's "Oppland fylkeskommune" is today's Innlandet fylkeskommune (SSB's list, issue 12).
+    expect(outside).toEqual(expect.arrayContaining(['ringebu', 'nord-fron', 'ringsaker', 'hamar', 'innlandet-fylkeskommune']))
   })
 
   it('pages with OParl links', async () => {
@@ -28,14 +29,14 @@ describe('GET /api/v1/municipalities', () => {
 
   it('filters by name and kind', async () => {
     const res = await t.app.inject('/api/v1/municipalities?q=fylke')
-    expect(res.json().data.map((m: { slug: string; kind: string }) => [m.slug, m.kind])).toEqual([['oppland-fylkeskommune', 'fylkeskommune']])
+    expect(res.json().data.map((m: { slug: string; kind: string }) => [m.slug, m.kind])).toEqual([['innlandet-fylkeskommune', 'fylkeskommune']])
   })
 })
 
 describe('GET /api/v1/municipalities/:ref', () => {
   it('finds by slug and by id, with subscribe links', async () => {
     const bySlug = (await t.app.inject('/api/v1/municipalities/oyer')).json()
-    expect(bySlug).toMatchObject({ name: 'Øyer', kind: 'kommune', inRegion: true, deleted: false })
+    expect(bySlug).toMatchObject({ name: 'Øyer', kind: 'kommune', inRegion: true, deleted: false, kommunenummer: '3440', trackingFrom: '2025-01-01' })
     expect(bySlug.feed).toEqual({ https: 'https://arshjul.test/feeds/municipalities/oyer.ics', webcal: 'webcal://arshjul.test/feeds/municipalities/oyer.ics' })
     const byId = (await t.app.inject(`/api/v1/municipalities/${bySlug.id}`)).json()
     expect(byId.slug).toBe('oyer')
