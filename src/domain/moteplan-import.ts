@@ -195,7 +195,23 @@ function logicalLines (text: string): LogicalLine[] {
     if (/^[ \t]/.test(raw) && out.length > 0) out[out.length - 1]!.text += raw.slice(1)
     else out.push({ text: raw, line: i + 1 })
   })
+  for (const l of out) l.text = quoteDisplayNameZones(l.text)
   return out
+}
+
+/**
+ * Exchange's display-name zones carry a colon ("(UTC+01:00) Amsterdam, …"). Quoted, as RFC 5545 § 3.2
+ * requires, ical.js reads them; some exports leave them unquoted, which would end the parameters at
+ * that colon. The name runs to the next ';' or to the value's colon (the last one: a date-time has none).
+ */
+function quoteDisplayNameZones (line: string): string {
+  const at = line.search(/;TZID=\(UTC/i)
+  if (at < 0) return line
+  const start = at + 6
+  const valueColon = line.lastIndexOf(':')
+  const semi = line.indexOf(';', start)
+  const end = semi >= 0 && semi < valueColon ? semi : valueColon
+  return end > start ? `${line.slice(0, start)}"${line.slice(start, end)}"${line.slice(end)}` : line
 }
 
 /** Where each VEVENT of the calendar (in order) and each of its properties (by name, in order) stand in the file. */

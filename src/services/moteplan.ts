@@ -130,8 +130,11 @@ interface Plan extends MoteplanChange {
   duration: number
   /** The target's keys after the adoption. */
   targetKeys: string[]
-  /** Meetings that move from another plan rule to the adopted rule: the old rule EXDATEs `from`. */
-  transfers: Array<{ row: OccurrenceRow; local: string }>
+  /**
+   * Meetings that move from another plan rule to the adopted rule, at `targetKey` (their time, or the key of a
+   * cancelled meeting of the adopted rule at that time, which `overwrite`s): the old rule EXDATEs the row's key.
+   */
+  transfers: Array<{ row: OccurrenceRow; local: string; targetKey: string; overwrite: boolean }>
   cancels: OccurrenceRow[]
   restores: OccurrenceRow[]
   others: RuleRow[]
@@ -171,7 +174,8 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
     if (varies) out.push(`møtene har ulik varighet; alle får ${duration} minutter`)
     const rows = (await engine.computeRows(planRules, period, ex))
       .filter(r => r.eventType === 'mote' && r.localStart !== null)
-      .sort((a, b) => a.localStart!.localeCompare(b.localStart!) || a.ruleId - b.ruleId)
+      // At one time, the adopted rule's meeting first: it is the one kept.
+      .sort((a, b) => a.localStart!.localeCompare(b.localStart!) || Number(b.ruleId === target?.id) - Number(a.ruleId === target?.id) || a.ruleId - b.ruleId)
     const wanted = new Map(meetings.map(m => [m.local, m]))
     const result: Plan = {
       period,
@@ -200,7 +204,12 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
       if (wanted.has(local) && !taken.has(local)) {
         taken.add(local)
         result.kept.push({ local, occurrenceId: row.id })
-        if (row.ruleId !== target?.id) result.transfers.push({ row, local })
+        if (row.ruleId !== target?.id) {
+          // A cancelled meeting of the adopted rule at this time gets the transferred meeting's state.
+          const back = restored.get(local)
+          restored.delete(local)
+          result.transfers.push({ row, local, targetKey: back?.originalKey ?? local, overwrite: back !== undefined })
+        }
       } else {
         result.removed.push({ local, occurrenceId: row.id })
         result.cancels.push(row)
@@ -213,7 +222,7 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
       result.added.push({ local: m.local, durationMinutes: duration, occurrenceId: back?.id ?? null })
     }
     const keys = target ? keysOf(target) : new Set<string>()
-    for (const t of result.transfers) keys.add(t.local)
+    for (const t of result.transfers) keys.add(t.targetKey)
     for (const a of result.added) keys.add(a.local)
     result.targetKeys = [...keys].sort()
     return result
@@ -260,8 +269,8 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
     }
     for (const t of p.transfers) {
       const s = t.row
-      if (s.status === 'planned' && s.caseNumber === null && s.caseUrl === null && s.note === null && s.deliveredOn === null && s.approvedOn === null) continue
-      await occurrenceStates.saveState(ruleId, t.local, { status: s.status, caseNumber: s.caseNumber, caseUrl: s.caseUrl, note: s.note, deliveredOn: s.deliveredOn, approvedOn: s.approvedOn }, who, tx)
+      if (!t.overwrite && s.status === 'planned' && s.caseNumber === null && s.caseUrl === null && s.note === null && s.deliveredOn === null && s.approvedOn === null) continue
+      await occurrenceStates.saveState(ruleId, t.targetKey, { status: s.status, caseNumber: s.caseNumber, caseUrl: s.caseUrl, note: s.note, deliveredOn: s.deliveredOn, approvedOn: s.approvedOn }, who, tx)
     }
     const today = localDateOf(clock.now(), ZONE)
     const reason = `Tatt ut av møteplanen ${today}: den vedtatte møteplanen har ikke dette møtet`

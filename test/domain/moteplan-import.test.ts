@@ -47,6 +47,12 @@ describe('readMoteplanIcal: zones', () => {
     expect(times(readMoteplanIcal(fixture('exchange-quoted-tzid.ics')))).toEqual(['2027-02-10T09:00/180', '2027-05-12T09:00/180'])
   })
 
+  it('also reads the display-name zone when an export leaves it unquoted', () => {
+    const unquoted = fixture('exchange-quoted-tzid.ics').replace(/TZID="([^"]*)"/g, 'TZID=$1')
+    expect(unquoted).toContain('DTSTART;TZID=(UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna:20270210T090000')
+    expect(times(readMoteplanIcal(unquoted))).toEqual(['2027-02-10T09:00/180', '2027-05-12T09:00/180'])
+  })
+
   it('maps the Windows name "W. Europe Standard Time" through CLDR when there is no VTIMEZONE, also with ;VALUE=DATE-TIME', () => {
     expect(times(readMoteplanIcal(fixture('outlook-value-date-time.ics')))).toEqual(['2027-02-04T09:00/180', '2027-09-02T09:00/180'])
   })
@@ -113,6 +119,21 @@ describe('readMoteplanIcal: series', () => {
       '2027-03-18T18:00', '2027-03-25T18:00', '2027-04-01T18:00', '2027-04-08T18:00',
       '2027-10-21T18:00', '2027-10-28T18:00', '2027-11-04T18:00', '2027-11-11T18:00',
     ])
+  })
+
+  it('lets a date EXDATE remove that day\'s meeting, and reads an RDATE period by its start', () => {
+    expect(readMoteplanIcal(ical([
+      'DTSTART;TZID=Europe/Oslo:20270113T180000', 'RRULE:FREQ=WEEKLY;COUNT=3', 'EXDATE;VALUE=DATE:20270120',
+      'RDATE;VALUE=PERIOD:20270301T170000Z/20270301T190000Z',
+    ])).meetings.map(m => m.local)).toEqual(['2027-01-13T18:00', '2027-01-27T18:00', '2027-03-01T18:00'])
+  })
+
+  it('takes an override whose RECURRENCE-ID is not in the series as a meeting of its own, with a warning', () => {
+    const text = ical(['DTSTART;TZID=Europe/Oslo:20270113T180000', 'RRULE:FREQ=WEEKLY;COUNT=2'])
+      .replace('END:VCALENDAR', ['BEGIN:VEVENT', 'UID:m0@test', 'RECURRENCE-ID;TZID=Europe/Oslo:20270210T180000', 'DTSTART;TZID=Europe/Oslo:20270211T180000', 'END:VEVENT', 'END:VCALENDAR'].join('\r\n'))
+    const r = readMoteplanIcal(text)
+    expect(r.meetings.map(m => m.local)).toEqual(['2027-01-13T18:00', '2027-01-20T18:00', '2027-02-11T18:00'])
+    expect(r.warnings).toEqual([{ line: 11, message: expect.stringMatching(/RECURRENCE-ID 2027-02-10T18:00 finnes ikke i serien/) }])
   })
 
   it('skips a cancelled series with its overrides', () => {

@@ -116,6 +116,27 @@ describe('moteplan.adopt', () => {
     expect((await live()).find(m => m.localStart === '2027-03-11T18:00')).toMatchObject({ id: ids['2027-03-11T18:00'], status: 'planned' })
   })
 
+  it('starts an adopted rule of its own for a plan with another duration, leaving the earlier plan\'s meetings and end times alone', async () => {
+    const first = await t.services.moteplan.adopt(BODY, { format: 'ical', text: fixture('outlook-w-europe-standard-time.ics') }, t.admin)
+    const before = (await live()).map(m => ({ id: m.id, start: m.start, end: m.end }))
+    const second = await t.services.moteplan.adopt(BODY, { format: 'json', meetings: [{ start: '2028-02-17T18:00', durationMinutes: 120 }] }, t.admin)
+    expect(second.ruleId).not.toBe(first.ruleId)
+    expect((await live()).map(m => ({ id: m.id, start: m.start, end: m.end }))).toEqual(before)
+    expect((await live('2028-01-01', '2028-12-31')).map(m => [m.localStart, (m.end!.getTime() - m.start!.getTime()) / 60_000])).toEqual([['2028-02-17T18:00', 120]])
+  })
+
+  it('gives one meeting per time when the default plan and a cancelled adopted meeting meet again', async () => {
+    await t.services.moteplan.adopt(BODY, json('2027-09-16T18:00'), t.admin)
+    const adoptedId = (await live()).find(m => m.localStart === '2027-09-16T18:00')!.id
+    await t.services.moteplan.adopt(BODY, json('2027-03-11T18:00'), t.admin)
+    // Someone clears the default rule's EXDATEs: its 16 September is live again beside the adopted one, cancelled.
+    const defaultRule = plans().find(p => p.origin === 'moteplan_default')!
+    await t.services.rules.update(defaultRule.id, { exdates: [] }, t.admin)
+    await t.services.moteplan.adopt(BODY, json('2027-03-11T18:00', '2027-09-16T18:00'), t.admin)
+    const at = (await meetings()).filter(m => m.localStart === '2027-09-16T18:00')
+    expect(at.filter(m => m.status !== 'cancelled').map(m => m.id)).toEqual([adoptedId])
+  })
+
   it('replaces only the period asked for (from/to): the default plan\'s autumn meetings stay', async () => {
     const result = await t.services.moteplan.adopt(BODY, json('2027-02-11T18:00', '2027-06-10T18:00'), t.admin, { from: '2027-01-01', to: '2027-06-30' })
     expect(result.removed.map(m => m.local)).toEqual(DEFAULT_2027.slice(0, 5))
