@@ -105,13 +105,19 @@ export const Delivery = Type.Object({
 }, { $id: 'Delivery' })
 export const DeliveryList = ListOf(Delivery)
 
+/**
+ * A report pages like any list, but without a default limit in the schema: the route gives JSON 100
+ * rows by default and CSV every row (a schema default would cut a long CSV at 100 rows).
+ */
+const ReportPaging = { ...Paging, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'JSON: 100 hvis utelatt; CSV: alle rader hvis utelatt' })) }
+
 const Scope = {
   municipality: Type.Optional(Slug),
   body: Type.Optional(Slug),
   collaboration: Type.Optional(Slug),
   eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })),
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: UTF-8 med BOM, semikolon, datoer dd.mm.åååå (norsk Excel); alle rader uten limit/offset' })),
-  ...Paging,
+  ...ReportPaging,
 }
 
 export const OverdueReportQuery = Strict({

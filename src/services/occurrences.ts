@@ -234,7 +234,8 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       warnings.push({ code: 'no_treating_meeting', message: `${names.bodies.get(r.treatedByBodyId)?.name ?? 'Organet'} har ikke noe møte innen fristen ${r.date}` })
     }
     const flags = flagsOf(r.date)
-    if (flags.nonWorkingDay) warnings.push({ code: 'non_working_day', message: `${r.date} er ${flags.holiday ?? 'helg'}; fristen står som lovens dato` })
+    // A meeting is never worded as a deadline (issue 12).
+    if (flags.nonWorkingDay) warnings.push({ code: 'non_working_day', message: `${r.date} er ${flags.holiday ?? 'helg'}${r.kind === 'meeting' ? '' : '; fristen står som lovens dato'}` })
     if (r.responsibleBodyId === null && r.kind !== 'meeting') warnings.push({ code: 'no_responsible_body', message: 'Ingen ansvarlig organ er knyttet til regelen' })
     const collaboration = r.collaborationId !== null ? names.collaborations.get(r.collaborationId) : undefined
     const municipality = r.municipalityId !== null ? names.municipalities.get(r.municipalityId) : undefined

@@ -113,6 +113,9 @@ describe('e-mail reminders over real SMTP', () => {
 
   it('a meeting reminder carries the meeting as Oslo wall time with its time zone', async () => {
     await subscribe({ name: 'Ola', email: 'ola@oyer.kommune.no', body: 'oyer-kommunestyre', eventTypes: ['mote'] })
+    // An adopted plan's meeting: a default plan's placeholders are not reminded (issue 12).
+    const adopt = await t.app.inject({ method: 'PUT', url: '/api/v1/bodies/oyer-kommunestyre/moteplan', headers: t.auth(t.tokens.admin), payload: { meetings: [{ start: '2027-03-18T18:00' }] } })
+    expect(adopt.statusCode).toBe(200)
     t.clock.set('2027-03-04T07:00:00Z') // 14 days before Thursday 18 March 18:00
     const d = dispatcher()
     await d.run()
@@ -363,6 +366,8 @@ describe('crash safety', () => {
     // Every meeting in the region, to two people: many reminders due on Tuesday 1 June 2027.
     await subscribe({ name: 'A', email: 'a@region.no', eventTypes: ['mote'] })
     await subscribe({ name: 'B', email: 'b@region.no', eventTypes: ['mote'] })
+    // As if every body had adopted its default plan: placeholders are not reminded (issue 12).
+    t.sqlite.prepare("update rule set origin = 'moteplan_adopted' where origin = 'moteplan_default'").run()
     t.clock.set('2027-06-01T06:00:00Z')
     const second = openDatabase(t.file)
     try {
