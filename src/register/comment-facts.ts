@@ -139,7 +139,8 @@ class NameReader {
         const name = this.leadingName(ws)
         if (name === null) continue
         const next = ws[name.split(' ').length]
-        if (next !== undefined && next === next.toLowerCase() && !AFTER_NAME.has(next.toLowerCase()) && !this.isKnown(name)) {
+        // A lower-case word (not a dash between the halves of a bilingual name, "Oslo - Oslove").
+        if (next !== undefined && /\p{Ll}/u.test(next) && next === next.toLowerCase() && !AFTER_NAME.has(next.toLowerCase()) && !this.isKnown(name)) {
           // The rest of the segment, from this item on, as written.
           const start = segment.indexOf(item)
           relations.push(segment.slice(start).trim().replace(/[,;:]+$/, ''))
