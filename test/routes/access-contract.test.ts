@@ -92,6 +92,7 @@ const admin = 'admin only'
 /** Per write route: requests by Øyer's editor that name something Gausdal owns. Every write route must be here. */
 const FORBIDDEN: Record<string, WriteCase[]> = {
   'POST /api/v1/municipalities': [{ what: admin, payload: { slug: 'ny-kommune', name: 'Ny kommune', kind: 'kommune' } }],
+  'POST /api/v1/municipalities/onboard': [{ what: admin, payload: { municipalities: ['3401'] } }],
   'PATCH /api/v1/municipalities/{ref}': [{ what: 'Gausdal', params: () => ({ ref: 'gausdal' }), payload: { name: 'Gausdal!' } }],
   'DELETE /api/v1/municipalities/{ref}': [{ what: 'Gausdal', params: () => ({ ref: 'gausdal' }) }],
   'POST /api/v1/bodies': [
