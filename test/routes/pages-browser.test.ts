@@ -3,7 +3,7 @@ import path from 'node:path'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
-import { displayTitle, STATUS_LABELS } from '../../src/presenters/vocabulary.js'
+import { displayTitle as plainTitle, STATUS_LABELS, withTentative } from '../../src/presenters/vocabulary.js'
 
 // The pages in a real browser: Debian's Chromium driven by playwright-core (which downloads no browser).
 // There is no skipping: without Chromium these tests fail and say how to install it.
@@ -27,7 +27,11 @@ interface ApiOccurrence {
   daysOverdue: number;
   subject: { slug: string; name: string };
   responsibleBody: { slug: string; name: string } | null
+  tentative: boolean
 }
+
+/** The title the pages show: a default møteplan's meeting says «(foreløpig)» (issue 12). */
+const displayTitle = (o: ApiOccurrence) => withTentative(plainTitle(o), o.tentative)
 
 let t: TestApp
 /** More municipalities than one region: the start page is a table of municipalities. */
