@@ -12,8 +12,9 @@
 import ICAL from 'ical.js'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { findIana } from 'windows-iana'
-import { addYears, isValidDate } from './calendar-date.js'
-import { classifyLocal, instantToLocal, isValidLocalDateTime, isValidTimeZone, localToInstant, offsetAt } from './local-time.js'
+import { addDays, addYears, isValidDate } from './calendar-date.js'
+import { classifyLocal, instantToLocal, isValidLocalDateTime, isValidTimeZone, localToFloating, localToInstant, offsetAt } from './local-time.js'
+import { RecurrenceError, expand, formatDtstart, validateRrule } from './recurrence.js'
 
 export interface PlannedMeeting { local: string; durationMinutes: number | null }
 /** Something the reader guessed or left out; `line` is the file's line (1-based), when there is one. */
@@ -416,22 +417,27 @@ function expandSeries (e: ReadEvent, ctx: IcalContext): Map<string, PlannedMeeti
   const dtstart = e.component.getFirstProperty('dtstart')!
   const tzid = tzidOf(dtstart)
   const limit = addYears(e.start.slice(0, 10), MAX_PLAN_YEARS)
-  e.component.getAllProperties('rrule').forEach((p, i) => {
+  const utcStart = tzid === null && (dtstart.getFirstValue() as ICAL.Time).zone?.tzid === 'UTC'
+  e.component.getAllProperties('rrule').forEach((_p, i) => {
     const line = e.lines.props.get('RRULE')?.[i] ?? e.lines.begin
-    const recur = (p.getFirstValue() as ICAL.Recur).clone()
-    if (!recur.freq) throw lineError(line, 'RRULE mangler FREQ')
-    if (/INTERVAL=0*(;|$)/i.test(ctx.text.get(line) ?? '')) throw lineError(line, 'RRULE har INTERVAL=0')
-    if (recur.until) {
-      const u = recur.until
-      // UNTIL bounds the series in the DTSTART's frame: UTC is turned into Oslo wall time, a date means its whole day.
-      const local = u.isDate ? `${wallLocal({ year: u.year, month: u.month, day: u.day, hour: 23, minute: 59 })}` : u.zone?.tzid === 'UTC' ? instantToLocal(Date.UTC(u.year, u.month - 1, u.day, u.hour, u.minute, u.second), ZONE) : wallLocal(u)
-      recur.until = ICAL.Time.fromDateTimeString(`${local}:59`)
+    if (utcStart && i === 0) ctx.warnings.push({ line, message: `serien har DTSTART i UTC; møtene er lagt på samme norske klokkeslett som det første (${e.start.slice(11)})` })
+    const text = (ctx.text.get(line) ?? '').replace(/^(?:[^:"]|"[^"]*")*:/, '')
+    if (/(^|;)INTERVAL=0*(;|$)/i.test(text)) throw lineError(line, 'RRULE har INTERVAL=0')
+    // The series is expanded by the app's own recurrence engine, in the floating frame with Oslo's DST
+    // rules (the zone was checked to be Oslo's), exactly as the adopted rule's meetings will be.
+    const start = { allDay: false as const, local: e.start, timeZone: ZONE }
+    let instances: string[]
+    try {
+      const rule = validateRrule(text, start)
+      const { count, until } = rule.rule.options
+      if ((count === null || count === undefined) && (until === null || until === undefined)) throw lineError(line, `serien har ingen slutt; gi den UNTIL eller COUNT (høyst ${MAX_PLAN_YEARS} år)`)
+      if (rule.rule.after(new Date(localToFloating(`${limit}T00:00`)), true)) throw lineError(line, `serien varer mer enn ${MAX_PLAN_YEARS} år`)
+      instances = expand({ dtstart: formatDtstart(start), rrule: rule.text }, { from: e.start.slice(0, 10), to: addDays(limit, -1) }).map(o => o.key)
+    } catch (err) {
+      if (err instanceof RecurrenceError) throw lineError(line, `RRULE kan ikke leses: ${err.message}`)
+      throw err
     }
-    const [y, mo, d, h, mi] = e.start.split(/[-T:]/).map(Number) as [number, number, number, number, number]
-    const it = recur.iterator(ICAL.Time.fromData({ year: y, month: mo, day: d, hour: h, minute: mi, second: 0, isDate: false }))
-    for (let next = it.next(); next; next = it.next()) {
-      const wall = wallLocal(next)
-      if (wall.slice(0, 10) > limit) throw lineError(line, `serien varer mer enn ${MAX_PLAN_YEARS} år; gi den en slutt (UNTIL eller COUNT)`)
+    for (const wall of instances) {
       // Every instance is checked in its own right: the zone must be Oslo's also on the other side of a DST change.
       const local = tzid === null ? checkLocal(wall, `body/line/${line}`, `linje ${line}: `) : osloLocal(ICAL.Time.fromDateTimeString(`${wall}:00`), tzid, line, ctx)!
       add(local, line)

@@ -136,6 +136,17 @@ describe('readMoteplanIcal: series', () => {
     expect(r.warnings).toEqual([{ line: 11, message: expect.stringMatching(/RECURRENCE-ID 2027-02-10T18:00 finnes ikke i serien/) }])
   })
 
+  it('keeps a series with a UTC DTSTART at its first meeting\'s Oslo time across DST, with a warning', () => {
+    const r = readMoteplanIcal(ical(['DTSTART:20270318T170000Z', 'RRULE:FREQ=WEEKLY;COUNT=3']))
+    expect(r.meetings.map(m => m.local)).toEqual(['2027-03-18T18:00', '2027-03-25T18:00', '2027-04-01T18:00'])
+    expect(r.warnings).toEqual([{ line: 7, message: expect.stringMatching(/DTSTART i UTC/) }])
+  })
+
+  it('expands BYMONTH with BYMONTHDAY as RFC 5545 says (no 31 April: only DTSTART)', () => {
+    expect(readMoteplanIcal(ical(['DTSTART;TZID=Europe/Oslo:20270113T180000', 'RRULE:FREQ=MONTHLY;BYMONTHDAY=31;BYMONTH=4,5;COUNT=2'])).meetings.map(m => m.local))
+      .toEqual(['2027-01-13T18:00', '2027-05-31T18:00', '2028-05-31T18:00'])
+  })
+
   it('skips a cancelled series with its overrides', () => {
     const r = readMoteplanIcal(ical(
       ['DTSTART;TZID=Europe/Oslo:20270113T100000', 'RRULE:FREQ=WEEKLY;COUNT=3', 'STATUS:CANCELLED'],
