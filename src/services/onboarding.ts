@@ -219,9 +219,12 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
     return out
   }
 
-  /** A former county's name ('Oppland') → today's county number, through its fylkeskommune. */
+  /** A former county's name ('Oppland') → today's county number, through its fylkeskommune; a split one ('Viken') is a 400. */
   function countyOf (name: string): string | undefined {
     const r = directory.resolve(`${name} fylkeskommune`)
+    if (r.status === 'ambiguous') {
+      throw invalid('onboarding.ambiguous_county', 'county', `«${name}» er i dag flere fylker: ${r.candidates.map(u => `${u.county} (${u.countyNumber})`).join(', ')}; velg ett`)
+    }
     return r.status === 'found' ? r.unit.countyNumber : undefined
   }
 

@@ -81,6 +81,12 @@ describe('onboarding a county', () => {
     ])
   })
 
+  it('takes a former county\'s name as today\'s county', async () => {
+    const report = await t.services.onboarding.onboard(admin, { county: 'Oppland' }, { dryRun: true })
+    expect(report.onboarded.at(-1)).toMatchObject({ kommunenummer: '34', kind: 'fylkeskommune' })
+    expect(report.onboarded).toHaveLength(47)
+  })
+
   it('onboards Oslo as one unit: the kommune with the county\'s tasks', async () => {
     const report = await t.services.onboarding.onboard(admin, { county: '03' })
     expect(report.onboarded.map(u => [u.kommunenummer, u.name, u.kind])).toEqual([['0301', 'Oslo - Oslove', 'kommune']])
@@ -93,6 +99,7 @@ describe('refusals', () => {
     [{ municipalities: ['Herøy'] }, 'municipalities/0', 'onboarding.ambiguous_municipality'],
     [{ county: '99' }, 'county', 'onboarding.unknown_county'],
     [{ county: 'Atlantis' }, 'county', 'onboarding.unknown_county'],
+    [{ county: 'Viken' }, 'county', 'onboarding.ambiguous_county'],
     [{ municipalities: ['Gausdal'], trackingFrom: '2027-02-30' }, 'trackingFrom', 'onboarding.invalid_tracking_from'],
     [{}, 'municipalities', 'onboarding.nothing'],
   ])('%j → 400 on %s, nothing written', async (input, field, code) => {
