@@ -163,7 +163,9 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
 
   /** Every statutory body of the unit's kind exists and is live; generated names follow a renamed municipality. */
   async function ensureBodies (row: MunicipalityRow, oldName: string | null, existing: MunicipalBodyRow[], takenBodySlugs: Set<string>, tx: Executor) {
-    const previous = oldName === null ? [] : defaultMunicipalityBodies(oldName, row.kind).concat(defaultMunicipalityBodies(oldName, 'kommune'))
+    // Generated names to bring up to date: the old name's, and a kommune's names on a fylkeskommune (imports before
+    // issue 12 gave "Oppland fylkeskommune" a "Kommunestyret i Oppland fylkeskommune"). A name someone chose stays.
+    const previous = [...new Set([oldName ?? row.name, row.name])].flatMap(n => [...defaultMunicipalityBodies(n, row.kind), ...defaultMunicipalityBodies(n, 'kommune')])
     for (const wanted of defaultMunicipalityBodies(row.name, row.kind)) {
       const ofKind = existing.filter(b => b.kind === wanted.kind)
       const live = ofKind.find(b => !b.deleted)

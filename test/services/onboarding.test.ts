@@ -145,6 +145,17 @@ describe('municipalities from before the official list', () => {
     ])
   })
 
+  it('a fylkeskommune whose bodies got a kommune\'s names gets the fylke\'s, and a name someone chose stays', async () => {
+    await t.services.municipalities.create(admin, { slug: 'troms-fylkeskommune', name: 'Troms fylkeskommune', kind: 'fylkeskommune' })
+    t.sqlite.prepare("update body set name = 'Kommunestyret i Troms fylkeskommune' where slug = 'troms-fylkeskommune-fylkesting'").run()
+    t.sqlite.prepare("update body set name = 'Fylkesrådet i Troms' where slug = 'troms-fylkeskommune-fylkesutvalg'").run()
+    const report = await t.services.onboarding.onboard(admin, { municipalities: ['55'] })
+    expect(report.onboarded).toMatchObject([{ slug: 'troms-fylkeskommune', status: 'joined', note: null }])
+    expect(bodiesOf('troms-fylkeskommune').map(b => b.name)).toEqual([
+      'Fylkesrådet i Troms', 'Fylkeskommunedirektøren i Troms fylkeskommune', 'Fylkestinget i Troms fylkeskommune', 'Kontrollutvalget i Troms fylkeskommune',
+    ])
+  })
+
   it('an abbreviation resolves with a note saying what it stands for', async () => {
     const report = await t.services.onboarding.onboard(admin, { municipalities: ['OFK'] }, { dryRun: true })
     expect(report.onboarded[0]).toMatchObject({ kommunenummer: '34', name: 'Innlandet fylkeskommune' })
