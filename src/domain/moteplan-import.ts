@@ -2,8 +2,9 @@
 // iCal export of the municipality's political case system or mail program (issue 12). Pure: text in,
 // meetings and warnings out, or a MoteplanError naming the line of the file (path `body/line/<n>`).
 //
-// iCal is read by ical.js (RFC 5545) and expanded here in the floating frame, as the recurrence engine
-// does (STYLE trap 1): RRULE (COUNT, UNTIL in UTC or local), RDATE, EXDATE and RECURRENCE-ID overrides.
+// iCal is read by ical.js (RFC 5545); a series is expanded by the app's recurrence engine
+// (src/domain/recurrence.ts, the floating frame of STYLE trap 1): RRULE (COUNT, UNTIL in UTC or local),
+// then RDATE, EXDATE and RECURRENCE-ID overrides here.
 // A TZID is accepted when its offsets equal Europe/Oslo's at every time it is used for: a zone the file
 // defines in its own VTIMEZONE (Outlook's "W. Europe Standard Time"), an IANA name (also behind a
 // Mozilla/libical prefix such as /mozilla.org/20070129_1/Europe/Oslo), or a Windows name mapped through

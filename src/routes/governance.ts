@@ -4,10 +4,12 @@ import { DateString, ListOf, ListQueryBase, RefParams, Slug, Strict, Timestamp, 
 import { listReply } from '../schemas/list.js'
 import { MoteplanQuery, MoteplanReply } from '../schemas/governance.js'
 import { EventType, Package } from '../catalogue/schema.js'
-import { AppError } from '../shared/errors.js'
+import { AppError, badRequest } from '../shared/errors.js'
+import { charsetOf } from './admin.js'
 import type { MoteplanSource } from '../services/moteplan.js'
 
 const ApplyBody = Strict({ package: Type.Optional(Type.String({ maxLength: 80 })), municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug) })
+const MoteplanFile = Type.Unsafe<Buffer>({ description: 'Møteplanen som fil (bytes): UTF-8, UTF-16 med BOM eller Windows-1252; charset= i Content-Type bestemmer' })
 const MoteplanJson = Strict({ meetings: Type.Array(Strict({ start: Type.String({ maxLength: 16 }), durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })) }), { minItems: 1, maxItems: 400 }) })
 
 const { q: _q, ...listQuery } = ListQueryBase
@@ -58,7 +60,8 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
   }, async request => page(packages.valgperioder(request.query), '/api/v1/valgperioder', request.query))
 
   // An adopted møteplan arrives as JSON, CSV or an iCal export from the political case system.
-  app.addContentTypeParser(['text/csv', 'text/calendar'], { parseAs: 'string', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body))
+  // Files come as the bytes saved: the service finds the encoding (Excel's CSV is often Windows-1252) unless charset= names it.
+  app.addContentTypeParser(['text/csv', 'text/calendar'], { parseAs: 'buffer', bodyLimit: 1024 * 1024 }, (_req, body, done) => done(null, body))
 
   app.put('/bodies/:ref/moteplan', {
     schema: {
@@ -80,15 +83,20 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
       security: [{ bearer: [] }],
       params: RefParams,
       querystring: MoteplanQuery,
-      body: Type.Union([MoteplanJson, Type.String({ minLength: 1 })]),
+      body: { content: { 'application/json': { schema: MoteplanJson }, 'text/csv': { schema: MoteplanFile }, 'text/calendar': { schema: MoteplanFile } } },
       response: { 200: MoteplanReply, ...errorReplies(400, 401, 403, 404, 413, 415) },
     },
   }, async request => {
     const contentType = request.headers['content-type'] ?? ''
+    const body = request.body as Buffer | { meetings: Array<{ start: string; durationMinutes?: number }> }
     let source: MoteplanSource
-    if (typeof request.body === 'object') source = { format: 'json', meetings: request.body.meetings }
-    else if (contentType.startsWith('text/calendar')) source = { format: 'ical', text: request.body }
-    else if (contentType.startsWith('text/csv')) source = { format: 'csv', text: request.body }
+    if (Buffer.isBuffer(body)) {
+      if (body.length === 0) throw badRequest('moteplan.empty', 'body', 'fila er tom')
+      const bytes = new Uint8Array(body.buffer, body.byteOffset, body.length)
+      const charset = charsetOf(contentType)
+      if (contentType.startsWith('text/calendar')) source = { format: 'ical', bytes, charset }
+      else source = { format: 'csv', bytes, charset }
+    } else if (typeof body === 'object' && body !== null) source = { format: 'json', meetings: body.meetings }
     else throw new AppError(415, 'unsupported_media_type', 'Send møteplanen som application/json, text/csv eller text/calendar')
     const { dryRun = false, from, to } = request.query
     if (dryRun) return { ...await moteplan.preview(request.params.ref, source, request.actor, { from, to }), dryRun: true, changed: false, ruleId: null }

@@ -23,6 +23,7 @@ import {
   type MoteplanWarning, type PlanBody, type PlannedMeeting,
 } from '../domain/moteplan-import.js'
 import { formatDtstart } from '../domain/recurrence.js'
+import { DecodeError, decodeRegister } from '../register/decode.js'
 import type { AuditActor, AuditRepository } from '../repositories/audit.js'
 import type { OccurrencesRepository, StatePatch } from '../repositories/occurrences.js'
 import type { RuleRow, RulesRepository } from '../repositories/rules.js'
@@ -36,10 +37,15 @@ import type { RulesService } from './rules.js'
 const ZONE = 'Europe/Oslo'
 const DEFAULT_DURATION_MINUTES = 180
 
-/** An adopted plan as the client sent it: a JSON list, or the text of a CSV file or an iCal export. */
+/**
+ * An adopted plan as the client sent it: a JSON list, or a CSV file or an iCal export as text or as the
+ * bytes saved (decoded like the register: BOM, else UTF-8, else Windows-1252 — Excel's "CSV
+ * (semikolondelt)" — unless `charset` names the encoding).
+ */
 export type MoteplanSource =
   | { format: 'json'; meetings: ReadonlyArray<{ start: string; durationMinutes?: number | null }> }
   | { format: 'csv' | 'ical'; text: string }
+  | { format: 'csv' | 'ical'; bytes: Uint8Array; charset?: string | null }
 
 /** The period a plan replaces, local dates inclusive. Default: the whole calendar years its meetings span. */
 export interface MoteplanPeriodOption { from?: string; to?: string }
@@ -82,14 +88,24 @@ export interface MoteplanServiceDeps {
 /** Reads the plan; a malformed one is 400 naming the line or list item. */
 export function parseMoteplan (source: MoteplanSource, body?: PlanBody): { meetings: PlannedMeeting[]; warnings: MoteplanWarning[] } {
   let reading: { meetings: PlannedMeeting[]; warnings: MoteplanWarning[] }
+  const notes: MoteplanWarning[] = []
   try {
-    reading = source.format === 'json'
-      ? { meetings: meetingsFromList(source.meetings), warnings: [] }
-      : source.format === 'ical' ? readMoteplanIcal(source.text) : readMoteplanCsv(source.text, body)
+    if (source.format === 'json') reading = { meetings: meetingsFromList(source.meetings), warnings: [] }
+    else {
+      let text: string
+      if ('bytes' in source) {
+        const decoded = decodeRegister(source.bytes, source.charset)
+        if (decoded.source === 'guessed') notes.push({ line: null, message: `fila er ikke UTF-8; den er lest som ${decoded.encoding}` })
+        text = decoded.text
+      } else text = source.text
+      reading = source.format === 'ical' ? readMoteplanIcal(text) : readMoteplanCsv(text, body)
+    }
   } catch (err) {
     if (err instanceof MoteplanError) throw invalid('moteplan.invalid', err.path, err.message)
+    if (err instanceof DecodeError) throw invalid(`moteplan.${err.code}`, 'body', err.message)
     throw err
   }
+  reading = { meetings: reading.meetings, warnings: [...notes, ...reading.warnings] }
   if (reading.meetings.length === 0) throw invalid('moteplan.empty', 'body', 'planen har ingen møter')
   return reading
 }

@@ -75,6 +75,21 @@ describe('PUT /api/v1/bodies/:ref/moteplan', () => {
     expect({ ...adopted, dryRun: true, changed: false, ruleId: null }).toEqual(preview)
   })
 
+  it('reads a CSV saved by Excel as Windows-1252 ("CSV (semikolondelt)"): the Utvalg column with Ø still names this body', async () => {
+    const text = 'Dato;Tid;Utvalg;Sted\r\n11.02.2027;18:00;Kommunestyret i Øyer;Øyer rådhus\r\n12.02.2027;09:00;Formannskapet i Øyer;Øyer rådhus\r\n'
+    const bytes = Buffer.from([...text].map(c => ({ Ø: 0xd8, å: 0xe5 } as Record<string, number>)[c] ?? c.charCodeAt(0)))
+    const res = await t.app.inject({ method: 'PUT', url: `${URL_}?dryRun=true`, headers: { ...t.auth(t.tokens.editorOyer), 'content-type': 'text/csv' }, payload: bytes })
+    expect(res.statusCode).toBe(200)
+    expect(res.json()).toMatchObject({ meetings: 1, added: [{ local: '2027-02-11T18:00' }] })
+    expect(res.json().warnings).toEqual([
+      { line: null, message: 'fila er ikke UTF-8; den er lest som windows-1252' },
+      { line: 3, message: 'raden gjelder «Formannskapet i Øyer», ikke Kommunestyret i Øyer; den er hoppet over' },
+    ])
+    // A charset the request names wins.
+    const named = await t.app.inject({ method: 'PUT', url: `${URL_}?dryRun=true`, headers: { ...t.auth(t.tokens.editorOyer), 'content-type': 'text/csv; charset=utf-16le' }, payload: bytes })
+    expect(named.statusCode).toBe(400)
+  })
+
   it('adopts for the period from–to only', async () => {
     const res = await put({ query: '?from=2027-01-01&to=2027-06-30', type: 'text/calendar', body: fixture('series-rrule-exdate.ics') })
     expect(res.statusCode).toBe(200)
