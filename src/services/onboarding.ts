@@ -68,6 +68,8 @@ const sameName = (a: string, b: string) => a.normalize('NFC').toLocaleLowerCase(
 
 /**
  * Access: onboarding changes the region and is for admins only (checked before the input is read).
+ * Tracking start: a unit created gets `trackingFrom`; one entering the region gets it unless its own is later;
+ * one already in the region keeps its own (set only where it has none).
  * A unit is matched to an existing municipality by kommunenummer, else (a row without one) by slug, by
  * name, or by what its stored name resolves to in the list ("Oppland fylkeskommune" is today's Innlandet
  * fylkeskommune). A matched row takes the official name, kind and county and keeps its slug (links stay
@@ -142,11 +144,14 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
         }
         if (row.kind !== unit.kind) patch.kind = unit.kind
         if (row.county !== unit.county) patch.county = unit.county
-        if (opts.inRegion && !row.inRegion) {
+        // Tracking starts when a unit enters the region: an outsider had no package rules, so an earlier start
+        // (its creation) would turn the new rules' past deadlines into false alarms. A later start stays.
+        const joining = opts.inRegion && !row.inRegion
+        if (opts.inRegion && (row.trackingFrom === null || (joining && row.trackingFrom < opts.trackingFrom))) patch.trackingFrom = opts.trackingFrom
+        if (joining) {
           patch.inRegion = true
           if (status === 'already') status = 'joined'
         }
-        if (opts.inRegion && row.trackingFrom === null) patch.trackingFrom = opts.trackingFrom
         if (Object.keys(patch).length > 0) {
           row = (await municipalities.update(row.id, patch, tx))!
           await audit.record(at, who, { action: status === 'restored' ? 'restore' : 'update', entityType: 'municipality', entityId: row.id, before, after: row }, tx)
@@ -266,7 +271,8 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
     /**
      * Inside a caller's transaction (the register import): makes each unit exist with its kommunenummer, official
      * name, county, kind and statutory bodies; `inRegion: true` also puts it in the region and sets its tracking
-     * start if it has none (a unit created now gets `trackingFrom` either way). Does NOT apply packages (the caller
+     * start if it has none, or if it enters the region now with an earlier one (a unit created now gets `trackingFrom`
+     * either way). Does NOT apply packages (the caller
      * applies them once per batch, see applyGovernance). Returns the rows by kommunenummer.
      */
     async ensureUnits (actor: Actor, units: readonly OfficialUnit[], opts: { inRegion: boolean; trackingFrom: string }, tx: Executor): Promise<Map<string, MunicipalityRow>> {

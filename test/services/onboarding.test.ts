@@ -32,11 +32,20 @@ describe('onboarding by kommunenummer and names', () => {
     expect(count("select count(*) n from rule r join municipality m on m.id = r.municipality_id where m.slug = 'kongsvinger' and r.origin = 'package'")).toBeGreaterThan(0)
   })
 
-  it('joins an existing municipality to the region, keeping its tracking start, and backfills its kommunenummer', async () => {
-    t.sqlite.prepare("update municipality set in_region = 0, tracking_from = '2026-05-01' where slug = 'gausdal'").run()
+  it('joins an outsider to the region from the onboarding day: its earlier start tracked nothing of its own', async () => {
+    t.sqlite.prepare("update municipality set in_region = 0, tracking_from = '2026-05-01', kommunenummer = null where slug = 'gausdal'").run()
     const report = await t.services.onboarding.onboard(admin, { municipalities: ['Gausdal'], trackingFrom: '2027-02-01' })
     expect(report.onboarded).toEqual([{ kommunenummer: '3441', slug: 'gausdal', name: 'Gausdal', kind: 'kommune', status: 'joined', note: null }])
-    expect(municipality('gausdal')).toMatchObject({ kommunenummer: '3441', in_region: 1, tracking_from: '2026-05-01' })
+    expect(municipality('gausdal')).toMatchObject({ kommunenummer: '3441', in_region: 1, tracking_from: '2027-02-01' })
+  })
+
+  it('keeps the tracking start of one in the region, and a later one of an outsider', async () => {
+    t.sqlite.prepare("update municipality set tracking_from = '2026-05-01' where slug = 'oyer'").run()
+    t.sqlite.prepare("update municipality set in_region = 0, tracking_from = '2028-01-01' where slug = 'gausdal'").run()
+    const report = await t.services.onboarding.onboard(admin, { municipalities: ['Øyer', 'Gausdal'], trackingFrom: '2027-02-01' })
+    expect(report.onboarded.map(u => u.status)).toEqual(['already', 'joined'])
+    expect(municipality('oyer')?.tracking_from).toBe('2026-05-01')
+    expect(municipality('gausdal')?.tracking_from).toBe('2028-01-01')
   })
 
   it('restores a deleted municipality with its bodies', async () => {
