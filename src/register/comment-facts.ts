@@ -34,6 +34,34 @@ const AFTER_NAME: ReadonlySet<string> = new Set([
   'inntil', 'siden', 'sidan', 'deltar', 'deltek', 'også', 'òg', 'vertskommune', 'vertskommunen', 'med',
 ])
 
+// Official names with "og" inside (SSB's list, and former counties registers still use): never split as a list.
+const JOINED_NAMES: readonly string[] = [
+  'Nore og Uvdal', 'Evje og Hornnes', 'Møre og Romsdal', 'Sogn og Fjordane', 'Vestfold og Telemark', 'Troms og Finnmark',
+]
+const JOIN_MASK = '\uE000'
+
+/** Splits a list ("A, B og C") without splitting a name that has "og" in it ("Nore og Uvdal"). */
+function splitList (text: string): string[] {
+  let masked = text
+  for (const name of JOINED_NAMES) {
+    masked = masked.replace(new RegExp(name.replace(/ /g, '\\s+'), 'giu'), (m) => m.replace(/\s+/g, JOIN_MASK))
+  }
+  return masked.split(LIST_SEPARATOR).map((item) => item.replaceAll(JOIN_MASK, ' '))
+}
+
+/** The joined name the words start (or end) with, with a following "fylkeskommune" when there is one. */
+function joinedName (ws: readonly string[], at: 'start' | 'end'): string | null {
+  const text = ws.join(' ').toLowerCase()
+  for (const name of JOINED_NAMES) {
+    const n = name.toLowerCase()
+    if (at === 'start' && (text === n || text.startsWith(`${n} `))) {
+      return ws[name.split(' ').length]?.toLowerCase() === 'fylkeskommune' ? `${name} fylkeskommune` : name
+    }
+    if (at === 'end' && (text === n || text.endsWith(` ${n}`))) return name
+  }
+  return null
+}
+
 const MAX_NAME_WORDS = 4
 const NAME_WORD = /^\p{Lu}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*$/u
 const HOST_WORD = /^vertskommunen?$/i
@@ -133,7 +161,7 @@ class NameReader {
     const names: string[] = []
     const relations: string[] = []
     for (const segment of sentence.split(WITH).slice(1)) {
-      const items = segment.split(LIST_SEPARATOR)
+      const items = splitList(segment)
       for (const item of items) {
         const ws = words(item)
         const name = this.leadingName(ws)
@@ -156,7 +184,7 @@ class NameReader {
   saidToJoin (sentence: string): string[] {
     const before = JOINS.exec(sentence)?.[1]
     if (!before) return []
-    const [first = '', ...rest] = before.split(LIST_SEPARATOR)
+    const [first = '', ...rest] = splitList(before)
     return [this.trailingName(words(first)), ...rest.map((item) => this.wholeName(words(item)))]
       .filter((name): name is string => name !== null)
   }
@@ -174,6 +202,8 @@ class NameReader {
   }
 
   private leadingName (ws: readonly string[]): string | null {
+    const joined = joinedName(ws, 'start')
+    if (joined) return this.canonical(joined)
     const run: string[] = []
     for (const w of ws) {
       if (run.length >= MAX_NAME_WORDS || !this.isNameWord(w)) break
@@ -186,6 +216,8 @@ class NameReader {
 
   private trailingName (ws: readonly string[]): string | null {
     const [body, county] = withoutKommuneSuffix(ws)
+    const joined = joinedName(body, 'end')
+    if (joined) return this.canonical(joined + county)
     const run: string[] = []
     for (const w of [...body].reverse()) {
       if (run.length >= MAX_NAME_WORDS || !this.isNameWord(w)) break
@@ -204,6 +236,8 @@ class NameReader {
 
   private wholeName (ws: readonly string[]): string | null {
     const [body, county] = withoutKommuneSuffix(ws)
+    const joined = joinedName(body, 'start')
+    if (joined && joined.split(' ').length === body.length) return this.canonical(joined + county)
     if (body.length === 0 || body.length > MAX_NAME_WORDS || !body.every((w) => this.isNameWord(w))) return null
     return this.canonical(body.join(' ') + county)
   }

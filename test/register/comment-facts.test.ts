@@ -162,6 +162,18 @@ describe('readCommentFacts: all facts at once', () => {
   })
 
   it.each([
+    ['Med Nore og Uvdal, Flesberg og Rollag', null, ['Nore og Uvdal', 'Flesberg', 'Rollag']],
+    ['Nore og Uvdal vertskommune. Med Evje og Hornnes', 'Nore og Uvdal', ['Evje og Hornnes']],
+    ['Med Møre og Romsdal fylkeskommune og Ålesund', null, ['Møre og Romsdal fylkeskommune', 'Ålesund']],
+    ['Evje og Hornnes og Bygland deltar', null, ['Evje og Hornnes', 'Bygland']],
+  ])('does not split a name with "og" in it: %s', (comment, host, extra) => {
+    const facts = readCommentFacts(comment, [])
+    expect(facts.host).toBe(host)
+    expect(facts.extraParticipants).toEqual(extra)
+    expect(facts.relations).toEqual([])
+  })
+
+  it.each([
     ['Med Valdres natur- og kulturpark', ['Valdres natur- og kulturpark'], []],
     ['Med Ringebu og Valdres næringshage', ['Valdres næringshage'], ['Ringebu']],
     ['Med Vang kommune frå 2020', [], ['Vang']],

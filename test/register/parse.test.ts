@@ -65,6 +65,7 @@ describe('parseRegister on the 2019 register', () => {
       host: null,
       extraParticipants: ['Oppland fylkeskommune'],
       otherParticipantsNote: null,
+      relations: [],
       terminated: false,
       isUmbrella: false,
       parentSlug: null,
@@ -394,6 +395,50 @@ describe('parseRegister on other inputs', () => {
   it('warns about a header without municipality columns', () => {
     const result = parseRegister(table(row('Pr. 01.01.2019', 'Type samarbeid', 'Kommentarer')))
     expect(codes(result)).toEqual(['no_municipality_columns'])
+  })
+})
+
+describe('parseRegister reads files as spreadsheet programs save them (RFC 4180, csv-parse)', () => {
+  it('a quoted cell with a line break and doubled quotes is one cell, and the row is named by its first line', () => {
+    const result = parseRegister(table(HEADER, row('Område', '', '', '', '', ''), row('Felles personvernombud', '§ 28 – 1B', 'x', 'x', 'x', '"Med Ringebu.\nLillehammer vertskommune"'), row('IKA', '§27', 'x', 'x', 'x', '"Kalt ""IKA"" i avtalen"'), row('Neste', 'Avtale', 'x', '', '', '')))
+    expect(result.entries.map((e) => [e.line, e.name, e.area, e.host, e.extraParticipants, e.comment])).toEqual([
+      [3, 'Felles personvernombud', 'Område', 'Lillehammer', ['Ringebu'], 'Med Ringebu. Lillehammer vertskommune'],
+      [5, 'IKA', 'Område', null, [], 'Kalt "IKA" i avtalen'],
+      [6, 'Neste', 'Område', null, [], ''],
+    ])
+    expect(result.warnings).toEqual([])
+  })
+
+  it('reads CRLF, and a file mixing CRLF with LF inside cells, as the same rows', () => {
+    const text = table(HEADER, row('Felles', 'IKS', 'x', '', 'x', '"a\nb"'))
+    expect(parseRegister(text.replace(/\n(?!b)/g, '\r\n')).entries).toEqual(parseRegister(text).entries)
+  })
+
+  it('reads semicolon-separated text (Excel\'s CSV), found from the header row, and a "sep=;" first line', () => {
+    const semi = table(HEADER.replace(/\t/g, ';'), 'Felles;IKS;x;;x;"Med Ringebu; og mer"')
+    for (const text of [semi, `sep=;\n${semi}`]) {
+      const result = parseRegister(text)
+      expect(result.delimiter).toBe(';')
+      expect(result.entries.map((e) => [e.name, e.participants, e.comment])).toEqual([['Felles', ['Lillehammer', 'Øyer'], 'Med Ringebu; og mer']])
+    }
+    expect(parseRegister(`sep=;\n${semi}`).entries[0]!.line).toBe(3)
+  })
+
+  it('keeps a quote inside an unquoted cell, and reads on with a warning after a quote that never closes', () => {
+    expect(parseRegister(table(HEADER, row('Kalt "IKA"', 'IKS', 'x', '', '', ''))).entries[0]!.name).toBe('Kalt "IKA"')
+    const result = parseRegister(table(HEADER, row('A', 'IKS', 'x', '', '', '"åpen'), row('B', 'AS', 'x', '', '', '')))
+    expect(result.entries.map((e) => e.name)).toEqual(['A', 'B'])
+    expect(result.warnings).toEqual([{ line: 2, code: 'unclosed_quote', message: expect.stringContaining('lukker den aldri') }])
+  })
+
+  it('reads nynorsk headers and "Sjå under*" umbrellas with their * parts', () => {
+    const header = 'Pr. 01.01.2024\tType samarbeid § i kommunelova\tVang\tEtnedal\tKommentarar'
+    const result = parseRegister(table(header, 'IKT\t\t\t\t', 'Valdres IKT <i>Sjå under*</i>\tKO\tx\tx\t', 'Servicedesk*\t§ 20-2\tx\tx\tVang vertskommune'))
+    expect(result.warnings).toEqual([])
+    expect(result.entries.map((e) => [e.name, e.isUmbrella, e.parentSlug, e.legalForm, e.host])).toEqual([
+      ['Valdres IKT', true, null, 'kommunalt_oppgavefellesskap', null],
+      ['Servicedesk', false, 'valdres-ikt', 'vertskommune_administrativ', 'Vang'],
+    ])
   })
 })
 
