@@ -58,7 +58,7 @@ describe('a second region\'s register: Valdres, in nynorsk', () => {
       'valdres-legevakt': 'vertskommune_felles_nemnd', // § 20-4
       'barnevern-valdres': 'vertskommune_administrativ', // § 28-1 b
       'felles-kommuneoverlege': 'vertskommune_felles_nemnd', // § 28-1 c
-      'kontrollutvalssekretariat': 'paragraf_27', // koml. § 27
+      kontrollutvalssekretariat: 'paragraf_27', // koml. § 27
       'valdres-brann-og-redningsteneste': 'kommunalt_oppgavefellesskap', // Kommunalt oppgåvefellesskap
       'valdres-natur-og-kulturpark': 'stiftelse', // Stifting
     })
@@ -99,7 +99,9 @@ describe('a second region\'s register: Valdres, in nynorsk', () => {
     expect(roles(council)).toEqual(ALL_SIX('deltaker'))
     expect(council).toMatchObject({ otherParticipants: 'Med Valdres natur- og kulturpark', comment: 'Med Valdres natur- og kulturpark' })
     expect(report.warnings).toContainEqual({
-      line: 6, code: 'relation', file: 'valdres-register-2024.tsv',
+      line: 6,
+      code: 'relation',
+      file: 'valdres-register-2024.tsv',
       message: '«Valdres regionråd»: «Valdres natur- og kulturpark» er ikke en kommune, men et annet samarbeid eller en organisasjon. Lagret som merknad om andre deltakere.',
     })
   })
