@@ -30,9 +30,9 @@ export interface KommuneDirectory {
 
 export const KOMMUNE_LIST_FILE = fileURLToPath(new URL('../../seeds/kommuner-2026.tsv', import.meta.url))
 
-// Oslo is a kommune that also has the county's tasks (koml. § 1-1 … Oslo is "både kommune og fylkeskommune"):
-// one unit, the kommune 0301, stands for both; there is no separate "Oslo fylkeskommune" unit, so its tasks are
-// never tracked twice. "Oslo fylkeskommune" and fylkesnummer 03 resolve to Oslo kommune with a note.
+// Oslo is one kommune that also has the county's tasks (a county of its own, with no fylkeskommune beside it:
+// its bystyre is also the county council). So one unit, the kommune 0301, stands for both and its tasks are
+// never tracked twice; "Oslo fylkeskommune" and fylkesnummer 03 resolve to Oslo kommune with a note.
 const OSLO_COUNTY = '03'
 
 /**
