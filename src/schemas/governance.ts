@@ -143,6 +143,11 @@ export const MoteplanQuery = Strict({
 })
 
 const MoteplanMeeting = Type.Object({ local: Type.String({ description: 'Lokal tid Europe/Oslo, YYYY-MM-DDTHH:mm' }), occurrenceId: Type.String() })
+const KeptMeeting = Type.Object({
+  local: Type.String({ description: 'Lokal tid Europe/Oslo, YYYY-MM-DDTHH:mm' }),
+  occurrenceId: Type.String({ description: 'Forhåndsvisning: id-en nå; innlasting: id-en etter' }),
+  previousOccurrenceId: Nullable(Type.String({ description: 'Id-en før, når et møte fra standardplanen flyttes til den vedtatte planen' })),
+})
 /** What an adoption adds, removes (cancels) and keeps in its period; the same for a dry run. */
 export const MoteplanReply = Type.Object({
   dryRun: Type.Boolean(),
@@ -152,6 +157,6 @@ export const MoteplanReply = Type.Object({
   meetings: Type.Integer({ description: 'Møter i planen' }),
   added: Type.Array(Type.Object({ local: Type.String(), durationMinutes: Type.Integer(), occurrenceId: Nullable(Type.String({ description: 'Et avlyst møte som tas inn igjen' })) })),
   removed: Type.Array(MoteplanMeeting, { description: 'Møter i perioden som ikke er i planen: de blir avlyst (STATUS:CANCELLED i kalenderne)' }),
-  kept: Type.Array(MoteplanMeeting, { description: 'Møter i perioden på et tidspunkt planen også har: de beholder status, saksnummer og notat' }),
+  kept: Type.Array(KeptMeeting, { description: 'Møter i perioden på et tidspunkt planen også har: de beholder status, saksnummer og notat' }),
   warnings: Type.Array(Type.Object({ line: Nullable(Type.Integer()), message: Type.String() })),
 }, { $id: 'MoteplanReply' })

@@ -18,6 +18,7 @@ import type { Executor, Transactor } from '../db/executor.js'
 import { addDays, addYears, compareDates } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
 import type { OccurrenceRow } from '../domain/occurrence-engine.js'
+import { occurrenceId } from '../domain/occurrences.js'
 import {
   MAX_PLAN_YEARS, MoteplanError, meetingsFromList, readMoteplanCsv, readMoteplanIcal,
   type MoteplanWarning, type PlanBody, type PlannedMeeting,
@@ -59,8 +60,12 @@ export interface MoteplanChange {
   added: Array<{ local: string; durationMinutes: number; occurrenceId: string | null }>
   /** Current meetings in the period the plan does not have: they become cancelled. */
   removed: Array<{ local: string; occurrenceId: string }>
-  /** Current meetings in the period at a time the plan has: they stay, with status, case and note. */
-  kept: Array<{ local: string; occurrenceId: string }>
+  /**
+   * Current meetings in the period at a time the plan has: they stay, with status, case and note. A
+   * preview gives each one's id now; an adoption its id after (a default plan's meeting moves to the
+   * adopted rule and gets a new one: `previousOccurrenceId`).
+   */
+  kept: Array<{ local: string; occurrenceId: string; previousOccurrenceId: string | null }>
   warnings: MoteplanWarning[]
 }
 export interface MoteplanAdoption extends MoteplanChange {
@@ -219,7 +224,7 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
       }
       if (wanted.has(local) && !taken.has(local)) {
         taken.add(local)
-        result.kept.push({ local, occurrenceId: row.id })
+        result.kept.push({ local, occurrenceId: row.id, previousOccurrenceId: null })
         if (row.ruleId !== target?.id) {
           // A cancelled meeting of the adopted rule at this time gets the transferred meeting's state.
           const back = restored.get(local)
@@ -321,12 +326,14 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
           p.target.durationMinutes === p.duration
         if (unchanged) return { ...publicPart(p), ruleId: p.target!.id, changed: false }
         const ruleId = await write(p, body, who, tx)
-        const result = { ...publicPart(p), ruleId, changed: true }
+        const moved = new Map(p.transfers.map(t => [t.local, occurrenceId(ruleId, t.targetKey)]))
+        const kept = p.kept.map(k => (moved.has(k.local) ? { local: k.local, occurrenceId: moved.get(k.local)!, previousOccurrenceId: k.occurrenceId } : k))
+        const result = { ...publicPart(p), kept, ruleId, changed: true }
         await audit.record(clock.now().getTime(), who, {
           action: 'adopt_moteplan',
           entityType: 'body',
           entityId: body.id,
-          after: { ruleId, period, meetings: p.meetings, added: p.added.map(m => m.local), removed: p.removed.map(m => m.occurrenceId), kept: p.kept.map(m => m.occurrenceId) },
+          after: { ruleId, period, meetings: p.meetings, added: p.added.map(m => m.local), removed: p.removed.map(m => m.occurrenceId), kept: kept.map(m => m.occurrenceId) },
         }, tx)
         return result
       })

@@ -56,7 +56,7 @@ describe('PUT /api/v1/bodies/:ref/moteplan', () => {
       payload: { meetings: [{ start: '2027-03-18T18:00' }, { start: '2027-02-11T18:00' }, { start: '2027-06-24T18:00', durationMinutes: 240 }] },
     })
     expect(res.statusCode).toBe(200)
-    expect(res.json()).toMatchObject({ dryRun: false, changed: true, meetings: 3, kept: [{ local: '2027-03-18T18:00', occurrenceId: kept.id }] })
+    expect(res.json()).toMatchObject({ dryRun: false, changed: true, meetings: 3, kept: [{ local: '2027-03-18T18:00', previousOccurrenceId: kept.id }] })
     expect(res.json().removed).toHaveLength(8)
     const adopted = (await meetingsOf('gausdal-kommunestyre')).filter(m => m.status !== 'cancelled')
     expect(adopted.map(m => m.localStart)).toEqual(['2027-02-11T18:00', '2027-03-18T18:00', '2027-06-24T18:00'])

@@ -72,7 +72,8 @@ describe('PUT /api/v1/bodies/:ref/moteplan', () => {
     expect(preview.removed).toHaveLength(8)
     expect(t.snapshot()).toBe(before)
     const adopted = (await put({ type: 'text/csv', body: fixture('excel-sep-line.csv') })).json()
-    expect({ ...adopted, dryRun: true, changed: false, ruleId: null }).toEqual(preview)
+    expect({ ...adopted, dryRun: true, changed: false, ruleId: null, kept: preview.kept }).toEqual(preview)
+    expect(adopted.kept).toEqual([{ local: '2027-03-18T18:00', occurrenceId: `${adopted.ruleId}-20270318T1800`, previousOccurrenceId: preview.kept[0].occurrenceId }])
   })
 
   it('reads a CSV saved by Excel as Windows-1252 ("CSV (semikolondelt)"): the Utvalg column with Ø still names this body', async () => {

@@ -38,7 +38,7 @@ describe('moteplan.adopt', () => {
       period: { from: '2027-01-01', to: '2027-12-31' },
       meetings: 3,
       added: [{ local: '2027-02-11T18:00', durationMinutes: 240, occurrenceId: null }, { local: '2027-06-24T18:00', durationMinutes: 240, occurrenceId: null }],
-      kept: [{ local: '2027-03-18T18:00', occurrenceId: kept.id }],
+      kept: [{ local: '2027-03-18T18:00', occurrenceId: `${result.ruleId}-20270318T1800`, previousOccurrenceId: kept.id }],
       warnings: [],
     })
     expect(result.removed.map(m => m.local)).toEqual(DEFAULT_2027.filter(l => l !== '2027-03-18T18:00'))
@@ -107,7 +107,7 @@ describe('moteplan.adopt', () => {
     const ids = Object.fromEntries((await live()).map(m => [m.localStart, m.id]))
     await t.services.occurrences.change(ids['2027-02-11T18:00']!, { note: 'Sak 1' }, t.admin)
     const second = await t.services.moteplan.adopt(BODY, json('2027-02-11T18:00', '2027-04-08T18:00'), t.admin)
-    expect(second).toMatchObject({ ruleId: first.ruleId, kept: [{ local: '2027-02-11T18:00', occurrenceId: ids['2027-02-11T18:00'] }], removed: [{ local: '2027-03-11T18:00', occurrenceId: ids['2027-03-11T18:00'] }] })
+    expect(second).toMatchObject({ ruleId: first.ruleId, kept: [{ local: '2027-02-11T18:00', occurrenceId: ids['2027-02-11T18:00'], previousOccurrenceId: null }], removed: [{ local: '2027-03-11T18:00', occurrenceId: ids['2027-03-11T18:00'] }] })
     expect((await live()).map(m => [m.localStart, m.id === ids[m.localStart!], m.note])).toEqual([
       ['2027-02-11T18:00', true, 'Sak 1'], ['2027-04-08T18:00', false, null],
     ])
@@ -222,11 +222,14 @@ describe('moteplan.preview', () => {
       period: { from: '2027-01-01', to: '2027-12-31' },
       meetings: 7,
       added: ['2027-01-07T18:00', '2027-02-04T18:00', '2027-04-01T18:00', '2027-04-29T18:00', '2027-05-13T18:00'].map(local => ({ local, durationMinutes: 120, occurrenceId: null })),
-      kept: ['2027-02-18T18:00', '2027-03-18T18:00'].map(local => ({ local, occurrenceId: defaults.find(m => m.localStart === local)!.id })),
+      kept: ['2027-02-18T18:00', '2027-03-18T18:00'].map(local => ({ local, occurrenceId: defaults.find(m => m.localStart === local)!.id, previousOccurrenceId: null })),
       removed: DEFAULT_2027.filter(l => l !== '2027-02-18T18:00' && l !== '2027-03-18T18:00').map(local => ({ local, occurrenceId: defaults.find(m => m.localStart === local)!.id })),
       warnings: [{ line: 27, message: 'EXDATE 2027-04-22T18:00 treffer ikke noe møte i serien' }],
     })
     const adopted = await t.services.moteplan.adopt(BODY, source, t.editorOf('gausdal'))
-    expect({ ...adopted, ruleId: undefined, changed: undefined }).toEqual({ ...preview, ruleId: undefined, changed: undefined })
+    // The adoption does what the preview said; the kept meetings move to the adopted rule, with new ids.
+    expect({ ...adopted, ruleId: undefined, changed: undefined, kept: undefined }).toEqual({ ...preview, kept: undefined })
+    expect(adopted.kept).toEqual(preview.kept.map(k => ({ local: k.local, occurrenceId: `${adopted.ruleId}-${k.local.replace(/[-:]/g, '')}`, previousOccurrenceId: k.occurrenceId })))
+    expect((await live()).filter(m => preview.kept.some(k => k.local === m.localStart)).map(m => m.id)).toEqual(adopted.kept.map(k => k.occurrenceId))
   })
 })
