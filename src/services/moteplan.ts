@@ -244,7 +244,8 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
     }
     const keys = target ? keysOf(target) : new Set<string>()
     for (const t of result.transfers) keys.add(t.targetKey)
-    for (const a of result.added) keys.add(a.local)
+    // A restored meeting keeps its own key (it may have been moved to this time).
+    for (const a of result.added) if (a.occurrenceId === null) keys.add(a.local)
     result.targetKeys = [...keys].sort()
     return result
   }

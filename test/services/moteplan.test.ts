@@ -137,6 +137,17 @@ describe('moteplan.adopt', () => {
     expect(at.filter(m => m.status !== 'cancelled').map(m => m.id)).toEqual([adoptedId])
   })
 
+  it('restores a cancelled meeting that had been moved, at its new time, without a second one there', async () => {
+    await t.services.moteplan.adopt(BODY, json('2027-03-11T18:00'), t.admin)
+    const id = (await live())[0]!.id
+    await t.services.occurrences.change(id, { movedTo: '2027-03-12T18:00' }, t.admin)
+    await t.services.moteplan.adopt(BODY, json('2027-04-08T18:00'), t.admin)
+    expect((await meetings()).find(m => m.id === id)).toMatchObject({ status: 'cancelled', localStart: '2027-03-12T18:00' })
+    const back = await t.services.moteplan.adopt(BODY, json('2027-03-12T18:00', '2027-04-08T18:00'), t.admin)
+    expect(back.added).toEqual([{ local: '2027-03-12T18:00', durationMinutes: 180, occurrenceId: id }])
+    expect((await live()).map(m => [m.localStart, m.id === id])).toEqual([['2027-03-12T18:00', true], ['2027-04-08T18:00', false]])
+  })
+
   it('replaces only the period asked for (from/to): the default plan\'s autumn meetings stay', async () => {
     const result = await t.services.moteplan.adopt(BODY, json('2027-02-11T18:00', '2027-06-10T18:00'), t.admin, { from: '2027-01-01', to: '2027-06-30' })
     expect(result.removed.map(m => m.local)).toEqual(DEFAULT_2027.slice(0, 5))
