@@ -148,6 +148,22 @@ describe('moteplan.adopt', () => {
     expect((await live()).map(m => [m.localStart, m.id === id])).toEqual([['2027-03-12T18:00', true], ['2027-04-08T18:00', false]])
   })
 
+  it('adopts for a collaboration\'s representantskap: the owners\' preparations follow the adopted meetings', async () => {
+    const body = 'felles-renovasjonsselskap-glor-representantskap'
+    const before = await t.services.occurrences.list({ collaboration: 'felles-renovasjonsselskap-glor', from: '2027-01-01', to: '2027-12-31' }, systemViewer)
+    expect(before.some(o => o.responsibleBody?.slug === body && o.eventType === 'mote')).toBe(true)
+    const result = await t.services.moteplan.adopt(body, json('2027-04-22T10:00', '2027-11-25T10:00'), t.admin)
+    const items = await t.services.occurrences.list({ collaboration: 'felles-renovasjonsselskap-glor', from: '2027-01-01', to: '2027-12-31' }, systemViewer)
+    const ownMeetings = items.filter(o => o.responsibleBody?.slug === body && o.eventType === 'mote' && o.status !== 'cancelled')
+    expect(ownMeetings.map(o => o.localStart)).toEqual(['2027-04-22T10:00', '2027-11-25T10:00'])
+    expect(result.removed.length).toBeGreaterThan(0)
+    // The preparations are in the owners' own calendars.
+    const everything = await t.services.occurrences.list({ from: '2027-01-01', to: '2027-12-31' }, systemViewer)
+    const preparations = everything.filter(o => o.id.includes('-eier-') && o.status !== 'cancelled' && o.ruleId === result.ruleId)
+    expect(preparations.length).toBeGreaterThan(0)
+    expect(new Set(preparations.map(o => o.id.split('-eier-')[0]))).toEqual(new Set([`${result.ruleId}-20270422T1000`, `${result.ruleId}-20271125T1000`]))
+  })
+
   it('replaces only the period asked for (from/to): the default plan\'s autumn meetings stay', async () => {
     const result = await t.services.moteplan.adopt(BODY, json('2027-02-11T18:00', '2027-06-10T18:00'), t.admin, { from: '2027-01-01', to: '2027-06-30' })
     expect(result.removed.map(m => m.local)).toEqual(DEFAULT_2027.slice(0, 5))
