@@ -5,13 +5,14 @@ import { listReply } from '../schemas/list.js'
 import { MoteplanQuery, MoteplanReply } from '../schemas/governance.js'
 import { EventType, Package } from '../catalogue/schema.js'
 import { AppError, badRequest } from '../shared/errors.js'
+import { MAX_MEETINGS } from '../domain/moteplan-import.js'
 import type { MoteplanSource } from '../services/moteplan.js'
 
 const ApplyBody = Strict({ package: Type.Optional(Type.String({ maxLength: 80 })), municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug) })
 /** The charset parameter of a Content-Type header (RFC 9110 § 8.3.1), unquoted; null without one. */
 const charsetOf = (contentType: string): string | null => /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType)?.slice(1).find(v => v) ?? null
 const MoteplanFile = Type.Unsafe<Buffer>({ description: 'Møteplanen som fil (bytes): UTF-8, UTF-16 med BOM eller Windows-1252; charset= i Content-Type bestemmer' })
-const MoteplanJson = Strict({ meetings: Type.Array(Strict({ start: Type.String({ maxLength: 16 }), durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })) }), { minItems: 1, maxItems: 400 }) })
+const MoteplanJson = Strict({ meetings: Type.Array(Strict({ start: Type.String({ maxLength: 16 }), durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })) }), { minItems: 1, maxItems: MAX_MEETINGS }) })
 
 const { q: _q, ...listQuery } = ListQueryBase
 const CATALOGUE_MODIFIED = 'Katalogen (templates/) endres bare ved en ny versjon: modified er tidspunktet katalogen ble lastet, og modified_since etter det gir en tom liste.'
