@@ -8,8 +8,9 @@ import * as indexSchema from './schema-index.js'
 
 const schema = { ...coreSchema, ...kontrollSchema, ...indexSchema }
 
-export type Db = BetterSQLite3Database<typeof schema>
 export type Sqlite = Database.Database
+/** drizzle's database, with the better-sqlite3 connection under it (`$client`). */
+export type Db = BetterSQLite3Database<typeof schema> & { $client: Sqlite }
 
 export interface DatabaseHandle { sqlite: Sqlite; db: Db }
 

@@ -2,7 +2,7 @@
 // Pure: the caller supplies rules, state and "as of" dates; nothing here reads the clock or the database.
 import { type CalendarDate, addDays, addMonths, addYears, compareDates, daysBetween, isValidDate } from './calendar-date.js'
 import { type LocalDateTime, isValidLocalDateTime, localToInstant } from './local-time.js'
-import { expand, type ExpansionWindow } from './recurrence.js'
+import { expandKeys, type ExpansionWindow } from './recurrence.js'
 import { type ConstitutionDates, type ValgperiodeAnchor, valgperiode, valgperiodeAnchorApplies, valgperiodeDueDate, isElectionYear } from './valgperiode.js'
 import { dayFlags, meetingDayAvoidingHoliday } from './holidays.js'
 import type { EventKind, OccurrenceStatus } from './vocabulary.js'
@@ -106,7 +106,7 @@ export function expandRule (rule: ExpandableRule, window: ExpansionWindow, const
   for (let from = window.from; compareDates(from, window.to) <= 0; from = addYears(from, PART_YEARS)) {
     const end = addDays(addYears(from, PART_YEARS), -1)
     const part = { from, to: compareDates(end, window.to) < 0 ? end : window.to }
-    for (const o of expand({ dtstart: rule.dtstart, rrule: rule.rrule, rdates: rule.rdates, exdates: rule.exdates }, part)) out.push({ key: o.key, date: o.date })
+    for (const key of expandKeys({ dtstart: rule.dtstart, rrule: rule.rrule, rdates: rule.rdates, exdates: rule.exdates }, part)) out.push({ key, date: key.slice(0, 10) })
   }
   return out
 }

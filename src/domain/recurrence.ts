@@ -466,6 +466,34 @@ function checkExtraDates (
  */
 export function expand (spec: RecurrenceSpec | ParsedRecurrence, window: ExpansionWindow): Occurrence[] {
   const parsed = isParsed(spec) ? spec : validateRecurrence(spec)
+  const { dtstart } = parsed
+  return keysIn(parsed, window).map((key): Occurrence => {
+    if (dtstart.allDay) return { key, date: key, allDay: true }
+    return { key, date: key.slice(0, 10), allDay: false, localStart: key, start: localToInstant(key, dtstart.timeZone) }
+  })
+}
+
+// Many rules share a schedule (every body of a kind has the same default møteplan; every subject of a
+// package the same deadlines), so building the occurrence index expands the same rule thousands of times.
+const KEY_CACHE_MAX = 4096
+const keyCache = new Map<string, readonly string[]>()
+
+/**
+ * The occurrence keys of a rule in the window, sorted: local dates (all-day) or local date-times in
+ * DTSTART's zone (timed) — what `expand` gives, without computing instants. Memoised on the rule's text
+ * (at most 4,096 schedules, then the memo starts over); the array is frozen. Errors as `expand`.
+ */
+export function expandKeys (spec: RecurrenceSpec, window: ExpansionWindow): readonly string[] {
+  const memo = [spec.dtstart, spec.rrule ?? '', (spec.rdates ?? []).join(','), (spec.exdates ?? []).join(','), window?.from, window?.to].join('\n')
+  const hit = keyCache.get(memo)
+  if (hit) return hit
+  const keys = Object.freeze(keysIn(validateRecurrence(spec), window))
+  if (keyCache.size >= KEY_CACHE_MAX) keyCache.clear()
+  keyCache.set(memo, keys)
+  return keys
+}
+
+function keysIn (parsed: ParsedRecurrence, window: ExpansionWindow): string[] {
   checkWindow(window)
   const { dtstart } = parsed
   const inWindow = (key: string): boolean => {
@@ -492,11 +520,7 @@ export function expand (spec: RecurrenceSpec | ParsedRecurrence, window: Expansi
   const first = dtstart.allDay ? dtstart.date : dtstart.local
   for (const key of [first, ...parsed.rdates]) if (inWindow(key)) add(key)
   for (const key of parsed.exdates) keys.delete(key)
-
-  return [...keys].sort().map((key): Occurrence => {
-    if (dtstart.allDay) return { key, date: key, allDay: true }
-    return { key, date: key.slice(0, 10), allDay: false, localStart: key, start: localToInstant(key, dtstart.timeZone) }
-  })
+  return [...keys].sort()
 }
 
 function checkWindow (window: ExpansionWindow): void {

@@ -1,6 +1,7 @@
 // The occurrence index's SQL: its rows, its bookkeeping, and the facts the engine reads to recompute
 // rows. No rules of the work here: the index service (services/occurrence-index.ts) decides.
-import { and, asc, count, eq, gt, gte, inArray, isNull, lt, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm'
+import { and, asc, count, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte, ne, notInArray, or, sql, type SQL } from 'drizzle-orm'
+import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, constitutions, municipalities, occurrenceStates, participations, rules } from '../db/schema.js'
@@ -53,7 +54,16 @@ const notRecordedSql = sql`(${o.status} = 'planned' AND ${o.trackingFrom} IS NOT
 /** Its negation (what may be overdue). */
 const recorded = sql`(${o.status} <> 'planned' OR ${o.trackingFrom} IS NULL OR ${o.date} >= ${o.trackingFrom})`
 
+/** The index's columns in insert order: the row's key, the SQL name and the driver mapping (booleans, JSON). */
+const insertColumns = Object.entries(getTableColumns(o)).map(([key, column]) => ({ key: key as keyof DbRow, name: column.name, column }))
+
 export function createOccurrenceIndexRepository (db: Db) {
+  // Building the index inserts hundreds of thousands of rows; drizzle's query builder costs more than
+  // SQLite does for each, so rows go through one prepared statement. The statement runs on the
+  // connection every executor shares (SQLite transactions are per connection), so it joins `ex`'s transaction.
+  let insertStatement: Statement | undefined
+  const insertRow = () => (insertStatement ??= db.$client.prepare(
+    `INSERT INTO occurrence (${insertColumns.map(c => `"${c.name}"`).join(', ')}) VALUES (${insertColumns.map(() => '?').join(', ')})`))
   function where (q: IndexQuery): SQL | undefined {
     const s = q.scope
     // The date range goes into each branch of an OR, so each branch is one range read of its own index.
@@ -228,9 +238,16 @@ export function createOccurrenceIndexRepository (db: Db) {
     async deleteIds (ids: readonly string[], ex: Executor = db): Promise<void> {
       for (const part of chunks(ids)) ex.delete(o).where(inArray(o.id, part)).run()
     },
-    async insert (rows: readonly OccurrenceRow[], ex: Executor = db): Promise<void> {
-      // 33 columns × 200 rows stays far below SQLite's limit on bound parameters.
-      for (const part of chunks(rows, 200)) ex.insert(o).values(part.map(fromRow)).run()
+    /** Inserts rows (in `ex`'s transaction: see insertRow). */
+    async insert (rows: readonly OccurrenceRow[], _ex: Executor = db): Promise<void> {
+      const statement = insertRow()
+      for (const row of rows) {
+        const values = fromRow(row)
+        statement.run(insertColumns.map(c => {
+          const value = values[c.key]
+          return value === null || value === undefined ? null : c.column.mapToDriverValue(value)
+        }))
+      }
     },
     /** Sets the treating meeting of these rows (one statement per 200 rows). */
     async setTreatingMeetings (changes: ReadonlyArray<{ id: string; meeting: { id: string; date: string; localStart: string | null } | null }>, ex: Executor = db): Promise<void> {
