@@ -164,6 +164,16 @@ describe('moteplan.adopt', () => {
     expect(new Set(preparations.map(o => o.id.split('-eier-')[0]))).toEqual(new Set([`${result.ruleId}-20270422T1000`, `${result.ruleId}-20271125T1000`]))
   })
 
+  it('matches a default meeting held the day before a public holiday by the time it is held, and EXDATEs its nominal date', async () => {
+    // Øyer's formannskap: the default plan's first Thursday of May 2027 is Kristi himmelfartsdag (6 May), held on 5 May.
+    const may = (await meetings('2027-05-01', '2027-05-31', 'oyer-formannskap'))
+    expect(may.map(m => [m.localStart, m.originalKey])).toEqual([['2027-05-05T09:00', '2027-05-06T09:00']])
+    const result = await t.services.moteplan.adopt('oyer-formannskap', json('2027-05-05T09:00'), t.admin)
+    expect(result.kept).toEqual([{ local: '2027-05-05T09:00', occurrenceId: `${result.ruleId}-20270505T0900`, previousOccurrenceId: may[0]!.id }])
+    expect((await meetings('2027-05-01', '2027-05-31', 'oyer-formannskap')).map(m => [m.localStart, m.status, m.origin])).toEqual([['2027-05-05T09:00', 'planned', 'moteplan_adopted']])
+    expect(JSON.parse(plans('oyer-formannskap').find(p => p.origin === 'moteplan_default')!.exdates)).toEqual(['2027-05-06T09:00'])
+  })
+
   it('replaces only the period asked for (from/to): the default plan\'s autumn meetings stay', async () => {
     const result = await t.services.moteplan.adopt(BODY, json('2027-02-11T18:00', '2027-06-10T18:00'), t.admin, { from: '2027-01-01', to: '2027-06-30' })
     expect(result.removed.map(m => m.local)).toEqual(DEFAULT_2027.slice(0, 5))
