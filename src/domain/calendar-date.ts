@@ -86,7 +86,9 @@ export function addYears (date: CalendarDate, n: number): CalendarDate {
 
 /** Negative, zero or positive, like a sort comparator. */
 export function compareDates (a: CalendarDate, b: CalendarDate): number {
-  return Math.sign(toDayNumber(a) - toDayNumber(b))
+  for (const date of [a, b]) if (!isValidDate(date)) throw new RangeError(`Invalid calendar date: ${JSON.stringify(date)}`)
+  // Valid dates are zero-padded YYYY-MM-DD, so their text sorts as they do (and needs no Date).
+  return a < b ? -1 : a > b ? 1 : 0
 }
 
 export function isBefore (a: CalendarDate, b: CalendarDate): boolean {

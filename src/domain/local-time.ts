@@ -98,11 +98,26 @@ export function classifyLocal (local: LocalDateTime, zone: string): LocalClassif
  * before the gap (Oslo 02:30 on spring-forward day → 03:30 CEST).
  */
 export function localToInstant (local: LocalDateTime, zone: string): TZDate {
+  return new TZDate(localToEpochMs(local, zone), zone)
+}
+
+// Every body's meetings fall on the same few thousand wall-clock times, and asking the zone database
+// is the costliest step of building the occurrence index.
+const EPOCH_CACHE_MAX = 50_000
+const epochCache = new Map<string, number>()
+
+/** As localToInstant, in epoch ms (memoised: at most 50,000 times, then the memo starts over). */
+export function localToEpochMs (local: LocalDateTime, zone: string): number {
+  const memo = `${zone} ${local}`
+  const hit = epochCache.get(memo)
+  if (hit !== undefined) return hit
   const { floating, hits } = candidateInstants(local, zone)
   const ms = hits.length > 0
     ? Math.min(...hits)
     : floating - tzOffset(zone, new Date(floating - PROBE_MS)) * MINUTE_MS
-  return new TZDate(ms, zone)
+  if (epochCache.size >= EPOCH_CACHE_MAX) epochCache.clear()
+  epochCache.set(memo, ms)
+  return ms
 }
 
 /** Wall-clock fields encoded as UTC fields: the "floating" frame rrule iterates in. */

@@ -1,7 +1,7 @@
 // From rules to dated occurrences: expansion, stored per-occurrence state, lateness and where a case is treated.
 // Pure: the caller supplies rules, state and "as of" dates; nothing here reads the clock or the database.
 import { type CalendarDate, addDays, addMonths, addYears, compareDates, daysBetween, isValidDate } from './calendar-date.js'
-import { type LocalDateTime, isValidLocalDateTime, localToInstant } from './local-time.js'
+import { type LocalDateTime, isValidLocalDateTime, localToEpochMs } from './local-time.js'
 import { expandKeys, type ExpansionWindow } from './recurrence.js'
 import { type ConstitutionDates, type ValgperiodeAnchor, valgperiode, valgperiodeAnchorApplies, valgperiodeDueDate, isElectionYear } from './valgperiode.js'
 import { dayFlags, meetingDayAvoidingHoliday } from './holidays.js'
@@ -143,7 +143,7 @@ export function buildOccurrences (
       const date = effectiveKey.slice(0, 10)
       if (date < window.from || date > window.to) continue
       const localStart = rule.allDay ? null : effectiveKey
-      const start = localStart ? localToInstant(localStart, rule.timeZone) : null
+      const start = localStart ? new Date(localToEpochMs(localStart, rule.timeZone)) : null
       const end = start ? new Date(start.getTime() + (rule.durationMinutes ?? 120) * 60_000) : null
       out.push({
         id,
@@ -214,11 +214,17 @@ export interface MeetingRef { id: string; date: CalendarDate; localStart: LocalD
 
 /** The body's last meeting on or before the due date, at most six months earlier; null means a conflict to warn about. */
 export function treatingMeeting (dueDate: CalendarDate, meetingsSorted: readonly MeetingRef[]): MeetingRef | null {
-  let found: MeetingRef | null = null
-  for (const m of meetingsSorted) {
-    if (compareDates(m.date, dueDate) > 0) break
-    found = m
+  if (!isValidDate(dueDate)) throw new RangeError(`Invalid calendar date: ${JSON.stringify(dueDate)}`)
+  // The last meeting on or before the due date, by binary search: a body's meetings are sorted, and
+  // building the index asks this for every deadline (valid YYYY-MM-DD dates compare as text).
+  let lo = 0
+  let hi = meetingsSorted.length
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1
+    if (meetingsSorted[mid]!.date <= dueDate) lo = mid + 1
+    else hi = mid
   }
+  const found = lo > 0 ? meetingsSorted[lo - 1]! : null
   // A meeting more than six months before the deadline is not where this cycle's case is treated
   // (councils pause in summer, so three to four months is the longest ordinary gap).
   if (found && compareDates(found.date, addMonths(dueDate, -6)) < 0) return null

@@ -1,4 +1,4 @@
-import { and, asc, eq, gte, inArray, or, sql } from 'drizzle-orm'
+import { and, asc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, municipalities, participations, rules } from '../db/schema.js'
@@ -87,10 +87,26 @@ export function createRulesRepository (db: Db, clock: Clock) {
       return ex.insert(rules).values({ ...values, created: at, modified: at }).returning().get()
     },
 
-    /** Inserts unless the (package, event type, subject) already has a rule; true when inserted. */
-    async insertIfAbsent (values: RuleInsert, ex: Executor = db): Promise<boolean> {
+    /**
+     * Inserts each draft unless its (package, event type, subject) already has a rule, in one read of
+     * the package rules' keys and multi-row inserts. Returns, per draft, whether it was inserted.
+     */
+    async insertManyIfAbsent (values: readonly RuleInsert[], ex: Executor = db): Promise<boolean[]> {
+      const keyOf = (p: string | null | undefined, e: string, s: string) => `${p ?? ''}\u0000${e}\u0000${s}`
+      const taken = new Set(ex.select({ p: rules.packageKey, e: rules.eventType, s: rules.subjectKey }).from(rules)
+        .where(isNotNull(rules.packageKey)).all().map(r => keyOf(r.p, r.e, r.s)))
       const at = now()
-      return ex.insert(rules).values({ ...values, created: at, modified: at }).onConflictDoNothing().returning({ id: rules.id }).all().length > 0
+      const inserted = values.map(v => {
+        // The unique key holds only where a package is named; other rules are always new.
+        if (v.packageKey == null) return true
+        const key = keyOf(v.packageKey, v.eventType, v.subjectKey)
+        if (taken.has(key)) return false
+        taken.add(key)
+        return true
+      })
+      const fresh = values.filter((_, i) => inserted[i]).map(v => ({ ...v, created: at, modified: at }))
+      for (let i = 0; i < fresh.length; i += 100) ex.insert(rules).values(fresh.slice(i, i + 100)).run()
+      return inserted
     },
 
     async update (id: number, patch: Partial<RuleInsert>, ex: Executor = db): Promise<RuleRow | undefined> {

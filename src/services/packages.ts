@@ -42,17 +42,22 @@ export function createPackagesService (deps: PackagesServiceDeps) {
       let created = 0
       let existing = 0
       const perPackage: Record<string, number> = {}
+      const drafts: Array<ReturnType<typeof planPackageRules>[number] & { origin: 'package' }> = []
       for (const subject of await rules.subjectsForPackages(filter, tx)) {
         for (const pkg of catalogue.packages.values()) {
           if (filter.packageKey && pkg.key !== filter.packageKey) continue
-          for (const draft of planPackageRules(pkg, catalogue.eventTypes, subject)) {
-            if (await rules.insertIfAbsent({ ...draft, origin: 'package' }, tx)) {
-              created++
-              perPackage[pkg.key] = (perPackage[pkg.key] ?? 0) + 1
-            } else existing++
-          }
+          for (const draft of planPackageRules(pkg, catalogue.eventTypes, subject)) drafts.push({ ...draft, origin: 'package' })
         }
       }
+      const inserted = await rules.insertManyIfAbsent(drafts, tx)
+      drafts.forEach((draft, i) => {
+        if (!inserted[i]) {
+          existing++
+          return
+        }
+        created++
+        perPackage[draft.packageKey] = (perPackage[draft.packageKey] ?? 0) + 1
+      })
       if (created > 0) await audit.record(clock.now().getTime(), actor, { action: 'apply_packages', entityType: 'rule', entityId: filter.packageKey ?? '*', after: { created, perPackage } }, tx)
       return { created, existing, perPackage }
     })
