@@ -63,7 +63,8 @@ function joinedName (ws: readonly string[], at: 'start' | 'end'): string | null 
 }
 
 const MAX_NAME_WORDS = 4
-const NAME_WORD = /^\p{Lu}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*$/u
+// A name word, or a glued official name: "Herøy (Nordland)", "Deatnu - Tana" (see words()).
+const NAME_WORD = /^\p{Lu}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*(?: - \p{Lu}[\p{L}\p{M}]*(?:-\p{L}[\p{L}\p{M}]*)*)*(?: \(\p{Lu}[\p{L} ]*\))?$/u
 const HOST_WORD = /^vertskommunen?$/i
 const HOST_MENTION = /(?<!\p{L})vertskommunen?(?!\p{L})/iu
 // Plural nouns that say "others take part" without naming them: "flere kommuner", "5 eierkommuner".
@@ -114,12 +115,24 @@ function sentences (text: string): string[] {
   return text.split(/[.\n]/).map((s) => s.trim()).filter((s) => s !== '')
 }
 
+// Joins the parts of one official name into one word: SSB writes "Herøy (Nordland)" for the two Herøy
+// and "Deatnu - Tana" for a bilingual municipality. The marks are not whitespace or parentheses, so
+// splitting and dropping asides ("(fra 2020)") leave them alone; they become spaces and parentheses again.
+const GLUE = '\u2060'
+const OPEN = '\u2061'
+const CLOSE = '\u2062'
+// SSB's counties (2024 structure): the only asides that are part of a name.
+const COUNTY_ASIDE = /(\p{L})\s+\((Agder|Akershus|Buskerud|Finnmark|Innlandet|Møre og Romsdal|Nordland|Oslo|Rogaland|Telemark|Troms|Trøndelag|Vestfold|Vestland|Østfold)\)/gu
+
 function words (text: string): string[] {
   return text
+    .replace(COUNTY_ASIDE, (_m, end: string, county: string) => `${end}${GLUE}${OPEN}${county.replace(/ /g, GLUE)}${CLOSE}`)
+    .replace(/(\p{L})\s+-\s+(?=\p{Lu})/gu, `$1${GLUE}-${GLUE}`)
     .replace(/\([^()]*\)/g, ' ')
     .split(/\s+/)
     .map((w) => w.replace(/^[("'«»:;]+|[)"'«»:;!?]+$/g, ''))
     .filter((w) => w !== '')
+    .map((w) => w.replaceAll(GLUE, ' ').replaceAll(OPEN, '(').replaceAll(CLOSE, ')'))
 }
 
 function unique (values: readonly string[]): string[] {

@@ -81,6 +81,23 @@ describe('readCommentFacts: named extra participants', () => {
   })
 })
 
+describe('readCommentFacts: official names as SSB writes them', () => {
+  it.each<[string, string[]]>([
+    ['Med Herøy (Nordland) og Deatnu - Tana.', ['Herøy (Nordland)', 'Deatnu - Tana']],
+    ['Med Oslo - Oslove, Hattfjelldal og Våler (Innlandet).', ['Oslo - Oslove', 'Hattfjelldal', 'Våler (Innlandet)']],
+    ['Med Gáivuotna - Kåfjord - Kaivuono.', ['Gáivuotna - Kåfjord - Kaivuono']],
+    ['Med Møre og Romsdal fylkeskommune (MRFK).', ['Møre og Romsdal fylkeskommune']],
+    ['Med Ringebu (fra 2020).', ['Ringebu']],
+  ])('keeps a county in parentheses and both halves of a bilingual name: %j', (comment, names) => {
+    expect(read(comment).extraParticipants).toEqual(names)
+  })
+
+  it('reads a host written with its county', () => {
+    expect(read('Herøy (Møre og Romsdal) vertskommune').host).toBe('Herøy (Møre og Romsdal)')
+    expect(read('Snåase - Snåsa vertskommune.').host).toBe('Snåase - Snåsa')
+  })
+})
+
 describe('readCommentFacts: vague mentions of other participants', () => {
   it.each([
     ['Med flere kommuner', 'Med flere kommuner'],
