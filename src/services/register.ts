@@ -261,7 +261,8 @@ export function createRegisterService (deps: RegisterServiceDeps) {
     let updated = 0
     let unchanged = 0
     const warnings: ImportWarning[] = []
-    const claimed = new Set<string>()
+    // Slugs taken in this batch, with the region (municipality ids) of the file that took each.
+    const claimed = new Map<string, ReadonlySet<number>>()
     const parents: Array<{ slug: string; parentSlug: string | null; unchangedFields: boolean }> = []
     for (const file of files) {
       warnings.push(...file.warnings)
@@ -338,17 +339,26 @@ export function createRegisterService (deps: RegisterServiceDeps) {
    * (none of this file's municipalities takes part) or another row of the batch took it; then the
    * region's qualified slug (`renovasjon-nord-aurdal`), so that each region's "Renovasjon" is its own.
    */
-  async function claimSlug (base: string, regionKey: string, regionIds: ReadonlySet<number>, claimed: Set<string>): Promise<string> {
+  /**
+   * The slug a file's row is stored under: its own, unless a collaboration of another region (no
+   * municipality in common) has it, in the database or earlier in the batch. The same region's
+   * register twice in one batch is the same collaborations.
+   */
+  async function claimSlug (base: string, regionKey: string, regionIds: ReadonlySet<number>, claimed: Map<string, ReadonlySet<number>>): Promise<string> {
     const candidates = [base, `${base}-${regionKey}`.slice(0, 80).replace(/-+$/, '')]
     for (let i = 2; ; i++) {
       const slug = candidates.shift() ?? `${base}-${regionKey}-${i}`.slice(0, 80)
-      if (claimed.has(slug)) continue
+      const claimant = claimed.get(slug)
+      if (claimant) {
+        if ([...claimant].some((id) => regionIds.has(id))) return slug
+        continue
+      }
       const existing = await collaborationsRepo.find(slug)
       if (existing && !existing.deleted) {
         const involved = await collaborationsRepo.involvedMunicipalityIds(existing.id)
         if (involved.length > 0 && !involved.some((id) => regionIds.has(id))) continue
       }
-      claimed.add(slug)
+      claimed.set(slug, regionIds)
       return slug
     }
   }

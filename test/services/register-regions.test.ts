@@ -152,6 +152,19 @@ describe('importMany: two regions in one batch', () => {
     expect(t.snapshot()).toBe(before)
   }, 120_000)
 
+  it('reads the same region\'s register twice in one batch as the same collaborations (two saves of one file)', async () => {
+    const crlf = new TextEncoder().encode(new TextDecoder().decode(VALDRES).replace(/\r?\n/g, '\r\n'))
+    const count = () => (t.sqlite.prepare('select count(*) as n from collaboration').get() as { n: number }).n
+    const collaborations = count()
+    const report = await t.services.register.importMany(ACTOR, [
+      { name: 'valdres.tsv', bytes: VALDRES },
+      { name: 'valdres-crlf.tsv', bytes: crlf },
+    ], { dryRun: false })
+    expect(report.warnings.filter(w => w.code === 'slug_in_use')).toEqual([])
+    expect(report.created).toBe(0)
+    expect(count()).toBe(collaborations)
+  }, 120_000)
+
   it('refuses the whole batch, writing nothing, when one file cannot be read', async () => {
     const before = t.snapshot()
     const err = await refusal(t.services.register.importMany(ACTOR, [
