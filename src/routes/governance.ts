@@ -75,7 +75,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
         '(de står som STATUS:CANCELLED i kalenderne i 30 dager); møter utenfor perioden og møter lagt inn som egne regler (f.eks. et ekstraordinært møte) røres ikke.',
         'Samme plan to ganger endrer ingenting.',
         '',
-        '`dryRun=true` lagrer ingenting og svarer med det samme: møtene som legges til (`added`), avlyses (`removed`) og beholdes (`kept`), og advarsler.',
+        '`dryRun=true` lagrer ingenting og svarer nøyaktig det en opplasting ville svart: møtene som legges til (`added`), avlyses (`removed`) og beholdes (`kept`, med id-ene de får), `changed` og advarsler.',
         '',
         'iCal: TZID må ha norsk tids forskyvning (egen VTIMEZONE, IANA-navn, også bak /mozilla.org/…-prefiks, eller Windows-navn som «W. Europe Standard Time»);',
         'RRULE (COUNT/UNTIL), RDATE, EXDATE og RECURRENCE-ID (flyttet eller avlyst møte) leses; tider uten tidssone leses som norsk tid, med en advarsel.',
@@ -101,7 +101,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     } else if (typeof body === 'object' && body !== null) source = { format: 'json', meetings: body.meetings }
     else throw new AppError(415, 'unsupported_media_type', 'Send møteplanen som application/json, text/csv eller text/calendar')
     const { dryRun = false, from, to } = request.query
-    if (dryRun) return { ...await moteplan.preview(request.params.ref, source, request.actor, { from, to }), dryRun: true, changed: false, ruleId: null }
+    if (dryRun) return { ...await moteplan.preview(request.params.ref, source, request.actor, { from, to }), dryRun: true }
     return { ...await moteplan.adopt(request.params.ref, source, request.actor, { from, to }), dryRun: false }
   })
 }

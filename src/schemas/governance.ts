@@ -152,7 +152,7 @@ const KeptMeeting = Type.Object({
 export const MoteplanReply = Type.Object({
   dryRun: Type.Boolean(),
   changed: Type.Boolean({ description: 'Om noe ble lagret (false ved forhåndsvisning og når samme plan lastes inn igjen)' }),
-  ruleId: Nullable(Type.Integer({ description: 'Regelen med den vedtatte planen (null ved forhåndsvisning)' })),
+  ruleId: Nullable(Type.Integer({ description: 'Regelen med den vedtatte planen (ved forhåndsvisning: den den ville fått)' })),
   period: Type.Object({ from: DateString, to: DateString }),
   meetings: Type.Integer({ description: 'Møter i planen' }),
   added: Type.Array(Type.Object({ local: Type.String(), durationMinutes: Type.Integer(), occurrenceId: Nullable(Type.String({ description: 'Et avlyst møte som tas inn igjen' })) })),

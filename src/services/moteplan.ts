@@ -75,6 +75,9 @@ export interface MoteplanAdoption extends MoteplanChange {
   changed: boolean
 }
 
+/** Thrown at the end of a preview's transaction so that the adoption it ran is rolled back. */
+class DryRunRollback extends Error {}
+
 export interface MoteplanServiceDeps {
   rules: RulesRepository
   occurrences: OccurrencesRepository
@@ -304,14 +307,23 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
     return ruleId
   }
 
-  return {
+  const service = {
     /**
-     * What adopting the plan would do (a dry run): the meetings added, removed (cancelled) and kept in
-     * the period, and the reader's warnings. Same checks as `adopt`; writes nothing.
+     * What adopting the plan would do (a dry run): the adoption itself, rolled back — so the meetings
+     * added, removed (cancelled) and kept, their ids and `changed` are exactly what `adopt` would answer.
+     * Same checks as `adopt`; writes nothing.
      */
-    async preview (bodyRef: string | number, source: MoteplanSource, actor: Actor | null, opt: MoteplanPeriodOption = {}): Promise<MoteplanChange> {
-      const { body, reading, period } = await prepare(bodyRef, source, actor, opt)
-      return publicPart(await plan(body.id, reading.meetings, reading.warnings, period))
+    async preview (bodyRef: string | number, source: MoteplanSource, actor: Actor | null, opt: MoteplanPeriodOption = {}): Promise<MoteplanAdoption> {
+      let result: MoteplanAdoption | undefined
+      try {
+        await transactor.transaction(async () => {
+          result = await service.adopt(bodyRef, source, actor, opt)
+          throw new DryRunRollback()
+        })
+      } catch (err) {
+        if (!(err instanceof DryRunRollback)) throw err
+      }
+      return result!
     },
 
     /**
@@ -340,5 +352,6 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
       })
     },
   }
+  return service
 }
 export type MoteplanService = ReturnType<typeof createMoteplanService>
