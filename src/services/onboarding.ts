@@ -205,12 +205,13 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
     const out: Array<{ unit: OfficialUnit; note: string | null }> = []
     if (input.county !== undefined) {
       const county = input.county.trim()
-      const number = /^\d{1,2}$/.test(county)
-        ? county.padStart(2, '0')
-        : directory.units.find(u => sameName(u.county, county))?.countyNumber ?? countyOf(county)
+      const current = /^\d{1,2}$/.test(county) ? county.padStart(2, '0') : directory.units.find(u => sameName(u.county, county))?.countyNumber
+      const number = current ?? countyOf(county)
       const inCounty = directory.units.filter(u => u.countyNumber === number)
       if (!inCounty.length) throw invalid('onboarding.unknown_county', 'county', `«${input.county}» er ikke et fylkesnummer eller fylke i SSBs liste`)
-      for (const unit of inCounty) out.push({ unit, note: null })
+      // A former county's name takes in the whole of today's county: say so on every unit.
+      const note = current === undefined ? `«${county}» er i dag ${inCounty[0]!.county} (${number}); hele ${inCounty[0]!.county} er tatt med` : null
+      for (const unit of inCounty) out.push({ unit, note })
     }
     for (const [i, spelling] of (input.municipalities ?? []).entries()) {
       const field = `municipalities/${i}`

@@ -94,6 +94,8 @@ describe('onboarding a county', () => {
     const report = await t.services.onboarding.onboard(admin, { county: 'Oppland' }, { dryRun: true })
     expect(report.onboarded.at(-1)).toMatchObject({ kommunenummer: '34', kind: 'fylkeskommune' })
     expect(report.onboarded).toHaveLength(47)
+    // Today's county is larger than the former one (Hedmark too): every unit says what was assumed.
+    expect(new Set(report.onboarded.map(u => u.note))).toEqual(new Set(['«Oppland» er i dag Innlandet (34); hele Innlandet er tatt med']))
   })
 
   it('onboards Oslo as one unit: the kommune with the county\'s tasks', async () => {
