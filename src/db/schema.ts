@@ -173,6 +173,8 @@ export const subscriptions = sqliteTable('subscription', {
   eventTypes: text('event_types', { mode: 'json' }).$type<string[] | null>(),
   // The weekly digest (overdue + next 30 days) of the municipality the subscription belongs to.
   digest: integer('digest', { mode: 'boolean' }).notNull().default(false),
+  // Reminders of placeholder meetings (a default, not adopted, møteplan) only when asked for (issue 12).
+  includeTentative: integer('include_tentative', { mode: 'boolean' }).notNull().default(false),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   ...lifecycle,
 }, t => [

@@ -206,9 +206,9 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       const due: Array<{ o: OccurrenceItem; reminders: PlannedReminder[] }> = []
       for (const o of await candidates(day, await deps.rules.list())) {
         // Issue 12: nothing is reminded of what is "ikke registrert" (before its subject's tracking
-        // start, never recorded), nor of a placeholder meeting from a default møteplan ("foreløpig"):
-        // a reminder would be a false alarm. (Subscriptions cannot opt in to placeholders yet.)
-        if (o.notRecorded || o.tentative) continue
+        // start, never recorded): a reminder would be a false alarm. A placeholder meeting from a
+        // default møteplan ("foreløpig") only reaches subscriptions that ask for it (inScope).
+        if (o.notRecorded || (o.tentative && !subs.some(s => s.includeTentative))) continue
         const reminders = dueReminders({ date: o.date, localStart: o.localStart, status: o.status, kind: o.kind, offsetsDays: o.reminderOffsetsDays }, day, policy)
         if (reminders.length > 0) due.push({ o, reminders })
       }
@@ -221,7 +221,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       /** A private body's items reach only subscriptions within that body's scope. */
       const mayHear = (s: SubscriptionRow, o: OccurrenceItem) => visibility.get(s.id)!.canSee({ bodyIds: o.bodyIds })
       const wants = (s: SubscriptionRow, o: OccurrenceItem) => !s.eventTypes?.length || s.eventTypes.includes(o.eventType)
-      const inScope = (s: SubscriptionRow, o: OccurrenceItem) => wants(s, o) && calendars.holds(scopeKeys.get(s.id)!, o) && mayHear(s, o)
+      const inScope = (s: SubscriptionRow, o: OccurrenceItem) => (!o.tentative || s.includeTentative) && wants(s, o) && calendars.holds(scopeKeys.get(s.id)!, o) && mayHear(s, o)
 
       // The kommunedirektør's recipients: subscriptions to a municipality's kommunedirektør body.
       const kommunedirektor = new Map<number, SubscriptionRow[]>()

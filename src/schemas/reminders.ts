@@ -20,6 +20,7 @@ export const SubscriptionCreate = Strict({
   body: Type.Optional(Slug),
   eventTypes: Type.Optional(EventTypes),
   digest: Type.Optional(Type.Boolean({ description: 'Ukeoversikten for kommunen (forfalt + neste 30 dager)' })),
+  includeTentative: Type.Optional(Type.Boolean({ description: 'Også påminnelser om foreløpige møter (standard møteplan, ikke vedtatt); standard: nei' })),
   active: Type.Optional(Type.Boolean()),
 })
 
@@ -34,6 +35,7 @@ export const SubscriptionUpdate = Strict({
   body: Type.Optional(Nullable(Slug)),
   eventTypes: Type.Optional(Nullable(EventTypes)),
   digest: Type.Optional(Type.Boolean()),
+  includeTentative: Type.Optional(Type.Boolean()),
   active: Type.Optional(Type.Boolean()),
 }, { minProperties: 1 })
 
@@ -51,6 +53,7 @@ export const Subscription = Type.Object({
   body: Nullable(Type.String()),
   eventTypes: Nullable(Type.Array(Type.String())),
   digest: Type.Boolean(),
+  includeTentative: Type.Boolean({ description: 'Får også påminnelser om foreløpige møter' }),
   active: Type.Boolean(),
   receivesEscalations: Type.Boolean({ description: 'Abonnerer på kommunedirektøren: får eskaleringer for kommunens frister' }),
   created: Timestamp,

@@ -29,6 +29,8 @@ export interface SubscriptionInput {
   body?: string | null
   eventTypes?: string[] | null
   digest?: boolean
+  /** Reminders of placeholder meetings too (default false). */
+  includeTentative?: boolean
   active?: boolean
 }
 export type SubscriptionCreateInput = SubscriptionInput & { name: string }
@@ -47,6 +49,7 @@ export interface SubscriptionView {
   body: string | null
   eventTypes: string[] | null
   digest: boolean
+  includeTentative: boolean
   active: boolean
   receivesEscalations: boolean
   created: string
@@ -170,6 +173,7 @@ export function createSubscriptionsService (deps: SubscriptionsServiceDeps) {
       body: body?.slug ?? null,
       eventTypes: s.eventTypes ?? null,
       digest: s.digest,
+      includeTentative: s.includeTentative,
       active: s.active,
       receivesEscalations: body?.kind === 'kommunedirektor' && body.municipalityId !== null,
       created: iso(s.created),
@@ -240,6 +244,7 @@ export function createSubscriptionsService (deps: SubscriptionsServiceDeps) {
           ...target,
           eventTypes: input.eventTypes ?? null,
           digest: input.digest ?? false,
+          includeTentative: input.includeTentative ?? false,
           active: input.active ?? true,
         }, now, tx)
         await audit.record(now, auditActor(a), { action: 'create', entityType: 'subscription', entityId: created.id, after: redacted(created) }, tx)
@@ -272,6 +277,7 @@ export function createSubscriptionsService (deps: SubscriptionsServiceDeps) {
         ...(targetTouched ? target : {}),
         ...(input.eventTypes !== undefined ? { eventTypes: input.eventTypes } : {}),
         ...(input.digest !== undefined ? { digest: input.digest } : {}),
+        ...(input.includeTentative !== undefined ? { includeTentative: input.includeTentative } : {}),
         ...(input.active !== undefined ? { active: input.active } : {}),
       }
       const after = await transactor.transaction(async tx => {

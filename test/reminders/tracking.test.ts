@@ -59,4 +59,19 @@ describe('reminders on the first day', () => {
     expect(adopted.map(i => [i.occurrence.localStart, i.occurrence.tentative, i.reminder.key])).toEqual([['2027-02-04T09:00', false, 'before-7@2027-02-04T09:00']])
     expect(adopted[0]!.rows.map(r => r.recipient)).toEqual(['mailto:post@oyer.kommune.no'])
   })
+
+  it('reminds a subscription of placeholder meetings only when it asks for them (includeTentative)', async () => {
+    t = await freshInstall()
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/subscriptions', headers: t.auth(t.tokens.admin), payload: { name: 'Sekretær', email: 'sekr@oyer.kommune.no', body: 'oyer-formannskap', includeTentative: true } })
+    expect(res.statusCode).toBe(201)
+    expect(res.json()).toMatchObject({ includeTentative: true })
+    const reminders = async () => (await planner().plan(morning('2027-01-28'))).items
+      .filter(i => i.occurrence.kind === 'meeting' && i.occurrence.responsibleBody?.slug === 'oyer-formannskap')
+    const asked = await reminders()
+    expect(asked.map(i => [i.occurrence.localStart, i.occurrence.tentative, i.rows.map(r => r.recipient)])).toEqual([['2027-02-04T09:00', true, ['mailto:sekr@oyer.kommune.no']]])
+    // Switched off again: nobody hears of the placeholder.
+    const id = (res.json() as { id: number }).id
+    expect((await t.app.inject({ method: 'PATCH', url: `/api/v1/subscriptions/${id}`, headers: t.auth(t.tokens.admin), payload: { includeTentative: false } })).statusCode).toBe(200)
+    expect(await reminders()).toEqual([])
+  })
 })

@@ -1,0 +1,1 @@
+ALTER TABLE `subscription` ADD `include_tentative` integer DEFAULT false NOT NULL;
