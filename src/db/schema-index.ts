@@ -50,8 +50,9 @@ export const occurrenceIndex = sqliteTable('occurrence', {
   index('occurrence_collaboration_idx').on(t.collaborationId, t.date),
   index('occurrence_responsible_idx').on(t.responsibleBodyId, t.date),
   index('occurrence_treated_idx').on(t.treatedByBodyId, t.date),
-  // The start page's counts (open items by date, every municipality at once) read this index alone.
-  index('occurrence_open_idx').on(t.date, t.municipalityId, t.collaborationId, t.memberSpecific, t.responsibleBodyId, t.treatedByBodyId, t.relatedBodyId)
+  // The start page's counts (open items by date, every municipality at once) read this index alone:
+  // status and tracking start too, for what is "ikke registrert" (issue 12), and kind, so no row is read.
+  index('occurrence_open_idx').on(t.date, t.municipalityId, t.collaborationId, t.memberSpecific, t.responsibleBodyId, t.treatedByBodyId, t.relatedBodyId, t.status, t.trackingFrom, t.kind)
     .where(sql`${t.kind} <> 'meeting' AND ${t.status} NOT IN ('delivered', 'approved', 'cancelled')`),
 ])
 

@@ -1,0 +1,2 @@
+DROP INDEX `occurrence_open_idx`;--> statement-breakpoint
+CREATE INDEX `occurrence_open_idx` ON `occurrence` (`date`,`municipality_id`,`collaboration_id`,`member_specific`,`responsible_body_id`,`treated_by_body_id`,`related_body_id`,`status`,`tracking_from`,`kind`) WHERE "occurrence"."kind" <> 'meeting' AND "occurrence"."status" NOT IN ('delivered', 'approved', 'cancelled');
