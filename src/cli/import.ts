@@ -2,7 +2,7 @@
 // Imports one or more registers (one per region) in one transaction; packages are applied once at the end.
 import fs from 'node:fs'
 import path from 'node:path'
-import { parseArgs } from 'node:util'
+import { fail, readArgs } from './args.js'
 import { openCliContext } from './context.js'
 import type { Actor } from '../services/access.js'
 import { ServiceError } from '../shared/errors.js'
@@ -14,27 +14,7 @@ const USAGE = [
   '  --dry-run    vis hva som ville skjedd, uten å lagre',
 ].join('\n')
 
-function fail (message: string): never {
-  process.stderr.write(`${message}\n`)
-  process.exit(2)
-}
-
-function parsed () {
-  try {
-    return parseArgs({
-      allowPositionals: true,
-      options: { 'dry-run': { type: 'boolean', default: false }, encoding: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    })
-  } catch (err) {
-    // An unknown option is the user's mistake: say which, and how to call it, never a stack trace.
-    return fail(`${(err as Error).message}\n${USAGE}`)
-  }
-}
-const { positionals, values } = parsed()
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`)
-  process.exit(0)
-}
+const { positionals, values } = readArgs({ 'dry-run': { type: 'boolean', default: false }, encoding: { type: 'string' } }, USAGE)
 if (positionals.length === 0) fail(USAGE)
 const files = positionals.map(file => {
   try {

@@ -1,7 +1,7 @@
 // npm run onboard -- <kommune> [<kommune> …] [--county <fylke>] [--all] [--tracking-from ÅÅÅÅ-MM-DD] [--dry-run]
 // Puts kommuner and fylkeskommuner from SSB's list (seeds/kommuner-2026.tsv) in the region, with their bodies,
 // packages and default møteplaner, in one transaction. Prints the report as JSON and a summary line.
-import { parseArgs } from 'node:util'
+import { fail, readArgs } from './args.js'
 import { openCliContext } from './context.js'
 import type { Actor } from '../services/access.js'
 import { ServiceError } from '../shared/errors.js'
@@ -15,33 +15,12 @@ const USAGE = [
   '  --dry-run        vis hva som ville skjedd, uten å lagre',
 ].join('\n')
 
-function fail (message: string): never {
-  process.stderr.write(`${message}\n`)
-  process.exit(2)
-}
-
-function parsed () {
-  try {
-    return parseArgs({
-      allowPositionals: true,
-      options: {
-        county: { type: 'string' },
-        all: { type: 'boolean', default: false },
-        'tracking-from': { type: 'string' },
-        'dry-run': { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h' },
-      },
-    })
-  } catch (err) {
-    // An unknown option is the user's mistake: say which, and how to call it, never a stack trace.
-    return fail(`${(err as Error).message}\n${USAGE}`)
-  }
-}
-const { positionals, values } = parsed()
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`)
-  process.exit(0)
-}
+const { positionals, values } = readArgs({
+  county: { type: 'string' },
+  all: { type: 'boolean', default: false },
+  'tracking-from': { type: 'string' },
+  'dry-run': { type: 'boolean', default: false },
+}, USAGE)
 if (positionals.length === 0 && values.county === undefined && !values.all) fail(USAGE)
 
 // The service names fields as the API does; the command's user typed options and positions.

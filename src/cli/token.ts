@@ -1,5 +1,5 @@
 // npm run token -- create --role admin|editor [--municipality oyer] --label "..." | list | revoke <id>
-import { parseArgs } from 'node:util'
+import { fail, readArgs } from './args.js'
 import { openCliContext } from './context.js'
 import type { TokenRole } from '../domain/vocabulary.js'
 import { ServiceError } from '../shared/errors.js'
@@ -12,27 +12,7 @@ const MESSAGES: Record<string, string> = {
   'token.admin_municipality': 'Et admin-token gjelder alle kommuner; dropp --municipality',
 }
 
-function fail (message: string): never {
-  process.stderr.write(`${message}\n`)
-  process.exit(2)
-}
-
-function parsed () {
-  try {
-    return parseArgs({
-      allowPositionals: true,
-      options: { role: { type: 'string' }, municipality: { type: 'string' }, label: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
-    })
-  } catch (err) {
-    // An unknown option is the user's mistake: say which, and how to call it, never a stack trace.
-    return fail(`${(err as Error).message}\n${USAGE}`)
-  }
-}
-const { positionals, values } = parsed()
-if (values.help) {
-  process.stdout.write(`${USAGE}\n`)
-  process.exit(0)
-}
+const { positionals, values } = readArgs({ role: { type: 'string' }, municipality: { type: 'string' }, label: { type: 'string' } }, USAGE)
 const [command, arg] = positionals
 const context = openCliContext()
 const tokens = context.services.tokens

@@ -81,7 +81,7 @@ describe('npm run onboard', { timeout: 120_000 }, () => {
     expect(help.stdout).toMatch(/^Bruk: npm run onboard -- <kommune>/)
     const unknown = onboard('--frobnicate')
     expect(unknown.status).toBe(2)
-    expect(unknown.stderr).toContain("Unknown option '--frobnicate'")
+    expect(unknown.stderr).toContain('Ukjent valg «--frobnicate».')
     expect(unknown.stderr).toContain('Bruk: npm run onboard')
     const none = onboard()
     expect(none.status).toBe(2)

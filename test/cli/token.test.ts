@@ -1,4 +1,5 @@
-// src/cli/token.ts: asking for help, or a mistyped option, gets the usage line, never a stack trace.
+// src/cli/token.ts (and src/cli/args.ts, which every command reads its options with): asking for help, or a
+// mistyped option, gets the usage line, never a stack trace.
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -18,8 +19,14 @@ describe('npm run token', () => {
   it('names an unknown option and shows the usage, exit 2, without a stack trace', () => {
     const run = token('--frobnicate')
     expect(run.status).toBe(2)
-    expect(run.stderr).toContain("Unknown option '--frobnicate'")
+    expect(run.stderr).toContain('Ukjent valg «--frobnicate».')
     expect(run.stderr).toContain('Bruk: npm run token')
     expect(run.stderr).not.toMatch(/\n\s+at /)
+  })
+
+  it('names an option given without its value, exit 2', () => {
+    const run = token('create', '--label')
+    expect(run.status).toBe(2)
+    expect(run.stderr).toContain('Valget «--label» mangler en verdi, eller har en det ikke tar.')
   })
 })
