@@ -204,11 +204,12 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       const ctx = context()
       // What is due, first: only those occurrences need calendars, recipients and payloads.
       const due: Array<{ o: OccurrenceItem; reminders: PlannedReminder[] }> = []
+      const anyTentative = subs.some(s => s.includeTentative)
       for (const o of await candidates(day, await deps.rules.list())) {
         // Issue 12: nothing is reminded of what is "ikke registrert" (before its subject's tracking
         // start, never recorded): a reminder would be a false alarm. A placeholder meeting from a
         // default møteplan ("foreløpig") only reaches subscriptions that ask for it (inScope).
-        if (o.notRecorded || (o.tentative && !subs.some(s => s.includeTentative))) continue
+        if (o.notRecorded || (o.tentative && !anyTentative)) continue
         const reminders = dueReminders({ date: o.date, localStart: o.localStart, status: o.status, kind: o.kind, offsetsDays: o.reminderOffsetsDays }, day, policy)
         if (reminders.length > 0) due.push({ o, reminders })
       }

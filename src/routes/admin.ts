@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ListOf, ListQueryBase, Strict, errorReplies } from '../schemas/common.js'
+import { ListOf, ListQueryBase, Strict, charsetOf, errorReplies } from '../schemas/common.js'
 import { AuditEntry, ImportReport } from '../schemas/register.js'
 import { listReply } from '../schemas/list.js'
 import { presentAuditEntry } from '../presenters/register.js'
@@ -80,10 +80,4 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
   })
 }
 
-/** The charset parameter of a Content-Type header (RFC 9110 § 8.3.1), unquoted; null without one. */
-export function charsetOf (contentType: string | undefined): string | null {
-  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? '')
-  const value = match?.[1] ?? match?.[2] ?? ''
-  return value === '' ? null : value
-}
 export default routes

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type TObject } from 'typebox'
-import { DateString, ListOf, ListQueryBase, RefParams, Slug, Strict, Timestamp, errorReplies } from '../schemas/common.js'
+import { DateString, ListOf, ListQueryBase, RefParams, Slug, Strict, Timestamp, charsetOf, errorReplies } from '../schemas/common.js'
 import { listReply } from '../schemas/list.js'
 import { MoteplanQuery, MoteplanReply } from '../schemas/governance.js'
 import { EventType, Package } from '../catalogue/schema.js'
@@ -9,8 +9,6 @@ import { MAX_MEETINGS } from '../domain/moteplan-import.js'
 import type { MoteplanSource } from '../services/moteplan.js'
 
 const ApplyBody = Strict({ package: Type.Optional(Type.String({ maxLength: 80 })), municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug) })
-/** The charset parameter of a Content-Type header (RFC 9110 § 8.3.1), unquoted; null without one. */
-const charsetOf = (contentType: string): string | null => /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType)?.slice(1).find(v => v) ?? null
 const MoteplanFile = Type.Unsafe<Buffer>({ description: 'Møteplanen som fil (bytes): UTF-8, UTF-16 med BOM eller Windows-1252; charset= i Content-Type bestemmer' })
 const MoteplanJson = Strict({ meetings: Type.Array(Strict({ start: Type.String({ maxLength: 16 }), durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })) }), { minItems: 1, maxItems: MAX_MEETINGS }) })
 

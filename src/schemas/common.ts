@@ -54,3 +54,10 @@ export const FeedLinks = Type.Object({ https: Type.String(), webcal: Type.String
 export const Tombstone = Type.Object({
   id: Type.Integer(), slug: Type.String(), created: Timestamp, modified: Timestamp, deleted: Type.Literal(true),
 }, { $id: 'Tombstone' })
+
+/** The charset parameter of a Content-Type header (RFC 9110 § 8.3.1), unquoted; null without one. */
+export function charsetOf (contentType: string | undefined): string | null {
+  const match = /;\s*charset\s*=\s*(?:"([^"]*)"|([^;\s]*))/i.exec(contentType ?? '')
+  const value = match?.[1] ?? match?.[2] ?? ''
+  return value === '' ? null : value
+}

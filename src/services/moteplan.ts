@@ -14,7 +14,7 @@
 //   is restored).
 // Meetings of other periods, and meeting rules of their own (origin 'manual': an extraordinary meeting
 // added with POST /rules; package rules) are never touched. Adopting the same plan again changes nothing.
-import type { Executor, Transactor } from '../db/executor.js'
+import { rolledBack, type Executor, type Transactor } from '../db/executor.js'
 import { addDays, addYears, compareDates } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
 import type { OccurrenceRow } from '../domain/occurrence-engine.js'
@@ -23,7 +23,7 @@ import {
   MAX_PLAN_YEARS, MoteplanError, meetingsFromList, readMoteplanCsv, readMoteplanIcal,
   type MoteplanWarning, type PlanBody, type PlannedMeeting,
 } from '../domain/moteplan-import.js'
-import { formatDtstart } from '../domain/recurrence.js'
+import { formatDtstart, parseDtstart } from '../domain/recurrence.js'
 import { DecodeError, decodeRegister } from '../register/decode.js'
 import type { AuditActor, AuditRepository } from '../repositories/audit.js'
 import type { OccurrencesRepository, StatePatch } from '../repositories/occurrences.js'
@@ -74,9 +74,6 @@ export interface MoteplanAdoption extends MoteplanChange {
   /** Whether anything was written (false: the same plan again). */
   changed: boolean
 }
-
-/** Thrown at the end of a preview's transaction so that the adoption it ran is rolled back. */
-class DryRunRollback extends Error {}
 
 export interface MoteplanServiceDeps {
   rules: RulesRepository
@@ -133,9 +130,9 @@ export function planPeriod (meetings: readonly PlannedMeeting[], opt: MoteplanPe
 
 /** A dates rule's keys (DTSTART and RDATEs, less EXDATEs). */
 function keysOf (rule: RuleRow): Set<string> {
-  const first = rule.dtstart ? /:(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})/.exec(rule.dtstart) : null
+  const first = rule.dtstart ? parseDtstart(rule.dtstart) : null
   const keys = new Set(rule.rdates)
-  if (first) keys.add(`${first[1]}-${first[2]}-${first[3]}T${first[4]}:${first[5]}`)
+  if (first && !first.allDay) keys.add(first.local)
   for (const k of rule.exdates) keys.delete(k)
   return keys
 }
@@ -314,16 +311,7 @@ export function createMoteplanService (deps: MoteplanServiceDeps) {
      * Same checks as `adopt`; writes nothing.
      */
     async preview (bodyRef: string | number, source: MoteplanSource, actor: Actor | null, opt: MoteplanPeriodOption = {}): Promise<MoteplanAdoption> {
-      let result: MoteplanAdoption | undefined
-      try {
-        await transactor.transaction(async () => {
-          result = await service.adopt(bodyRef, source, actor, opt)
-          throw new DryRunRollback()
-        })
-      } catch (err) {
-        if (!(err instanceof DryRunRollback)) throw err
-      }
-      return result!
+      return rolledBack(transactor, () => service.adopt(bodyRef, source, actor, opt))
     },
 
     /**

@@ -1,6 +1,6 @@
 // Onboarding: kommuner and fylkeskommuner from the official list (seeds/kommuner-2026.tsv) become municipalities
 // with their statutory bodies (koml. § 5-1), and a region is whatever has been onboarded into it — data, not code.
-import type { Executor, Transactor } from '../db/executor.js'
+import { rolledBack, type Executor, type Transactor } from '../db/executor.js'
 import type { MunicipalitiesRepository, MunicipalBodyRow, MunicipalityRow } from '../repositories/municipalities.js'
 import type { BodiesRepository } from '../repositories/bodies.js'
 import type { AuditRepository } from '../repositories/audit.js'
@@ -59,9 +59,6 @@ export interface OnboardingServiceDeps {
   /** Default: the shipped list (loadKommuneDirectory). */
   directory?: KommuneDirectory
 }
-
-/** Thrown at the end of a dry run's transaction so that everything it wrote is rolled back. */
-class DryRunRollback extends Error {}
 
 const ZONE = 'Europe/Oslo'
 const sameName = (a: string, b: string) => a.normalize('NFC').toLocaleLowerCase('nb') === b.normalize('NFC').toLocaleLowerCase('nb')
@@ -251,22 +248,16 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
       const wanted = unitsOf(input)
       const notes = new Map<string, string>()
       for (const w of wanted) if (w.note && !notes.has(w.unit.kommunenummer)) notes.set(w.unit.kommunenummer, w.note)
-      let report: OnboardingReport | undefined
-      try {
-        await transactor.transaction(async tx => {
-          const { rows, statuses } = await ensure(a, wanted.map(w => w.unit), { inRegion: true, trackingFrom }, tx)
-          const onboarded = [...rows].map(([kommunenummer, row]): OnboardedUnit => {
-            const s = statuses.get(kommunenummer)!
-            const note = [notes.get(kommunenummer), s.note].filter(Boolean).join('. ') || null
-            return { kommunenummer, slug: row.slug, name: row.name, kind: row.kind, status: s.status, note }
-          })
-          report = { dryRun: opts.dryRun ?? false, trackingFrom, onboarded, governance: await applyGovernance(a) }
-          if (opts.dryRun) throw new DryRunRollback()
+      const work = async (tx: Executor): Promise<OnboardingReport> => {
+        const { rows, statuses } = await ensure(a, wanted.map(w => w.unit), { inRegion: true, trackingFrom }, tx)
+        const onboarded = [...rows].map(([kommunenummer, row]): OnboardedUnit => {
+          const s = statuses.get(kommunenummer)!
+          const note = [notes.get(kommunenummer), s.note].filter(Boolean).join('. ') || null
+          return { kommunenummer, slug: row.slug, name: row.name, kind: row.kind, status: s.status, note }
         })
-      } catch (err) {
-        if (!(err instanceof DryRunRollback)) throw err
+        return { dryRun: opts.dryRun ?? false, trackingFrom, onboarded, governance: await applyGovernance(a) }
       }
-      return report!
+      return opts.dryRun ? rolledBack(transactor, work) : transactor.transaction(work)
     },
 
     /**

@@ -1,7 +1,7 @@
 // The municipalities' register (a tab- or semicolon-separated list of collaborations) in and out: the only
 // place the register format meets the database. Decoding, parsing and writing stay pure in src/register/.
 // The region is data: the municipalities a register has columns for are the region (issue 12).
-import type { Transactor } from '../db/executor.js'
+import { rolledBack, type Executor, type Transactor } from '../db/executor.js'
 import type { MunicipalitiesRepository, MunicipalityRow } from '../repositories/municipalities.js'
 import type { CollaborationsRepository } from '../repositories/collaborations.js'
 import type { ParticipationRole } from '../domain/vocabulary.js'
@@ -61,9 +61,6 @@ export interface ImportOptions {
 
 const ZONE = 'Europe/Oslo'
 const OWNER_FORMS = new Set(['iks', 'as', 'sa'])
-
-/** Thrown at the end of a dry run's transaction so that everything it wrote is rolled back. */
-class DryRunRollback extends Error {}
 
 /** A file read and resolved against the official list, before anything is written. */
 interface PreparedFile {
@@ -229,21 +226,16 @@ export function createRegisterService (deps: RegisterServiceDeps) {
     const resolved = new Map<string, ReturnType<KommuneDirectory['resolve']>>()
     const prepared = files.map((f) => prepare(f, resolved))
 
-    let report: ImportReport | undefined
-    try {
-      await transactor.transaction(async (tx) => {
-        report = await apply(a, prepared, trackingFrom, opts.dryRun, tx)
-        if (opts.dryRun) throw new DryRunRollback()
-        // Packages and default møteplaner once for the whole batch; the occurrence index follows at commit.
-        report.governance = await onboarding.applyGovernance(a, tx)
-      })
-    } catch (err) {
-      if (!(err instanceof DryRunRollback)) throw err
+    const work = async (tx: Executor): Promise<ImportReport> => {
+      const report = await apply(a, prepared, trackingFrom, opts.dryRun, tx)
+      // Packages and default møteplaner once for the whole batch; the occurrence index follows at commit.
+      if (!opts.dryRun) report.governance = await onboarding.applyGovernance(a, tx)
+      return report
     }
-    return report!
+    return opts.dryRun ? rolledBack(transactor, work) : transactor.transaction(work)
   }
 
-  async function apply (actor: Actor, files: PreparedFile[], trackingFrom: string, dryRun: boolean, tx: Parameters<OnboardingService['ensureUnits']>[3]): Promise<ImportReport> {
+  async function apply (actor: Actor, files: PreparedFile[], trackingFrom: string, dryRun: boolean, tx: Executor): Promise<ImportReport> {
     // The region first (every file's columns), then those named only in comments, outside the region.
     const regionUnits = uniqueUnits(files.flatMap((f) => [...f.columns.values()]))
     const inRegion = new Set(regionUnits.map((u) => u.kommunenummer))

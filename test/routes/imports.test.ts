@@ -4,7 +4,7 @@ import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
 import { SEED_REGISTER } from '../../src/seed.js'
-import { charsetOf } from '../../src/routes/admin.js'
+import { charsetOf } from '../../src/schemas/common.js'
 
 const SEED = fs.readFileSync(SEED_REGISTER)
 const WINDOWS_1252 = fs.readFileSync(new URL('../register/fixtures/seed-register-windows-1252.tsv', import.meta.url))
