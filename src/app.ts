@@ -22,6 +22,7 @@ import reminderRoutes from './routes/reminders.js'
 import remindersPlugin, { type RemindersPluginOptions } from './plugins/reminders.js'
 import pageRoutes from './routes/pages.js'
 import { VERSION } from './version.js'
+import { addFormats } from './schemas/formats.js'
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger']
@@ -37,7 +38,11 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
     // Unknown fields are an error, not silently dropped (STYLE.md trap 5).
-    ajv: { customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true } },
+    ajv: {
+      customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true },
+      // Our date formats replace ajv-formats' (which run first): one rule for what a date is.
+      onCreate: addFormats,
+    } as FastifyServerOptions['ajv'],
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const baseUrl = deps.config.BASE_URL

@@ -37,6 +37,18 @@ export function parseDate (date: CalendarDate): DateParts {
   return { year: Number(date.slice(0, 4)), month: Number(date.slice(5, 7)), day: Number(date.slice(8, 10)) }
 }
 
+/** The years the service takes from its users (issue 13): wide enough for any real plan, narrow enough
+ * that no expansion, SQL bound or Date overflows. */
+export const MIN_SUPPORTED_YEAR = 1900
+export const MAX_SUPPORTED_YEAR = 2200
+
+/** A real calendar date 'YYYY-MM-DD' in 1900–2200: what every route, page and CLI accepts as a date. */
+export function isSupportedDate (s: unknown): s is CalendarDate {
+  if (!isValidDate(s)) return false
+  const year = Number(s.slice(0, 4))
+  return year >= MIN_SUPPORTED_YEAR && year <= MAX_SUPPORTED_YEAR
+}
+
 /** Builds a date from parts; throws RangeError if the parts do not name a real date. */
 export function dateFromParts (year: number, month: number, day: number): CalendarDate {
   const s = `${pad(year, 4)}-${pad(month, 2)}-${pad(day, 2)}`

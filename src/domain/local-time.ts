@@ -4,7 +4,7 @@
 // it resolves ambiguous autumn times differently per host zone (date-fns/tz#40).
 
 import { TZDate, tzOffset } from '@date-fns/tz'
-import { type CalendarDate, isValidDate } from './calendar-date.js'
+import { type CalendarDate, isSupportedDate, isValidDate } from './calendar-date.js'
 
 /** A local wall-clock time, 'YYYY-MM-DDTHH:mm'. Meaningless without a zone. */
 export type LocalDateTime = string
@@ -32,6 +32,11 @@ export function isValidLocalDateTime (s: unknown): s is LocalDateTime {
   const m = LOCAL_RE.exec(s)
   if (!m || !isValidDate(s.slice(0, 10))) return false
   return Number(m[4]) <= 23 && Number(m[5]) <= 59
+}
+
+/** A real wall time 'YYYY-MM-DDTHH:mm' whose date is a supported date (1900–2200). */
+export function isSupportedLocalDateTime (s: unknown): s is LocalDateTime {
+  return isValidLocalDateTime(s) && isSupportedDate(s.slice(0, 10))
 }
 
 export function parseLocalDateTime (s: LocalDateTime): LocalDateTimeParts {

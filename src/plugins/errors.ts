@@ -4,6 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import { AppError, SERVICE_ERROR_STATUS, ServiceError, type ErrorDetail } from '../shared/errors.js'
 import { ErrorReply } from '../schemas/common.js'
 import { RecurrenceError } from '../domain/recurrence.js'
+import { FORMATS } from '../schemas/formats.js'
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -30,6 +31,7 @@ function validationDetails (err: FastifyError): ErrorDetail[] {
     let message = v.message ?? 'is invalid'
     if (typeof params.additionalProperty === 'string') message = 'unknown field'
     if (Array.isArray(params.allowedValues)) message += `: ${params.allowedValues.join(', ')}`
+    if (v.keyword === 'format' && typeof params.format === 'string' && FORMATS[params.format]) message = FORMATS[params.format]!.message
     return { path, message }
   })
 }
@@ -61,7 +63,7 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
 
   app.setErrorHandler((err: FastifyError, request, reply) => {
     const send = (statusCode: number, code: string, message: string, details: ErrorDetail[] = []) =>
-      reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', code, message, details })
+      reply.code(statusCode).type('application/json; charset=utf-8').send({ statusCode, error: STATUS_TEXT[statusCode] ?? 'Error', code, message, details, requestId: request.id })
 
     if (err instanceof AppError) return send(err.statusCode, err.code, err.message, err.details)
     if (err instanceof ServiceError) {
@@ -100,6 +102,6 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
   })
 
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'route.not_found', message: `Ingen side på ${request.method} ${request.url.split('?')[0]}`, details: [] })
+    reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'route.not_found', message: `Ingen side på ${request.method} ${request.url.split('?')[0]}`, details: [], requestId: request.id })
   })
 }, { name: 'errors' })

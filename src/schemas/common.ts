@@ -7,7 +7,8 @@ export const Strict = <T extends TProperties>(properties: T, options: Record<str
 export const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()])
 
 export const Slug = Type.String({ pattern: '^[a-z0-9]+(-[a-z0-9]+)*$', minLength: 1, maxLength: 80 })
-export const DateString = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}$', description: 'Kalenderdato YYYY-MM-DD' })
+/** A real calendar date in 1900–2200 (formats.ts); anything else is a 400 naming the field. */
+export const DateString = Type.String({ format: 'date', description: 'Kalenderdato YYYY-MM-DD (1900–2200)' })
 export const Timestamp = Type.String({ description: 'Tidspunkt, ISO 8601 med offset' })
 /** A municipality/collaboration/body reference in a path: numeric id or slug. */
 export const RefParams = Strict({ ref: Type.String({ minLength: 1, maxLength: 80 }) })
@@ -18,6 +19,7 @@ export const ErrorReply = Type.Object({
   code: Type.String(),
   message: Type.String(),
   details: Type.Array(Type.Object({ path: Type.String(), message: Type.String() })),
+  requestId: Type.String({ description: 'Forespørselens id, også i serverens logg og i svarhodet X-Request-Id' }),
 }, { $id: 'ErrorReply' })
 
 export const ErrorRef = Type.Ref('ErrorReply')

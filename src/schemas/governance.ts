@@ -5,7 +5,7 @@ import { OCCURRENCE_ID_PATTERN } from '../domain/occurrences.js'
 import { DateString, ListQueryBase, Nullable, Slug, Strict, Timestamp } from './common.js'
 import type { RuleView } from '../services/rules.js'
 
-const LocalOrDate = Type.String({ pattern: '^\\d{4}-\\d{2}-\\d{2}(T\\d{2}:\\d{2})?$', description: 'YYYY-MM-DD (heldags) eller YYYY-MM-DDTHH:mm (lokal tid Europe/Oslo)' })
+const LocalOrDate = Type.String({ format: 'date-or-local-date-time', description: 'YYYY-MM-DD (heldags) eller YYYY-MM-DDTHH:mm (lokal tid Europe/Oslo)' })
 
 const RuleFields = {
   eventType: Type.String({ minLength: 1, maxLength: 80 }),
