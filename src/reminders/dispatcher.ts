@@ -6,7 +6,7 @@
 // so a crash before sending loses nothing; a crash after sending but before recording leaves the
 // row claimed until its lease runs out, and the next run sends it again with the same Message-ID
 // (and webhook delivery id), so receivers can recognise the repeat. A row recorded as sent is
-// never claimed again.
+// never claimed again. deliverOne below gives each window in full.
 //
 // Every write is its own short transaction through the transactor (src/db/executor.ts): enqueue
 // one chunk, claim one batch, record one outcome. Sending happens between them, never inside one, so
@@ -129,6 +129,30 @@ export function createDispatcher (opts: DispatcherOptions) {
   const markFinal = (row: OutboxRow, status: 'failed' | 'cancelled', at: number, error: string, response: string | null = null) =>
     transactor.transaction(tx => outbox.markFinal(row.id, worker, status, at, error, response, tx))
 
+  /**
+   * Delivers one claimed row: withdraws it if it no longer applies, else sends it (outside any
+   * transaction) and then records sent, retry or failed in a transaction of its own. Counts the
+   * outcome in `report`.
+   *
+   * What a crash (kill -9, power loss) does, by where it lands (issue 13):
+   * - Before the SMTP server's 250 reply to DATA (a webhook: before its 2xx): the row stays
+   *   `sending` under the dead dispatcher's lease; when the lease runs out (`leaseMs`, 10 min) the
+   *   next run sends it. The server had not accepted it (RFC 5321 § 4.1.1.4: a message is accepted,
+   *   with a 250, or not at all), so that is the first copy, unless the server took the message in
+   *   and only its 250 was lost.
+   * - After the 250, before the "sent" record: the recipient has the message, and the next run
+   *   sends it once more. The repeat is the same message: the Message-ID is stored in the row at
+   *   enqueue (`<sha256 of the outbox key>@<mail domain>`, planner.ts), the text and .ics are rendered
+   *   from the row's snapshot, and a webhook gets the same body and `X-Arshjul-Delivery`. One crash
+   *   costs at most one extra copy: the repeat is recorded like any send, and a row recorded as sent
+   *   is never claimed again (outbox.claim). A row whose attempts ran out through crashes is given
+   *   up instead of sent.
+   * - After the "sent" record: nothing is sent again.
+   * No SMTP client can do better: the server's 250 and our record cannot be one atomic step, and
+   * RFC 5321 admits the duplicate this gap makes (§ 6.1, § 4.5.3.2.6; RFC 1047). Receivers
+   * recognise the repeat by its Message-ID. test/reminders/dispatcher.test.ts kills a dispatcher in
+   * each window.
+   */
   async function deliverOne (row: OutboxRow, report: DeliveryReport): Promise<void> {
     const at = () => clock.now().getTime()
     const reason = await withdrawn(row)

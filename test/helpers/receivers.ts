@@ -15,6 +15,12 @@ export interface SmtpReceiver {
   /** From now on, keep the reply to DATA until release(): the client has sent everything but hears nothing. */
   hold (): void
   release (): void
+  /**
+   * Resolves once the client that sent message `n` (1-based) has closed its connection after it was
+   * answered 250: proof that the client heard the acceptance, since nodemailer hangs up only once
+   * DATA is answered (or on an error or timeout). A connection closed before the 250 never counts.
+   */
+  hungUpAfterAcceptance (n: number): Promise<void>
   close (): Promise<void>
 }
 
@@ -23,6 +29,21 @@ export async function startSmtpReceiver (): Promise<SmtpReceiver> {
   const waiters: Array<{ n: number; resolve: (m: ReceivedMail[]) => void }> = []
   let holding = false
   const held: Array<() => void> = []
+  // Per message (same index as `messages`): its connection, whether it was answered 250, and whether
+  // the client then hung up.
+  const sessions: string[] = []
+  const accepted = new Set<string>()
+  const hungUp = new Set<string>()
+  const hangUpWaiters: Array<{ n: number; resolve: () => void }> = []
+  const notifyHangUps = () => {
+    for (const w of [...hangUpWaiters]) {
+      const session = sessions[w.n - 1]
+      if (session !== undefined && hungUp.has(session)) {
+        hangUpWaiters.splice(hangUpWaiters.indexOf(w), 1)
+        w.resolve()
+      }
+    }
+  }
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -41,16 +62,27 @@ export async function startSmtpReceiver (): Promise<SmtpReceiver> {
             raw,
             parsed,
           })
+          sessions.push(session.id)
           for (const w of [...waiters]) {
             if (messages.length >= w.n) {
               waiters.splice(waiters.indexOf(w), 1)
               w.resolve(messages.slice())
             }
           }
-          if (holding) held.push(() => callback())
-          else callback()
+          // The 250 is written by callback(); a client that already hung up never hears it.
+          const accept = () => {
+            accepted.add(session.id)
+            callback()
+          }
+          if (holding) held.push(accept)
+          else accept()
         }, err => callback(err as Error))
       })
+    },
+    onClose (session) {
+      if (!accepted.has(session.id)) return
+      hungUp.add(session.id)
+      notifyHangUps()
     },
   })
   await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
@@ -66,6 +98,12 @@ export async function startSmtpReceiver (): Promise<SmtpReceiver> {
     release () {
       holding = false
       for (const f of held.splice(0)) f()
+    },
+    hungUpAfterAcceptance (n) {
+      return new Promise(resolve => {
+        hangUpWaiters.push({ n, resolve })
+        notifyHangUps()
+      })
     },
     close () {
       receiver.release()

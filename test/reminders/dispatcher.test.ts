@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import ICAL from 'ical.js'
 import { BASE_URL, buildTestApp, catalogue, type TestApp } from '../helpers/app.js'
-import { startSmtpReceiver, startWebhookReceiver, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers.js'
+import { startSmtpReceiver, startWebhookReceiver, type ReceivedMail, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers.js'
 import { loadConfig } from '../../src/config.js'
 import { openDatabase } from '../../src/db/client.js'
 import { createDependencies } from '../../src/composition.js'
@@ -50,6 +50,19 @@ const oyerOccurrence = async (eventType: string, date: string) => {
   return (res.json().data as Array<{ id: string; subject: { slug: string } }>).find(o => o.subject.slug === 'oyer')!
 }
 const kari = { name: 'Kari Nordmann', email: 'kari@oyer.kommune.no', municipality: 'oyer', eventTypes: ['arsregnskap_avlagt'] }
+/** `npm run reminders -- --now <now>` as cron runs it: a child process on the test app's database file. */
+const remindersCommand = (now: string) => spawn(process.execPath, ['--import', 'tsx', 'src/cli/reminders.ts', '--now', now], {
+  cwd: ROOT, env: { ...process.env, DATABASE_PATH: t.file, SMTP_URL: smtp.url, BASE_URL, LOG_LEVEL: 'silent' }, stdio: 'ignore',
+})
+/** The parts of a received e-mail that a repeat must carry unchanged (Date and MIME boundaries differ). */
+const contentOf = (m: ReceivedMail) => ({
+  to: m.to,
+  messageId: m.parsed.messageId,
+  reminder: m.parsed.headers.get('x-arshjul-reminder'),
+  subject: m.parsed.subject,
+  text: m.parsed.text,
+  attachments: m.parsed.attachments.map(a => [a.filename, a.contentType, a.content.toString('utf8')]),
+})
 
 describe('e-mail reminders over real SMTP', () => {
   it('sends the reminder 14 days before, in Norwegian, with a Message-ID from the outbox key and the deadline as an all-day .ics', async () => {
@@ -310,12 +323,10 @@ describe('crash safety', () => {
     d.close()
   })
 
-  it('a process killed after the SMTP server has the message but before recording it: the restart re-sends it once, under the same Message-ID', async () => {
+  it('a process killed BEFORE the SMTP server accepts (it has the whole message but has not answered 250): the restart sends it once more, under the same Message-ID', async () => {
     await subscribe(kari)
     smtp.hold() // the server takes the whole message but does not answer 250
-    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/reminders.ts', '--now', '2027-02-08T08:00'], {
-      cwd: ROOT, env: { ...process.env, DATABASE_PATH: t.file, SMTP_URL: smtp.url, BASE_URL, LOG_LEVEL: 'silent' }, stdio: 'ignore',
-    })
+    const child = remindersCommand('2027-02-08T08:00')
     const exited = new Promise(resolve => child.once('exit', resolve))
     await smtp.waitFor(1)
     child.kill('SIGKILL')
@@ -339,6 +350,54 @@ describe('crash safety', () => {
     expect(smtp.messages[1]!.parsed.text).toBe(smtp.messages[0]!.parsed.text)
     expect((await outbox())).toEqual([expect.objectContaining({ status: 'sent', attempts: 2 })])
     d.close()
+  }, 60_000)
+
+  it('a process killed -9 AFTER the SMTP server accepted (250) but before it recorded the send: the restart re-sends it exactly once, with the same Message-ID and body; then never again', async () => {
+    await subscribe(kari)
+    smtp.hold()
+    const child = remindersCommand('2027-02-08T08:00')
+    const exited = new Promise<[number | null, NodeJS.Signals | null]>(resolve => child.once('exit', (code, signal) => resolve([code, signal])))
+    await smtp.waitFor(1) // the whole message is in; the child waits for the reply to DATA
+    // Between claiming and sending the dispatcher only reads; the first write after the send is the
+    // "sent" record. Holding SQLite's write lock from a second connection BEFORE the 250 goes out
+    // means the child cannot record the send however fast it is: no race. Its transactor retries
+    // BEGIN IMMEDIATE for up to busy_timeout (5 s) and would then fail on its own.
+    const lock = openDatabase(t.file)
+    try {
+      lock.sqlite.exec('BEGIN IMMEDIATE')
+      smtp.release() // 250
+      // nodemailer hangs up only after it has read the reply to DATA: the child heard the 250.
+      await smtp.hungUpAfterAcceptance(1)
+      // Still alive (not failed on its own, e.g. after the 5 s), so the kill below lands in the window.
+      expect([child.exitCode, child.signalCode]).toEqual([null, null])
+      child.kill('SIGKILL')
+      expect(await exited).toEqual([null, 'SIGKILL'])
+    } finally {
+      if (lock.sqlite.inTransaction) lock.sqlite.exec('ROLLBACK')
+      lock.sqlite.close()
+    }
+    expect(smtp.messages).toHaveLength(1)
+    const [row] = await outbox()
+    expect(row).toMatchObject({ status: 'sending', attempts: 1, sentAt: null })
+    expect(row!.claimedBy).not.toBeNull()
+
+    // A new dispatcher on the same file leaves the row alone while the dead one's lease holds, then
+    // sends it once and records it; later runs, however late, send nothing.
+    const d = dispatcher()
+    t.clock.set('2027-02-08T07:05:00Z')
+    expect(await d.run()).toMatchObject({ sent: 0 })
+    t.clock.set('2027-02-08T07:20:00Z')
+    expect(await d.run()).toMatchObject({ sent: 1 })
+    t.clock.set('2027-02-08T09:00:00Z')
+    expect(await d.run({ force: true })).toMatchObject({ sent: 0 })
+    d.close()
+
+    expect(smtp.messages).toHaveLength(2)
+    const [first, second] = smtp.messages.map(contentOf)
+    expect(first!.messageId).toBe(row!.messageId)
+    expect(second).toEqual(first)
+    expect(await outbox()).toEqual([expect.objectContaining({ status: 'sent', attempts: 2, claimedBy: null, lastResponse: expect.stringMatching(/^250 /) })])
+    expect(await t.repos.outbox.claim({ worker: 'x', now: t.clock.now().getTime() + 365 * 86_400_000, leaseMs: MINUTE, limit: 10, channels: ['email', 'webhook'] })).toEqual([])
   }, 60_000)
 
   it('its writes never join a transaction a request has open on the same connection, so that one rolling back loses none of them', async () => {
