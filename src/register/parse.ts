@@ -2,6 +2,7 @@ import { parse as parseCsv, CsvError } from 'csv-parse/sync'
 import type { LegalForm } from '../domain/vocabulary.js'
 import { mentionsHost, readCommentFacts } from './comment-facts.js'
 import { normaliseLegalForm } from './legal-form.js'
+import { restoreFormula } from '../shared/spreadsheet.js'
 import { slugify } from './slug.js'
 
 export interface RegisterEntry {
@@ -83,7 +84,8 @@ export function parseRegister (text: string): ParseResult {
   let umbrella: Umbrella | null = null
 
   for (const { line, cells: rawCells } of records) {
-    const cells = rawCells.map(cleanCell)
+    // The writer's formula escape ('=…) is undone last, on the text a reader sees (shared/spreadsheet.ts).
+    const cells = rawCells.map((cell) => restoreFormula(cleanCell(cell)))
     const [first = '', ...rest] = cells
     if (cells.every((c) => c === '')) continue
 

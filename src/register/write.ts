@@ -1,3 +1,4 @@
+import { neutraliseFormula } from '../shared/spreadsheet.js'
 import { readCommentFacts, sameName } from './comment-facts.js'
 import { legalFormLabel } from './legal-form.js'
 import { isHeaderLabel, plainName, type RegisterEntry } from './parse.js'
@@ -34,7 +35,9 @@ const OTHER_FORM_LABEL = 'Annet'
 /**
  * Writes entries in the register's layout, in input order. The text is plain: values are escaped so
  * that reading the output gives them back unchanged. A part is marked '*' only when an umbrella
- * precedes it in the same area, because that is all a reader has to find its parent.
+ * precedes it in the same area, because that is all a reader has to find its parent. Every cell a
+ * spreadsheet would run as a formula (a name, area or comment starting with = + - @) gets one leading
+ * apostrophe (shared/spreadsheet.ts), which parseRegister takes off again.
  */
 export function writeRegister (input: WriteRegisterInput): string {
   const columns = [...new Set(input.municipalityColumns.map(plainText).filter((c) => c !== ''))]
@@ -57,7 +60,7 @@ export function writeRegister (input: WriteRegisterInput): string {
     if (entry.isUmbrella) umbrellaArea = area
     rows.push(dataRow(entry, isPart, columns, sameAs(input.sameMunicipality)))
   }
-  return rows.map((row) => row.join('\t') + '\n').join('')
+  return rows.map((row) => row.map(neutraliseFormula).join('\t') + '\n').join('')
 }
 
 /**

@@ -149,6 +149,49 @@ describe('writeRegister layout', () => {
   })
 })
 
+describe('writeRegister neutralises what a spreadsheet would run as a formula', () => {
+  const HYPERLINK = '=HYPERLINK("http://x","y")'
+  const DDE = "+cmd|' /C calc'!A0"
+  const entries = [
+    entry({ name: HYPERLINK, area: '@SUM(A1)', comment: DDE, participants: ['Gausdal'] }),
+    entry({ name: '-2+3', area: '@SUM(A1)', comment: '=1+1', participants: ['Øyer'] }),
+    entry({ name: "'=allerede", area: '@SUM(A1)', comment: "'@x", participants: ['Lillehammer'] }),
+  ]
+  const text = write(...entries)
+
+  it('writes one leading apostrophe before every name, area and comment that starts with = + - @, and one more before an apostrophe-led one', () => {
+    expect(rowsOf(text)).toEqual([
+      "'@SUM(A1)\t\t\t\t\t",
+      `'${HYPERLINK}\tAvtale\t\tx\t\t'${DDE}`,
+      "'-2+3\tAvtale\t\t\tx\t'=1+1",
+      "''=allerede\tAvtale\tx\t\t\t''@x",
+    ])
+    // No cell of the file starts with a formula trigger.
+    for (const cell of text.split('\n').flatMap((line) => line.split('\t'))) expect(cell).not.toMatch(/^[=+\-@\t\r]/)
+  })
+
+  it('reads back every value exactly: parse takes off exactly the one apostrophe it added', () => {
+    const read = parseRegister(text).entries
+    expect(read.map((e) => [e.name, e.area, e.comment])).toEqual(entries.map((e) => [e.name, e.area, e.comment]))
+  })
+
+  it('is a fixed point: writing what was read gives the same text', () => {
+    const parsed = parseRegister(text)
+    expect(writeRegister({ municipalityColumns: parsed.municipalityColumns, entries: parsed.entries })).toBe(text)
+  })
+
+  it('reads a file saved by a spreadsheet that took the apostrophe as its text marker: the same text, except one apostrophe before an apostrophe-led value', () => {
+    // Such a program keeps the cell's text without its first apostrophe and saves that.
+    const saved = text.replace(/(^|\t)'/gm, '$1')
+    const read = parseRegister(saved).entries
+    expect(read.map((e) => [e.name, e.area, e.comment])).toEqual([
+      [HYPERLINK, '@SUM(A1)', DDE],
+      ['-2+3', '@SUM(A1)', '=1+1'],
+      ['=allerede', '@SUM(A1)', '@x'],
+    ])
+  })
+})
+
 describe('writeRegister keeps the facts that live in the comment', () => {
   const commentOf = (e: WritableEntry): string => rowsOf(write(e))[0]!.split('\t').at(-1)!
 
@@ -201,8 +244,8 @@ describe('writeRegister on generated registers', () => {
   const place = fc.constantFrom('Ringebu', 'Nord-Fron', 'Oppland fylkeskommune', 'Hamar', 'Lillehammer', 'Øyer')
   const realisticEntry = fc.record({
     slug: fc.constantFrom('', 'a', 'rh'),
-    name: fc.constantFrom('Felles IKT', 'Legevakt', 'Barnevern & familie', 'Skole <ny>', 'Pr. 2 samarbeid', 'Regionråd', 'Felles-IKT'),
-    area: fc.option(fc.constantFrom('Helse og omsorg', 'NAV', 'Landbruk')),
+    name: fc.constantFrom('Felles IKT', 'Legevakt', 'Barnevern & familie', 'Skole <ny>', 'Pr. 2 samarbeid', 'Regionråd', 'Felles-IKT', '=HYPERLINK("http://x","y")', '-2+3', "'=Felles", '@SUM(A1)'),
+    area: fc.option(fc.constantFrom('Helse og omsorg', 'NAV', 'Landbruk', '+Helse', "'-NAV")),
     legalForm: fc.constantFrom(...LEGAL_FORMS),
     participants: fc.subarray([...REGION, 'Ringsaker']),
     host: fc.option(place),
@@ -211,7 +254,7 @@ describe('writeRegister on generated registers', () => {
     terminated: fc.boolean(),
     isUmbrella: fc.boolean(),
     parentSlug: fc.option(fc.constantFrom('rh', 'regionrad')),
-    comment: fc.constantFrom('', 'Samarbeidsavtale', 'Med flere kommuner', 'Med Ringebu', 'Gausdal vertskommune', 'Avtalen er sagt opp.'),
+    comment: fc.constantFrom('', 'Samarbeidsavtale', 'Med flere kommuner', 'Med Ringebu', 'Gausdal vertskommune', 'Avtalen er sagt opp.', "+cmd|' /C calc'!A0", '=1+1'),
   })
   const anyText = fc.string({ unit: 'binary', maxLength: 30 })
   const anyEntry = fc.record({

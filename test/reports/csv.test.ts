@@ -14,6 +14,8 @@ describe('excelCsv', () => {
     ['+47 123', "'+47 123"],
     ['-1', "'-1"],
     ['@SUM(A1)', "'@SUM(A1)"],
+    ["'=1+1", "''=1+1"],
+    ['\tx', "'\tx"],
     ['Øyer', 'Øyer'],
   ])('quotes or defuses %j as %j', (value, cell) => {
     expect(excelCsv(['x'], [[value]]).split('\r\n')[1]).toBe(cell)
