@@ -5,6 +5,7 @@ import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import authPlugin from './plugins/auth.js'
 import swaggerPlugin from './plugins/swagger.js'
+import protectionPlugin, { protectionOptionsOf, requestIdOf } from './plugins/protection.js'
 import compress from '@fastify/compress'
 import feedRoutes from './routes/feeds.js'
 import healthRoutes from './routes/health.js'
@@ -23,6 +24,7 @@ import remindersPlugin, { type RemindersPluginOptions } from './plugins/reminder
 import pageRoutes from './routes/pages.js'
 import { VERSION } from './version.js'
 import { addFormats } from './schemas/formats.js'
+import { trustProxyOption } from './config.js'
 
 export interface AppOptions {
   logger?: FastifyServerOptions['logger']
@@ -37,6 +39,10 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: 1024 * 1024,
+    // request.ip (the rate limits' key) is the client's, not the reverse proxy's, only for proxies we trust.
+    trustProxy: trustProxyOption(deps.config.TRUST_PROXY),
+    // An incoming X-Request-Id is kept only when safe to log; it is echoed (plugins/protection.ts).
+    genReqId: requestIdOf,
     // Unknown fields are an error, not silently dropped (STYLE.md trap 5).
     ajv: {
       customOptions: { removeAdditional: false, coerceTypes: true, useDefaults: true },
@@ -48,6 +54,8 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   const baseUrl = deps.config.BASE_URL
   await app.register(swaggerPlugin, { version: VERSION })
   await app.register(errorsPlugin)
+  // Before auth: overload and rate limits are checked before any token lookup.
+  await app.register(protectionPlugin, protectionOptionsOf(deps.config))
   await app.register(dbPlugin, { deps, closeDatabase: opts.closeDatabase ?? true })
   await app.register(authPlugin)
   // Only when the client sends Accept-Encoding; feeds may opt out (FEED_COMPRESSION=off).

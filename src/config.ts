@@ -1,3 +1,4 @@
+import { isIP } from 'node:net'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 
@@ -23,6 +24,14 @@ export const Config = Type.Object({
   DIGEST_WEEKDAY: Type.Integer({ minimum: 1, maximum: 7, default: 1 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.Optional(Type.String({ minLength: 3, maxLength: 200 })),
+  // Protection (issue 13, src/plugins/protection.ts): per-address request limits in two tiers, and
+  // 503 while the event loop lags.
+  RATE_LIMIT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100000, default: 600 }),
+  RATE_LIMIT_CREDENTIALED_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100000, default: 120 }),
+  // Which hops may tell the client address in X-Forwarded-For: off, a hop count, or addresses/CIDRs.
+  TRUST_PROXY: Type.String({ minLength: 1, maxLength: 1000, default: 'off' }),
+  MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 1000 }),
 })
 export type Config = Static<typeof Config> & { BASE_URL: string; MAIL_FROM: string }
 
@@ -38,8 +47,42 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     throw new Error(`Ugyldig konfigurasjon: ${problems.join('; ')}`)
   }
   const config = value as Static<typeof Config>
+  const trustProxy = trustProxyProblem(config.TRUST_PROXY)
+  if (trustProxy) throw new Error(`Ugyldig konfigurasjon: TRUST_PROXY ${trustProxy}`)
   const baseUrl = (config.BASE_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`).replace(/\/+$/, '')
   return { ...config, BASE_URL: baseUrl, MAIL_FROM: config.MAIL_FROM ?? `Årshjul <arshjul@${mailDomainOf(baseUrl)}>` }
+}
+
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+/** Why a TRUST_PROXY value is unusable (Norwegian), or undefined when it is fine. */
+function trustProxyProblem (value: string): string | undefined {
+  if (value === 'off' || /^[1-9][0-9]?$/.test(value)) return undefined
+  for (const entry of value.split(',').map(e => e.trim())) {
+    if (PROXY_NAMES.has(entry)) continue
+    const [address = '', prefix, ...rest] = entry.split('/')
+    const family = isIP(address)
+    const maxPrefix = family === 6 ? 128 : 32
+    if (family === 0 || rest.length > 0 || (prefix !== undefined && !(/^\d{1,3}$/.test(prefix) && Number(prefix) <= maxPrefix))) {
+      return `må være off, et antall ledd (1–99) eller en kommaseparert liste av IP-adresser, CIDR-nett og loopback/linklocal/uniquelocal; «${entry}» er ingen av delene`
+    }
+  }
+  return undefined
+}
+
+/**
+ * Fastify's `trustProxy` for a TRUST_PROXY value (validated by loadConfig): `off` → false (the socket's
+ * address is the client); `2` → the two nearest hops of X-Forwarded-For are proxies (written as
+ * proxy-addr's hop function, which Fastify uses for a number too); else the list of proxies (addresses,
+ * CIDR ranges or proxy-addr's names) whose X-Forwarded-For is believed.
+ */
+export function trustProxyOption (value: string | undefined): boolean | string[] | ((address: string, hop: number) => boolean) {
+  if (value === undefined || value === 'off') return false
+  if (/^[1-9][0-9]?$/.test(value)) {
+    const hops = Number(value)
+    return (_address, hop) => hop < hops
+  }
+  return value.split(',').map(e => e.trim())
 }
 
 /** The domain for our e-mail addresses and Message-IDs: the public host, or 'localhost' for an IP address. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/config.js'
+import { loadConfig, trustProxyOption } from '../src/config.js'
 
 describe('loadConfig', () => {
   it('defaults: port 3000 on 127.0.0.1, the data directory, and a base URL derived from them', () => {
@@ -65,5 +65,32 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ REMINDER_SEND_HOUR: '24' })).toThrow(/REMINDER_SEND_HOUR/)
     expect(() => loadConfig({ SMTP_URL: 'http://mail.example.no' })).toThrow(/SMTP_URL/)
     expect(() => loadConfig({ DIGEST_WEEKDAY: '0' })).toThrow(/DIGEST_WEEKDAY/)
+  })
+
+  it('protection: rate limits on (600 anonymous, 120 with credentials a minute), no proxy trusted, 503 above 1000 ms of event-loop lag', () => {
+    expect(loadConfig({})).toMatchObject({
+      RATE_LIMIT: 'on', RATE_LIMIT_ANONYMOUS_PER_MINUTE: 600, RATE_LIMIT_CREDENTIALED_PER_MINUTE: 120, TRUST_PROXY: 'off', MAX_EVENT_LOOP_DELAY_MS: 1000,
+    })
+    expect(loadConfig({ RATE_LIMIT: 'off', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000', RATE_LIMIT_CREDENTIALED_PER_MINUTE: '1', MAX_EVENT_LOOP_DELAY_MS: '0', TRUST_PROXY: '10.0.0.0/8, loopback' }))
+      .toMatchObject({ RATE_LIMIT: 'off', RATE_LIMIT_ANONYMOUS_PER_MINUTE: 100000, RATE_LIMIT_CREDENTIALED_PER_MINUTE: 1, MAX_EVENT_LOOP_DELAY_MS: 0, TRUST_PROXY: '10.0.0.0/8, loopback' })
+  })
+
+  it('refuses invalid protection settings, each named', () => {
+    expect(() => loadConfig({ RATE_LIMIT: 'no' })).toThrow(/RATE_LIMIT/)
+    expect(() => loadConfig({ RATE_LIMIT_ANONYMOUS_PER_MINUTE: '0' })).toThrow(/RATE_LIMIT_ANONYMOUS_PER_MINUTE/)
+    expect(() => loadConfig({ RATE_LIMIT_CREDENTIALED_PER_MINUTE: '100001' })).toThrow(/RATE_LIMIT_CREDENTIALED_PER_MINUTE/)
+    expect(() => loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '-1' })).toThrow(/MAX_EVENT_LOOP_DELAY_MS/)
+    expect(() => loadConfig({ MAX_EVENT_LOOP_DELAY_MS: '60001' })).toThrow(/MAX_EVENT_LOOP_DELAY_MS/)
+    for (const bad of ['on', 'true', '0', '100', '10.0.0.0/33', '::1/129', '10.0.0', 'proxy.example.no', '10.0.0.1/8/8']) {
+      expect(() => loadConfig({ TRUST_PROXY: bad }), bad).toThrow(/TRUST_PROXY/)
+    }
+  })
+
+  it('TRUST_PROXY as Fastify\'s trustProxy: off, a hop count, or the proxies\' addresses', () => {
+    expect(trustProxyOption('off')).toBe(false)
+    expect(trustProxyOption(undefined)).toBe(false)
+    expect(trustProxyOption('127.0.0.1, 10.0.0.0/8,::1,loopback')).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'loopback'])
+    const hops = trustProxyOption('2') as (address: string, hop: number) => boolean
+    expect([0, 1, 2].map(hop => hops('10.0.0.1', hop))).toEqual([true, true, false])
   })
 })

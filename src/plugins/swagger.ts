@@ -2,6 +2,7 @@ import fp from 'fastify-plugin'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { FastifyInstance } from 'fastify'
+import { docsCsp } from './protection.js'
 
 /**
  * A stable operationId from the method and path, for client generators: `GET /api/v1/rules/:id` →
@@ -34,5 +35,5 @@ export default fp<{ version: string }>(async function swaggerPlugin (app: Fastif
       return { schema: schema && !('operationId' in schema) ? { ...schema, operationId: operationId(method, path) } : schema, url: path }
     },
   })
-  await app.register(swaggerUi, { routePrefix: '/docs' })
+  await app.register(swaggerUi, { routePrefix: '/docs', transformStaticCSP: docsCsp })
 }, { name: 'swagger' })

@@ -13,10 +13,12 @@ import { viewerOf } from '../services/access.js'
 
 const ZONE = 'Europe/Oslo'
 
-// Scripts and styles come from our own files only; the inline SVG uses presentation attributes, not style="".
-const PAGE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
-// The standalone SVG never runs script, also when opened directly rather than through <img>.
-const SVG_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors *"
+// The pages' CSP is helmet's (src/plugins/protection.ts). The standalone SVG's own, stricter one never
+// runs script, also when opened directly rather than through <img>, and any site may frame it.
+const SVG_HELMET = {
+  contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'style-src': ["'unsafe-inline'"], 'frame-ancestors': ['*'] } },
+  xFrameOptions: false,
+} as const
 
 const ASSETS: Record<string, string> = { 'arshjul.css': 'text/css; charset=utf-8', 'arshjul.js': 'text/javascript; charset=utf-8' }
 
@@ -42,7 +44,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
   const context = (request: FastifyRequest): PageContext =>
     ({ services: app.services, viewer: viewerOf(request.actor), baseUrl, today: localDateOf(app.clock.now(), ZONE) })
   const html = (reply: FastifyReply, template: string, data: object, status = 200) =>
-    reply.code(status).type('text/html; charset=utf-8').header('content-security-policy', PAGE_CSP).header('x-content-type-options', 'nosniff')
+    reply.code(status).type('text/html; charset=utf-8').header('x-content-type-options', 'nosniff')
       .send(render(template, data))
   const schema = { hide: true, querystring: SubjectQuery }
   const tags = ['Sider']
@@ -97,13 +99,14 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
   })
 
   app.get<{ Querystring: SubjectQuery }>('/arshjul.svg', {
+    helmet: SVG_HELMET,
     schema: described('Årshjulet som frittstående SVG (for <img>)', 'image/svg+xml', 'SVG-bilde av årshjulet for én kommune, ett organ eller ett samarbeid'),
   }, async (request, reply) => {
     const ctx = context(request)
     const subject = await resolveSubject(ctx, request.query)
     const { wheel } = await wheelData(ctx, subject, parseYear(request.query.year, ctx.today))
     // What an anonymous reader sees may be cached by anyone; a signed-in view only by the reader's own browser.
-    return reply.type('image/svg+xml; charset=utf-8').header('content-security-policy', SVG_CSP).header('x-content-type-options', 'nosniff')
+    return reply.type('image/svg+xml; charset=utf-8').header('x-content-type-options', 'nosniff')
       .header('cache-control', `${request.actor ? 'private' : 'public'}, max-age=300`).header('vary', 'Authorization')
       .send(`<?xml version="1.0" encoding="UTF-8"?>\n${render('wheel-svg', { wheel, standalone: true })}`)
   })

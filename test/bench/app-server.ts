@@ -3,6 +3,7 @@
 // no reminder dispatcher in the background. Answers the parent's messages:
 //   stop            → closes the app and exits
 //   plan-reminders  → plans and enqueues one morning's reminders (the dispatcher's enqueue), timed here
+// Rate limits are off (the load comes from one address); the event-loop check stays as configured.
 // Not run on its own; `npm run bench` and `npm run bench:national` fork it.
 import { buildApp } from '../../src/app.js'
 import { createDependencies } from '../../src/composition.js'
@@ -14,7 +15,8 @@ import { fixedClock } from '../../src/shared/clock.js'
 const database = process.env.BENCH_DATABASE
 if (!database) throw new Error('BENCH_DATABASE is required')
 const clock = fixedClock(process.env.BENCH_CLOCK ?? '2027-03-15T08:00:00Z')
-const config = { ...loadConfig({ ...process.env, BASE_URL: 'http://127.0.0.1', DATABASE_PATH: database, REMINDERS: 'off', LOG_LEVEL: 'silent' }) }
+const config = { ...loadConfig({ ...process.env, BASE_URL: 'http://127.0.0.1', DATABASE_PATH: database, REMINDERS: 'off', LOG_LEVEL: 'silent', RATE_LIMIT: 'off' }) }
+console.log(`rate limit: ${config.RATE_LIMIT} (benchmark); event-loop check: ${config.MAX_EVENT_LOOP_DELAY_MS ? `503 above ${config.MAX_EVENT_LOOP_DELAY_MS} ms` : 'off'}`)
 const deps = createDependencies({ config, clock })
 if (process.env.BENCH_SEED === '1') await seedIfEmpty(deps)
 const { token } = await deps.services.tokens.create({ label: 'bench', role: 'admin', municipality: null })

@@ -9,7 +9,6 @@ import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import type autocannon from 'autocannon'
-import { Config } from '../../src/config.js'
 import { startAppServer, startServer } from './support/children.js'
 import { cannon, random, addDays } from './support/load.js'
 import { createGoals, getOk, median, ms, percentile, request } from './support/measure.js'
@@ -27,17 +26,12 @@ const FEED = '/feeds/municipalities/lillehammer.ics'
 // Headers node:http writes itself; everything else the app sent, the yardstick sends too.
 const OWN_HEADERS = new Set(['date', 'connection', 'keep-alive', 'content-length', 'transfer-encoding'])
 
-// Issue 13 adds rate limits; whatever switch it gets is turned off for the run, and the run says so.
-const rateLimitKeys = Object.keys(Config.properties).filter(k => /RATE_?LIMIT/i.test(k))
-const rateLimitEnv = Object.fromEntries(rateLimitKeys.map(k => [k, 'off']))
-
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-bench-'))
 const goals = createGoals()
-const app = await startAppServer({ database: path.join(dir, 'bench.db'), seed: true, clock: CLOCK, env: rateLimitEnv })
+const app = await startAppServer({ database: path.join(dir, 'bench.db'), seed: true, clock: CLOCK })
 let plain: Awaited<ReturnType<typeof startServer>> | undefined
 try {
   console.log(`npm run bench: seeded region (Lillehammer, Gausdal, Øyer), app clock fixed at ${CLOCK}, Node ${process.version}, ${os.cpus().length} CPUs`)
-  console.log(rateLimitKeys.length ? `rate limits: switched off for the run (${rateLimitKeys.map(k => `${k}=off`).join(', ')})` : 'rate limits: none configured')
 
   // --- 304s and 200s against plain node:http holding the same bytes -------------------------------
   const first = await getOk(`${app.base}${FEED}`)

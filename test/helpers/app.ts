@@ -8,6 +8,8 @@ import { createDependencies } from '../../src/composition.js'
 import { seedIfEmpty } from '../../src/seed.js'
 import { defaultTemplatesDir, loadCatalogue } from '../../src/catalogue/load.js'
 import type { RemindersPluginOptions } from '../../src/plugins/reminders.js'
+import type { Config } from '../../src/config.js'
+import type { DependencyConfig } from '../../src/composition.js'
 
 export const catalogue = loadCatalogue(defaultTemplatesDir)
 
@@ -40,19 +42,26 @@ export function databaseSnapshot (sqlite: Sqlite, opts: { exclude?: string[] } =
   return JSON.stringify(Object.fromEntries(tables.map(name => [name, sqlite.prepare(`select * from "${name}"`).all()])))
 }
 
-/** The composition root over a fresh copy of the seeded (or an empty) database, without an app. */
-export async function buildTestDependencies (opts: { seed?: boolean; now?: string } = {}) {
+/**
+ * The composition root over a fresh copy of the seeded (or an empty) database, without an app.
+ * `config`: settings besides BASE_URL and DATABASE_PATH (the fuzzer switches rate limits off).
+ */
+export async function buildTestDependencies (opts: { seed?: boolean; now?: string; config?: Partial<DependencyConfig> } = {}) {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-test-'))
   const file = path.join(dir, 'test.db')
   if (opts.seed ?? true) fs.copyFileSync(await seededTemplateFile(), file)
   const clock = fixedClock(opts.now ?? TEMPLATE_NOW)
-  const deps = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock, catalogue, database: openDatabase(file) })
+  const deps = createDependencies({ config: { ...opts.config, BASE_URL, DATABASE_PATH: file }, clock, catalogue, database: openDatabase(file) })
   return { deps, clock, dir, file }
 }
 
-/** A real SQLite database in a temp file, migrated, optionally seeded with the 2019 register. */
-export async function buildTestApp (opts: { seed?: boolean; now?: string; reminders?: RemindersPluginOptions } = {}) {
-  const { deps, clock, dir, file } = await buildTestDependencies(opts)
+/**
+ * A real SQLite database in a temp file, migrated, optionally seeded with the 2019 register. The suite
+ * sends many requests from one address and blocks the event loop while it sets up, so rate limits and
+ * the event-loop check are off unless a test's `config` turns them on.
+ */
+export async function buildTestApp (opts: { seed?: boolean; now?: string; reminders?: RemindersPluginOptions; config?: Partial<Config> } = {}) {
+  const { deps, clock, dir, file } = await buildTestDependencies({ ...opts, config: { RATE_LIMIT: 'off', MAX_EVENT_LOOP_DELAY_MS: 0, ...opts.config } })
   const { repos, services } = deps
   const { sqlite, db } = deps.database
   const app = await buildApp(deps, { closeDatabase: true, reminders: opts.reminders })
