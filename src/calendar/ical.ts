@@ -1,9 +1,9 @@
 // Builds an iCalendar feed from expanded occurrences. Deterministic: the same data gives the same bytes.
-import ical, { ICalCalendarMethod, ICalEvent, ICalEventStatus, ICalAlarmType } from 'ical-generator'
+import ical, { ICalEvent, ICalEventStatus, ICalAlarmType } from 'ical-generator'
 import { getVtimezoneComponent } from '@touch4it/ical-timezones'
 import { TZDate } from '@date-fns/tz'
 import { addDays } from '../domain/calendar-date.js'
-import { KIND_LABELS, numericDate, statusWord, withTentative } from '../presenters/vocabulary.js'
+import { KIND_LABELS, daysLeft, numericDate, statusWord, withTentative } from '../presenters/vocabulary.js'
 
 export const FEED_ZONE = 'Europe/Oslo'
 
@@ -67,6 +67,16 @@ export function descriptionOf (e: FeedEvent): string {
 }
 
 /**
+ * A display alarm's DESCRIPTION (required by RFC 5545 §3.6.6): short, "Frist om 14 dager", since
+ * clients show the event's own SUMMARY with it. Repeating the summary in every alarm made the largest
+ * seeded feed pass Google's 1 MB with alarms=1 (README "Feed size"). `daysBefore` as in
+ * `reminderOffsetsDays`: days before the start (0 on the day; negative after it).
+ */
+export function alarmTextOf (e: Pick<FeedEvent, 'kind'>, daysBefore: number): string {
+  return `${KIND_LABELS[e.kind]} ${daysBefore >= 0 ? daysLeft(daysBefore) : `for ${-daysBefore} dager siden`}`
+}
+
+/**
  * RFC 5545 §3.1 line folding: content lines of at most 75 octets of UTF-8, continued on lines that
  * start with one space, never splitting a character. ical-generator 10 (the last release for Node 20)
  * folds by encoding every character on its own, which took ~1 ms per event; this is the same rule in
@@ -94,7 +104,6 @@ export function foldLines (text: string): string {
   return out
 }
 
-/** Builds feeds; each event's text is kept (bounded) and reused while the event is unchanged. */
 /**
  * Builds feeds for the server: each event's text is kept (bounded) and reused while the event is
  * unchanged, and a large feed gives way to other requests every `sliceEvents` events, so building
@@ -128,7 +137,7 @@ export function createFeedBuilder (opts: { maxEvents?: number; sliceEvents?: num
 let vtimezone: string | undefined
 /** The VTIMEZONE of Europe/Oslo, folded, ending with CRLF (computed once). */
 function zoneComponent (): string {
-  vtimezone ??= foldLines((getVtimezoneComponent(FEED_ZONE) ?? '').replace(/\r?\n/g, '\r\n').replace(/(\r\n)?$/, '\r\n'))
+  vtimezone ??= foldLines(withFinalCrlf((getVtimezoneComponent(FEED_ZONE) ?? '').replace(/\r?\n/g, '\r\n')))
   return vtimezone
 }
 
@@ -138,12 +147,17 @@ export function buildFeed (input: FeedInput): string {
   return assemble(cal, input, input.events.map(e => foldLines(veventText(e, input, cal))))
 }
 
+/**
+ * No METHOD: a feed is a snapshot, not an iTIP message (RFC 5545 §3.7.2: without METHOD "a scheduling
+ * transaction MUST NOT be assumed"). METHOD:PUBLISH would require an ORGANIZER on every event (RFC 5546
+ * §3.2.1), and we have no organizer's mailbox to name. Outlook imports a calendar without METHOD as
+ * PUBLISH ([MS-STANOICAL] V0078); Google and Apple subscriptions ignore it. README "Feeds and METHOD".
+ */
 function calendarOf (input: FeedInput) {
   const cal = ical({
     name: input.name,
     description: input.description,
     prodId: { company: 'Årshjul', product: 'arshjul', language: 'NB' },
-    method: ICalCalendarMethod.PUBLISH,
     ttl: input.refreshSeconds,
   })
   cal.x([['X-WR-TIMEZONE', FEED_ZONE]])
@@ -152,12 +166,18 @@ function calendarOf (input: FeedInput) {
 
 /**
  * The calendar's own properties come from ical-generator (folded, small); the zone and the events,
- * each already folded, are placed before END:VCALENDAR.
+ * each already folded, are placed before END:VCALENDAR. Every content line ends with CRLF, the last
+ * one too (RFC 5545 §3.1); ical-generator leaves the final line bare.
  */
 function assemble (cal: ReturnType<typeof ical>, input: FeedInput, events: readonly string[]): string {
   const frame = cal.toString()
   const end = frame.lastIndexOf('END:VCALENDAR')
-  return frame.slice(0, end) + (events.length ? zoneComponent() : '') + events.join('') + frame.slice(end)
+  return frame.slice(0, end) + (events.length ? zoneComponent() : '') + events.join('') + withFinalCrlf(frame.slice(end))
+}
+
+/** The text with exactly one CRLF after its last line (RFC 5545 §3.1: every content line ends with CRLF). */
+export function withFinalCrlf (text: string): string {
+  return text.replace(/(\r\n)?$/, '\r\n')
 }
 
 /** One VEVENT, unfolded. */
@@ -186,7 +206,7 @@ function veventText (e: FeedEvent, input: FeedInput, cal: ReturnType<typeof ical
   }, cal)
   if (input.alarms && e.status !== 'cancelled') {
     for (const days of e.reminderOffsetsDays) {
-      event.createAlarm({ type: ICalAlarmType.display, trigger: days * 86_400, description: summaryOf(e) })
+      event.createAlarm({ type: ICalAlarmType.display, trigger: days * 86_400, description: alarmTextOf(e, days) })
     }
   }
   return event.toString()

@@ -1,6 +1,6 @@
 // From an outbox row's snapshot to what is sent: an e-mail (text and .ics) or a webhook body.
 import type { OutboxRow } from '../repositories/outbox.js'
-import { occurrenceIcs } from './ics.js'
+import { ICS_CONTENT_TYPE, occurrenceIcs } from './ics.js'
 import type { DigestItem, DigestPayload, OutboxPayload, ReminderPayload } from './payload.js'
 import { renderTemplate, type ReminderTemplates, type TemplateName, type TemplateValues } from './templates.js'
 import { nonWorkingDayNote } from './format.js'
@@ -86,7 +86,7 @@ export function renderEmail (payload: OutboxPayload, templates: ReminderTemplate
   return {
     subject,
     text,
-    attachments: [{ filename, content: occurrenceIcs(payload.occurrence, uidHost, summaryOf(payload)), contentType: 'text/calendar; charset=utf-8; method=PUBLISH' }],
+    attachments: [{ filename, content: occurrenceIcs(payload.occurrence, uidHost, summaryOf(payload)), contentType: ICS_CONTENT_TYPE }],
   }
 }
 

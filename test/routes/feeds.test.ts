@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import ICAL from 'ical.js'
 import nodeIcal from 'node-ical'
@@ -147,10 +148,12 @@ describe('feed content', () => {
     t.clock.advance(3_600_000)
     const b = (await feed('/feeds/bodies/lillehammer-formannskap.ics')).body
     expect(b).toBe(a)
-    for (const line of ['METHOD:PUBLISH', 'NAME:Formannskapet i Lillehammer – årshjul', 'X-WR-CALNAME:Formannskapet i Lillehammer – årshjul', 'X-WR-TIMEZONE:Europe/Oslo', 'REFRESH-INTERVAL;VALUE=DURATION:PT1H', 'X-PUBLISHED-TTL:PT1H']) {
+    for (const line of ['NAME:Formannskapet i Lillehammer – årshjul', 'X-WR-CALNAME:Formannskapet i Lillehammer – årshjul', 'X-WR-TIMEZONE:Europe/Oslo', 'REFRESH-INTERVAL;VALUE=DURATION:PT1H', 'X-PUBLISHED-TTL:PT1H']) {
       expect(a).toContain(line)
     }
     expect(a).toMatch(/^PRODID:-\/\/Årshjul\/\/arshjul\/\/NB\r$/m)
+    // No METHOD, so no iTIP rules (RFC 5546 §3.2.1 would want an ORGANIZER): README "Feeds and METHOD".
+    expect(a).not.toMatch(/^METHOD[:;]/m)
     expect(a).not.toContain('RRULE:FREQ=WEEKLY')
     expect(a.match(/^DTSTAMP:\d{8}T\d{6}Z\r$/gm)?.length).toBe(a.match(/BEGIN:VEVENT/g)?.length)
   })
@@ -198,6 +201,8 @@ describe('feed content', () => {
     const text = (await feed(`/feeds/bodies/oyer-kommunestyre.ics?${WINDOW}&alarms=1`)).body
     const vedtak = parseWithIcalJs(text).find(e => e.summary.startsWith('Frist: Kommunestyrets vedtak'))!
     expect(vedtak.component.getAllSubcomponents('valarm').map(a => a.getFirstPropertyValue('trigger')?.toString())).toEqual(['-P42D', '-P14D', '-P3D', 'PT0S'])
+    // A short text per alarm: clients show the event's SUMMARY with it (README "Feed size").
+    expect(vedtak.component.getAllSubcomponents('valarm').map(a => a.getFirstPropertyValue('description'))).toEqual(['Frist om 42 dager', 'Frist om 14 dager', 'Frist om 3 dager', 'Frist i dag'])
   })
 
   it('filters by type and rejects bad parameters with a 400', async () => {
@@ -209,6 +214,79 @@ describe('feed content', () => {
     }
     expect((await t.app.inject('/feeds/municipalities/atlantis.ics')).statusCode).toBe(404)
     expect((await t.app.inject('/feeds/planets/oyer.ics')).statusCode).toBe(400)
+  })
+})
+
+describe('every feed of the seed, to the letter, over real HTTP', () => {
+  /** RFC 5545 §3.1 and our METHOD rule (README "Feeds and METHOD"), checked on one feed body. */
+  function expectToTheLetter (text: string, where: string) {
+    expect(text.endsWith('END:VCALENDAR\r\n'), where).toBe(true)
+    expect(text.startsWith('BEGIN:VCALENDAR\r\n'), where).toBe(true)
+    // Every line ends with CRLF: no bare LF or CR anywhere.
+    expect(/[\r\n]/.test(text.replace(/\r\n/g, '')), where).toBe(false)
+    expect(text, where).not.toMatch(/^(METHOD|ORGANIZER)[:;]/m)
+    const cal = new ICAL.Component(ICAL.parse(text))
+    expect(cal.getFirstPropertyValue('method'), where).toBeNull()
+    const vevents = cal.getAllSubcomponents('vevent')
+    expect(vevents.every(v => v.getFirstProperty('organizer') === null), where).toBe(true)
+    expect(Object.values(nodeIcal.sync.parseICS(text)).filter(c => c?.type === 'VEVENT').length, where).toBe(vevents.length)
+  }
+
+  it('every body, municipality and collaboration feed, default window and alarms=1: CRLF after every line and END:VCALENDAR, no METHOD or ORGANIZER, parsed by ical.js and node-ical, under Google’s 1 MB', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 })
+    const address = t.app.server.address()
+    if (!address || typeof address === 'string') throw new Error('no port')
+    const base = `http://127.0.0.1:${address.port}`
+    // As an admin: private bodies' feeds open, and their items are in the municipality feeds, which are then at their largest.
+    const admin = t.auth(t.tokens.admin)
+    const slugs = async (path: string) => ((await t.app.inject(`${path}?limit=500`)).json().data as Array<{ slug: string }>).map(x => x.slug)
+    const feeds = [
+      ...(await slugs('/api/v1/bodies')).map(s => `bodies/${s}`),
+      ...(await slugs('/api/v1/municipalities')).map(s => `municipalities/${s}`),
+      ...(await slugs('/api/v1/collaborations')).map(s => `collaborations/${s}`),
+    ]
+    expect(feeds.length).toBeGreaterThan(120)
+    let largest = { where: '', bytes: 0 }
+    for (const feed of feeds) {
+      for (const query of ['', '?alarms=1']) {
+        const where = `/feeds/${feed}.ics${query}`
+        const res = await fetch(`${base}${where}`, { headers: admin })
+        expect(res.status, where).toBe(200)
+        const bytes = Buffer.from(await res.arrayBuffer())
+        expect(bytes.length, where).toBeLessThan(1_000_000)
+        if (bytes.length > largest.bytes) largest = { where, bytes: bytes.length }
+        expectToTheLetter(bytes.toString('utf8'), where)
+      }
+    }
+    // The measure reaches the big feeds: a municipality's with alarms is several hundred kB.
+    expect(largest.where).toMatch(/^\/feeds\/municipalities\/.*\?alarms=1$/)
+    expect(largest.bytes).toBeGreaterThan(500_000)
+  }, 180_000)
+
+  it('the same bytes and ETag on GET, HEAD, a 304, a cache hit and gzip: the ETag is the hash of the bytes that end with CRLF', async () => {
+    await t.app.listen({ host: '127.0.0.1', port: 0 })
+    const address = t.app.server.address()
+    if (!address || typeof address === 'string') throw new Error('no port')
+    const url = `http://127.0.0.1:${address.port}/feeds/municipalities/oyer.ics`
+    const first = await fetch(url, { headers: { 'accept-encoding': 'identity' } })
+    const body = Buffer.from(await first.arrayBuffer())
+    expect(body.subarray(-15).toString()).toBe('END:VCALENDAR\r\n')
+    const etag = first.headers.get('etag')!
+    expect(etag).toBe(`"${createHash('sha256').update(body).digest('base64url')}"`)
+    expect(Number(first.headers.get('content-length'))).toBe(body.length)
+
+    const head = await fetch(url, { method: 'HEAD', headers: { 'accept-encoding': 'identity' } })
+    expect([head.status, head.headers.get('etag'), head.headers.get('content-length')]).toEqual([200, etag, String(body.length)])
+    const conditional = await fetch(url, { headers: { 'if-none-match': etag } })
+    expect([conditional.status, conditional.headers.get('etag')]).toEqual([304, etag])
+    // Served again from the feed cache: byte for byte the same.
+    const again = await fetch(url, { headers: { 'accept-encoding': 'identity' } })
+    expect(Buffer.from(await again.arrayBuffer()).equals(body)).toBe(true)
+    expect(again.headers.get('etag')).toBe(etag)
+    // gzip when asked (fetch inflates it): the same bytes underneath.
+    const gz = await fetch(url, { headers: { 'accept-encoding': 'gzip' } })
+    expect(gz.headers.get('content-encoding')).toBe('gzip')
+    expect(Buffer.from(await gz.arrayBuffer()).equals(body)).toBe(true)
   })
 })
 
