@@ -53,6 +53,8 @@ const CROSS_ORIGIN_TYPES = /^(text\/calendar|image\/svg\+xml)\b/i
 
 /** Seconds a client is asked to wait when the server sheds load (503). */
 const RETRY_AFTER_SECONDS = 10
+/** How often under-pressure samples the event-loop delay (its default). */
+const SAMPLE_INTERVAL_MS = 1000
 
 const SAFE_REQUEST_ID = /^[A-Za-z0-9._:-]{1,64}$/
 
@@ -122,10 +124,15 @@ export default fp<ProtectionOptions>(async function protectionPlugin (app: Fasti
   })
 
   if (opts.maxEventLoopDelayMs > 0) {
+    // Start-up (migrations, seeding, compiling the routes) blocks the loop by design: the samples that may
+    // cover it (one a second) are not overload.
+    let graceUntil = Infinity
+    app.addHook('onReady', async () => { graceUntil = performance.now() + 2 * SAMPLE_INTERVAL_MS })
     await app.register(underPressure, {
+      sampleInterval: SAMPLE_INTERVAL_MS,
       maxEventLoopDelay: opts.maxEventLoopDelayMs,
       pressureHandler: (request, reply, type, value) => {
-        if (request.routeOptions.config?.underPressure === false) return
+        if (request.routeOptions.config?.underPressure === false || performance.now() < graceUntil) return
         request.log.warn({ type, value }, 'under pressure: 503')
         reply.code(503).header('retry-after', RETRY_AFTER_SECONDS)
         return Promise.reject(new OverloadedError())

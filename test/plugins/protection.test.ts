@@ -22,7 +22,11 @@ async function listening (config: Partial<Config>, extra?: (t: TestApp) => void)
   await t.app.listen({ port: 0, host: '127.0.0.1' })
   const { port } = t.app.server.address() as { port: number }
   const base = `http://127.0.0.1:${port}`
-  const get = (url: string, headers: Record<string, string> = {}) => fetch(`${base}${url}`, { headers })
+  // The body is read at once: an unread large body holds the connection, and app.close() waits for it.
+  const get = async (url: string, headers: Record<string, string> = {}) => {
+    const res = await fetch(`${base}${url}`, { headers })
+    return new Response(await res.arrayBuffer(), { status: res.status, headers: res.headers })
+  }
   return { t, base, get }
 }
 
