@@ -191,9 +191,11 @@ export function exampleFor (name: string, schema: Schema, data: SeedData): unkno
     if (name === 'dtstart') return 'DTSTART;VALUE=DATE:20270630'
     if (s.format === 'date-time' || /since/i.test(name)) return '2026-06-01T00:00:00Z'
     if (s.format === 'local-date-time' || name === 'start') return '2027-03-04T18:00'
+    // The run's clock is 2027-01-15: windows around it, and recorded dates (adopted on, delivered on) in the past.
     if (name === 'to') return '2027-12-31'
     if (name === 'asOf') return '2027-01-15'
-    return '2027-03-01'
+    if (name === 'movedTo') return '2027-03-01'
+    return '2026-11-02'
   }
   const known: Record<string, string> = {
     municipality: data.municipality,
@@ -221,6 +223,8 @@ export function exampleFor (name: string, schema: Schema, data: SeedData): unkno
     entityId: '1',
     serviceArea: 'Barnevern',
     status: 'active',
+    year: '2027',
+    page: '1',
   }
   if (known[name] !== undefined) return known[name]
   if (s.pattern === '^https?://') return 'https://example.org/fuzz'
@@ -254,9 +258,9 @@ export function knownBodies (data: SeedData): Record<string, unknown> {
     'POST /api/v1/rules': { eventType: data.eventType, municipality: data.municipality, dtstart: 'DTSTART;VALUE=DATE:20270630', rrule: 'FREQ=YEARLY', title: 'Fuzz-regel' },
     'PATCH /api/v1/rules/{id}': { title: 'Fuzz-tittel', note: 'Merknad\nmed linjeskift' },
     'PATCH /api/v1/occurrences/{id}': { status: 'in_progress', caseNumber: '27/123', note: 'Fuzz' },
-    'POST /api/v1/kontroll/plans': { type: 'forvaltningsrevisjon', electionYear: 2023, title: 'Fuzz-plan', bodies: [data.kontrollutvalg], kuAdoptedOn: '2024-03-01' },
+    'POST /api/v1/kontroll/plans': { type: 'forvaltningsrevisjon', electionYear: 2019, title: 'Fuzz-plan', bodies: [data.kontrollutvalg], kuAdoptedOn: '2024-03-01' },
     'POST /api/v1/kontroll/plans/{id}/projects': { title: 'Fuzz-prosjekt', plannedYear: 2026, subjects: [{ municipality: data.municipality, serviceArea: 'Barnevern' }], status: 'planned' },
-    'POST /api/v1/kontroll/assessments': { electionYear: 2023, municipality: data.municipality, serviceArea: 'Barnevern', risk: 3, materiality: 4 },
+    'POST /api/v1/kontroll/assessments': { electionYear: 2023, municipality: data.municipality, serviceArea: 'Skole', risk: 3, materiality: 4 },
     'POST /api/v1/subscriptions': { name: 'Fuzz-abonnement', email: 'fuzz@example.org', municipality: data.municipality },
     'PUT /api/v1/bodies/{ref}/moteplan': { meetings: [{ start: '2027-03-04T18:00', durationMinutes: 120 }, { start: '2027-06-10T18:00' }] },
     'POST /api/v1/packages/apply': { package: data.package, municipality: data.municipality },
@@ -522,8 +526,10 @@ export function planFor (op: Operation, data: SeedData, fileBody?: { data: strin
   const bodies = knownBodies(data)
   const pathValues: Record<string, Val> = {}
   for (const p of op.params.filter(p => p.in === 'path')) {
-    const key = `${op.path.replace(/\{[^}]+\}.*$/, '')}{${p.name}}`
-    pathValues[p.name] = (op.method === 'DELETE' ? data.victims[key] : undefined) ?? data.targets[key] ?? data.targets[`{${p.name}}`] ?? String(exampleFor(p.name, p.schema, data))
+    // The route's own entry (`/api/v1/kontroll/plans/{id}/projects/{projectId}#id`), else the prefix's (`/api/v1/kontroll/plans/{id}`).
+    const keys = [`${op.path}#${p.name}`, `${op.path.replace(/\{[^}]+\}.*$/, '')}{${p.name}}`]
+    const pick = (map: Record<string, string>) => keys.map(k => map[k]).find(v => v !== undefined)
+    pathValues[p.name] = (op.method === 'DELETE' ? pick(data.victims) : undefined) ?? pick(data.targets) ?? String(exampleFor(p.name, p.schema, data))
   }
   const queryParams = op.params.filter(p => p.in === 'query')
   const minimalQuery: Array<[string, Val]> = queryParams.filter(p => p.required).map(p => [p.name, String(exampleFor(p.name, p.schema, data))])
@@ -537,8 +543,15 @@ export function planFor (op: Operation, data: SeedData, fileBody?: { data: strin
 
   const jsonSchema = op.body?.schema
   const known = bodies[route]
-  const minimalJson = jsonSchema ? (known ?? minimalObject(jsonSchema, data)) : undefined
-  const richJson = jsonSchema ? (known ?? fullObject(jsonSchema, data)) : undefined
+  let minimalJson: unknown = jsonSchema ? (known ?? minimalObject(jsonSchema, data)) : undefined
+  let richJson: unknown = jsonSchema ? (known ?? fullObject(jsonSchema, data)) : undefined
+  if (jsonSchema && !known && op.method === 'PATCH') {
+    // An update: one field (an empty one is refused), or every field but the slug (a rename would lose the target).
+    const { slug: _slug, ...rest } = fullObject(jsonSchema, data)
+    const first = Object.keys(rest)[0]
+    minimalJson = first === undefined ? {} : { [first]: rest[first] }
+    richJson = rest
+  }
   const fileOnly = op.body && !jsonSchema
   const base = (query: Array<[string, Val]>, json: unknown): RequestState => ({
     path: { ...pathValues },

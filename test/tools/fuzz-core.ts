@@ -45,6 +45,8 @@ export interface FuzzReport {
   durationMs: number
   byClass: Record<string, number>
   byRoute: Record<string, Record<string, number>>
+  /** The replies to each route's unmutated baselines (minimal, rich) under none/admin/editor: how deep the mutations reach. */
+  baselineReplies: Record<string, number[]>
   fiveHundreds: number
   leaks: number
   changedRows: number
@@ -217,9 +219,11 @@ async function discover (target: Target, progress: (line: string) => void): Prom
   set(v, '/api/v1/kontroll/plans/{id}', victimPlanId)
   const project = { title: 'Fuzz-prosjekt', plannedYear: 2026, subjects: [{ municipality: 'oyer', serviceArea: 'Barnevern' }] }
   if (planId) set(t, '/api/v1/kontroll/plans/{projectId}', await created(`/api/v1/kontroll/plans/${planId}/projects`, project))
-  // An eierskapskontroll concerns a company or collaboration, not a service area.
-  const ownershipProject = { ...project, subjects: [{ collaboration: data.collaboration }] }
-  if (victimPlanId) set(v, '/api/v1/kontroll/plans/{projectId}', await created(`/api/v1/kontroll/plans/${victimPlanId}/projects`, ownershipProject))
+  // The project to delete belongs to the plan that stays (a deleted plan takes its projects along).
+  if (planId) {
+    set(v, '/api/v1/kontroll/plans/{id}/projects/{projectId}#id', planId)
+    set(v, '/api/v1/kontroll/plans/{id}/projects/{projectId}#projectId', await created(`/api/v1/kontroll/plans/${planId}/projects`, { ...project, title: 'Fuzz-prosjekt som slettes' }))
+  }
   const assessment = (serviceArea: string) => ({ electionYear: 2023, municipality: 'oyer', serviceArea, risk: 3, materiality: 3 })
   set(t, '/api/v1/kontroll/assessments/{id}', await created('/api/v1/kontroll/assessments', assessment('Barnevern')))
   set(v, '/api/v1/kontroll/assessments/{id}', await created('/api/v1/kontroll/assessments', assessment('Renovasjon')))
@@ -330,6 +334,7 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
     durationMs: 0,
     byClass: {},
     byRoute: {},
+    baselineReplies: {},
     fiveHundreds: 0,
     leaks: 0,
     changedRows: 0,
@@ -366,7 +371,12 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
 
     const send = async (c: Case, credName: string, authorization: string | undefined, validToken: boolean) => {
       const state = structuredState(c.plan.baselines[c.baseline]!)
+      // A create's slug made unique per request, so that a mutation that passes validation reaches
+      // the rules behind the uniqueness check instead of a 409 (a mutated slug stays as mutated).
+      const baseSlug = (state.json as { slug?: unknown } | undefined)?.slug
       for (const m of c.mutations) m.apply(state)
+      const json = state.json as { slug?: unknown } | undefined
+      if (c.plan.op.method === 'POST' && typeof baseSlug === 'string' && json?.slug === baseSlug) json.slug = `${baseSlug}-${report.requests}`
       const req = requestOf(target, c.plan, state, authorization)
       const what = c.mutations.map(m => m.label).join(' + ') || `baseline ${c.baseline === 0 ? 'minimal' : 'rich'}`
       const before = target.totalChanges()
@@ -391,6 +401,7 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
       report.byClass[cls] = (report.byClass[cls] ?? 0) + 1
       const perRoute = report.byRoute[c.plan.route] ??= {}
       perRoute[String(status || 'no reply')] = (perRoute[String(status || 'no reply')] ?? 0) + 1
+      if (c.mutations.length === 0) (report.baselineReplies[c.plan.route] ??= []).push(status)
       if (ms > SLOW_MS) report.slow.push({ route: c.plan.route, what, ms, status })
       const fail = (kind: FailureKind, detail: string) => report.failures.push({
         kind, route: c.plan.route, what, credentials: credName, method: req.method, url: truncate(req.url, 300), body: truncate(bodyText(req.body), 300), status, reply: truncate(text, 600), detail,
@@ -487,9 +498,10 @@ export function formatReport (r: FuzzReport): string {
   lines.push(`npm run fuzz: seed ${r.seed}, ${r.operations} operations, ${r.casesPlanned} planned cases × 3 credentials`)
   lines.push(r.switchedOff.length ? `switched off for the run: ${r.switchedOff.join(', ')} (rate limits and load shedding are not replies to input)` : 'no rate-limit or overload switch in the configuration')
   lines.push('')
-  lines.push('per route (status: count):')
+  lines.push('per route: status:count, and [the baselines\' replies: minimal and rich, each without credentials, admin, editor]:')
   for (const [route, counts] of Object.entries(r.byRoute).sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`  ${route.padEnd(58)} ${Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${s}:${n}`).join(' ')}`)
+    const statuses = Object.entries(counts).sort(([a], [b]) => a.localeCompare(b)).map(([s, n]) => `${s}:${n}`).join(' ')
+    lines.push(`  ${route.padEnd(50)} ${statuses}  [${(r.baselineReplies[route] ?? []).join(' ')}]`)
   }
   if (r.slow.length) {
     lines.push('')
