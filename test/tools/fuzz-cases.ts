@@ -64,8 +64,13 @@ export interface RequestState {
 export interface Mutation {
   /** What it does, for the report: `body.meetings[0].start = "2027-02-30"`. */
   label: string
+  /** One of issue 13's own cases (an impossible date, an extreme number): sent before all others. */
+  core?: boolean
   apply (state: RequestState): void
 }
+
+/** The impossible dates and extreme numbers issue 13 names: a short run sends these at every field first. */
+const CORE = new Set(['impossible date', 'zero date', 'month 13', 'year 9999', '1e21', '2^63', '-1', 'Infinity', 'NaN', '1.5'])
 
 /** Real refs and ids from the seeded database (and the few rows the fuzzer created), by role. */
 export interface SeedData {
@@ -566,6 +571,7 @@ export function planFor (op: Operation, data: SeedData, fileBody?: { data: strin
   for (const p of op.params) {
     const mutations: Mutation[] = valuesFor(p.name, p.schema, p.in).map(([label, value]) => ({
       label: `${p.in}.${p.name} = ${show(value)} (${label})`,
+      core: CORE.has(label),
       apply: (s: RequestState) => {
         const v = value instanceof Encoded ? value : String(value)
         if (p.in === 'path') s.path[p.name] = v
@@ -586,6 +592,7 @@ export function planFor (op: Operation, data: SeedData, fileBody?: { data: strin
       const keepsTarget = (v: unknown) => !(op.method === 'PATCH' && f.name === 'slug' && typeof v === 'string' && /^[a-z0-9]+(-[a-z0-9]+)*$/.test(v))
       const mutations: Mutation[] = valuesFor(f.name, f.chain[f.chain.length - 1]!, 'body').filter(([, v]) => keepsTarget(v)).map(([label, value]) => ({
         label: `body${pathLabel(f.path)} = ${show(value)} (${label})`,
+        core: CORE.has(label),
         apply: (s: RequestState) => {
           if (s.json === undefined || s.json === null || typeof s.json !== 'object') s.json = {}
           setAt(s.json as Record<string, unknown>, f.path, f.chain, value, data)

@@ -1,10 +1,10 @@
 // CI's bounded run of the fuzzer (issue 13): a fixed seed and a few thousand real HTTP requests against
 // the app over a copy of the seeded database. `npm run fuzz` runs the full 10,000 and prints the counts.
 import { describe, expect, it } from 'vitest'
-import { distinctFailures, formatReport, runFuzz } from './fuzz-core.js'
+import { distinctFailures, formatReport, runFuzz, startTarget } from './fuzz-core.js'
 import { Encoded, encode, valuesFor } from './fuzz-cases.js'
 
-const REQUESTS = 2400
+const REQUESTS = 3000
 const SEED = 13
 
 describe('the fuzzer', () => {
@@ -19,6 +19,32 @@ describe('the fuzzer', () => {
     expect(report.byClass['2xx'] ?? 0, summary).toBeGreaterThan(REQUESTS / 10)
     expect(report.byClass['4xx'] ?? 0, summary).toBeGreaterThan(REQUESTS / 4)
   }, 600_000)
+
+  it('sees what a request committed, per table, and nothing of a rolled-back transaction or a token\'s last-use stamp', async () => {
+    const target = await startTarget()
+    try {
+      const post = (body: unknown) => fetch(`${target.base}/api/v1/municipalities`, {
+        method: 'POST', headers: { authorization: `Bearer ${target.tokens.admin}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
+      })
+      target.takeChanges()
+      const before = target.totalChanges()
+      expect((await post({ slug: 'fuzz-logg', name: 'Fuzz logg', kind: 'kommune' })).status).toBe(201)
+      expect(target.takeChanges()).toMatchObject({ municipality: 1 })
+      expect(target.totalChanges()).toBeGreaterThan(before)
+
+      expect((await post({ slug: 'fuzz-logg', name: 'Fuzz logg', kind: 'fuzz-unknown' })).status).toBe(400)
+      expect(target.takeChanges()).toEqual({})
+
+      const rolledBack = target.sqlite.transaction(() => {
+        target.sqlite.prepare("update municipality set name = 'Endret' where slug = 'fuzz-logg'").run()
+        throw new Error('roll back')
+      })
+      expect(rolledBack).toThrow('roll back')
+      expect(target.takeChanges()).toEqual({})
+    } finally {
+      await target.close()
+    }
+  })
 
   it('sends a lone surrogate in a URL as the invalid UTF-8 of its code unit, and malformed escapes as given', () => {
     expect(encode('a\uD800b')).toBe('a%ED%A0%80b')
