@@ -1,13 +1,13 @@
 // The composition root: the one place the object graph is built, for the server, every CLI command
 // and the tests (issue 10). Nothing else constructs repositories or services.
-import { openDatabase, type DatabaseHandle } from './db/client.js'
+import { DatabaseOpenError, openDatabase, sqliteOpenProblem, type DatabaseHandle } from './db/client.js'
 import { runMigrations } from './db/migrate.js'
 import { createSqliteTransactor, type Transactor } from './db/executor.js'
 import { systemClock, type Clock } from './shared/clock.js'
 import { defaultTemplatesDir, loadCatalogue, type Catalogue } from './catalogue/load.js'
 import { createRepositories, type Repositories } from './repositories/index.js'
 import { createServices, type Services } from './services/index.js'
-import type { Config } from './config.js'
+import { ConfigError, DEFAULT_DATABASE_PATH, type Config } from './config.js'
 
 export type DependencyConfig = Pick<Config, 'BASE_URL' | 'DATABASE_PATH'> & Partial<Config>
 
@@ -39,8 +39,20 @@ export function createDependencies (opts: DependencyOptions): Dependencies {
   const clock = opts.clock ?? systemClock
   // A broken template stops start-up with a message naming the file and the field.
   const catalogue = opts.catalogue ?? loadCatalogue(defaultTemplatesDir)
-  const database = opts.database ?? openDatabase(opts.config.DATABASE_PATH)
-  if (opts.migrate ?? true) runMigrations(database.sqlite, database.db)
+  const file = opts.config.DATABASE_PATH
+  // Only the default's ./data is created: a mistyped volume path must not start an empty database elsewhere.
+  const database = opts.database ?? openDatabase(file, { createDirectory: file === DEFAULT_DATABASE_PATH })
+  if (opts.migrate ?? true) {
+    try {
+      runMigrations(database.sqlite, database.db)
+    } catch (err) {
+      // A database damaged beyond its first pages, or a disk that fails, shows up here.
+      const problem = sqliteOpenProblem(err) ?? sqliteOpenProblem((err as { cause?: unknown }).cause)
+      if (!problem) throw err
+      if (!opts.database) database.sqlite.close()
+      throw new DatabaseOpenError(file, problem, { cause: err })
+    }
+  }
   const transactor = createSqliteTransactor(database.sqlite, database.db)
   const repos = createRepositories(database.db, clock)
   const services = createServices({ clock, catalogue, transactor, repos, baseUrl: opts.config.BASE_URL })
@@ -60,4 +72,19 @@ export function createDependencies (opts: DependencyOptions): Dependencies {
       database.sqlite.close()
     },
   }
+}
+
+/**
+ * For a failure while starting (server or CLI): a bad setting or a database that cannot be opened,
+ * migrated or read is told as ONE line on stderr, with exit code 1 and no stack trace; anything else is
+ * a bug and is rethrown with its stack. `file`: the configured DATABASE_PATH, for SQLite errors met
+ * after opening (seeding, the first reads).
+ */
+export function failStartup (err: unknown, file?: string): never {
+  let message: string | undefined
+  if (err instanceof ConfigError || err instanceof DatabaseOpenError) message = err.message
+  else if (file !== undefined && sqliteOpenProblem(err)) message = new DatabaseOpenError(file, sqliteOpenProblem(err)!).message
+  if (message === undefined) throw err
+  process.stderr.write(`${message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`)
+  process.exit(1)
 }

@@ -2,10 +2,13 @@ import { isIP } from 'node:net'
 import { Type, type Static } from 'typebox'
 import { Value } from 'typebox/value'
 
+/** Where a fresh clone keeps its database; only this path's folder is created when missing. */
+export const DEFAULT_DATABASE_PATH = './data/arshjul.db'
+
 export const Config = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ default: '127.0.0.1' }),
-  DATABASE_PATH: Type.String({ minLength: 1, default: './data/arshjul.db' }),
+  DATABASE_PATH: Type.String({ minLength: 1, default: DEFAULT_DATABASE_PATH }),
   BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),
   SEED: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
@@ -33,6 +36,15 @@ export const Config = Type.Object({
   TRUST_PROXY: Type.String({ minLength: 1, maxLength: 1000, default: 'off' }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 1000 }),
 })
+
+/** A setting is missing its form or bounds; the message names each (Norwegian). */
+export class ConfigError extends Error {
+  constructor (message: string) {
+    super(message)
+    this.name = 'ConfigError'
+  }
+}
+
 export type Config = Static<typeof Config> & { BASE_URL: string; MAIL_FROM: string }
 
 export function loadConfig (env: Record<string, string | undefined> = process.env): Config {
@@ -44,11 +56,11 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
   const value = Value.Convert(Config, Value.Default(Config, picked))
   if (!Value.Check(Config, value)) {
     const problems = [...Value.Errors(Config, value)].map(e => `${e.instancePath.slice(1) || 'config'} ${e.message}`)
-    throw new Error(`Ugyldig konfigurasjon: ${problems.join('; ')}`)
+    throw new ConfigError(`Ugyldig konfigurasjon: ${problems.join('; ')}`)
   }
   const config = value as Static<typeof Config>
   const trustProxy = trustProxyProblem(config.TRUST_PROXY)
-  if (trustProxy) throw new Error(`Ugyldig konfigurasjon: TRUST_PROXY ${trustProxy}`)
+  if (trustProxy) throw new ConfigError(`Ugyldig konfigurasjon: TRUST_PROXY ${trustProxy}`)
   const baseUrl = (config.BASE_URL ?? `http://${config.HOST === '0.0.0.0' ? '127.0.0.1' : config.HOST}:${config.PORT}`).replace(/\/+$/, '')
   return { ...config, BASE_URL: baseUrl, MAIL_FROM: config.MAIL_FROM ?? `Årshjul <arshjul@${mailDomainOf(baseUrl)}>` }
 }

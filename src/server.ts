@@ -1,20 +1,30 @@
 import { loadConfig } from './config.js'
 import { buildApp } from './app.js'
-import { createDependencies } from './composition.js'
+import { createDependencies, failStartup } from './composition.js'
 import { seedIfEmpty } from './seed.js'
 
-const config = loadConfig()
-const deps = createDependencies({ config })
-const app = await buildApp(deps, {
-  logger: { level: config.LOG_LEVEL },
-  closeDatabase: true,
-  // The reminder dispatcher runs every REMINDER_INTERVAL_SECONDS; a cron `npm run reminders` may run beside it.
-  reminders: config.REMINDERS === 'on' ? { config, intervalMs: config.REMINDER_INTERVAL_SECONDS * 1000 } : undefined,
-})
-if (config.SEED === 'on') {
-  const report = await seedIfEmpty(deps)
-  if (report) app.log.info({ entries: report.entries, created: report.created, warnings: report.warnings.length }, 'seeded the Lillehammer region from the 2019 register')
+// A bad setting or an unusable database stops the server with one line on stderr (failStartup).
+const config = (() => { try { return loadConfig() } catch (err) { return failStartup(err) } })()
+const start = async () => {
+  const deps = createDependencies({ config })
+  const app = await buildApp(deps, {
+    logger: { level: config.LOG_LEVEL },
+    closeDatabase: true,
+    // The reminder dispatcher runs every REMINDER_INTERVAL_SECONDS; a cron `npm run reminders` may run beside it.
+    reminders: config.REMINDERS === 'on' ? { config, intervalMs: config.REMINDER_INTERVAL_SECONDS * 1000 } : undefined,
+  })
+  try {
+    if (config.SEED === 'on') {
+      const report = await seedIfEmpty(deps)
+      if (report) app.log.info({ entries: report.entries, created: report.created, warnings: report.warnings.length }, 'seeded the Lillehammer region from the 2019 register')
+    }
+  } catch (err) {
+    await app.close()
+    throw err
+  }
+  return app
 }
+const app = await start().catch(err => failStartup(err, config.DATABASE_PATH))
 
 let closing = false
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {

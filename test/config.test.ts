@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { loadConfig, trustProxyOption } from '../src/config.js'
+import { ConfigError, loadConfig, trustProxyOption } from '../src/config.js'
 
 describe('loadConfig', () => {
   it('defaults: port 3000 on 127.0.0.1, the data directory, and a base URL derived from them', () => {
@@ -73,6 +73,11 @@ describe('loadConfig', () => {
     })
     expect(loadConfig({ RATE_LIMIT: 'off', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000', RATE_LIMIT_CREDENTIALED_PER_MINUTE: '1', MAX_EVENT_LOOP_DELAY_MS: '0', TRUST_PROXY: '10.0.0.0/8, loopback' }))
       .toMatchObject({ RATE_LIMIT: 'off', RATE_LIMIT_ANONYMOUS_PER_MINUTE: 100000, RATE_LIMIT_CREDENTIALED_PER_MINUTE: 1, MAX_EVENT_LOOP_DELAY_MS: 0, TRUST_PROXY: '10.0.0.0/8, loopback' })
+  })
+
+  it('refusals are ConfigErrors (the server prints them as one line)', () => {
+    expect(() => loadConfig({ PORT: 'abc' })).toThrow(ConfigError)
+    expect(() => loadConfig({ TRUST_PROXY: 'on' })).toThrow(ConfigError)
   })
 
   it('refuses invalid protection settings, each named', () => {
