@@ -66,11 +66,14 @@ export interface Mutation {
   label: string
   /** One of issue 13's own cases (an impossible date, an extreme number): sent before all others. */
   core?: boolean
+  /** Puts a control or bidirectional-override character (NUL, BEL, U+202E, a lone surrogate) into a text field. */
+  control?: boolean
   apply (state: RequestState): void
 }
 
 /** The impossible dates and extreme numbers issue 13 names: a short run sends these at every field first. */
 const CORE = new Set(['impossible date', 'zero date', 'month 13', 'year 9999', '1e21', '2^63', '-1', 'Infinity', 'NaN', '1.5'])
+const CONTROL = new Set(['NUL', 'BEL', 'RLO', 'lone high surrogate', 'lone low surrogate'])
 
 /** Real refs and ids from the seeded database (and the few rows the fuzzer created), by role. */
 export interface SeedData {
@@ -519,7 +522,35 @@ const FILE_BODIES: Array<[string, string | Uint8Array, string | null]> = [
   ['iCal never ends', `BEGIN:VCALENDAR\r\n${'BEGIN:VEVENT\r\n'.repeat(2000)}`, 'text/calendar'],
   ['iCal with RRULE COUNT huge', 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:20270101T180000\r\nRRULE:FREQ=SECONDLY;COUNT=99999999\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n', 'text/calendar'],
   ['body over 1 MiB', long(1_100_000), 'text/csv'],
+  ['a valid CSV møteplan', 'sep=;\nDato;Tid;Slutt;Utvalg;Sted\n11.02.2027;18:00;21:00;Kommunestyret;Rådhuset\n', 'text/csv'],
+  ['CSV møteplan with impossible dates', 'Dato;Tid;Varighet\n30.02.2027;25:61;-5\n00.00.0000;18:00;1e21\n31.12.9999;18:00;Infinity\n', 'text/csv'],
+  ['CSV møteplan in Windows-1252', new Uint8Array([...Buffer.from('Dato;Tid;Sted\n11.02.2027;18:00;R'), 0xe5, ...Buffer.from('dhuset\n')]), 'text/csv; charset=windows-1252'],
+  ['a valid iCal møteplan', 'BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//fuzz//EN\r\nBEGIN:VEVENT\r\nUID:fuzz-1\r\nDTSTART;TZID=Europe/Oslo:20270211T180000\r\nDTEND;TZID=Europe/Oslo:20270211T210000\r\nSUMMARY:Kommunestyret\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n', 'text/calendar'],
+  ['iCal with unknown zone and UNTIL 9999', 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:x\r\nDTSTART;TZID=Mars/Olympus:20270211T180000\r\nRRULE:FREQ=DAILY;UNTIL=99991231T000000Z\r\nEXDATE:20270230T180000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n', 'text/calendar'],
+  ['iCal with RECURRENCE-ID of a missing series', 'BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:y\r\nRECURRENCE-ID:20270211T180000Z\r\nDTSTART:20270212T180000Z\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n', 'text/calendar'],
 ]
+
+/** A register file (the export) with one cell replaced: what an editor's spreadsheet could hold. */
+function registerVariants (file: string): Array<[string, string]> {
+  const lines = file.split('\n')
+  const row = lines.findIndex((l, i) => i > 0 && l.includes('\t'))
+  if (row < 0) return []
+  const withCell = (value: string) => lines.map((l, i) => {
+    if (i !== row) return l
+    const cells = l.split('\t')
+    cells[Math.min(1, cells.length - 1)] = value
+    return cells.join('\t')
+  }).join('\n')
+  return [
+    ['register cell with NUL and RLO', withCell('Fuzz\u0000\u202Enavn')],
+    ['register cell of 100k characters', withCell(long(100_000, 'æ'))],
+    ['register cell with a formula', withCell('=HYPERLINK("http://example.org","x")')],
+    ['register cell with an impossible date', withCell('30.02.2027')],
+    ['register cell with an unclosed quote', withCell('"Fuzz')],
+    ['register cut in the middle of a row', lines.slice(0, row).join('\n') + '\n' + lines[row]!.slice(0, Math.floor(lines[row]!.length / 2))],
+    ['register with the header only', lines[0] ?? ''],
+  ]
+}
 
 /**
  * The plan for one operation: its baselines (a minimal valid request, and a richer one) and, for
@@ -593,6 +624,7 @@ export function planFor (op: Operation, data: SeedData, fileBody?: { data: strin
       const mutations: Mutation[] = valuesFor(f.name, f.chain[f.chain.length - 1]!, 'body').filter(([, v]) => keepsTarget(v)).map(([label, value]) => ({
         label: `body${pathLabel(f.path)} = ${show(value)} (${label})`,
         core: CORE.has(label),
+        control: CONTROL.has(label),
         apply: (s: RequestState) => {
           if (s.json === undefined || s.json === null || typeof s.json !== 'object') s.json = {}
           setAt(s.json as Record<string, unknown>, f.path, f.chain, value, data)
@@ -607,6 +639,9 @@ export function planFor (op: Operation, data: SeedData, fileBody?: { data: strin
   if (op.body) {
     for (const [label, raw, type] of [...(jsonSchema ? JSON_WHOLE_BODY : []), ...(fileOnly || op.body.types.some(t => t !== 'application/json') ? FILE_BODIES : [])]) {
       whole.push({ label: `body: ${label}`, apply: s => { s.raw = raw; s.contentType = type } })
+    }
+    if (fileOnly && fileBody) {
+      for (const [label, raw] of registerVariants(fileBody.data)) whole.push({ label: `body: ${label}`, apply: s => { s.raw = raw; s.contentType = fileBody.type } })
     }
     whole.push({ label: 'no body at all', apply: s => { s.json = undefined; s.raw = undefined; s.contentType = null } })
   } else {

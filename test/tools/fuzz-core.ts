@@ -55,6 +55,8 @@ export interface FuzzReport {
   failures: Failure[]
   /** Requests that took longer than SLOW_MS: not failures (no timed assertions), but worth a look. */
   slow: Array<{ route: string; what: string; ms: number; status: number }>
+  /** Writes that stored a control or bidi-override character (2xx): issue 13 item 5's concern, not a failure here. */
+  acceptedControl: Record<string, number>
   casesPlanned: number
   operations: number
   /** What the run switched off in the app's configuration, and why it says so. */
@@ -354,6 +356,7 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
     noReply: 0,
     failures: [],
     slow: [],
+    acceptedControl: {},
     casesPlanned: 0,
     operations: 0,
     switchedOff: target.switchedOff,
@@ -413,6 +416,12 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
       report.byClass[cls] = (report.byClass[cls] ?? 0) + 1
       const perRoute = report.byRoute[c.plan.route] ??= {}
       perRoute[String(status || 'no reply')] = (perRoute[String(status || 'no reply')] ?? 0) + 1
+      if (c.plan.write && status >= 200 && status < 300) {
+        for (const m of c.mutations.filter(m => m.control)) {
+          const key = `${c.plan.route} ${m.label.replace(/ = .*\(/, ' (')}`
+          report.acceptedControl[key] = (report.acceptedControl[key] ?? 0) + 1
+        }
+      }
       if (c.mutations.length === 0) (report.baselineReplies[c.plan.route] ??= []).push(status)
       if (ms > SLOW_MS) report.slow.push({ route: c.plan.route, what, ms, status })
       const fail = (kind: FailureKind, detail: string) => report.failures.push({
@@ -518,6 +527,12 @@ export function formatReport (r: FuzzReport): string {
     lines.push('')
     lines.push(`slow replies (> ${SLOW_MS / 1000} s, not failures): ${r.slow.length}`)
     for (const s of r.slow.slice(0, 10)) lines.push(`  ${s.route}  ${s.what}  → ${s.status} in ${s.ms} ms`)
+  }
+  const accepted = Object.entries(r.acceptedControl)
+  if (accepted.length) {
+    lines.push('')
+    lines.push(`control characters stored (a write answered 2xx; issue 13 item 5, not counted as failures): ${accepted.length}`)
+    for (const [what, n] of accepted.sort(([a], [b]) => a.localeCompare(b))) lines.push(`  ${what} ×${n}`)
   }
   const distinct = distinctFailures(r.failures)
   if (distinct.length) {
