@@ -4,6 +4,7 @@ import type { Dependencies } from './composition.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import authPlugin from './plugins/auth.js'
+import normalizePlugin from './plugins/normalize.js'
 import swaggerPlugin from './plugins/swagger.js'
 import protectionPlugin, { protectionOptionsOf, requestIdOf } from './plugins/protection.js'
 import compress from '@fastify/compress'
@@ -58,6 +59,7 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   await app.register(protectionPlugin, protectionOptionsOf(deps.config))
   await app.register(dbPlugin, { deps, closeDatabase: opts.closeDatabase ?? true })
   await app.register(authPlugin)
+  await app.register(normalizePlugin)
   // Only when the client sends Accept-Encoding; feeds may opt out (FEED_COMPRESSION=off).
   await app.register(compress, { global: true, encodings: ['gzip', 'deflate'] })
 

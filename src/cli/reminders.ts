@@ -9,23 +9,24 @@ import { openDatabase } from '../db/client.js'
 import { pendingMigrationCount } from '../db/migrate.js'
 import { createDependencies } from '../composition.js'
 import { fixedClock, systemClock } from '../shared/clock.js'
-import { isValidLocalDateTime, localToInstant } from '../domain/local-time.js'
+import { isSupportedLocalDateTime, localToInstant } from '../domain/local-time.js'
+import { MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
+import { isSupportedTimestamp } from '../schemas/formats.js'
+import { fail } from './args.js'
 import { dispatcherFromConfig } from '../reminders/setup.js'
 import { describePlan } from '../reminders/describe.js'
 import { REMINDER_ZONE } from '../reminders/planner.js'
 
-function fail (message: string): never {
-  process.stderr.write(`${message}\n`)
-  process.exit(2)
-}
-
 const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, now: { type: 'string' } } })
 const dryRun = values['dry-run'] ?? false
 let now: Date | undefined
-if (values.now !== undefined) {
-  if (isValidLocalDateTime(values.now)) now = new Date(+localToInstant(values.now, REMINDER_ZONE))
-  else if (/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2})$/.test(values.now)) now = new Date(values.now)
-  if (!now || Number.isNaN(+now)) fail(`--now må være lokal tid i Europe/Oslo, YYYY-MM-DDTHH:mm (eller et ISO-tidspunkt med sone): ${values.now}`)
+const nowOption: string | undefined = values.now
+if (nowOption !== undefined) {
+  // RFC 3339, seconds optional. Date.parse would roll 2027-02-30 over to 2 March: the date is checked first.
+  const instant = nowOption.replace(/^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(?=[Zz+-])/, '$1:00')
+  if (isSupportedLocalDateTime(nowOption)) now = new Date(+localToInstant(nowOption, REMINDER_ZONE))
+  else if (isSupportedTimestamp(instant)) now = new Date(instant)
+  if (!now || Number.isNaN(+now)) fail(`--now må være lokal tid i Europe/Oslo, YYYY-MM-DDTHH:mm (eller et ISO-tidspunkt med sone), i årene ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}: ${nowOption}`)
 }
 const clock = now ? fixedClock(now) : systemClock
 const config = loadConfig()

@@ -13,8 +13,8 @@
 import ICAL from 'ical.js'
 import { parse as parseCsv } from 'csv-parse/sync'
 import { findIana } from 'windows-iana'
-import { addDays, addYears, isValidDate } from './calendar-date.js'
-import { classifyLocal, instantToLocal, isValidLocalDateTime, isValidTimeZone, localToFloating, localToInstant, offsetAt } from './local-time.js'
+import { addDays, addYears, isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from './calendar-date.js'
+import { classifyLocal, instantToLocal, isSupportedLocalDateTime, isValidTimeZone, localToFloating, localToInstant, offsetAt } from './local-time.js'
 import { RecurrenceError, expand, formatDtstart, validateRrule } from './recurrence.js'
 
 export interface PlannedMeeting { local: string; durationMinutes: number | null }
@@ -33,8 +33,10 @@ export const MAX_PLAN_YEARS = 10
 
 const lineError = (line: number, message: string) => new MoteplanError(`body/line/${line}`, `linje ${line}: ${message}`)
 
+const YEARS = `i årene ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`
+
 function checkLocal (local: string, path: string, where: string): string {
-  if (!isValidLocalDateTime(local)) throw new MoteplanError(path, `${where}"${local}" er ikke et tidspunkt YYYY-MM-DDTHH:mm`)
+  if (!isSupportedLocalDateTime(local)) throw new MoteplanError(path, `${where}"${local}" er ikke et tidspunkt YYYY-MM-DDTHH:mm ${YEARS}`)
   if (classifyLocal(local, ZONE) !== 'ok') throw new MoteplanError(path, `${where}${local} finnes ikke nøyaktig én gang i ${ZONE} (overgang til eller fra sommertid)`)
   return local
 }
@@ -49,6 +51,8 @@ function bounded (meetings: PlannedMeeting[], path: string): PlannedMeeting[] {
   if (meetings.length > MAX_MEETINGS) throw new MoteplanError(path, `planen har ${meetings.length} møter; høyst ${MAX_MEETINGS} kan leses inn`)
   const first = meetings[0]?.local.slice(0, 10)
   const last = meetings.at(-1)?.local.slice(0, 10)
+  // A series may run past the last supported year even when it starts inside it.
+  if (last && Number(last.slice(0, 4)) > MAX_SUPPORTED_YEAR) throw new MoteplanError(path, `planen har møter i ${last.slice(0, 4)}; møter kan ligge ${YEARS}`)
   if (first && last && last > addYears(first, MAX_PLAN_YEARS)) throw new MoteplanError(path, `planen går fra ${first} til ${last}; den kan spenne over høyst ${MAX_PLAN_YEARS} år`)
   return meetings
 }
@@ -104,7 +108,7 @@ const TIME = /^(\d{1,2})[:.](\d{2})$/
 function csvDate (raw: string, line: number): string {
   const nor = NOR_DATE.exec(raw)
   const date = nor ? `${nor[3]}-${nor[2]!.padStart(2, '0')}-${nor[1]!.padStart(2, '0')}` : raw
-  if (!isValidDate(date)) throw lineError(line, `"${raw}" er ikke en dato (dd.mm.åååå eller åååå-mm-dd)`)
+  if (!isSupportedDate(date)) throw lineError(line, `"${raw}" er ikke en dato (dd.mm.åååå eller åååå-mm-dd) ${YEARS}`)
   return date
 }
 
@@ -317,7 +321,7 @@ function osloLocal (value: ICAL.Time, tzid: string | null, line: number, ctx: Ic
   checkWritten(line, ctx)
   if (value.isDate) return null
   const written = wallLocal(value)
-  if (!isValidLocalDateTime(written)) throw lineError(line, `"${value.toString()}" er ikke et gyldig tidspunkt`)
+  if (!isSupportedLocalDateTime(written)) throw lineError(line, `"${value.toString()}" er ikke et gyldig tidspunkt ${YEARS}`)
   if (value.zone?.tzid === 'UTC' && tzid === null) {
     return instantToLocal(Date.UTC(value.year, value.month - 1, value.day, value.hour, value.minute), ZONE)
   }
@@ -344,7 +348,7 @@ function checkWritten (line: number, ctx: IcalContext): void {
   const value = (ctx.text.get(line) ?? '').replace(/^(?:[^:"]|"[^"]*")*:/, '')
   for (const m of value.matchAll(/(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2}))?/g)) {
     const date = `${m[1]}-${m[2]}-${m[3]}`
-    if (!isValidDate(date) || (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60))) throw lineError(line, `"${m[0]}" er ikke en gyldig dato eller et gyldig tidspunkt`)
+    if (!isSupportedDate(date) || (m[4] !== undefined && (Number(m[4]) > 23 || Number(m[5]) > 59 || Number(m[6]) > 60))) throw lineError(line, `"${m[0]}" er ikke en gyldig dato eller et gyldig tidspunkt ${YEARS}`)
   }
 }
 

@@ -4,7 +4,7 @@ import type { FastifyRequest } from 'fastify'
 import { AppError, SERVICE_ERROR_STATUS, ServiceError, type ErrorDetail } from '../shared/errors.js'
 import { ErrorReply } from '../schemas/common.js'
 import { RecurrenceError } from '../domain/recurrence.js'
-import { FORMATS } from '../schemas/formats.js'
+import { FINITE_KEYWORD, FINITE_MESSAGE, FORMATS } from '../schemas/formats.js'
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -33,6 +33,7 @@ function validationDetails (err: FastifyError): ErrorDetail[] {
     if (typeof params.additionalProperty === 'string') message = 'unknown field'
     if (Array.isArray(params.allowedValues)) message += `: ${params.allowedValues.join(', ')}`
     if (v.keyword === 'format' && typeof params.format === 'string' && FORMATS[params.format]) message = FORMATS[params.format]!.message
+    if (v.keyword === FINITE_KEYWORD) message = FINITE_MESSAGE
     return { path, message }
   })
 }

@@ -32,9 +32,12 @@ const BOMS: ReadonlyArray<readonly [encoding: string, bytes: readonly number[]]>
 ]
 // A .xlsx workbook is a zip archive; an .xls workbook a Compound File (OLE2).
 const WORKBOOK_SIGNATURES: ReadonlyArray<readonly number[]> = [[0x50, 0x4b, 0x03, 0x04], [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]]
-// C0 controls other than tab, line feed, form feed and carriage return: never in a saved text file.
+// Control characters (Unicode Cc: C0, DEL, C1) other than tab, line feed and carriage return: never in a
+// saved text file, nor in a name we store. A UTF-16 file read without its BOM shows as NULs.
 // eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000e-\u001f]/
+const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
+// Bidirectional embeddings, overrides and isolates: they make a name display as another ("Trojan Source").
+const BIDI = /[\u202a-\u202e\u2066-\u2069]/
 
 // Windows-1252's 0x80–0x9F (WHATWG index-windows-1252); the rest is Latin-1. Node 20's TextDecoder decodes
 // 'windows-1252' as ISO-8859-1 (C1 controls instead of € – « …), so the table is applied here.
@@ -79,12 +82,34 @@ export function decodeRegister (bytes: Uint8Array, declared?: string | null): De
     throw new DecodeError('not_text', 'Filen er en regnearkfil (Excel-arbeidsbok), ikke tekst. Lagre registeret som «Tekst (tabulatordelt)» eller «Unicode-tekst» og prøv igjen.')
   }
   const decoded = declared ? decodeDeclared(bytes, declared) : decodeDetected(bytes)
-  const control = CONTROL.exec(decoded.text)
-  if (control) {
-    const at = decoded.text.slice(0, control.index).split('\n').length
-    throw new DecodeError('not_text', `Filen ser ikke ut som tekst: linje ${at} har kontrolltegnet U+${control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} (lest som ${decoded.encoding}).`)
+  return { ...decoded, text: checkedText(decoded.text, decoded.encoding) }
+}
+
+/**
+ * Text as the importers keep it: in Unicode Normalization Form C (UAX #15), so that a name written with
+ * a combining ring (a + U+030A) is the same name as one written with å. Throws DecodeError `not_text`
+ * naming the line and column (1-based, in characters) of the first control character other than tab,
+ * line feed and carriage return, or of a bidirectional control. `encoding` is named in the message.
+ */
+export function checkedText (text: string, encoding: string): string {
+  const control = CONTROL.exec(text)
+  const bidi = BIDI.exec(text)
+  const found = control && (!bidi || control.index < bidi.index) ? control : bidi
+  if (found) {
+    const before = text.slice(0, found.index)
+    const line = before.split('\n').length
+    const column = found.index - before.lastIndexOf('\n')
+    const code = `U+${found[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`
+    const at = `linje ${line}, kolonne ${column}`
+    if (found === bidi) {
+      throw new DecodeError('not_text', `Filen har et retningstegn (${code}) på ${at}: det kan få teksten til å vises i en annen rekkefølge enn den er lagret. Fjern tegnet og prøv igjen.`)
+    }
+    const hint = found[0] === '\u0000'
+      ? ' En UTF-16-fil («Unicode-tekst») uten byte order mark blir lest slik: oppgi tegnsettet (utf-16le eller utf-16be), eller lagre fila på nytt som «Unicode-tekst».'
+      : ' Fjern tegnet og prøv igjen.'
+    throw new DecodeError('not_text', `Filen ser ikke ut som tekst: ${at} har kontrolltegnet ${code} (lest som ${encoding}).${hint}`)
   }
-  return decoded
+  return text.normalize('NFC')
 }
 
 function decodeDeclared (bytes: Uint8Array, label: string): DecodedText {

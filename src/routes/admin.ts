@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ListOf, ListQueryBase, Strict, charsetOf, errorReplies } from '../schemas/common.js'
+import { Line, ListOf, ListQueryBase, Strict, charsetOf, errorReplies } from '../schemas/common.js'
 import { AuditEntry, ImportReport } from '../schemas/register.js'
 import { listReply } from '../schemas/list.js'
 import { presentAuditEntry } from '../presenters/register.js'
@@ -23,8 +23,8 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
         limit: ListQueryBase.limit,
         offset: ListQueryBase.offset,
         modified_since: ListQueryBase.modified_since,
-        entityType: Type.Optional(Type.String({ maxLength: 50 })),
-        entityId: Type.Optional(Type.String({ maxLength: 50 })),
+        entityType: Type.Optional(Line(50)),
+        entityId: Type.Optional(Line(50)),
         since: Type.Optional(Type.String({ format: 'date-time', description: 'Det samme som modified_since' })),
       }),
       response: { 200: ListOf(AuditEntry), ...errorReplies(400, 401, 403) },
@@ -55,7 +55,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
         'charset= i Content-Type eller ?encoding= bestemmer tegnsettet (encoding vinner). Med dryRun=true rulles alt tilbake, og svaret viser hva som ville skjedd.',
       querystring: Strict({
         dryRun: Type.Optional(Type.Boolean()),
-        encoding: Type.Optional(Type.String({ minLength: 1, maxLength: 40, description: 'Tegnsettet filen er lagret i, f.eks. windows-1252' })),
+        encoding: Type.Optional(Line(40, { minLength: 1, description: 'Tegnsettet filen er lagret i, f.eks. windows-1252' })),
       }),
       body: { content: Object.fromEntries(REGISTER_TYPES.map(type => [type, { schema: RegisterBytes }])) },
       response: { 200: ImportReport, ...errorReplies(400, 401, 403, 413, 415) },

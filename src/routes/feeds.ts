@@ -1,7 +1,7 @@
 import type {} from '@fastify/compress'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { DateString, Strict } from '../schemas/common.js'
+import { DateString, Line, Strict } from '../schemas/common.js'
 import { localDateOf } from '../domain/local-time.js'
 import { secretMatches } from '../shared/secrets.js'
 import { createFeedBuilder, FEED_ZONE } from '../calendar/ical.js'
@@ -12,12 +12,12 @@ import { viewerOf } from '../services/access.js'
 const REFRESH_SECONDS = 3600
 const FeedParams = Strict({ kind: Type.Enum(['bodies', 'municipalities', 'collaborations']), file: Type.String({ pattern: '^[a-z0-9-]+\\.ics$', maxLength: 90 }) })
 const FeedQuery = Strict({
-  types: Type.Optional(Type.String({ maxLength: 1000, description: 'Hendelsestyper, kommaseparert' })),
+  types: Type.Optional(Line(1000, { description: 'Hendelsestyper, kommaseparert' })),
   alarms: Type.Optional(Type.Enum(['0', '1'])),
   from: Type.Optional(DateString),
   to: Type.Optional(DateString),
   cancelled: Type.Optional(Type.Enum(['show', 'hide'])),
-  token: Type.Optional(Type.String({ maxLength: 200 })),
+  token: Type.Optional(Line(200)),
 })
 
 /** Subscribable calendars. Reads go through the feeds service (who may see what); this only presents. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type, type TObject } from 'typebox'
-import { DateString, ListOf, ListQueryBase, RefParams, Slug, Strict, Timestamp, charsetOf, errorReplies } from '../schemas/common.js'
+import { DateString, Int, Line, ListOf, ListQueryBase, RefParams, Slug, Strict, Timestamp, charsetOf, errorReplies } from '../schemas/common.js'
 import { listReply } from '../schemas/list.js'
 import { MoteplanQuery, MoteplanReply } from '../schemas/governance.js'
 import { EventType, Package } from '../catalogue/schema.js'
@@ -8,9 +8,9 @@ import { AppError, badRequest } from '../shared/errors.js'
 import { MAX_MEETINGS } from '../domain/moteplan-import.js'
 import type { MoteplanSource } from '../services/moteplan.js'
 
-const ApplyBody = Strict({ package: Type.Optional(Type.String({ maxLength: 80 })), municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug) })
+const ApplyBody = Strict({ package: Type.Optional(Line(80)), municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug) })
 const MoteplanFile = Type.Unsafe<Buffer>({ description: 'Møteplanen som fil (bytes): UTF-8, UTF-16 med BOM eller Windows-1252; charset= i Content-Type bestemmer' })
-const MoteplanJson = Strict({ meetings: Type.Array(Strict({ start: Type.String({ maxLength: 16 }), durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })) }), { minItems: 1, maxItems: MAX_MEETINGS }) })
+const MoteplanJson = Strict({ meetings: Type.Array(Strict({ start: Type.String({ format: 'local-date-time', maxLength: 16, description: 'Lokal tid Europe/Oslo, YYYY-MM-DDTHH:mm' }), durationMinutes: Type.Optional(Int(1, 1440)) }), { minItems: 1, maxItems: MAX_MEETINGS }) })
 
 const { q: _q, ...listQuery } = ListQueryBase
 const CATALOGUE_MODIFIED = 'Katalogen (templates/) endres bare ved en ny versjon: modified er tidspunktet katalogen ble lastet, og modified_since etter det gir en tom liste.'

@@ -10,6 +10,7 @@ import { resolveSubject } from '../pages/subject.js'
 import { FIRST_YEAR, LAST_YEAR, followUpCsv, followUpPage, followUpRows, wheelData, wheelPage, type PageContext } from '../pages/pages.js'
 import { collaborationsPage, municipalityPage, startPage } from '../pages/start-page.js'
 import { viewerOf } from '../services/access.js'
+import { Line } from '../schemas/common.js'
 
 const ZONE = 'Europe/Oslo'
 
@@ -23,14 +24,14 @@ const SVG_HELMET = {
 const ASSETS: Record<string, string> = { 'arshjul.css': 'text/css; charset=utf-8', 'arshjul.js': 'text/javascript; charset=utf-8' }
 
 const SubjectQuery = Type.Object({
-  municipality: Type.Optional(Type.String({ maxLength: 200 })),
-  body: Type.Optional(Type.String({ maxLength: 200 })),
-  collaboration: Type.Optional(Type.String({ maxLength: 200 })),
-  year: Type.Optional(Type.String({ maxLength: 20 })),
+  municipality: Type.Optional(Line(200)),
+  body: Type.Optional(Line(200)),
+  collaboration: Type.Optional(Line(200)),
+  year: Type.Optional(Line(20)),
 })
 type SubjectQuery = { municipality?: string; body?: string; collaboration?: string; year?: string }
-const MunicipalityQuery = Type.Object({ municipality: Type.Optional(Type.String({ maxLength: 200 })) })
-const CollaborationsQuery = Type.Object({ q: Type.Optional(Type.String({ maxLength: 200 })), page: Type.Optional(Type.String({ maxLength: 20 })) })
+const MunicipalityQuery = Type.Object({ municipality: Type.Optional(Line(200)) })
+const CollaborationsQuery = Type.Object({ q: Type.Optional(Line(200)), page: Type.Optional(Line(20)) })
 
 /**
  * The human pages: start page, a municipality's page, the collaborations (paged), the årshjul (HTML and standalone SVG) and the follow-up list (HTML and CSV).

@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { ListOf, Strict, errorReplies } from '../schemas/common.js'
+import { Id, ListOf, Strict, errorReplies } from '../schemas/common.js'
 import { Rule, RuleCreate, RuleQuery, RuleTombstone, RuleUpdate, presentRule } from '../schemas/governance.js'
 import { listReply } from '../schemas/list.js'
 import { viewerOf } from '../services/access.js'
 
-const IdParams = Strict({ id: Type.Integer({ minimum: 1 }) })
+const IdParams = Strict({ id: Id })
 const RuleOrTombstone = Type.Union([Rule, RuleTombstone])
 const sinceOf = (value: string | undefined) => value === undefined ? undefined : new Date(value).getTime()
 

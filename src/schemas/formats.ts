@@ -2,6 +2,47 @@
 // the same functions the domain uses, so that no impossible date or far-off year reaches a service.
 import { isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
 import { isSupportedLocalDateTime } from '../domain/local-time.js'
+import { parseOccurrenceId } from '../domain/occurrences.js'
+
+/** The largest id a path or query may name: SQLite's rowids fit, and so does every JSON client's int32. */
+export const MAX_ID = 2_147_483_647
+
+/**
+ * Control characters (Unicode Cc: C0, DEL, C1) but line feed, carriage return and tab: never in any
+ * text we store. A UTF-16 file read as UTF-8 turns every second byte into NUL.
+ */
+// eslint-disable-next-line no-control-regex
+export const CONTROL_CHARS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/
+/** Every control character, line breaks and tabs included: never in a name or a one-line field. */
+// eslint-disable-next-line no-control-regex
+export const LINE_CONTROL_CHARS = /[\u0000-\u001F\u007F-\u009F]/
+/**
+ * Bidirectional embeddings, overrides and isolates (U+202A–U+202E, U+2066–U+2069): they reorder what
+ * a reader sees ("Trojan Source", CVE-2021-42574), so a name holding one may read as another name.
+ */
+export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/
+
+/**
+ * One line of text (a name, a title, a case number): no control character, not even a line break or a
+ * tab, and no bidirectional control that could make it display as another text.
+ */
+export function isSingleLine (s: string): boolean {
+  return !LINE_CONTROL_CHARS.test(s) && !BIDI_CONTROLS.test(s)
+}
+
+/**
+ * Text of one or more lines (a note, a comment): line breaks and tabs, but no other control character.
+ * Bidirectional controls stay allowed here: prose quoting Arabic or Hebrew needs isolates.
+ */
+export function isMultiLine (s: string): boolean {
+  return !CONTROL_CHARS.test(s)
+}
+
+/** An occurrence id (`12-20270630`, `12-20270114T1800`, `…-eier-oyer`) whose rule id and date the service can look up. */
+export function isOccurrenceId (s: string): boolean {
+  const ref = parseOccurrenceId(s)
+  return ref !== null && ref.ruleId >= 1 && ref.ruleId <= MAX_ID && isSupportedDate(ref.originalKey.slice(0, 10))
+}
 
 const RFC3339_RE = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?([Zz]|[+-](\d{2}):(\d{2}))$/
 
@@ -35,9 +76,44 @@ export const FORMATS: Record<string, { validate: (s: string) => boolean; message
     validate: isSupportedTimestamp,
     message: `must be an RFC 3339 date-time with an offset (2027-02-08T09:00:00+01:00) in the years ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`,
   },
+  'occurrence-id': {
+    validate: isOccurrenceId,
+    message: `must be an occurrence id: rule id and original date, 12-20270630 or 12-20270114T1800, rule id 1–${MAX_ID}, years ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`,
+  },
+  'single-line': {
+    validate: isSingleLine,
+    message: 'must be one line of text, without control characters (NUL, line breaks, tabs …) or bidirectional controls (U+202A–U+202E, U+2066–U+2069)',
+  },
+  'multi-line': {
+    validate: isMultiLine,
+    message: 'must be text without control characters (NUL …); line breaks and tabs are allowed',
+  },
 }
 
-/** Registers FORMATS on Fastify's Ajv after ajv-formats (`ajv.onCreate`), replacing its date formats. */
-export function addFormats (ajv: { addFormat (name: string, format: { type: 'string'; validate: (s: string) => boolean }): unknown }): void {
+/**
+ * The keyword that makes a number finite. Ajv coerces the strings "Infinity" and "1e400" to Infinity
+ * and then skips minimum/maximum for a non-finite number, so `?offset=Infinity` would pass a bounded
+ * integer (ajv 8.17). Every integer and number schema of a request carries it (src/schemas/common.ts).
+ */
+export const FINITE_KEYWORD = 'x-finite'
+export const FINITE_MESSAGE = 'must be a finite number'
+
+type AjvLike = {
+  addFormat (name: string, format: { type: 'string'; validate: (s: string) => boolean }): unknown
+  addKeyword (definition: { keyword: string; schemaType: string; errors: boolean; validate: (schema: boolean, data: unknown) => boolean }): unknown
+}
+
+/**
+ * Registers FORMATS on Fastify's Ajv after ajv-formats (`ajv.onCreate`), replacing its date formats,
+ * and the keyword FINITE_KEYWORD.
+ */
+export function addFormats (ajv: AjvLike): void {
   for (const [name, { validate }] of Object.entries(FORMATS)) ajv.addFormat(name, { type: 'string', validate })
+  ajv.addKeyword({
+    keyword: FINITE_KEYWORD,
+    schemaType: 'boolean',
+    errors: false,
+    // No `type`: a keyword of type number sits behind ajv's own isFinite guard and would never see Infinity.
+    validate: (finite, data) => !finite || typeof data !== 'number' || Number.isFinite(data),
+  })
 }

@@ -1,28 +1,27 @@
 import { Type } from 'typebox'
 import { OCCURRENCE_STATUSES } from '../domain/vocabulary.js'
 import { VALGPERIODE_ANCHORS } from '../domain/valgperiode.js'
-import { OCCURRENCE_ID_PATTERN } from '../domain/occurrences.js'
-import { DateString, ListQueryBase, Nullable, Slug, Strict, Timestamp } from './common.js'
+import { DateString, Int, Line, ListQueryBase, Nullable, Offset, Slug, Strict, Text, Timestamp } from './common.js'
 import type { RuleView } from '../services/rules.js'
 
 const LocalOrDate = Type.String({ format: 'date-or-local-date-time', description: 'YYYY-MM-DD (heldags) eller YYYY-MM-DDTHH:mm (lokal tid Europe/Oslo)' })
 
 const RuleFields = {
-  eventType: Type.String({ minLength: 1, maxLength: 80 }),
+  eventType: Line(80, { minLength: 1 }),
   municipality: Type.Optional(Slug),
   collaboration: Type.Optional(Slug),
   responsibleBody: Type.Optional(Nullable(Slug)),
   treatedByBody: Type.Optional(Nullable(Slug)),
-  title: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
-  dtstart: Type.Optional(Type.String({ maxLength: 100, description: 'RFC 5545: DTSTART;VALUE=DATE:20270630 eller DTSTART;TZID=Europe/Oslo:20270114T180000' })),
-  rrule: Type.Optional(Nullable(Type.String({ maxLength: 500 }))),
+  title: Type.Optional(Nullable(Line(200))),
+  dtstart: Type.Optional(Line(100, { description: 'RFC 5545: DTSTART;VALUE=DATE:20270630 eller DTSTART;TZID=Europe/Oslo:20270114T180000' })),
+  rrule: Type.Optional(Nullable(Line(500))),
   rdates: Type.Optional(Type.Array(LocalOrDate, { maxItems: 400 })),
   exdates: Type.Optional(Type.Array(LocalOrDate, { maxItems: 400 })),
   anchor: Type.Optional(Type.Enum([...VALGPERIODE_ANCHORS])),
-  durationMinutes: Type.Optional(Type.Integer({ minimum: 1, maximum: 1440 })),
-  reminderOffsetsDays: Type.Optional(Nullable(Type.Array(Type.Integer({ minimum: 0, maximum: 365 }), { maxItems: 20 }))),
+  durationMinutes: Type.Optional(Int(1, 1440)),
+  reminderOffsetsDays: Type.Optional(Nullable(Type.Array(Int(0, 365), { maxItems: 20 }))),
   enabled: Type.Optional(Type.Boolean()),
-  note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  note: Type.Optional(Nullable(Text(2000))),
 }
 export const RuleCreate = Strict(RuleFields)
 const { eventType: _e, municipality: _m, collaboration: _c, ...updatable } = RuleFields
@@ -65,7 +64,7 @@ export const RuleQuery = Strict({
   municipality: Type.Optional(Slug),
   collaboration: Type.Optional(Slug),
   body: Type.Optional(Slug),
-  eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })),
+  eventType: Type.Optional(Line(500, { description: 'Én eller flere nøkler, kommaseparert' })),
   includeDisabled: Type.Optional(Type.Boolean()),
   ...listQuery,
 })
@@ -80,25 +79,25 @@ export const OccurrenceQuery = Strict({
   municipality: Type.Optional(Slug),
   body: Type.Optional(Slug),
   collaboration: Type.Optional(Slug),
-  eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })),
-  status: Type.Optional(Type.String({ maxLength: 200, description: 'planned, in_progress, delivered, approved, cancelled, overdue (kommaseparert)' })),
+  eventType: Type.Optional(Line(500, { description: 'Én eller flere nøkler, kommaseparert' })),
+  status: Type.Optional(Line(200, { description: 'planned, in_progress, delivered, approved, cancelled, overdue (kommaseparert)' })),
   asOf: Type.Optional(DateString),
-  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: OCCURRENCES_PAGE_MAX, default: OCCURRENCES_PAGE_DEFAULT, description: `Forekomster per side: standard ${OCCURRENCES_PAGE_DEFAULT}, høyst ${OCCURRENCES_PAGE_MAX}` })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, default: 0 })),
+  limit: Type.Optional(Int(1, OCCURRENCES_PAGE_MAX, { default: OCCURRENCES_PAGE_DEFAULT, description: `Forekomster per side: standard ${OCCURRENCES_PAGE_DEFAULT}, høyst ${OCCURRENCES_PAGE_MAX}` })),
+  offset: Type.Optional(Offset),
   modified_since: Type.Optional(Type.String({ format: 'date-time', description: 'Bare forekomster der status eller regel er endret siden; forekomster av regler som er slettet eller slått av siden, kommer som tombstones (deleted: true)' })),
 })
 
 export const OccurrencePatch = Strict({
   status: Type.Optional(Type.Enum([...OCCURRENCE_STATUSES])),
   movedTo: Type.Optional(Nullable(LocalOrDate)),
-  caseNumber: Type.Optional(Nullable(Type.String({ maxLength: 50 }))),
-  caseUrl: Type.Optional(Nullable(Type.String({ maxLength: 500, pattern: '^https?://' }))),
-  note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  caseNumber: Type.Optional(Nullable(Line(50))),
+  caseUrl: Type.Optional(Nullable(Line(500, { pattern: '^https?://' }))),
+  note: Type.Optional(Nullable(Text(2000))),
   deliveredOn: Type.Optional(Nullable(DateString)),
   approvedOn: Type.Optional(Nullable(DateString)),
 }, { minProperties: 1 })
 
-export const OccurrenceIdParams = Strict({ id: Type.String({ pattern: OCCURRENCE_ID_PATTERN, maxLength: 120 }) })
+export const OccurrenceIdParams = Strict({ id: Type.String({ format: 'occurrence-id', maxLength: 120, description: 'Regel-id + opprinnelig dato: 12-20270630 eller 12-20270114T1800' }) })
 
 const iso = (ms: number) => new Date(ms).toISOString()
 

@@ -1,15 +1,19 @@
 import { Type } from 'typebox'
 import { CASE_REF_KEYS, KONTROLL_TYPES, PLAN_STATUSES, PROJECT_MILESTONES, PROJECT_STATUSES } from '../domain/kontroll-vocabulary.js'
 import { OCCURRENCE_STATUSES } from '../domain/vocabulary.js'
-import { DateString, ListOf, ListQueryBase, Nullable, Slug, Strict, Timestamp } from './common.js'
+import { DateString, Id, Int, Line, ListOf, ListQueryBase, Nullable, Slug, Strict, Text, Timestamp, Year } from './common.js'
+import { FIRST_ELECTION_YEAR } from '../domain/valgperiode.js'
+import { MAX_SUPPORTED_YEAR } from '../domain/calendar-date.js'
 
-const ElectionYear = Type.Integer({ minimum: 1991, maximum: 9991, description: 'Valgåret E som valgperioden starter i (2023, 2027 …)' })
-const Score = (what: string) => Type.Integer({ minimum: 1, maximum: 5, description: `${what}, 1 (lav) – 5 (høy)` })
-const Text = (max: number) => Type.String({ minLength: 1, maxLength: max })
-const CaseRef = Nullable(Type.String({ maxLength: 50 }))
+// The last valgperiode that ends within the supported years (it runs four years from its election).
+const LAST_ELECTION_YEAR = MAX_SUPPORTED_YEAR - 5
+const ElectionYear = Int(FIRST_ELECTION_YEAR, LAST_ELECTION_YEAR, { description: `Valgåret E som valgperioden starter i (2023, 2027 …; ${FIRST_ELECTION_YEAR}–${LAST_ELECTION_YEAR})` })
+const Score = (what: string) => Int(1, 5, { description: `${what}, 1 (lav) – 5 (høy)` })
+const Title = (max: number) => Line(max, { minLength: 1 })
+const CaseRef = Nullable(Line(50))
 const ControlState = Type.Enum(['planned', 'done', 'none'])
 
-export const IdParams = Strict({ id: Type.Integer({ minimum: 1 }) })
+export const IdParams = Strict({ id: Id })
 
 /** OParl list paging: limit, offset, and modified_since (which also lists deleted items as tombstones). */
 const { q: _q, ...Paging } = ListQueryBase
@@ -18,24 +22,24 @@ const { q: _q, ...Paging } = ListQueryBase
 export const KontrollTombstone = Type.Object({
   id: Type.Integer(), created: Timestamp, modified: Timestamp, deleted: Type.Literal(true),
 }, { $id: 'KontrollTombstone' })
-export const ProjectParams = Strict({ id: Type.Integer({ minimum: 1 }), projectId: Type.Integer({ minimum: 1 }) })
+export const ProjectParams = Strict({ id: Id, projectId: Id })
 
 // ── plans ──
 export const PlanCreate = Strict({
   type: Type.Enum([...KONTROLL_TYPES]),
   electionYear: ElectionYear,
-  title: Text(200),
+  title: Title(200),
   bodies: Type.Array(Slug, { minItems: 1, maxItems: 20, description: 'Kontrollutvalget, eller flere for en felles plan' }),
   kuAdoptedOn: Type.Optional(Nullable(DateString)),
   kuCaseRef: Type.Optional(CaseRef),
   ksAdoptedOn: Type.Optional(Nullable(DateString)),
   ksCaseRef: Type.Optional(CaseRef),
-  note: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
+  note: Type.Optional(Nullable(Text(2000))),
 })
 const { type: _t, electionYear: _e, ...planUpdatable } = PlanCreate.properties
 export const PlanUpdate = Strict({
   ...planUpdatable,
-  title: Type.Optional(Text(200)),
+  title: Type.Optional(Title(200)),
   bodies: Type.Optional(Type.Array(Slug, { minItems: 1, maxItems: 20 })),
 }, { minProperties: 1 })
 
@@ -75,15 +79,15 @@ export const PlanList = ListOf(Type.Union([Plan, KontrollTombstone]))
 const Subject = Strict({
   collaboration: Type.Optional(Slug),
   municipality: Type.Optional(Slug),
-  serviceArea: Type.Optional(Text(120)),
+  serviceArea: Type.Optional(Title(120)),
 }, { description: 'Et selskap/samarbeid (collaboration), eller et tjenesteområde i en kommune (municipality + serviceArea)' })
 
 const ProjectFields = {
-  title: Text(200),
-  problemStatement: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
-  plannedYear: Type.Integer({ minimum: 1991, maximum: 9999 }),
-  plannedQuarter: Type.Optional(Nullable(Type.Integer({ minimum: 1, maximum: 4 }))),
-  auditor: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  title: Title(200),
+  problemStatement: Type.Optional(Nullable(Text(4000))),
+  plannedYear: Year(),
+  plannedQuarter: Type.Optional(Nullable(Int(1, 4))),
+  auditor: Type.Optional(Nullable(Line(200))),
   orderedOn: Type.Optional(Nullable(DateString)),
   reportDeliveredOn: Type.Optional(Nullable(DateString)),
   kuPlannedOn: Type.Optional(Nullable(DateString)),
@@ -93,8 +97,8 @@ const ProjectFields = {
   followUpDue: Type.Optional(Nullable(DateString)),
   followedUpOn: Type.Optional(Nullable(DateString)),
   status: Type.Optional(Type.Enum([...PROJECT_STATUSES])),
-  droppedReason: Type.Optional(Nullable(Type.String({ maxLength: 2000 }))),
-  caseRefs: Type.Optional(Strict(Object.fromEntries(CASE_REF_KEYS.map(k => [k, Type.Optional(Type.String({ minLength: 1, maxLength: 50 }))])))),
+  droppedReason: Type.Optional(Nullable(Text(2000))),
+  caseRefs: Type.Optional(Strict(Object.fromEntries(CASE_REF_KEYS.map(k => [k, Type.Optional(Line(50, { minLength: 1 }))])))),
   subjects: Type.Array(Subject, { minItems: 1, maxItems: 20 }),
 }
 export const ProjectCreate = Strict(ProjectFields)
@@ -158,16 +162,16 @@ export const AssessmentCreate = Strict({
   electionYear: ElectionYear,
   collaboration: Type.Optional(Slug),
   municipality: Type.Optional(Slug),
-  serviceArea: Type.Optional(Text(120)),
+  serviceArea: Type.Optional(Title(120)),
   risk: Score('Risiko'),
   materiality: Score('Vesentlighet'),
-  justification: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
+  justification: Type.Optional(Nullable(Text(4000))),
   assessedOn: Type.Optional(DateString),
 })
 export const AssessmentUpdate = Strict({
   risk: Type.Optional(Score('Risiko')),
   materiality: Type.Optional(Score('Vesentlighet')),
-  justification: Type.Optional(Nullable(Type.String({ maxLength: 4000 }))),
+  justification: Type.Optional(Nullable(Text(4000))),
   assessedOn: Type.Optional(DateString),
 }, { minProperties: 1 })
 export const AssessmentQuery = Strict({ ...Paging, valgperiode: Type.Optional(ElectionYear), municipality: Type.Optional(Slug), collaboration: Type.Optional(Slug) })

@@ -1,9 +1,9 @@
 import { Type, type Static } from 'typebox'
 import { BODY_KINDS, COLLABORATION_STATUSES, FEED_VISIBILITIES, LEGAL_FORMS, MUNICIPALITY_KINDS, PARTICIPATION_ROLES } from '../domain/vocabulary.js'
-import { DateString, FeedLinks, ListQueryBase, Nullable, Slug, Strict, Timestamp } from './common.js'
+import { DateString, FeedLinks, Line, ListQueryBase, Name, Nullable, Num, Slug, Strict, Text, Timestamp } from './common.js'
 
-const Name = Type.String({ minLength: 1, maxLength: 200 })
-const Text = (max: number) => Nullable(Type.String({ maxLength: max }))
+const NullableLine = (max: number) => Nullable(Line(max))
+const NullableText = (max: number) => Nullable(Text(max))
 const Lifecycle = { created: Timestamp, modified: Timestamp, deleted: Type.Boolean() }
 
 export const Municipality = Type.Object({
@@ -22,9 +22,9 @@ export const Municipality = Type.Object({
 
 export const MunicipalityCreate = Strict({
   slug: Slug,
-  name: Name,
+  name: Name(),
   kind: Type.Enum([...MUNICIPALITY_KINDS]),
-  county: Type.Optional(Text(100)),
+  county: Type.Optional(NullableLine(100)),
   organisasjonsnummer: Type.Optional(Nullable(Type.String({ pattern: '^\\d{9}$', description: '9 siffer med mod-11-kontrollsiffer' }))),
   inRegion: Type.Optional(Type.Boolean()),
 })
@@ -34,8 +34,8 @@ export const MunicipalityUpdate = Type.Partial(Strict({
 }), { additionalProperties: false, minProperties: 1 })
 /** POST /municipalities/onboard: by kommunenummer or names, a county, or all of the official list. */
 export const MunicipalityOnboard = Strict({
-  municipalities: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 200 }), { maxItems: 500, description: 'Kommunenummer eller navn slik registre skriver dem («3405», «Gausdal», «Herøy (Nordland)»)' })),
-  county: Type.Optional(Type.String({ minLength: 1, maxLength: 100, description: 'Fylkesnummer eller fylke: alle kommunene og fylkeskommunen' })),
+  municipalities: Type.Optional(Type.Array(Name(), { maxItems: 500, description: 'Kommunenummer eller navn slik registre skriver dem («3405», «Gausdal», «Herøy (Nordland)»)' })),
+  county: Type.Optional(Line(100, { minLength: 1, description: 'Fylkesnummer eller fylke: alle kommunene og fylkeskommunen' })),
   all: Type.Optional(Type.Boolean({ description: 'Hele SSBs liste' })),
   trackingFrom: Type.Optional(DateString),
   dryRun: Type.Optional(Type.Boolean()),
@@ -72,13 +72,13 @@ export const Body = Type.Object({
 }, { $id: 'Body' })
 export const BodyCreate = Strict({
   slug: Slug,
-  name: Name,
+  name: Name(),
   kind: Type.Enum([...BODY_KINDS]),
   municipality: Type.Optional(Nullable(Slug)),
   collaboration: Type.Optional(Nullable(Slug)),
   feedVisibility: Type.Optional(Type.Enum([...FEED_VISIBILITIES])),
 })
-export const BodyUpdate = Type.Partial(Strict({ slug: Slug, name: Name, kind: Type.Enum([...BODY_KINDS]), feedVisibility: Type.Enum([...FEED_VISIBILITIES]) }), { additionalProperties: false, minProperties: 1 })
+export const BodyUpdate = Type.Partial(Strict({ slug: Slug, name: Name(), kind: Type.Enum([...BODY_KINDS]), feedVisibility: Type.Enum([...FEED_VISIBILITIES]) }), { additionalProperties: false, minProperties: 1 })
 export const BodyQuery = Strict({
   ...ListQueryBase,
   kind: Type.Optional(Type.Enum([...BODY_KINDS])),
@@ -90,20 +90,20 @@ export const BodyQuery = Strict({
 const ParticipantInput = Strict({
   municipality: Slug,
   role: Type.Optional(Type.Enum([...PARTICIPATION_ROLES])),
-  ownershipShare: Type.Optional(Nullable(Type.Number({ minimum: 0, maximum: 100, description: 'Eierandel i prosent' }))),
+  ownershipShare: Type.Optional(Nullable(Num(0, 100, { description: 'Eierandel i prosent' }))),
 })
 const CollaborationFields = {
   slug: Slug,
-  name: Name,
+  name: Name(),
   legalForm: Type.Enum([...LEGAL_FORMS]),
-  area: Type.Optional(Text(200)),
+  area: Type.Optional(NullableLine(200)),
   hostMunicipality: Type.Optional(Nullable(Slug)),
   parent: Type.Optional(Nullable(Slug)),
   status: Type.Optional(Type.Enum([...COLLABORATION_STATUSES])),
   terminatedOn: Type.Optional(Nullable(DateString)),
-  statusNote: Type.Optional(Text(500)),
-  otherParticipants: Type.Optional(Text(500)),
-  comment: Type.Optional(Text(2000)),
+  statusNote: Type.Optional(NullableText(500)),
+  otherParticipants: Type.Optional(NullableText(500)),
+  comment: Type.Optional(NullableText(2000)),
   validFrom: Type.Optional(Nullable(DateString)),
   validTo: Type.Optional(Nullable(DateString)),
   participants: Type.Optional(Type.Array(ParticipantInput, { maxItems: 400 })),
@@ -135,7 +135,7 @@ export const Collaboration = Type.Object({
 }, { $id: 'Collaboration' })
 export const CollaborationQuery = Strict({
   ...ListQueryBase,
-  area: Type.Optional(Type.String({ maxLength: 200 })),
+  area: Type.Optional(Line(200)),
   form: Type.Optional(Type.Enum([...LEGAL_FORMS])),
   municipality: Type.Optional(Slug),
   status: Type.Optional(Type.Enum([...COLLABORATION_STATUSES])),

@@ -1,17 +1,16 @@
 import { Type } from 'typebox'
-import { DateString, ListOf, ListQueryBase, Nullable, Slug, Strict, Timestamp } from './common.js'
+import { DateString, Id, Int, Line, ListOf, ListQueryBase, Name, Nullable, Slug, Strict, Timestamp, Year } from './common.js'
 
 /** OParl paging and sync: limit, offset, modified_since. */
 const Paging = { limit: ListQueryBase.limit, offset: ListQueryBase.offset, modified_since: ListQueryBase.modified_since }
 
-const Name = Type.String({ minLength: 1, maxLength: 200 })
 const Email = Type.String({ format: 'email', maxLength: 254 })
-const WebhookUrl = Type.String({ pattern: '^https?://', maxLength: 500, description: 'https:// (http:// only for tests and internal receivers)' })
-const WebhookSecret = Type.String({ minLength: 16, maxLength: 200, description: 'HMAC-SHA256-nøkkel; utelat for å få en generert (vises bare én gang)' })
-const EventTypes = Type.Array(Type.String({ minLength: 1, maxLength: 80 }), { minItems: 1, maxItems: 100, uniqueItems: true })
+const WebhookUrl = Line(500, { pattern: '^https?://', description: 'https:// (http:// only for tests and internal receivers)' })
+const WebhookSecret = Line(200, { minLength: 16, description: 'HMAC-SHA256-nøkkel; utelat for å få en generert (vises bare én gang)' })
+const EventTypes = Type.Array(Line(80, { minLength: 1 }), { minItems: 1, maxItems: 100, uniqueItems: true })
 
 export const SubscriptionCreate = Strict({
-  name: Name,
+  name: Name(),
   email: Type.Optional(Email),
   webhookUrl: Type.Optional(WebhookUrl),
   webhookSecret: Type.Optional(WebhookSecret),
@@ -26,7 +25,7 @@ export const SubscriptionCreate = Strict({
 
 /** Giving any of municipality, collaboration, body replaces the whole scope. */
 export const SubscriptionUpdate = Strict({
-  name: Type.Optional(Name),
+  name: Type.Optional(Name()),
   email: Type.Optional(Email),
   webhookUrl: Type.Optional(WebhookUrl),
   webhookSecret: Type.Optional(WebhookSecret),
@@ -73,13 +72,13 @@ export const SubscriptionQuery = Strict({
   ...Paging,
 })
 
-export const SubscriptionIdParams = Strict({ id: Type.Integer({ minimum: 1 }) })
+export const SubscriptionIdParams = Strict({ id: Id })
 
 const OUTBOX_STATUSES = ['pending', 'sending', 'sent', 'failed', 'cancelled'] as const
 
 export const DeliveryQuery = Strict({
   status: Type.Optional(Type.Enum([...OUTBOX_STATUSES])),
-  occurrence: Type.Optional(Type.String({ pattern: '^\\d+-\\d{8}(T\\d{4})?$' })),
+  occurrence: Type.Optional(Type.String({ format: 'occurrence-id', maxLength: 120 })),
   channel: Type.Optional(Type.Union([Type.Literal('email'), Type.Literal('webhook')])),
   municipality: Type.Optional(Slug),
   ...Paging,
@@ -112,13 +111,13 @@ export const DeliveryList = ListOf(Delivery)
  * A report pages like any list, but without a default limit in the schema: the route gives JSON 100
  * rows by default and CSV every row (a schema default would cut a long CSV at 100 rows).
  */
-const ReportPaging = { ...Paging, limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 500, description: 'JSON: 100 hvis utelatt; CSV: alle rader hvis utelatt' })) }
+const ReportPaging = { ...Paging, limit: Type.Optional(Int(1, 500, { description: 'JSON: 100 hvis utelatt; CSV: alle rader hvis utelatt' })) }
 
 const Scope = {
   municipality: Type.Optional(Slug),
   body: Type.Optional(Slug),
   collaboration: Type.Optional(Slug),
-  eventType: Type.Optional(Type.String({ maxLength: 500, description: 'Én eller flere nøkler, kommaseparert' })),
+  eventType: Type.Optional(Line(500, { description: 'Én eller flere nøkler, kommaseparert' })),
   format: Type.Optional(Type.Union([Type.Literal('json'), Type.Literal('csv')], { description: 'csv: UTF-8 med BOM, semikolon, datoer dd.mm.åååå (norsk Excel); alle rader uten limit/offset' })),
   ...ReportPaging,
 }
@@ -133,13 +132,13 @@ export const OverdueReportQuery = Strict({
 export const UpcomingReportQuery = Strict({
   ...Scope,
   asOf: Type.Optional(DateString),
-  days: Type.Optional(Type.Integer({ minimum: 1, maximum: 366, default: 30 })),
+  days: Type.Optional(Int(1, 366, { default: 30 })),
   meetings: Type.Optional(Type.Boolean({ description: 'Ta med møter (standard: bare frister, rapporter og planer)' })),
 })
 
 export const LateReportQuery = Strict({
   ...Scope,
-  year: Type.Optional(Type.Integer({ minimum: 2000, maximum: 2100 })),
+  year: Type.Optional(Year()),
   asOf: Type.Optional(DateString),
 })
 

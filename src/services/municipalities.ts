@@ -7,7 +7,7 @@ import type { Clock } from '../shared/clock.js'
 import { conflicting, invalid, missing } from '../shared/errors.js'
 import { defaultMunicipalityBodies } from '../domain/default-bodies.js'
 import { isValidOrganisasjonsnummer } from '../domain/organisasjonsnummer.js'
-import { isValidDate } from '../domain/calendar-date.js'
+import { isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
 import { auditActor, type AccessService, type Actor } from './access.js'
 
 export type { MunicipalityRow, MunicipalityInput, MunicipalityFilter } from '../repositories/municipalities.js'
@@ -79,7 +79,7 @@ export function createMunicipalitiesService (deps: MunicipalitiesServiceDeps) {
         const before = await live(ref, tx)
         const a = await access.assertMayChange(actor, { municipalityIds: [before.id] }, tx)
         checkOrganisasjonsnummer(patch.organisasjonsnummer)
-        if (patch.trackingFrom != null && !isValidDate(patch.trackingFrom)) throw invalid('municipality.invalid_tracking_from', 'trackingFrom', 'må være en dato (ÅÅÅÅ-MM-DD)')
+        if (patch.trackingFrom != null && !isSupportedDate(patch.trackingFrom)) throw invalid('municipality.invalid_tracking_from', 'trackingFrom', `må være en dato (ÅÅÅÅ-MM-DD) i årene ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`)
         const after = (await municipalities.update(before.id, patch, tx))!
         await audit.record(clock.now().getTime(), auditActor(a), { action: 'update', entityType: 'municipality', entityId: before.id, before, after }, tx)
         return after

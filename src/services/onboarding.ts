@@ -7,7 +7,7 @@ import type { AuditRepository } from '../repositories/audit.js'
 import type { Clock } from '../shared/clock.js'
 import { invalid } from '../shared/errors.js'
 import { defaultMunicipalityBodies } from '../domain/default-bodies.js'
-import { isValidDate } from '../domain/calendar-date.js'
+import { isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
 import { loadKommuneDirectory, type KommuneDirectory, type OfficialUnit } from '../domain/kommuner.js'
 import { auditActor, type AccessService, type Actor } from './access.js'
@@ -244,7 +244,7 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
     async onboard (actor: Actor | null | undefined, input: OnboardingInput, opts: { dryRun?: boolean } = {}): Promise<OnboardingReport> {
       const a = access.requireAdmin(actor)
       const trackingFrom = input.trackingFrom ?? localDateOf(clock.now(), ZONE)
-      if (!isValidDate(trackingFrom)) throw invalid('onboarding.invalid_tracking_from', 'trackingFrom', 'må være en dato (ÅÅÅÅ-MM-DD)')
+      if (!isSupportedDate(trackingFrom)) throw invalid('onboarding.invalid_tracking_from', 'trackingFrom', `må være en dato (ÅÅÅÅ-MM-DD) i årene ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`)
       const wanted = unitsOf(input)
       const notes = new Map<string, string>()
       for (const w of wanted) if (w.note && !notes.has(w.unit.kommunenummer)) notes.set(w.unit.kommunenummer, w.note)

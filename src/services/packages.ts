@@ -6,7 +6,7 @@ import type { Transactor } from '../db/executor.js'
 import { addYears } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
 import { planDefaultMoteplan, planPackageRules } from '../domain/packages.js'
-import { valgperioderOverlapping } from '../domain/valgperiode.js'
+import { FIRST_ELECTION_YEAR, valgperiode, valgperioderOverlapping } from '../domain/valgperiode.js'
 import type { AuditActor, AuditRepository } from '../repositories/audit.js'
 import type { OccurrencesRepository } from '../repositories/occurrences.js'
 import type { RulesRepository } from '../repositories/rules.js'
@@ -74,6 +74,9 @@ export function createPackagesService (deps: PackagesServiceDeps) {
       const from = window.from ?? VALGPERIODER_FROM
       const to = window.to ?? addYears(localDateOf(clock.now(), 'Europe/Oslo'), 8)
       if (from > to) throw invalid('valgperioder.window', 'from', 'must be on or before to')
+      // Earlier periods are not modelled: a window reaching before the first one would list it as the first.
+      const first = valgperiode(FIRST_ELECTION_YEAR).start
+      if (from < first) throw invalid('valgperioder.window', 'from', `must be on or after ${first}: valgperioder are modelled from the ${FIRST_ELECTION_YEAR} election`)
       return valgperioderOverlapping(from, to)
     },
 

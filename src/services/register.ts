@@ -8,9 +8,9 @@ import type { ParticipationRole } from '../domain/vocabulary.js'
 import type { Clock } from '../shared/clock.js'
 import { invalid } from '../shared/errors.js'
 import { localDateOf } from '../domain/local-time.js'
-import { isValidDate } from '../domain/calendar-date.js'
+import { isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
 import type { KommuneDirectory, OfficialUnit } from '../domain/kommuner.js'
-import { decodeRegister, DecodeError } from '../register/decode.js'
+import { checkedText, decodeRegister, DecodeError } from '../register/decode.js'
 import { parseRegister, type ParseResult, type RegisterEntry, type RegisterWarning } from '../register/parse.js'
 import { writeRegister } from '../register/write.js'
 import { slugify } from '../register/slug.js'
@@ -109,17 +109,17 @@ export function createRegisterService (deps: RegisterServiceDeps) {
     let text: string
     let encoding = 'utf-8'
     let guessed = false
-    if (typeof file.bytes === 'string') text = file.bytes
-    else {
-      try {
+    try {
+      if (typeof file.bytes === 'string') text = checkedText(file.bytes, encoding)
+      else {
         const decoded = decodeRegister(file.bytes, file.encoding)
         text = decoded.text
         encoding = decoded.encoding
         guessed = decoded.source === 'guessed'
-      } catch (err) {
-        if (!(err instanceof DecodeError)) throw err
-        throw invalid(`register.${err.code}`, err.code === 'unknown_charset' ? 'encoding' : 'body', `${file.name}: ${err.message}`)
       }
+    } catch (err) {
+      if (!(err instanceof DecodeError)) throw err
+      throw invalid(`register.${err.code}`, err.code === 'unknown_charset' ? 'encoding' : 'body', `${file.name}: ${err.message}`)
     }
     const parsed = parseRegister(text)
     const tag = (w: RegisterWarning): ImportWarning => ({ ...w, file: file.name })
@@ -222,7 +222,7 @@ export function createRegisterService (deps: RegisterServiceDeps) {
     const a = access.requireAdmin(actor)
     if (files.length === 0) throw invalid('register.no_files', 'files', 'Ingen filer å importere')
     const trackingFrom = opts.trackingFrom ?? localDateOf(clock.now(), ZONE)
-    if (!isValidDate(trackingFrom)) throw invalid('register.invalid_tracking_from', 'trackingFrom', 'må være en dato (ÅÅÅÅ-MM-DD)')
+    if (!isSupportedDate(trackingFrom)) throw invalid('register.invalid_tracking_from', 'trackingFrom', `må være en dato (ÅÅÅÅ-MM-DD) i årene ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`)
     const resolved = new Map<string, ReturnType<KommuneDirectory['resolve']>>()
     const prepared = files.map((f) => prepare(f, resolved))
 

@@ -48,7 +48,7 @@ describe('GET /docs/json', () => {
 
   it('names the shared component schemas', () => {
     for (const name of ['Municipality', 'Collaboration', 'Body', 'ErrorReply']) expect(Object.keys(spec.components.schemas)).toContain(name)
-    expect(Object.keys(spec.components.schemas.ErrorReply!.properties ?? {}).sort()).toEqual(['code', 'details', 'error', 'message', 'statusCode'])
+    expect(Object.keys(spec.components.schemas.ErrorReply!.properties ?? {}).sort()).toEqual(['code', 'details', 'error', 'message', 'requestId', 'statusCode'])
   })
 })
 
@@ -64,7 +64,7 @@ describe('GET /docs', () => {
 })
 
 describe('error replies', () => {
-  const KEYS = ['code', 'details', 'error', 'message', 'statusCode']
+  const KEYS = ['code', 'details', 'error', 'message', 'requestId', 'statusCode']
 
   it('a 404 for an unknown route has exactly the ErrorReply keys and no stack', async () => {
     const res = await t.app.inject('/api/v1/does-not-exist')

@@ -16,7 +16,7 @@ import type { BodiesRepository } from '../../repositories/bodies.js'
 import type { CollaborationsRepository } from '../../repositories/collaborations.js'
 import type { AccessService, Viewer } from '../access.js'
 import { iso } from '../../repositories/shared.js'
-import { compareDates, isValidDate, type CalendarDate } from '../../domain/calendar-date.js'
+import { compareDates, isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR, type CalendarDate } from '../../domain/calendar-date.js'
 import { localDateOf } from '../../domain/local-time.js'
 import { occurrenceId } from '../../domain/occurrences.js'
 import { isElectionYear, valgperiode, valgperiodeDueDate } from '../../domain/valgperiode.js'
@@ -68,7 +68,7 @@ export function createKontrollShared (deps: KontrollServiceDeps) {
   /** A calendar date, and (for what has happened) not after today. */
   function checkDate (value: string | null | undefined, field: string, opts: { notFuture?: boolean } = {}): void {
     if (value === undefined || value === null) return
-    if (!isValidDate(value)) throw invalid('kontroll.invalid_date', field, `"${value}" is not a calendar date YYYY-MM-DD`)
+    if (!isSupportedDate(value)) throw invalid('kontroll.invalid_date', field, `"${value}" is not a calendar date YYYY-MM-DD in the years ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`)
     if (opts.notFuture && compareDates(value, today()) > 0) throw invalid('kontroll.future_date', field, `${value} is in the future; record it when it has happened`)
   }
 
