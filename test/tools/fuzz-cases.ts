@@ -50,6 +50,8 @@ export class Encoded {
 export type Val = string | Encoded
 
 export interface RequestState {
+  /** Another method than the operation's (HEAD for a GET, an override header's target). */
+  method?: string
   path: Record<string, Val>
   query: Array<[string, Val]>
   /** The JSON body (may hold RawJson tokens); undefined: none. */
@@ -155,6 +157,9 @@ export const PAGE_OPERATIONS: Operation[] = [
   { method: 'GET', path: '/arshjul', params: PageQuery(['municipality', 'body', 'collaboration', 'year']), page: true },
   { method: 'GET', path: '/oppfolging', params: PageQuery(['municipality', 'body', 'collaboration', 'year']), page: true },
   { method: 'GET', path: '/assets/{file}', params: [{ in: 'path', name: 'file', schema: { type: 'string' }, required: true }], page: true },
+  // The API documentation itself (@fastify/swagger-ui) hides its routes too: the spec and its static files.
+  { method: 'GET', path: '/docs/json', params: [], page: true },
+  { method: 'GET', path: '/docs/static/{file}', params: [{ in: 'path', name: 'file', schema: { type: 'string' }, required: true }], page: true },
 ]
 
 // ---------------------------------------------------------------------------------------------------
@@ -338,6 +343,34 @@ const DATE_STRINGS: Array<[string, string]> = [
   ['expanded year', '+002027-06-15'],
   ['negative year', '-2027-01-01'],
   ['leap second', '2027-06-30T23:59:60Z'],
+  // The accepting side of the limits (STYLE.md trap 11): the first and last supported days.
+  ['earliest supported day', '1900-01-01'],
+  ['latest supported day', '2200-12-31'],
+]
+// A rule's schedule (RFC 5545 § 3.3.10 and § 3.8.2.4): rules that never occur, occur too often or overflow.
+const RRULE_STRINGS: Array<[string, string]> = [
+  ['30 February every year', 'FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=30'],
+  ['every second', 'FREQ=SECONDLY'],
+  ['a million occurrences', 'FREQ=DAILY;COUNT=1000000'],
+  ['COUNT 1e21', 'FREQ=DAILY;COUNT=1000000000000000000000'],
+  ['INTERVAL 0', 'FREQ=WEEKLY;INTERVAL=0'],
+  ['UNTIL 9999', 'FREQ=DAILY;UNTIL=99991231T000000Z'],
+  ['UNTIL impossible', 'FREQ=DAILY;UNTIL=20270230'],
+  ['BYSETPOS 400', 'FREQ=MONTHLY;BYDAY=MO;BYSETPOS=400'],
+  ['BYWEEKNO 54', 'FREQ=YEARLY;BYWEEKNO=54'],
+  ['RRULE: prefix twice', 'RRULE:RRULE:FREQ=YEARLY'],
+  ['unknown part', 'FREQ=YEARLY;X-FUZZ=1'],
+]
+const DTSTART_STRINGS: Array<[string, string]> = [
+  ['impossible all-day date', 'DTSTART;VALUE=DATE:20270230'],
+  ['year 9999', 'DTSTART;VALUE=DATE:99991231'],
+  ['year 0000', 'DTSTART;VALUE=DATE:00000101'],
+  ['unknown zone', 'DTSTART;TZID=Mars/Olympus:20270114T180000'],
+  ['UTC instant', 'DTSTART:20270114T180000Z'],
+  ['DST gap', 'DTSTART;TZID=Europe/Oslo:20270328T023000'],
+  ['DST ambiguous', 'DTSTART;TZID=Europe/Oslo:20271031T023000'],
+  ['hour 25', 'DTSTART;TZID=Europe/Oslo:20270114T250000'],
+  ['no value', 'DTSTART:'],
 ]
 const NUMBER_JSON: Array<[string, unknown]> = [
   ['1e21', 1e21],
@@ -381,7 +414,9 @@ export function valuesFor (name: string, schema: Schema, where: Where): Array<[s
     if (schema.maximum !== undefined) out.push([`maximum+1 (${schema.maximum + 1})`, inUrl ? String(schema.maximum + 1) : schema.maximum + 1])
     if (schema.maximum !== undefined) out.push([`maximum (${schema.maximum})`, inUrl ? String(schema.maximum) : schema.maximum])
   }
-  if (isDateLike(name, schema)) str(DATE_STRINGS)
+  if (name === 'rrule') str(RRULE_STRINGS)
+  if (name === 'dtstart') str(DTSTART_STRINGS)
+  else if (isDateLike(name, schema)) str(DATE_STRINGS)
   if (type === 'enum') {
     const first = String(enumValues(schema)[0] ?? 'x')
     str([['unknown enum value', 'fuzz-unknown'], ['upper-case enum', first.toUpperCase()], ['enum with space', `${first} `]])
@@ -647,6 +682,12 @@ export function planFor (op: Operation, data: SeedData, fileBody?: { data: strin
   } else {
     whole.push({ label: 'JSON body on a request without one', apply: s => { s.raw = '{"x":1}'; s.contentType = 'application/json' } })
     whole.push({ label: 'malformed JSON body on a request without one', apply: s => { s.raw = '{'; s.contentType = 'application/json' } })
+  }
+  if (op.method === 'GET') {
+    whole.push({ label: 'HEAD instead of GET', apply: s => { s.method = 'HEAD' } })
+    whole.push({ label: 'OPTIONS instead of GET', apply: s => { s.method = 'OPTIONS' } })
+  } else {
+    whole.push({ label: 'X-HTTP-Method-Override: GET', apply: s => { s.headers['x-http-method-override'] = 'GET' } })
   }
   whole.push({ label: 'Accept: application/xml', apply: s => { s.headers.accept = 'application/xml' } })
   whole.push({ label: 'If-None-Match and If-Modified-Since garbage', apply: s => { s.headers['if-none-match'] = '"\u00ff' + long(500, 'x'); s.headers['if-modified-since'] = '2027-02-30' } })

@@ -219,6 +219,7 @@ async function discover (target: Target, progress: (line: string) => void): Prom
   t['/feeds/{kind}'] = 'municipalities'
   t['/feeds/{file}'] = 'oyer.ics'
   t['/assets/{file}'] = 'arshjul.css'
+  t['/docs/static/{file}'] = 'index.css'
 
   // Rows of our own for the writes: a PATCH or DELETE that succeeds then changes these, not the seed's.
   const created = async (path: string, body: Row, pick = (r: Row) => String(r.slug ?? r.id)): Promise<string | undefined> => {
@@ -281,9 +282,10 @@ function requestOf (target: Target, plan: OperationPlan, state: RequestState, au
   else if (state.json !== undefined) body = toJson(state.json)
   const type = state.contentType === undefined ? (body !== undefined ? 'application/json' : undefined) : state.contentType
   if (type !== undefined && type !== null) headers['content-type'] = type
-  // fetch sends no body with GET; the app never reads one there either.
-  if (plan.op.method === 'GET') body = undefined
-  return { method: plan.op.method, url: `${target.base}${path}${query ? `?${query}` : ''}`, headers, body }
+  const method = state.method ?? plan.op.method
+  // fetch sends no body with GET or HEAD; the app never reads one there either.
+  if (method === 'GET' || method === 'HEAD') body = undefined
+  return { method, url: `${target.base}${path}${query ? `?${query}` : ''}`, headers, body }
 }
 
 const truncate = (s: string, n: number) => s.length > n ? `${s.slice(0, n)}… (${s.length} chars)` : s
@@ -483,6 +485,7 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
 
 function structuredState (s: RequestState): RequestState {
   return {
+    method: s.method,
     path: { ...s.path },
     query: s.query.map(([k, v]) => [k, v]),
     json: s.json === undefined ? undefined : cloneJson(s.json),
