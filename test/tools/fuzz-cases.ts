@@ -68,7 +68,7 @@ export interface Mutation {
   label: string
   /** One of issue 13's own cases (an impossible date, an extreme number): sent before all others. */
   core?: boolean
-  /** Puts a control or bidirectional-override character (NUL, BEL, U+202E, a lone surrogate) into a text field. */
+  /** Puts a character the field should refuse into it: NUL, BEL, a lone surrogate, or U+202E unless the field is multi-line text. */
   control?: boolean
   apply (state: RequestState): void
 }
@@ -659,7 +659,8 @@ export function planFor (op: Operation, data: SeedData, fileBody?: { data: strin
       const mutations: Mutation[] = valuesFor(f.name, f.chain[f.chain.length - 1]!, 'body').filter(([, v]) => keepsTarget(v)).map(([label, value]) => ({
         label: `body${pathLabel(f.path)} = ${show(value)} (${label})`,
         core: CORE.has(label),
-        control: CONTROL.has(label),
+        // Bidirectional controls are allowed in multi-line text (formats.ts: prose quoting Arabic or Hebrew).
+        control: CONTROL.has(label) && !(label === 'RLO' && f.chain[f.chain.length - 1]!.format === 'multi-line'),
         apply: (s: RequestState) => {
           if (s.json === undefined || s.json === null || typeof s.json !== 'object') s.json = {}
           setAt(s.json as Record<string, unknown>, f.path, f.chain, value, data)

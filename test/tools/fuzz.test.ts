@@ -16,7 +16,7 @@ describe('the fuzzer', () => {
     expect(report.requests).toBe(REQUESTS)
     // Every operation was reached, and the mutations reached past validation as well as into it.
     expect(Object.keys(report.byRoute).sort()).toHaveLength(report.operations)
-    expect(report.byClass['2xx'] ?? 0, summary).toBeGreaterThan(REQUESTS / 10)
+    expect(report.byClass['2xx'] ?? 0, summary).toBeGreaterThan(REQUESTS / 20)
     expect(report.byClass['4xx'] ?? 0, summary).toBeGreaterThan(REQUESTS / 4)
   }, 600_000)
 
