@@ -87,3 +87,72 @@ describe('unknown routes', () => {
     expect(res.json()).toMatchObject({ statusCode: 404, code: 'route.not_found' })
   })
 })
+
+describe('text hygiene (issue 13)', () => {
+  it.each([
+    ['NUL', 'Test\u0000samarbeid'],
+    ['a bell (U+0007)', 'Test\u0007samarbeid'],
+    ['DEL', 'Test\u007fsamarbeid'],
+    ['a C1 control (U+0085)', 'Test\u0085samarbeid'],
+    ['a line break', 'Test\nsamarbeid'],
+    ['a right-to-left override (U+202E)', 'Test\u202esamarbeid'],
+    ['a left-to-right isolate (U+2066)', 'Test\u2066samarbeid'],
+  ])('a name with %s is a 400 naming the field', async (_, name) => {
+    await rejected({ method: 'POST', url: '/api/v1/collaborations', payload: { ...validCollaboration, name } }, 400, /body\/name must be one line of text/, 'body/name')
+    await rejected({ method: 'POST', url: '/api/v1/municipalities', payload: { slug: 'test-kommune', name, kind: 'kommune' } }, 400, /body\/name/, 'body/name')
+    await rejected({ method: 'PATCH', url: '/api/v1/bodies/oyer-kommunestyre', payload: { name } }, 400, /body\/name/, 'body/name')
+  })
+
+  it('one-line fields refuse control characters; a note keeps its line breaks and tabs, not a NUL', async () => {
+    const o = (await t.app.inject('/api/v1/occurrences?municipality=oyer&from=2027-01-01&to=2027-12-31&limit=1')).json().data[0]
+    await rejected({ method: 'PATCH', url: `/api/v1/occurrences/${o.id}`, payload: { caseNumber: '2027/1\r\n2' } }, 400, /caseNumber/, 'body/caseNumber')
+    await rejected({ method: 'PATCH', url: `/api/v1/occurrences/${o.id}`, payload: { note: 'linje 1\u0000' } }, 400, /note must be text without control characters/, 'body/note')
+    const note = 'Linje 1\nLinje 2\r\n\tinnrykket'
+    const res = await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${o.id}`, headers: t.auth(t.tokens.admin), payload: { note } })
+    expect(res.statusCode).toBe(200)
+    expect(res.json().note).toBe(note)
+  })
+
+  it('query strings refuse control characters too', async () => {
+    const res = await t.app.inject('/api/v1/collaborations?q=brann%00')
+    expect(res.statusCode).toBe(400)
+    expect(res.json().details.map((d: { path: string }) => d.path)).toEqual(['querystring/q'])
+  })
+
+  it('stores decomposed (NFD) text as NFC, and finds NFC text by an NFD search', async () => {
+    const nfd = 'Va\u030aler og A\u030asnes samarbeid'
+    expect(nfd).not.toBe(nfd.normalize('NFC'))
+    const res = await t.app.inject({ method: 'POST', url: '/api/v1/collaborations', headers: t.auth(t.tokens.admin), payload: { ...validCollaboration, name: nfd, comment: 'Gjelder a\u030arsmøtet' } })
+    expect(res.statusCode).toBe(201)
+    expect(res.json()).toMatchObject({ name: 'Våler og Åsnes samarbeid', comment: 'Gjelder årsmøtet' })
+    const row = t.sqlite.prepare('select name, comment from collaboration where slug = ?').get(validCollaboration.slug) as { name: string; comment: string }
+    expect(row).toEqual({ name: 'Våler og Åsnes samarbeid', comment: 'Gjelder årsmøtet' })
+    const found = (await t.app.inject(`/api/v1/collaborations?q=${encodeURIComponent('A\u030asnes')}`)).json().data.map((c: { slug: string }) => c.slug)
+    expect(found).toEqual([validCollaboration.slug])
+  })
+})
+
+describe('register files with control characters (issue 13)', () => {
+  const header = 'Pr. 01.01.2019\tType samarbeid\tLillehammer\tØyer\tKommentarer\n'
+  const post = (payload: Buffer) => t.app.inject({ method: 'POST', url: '/api/v1/imports', payload, headers: { ...t.auth(t.tokens.admin), 'content-type': 'text/tab-separated-values' } })
+
+  it('a NUL in a cell is a 400 naming line and column, and nothing is written', async () => {
+    const before = t.snapshot()
+    const res = await post(Buffer.from(`${header}Brannvesen\tIKS\tx\tx\t\nRenovasjon\u0000\tIKS\tx\tx\t\n`))
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ code: 'register.not_text', message: expect.stringContaining('linje 3, kolonne 11 har kontrolltegnet U+0000'), details: [{ path: 'body' }] })
+    expect(t.snapshot()).toBe(before)
+  })
+
+  it('a UTF-16 file without its byte order mark is named as such', async () => {
+    const res = await post(Buffer.from(`${header}Brannvesen\tIKS\tx\tx\t\n`, 'utf16le'))
+    expect(res.statusCode).toBe(400)
+    expect(res.json().message).toMatch(/linje 1, kolonne 2 har kontrolltegnet U\+0000.*UTF-16-fil .*uten byte order mark/)
+  })
+
+  it('a right-to-left override in a name is a 400 naming line and column', async () => {
+    const res = await post(Buffer.from(`${header}Brann\u202evesen\tIKS\tx\tx\t\n`))
+    expect(res.statusCode).toBe(400)
+    expect(res.json().message).toMatch(/retningstegn \(U\+202E\) på linje 2, kolonne 6/)
+  })
+})
