@@ -68,6 +68,11 @@ export interface FuzzReport {
 // What must never be in a reply: a stack trace, SQL or the driver's name, a file path of the server.
 export const LEAK_MARKERS = ['    at ', '.ts:', 'node_modules', 'SELECT ', 'INSERT ', 'SQLITE_', 'sqlite', '/work/', '/tmp/', '/home/', '/root/', 'src/']
 
+/** The first leak marker in a reply's text, or undefined. */
+export function leakIn (text: string): string | undefined {
+  return LEAK_MARKERS.find(m => text.includes(m))
+}
+
 const SLOW_MS = 5000
 const TIMEOUT_MS = 60_000
 const NOW = '2027-01-15T09:00:00Z'
@@ -432,7 +437,7 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
       if (status === 0) { report.noReply++; fail('no reply', text) }
       if (status >= 500) { report.fiveHundreds++; fail('5xx', stackOf(target.takeErrors())) }
       for (const [where, content] of [['body', text], ['headers', headerText]] as const) {
-        const marker = status === 0 ? undefined : LEAK_MARKERS.find(m => content.includes(m))
+        const marker = status === 0 ? undefined : leakIn(content)
         if (!marker) continue
         report.leaks++
         const at = content.indexOf(marker)

@@ -1,7 +1,7 @@
 // CI's bounded run of the fuzzer (issue 13): a fixed seed and a few thousand real HTTP requests against
 // the app over a copy of the seeded database. `npm run fuzz` runs the full 10,000 and prints the counts.
 import { describe, expect, it } from 'vitest'
-import { distinctFailures, formatReport, runFuzz, startTarget } from './fuzz-core.js'
+import { distinctFailures, formatReport, leakIn, runFuzz, startTarget } from './fuzz-core.js'
 import { Encoded, encode, valuesFor } from './fuzz-cases.js'
 
 const REQUESTS = 3000
@@ -44,6 +44,15 @@ describe('the fuzzer', () => {
     } finally {
       await target.close()
     }
+  })
+
+  it('knows a leak when it sees one: a stack frame, SQL or the driver, a server path; not an ordinary error reply', () => {
+    expect(leakIn('TypeError: x\n    at Object.list (file.js:1:2)')).toBe('    at ')
+    expect(leakIn('{"message":"SQLITE_CONSTRAINT_UNIQUE"}')).toBe('SQLITE_')
+    expect(leakIn('near "SELECT * FROM rule"')).toBe('SELECT ')
+    expect(leakIn('ENOENT: /work/main/data/arshjul.db')).toBe('/work/')
+    expect(leakIn('at src/services/rules.ts:12')).toBeDefined()
+    expect(leakIn('{"statusCode":400,"code":"validation_failed","message":"querystring/from must be a date","requestId":"r-1"}')).toBeUndefined()
   })
 
   it('sends a lone surrogate in a URL as the invalid UTF-8 of its code unit, and malformed escapes as given', () => {
