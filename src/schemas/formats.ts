@@ -22,12 +22,15 @@ export const LINE_CONTROL_CHARS = /[\u0000-\u001F\u007F-\u009F]/
  */
 export const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/
 
+/** A UTF-16 surrogate not part of a pair: no character at all, and invalid UTF-8 once stored. */
+export const LONE_SURROGATE = /\p{Cs}/u
+
 /**
  * One line of text (a name, a title, a case number): no control character, not even a line break or a
  * tab, and no bidirectional control that could make it display as another text.
  */
 export function isSingleLine (s: string): boolean {
-  return !LINE_CONTROL_CHARS.test(s) && !BIDI_CONTROLS.test(s)
+  return !LINE_CONTROL_CHARS.test(s) && !BIDI_CONTROLS.test(s) && !LONE_SURROGATE.test(s)
 }
 
 /**
@@ -35,7 +38,7 @@ export function isSingleLine (s: string): boolean {
  * Bidirectional controls stay allowed here: prose quoting Arabic or Hebrew needs isolates.
  */
 export function isMultiLine (s: string): boolean {
-  return !CONTROL_CHARS.test(s)
+  return !CONTROL_CHARS.test(s) && !LONE_SURROGATE.test(s)
 }
 
 /** An occurrence id (`12-20270630`, `12-20270114T1800`, `…-eier-oyer`) whose rule id and date the service can look up. */
@@ -82,25 +85,26 @@ export const FORMATS: Record<string, { validate: (s: string) => boolean; message
   },
   'single-line': {
     validate: isSingleLine,
-    message: 'must be one line of text, without control characters (NUL, line breaks, tabs …) or bidirectional controls (U+202A–U+202E, U+2066–U+2069)',
+    message: 'must be one line of text, without control characters (NUL, line breaks, tabs …), bidirectional controls (U+202A–U+202E, U+2066–U+2069) or lone surrogates',
   },
   'multi-line': {
     validate: isMultiLine,
-    message: 'must be text without control characters (NUL …); line breaks and tabs are allowed',
+    message: 'must be text without control characters (NUL …) or lone surrogates; line breaks and tabs are allowed',
   },
 }
 
 /**
- * The keyword that makes a number finite. Ajv coerces the strings "Infinity" and "1e400" to Infinity
- * and then skips minimum/maximum for a non-finite number, so `?offset=Infinity` would pass a bounded
- * integer (ajv 8.17). Every integer and number schema of a request carries it (src/schemas/common.ts).
+ * The keyword that makes a number finite. Ajv (8.20, strictNumbers on by default) coerces the strings
+ * "Infinity" and "1e400" to Infinity without checking the type again, and then skips minimum/maximum for
+ * a non-finite number: `?offset=Infinity` passed a bounded integer. Every integer and number schema of a
+ * request carries it (Int, Num in src/schemas/common.ts).
  */
 export const FINITE_KEYWORD = 'x-finite'
 export const FINITE_MESSAGE = 'must be a finite number'
 
 type AjvLike = {
   addFormat (name: string, format: { type: 'string'; validate: (s: string) => boolean }): unknown
-  addKeyword (definition: { keyword: string; schemaType: string; errors: boolean; validate: (schema: boolean, data: unknown) => boolean }): unknown
+  addKeyword (definition: { keyword: string; schemaType: 'boolean'; errors: false; validate: (schema: boolean, data: unknown) => boolean }): unknown
 }
 
 /**

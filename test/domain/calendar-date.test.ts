@@ -2,14 +2,31 @@ import { describe, expect, it } from 'vitest'
 import fc from 'fast-check'
 import {
   addDays, addMonths, addYears, compareDates, dateFromParts, dayOf, daysBetween, daysInMonth, eachDate,
-  endOfMonth, endOfYear, fromBasicDate, fromDayNumber, isLeapYear, isValidDate, maxDate, minDate, monthOf,
-  parseDate, startOfMonth, startOfYear, toBasicDate, toDayNumber, weekday, yearOf,
+  endOfMonth, endOfYear, fromBasicDate, fromDayNumber, isLeapYear, isSupportedDate, isValidDate, maxDate, minDate, monthOf,
+  parseDate, startOfMonth, startOfYear, toBasicDate, toDayNumber, weekday, yearOf, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR,
 } from '../../src/domain/calendar-date.js'
 
 const HOST_ZONES = ['UTC', 'America/New_York', 'Europe/Oslo', 'Pacific/Auckland']
 
 const arbDate = fc.date({ min: new Date(Date.UTC(1800, 0, 1)), max: new Date(Date.UTC(2200, 11, 31)), noInvalidDate: true })
   .map(d => d.toISOString().slice(0, 10))
+
+describe('isSupportedDate: a real date in the years the service takes (issue 13)', () => {
+  it.each([
+    ['1900-01-01', true], ['2200-12-31', true], ['2027-02-28', true], ['2028-02-29', true],
+    ['1899-12-31', false], ['2201-01-01', false], ['9999-01-01', false], ['0000-00-00', false], ['0001-01-01', false],
+    ['2027-02-30', false], ['2027-02-29', false], ['2027-13-01', false], ['2027-00-01', false], ['2027-04-31', false],
+    ['2027-4-1', false], ['20270401', false], ['2027-04-01T00:00', false], ['', false],
+  ])('%s → %s', (s, ok) => {
+    expect(isSupportedDate(s)).toBe(ok)
+  })
+
+  it('spans 1900–2200 and refuses non-strings', () => {
+    expect([MIN_SUPPORTED_YEAR, MAX_SUPPORTED_YEAR]).toEqual([1900, 2200])
+    expect(isSupportedDate(undefined)).toBe(false)
+    expect(isSupportedDate(20270101)).toBe(false)
+  })
+})
 
 describe('isValidDate', () => {
   it.each([

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { DecodeError, decodeRegister, encodingName } from '../../src/register/decode.js'
+import { DecodeError, checkedText, decodeRegister, encodingName } from '../../src/register/decode.js'
 
 const TEXT = 'Pr. 01.01.2019\tKommentarer\nØyer\tÅsnes – «Herøy» €\n'
 const utf8 = (s: string) => new TextEncoder().encode(s)
@@ -84,5 +84,30 @@ describe('decodeRegister refuses what is not text', () => {
 describe('encodingName', () => {
   it.each([['latin1', 'windows-1252'], ['UTF8', 'utf-8'], [' utf-16 ', 'utf-16le'], ['nope', null]])('%s → %s', (label, name) => {
     expect(encodingName(label)).toBe(name)
+  })
+})
+
+describe('checkedText: what the importers keep (issue 13)', () => {
+  it('keeps tabs and line breaks, and gives NFC', () => {
+    expect(checkedText('Va\u030aler\tIKS\r\nA\u030asnes\n', 'utf-8')).toBe('Våler\tIKS\r\nÅsnes\n')
+  })
+
+  it.each<[string, string, RegExp]>([
+    ['NUL, with the UTF-16 hint', 'a\tb\nc\u0000d\n', /linje 2, kolonne 2 har kontrolltegnet U\+0000 \(lest som utf-8\)\. En UTF-16-fil/],
+    ['a bell', 'ab\u0007', /linje 1, kolonne 3 har kontrolltegnet U\+0007/],
+    ['a form feed', 'x\n\n\fy', /linje 3, kolonne 1 har kontrolltegnet U\+000C/],
+    ['DEL', 'x\u007f', /linje 1, kolonne 2 har kontrolltegnet U\+007F/],
+    ['a C1 control', 'x\u0081', /kontrolltegnet U\+0081/],
+    ['a right-to-left override', 'Brann\u202evesen', /retningstegn \(U\+202E\) på linje 1, kolonne 6/],
+    ['an isolate before a control character', '\u2066x\u0000', /retningstegn \(U\+2066\) på linje 1, kolonne 1/],
+  ])('refuses %s, naming line and column', (_, text, message) => {
+    const err = (() => { try { checkedText(text, 'utf-8') } catch (e) { return e } })()
+    expect(err).toBeInstanceOf(DecodeError)
+    expect(err).toMatchObject({ code: 'not_text', message: expect.stringMatching(message) })
+  })
+
+  it('decodeRegister gives NFC text and refuses Windows-1252 bytes that are no character there (0x81)', () => {
+    expect(decodeRegister(utf8('A\u030asnes\n')).text).toBe('Åsnes\n')
+    expect(() => decodeRegister(Uint8Array.from([0x41, 0x81, 0xe5]))).toThrow(/kontrolltegnet U\+0081 \(lest som windows-1252\)/)
   })
 })

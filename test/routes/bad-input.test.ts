@@ -97,6 +97,7 @@ describe('text hygiene (issue 13)', () => {
     ['a line break', 'Test\nsamarbeid'],
     ['a right-to-left override (U+202E)', 'Test\u202esamarbeid'],
     ['a left-to-right isolate (U+2066)', 'Test\u2066samarbeid'],
+    ['a lone surrogate (U+D800)', 'Test\ud800samarbeid'],
   ])('a name with %s is a 400 naming the field', async (_, name) => {
     await rejected({ method: 'POST', url: '/api/v1/collaborations', payload: { ...validCollaboration, name } }, 400, /body\/name must be one line of text/, 'body/name')
     await rejected({ method: 'POST', url: '/api/v1/municipalities', payload: { slug: 'test-kommune', name, kind: 'kommune' } }, 400, /body\/name/, 'body/name')
