@@ -38,7 +38,7 @@ describe('POST /api/v1/municipalities/onboard', () => {
     [{ municipalities: ['Herøy'] }, 'body/municipalities/0', 'onboarding.ambiguous_municipality'],
     [{ municipalities: ['Gausdal', 'Atlantis'] }, 'body/municipalities/1', 'onboarding.unknown_municipality'],
     [{ county: 'Atlantis' }, 'body/county', 'onboarding.unknown_county'],
-    [{ municipalities: ['Gausdal'], trackingFrom: '2027-13-01' }, 'body/trackingFrom', 'onboarding.invalid_tracking_from'],
+    [{ municipalities: ['Gausdal'], trackingFrom: '2027-13-01' }, 'body/trackingFrom', 'validation_failed'],
     [{ municipalities: ['Gausdal'], trackingFrom: '1.2.2027' }, 'body/trackingFrom', undefined],
     [{ municipalities: 'Gausdal' }, 'body/municipalities', undefined],
     [{ kommuner: ['Gausdal'] }, 'body/kommuner', undefined],
