@@ -199,3 +199,51 @@ describe('the accepting side of the bounds', () => {
     expect((await t.app.inject('/api/v1/reports/late?municipality=oyer&year=2200')).statusCode).toBe(200)
   })
 })
+
+describe('every request string is constrained (OpenAPI)', () => {
+  it('has a format (single-line, multi-line, a date, an email, an occurrence id), an enum or a pattern anchored at both ends', () => {
+    const bare = operations.flatMap(o => [
+      ...(o.op.parameters ?? []).filter(p => p.in !== 'header').map(p => ({ where: `${o.method} ${o.path} ${p.in}/${p.name}`, schema: p.schema })),
+      ...leaves(o.op.requestBody?.content['application/json']?.schema ?? {}).map(l => ({ where: `${o.method} ${o.path} body/${l.path.join('/')}`, schema: l.schema })),
+    ]).filter(({ schema: s }) => s.type === 'string' && !s.format && !s.enum && !(s.pattern?.startsWith('^') && s.pattern.endsWith('$')))
+    expect(bare.map(b => b.where)).toEqual([])
+  })
+})
+
+describe('dates deeper than the schemas', () => {
+  const put = (body: string, type: string) => t.app.inject({
+    method: 'PUT', url: '/api/v1/bodies/oyer-kommunestyre/moteplan?dryRun=true', payload: body, headers: { ...t.auth(t.tokens.admin), 'content-type': `${type}; charset=utf-8` },
+  })
+  const ical = (start: string, rrule = '') => ['BEGIN:VCALENDAR', 'VERSION:2.0', 'PRODID:-//test//NO', 'BEGIN:VEVENT', 'UID:1', `DTSTART:${start}`, 'DURATION:PT1H', ...(rrule ? [rrule] : []), 'END:VEVENT', 'END:VCALENDAR', ''].join('\r\n')
+
+  it.each<[string, string, string, RegExp]>([
+    ['a CSV date in 9999', 'Dato;Tid\n01.01.9999;10:00\n', 'text/csv', /linje 2: "01\.01\.9999" er ikke en dato .*1900–2200/],
+    ['a CSV date in 1899', 'Dato;Tid\n1899-12-31;10:00\n', 'text/csv', /linje 2: .*1900–2200/],
+    ['an iCal DTSTART in 9999', ical('99990101T100000Z'), 'text/calendar', /linje 6: .*1900–2200/],
+    ['an iCal series running past 2200', ical('22001201T100000Z', 'RRULE:FREQ=WEEKLY;COUNT=10'), 'text/calendar', /linje 8: "2201-01-05T11:00" .*1900–2200/],
+  ])('a møteplan with %s is a 400 naming where, and nothing is stored', async (_, body, type, message) => {
+    const before = t.snapshot()
+    const res = await put(body, type)
+    expect(res.statusCode).toBe(400)
+    expect(res.json().message).toMatch(message)
+    expect(t.snapshot()).toBe(before)
+  })
+
+  it('valgperioder are listed from the first modelled one; a window reaching before it is a 400 naming from', async () => {
+    const res = await t.app.inject('/api/v1/valgperioder?from=1900-01-01&to=1909-12-31')
+    expect(res.statusCode).toBe(400)
+    expect(res.json()).toMatchObject({ code: 'valgperioder.window', details: [{ path: 'querystring/from' }] })
+    expect(res.json().message).toMatch(/1991-10-31/)
+    expect((await t.app.inject('/api/v1/valgperioder?from=1991-10-31&to=2200-12-31')).statusCode).toBe(200)
+  })
+
+  it.each(['1-99991231', '1-20270230', '1-00000000', '2147483648-20270101', '1-20270101T2400'])('the occurrence id %s is a 400 naming params/id', async id => {
+    for (const [method, payload] of [['GET', undefined], ['PATCH', { note: 'x' }]] as const) {
+      const res = await t.app.inject({ method, url: `/api/v1/occurrences/${id}`, headers: t.auth(t.tokens.admin), ...(payload ? { payload } : {}) })
+      expect(res.statusCode).toBe(400)
+      expect(res.json().details.map((d: { path: string }) => d.path)).toEqual(['params/id'])
+    }
+    const deliveries = await t.app.inject({ url: `/api/v1/reminders?occurrence=${id}`, headers: t.auth(t.tokens.admin) })
+    expect(deliveries.json().details.map((d: { path: string }) => d.path)).toEqual(['querystring/occurrence'])
+  })
+})
