@@ -77,8 +77,7 @@ interface Umbrella {
 export function parseRegister (text: string): ParseResult {
   const columns: string[] = []
   const entries: RegisterEntry[] = []
-  // NFC as every importer keeps text (src/register/decode.ts checkedText); line numbers stay the same.
-  const { delimiter, records, warnings } = readRecords(typeof text === 'string' ? text.normalize('NFC') : '')
+  const { delimiter, records, warnings } = readRecords(typeof text === 'string' ? text : '')
   const slugs = new Set<string>()
   let layout: Layout | null = null
   let area: string | null = null
