@@ -157,3 +157,11 @@ describe('register files with control characters (issue 13)', () => {
     expect(res.json().message).toMatch(/retningstegn \(U\+202E\) på linje 2, kolonne 6/)
   })
 })
+
+describe('page addresses (issue 13)', () => {
+  it.each(['/arshjul?municipality=oy%00er', '/arshjul?municipality=oyer&year=2027%0A', '/samarbeid?q=%E2%80%AEbrann', '/kommune?municipality=%07'])('%s is a 400 page', async url => {
+    const res = await t.app.inject(url)
+    expect(res.statusCode).toBe(400)
+    expect(res.headers['content-type']).toMatch(/^text\/html/)
+  })
+})
