@@ -1,12 +1,14 @@
 // npm run demo [-- --file seeds/demo-kontroll.json]: loads the invented example plans for the kontrollutvalg
 // (seeds/demo-kontroll.json) into the database. Never run by `npm start`. Seeds the register first if the
 // database is empty; running it twice changes nothing.
-import { parseArgs } from 'node:util'
 import { openCliContext } from './context.js'
+import { readArgs } from './args.js'
 import { seedIfEmpty } from '../seed.js'
 import { DEMO_ACTOR, DEMO_KONTROLL_FILE, loadDemoKontroll, readDemoKontroll } from '../kontroll/demo.js'
 
-const { values } = parseArgs({ options: { file: { type: 'string', default: DEMO_KONTROLL_FILE } } })
+const USAGE = `Bruk: npm run demo [-- --file seeds/demo-kontroll.json]
+Legger inn de oppdiktede eksempelplanene for kontrollutvalgene. Kjører man den to ganger, endres ingenting.`
+const { values } = readArgs({ file: { type: 'string', default: DEMO_KONTROLL_FILE } }, USAGE)
 const context = openCliContext()
 const { config, services } = context
 try {

@@ -3,21 +3,23 @@
 // Europe/Oslo wall time (or an ISO instant with offset) and time-travels; --dry-run lists what would
 // be sent and writes and sends nothing.
 import fs from 'node:fs'
-import { parseArgs } from 'node:util'
-import { loadConfig } from '../config.js'
+import { DEFAULT_DATABASE_PATH, loadConfig } from '../config.js'
 import { openDatabase } from '../db/client.js'
 import { pendingMigrationCount } from '../db/migrate.js'
-import { createDependencies } from '../composition.js'
+import { createDependencies, failStartup } from '../composition.js'
 import { fixedClock, systemClock } from '../shared/clock.js'
 import { isSupportedLocalDateTime, localToInstant } from '../domain/local-time.js'
 import { MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
 import { isSupportedTimestamp } from '../schemas/formats.js'
-import { fail } from './args.js'
+import { fail, readArgs } from './args.js'
 import { dispatcherFromConfig } from '../reminders/setup.js'
 import { describePlan } from '../reminders/describe.js'
 import { REMINDER_ZONE } from '../reminders/planner.js'
 
-const { values } = parseArgs({ options: { 'dry-run': { type: 'boolean', default: false }, now: { type: 'string' } } })
+const USAGE = `Bruk: npm run reminders -- [--dry-run] [--now 2027-03-01T08:00]
+Én kjøring av påminnelsene (for cron). --now er lokal tid i Europe/Oslo (eller et ISO-tidspunkt med sone);
+--dry-run viser hva som ville blitt sendt, og skriver og sender ingenting.`
+const { values } = readArgs({ 'dry-run': { type: 'boolean', default: false }, now: { type: 'string' } }, USAGE)
 const dryRun = values['dry-run'] ?? false
 let now: Date | undefined
 const nowOption: string | undefined = values.now
@@ -29,17 +31,18 @@ if (nowOption !== undefined) {
   if (!now || Number.isNaN(+now)) fail(`--now må være lokal tid i Europe/Oslo, YYYY-MM-DDTHH:mm (eller et ISO-tidspunkt med sone), i årene ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}: ${nowOption}`)
 }
 const clock = now ? fixedClock(now) : systemClock
-const config = loadConfig()
+// A bad setting or an unusable database: one line on stderr and exit code 1, as for the server.
+const config = (() => { try { return loadConfig() } catch (err) { return failStartup(err) } })()
 if (dryRun && config.DATABASE_PATH !== ':memory:' && !fs.existsSync(config.DATABASE_PATH)) {
   fail(`Databasen ${config.DATABASE_PATH} finnes ikke; start tjenesten (npm start) én gang først`)
 }
-const database = openDatabase(config.DATABASE_PATH)
+const database = (() => { try { return openDatabase(config.DATABASE_PATH, { createDirectory: config.DATABASE_PATH === DEFAULT_DATABASE_PATH }) } catch (err) { return failStartup(err, config.DATABASE_PATH) } })()
 // A dry run writes nothing, not even a migration.
 if (dryRun) {
   const pending = pendingMigrationCount(database.sqlite)
   if (pending > 0) fail(`Databasen mangler ${pending} migrering(er); kjør uten --dry-run eller start tjenesten først`)
 }
-const deps = createDependencies({ config, clock, database, migrate: !dryRun })
+const deps = (() => { try { return createDependencies({ config, clock, database, migrate: !dryRun }) } catch (err) { return failStartup(err, config.DATABASE_PATH) } })()
 try {
   const { services } = deps
   const log = {
