@@ -1,39 +1,17 @@
 import { spawn } from 'node:child_process'
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { afterEach, describe, expect, it } from 'vitest'
-import { createDependencies } from '../src/composition.js'
-import { BASE_URL, catalogue } from './helpers/app.js'
+import { describe, expect, it } from 'vitest'
+import { realDatabase, scratchFolders } from './helpers/files.js'
 
 // The real entry points as an operator starts them: `node --import tsx src/server.ts` (npm start) and a
 // CLI command, with a broken DATABASE_PATH. Each must stop with ONE line on stderr naming the file and
 // the problem, no stack trace, and a non-zero exit code.
 const ROOT = path.resolve(import.meta.dirname, '..')
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) {
-    fs.chmodSync(dir, 0o700)
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
-})
-
-function tempDir (): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-start-'))
-  dirs.push(dir)
-  return dir
-}
-
-function realDatabase (dir: string): string {
-  const file = path.join(dir, 'real.db')
-  const deps = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, catalogue })
-  deps.database.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-  deps.close()
-  return file
-}
+const tempDir = scratchFolders('arshjul-start-')
 
 interface Run { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }
 

@@ -1,34 +1,11 @@
 import crypto from 'node:crypto'
 import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { DatabaseOpenError, openDatabase, sqliteOpenProblem } from '../../src/db/client.js'
-import { createDependencies } from '../../src/composition.js'
-import { BASE_URL, catalogue } from '../helpers/app.js'
+import { realDatabase, scratchFolders } from '../helpers/files.js'
 
-const dirs: string[] = []
-afterEach(() => {
-  for (const dir of dirs.splice(0)) {
-    fs.chmodSync(dir, 0o700)
-    fs.rmSync(dir, { recursive: true, force: true })
-  }
-})
-
-function tempDir (): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-client-'))
-  dirs.push(dir)
-  return dir
-}
-
-/** A real, migrated database file (checkpointed: no -wal beside it), as a fresh server leaves one. */
-function realDatabase (dir: string): string {
-  const file = path.join(dir, 'real.db')
-  const deps = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, catalogue })
-  deps.database.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-  deps.close()
-  return file
-}
+const tempDir = scratchFolders('arshjul-client-')
 
 /** The error openDatabase throws, asserted to be a DatabaseOpenError naming the file. */
 function openError (file: string, opts?: { createDirectory?: boolean }): DatabaseOpenError {
