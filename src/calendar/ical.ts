@@ -150,8 +150,8 @@ export function buildFeed (input: FeedInput): string {
 /**
  * No METHOD: a feed is a snapshot, not an iTIP message (RFC 5545 §3.7.2: without METHOD "a scheduling
  * transaction MUST NOT be assumed"). METHOD:PUBLISH would require an ORGANIZER on every event (RFC 5546
- * §3.2.1), and we have no organizer's mailbox to name. Outlook imports a calendar without METHOD as
- * PUBLISH ([MS-STANOICAL] V0078); Google and Apple subscriptions ignore it. README "Feeds and METHOD".
+ * §3.2.1), and we have no organizer's mailbox to name. Outlook imports a calendar without METHOD like a
+ * PUBLISH ([MS-STANOICAL]); Google and Apple subscriptions ignore it. README "Feeds and METHOD".
  */
 function calendarOf (input: FeedInput) {
   const cal = ical({
