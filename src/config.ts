@@ -53,6 +53,9 @@ export function loadConfig (env: Record<string, string | undefined> = process.en
     const v = env[key]
     if (v !== undefined && v !== '') picked[key] = v
   }
+  // TypeBox's Convert truncates "3.5" to 3: a whole-number setting must be written as one.
+  const notWhole = Object.entries(picked).filter(([key, v]) => (Config.properties as Record<string, { type?: unknown }>)[key]?.type === 'integer' && !/^\d+$/.test(v.trim()))
+  if (notWhole.length > 0) throw new ConfigError(`Ugyldig konfigurasjon: ${notWhole.map(([key, v]) => `${key} må være et helt tall, ikke «${v}»`).join('; ')}`)
   const value = Value.Convert(Config, Value.Default(Config, picked))
   if (!Value.Check(Config, value)) {
     const problems = [...Value.Errors(Config, value)].map(e => `${e.instancePath.slice(1) || 'config'} ${e.message}`)

@@ -29,8 +29,13 @@ describe('loadConfig', () => {
     expect(loadConfig({ BASE_URL: 'http://localhost:3000', PORT: '9999' }).BASE_URL).toBe('http://localhost:3000')
   })
 
-  it.each(['abc', '70000', '65536', '-1', '3000abc'])('an invalid PORT %j throws an error naming PORT', port => {
+  it.each(['abc', '70000', '65536', '-1', '3000abc', '3.5', '1e3', '0x10'])('an invalid PORT %j throws an error naming PORT', port => {
     expect(() => loadConfig({ PORT: port })).toThrow(/PORT/)
+  })
+
+  it('a whole-number setting written as a fraction is refused, not truncated', () => {
+    expect(() => loadConfig({ PORT: '3.5' })).toThrow('Ugyldig konfigurasjon: PORT må være et helt tall, ikke «3.5»')
+    expect(() => loadConfig({ REMINDER_SEND_HOUR: '7.9' })).toThrow(/REMINDER_SEND_HOUR må være et helt tall/)
   })
 
   it('other invalid values are refused too, each named', () => {

@@ -14,13 +14,17 @@ const USAGE = [
   '  --dry-run    vis hva som ville skjedd, uten å lagre',
 ].join('\n')
 
+// What the operating system's refusal means, in the user's words.
+const FILE_PROBLEMS: Record<string, string> = { ENOENT: 'filen finnes ikke', EACCES: 'ingen tilgang til filen', EPERM: 'ingen tilgang til filen', EISDIR: 'det er en mappe, ikke en fil' }
+
 const { positionals, values } = readArgs({ 'dry-run': { type: 'boolean', default: false }, encoding: { type: 'string' } }, USAGE)
 if (positionals.length === 0) fail(USAGE)
 const files = positionals.map(file => {
   try {
     return { name: path.basename(file), bytes: new Uint8Array(fs.readFileSync(file)), encoding: values.encoding ?? null }
   } catch (err) {
-    return fail(`Kan ikke lese ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`)
+    const code = (err as NodeJS.ErrnoException).code
+    return fail(`Kan ikke lese ${file}: ${(code && FILE_PROBLEMS[code]) ?? code ?? (err as Error).message}`)
   }
 })
 const context = openCliContext()

@@ -22,9 +22,27 @@ const STATUS_TEXT: Record<number, string> = {
   503: 'Service Unavailable',
 }
 
+type ValidationEntry = NonNullable<FastifyError['validation']>[number]
+
+/**
+ * A nullable field (`Nullable(DateString)` is anyOf [date, null]) fails three times in ajv: the date
+ * format, "must be null" and "must match a schema in anyOf". Kept: the first, with "or null" added.
+ */
+function withoutNullAlternatives (entries: readonly ValidationEntry[]): Array<ValidationEntry & { orNull?: boolean }> {
+  const anyOfPaths = new Set(entries.filter(v => v.keyword === 'anyOf').map(v => v.instancePath))
+  const isNullAlternative = (v: ValidationEntry) => v.keyword === 'type' && (v.params as { type?: unknown }).type === 'null'
+  return entries.flatMap(v => {
+    if (!anyOfPaths.has(v.instancePath)) return [v]
+    const siblings = entries.filter(o => o.instancePath === v.instancePath && o.keyword !== 'anyOf' && !isNullAlternative(o))
+    if (siblings.length === 0) return [v]
+    if (v.keyword === 'anyOf' || isNullAlternative(v)) return []
+    return [{ ...v, orNull: entries.some(o => o.instancePath === v.instancePath && isNullAlternative(o)) }]
+  })
+}
+
 function validationDetails (err: FastifyError): ErrorDetail[] {
   const context = err.validationContext ?? 'body'
-  return (err.validation ?? []).map(v => {
+  return withoutNullAlternatives(err.validation ?? []).map(v => {
     const params = v.params as Record<string, unknown>
     let path = `${context}${v.instancePath ?? ''}`
     if (typeof params.missingProperty === 'string') path += `/${params.missingProperty}`
@@ -34,6 +52,7 @@ function validationDetails (err: FastifyError): ErrorDetail[] {
     if (Array.isArray(params.allowedValues)) message += `: ${params.allowedValues.join(', ')}`
     if (v.keyword === 'format' && typeof params.format === 'string' && FORMATS[params.format]) message = FORMATS[params.format]!.message
     if (v.keyword === FINITE_KEYWORD) message = FINITE_MESSAGE
+    if (v.orNull) message += ', or null'
     return { path, message }
   })
 }

@@ -42,4 +42,13 @@ describe('npm run import', () => {
     expect(bad.stderr).toContain('register.unknown_charset')
     expect(bad.stderr).toContain('«klingon-8»')
   }, 60_000)
+
+  it('names a file that does not exist, or is a folder, in words, exit 2', () => {
+    const missing = run(path.join(fixtures, 'finnes-ikke.tsv'))
+    expect(missing.status).toBe(2)
+    expect(missing.stderr).toBe(`Kan ikke lese ${path.join(fixtures, 'finnes-ikke.tsv')}: filen finnes ikke\n`)
+    const folder = run(fixtures)
+    expect(folder.status).toBe(2)
+    expect(folder.stderr).toBe(`Kan ikke lese ${fixtures}: det er en mappe, ikke en fil\n`)
+  }, 60_000)
 })

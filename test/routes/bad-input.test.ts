@@ -72,6 +72,11 @@ describe('bad input is a clear 4xx and changes nothing', () => {
   it('an empty PATCH names the problem', async () => {
     await rejected({ method: 'PATCH', url: '/api/v1/collaborations/valg-samarbeid', payload: {} }, 400, /fewer than 1 properties/)
   })
+  it('a nullable date names the field once: the date rule, "or null" (not also "must be null" and "anyOf")', async () => {
+    const body = await rejected({ method: 'POST', url: '/api/v1/collaborations', payload: { ...validCollaboration, terminatedOn: '2027-02-30' } }, 400, /terminatedOn/)
+    expect(body.details).toEqual([{ path: 'body/terminatedOn', message: 'must be a real calendar date YYYY-MM-DD in the years 1900–2200, or null' }])
+  })
+
   it('bad query parameters are a 400 too', async () => {
     const res = await t.app.inject('/api/v1/collaborations?limit=0')
     expect(res.statusCode).toBe(400)
