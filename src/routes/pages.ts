@@ -14,7 +14,7 @@ import { Line } from '../schemas/common.js'
 
 const ZONE = 'Europe/Oslo'
 
-// The pages' CSP is helmet's (src/plugins/protection.ts). The standalone SVG's own, stricter one never
+// The pages' CSP and X-Content-Type-Options are helmet's (src/plugins/protection.ts). The standalone SVG's own, stricter one never
 // runs script, also when opened directly rather than through <img>, and any site may frame it.
 const SVG_HELMET = {
   contentSecurityPolicy: { useDefaults: false, directives: { 'default-src': ["'none'"], 'style-src': ["'unsafe-inline'"], 'frame-ancestors': ['*'] } },
@@ -45,8 +45,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
   const context = (request: FastifyRequest): PageContext =>
     ({ services: app.services, viewer: viewerOf(request.actor), baseUrl, today: localDateOf(app.clock.now(), ZONE) })
   const html = (reply: FastifyReply, template: string, data: object, status = 200) =>
-    reply.code(status).type('text/html; charset=utf-8').header('x-content-type-options', 'nosniff')
-      .send(render(template, data))
+    reply.code(status).type('text/html; charset=utf-8').send(render(template, data))
   const schema = { hide: true, querystring: SubjectQuery }
   const tags = ['Sider']
   const described = (summary: string, mediaType: string, description: string) => ({
@@ -107,7 +106,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     const subject = await resolveSubject(ctx, request.query)
     const { wheel } = await wheelData(ctx, subject, parseYear(request.query.year, ctx.today))
     // What an anonymous reader sees may be cached by anyone; a signed-in view only by the reader's own browser.
-    return reply.type('image/svg+xml; charset=utf-8').header('x-content-type-options', 'nosniff')
+    return reply.type('image/svg+xml; charset=utf-8')
       .header('cache-control', `${request.actor ? 'private' : 'public'}, max-age=300`).header('vary', 'Authorization')
       .send(`<?xml version="1.0" encoding="UTF-8"?>\n${render('wheel-svg', { wheel, standalone: true })}`)
   })
@@ -130,7 +129,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
   app.get<{ Params: { file: string } }>('/assets/:file', { schema: { hide: true } }, async (request, reply) => {
     const type = Object.hasOwn(ASSETS, request.params.file) ? ASSETS[request.params.file] : undefined
     if (!type) throw new AppError(404, 'pages.asset_not_found', 'Filen finnes ikke.')
-    return reply.type(type).header('cache-control', 'public, max-age=3600').header('x-content-type-options', 'nosniff').send(assets[request.params.file])
+    return reply.type(type).header('cache-control', 'public, max-age=3600').send(assets[request.params.file])
   })
 }
 export default routes
