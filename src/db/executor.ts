@@ -56,25 +56,6 @@ const isBusy = (err: unknown): boolean => {
  * Then the SQLITE_BUSY error is thrown (the error plugin answers 503). The mutex stays held while
  * waiting, so this connection's transactions still run one at a time and in order.
  */
-/** Carries a dry run's result out of the transaction it rolls back. */
-class RolledBack<T> extends Error {
-  constructor (readonly result: T) { super('rolled back (dry run)') }
-}
-
-/**
- * A dry run: `work` in a transaction that is then rolled back, so its answer is exactly what the
- * real run would give and nothing is written. Errors from `work` propagate as usual.
- */
-export async function rolledBack<T> (transactor: Transactor, work: (tx: Executor) => Promise<T>): Promise<T> {
-  try {
-    await transactor.transaction(async tx => { throw new RolledBack(await work(tx)) })
-  } catch (err) {
-    if (err instanceof RolledBack) return err.result as T
-    throw err
-  }
-  throw new Error('unreachable: a rolled-back transaction returned')
-}
-
 export function createSqliteTransactor (sqlite: Sqlite, db: Db): Transactor {
   const context = new AsyncLocalStorage<{ depth: number }>()
   let tail: Promise<void> = Promise.resolve()
@@ -147,4 +128,23 @@ export function createSqliteTransactor (sqlite: Sqlite, db: Db): Transactor {
       }
     },
   }
+}
+
+/** Carries a dry run's result out of the transaction it rolls back. */
+class RolledBack<T> extends Error {
+  constructor (readonly result: T) { super('rolled back (dry run)') }
+}
+
+/**
+ * A dry run: `work` in a transaction that is then rolled back, so its answer is exactly what the
+ * real run would give and nothing is written. Errors from `work` propagate as usual.
+ */
+export async function rolledBack<T> (transactor: Transactor, work: (tx: Executor) => Promise<T>): Promise<T> {
+  try {
+    await transactor.transaction(async tx => { throw new RolledBack(await work(tx)) })
+  } catch (err) {
+    if (err instanceof RolledBack) return err.result as T
+    throw err
+  }
+  throw new Error('unreachable: a rolled-back transaction returned')
 }

@@ -3,6 +3,7 @@
 // "CSV UTF-8" UTF-8 with a BOM. A byte order mark decides (Unicode §23.8); otherwise valid UTF-8 is
 // UTF-8 and anything else is taken for Windows-1252, since every byte sequence is valid there. A
 // charset the user names (Content-Type `charset=`, `?encoding=`, `--encoding`) wins over both.
+import { BIDI_CONTROLS, CONTROL_CHARS } from '../shared/text.js'
 
 /** The encodings the decoder reports, by their WHATWG Encoding Standard names. */
 export type RegisterEncoding = string
@@ -32,12 +33,6 @@ const BOMS: ReadonlyArray<readonly [encoding: string, bytes: readonly number[]]>
 ]
 // A .xlsx workbook is a zip archive; an .xls workbook a Compound File (OLE2).
 const WORKBOOK_SIGNATURES: ReadonlyArray<readonly number[]> = [[0x50, 0x4b, 0x03, 0x04], [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]]
-// Control characters (Unicode Cc: C0, DEL, C1) other than tab, line feed and carriage return: never in a
-// saved text file, nor in a name we store. A UTF-16 file read without its BOM shows as NULs.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/
-// Bidirectional embeddings, overrides and isolates: they make a name display as another ("Trojan Source").
-const BIDI = /[\u202a-\u202e\u2066-\u2069]/
 
 // Windows-1252's 0x80–0x9F (WHATWG index-windows-1252); the rest is Latin-1. Node 20's TextDecoder decodes
 // 'windows-1252' as ISO-8859-1 (C1 controls instead of € – « …), so the table is applied here.
@@ -92,8 +87,8 @@ export function decodeRegister (bytes: Uint8Array, declared?: string | null): De
  * line feed and carriage return, or of a bidirectional control. `encoding` is named in the message.
  */
 export function checkedText (text: string, encoding: string): string {
-  const control = CONTROL.exec(text)
-  const bidi = BIDI.exec(text)
+  const control = CONTROL_CHARS.exec(text)
+  const bidi = BIDI_CONTROLS.exec(text)
   const found = control && (!bidi || control.index < bidi.index) ? control : bidi
   if (found) {
     const before = text.slice(0, found.index)

@@ -4,10 +4,9 @@ import type { MunicipalitiesRepository, MunicipalityFilter, MunicipalityInput, M
 import type { BodiesRepository } from '../repositories/bodies.js'
 import type { AuditRepository } from '../repositories/audit.js'
 import type { Clock } from '../shared/clock.js'
-import { conflicting, invalid, missing } from '../shared/errors.js'
+import { conflicting, invalid, missing, requireSupportedDate } from '../shared/errors.js'
 import { defaultMunicipalityBodies } from '../domain/default-bodies.js'
 import { isValidOrganisasjonsnummer } from '../domain/organisasjonsnummer.js'
-import { isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
 import { auditActor, type AccessService, type Actor } from './access.js'
 
 export type { MunicipalityRow, MunicipalityInput, MunicipalityFilter } from '../repositories/municipalities.js'
@@ -79,7 +78,7 @@ export function createMunicipalitiesService (deps: MunicipalitiesServiceDeps) {
         const before = await live(ref, tx)
         const a = await access.assertMayChange(actor, { municipalityIds: [before.id] }, tx)
         checkOrganisasjonsnummer(patch.organisasjonsnummer)
-        if (patch.trackingFrom != null && !isSupportedDate(patch.trackingFrom)) throw invalid('municipality.invalid_tracking_from', 'trackingFrom', `må være en dato (ÅÅÅÅ-MM-DD) i årene ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`)
+        if (patch.trackingFrom != null) requireSupportedDate(patch.trackingFrom, 'municipality.invalid_tracking_from', 'trackingFrom')
         const after = (await municipalities.update(before.id, patch, tx))!
         await audit.record(clock.now().getTime(), auditActor(a), { action: 'update', entityType: 'municipality', entityId: before.id, before, after }, tx)
         return after

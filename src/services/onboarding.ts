@@ -5,9 +5,8 @@ import type { MunicipalitiesRepository, MunicipalBodyRow, MunicipalityRow } from
 import type { BodiesRepository } from '../repositories/bodies.js'
 import type { AuditRepository } from '../repositories/audit.js'
 import type { Clock } from '../shared/clock.js'
-import { invalid } from '../shared/errors.js'
+import { invalid, requireSupportedDate } from '../shared/errors.js'
 import { defaultMunicipalityBodies } from '../domain/default-bodies.js'
-import { isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
 import { loadKommuneDirectory, type KommuneDirectory, type OfficialUnit } from '../domain/kommuner.js'
 import { auditActor, type AccessService, type Actor } from './access.js'
@@ -244,7 +243,7 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
     async onboard (actor: Actor | null | undefined, input: OnboardingInput, opts: { dryRun?: boolean } = {}): Promise<OnboardingReport> {
       const a = access.requireAdmin(actor)
       const trackingFrom = input.trackingFrom ?? localDateOf(clock.now(), ZONE)
-      if (!isSupportedDate(trackingFrom)) throw invalid('onboarding.invalid_tracking_from', 'trackingFrom', `må være en dato (ÅÅÅÅ-MM-DD) i årene ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`)
+      requireSupportedDate(trackingFrom, 'onboarding.invalid_tracking_from', 'trackingFrom')
       const wanted = unitsOf(input)
       const notes = new Map<string, string>()
       for (const w of wanted) if (w.note && !notes.has(w.unit.kommunenummer)) notes.set(w.unit.kommunenummer, w.note)

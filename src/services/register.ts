@@ -6,9 +6,8 @@ import type { MunicipalitiesRepository, MunicipalityRow } from '../repositories/
 import type { CollaborationsRepository } from '../repositories/collaborations.js'
 import type { ParticipationRole } from '../domain/vocabulary.js'
 import type { Clock } from '../shared/clock.js'
-import { invalid } from '../shared/errors.js'
+import { invalid, requireSupportedDate } from '../shared/errors.js'
 import { localDateOf } from '../domain/local-time.js'
-import { isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
 import type { KommuneDirectory, OfficialUnit } from '../domain/kommuner.js'
 import { checkedText, decodeRegister, DecodeError } from '../register/decode.js'
 import { parseRegister, type ParseResult, type RegisterEntry, type RegisterWarning } from '../register/parse.js'
@@ -222,7 +221,7 @@ export function createRegisterService (deps: RegisterServiceDeps) {
     const a = access.requireAdmin(actor)
     if (files.length === 0) throw invalid('register.no_files', 'files', 'Ingen filer å importere')
     const trackingFrom = opts.trackingFrom ?? localDateOf(clock.now(), ZONE)
-    if (!isSupportedDate(trackingFrom)) throw invalid('register.invalid_tracking_from', 'trackingFrom', `må være en dato (ÅÅÅÅ-MM-DD) i årene ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`)
+    requireSupportedDate(trackingFrom, 'register.invalid_tracking_from', 'trackingFrom')
     const resolved = new Map<string, ReturnType<KommuneDirectory['resolve']>>()
     const prepared = files.map((f) => prepare(f, resolved))
 

@@ -1,3 +1,5 @@
+import { isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
+
 export interface ErrorDetail { path: string; message: string }
 
 /** An error meant for the client: a status, a stable code clients can switch on, a clear message. */
@@ -49,6 +51,15 @@ export class ServiceError extends Error {
 export const SERVICE_ERROR_STATUS: Readonly<Record<ServiceErrorKind, number>> = { invalid: 400, unauthorized: 401, forbidden: 403, not_found: 404, conflict: 409 }
 
 export const invalid = (code: string, field: string, message: string) => new ServiceError('invalid', code, message, field)
+
+/**
+ * A tracking start (or other date) a service takes: `value` when it is a supported calendar date
+ * (1900–2200, domain/calendar-date.ts), else an `invalid` error `code` naming `field`.
+ */
+export function requireSupportedDate (value: string, code: string, field: string): string {
+  if (!isSupportedDate(value)) throw invalid(code, field, `må være en dato (ÅÅÅÅ-MM-DD) i årene ${MIN_SUPPORTED_YEAR}–${MAX_SUPPORTED_YEAR}`)
+  return value
+}
 export const missing = (what: string, id: string | number, field?: string) =>
   new ServiceError('not_found', `${what}.not_found`, `${what} ${id} finnes ikke`, field)
 export const denied = (message = 'Du har ikke rettigheter til denne endringen') => new ServiceError('forbidden', 'auth.forbidden', message)

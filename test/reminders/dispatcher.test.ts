@@ -303,6 +303,22 @@ describe('webhooks over real HTTP', () => {
 })
 
 describe('crash safety', () => {
+  /**
+   * A new dispatcher on the same file after a crash at 07:00 (Oslo 08:00): it leaves the row alone
+   * while the dead one's 10-minute lease holds, then sends it once and records it; a later forced run
+   * sends nothing. Returns the dispatcher, still open.
+   */
+  async function restartAfterLease () {
+    const d = dispatcher()
+    t.clock.set('2027-02-08T07:05:00Z')
+    expect(await d.run()).toMatchObject({ sent: 0 })
+    t.clock.set('2027-02-08T07:20:00Z')
+    expect(await d.run()).toMatchObject({ sent: 1 })
+    t.clock.set('2027-02-08T09:00:00Z')
+    expect(await d.run({ force: true })).toMatchObject({ sent: 0 })
+    return d
+  }
+
   it('a row claimed by a dispatcher that died is sent by the next run once the lease runs out, with the same Message-ID; a sent row never again', async () => {
     await subscribe(kari)
     const d = dispatcher()
@@ -337,13 +353,7 @@ describe('crash safety', () => {
     expect(row!.claimedBy).not.toBeNull()
 
     // The restarted dispatcher (same file) leaves it alone while the dead one's lease holds, then sends it.
-    const d = dispatcher()
-    t.clock.set('2027-02-08T07:05:00Z')
-    expect(await d.run()).toMatchObject({ sent: 0 })
-    t.clock.set('2027-02-08T07:20:00Z')
-    expect(await d.run()).toMatchObject({ sent: 1 })
-    t.clock.set('2027-02-08T09:00:00Z')
-    expect(await d.run({ force: true })).toMatchObject({ sent: 0 })
+    const d = await restartAfterLease()
 
     expect(smtp.messages).toHaveLength(2)
     expect(new Set(smtp.messages.map(m => m.parsed.messageId))).toEqual(new Set([row!.messageId]))
@@ -381,16 +391,8 @@ describe('crash safety', () => {
     expect(row).toMatchObject({ status: 'sending', attempts: 1, sentAt: null })
     expect(row!.claimedBy).not.toBeNull()
 
-    // A new dispatcher on the same file leaves the row alone while the dead one's lease holds, then
-    // sends it once and records it; later runs, however late, send nothing.
-    const d = dispatcher()
-    t.clock.set('2027-02-08T07:05:00Z')
-    expect(await d.run()).toMatchObject({ sent: 0 })
-    t.clock.set('2027-02-08T07:20:00Z')
-    expect(await d.run()).toMatchObject({ sent: 1 })
-    t.clock.set('2027-02-08T09:00:00Z')
-    expect(await d.run({ force: true })).toMatchObject({ sent: 0 })
-    d.close()
+    const restarted = await restartAfterLease()
+    restarted.close()
 
     expect(smtp.messages).toHaveLength(2)
     const [first, second] = smtp.messages.map(contentOf)
