@@ -4,6 +4,8 @@ import type { Dependencies } from './composition.js'
 import dbPlugin from './plugins/db.js'
 import errorsPlugin from './plugins/errors.js'
 import authPlugin from './plugins/auth.js'
+import pagesPlugin from './plugins/pages.js'
+import signInRoutes from './routes/sign-in.js'
 import normalizePlugin from './plugins/normalize.js'
 import swaggerPlugin from './plugins/swagger.js'
 import protectionPlugin, { protectionOptionsOf, requestIdOf } from './plugins/protection.js'
@@ -58,7 +60,9 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   // Before auth: overload and rate limits are checked before any token lookup.
   await app.register(protectionPlugin, protectionOptionsOf(deps.config))
   await app.register(dbPlugin, { deps, closeDatabase: opts.closeDatabase ?? true })
-  await app.register(authPlugin)
+  const secureCookies = baseUrl.startsWith('https://')
+  await app.register(authPlugin, { secureCookies, csrfKey: await deps.services.people.deploymentSecret('csrf') })
+  await app.register(pagesPlugin, { secureCookies })
   await app.register(normalizePlugin)
   // Only when the client sends Accept-Encoding; feeds may opt out (FEED_COMPRESSION=off).
   await app.register(compress, { global: true, encodings: ['gzip', 'deflate'] })
@@ -78,6 +82,7 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   await app.register(reminderRoutes, { prefix: '/api/v1/reminders', baseUrl })
   if (opts.reminders) await app.register(remindersPlugin, opts.reminders)
   await app.register(pageRoutes, { baseUrl })
+  await app.register(signInRoutes, { baseUrl })
   return app
 }
 export type App = Awaited<ReturnType<typeof buildApp>>

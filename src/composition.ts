@@ -55,7 +55,7 @@ export function createDependencies (opts: DependencyOptions): Dependencies {
   }
   const transactor = createSqliteTransactor(database.sqlite, database.db)
   const repos = createRepositories(database.db, clock)
-  const services = createServices({ clock, catalogue, transactor, repos, baseUrl: opts.config.BASE_URL })
+  const services = createServices({ clock, catalogue, transactor, repos, baseUrl: opts.config.BASE_URL, sessionIdleMinutes: opts.config.SESSION_IDLE_MINUTES, sessionMaxHours: opts.config.SESSION_MAX_HOURS })
   let closed = false
   return {
     config: opts.config,

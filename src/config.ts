@@ -32,9 +32,16 @@ export const Config = Type.Object({
   RATE_LIMIT: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
   RATE_LIMIT_ANONYMOUS_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100000, default: 600 }),
   RATE_LIMIT_CREDENTIALED_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100000, default: 120 }),
+  // Sign-in attempts (links, e-mail requests, OpenID callbacks) per address and minute.
+  RATE_LIMIT_SIGN_IN_PER_MINUTE: Type.Integer({ minimum: 1, maximum: 100000, default: 10 }),
   // Which hops may tell the client address in X-Forwarded-For: off, a hop count, or addresses/CIDRs.
   TRUST_PROXY: Type.String({ minLength: 1, maxLength: 1000, default: 'off' }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 1000 }),
+  // Sign-in (issue 14): a session ends after this many idle minutes, and this many hours after sign-in.
+  SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, maximum: 10080, default: 120 }),
+  SESSION_MAX_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 12 }),
+  // OpenID Connect providers (issuer, client, which e-mail domains map to which role): a JSON file (README).
+  OIDC_PROVIDERS_FILE: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
 })
 
 /** A setting is missing its form or bounds; the message names each (Norwegian). */

@@ -70,11 +70,88 @@ export const bodies = sqliteTable('body', {
   index('body_collaboration_idx').on(t.collaborationId),
 ])
 
+// People who sign in (issue 14). `email` is stored lower-cased and is the identity across providers;
+// verified by a sign-in link or by a provider that vouches for it. 'app_user': USER is reserved in SQL.
+export const users = sqliteTable('app_user', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  email: text('email').notNull().unique(),
+  name: text('name').notNull(),
+  emailVerifiedAt: integer('email_verified_at'),
+  active: integer('active', { mode: 'boolean' }).notNull().default(true),
+  lastSignInAt: integer('last_sign_in_at'),
+  created: integer('created').notNull(),
+  modified: integer('modified').notNull(),
+})
+
+// A user's roles: admin (no scope), editor of one municipality, sekretariat of one kontrollutvalg (a body).
+// `source` says who granted it: 'manual' (an admin or the CLI) or 'provider:<id>' (replaced at each
+// sign-in with that provider). `scope_key` ('', 'm:<id>', 'b:<id>') makes the triple unique, as SQLite
+// treats NULLs in unique indexes as distinct.
+export const userRoles = sqliteTable('user_role', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  role: text('role', { enum: ['admin', 'editor', 'sekretariat'] }).notNull(),
+  municipalityId: integer('municipality_id').references(() => municipalities.id),
+  bodyId: integer('body_id').references(() => bodies.id),
+  scopeKey: text('scope_key').notNull(),
+  source: text('source').notNull().default('manual'),
+  created: integer('created').notNull(),
+}, t => [
+  check('user_role_scope', sql`(${t.role} = 'admin' AND ${t.municipalityId} IS NULL AND ${t.bodyId} IS NULL)
+    OR (${t.role} = 'editor' AND ${t.municipalityId} IS NOT NULL AND ${t.bodyId} IS NULL)
+    OR (${t.role} = 'sekretariat' AND ${t.bodyId} IS NOT NULL AND ${t.municipalityId} IS NULL)`),
+  uniqueIndex('user_role_uq').on(t.userId, t.role, t.scopeKey, t.source),
+  index('user_role_user_idx').on(t.userId),
+])
+
+// Server-side sessions: the cookie holds a 256-bit secret, the table only its SHA-256. Sign-out sets
+// revoked_at; a session ends at expires_at (absolute) or after the idle timeout since last_seen_at.
+export const sessions = sqliteTable('session', {
+  idHash: text('id_hash').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  // How the person signed in: 'link' or 'oidc:<provider id>'.
+  method: text('method').notNull(),
+  created: integer('created').notNull(),
+  lastSeenAt: integer('last_seen_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  revokedAt: integer('revoked_at'),
+}, t => [index('session_user_idx').on(t.userId), index('session_expires_idx').on(t.expiresAt)])
+
+// Single-use sign-in links (CLI, first start, e-mail): only the hash of the link's secret is stored.
+export const loginLinks = sqliteTable('login_link', {
+  tokenHash: text('token_hash').primaryKey(),
+  userId: integer('user_id').notNull().references(() => users.id, { onDelete: 'cascade' }),
+  created: integer('created').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  usedAt: integer('used_at'),
+}, t => [index('login_link_user_idx').on(t.userId)])
+
+// An OpenID Connect sign-in under way: the state (hashed), its PKCE verifier and nonce, for ten minutes.
+// In the database, not in memory, so the callback may reach another instance.
+export const signInStates = sqliteTable('sign_in_state', {
+  stateHash: text('state_hash').primaryKey(),
+  provider: text('provider').notNull(),
+  codeVerifier: text('code_verifier').notNull(),
+  nonce: text('nonce').notNull(),
+  returnTo: text('return_to').notNull(),
+  created: integer('created').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+})
+
+// Secrets the deployment makes for itself on first start and every instance shares (the CSRF token key).
+export const appSecrets = sqliteTable('app_secret', {
+  name: text('name').primaryKey(),
+  value: text('value').notNull(),
+  created: integer('created').notNull(),
+})
+
 export const apiTokens = sqliteTable('api_token', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   label: text('label').notNull(),
   role: text('role', { enum: ['admin', 'editor'] }).notNull(),
   municipalityId: integer('municipality_id').references(() => municipalities.id),
+  // The person the token belongs to, if any: the audit log names them.
+  userId: integer('user_id').references(() => users.id),
   tokenHash: text('token_hash').notNull().unique(),
   created: integer('created').notNull(),
   revokedAt: integer('revoked_at'),
@@ -85,6 +162,8 @@ export const auditLog = sqliteTable('audit_log', {
   id: integer('id').primaryKey({ autoIncrement: true }),
   at: integer('at').notNull(),
   tokenId: integer('token_id').references(() => apiTokens.id),
+  // The person who made the change (signed in, or owner of the token); null for system jobs.
+  userId: integer('user_id').references(() => users.id),
   actor: text('actor').notNull(),
   action: text('action').notNull(),
   entityType: text('entity_type').notNull(),
@@ -175,6 +254,12 @@ export const subscriptions = sqliteTable('subscription', {
   digest: integer('digest', { mode: 'boolean' }).notNull().default(false),
   // Reminders of placeholder meetings (a default, not adopted, møteplan) only when asked for (issue 12).
   includeTentative: integer('include_tentative', { mode: 'boolean' }).notNull().default(false),
+  // A person's own reminders (issue 14, «Mine varsler»): sent only to that user's verified address, and
+  // only about what the user may see. Null: an operator's subscription (API), as before. Users are
+  // deactivated, never deleted.
+  userId: integer('user_id').references(() => users.id),
+  // Days before the due date to remind (e.g. [14, 3]); null: each rule's own lead times.
+  leadDays: text('lead_days', { mode: 'json' }).$type<number[] | null>(),
   active: integer('active', { mode: 'boolean' }).notNull().default(true),
   ...lifecycle,
 }, t => [
@@ -184,6 +269,7 @@ export const subscriptions = sqliteTable('subscription', {
   index('subscription_municipality_idx').on(t.municipalityId),
   index('subscription_body_idx').on(t.bodyId),
   index('subscription_modified_idx').on(t.modified),
+  index('subscription_user_idx').on(t.userId),
 ])
 
 // The transactional outbox of reminders: one row per (occurrence, reminder key, recipient), written

@@ -5,6 +5,7 @@ import { AppError, SERVICE_ERROR_STATUS, ServiceError, type ErrorDetail } from '
 import { ErrorReply } from '../schemas/common.js'
 import { RecurrenceError } from '../domain/recurrence.js'
 import { FINITE_KEYWORD, FINITE_MESSAGE, FORMATS } from '../schemas/formats.js'
+import { CSRF_MESSAGE, isCsrfError } from './auth.js'
 
 const STATUS_TEXT: Record<number, string> = {
   400: 'Bad Request',
@@ -97,6 +98,7 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
       const path = err.field === 'window' ? 'querystring/from' : `body/${err.field}`
       return send(400, `rules.${err.code}`, `${path}: ${err.message}`, [{ path, message: err.message }])
     }
+    if (isCsrfError(err)) return send(403, 'auth.csrf', CSRF_MESSAGE)
     if (err.validation) {
       const details = validationDetails(err)
       return send(400, 'validation_failed', details.map(d => `${d.path} ${d.message}`).join('; '), details)

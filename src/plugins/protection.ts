@@ -9,13 +9,14 @@ import { loadConfig, type Config } from '../config.js'
 import { AppError } from '../shared/errors.js'
 
 /** Which per-address budget a request draws from. */
-export type RateLimitTier = 'anonymous' | 'credentialed'
+export type RateLimitTier = 'anonymous' | 'credentialed' | 'signIn'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
     /**
      * 'credentialed': the stricter budget even without an Authorization header — for routes that take
-     * credentials in the body (sign-in, issue 14): `config: { rateLimitTier: 'credentialed' }`.
+     * credentials in the body. 'signIn': the sign-in routes' own small budget (links, e-mail requests,
+     * OpenID callbacks; issue 14): `config: { rateLimitTier: 'signIn' }`.
      */
     rateLimitTier?: RateLimitTier
     /** false: answered also while the event loop lags (/health, whose 503 has its own shape). */
@@ -72,7 +73,7 @@ export function rateLimitTierOf (request: FastifyRequest): RateLimitTier {
   return request.routeOptions.config?.rateLimitTier ?? (request.headers.authorization !== undefined ? 'credentialed' : 'anonymous')
 }
 
-type ProtectionConfig = Partial<Pick<Config, 'RATE_LIMIT' | 'RATE_LIMIT_ANONYMOUS_PER_MINUTE' | 'RATE_LIMIT_CREDENTIALED_PER_MINUTE' | 'MAX_EVENT_LOOP_DELAY_MS'>> & { BASE_URL: string }
+type ProtectionConfig = Partial<Pick<Config, 'RATE_LIMIT' | 'RATE_LIMIT_ANONYMOUS_PER_MINUTE' | 'RATE_LIMIT_CREDENTIALED_PER_MINUTE' | 'RATE_LIMIT_SIGN_IN_PER_MINUTE' | 'MAX_EVENT_LOOP_DELAY_MS'>> & { BASE_URL: string }
 
 /** The plugin's options from the configuration; keys a caller left out take config.ts's defaults. */
 export function protectionOptionsOf (config: ProtectionConfig): ProtectionOptions {
@@ -83,12 +84,13 @@ export function protectionOptionsOf (config: ProtectionConfig): ProtectionOption
     rateLimit: on && {
       anonymous: config.RATE_LIMIT_ANONYMOUS_PER_MINUTE ?? defaults.RATE_LIMIT_ANONYMOUS_PER_MINUTE,
       credentialed: config.RATE_LIMIT_CREDENTIALED_PER_MINUTE ?? defaults.RATE_LIMIT_CREDENTIALED_PER_MINUTE,
+      signIn: config.RATE_LIMIT_SIGN_IN_PER_MINUTE ?? defaults.RATE_LIMIT_SIGN_IN_PER_MINUTE,
     },
     maxEventLoopDelayMs: config.MAX_EVENT_LOOP_DELAY_MS ?? defaults.MAX_EVENT_LOOP_DELAY_MS,
   }
 }
 
-const TIER_TEXT: Record<RateLimitTier, string> = { anonymous: 'uten innlogging', credentialed: 'med innlogging eller token' }
+const TIER_TEXT: Record<RateLimitTier, string> = { anonymous: 'uten innlogging', credentialed: 'med innlogging eller token', signIn: 'for å logge inn' }
 
 class OverloadedError extends AppError {
   constructor () {

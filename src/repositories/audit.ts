@@ -4,7 +4,8 @@ import type { Executor } from '../db/executor.js'
 import { auditLog } from '../db/schema.js'
 
 export type AuditRow = typeof auditLog.$inferSelect
-export interface AuditActor { tokenId: number | null; label: string }
+/** Who made a change: the token, the person (signed in or owning the token), and the name the log shows. */
+export interface AuditActor { tokenId: number | null; userId?: number | null; label: string }
 export interface AuditEntry { action: string; entityType: string; entityId: string | number; before?: unknown; after?: unknown }
 
 /** Writes go through here inside the same transaction as the change they record. */
@@ -12,6 +13,7 @@ export function recordAudit (db: Pick<Db, 'insert'>, at: number, actor: AuditAct
   db.insert(auditLog).values({
     at,
     tokenId: actor.tokenId,
+    userId: actor.userId ?? null,
     actor: actor.label,
     action: entry.action,
     entityType: entry.entityType,

@@ -17,6 +17,7 @@ import { createOutboxRepository } from './outbox.js'
 import { createScopeRepository } from './scope.js'
 import { createHealthRepository } from './health.js'
 import { createOccurrenceIndexRepository } from './occurrence-index.js'
+import { createPeopleRepository } from './people.js'
 
 export function createRepositories (db: Db, clock: Clock) {
   const rules = createRulesRepository(db, clock)
@@ -38,6 +39,7 @@ export function createRepositories (db: Db, clock: Clock) {
     scope: createScopeRepository(db),
     health: createHealthRepository(db),
     occurrenceIndex: createOccurrenceIndexRepository(db),
+    people: createPeopleRepository(db),
   }
 }
 export type Repositories = ReturnType<typeof createRepositories>

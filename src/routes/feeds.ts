@@ -52,7 +52,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> 
     const types = q.types?.split(',').map(t => t.trim()).filter(Boolean)
     // Who is looking is part of the key (what they may see differs); a secret is checked on every hit.
     const actor = request.actor
-    const key = `${kind}/${slug}?${q.from ?? ''}&${q.to ?? ''}&${types?.join(',') ?? ''}&${q.alarms ?? '0'}&${q.cancelled ?? 'show'}@${actor ? `${actor.role}:${actor.tokenId}` : '-'}`
+    const key = `${kind}/${slug}?${q.from ?? ''}&${q.to ?? ''}&${types?.join(',') ?? ''}&${q.alarms ?? '0'}&${q.cancelled ?? 'show'}@${actor ? `${actor.role}:t${actor.tokenId ?? ''}:u${actor.userId ?? ''}` : '-'}`
 
     // A feed that has not changed is answered from memory, before any database work.
     let entry = cache.get(key, today, feeds.revisionOf)

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs'
 import path from 'node:path'
-import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { localDateOf } from '../domain/local-time.js'
 import { yearOf } from '../domain/calendar-date.js'
-import { AppError, SERVICE_ERROR_STATUS, ServiceError } from '../shared/errors.js'
-import { createPageRenderer, pageTemplatesDir } from '../pages/render.js'
+import { AppError } from '../shared/errors.js'
+import { pageTemplatesDir } from '../pages/render.js'
+import { pageScope } from '../plugins/pages.js'
 import { resolveSubject } from '../pages/subject.js'
 import { FIRST_YEAR, LAST_YEAR, followUpCsv, followUpPage, followUpRows, wheelData, wheelPage, type PageContext } from '../pages/pages.js'
 import { collaborationsPage, municipalityPage, startPage } from '../pages/start-page.js'
@@ -40,12 +41,11 @@ const CollaborationsQuery = Type.Object({ q: Type.Optional(Line(200)), page: Typ
  * the SVG and the CSV, which other systems fetch, are documented with their media types.
  */
 const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl }) => {
-  const render = createPageRenderer()
+  const render = app.pageRenderer
   const assets = Object.fromEntries(Object.keys(ASSETS).map(name => [name, readFileSync(path.join(pageTemplatesDir, 'assets', name), 'utf8')]))
   const context = (request: FastifyRequest): PageContext =>
     ({ services: app.services, viewer: viewerOf(request.actor), baseUrl, today: localDateOf(app.clock.now(), ZONE) })
-  const html = (reply: FastifyReply, template: string, data: object, status = 200) =>
-    reply.code(status).type('text/html; charset=utf-8').send(render(template, data))
+  const html = (reply: FastifyReply, template: string, data: object) => reply.page(template, data)
   const schema = { hide: true, querystring: SubjectQuery }
   const tags = ['Sider']
   const described = (summary: string, mediaType: string, description: string) => ({
@@ -67,19 +67,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
   }
 
   // Pages answer errors with a page, in Norwegian; the API's JSON error handler stays as it is.
-  app.setErrorHandler((err: FastifyError, request, reply) => {
-    const status = err instanceof AppError
-      ? err.statusCode
-      : err instanceof ServiceError
-        ? SERVICE_ERROR_STATUS[err.kind]
-        : err.validation ? 400 : err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : 500
-    if (status >= 500) request.log.error({ err }, 'page failed')
-    const message = err instanceof AppError
-      ? err.message
-      : status === 400 ? 'Adressen inneholder ugyldige verdier.' : status === 404 ? 'Siden finnes ikke.' : 'Det oppstod en intern feil. Prøv igjen senere.'
-    const title = status === 404 ? 'Fant ikke siden' : status === 400 ? 'Ugyldig forespørsel' : 'Noe gikk galt'
-    return html(reply, 'error', { pageTitle: title, status, title, message }, status)
-  })
+  await pageScope(app)
 
   app.get('/', { schema: { hide: true } }, async (request, reply) => {
     const data = await startPage(context(request))

@@ -7,14 +7,23 @@ import type { TokenRole } from '../domain/vocabulary.js'
 import type { AuditActor } from '../repositories/audit.js'
 
 /**
- * Who is acting: an API token today, a signed-in user from issue 14. `municipalityIds` is an
- * editor's scope (empty for an admin, who may do everything).
+ * Who is acting: an API token, or a person signed in with a session (issue 14). `role` 'admin' may do
+ * everything; otherwise `municipalityIds` is the editor scope (empty for a person who may only manage
+ * their own reminders) and `kontrollutvalgIds` the kontrollutvalg (body ids) served as sekretariat.
  */
 export interface Actor {
   tokenId: number | null
   label: string
   role: TokenRole
   municipalityIds: readonly number[]
+  /** The signed-in person, or the person a token belongs to. */
+  userId?: number | null
+  /** The kontrollutvalg bodies this person serves as sekretariat. */
+  kontrollutvalgIds?: readonly number[]
+  /** How the actor came: a bearer token, or a session cookie (whose writes need a CSRF token). */
+  via?: 'token' | 'session'
+  /** How the audit log names the actor: the person's name and e-mail, or the token's role and label. */
+  auditName?: string
 }
 
 /**
@@ -33,12 +42,13 @@ export const anonymousViewer: Viewer = Object.freeze({ all: false, municipalityI
 export const systemViewer: Viewer = Object.freeze({ all: true, municipalityIds: new Set<number>(), bodyIds: new Set<number>() })
 
 /** How an actor is named in the audit log. */
-export const auditActor = (actor: Actor): AuditActor => ({ tokenId: actor.tokenId, label: `${actor.role}:${actor.label}` })
+export const auditActor = (actor: Actor): AuditActor => ({ tokenId: actor.tokenId, userId: actor.userId ?? null, label: actor.auditName ?? `${actor.role}:${actor.label}` })
 
 export function viewerOf (actor: Actor | null | undefined): Viewer {
   if (!actor) return anonymousViewer
   if (actor.role === 'admin') return systemViewer
-  return { all: false, municipalityIds: new Set(actor.municipalityIds), bodyIds: new Set() }
+  // The sekretariat sees the kontrollutvalg it serves, also when that body is private.
+  return { all: false, municipalityIds: new Set(actor.municipalityIds), bodyIds: new Set(actor.kontrollutvalgIds ?? []) }
 }
 
 /** What a write names: every subject and body must be within the actor's scope. */

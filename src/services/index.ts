@@ -22,6 +22,7 @@ import { createKontrollServices } from './kontroll/index.js'
 import { createSubscriptionsService } from './subscriptions.js'
 import { createReportsService } from './reports.js'
 import { createRemindersService } from './reminders.js'
+import { createPeopleService } from './people.js'
 
 export interface ServiceDeps {
   clock: Clock
@@ -29,6 +30,9 @@ export interface ServiceDeps {
   transactor: Transactor
   repos: Repositories
   baseUrl: string
+  /** Session lifetimes (config SESSION_IDLE_MINUTES, SESSION_MAX_HOURS). */
+  sessionIdleMinutes?: number
+  sessionMaxHours?: number
 }
 
 export function createServices (deps: ServiceDeps) {
@@ -39,6 +43,7 @@ export function createServices (deps: ServiceDeps) {
   const collaborations = createCollaborationsService({ collaborations: repos.collaborations, municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock })
   const tokens = createTokensService({ tokens: repos.tokens, municipalities: repos.municipalities, transactor })
   const audit = createAuditService({ audit: repos.audit, access })
+  const people = createPeopleService({ people: repos.people, municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock, sessionIdleMinutes: deps.sessionIdleMinutes, sessionMaxHours: deps.sessionMaxHours })
   // The index hooks into every transaction's commit: built before anything writes.
   const occurrenceIndex = createOccurrenceIndexService({ repo: repos.occurrenceIndex, transactor, catalogue: deps.catalogue, clock })
   const occurrences = createOccurrencesService({ ...deps.repos, index: repos.occurrenceIndex, indexService: occurrenceIndex, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
@@ -77,6 +82,7 @@ export function createServices (deps: ServiceDeps) {
     onboarding,
     tokens,
     audit,
+    people,
     health: createHealthService({ health: repos.health }),
     occurrences,
     occurrenceIndex,

@@ -15,7 +15,7 @@ import {
 import { OWNER_PREPARATION_EVENT, OWNER_PREPARATION_TYPE, ownerPreparationTitle, parseOwnerPreparationKey } from '../domain/owner-preparation.js'
 import { MAX_WINDOW_YEARS } from '../domain/recurrence.js'
 import { OCCURRENCE_STATUSES, type BodyKind, type OccurrenceStatus } from '../domain/vocabulary.js'
-import type { AuditRepository } from '../repositories/audit.js'
+import type { AuditActor, AuditRepository } from '../repositories/audit.js'
 import type { IndexQuery, NameRows, OccurrenceIndexRepository } from '../repositories/occurrence-index.js'
 import type { OccurrencesRepository, StatePatch, StateRow } from '../repositories/occurrences.js'
 import type { RulesRepository } from '../repositories/rules.js'
@@ -407,7 +407,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
      * Writes an occurrence's state and its audit row (in the caller's transaction, or its own). For
      * services that set states as a consequence of their own work (kontroll); checks nothing.
      */
-    async saveState (ruleId: number, originalKey: string, patch: StatePatch, actor: Actor | { tokenId: number | null; label: string }, ex?: Executor): Promise<StateRow> {
+    async saveState (ruleId: number, originalKey: string, patch: StatePatch, actor: Actor | AuditActor, ex?: Executor): Promise<StateRow> {
       const who = 'role' in actor ? auditActor(actor) : actor
       const work = async (tx: Executor) => {
         const now = clock.now().getTime()

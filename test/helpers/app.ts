@@ -51,7 +51,7 @@ export async function buildTestDependencies (opts: { seed?: boolean; now?: strin
   const file = path.join(dir, 'test.db')
   if (opts.seed ?? true) fs.copyFileSync(await seededTemplateFile(), file)
   const clock = fixedClock(opts.now ?? TEMPLATE_NOW)
-  const deps = createDependencies({ config: { ...opts.config, BASE_URL, DATABASE_PATH: file }, clock, catalogue, database: openDatabase(file) })
+  const deps = createDependencies({ config: { ...opts.config, BASE_URL: opts.config?.BASE_URL ?? BASE_URL, DATABASE_PATH: file }, clock, catalogue, database: openDatabase(file) })
   return { deps, clock, dir, file }
 }
 
