@@ -14,6 +14,7 @@ declare module 'fastify' {
 }
 
 const REVISION_SYNC_MS = 1000
+const PRUNE_EVERY_MS = 3_600_000
 
 export interface DbPluginOptions { deps: Dependencies; closeDatabase: boolean }
 
@@ -33,6 +34,10 @@ export default fp<DbPluginOptions>(async function dbPlugin (app: FastifyInstance
     // A horizon roll or a first build starts here rather than on the first request.
     await index.ready()
   })
-  app.addHook('onClose', async () => { clearInterval(timer) })
+  // Ended sessions, used sign-in links and abandoned OpenID sign-ins are removed once an hour.
+  const prune = () => { opts.deps.services.people.prune().catch(err => app.log.warn({ err }, 'pruning sessions failed')) }
+  const pruneTimer = setInterval(prune, PRUNE_EVERY_MS)
+  pruneTimer.unref()
+  app.addHook('onClose', async () => { clearInterval(timer); clearInterval(pruneTimer) })
   if (opts.closeDatabase) app.addHook('onClose', async () => { opts.deps.close() })
 }, { name: 'db' })
