@@ -25,6 +25,8 @@ import reportRoutes from './routes/reports.js'
 import reminderRoutes from './routes/reminders.js'
 import remindersPlugin, { type RemindersPluginOptions } from './plugins/reminders.js'
 import pageRoutes from './routes/pages.js'
+import occurrencePageRoutes from './routes/occurrence-pages.js'
+import moteplanPageRoutes from './routes/moteplan-pages.js'
 import { VERSION } from './version.js'
 import { addFormats } from './schemas/formats.js'
 import { trustProxyOption } from './config.js'
@@ -82,7 +84,9 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   await app.register(reminderRoutes, { prefix: '/api/v1/reminders', baseUrl })
   if (opts.reminders) await app.register(remindersPlugin, opts.reminders)
   await app.register(pageRoutes, { baseUrl })
-  await app.register(signInRoutes, { baseUrl })
+  await app.register(occurrencePageRoutes, { baseUrl })
+  await app.register(moteplanPageRoutes, { baseUrl })
+  await app.register(signInRoutes, { baseUrl, oidc: deps.oidc, signInMail: deps.signInMail })
   return app
 }
 export type App = Awaited<ReturnType<typeof buildApp>>
