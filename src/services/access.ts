@@ -1,5 +1,10 @@
-// The one access and visibility policy (issue 10): who may change what, and who may see a private
+// The one access and visibility policy (issues 10, 14): who may change what, and who may see a private
 // body's items. Every route, page, feed, report, export and reminder asks here.
+// Roles (issue 14): an admin changes and sees everything; an editor changes what its municipalities (one or
+// more) own or take part in; the sekretariat of one or more kontrollutvalg changes those kontrollutvalg's
+// plans, projects and risk assessments (assertMaySteerKontroll, assertMayAssess) and sees those bodies even
+// when private, but changes no municipality's items unless also an editor. A signed-in person with neither
+// changes nothing here (own reminders are checked by their owner, not here).
 import type { Executor } from '../db/executor.js'
 import type { ScopeRepository } from '../repositories/scope.js'
 import { denied, unauthenticated } from '../shared/errors.js'
@@ -67,6 +72,9 @@ export interface Visibility {
   canSee (item: { responsibleBodyId?: number | null; treatedByBodyId?: number | null; bodyIds?: ReadonlyArray<number | null> }): boolean
 }
 
+/** What a kontroll write refused to someone who is not the kontrollutvalg's sekretariat says (issue 14). */
+export const KONTROLL_DENIED = 'Bare sekretariatet for kontrollutvalget og administratorer kan endre kontrollplaner'
+
 const present = (ids: ReadonlyArray<number | null | undefined> | undefined): number[] =>
   [...new Set((ids ?? []).filter((id): id is number => typeof id === 'number'))]
 
@@ -102,12 +110,16 @@ export function createAccessService (deps: { scope: ScopeRepository }) {
 
     /**
      * A write is allowed only if the actor may change every subject and body it names, not only the
-     * main one. Admins may change everything; an editor only what its municipalities own or take part in.
+     * main one. Admins may change everything; an editor only what its municipalities own or take part in;
+     * an actor with no municipality (no editor role) nothing at all, even a write that names nothing.
      * Throws 401 without an actor, 403 when any target is outside the scope.
      */
     async assertMayChange (actor: Actor | null | undefined, targets: WriteTargets, ex?: Executor): Promise<Actor> {
       const a = service.requireActor(actor)
       if (a.role === 'admin') return a
+      // A signed-in person without an editor role (only reminders, or only sekretariat) changes no municipality's items,
+      // not even a write that names nothing (issue 14).
+      if (a.municipalityIds.length === 0) throw denied('Du har ingen redaktørrolle i noen kommune, og kan ikke endre dette')
       for (const t of await service.responsibleMunicipalities(targets, ex)) {
         if (!t.municipalityIds.some(id => a.municipalityIds.includes(id))) {
           throw denied('Du kan bare endre det din egen kommune eier eller deltar i')
@@ -125,6 +137,50 @@ export function createAccessService (deps: { scope: ScopeRepository }) {
       } catch {
         return false
       }
+    },
+
+    /**
+     * Kontroll writes — plans, their projects, and the adoption they record (issue 14): admins, and the
+     * sekretariat of EVERY kontrollutvalg named (body ids; a joint plan's every member, before and after a
+     * change). Editors of the municipality may read these plans but not change them. An empty list is the
+     * admins' alone. Throws 401 without an actor, 403 `auth.forbidden` otherwise.
+     */
+    assertMaySteerKontroll (actor: Actor | null | undefined, kontrollutvalgIds: ReadonlyArray<number>): Actor {
+      const a = service.requireActor(actor)
+      if (a.role === 'admin') return a
+      const served = a.kontrollutvalgIds ?? []
+      if (kontrollutvalgIds.length === 0 || !kontrollutvalgIds.every(id => served.includes(id))) throw denied(KONTROLL_DENIED)
+      return a
+    },
+
+    /** Whether the actor could steer these kontrollutvalg's plans, without throwing (for showing edit buttons). */
+    maySteerKontroll (actor: Actor | null | undefined, kontrollutvalgIds: ReadonlyArray<number>): boolean {
+      if (!actor) return false
+      try {
+        service.assertMaySteerKontroll(actor, kontrollutvalgIds)
+        return true
+      } catch {
+        return false
+      }
+    },
+
+    /**
+     * A risk and materiality assessment (issue 14) belongs to no plan: it is about a subject, which
+     * `targets` names (a municipality's service area, or a collaboration). Admins may; otherwise the actor
+     * must serve as sekretariat a kontrollutvalg of a municipality responsible for each target — the
+     * municipality itself, or any that owns, takes part in or hosts the collaboration (the owners'
+     * kontrollutvalg assess a jointly owned company together). Throws 401 / 403 `auth.forbidden`.
+     */
+    async assertMayAssess (actor: Actor | null | undefined, targets: WriteTargets, ex?: Executor): Promise<Actor> {
+      const a = service.requireActor(actor)
+      if (a.role === 'admin') return a
+      const served = (await scope.bodyOwners([...(a.kontrollutvalgIds ?? [])], ex))
+        .map(b => b.municipalityId).filter((id): id is number => id !== null)
+      const responsible = await service.responsibleMunicipalities(targets, ex)
+      if (served.length === 0 || responsible.length === 0 || !responsible.every(t => t.municipalityIds.some(id => served.includes(id)))) {
+        throw denied('Bare sekretariatet for kontrollutvalget og administratorer kan endre risiko- og vesentlighetsvurderinger')
+      }
+      return a
     },
 
     /** The visibility of private bodies for one viewer, computed once per request or job. */

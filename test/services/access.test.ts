@@ -27,13 +27,30 @@ afterAll(() => {
   fs.rmSync(built.dir, { recursive: true, force: true })
 })
 
-type ActorName = 'admin' | 'Øyer editor' | 'Gausdal editor' | 'anonymous'
+type ActorName = 'admin' | 'Øyer editor' | 'Gausdal editor' | 'anonymous' | 'Øyer and Gausdal editor' | 'Øyer sekretariat' | 'Gausdal sekretariat'
+  | 'sekretariat of all three' | 'Øyer editor and Øyer sekretariat' | 'signed in, no role'
+/** Tokens (tokenId) and signed-in people (userId, issue 14): a person's roles become municipalityIds and kontrollutvalgIds. */
 function actor (name: ActorName): Actor | null {
+  const person = (userId: number, municipalities: string[], kontrollutvalg: string[]): Actor => ({
+    tokenId: null,
+    userId,
+    label: name,
+    role: 'editor',
+    via: 'session',
+    municipalityIds: municipalities.map(m => id('municipality', m)),
+    kontrollutvalgIds: kontrollutvalg.map(b => id('body', b)),
+  })
   switch (name) {
     case 'admin': return { tokenId: 1, label: 'admin', role: 'admin', municipalityIds: [] }
     case 'Øyer editor': return { tokenId: 2, label: 'oyer', role: 'editor', municipalityIds: [id('municipality', 'oyer')] }
     case 'Gausdal editor': return { tokenId: 3, label: 'gausdal', role: 'editor', municipalityIds: [id('municipality', 'gausdal')] }
     case 'anonymous': return null
+    case 'Øyer and Gausdal editor': return person(1, ['oyer', 'gausdal'], [])
+    case 'Øyer sekretariat': return person(2, [], ['oyer-kontrollutvalg'])
+    case 'Gausdal sekretariat': return person(3, [], ['gausdal-kontrollutvalg'])
+    case 'sekretariat of all three': return person(4, [], ['oyer-kontrollutvalg', 'gausdal-kontrollutvalg', 'lillehammer-kontrollutvalg'])
+    case 'Øyer editor and Øyer sekretariat': return person(5, ['oyer'], ['oyer-kontrollutvalg'])
+    case 'signed in, no role': return person(6, [], [])
   }
 }
 
@@ -50,6 +67,7 @@ const SUBJECTS: Record<string, () => WriteTargets> = {
   'body of a collaboration Øyer takes part in': () => ({ bodyIds: [id('body', 'gudbrandsdal-energi-ge-styre')] }),
   'Øyer rule naming a Gausdal body': () => ({ municipalityIds: [id('municipality', 'oyer')], bodyIds: [id('body', 'oyer-formannskap'), id('body', 'gausdal-formannskap')] }),
   'Øyer collaboration naming a Gausdal body': () => ({ collaborationIds: [id('collaboration', 'gudbrandsdal-energi-ge')], bodyIds: [id('body', 'gausdal-kontrollutvalg')] }),
+  'Øyer kontrollutvalg': () => ({ bodyIds: [id('body', 'oyer-kontrollutvalg')] }),
   'nothing named': () => ({}),
   'absent ids': () => ({ municipalityIds: [null, undefined], bodyIds: [null] }),
 }
@@ -84,6 +102,21 @@ const CHANGE: Array<[ActorName, string, Outcome]> = [
   ['anonymous', 'Øyer municipality', 401],
   ['anonymous', 'nothing named', 401],
   ['anonymous', 'Gausdal body', 401],
+  // Issue 14: an editor of two municipalities (two roles) changes both, and what they share.
+  ['Øyer and Gausdal editor', 'Øyer municipality', 'allowed'],
+  ['Øyer and Gausdal editor', 'Gausdal municipality', 'allowed'],
+  ['Øyer and Gausdal editor', 'Øyer rule naming a Gausdal body', 'allowed'],
+  ['Øyer and Gausdal editor', 'collaboration without Øyer', 'allowed'],
+  ['Øyer and Gausdal editor', 'Øyer collaboration naming a Gausdal body', 'allowed'],
+  // The sekretariat changes no municipality's items, not even its own kontrollutvalg's meetings and rules.
+  ['Øyer sekretariat', 'Øyer kontrollutvalg', 403],
+  ['Øyer sekretariat', 'Øyer municipality', 403],
+  ['Øyer sekretariat', 'Øyer body', 403],
+  ['Øyer sekretariat', 'nothing named', 403],
+  ['Øyer editor and Øyer sekretariat', 'Øyer kontrollutvalg', 'allowed'],
+  ['Øyer editor and Øyer sekretariat', 'Gausdal body', 403],
+  // A signed-in person without an editor role changes nothing (own reminders are checked elsewhere).
+  ...Object.keys(SUBJECTS).map((subject): [ActorName, string, Outcome] => ['signed in, no role', subject, 403]),
 ]
 
 describe('assertMayChange: a write is allowed only if the actor may change every subject and body it names', () => {
@@ -118,6 +151,15 @@ const SEE: SeeCase[] = [
   ['anonymous', 'gudbrandsdal-energi-ge-styre', false],
   ['anonymous', 'oyer-formannskap', true],
   ['anonymous', 'gausdal-kontrollutvalg', true],
+  ['Øyer sekretariat', 'oyer-kontrollutvalg', true],
+  ['Øyer sekretariat', 'gudbrandsdal-energi-ge-styre', false],
+  ['Øyer sekretariat', 'oyer-formannskap', true],
+  ['Gausdal sekretariat', 'oyer-kontrollutvalg', false],
+  ['sekretariat of all three', 'oyer-kontrollutvalg', true],
+  ['signed in, no role', 'oyer-kontrollutvalg', false],
+  ['signed in, no role', 'gudbrandsdal-energi-ge-styre', false],
+  ['Øyer and Gausdal editor', 'oyer-kontrollutvalg', true],
+  ['Øyer and Gausdal editor', 'gudbrandsdal-energi-ge-styre', true],
   ['feed secret of Øyer kontrollutvalg', 'oyer-kontrollutvalg', true],
   ['feed secret of Øyer kontrollutvalg', 'gudbrandsdal-energi-ge-styre', false],
 ]
@@ -151,5 +193,80 @@ describe('visibility: a private body\'s items are seen by admins, editors of its
   it('an anonymous viewer has exactly the private bodies hidden', async () => {
     const v = await built.deps.services.access.visibility(viewer('anonymous'))
     expect([...v.hiddenBodyIds].sort()).toEqual([id('body', 'oyer-kontrollutvalg'), id('body', 'gudbrandsdal-energi-ge-styre')].sort())
+  })
+})
+
+// Kontroll writes (issue 14): plans and projects are steered by admins and the sekretariat of every
+// kontrollutvalg the plan names; editors of the municipalities read them only.
+type KuSet = 'Øyer' | 'Gausdal' | 'joint: Øyer, Gausdal, Lillehammer' | 'none'
+const KU_SETS: Record<KuSet, () => number[]> = {
+  Øyer: () => [id('body', 'oyer-kontrollutvalg')],
+  Gausdal: () => [id('body', 'gausdal-kontrollutvalg')],
+  'joint: Øyer, Gausdal, Lillehammer': () => ['oyer-kontrollutvalg', 'gausdal-kontrollutvalg', 'lillehammer-kontrollutvalg'].map(b => id('body', b)),
+  none: () => [],
+}
+const STEER: Array<[ActorName, KuSet, Outcome]> = [
+  ['admin', 'Øyer', 'allowed'],
+  ['admin', 'joint: Øyer, Gausdal, Lillehammer', 'allowed'],
+  ['admin', 'none', 'allowed'],
+  ['Øyer sekretariat', 'Øyer', 'allowed'],
+  ['Øyer sekretariat', 'Gausdal', 403],
+  ['Øyer sekretariat', 'joint: Øyer, Gausdal, Lillehammer', 403],
+  ['Øyer sekretariat', 'none', 403],
+  ['sekretariat of all three', 'joint: Øyer, Gausdal, Lillehammer', 'allowed'],
+  ['sekretariat of all three', 'Gausdal', 'allowed'],
+  ['Gausdal sekretariat', 'Øyer', 403],
+  ['Øyer editor', 'Øyer', 403],
+  ['Øyer and Gausdal editor', 'Gausdal', 403],
+  ['Øyer editor and Øyer sekretariat', 'Øyer', 'allowed'],
+  ['signed in, no role', 'Øyer', 403],
+  ['anonymous', 'Øyer', 401],
+]
+
+describe('assertMaySteerKontroll: admins and the sekretariat of every kontrollutvalg named', () => {
+  it.each(STEER)('%s steering the plan of %s: %s', (who, set, outcome) => {
+    const access = built.deps.services.access
+    const ids = KU_SETS[set]()
+    if (outcome === 'allowed') {
+      expect(access.assertMaySteerKontroll(actor(who), ids)).toEqual(actor(who))
+    } else {
+      let err: unknown
+      try { access.assertMaySteerKontroll(actor(who), ids) } catch (e) { err = e }
+      expect(err).toBeInstanceOf(ServiceError)
+      expect(err).toMatchObject(outcome === 401
+        ? { kind: 'unauthorized' }
+        : { kind: 'forbidden', code: 'auth.forbidden', message: 'Bare sekretariatet for kontrollutvalget og administratorer kan endre kontrollplaner' })
+    }
+    expect(access.maySteerKontroll(actor(who), ids)).toBe(outcome === 'allowed')
+  })
+})
+
+// Risk assessments name their subject: the sekretariat of a kontrollutvalg whose municipality answers for it.
+const ASSESS: Array<[ActorName, string, Outcome]> = [
+  ['admin', 'Gausdal municipality', 'allowed'],
+  ['Øyer sekretariat', 'Øyer municipality', 'allowed'],
+  ['Øyer sekretariat', 'Gausdal municipality', 403],
+  ['Øyer sekretariat', 'collaboration Øyer takes part in', 'allowed'],
+  ['Øyer sekretariat', 'collaboration of all three', 'allowed'],
+  ['Øyer sekretariat', 'collaboration without Øyer', 403],
+  ['Øyer sekretariat', 'nothing named', 403],
+  ['Gausdal sekretariat', 'collaboration without Øyer', 'allowed'],
+  ['Gausdal sekretariat', 'collaboration Øyer takes part in', 403],
+  ['Øyer editor', 'Øyer municipality', 403],
+  ['Øyer and Gausdal editor', 'collaboration of all three', 403],
+  ['signed in, no role', 'Øyer municipality', 403],
+  ['anonymous', 'Øyer municipality', 401],
+]
+
+describe('assertMayAssess: admins and the sekretariat of a kontrollutvalg answering for the subject', () => {
+  it.each(ASSESS)('%s assessing %s: %s', async (who, subject, outcome) => {
+    const attempt = built.deps.services.access.assertMayAssess(actor(who), SUBJECTS[subject]!())
+    if (outcome === 'allowed') {
+      await expect(attempt).resolves.toEqual(actor(who))
+    } else {
+      const err = await attempt.then(() => undefined, (e: unknown) => e)
+      expect(err).toBeInstanceOf(ServiceError)
+      expect(err).toMatchObject(outcome === 401 ? { kind: 'unauthorized' } : { kind: 'forbidden', code: 'auth.forbidden' })
+    }
   })
 })

@@ -2,10 +2,11 @@
 // subject — a collaboration/company, or a service area of a municipality — scored 1–5 for risk and for
 // materiality. Projects are ranked by it and the coverage review shows it.
 //
-// Access (issue 10): an assessment belongs to no plan; its subject is what it is about, and the only thing
-// a write names. So the actor needs scope over the subject: the municipality for a service area; for a
-// collaboration, any municipality that owns, takes part in or hosts it (access.assertMayChange's rule for a
-// collaboration), since the owners' kontrollutvalg assess a jointly owned company together.
+// Access (issues 10, 14): an assessment belongs to no plan; its subject is what it is about, and the only
+// thing a write names. So an admin, or the sekretariat of a kontrollutvalg whose municipality answers for the
+// subject: the municipality for a service area; for a collaboration, any municipality that owns, takes part
+// in or hosts it, since the owners' kontrollutvalg assess a jointly owned company together
+// (access.assertMayAssess). Editors read assessments but do not change them.
 // Assessments name no body, so they are not subject to private-body visibility.
 import type { Executor } from '../../db/executor.js'
 import { conflicting, invalid, missing } from '../../shared/errors.js'
@@ -83,7 +84,7 @@ export function createKontrollAssessmentsService (deps: KontrollServiceDeps, sha
       return transactor.transaction(async tx => {
         checkElectionYear(input.electionYear, 'electionYear')
         const subject = await resolveSubject(input, tx)
-        const a = await access.assertMayChange(actor, targetsOf(subject), tx)
+        const a = await access.assertMayAssess(actor, targetsOf(subject), tx)
         shared.checkDate(input.assessedOn, 'assessedOn', { notFuture: true })
         const key = subjectKey(subject)
         const clash = await assessments.findLive(input.electionYear, key, tx)
@@ -109,7 +110,7 @@ export function createKontrollAssessmentsService (deps: KontrollServiceDeps, sha
     async update (actor: Actor | null, id: number, patch: AssessmentPatch): Promise<AssessmentView> {
       return transactor.transaction(async tx => {
         const current = await live(id, tx)
-        const a = await access.assertMayChange(actor, targetsOf(current), tx)
+        const a = await access.assertMayAssess(actor, targetsOf(current), tx)
         shared.checkDate(patch.assessedOn, 'assessedOn', { notFuture: true })
         const now = clock.now().getTime()
         const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined))
@@ -124,7 +125,7 @@ export function createKontrollAssessmentsService (deps: KontrollServiceDeps, sha
     async remove (actor: Actor | null, id: number): Promise<void> {
       await transactor.transaction(async tx => {
         const current = await live(id, tx)
-        const a = await access.assertMayChange(actor, targetsOf(current), tx)
+        const a = await access.assertMayAssess(actor, targetsOf(current), tx)
         const now = clock.now().getTime()
         const before = await viewOf(current, tx)
         await assessments.update(id, { deleted: true, modified: now }, tx)

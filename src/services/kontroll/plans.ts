@@ -2,9 +2,11 @@
 // each type per kontrollutvalg and valgperiode (a joint plan counts for each of its kontrollutvalg). The
 // adoption is recorded on each municipality's package occurrence, in the same transaction as the plan.
 //
-// Access (issue 10): a plan is changed by whoever may change EVERY kontrollutvalg it names, before and
-// after the change — an editor cannot write to, give away or take over a joint plan alone. A plan with a
-// private kontrollutvalg is visible only to those who may see that body (access.visibility).
+// Access (issues 10, 14): a plan is changed by admins and by the sekretariat of EVERY kontrollutvalg it
+// names, before and after the change — a sekretariat serving one member cannot write to, give away or take
+// over a joint plan alone, since the plan records its adoption on every member municipality's occurrence.
+// Editors of the municipalities read the plans but do not change them. A plan with a private kontrollutvalg
+// is visible only to those who may see that body (access.visibility; the sekretariat sees the body it serves).
 import type { Executor } from '../../db/executor.js'
 import { conflicting, invalid, missing } from '../../shared/errors.js'
 import type { PlanRow } from '../../repositories/kontroll-plans.js'
@@ -117,7 +119,7 @@ export function createKontrollPlansService (deps: KontrollServiceDeps, shared: K
       return transactor.transaction(async tx => {
         checkElectionYear(input.electionYear, 'electionYear')
         const bodies = await resolveBodies(input.bodies, tx)
-        const a = await access.assertMayChange(actor, { bodyIds: bodies.map(b => b.id) }, tx)
+        const a = access.assertMaySteerKontroll(actor, bodies.map(b => b.id))
         checkAdoption(input)
         await checkNoOtherPlan(input.type, input.electionYear, bodies, tx)
         const now = clock.now().getTime()
@@ -146,7 +148,7 @@ export function createKontrollPlansService (deps: KontrollServiceDeps, shared: K
         if (!current || current.deleted) throw missing('kontroll_plan', id)
         const beforeBodies = await shared.planBodies(id, tx)
         const bodies = patch.bodies !== undefined ? await resolveBodies(patch.bodies, tx) : beforeBodies
-        const a = await access.assertMayChange(actor, { bodyIds: [...beforeBodies, ...bodies].map(b => b.id) }, tx)
+        const a = access.assertMaySteerKontroll(actor, [...new Set([...beforeBodies, ...bodies].map(b => b.id))])
         const merged = { ...current, ...Object.fromEntries(Object.entries(patch).filter(([k, v]) => k !== 'bodies' && v !== undefined)) } as PlanRow
         checkAdoption({ kuAdoptedOn: patch.kuAdoptedOn, ksAdoptedOn: patch.ksAdoptedOn })
         checkAdoption(merged)
@@ -180,7 +182,7 @@ export function createKontrollPlansService (deps: KontrollServiceDeps, shared: K
         const current = await plans.find(id, tx)
         if (!current || current.deleted) throw missing('kontroll_plan', id)
         const bodies = await shared.planBodies(id, tx)
-        const a = await access.assertMayChange(actor, { bodyIds: bodies.map(b => b.id) }, tx)
+        const a = access.assertMaySteerKontroll(actor, bodies.map(b => b.id))
         const now = clock.now().getTime()
         const before = await viewOf(current, tx)
         const row = (await plans.update(id, { deleted: true, modified: now }, tx))!

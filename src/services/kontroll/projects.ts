@@ -2,11 +2,12 @@
 // one-off rule per kontrollutvalg (calendar-sync.ts), written in the same transaction as the project, so
 // a failure in the milestone sync leaves neither the project change nor any rule behind.
 //
-// Access (issue 10): a project is part of its plan, so writing it needs scope over EVERY kontrollutvalg
-// of the plan (as for the plan itself). The subjects — a collaboration or a municipality's service area —
-// are what is controlled, not what is changed: they are validated (a collaboration one of the plan's
-// municipalities owns, takes part in or hosts; a service area of a plan municipality) but are not write
-// targets. A kontrollutvalg controls companies its municipality co-owns with others without asking them.
+// Access (issues 10, 14): a project is part of its plan, so writing it needs an admin or the sekretariat
+// of EVERY kontrollutvalg of the plan (as for the plan itself). The subjects — a collaboration or a
+// municipality's service area — are what is controlled, not what is changed: they are validated (a
+// collaboration one of the plan's municipalities owns, takes part in or hosts; a service area of a plan
+// municipality) but are not write targets. A kontrollutvalg controls companies its municipality co-owns
+// with others without asking them.
 import type { Executor } from '../../db/executor.js'
 import { invalid, missing } from '../../shared/errors.js'
 import type { PlanRow } from '../../repositories/kontroll-plans.js'
@@ -54,21 +55,21 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
     return row
   }
 
-  /** The live plan and its kontrollutvalg, after checking the actor may change every one of them. */
+  /** The live plan and its kontrollutvalg, after checking the actor serves (or is admin over) every one of them. */
   async function planForWrite (actor: Actor | null, planId: number, ex: Executor): Promise<{ plan: PlanRow; bodies: RegisterBody[]; actor: Actor }> {
     const plan = await plans.find(planId, ex)
     if (!plan || plan.deleted) throw missing('kontroll_plan', planId)
     const bodies = await shared.planBodies(planId, ex)
-    const a = await access.assertMayChange(actor, { bodyIds: bodies.map(b => b.id) }, ex)
+    const a = access.assertMaySteerKontroll(actor, bodies.map(b => b.id))
     return { plan, bodies, actor: a }
   }
 
   /**
-   * A project's subjects must belong to the plan's municipalities. They are also subjects the write names, so
-   * the actor must be allowed to change each of them (issue 10): an editor cannot put another municipality's
-   * service area or a collaboration its municipality has no part in into a plan (403 before the 400s).
+   * A project's subjects must belong to the plan's municipalities: a collaboration one of them owns, takes
+   * part in or hosts, or a service area of one of them (400 naming the field otherwise, for admins too).
+   * Whoever may steer the plan may name them; they are what is controlled, not what is changed (issue 14).
    */
-  async function resolveSubjects (actor: Actor, plan: PlanRow, bodies: readonly RegisterBody[], input: readonly SubjectInput[], ex: Executor): Promise<ProjectSubject[]> {
+  async function resolveSubjects (plan: PlanRow, bodies: readonly RegisterBody[], input: readonly SubjectInput[], ex: Executor): Promise<ProjectSubject[]> {
     const planMunicipalityIds = [...new Set(bodies.map(b => b.municipalityId!))]
     const involved = new Set<number>()
     for (const m of planMunicipalityIds) for (const c of (await register.involvedCollaborations(m, ex)).keys()) involved.add(c)
@@ -81,7 +82,6 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
         if (s.municipality !== undefined || s.serviceArea !== undefined) throw invalid('kontroll.subject', field, 'give either collaboration, or municipality and serviceArea')
         const c = await deps.collaborations.find(s.collaboration, ex)
         if (!c || c.deleted) throw invalid('kontroll.unknown_subject', `${field}/collaboration`, `unknown collaboration "${s.collaboration}"`)
-        await access.assertMayChange(actor, { collaborationIds: [c.id] }, ex)
         if (!involved.has(c.id)) throw invalid('kontroll.subject_not_involved', `${field}/collaboration`, `none of the plan's municipalities owns or takes part in "${s.collaboration}"`)
         subject = { collaborationId: c.id, municipalityId: null, serviceArea: null }
       } else {
@@ -91,7 +91,6 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
         if (plan.type === 'eierskapskontroll') throw invalid('kontroll.subject', `${field}/serviceArea`, 'an eierskapskontroll concerns a company or collaboration, not a service area')
         const m = await deps.municipalities.find(s.municipality, ex)
         if (!m || m.deleted) throw invalid('kontroll.unknown_subject', `${field}/municipality`, `unknown municipality "${s.municipality}"`)
-        await access.assertMayChange(actor, { municipalityIds: [m.id] }, ex)
         if (!planMunicipalityIds.includes(m.id)) throw invalid('kontroll.subject_outside_plan', `${field}/municipality`, `"${s.municipality}" has no kontrollutvalg in this plan`)
         subject = { collaborationId: null, municipalityId: m.id, serviceArea: normaliseServiceArea(s.serviceArea) }
       }
@@ -153,7 +152,7 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
       return transactor.transaction(async tx => {
         const { plan, bodies, actor: a } = await planForWrite(actor, planId, tx)
         const values = projectValues(plan, input)
-        const subjects = await resolveSubjects(a, plan, bodies, input.subjects, tx)
+        const subjects = await resolveSubjects(plan, bodies, input.subjects, tx)
         const now = clock.now().getTime()
         const row = await projects.insert({ ...values, planId, title: input.title, plannedYear: input.plannedYear, created: now, modified: now }, subjects, tx)
         await sync.syncMilestones(plan, row, bodies, auditActor(a), tx)
@@ -169,7 +168,7 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
         const { plan, bodies, actor: a } = await planForWrite(actor, planId, tx)
         const current = await liveProject(planId, projectId, tx)
         const values = projectValues(plan, patch, current)
-        const subjects = patch.subjects !== undefined ? await resolveSubjects(a, plan, bodies, patch.subjects, tx) : undefined
+        const subjects = patch.subjects !== undefined ? await resolveSubjects(plan, bodies, patch.subjects, tx) : undefined
         const now = clock.now().getTime()
         const before = await viewOf(plan, projectId, tx)
         const row = (await projects.update(projectId, { ...values, modified: now }, tx))!

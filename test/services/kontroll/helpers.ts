@@ -1,5 +1,6 @@
 // Kontroll service tests run on the shared service fixture without HTTP (test date 2027-01-15).
 import { serviceFixture } from '../../helpers/services.js'
+import type { Actor } from '../../../src/services/access.js'
 
 export type KontrollTest = Awaited<ReturnType<typeof openKontrollTest>>
 
@@ -8,6 +9,10 @@ export async function openKontrollTest () {
   return {
     ...t,
     kontroll: t.services.kontroll,
+    /** A person who serves these kontrollutvalg (body slugs) as sekretariat, with no editor role. */
+    sekretariatOf (...kontrollutvalg: string[]): Actor {
+      return { tokenId: null, label: `sekretariat-${kontrollutvalg.join('+')}`, role: 'editor', municipalityIds: [], kontrollutvalgIds: kontrollutvalg.map(slug => t.idOf('body', slug)) }
+    },
     /** The stored state of a municipality's adoption occurrence of a plan type (undefined: never changed). */
     adoptionState (municipality: string, type: string) {
       return t.sqlite.prepare(`select s.status, s.delivered_on as deliveredOn, s.approved_on as approvedOn, s.case_number as caseNumber

@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { KUS, openKontrollTest, type KontrollTest } from './helpers.js'
 import { refusal as failure } from '../../helpers/services.js'
-import { systemViewer, anonymousViewer } from '../../../src/services/access.js'
+import { systemViewer, anonymousViewer, viewerOf } from '../../../src/services/access.js'
 import type { PlanPatch } from '../../../src/services/kontroll/plans.js'
 
 let t: KontrollTest
@@ -69,26 +69,52 @@ describe('who may change a plan', () => {
     expect((await failure(t.kontroll.plans.create(null, joint))).kind).toBe('unauthorized')
   })
 
-  it('a joint plan is changed only by someone who may change every one of its kontrollutvalg', async () => {
+  it('a joint plan is changed only by the sekretariat of every one of its kontrollutvalg (or an admin)', async () => {
     const plan = await t.kontroll.plans.create(t.admin, joint)
-    const editorOyer = await t.editorOf('oyer')
+    const sekretariatOyer = t.sekretariatOf('oyer-kontrollutvalg')
     const before = t.snapshot()
-    expect((await failure(t.kontroll.plans.update(editorOyer, plan.id, { title: 'Øyers versjon' }))).kind).toBe('forbidden')
-    expect((await failure(t.kontroll.plans.update(editorOyer, plan.id, { bodies: ['oyer-kontrollutvalg'] }))).kind).toBe('forbidden')
-    expect((await failure(t.kontroll.plans.remove(editorOyer, plan.id))).kind).toBe('forbidden')
-    expect((await failure(t.kontroll.projects.create(editorOyer, plan.id, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] }))).kind).toBe('forbidden')
+    for (const who of [sekretariatOyer, t.sekretariatOf('oyer-kontrollutvalg', 'gausdal-kontrollutvalg')]) {
+      expect((await failure(t.kontroll.plans.update(who, plan.id, { title: 'Øyers versjon' }))).kind).toBe('forbidden')
+      expect((await failure(t.kontroll.plans.update(who, plan.id, { bodies: ['oyer-kontrollutvalg'] }))).kind).toBe('forbidden')
+      expect((await failure(t.kontroll.plans.remove(who, plan.id))).kind).toBe('forbidden')
+      expect((await failure(t.kontroll.projects.create(who, plan.id, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] }))).kind).toBe('forbidden')
+    }
     expect(t.snapshot()).toBe(before)
-    // An editor whose scope covers all three municipalities may.
-    const region = { ...editorOyer, municipalityIds: [...(await t.editorOf('lillehammer')).municipalityIds, ...(await t.editorOf('gausdal')).municipalityIds, ...editorOyer.municipalityIds] }
-    expect((await t.kontroll.plans.update(region, plan.id, { title: 'Felles plan, revidert' })).title).toBe('Felles plan, revidert')
+    // The sekretariat that serves all three kontrollutvalg may.
+    const felles = t.sekretariatOf(...KUS)
+    expect((await t.kontroll.plans.update(felles, plan.id, { title: 'Felles plan, revidert' })).title).toBe('Felles plan, revidert')
+    expect((await t.kontroll.projects.create(felles, plan.id, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] })).title).toBe('GLØR')
   })
 
-  it('an editor may not pull another municipality’s kontrollutvalg into its own plan', async () => {
+  it('editors read their kontrollutvalg’s plans but do not change them, not even an editor of every member municipality', async () => {
+    const plan = await t.kontroll.plans.create(t.admin, joint)
+    const own = await t.kontroll.plans.create(t.admin, { type: 'forvaltningsrevisjon', electionYear: 2023, title: 'Øyer', bodies: ['oyer-kontrollutvalg'] })
     const editorOyer = await t.editorOf('oyer')
-    const plan = await t.kontroll.plans.create(editorOyer, { type: 'forvaltningsrevisjon', electionYear: 2023, title: 'Øyer', bodies: ['oyer-kontrollutvalg'] })
+    const region = { ...editorOyer, municipalityIds: ['lillehammer', 'gausdal', 'oyer'].map(m => t.idOf('municipality', m)) }
     const before = t.snapshot()
-    expect((await failure(t.kontroll.plans.update(editorOyer, plan.id, { bodies: ['oyer-kontrollutvalg', 'gausdal-kontrollutvalg'] }))).kind).toBe('forbidden')
+    for (const who of [editorOyer, region]) {
+      expect((await failure(t.kontroll.plans.update(who, own.id, { title: 'Endret' }))).code).toBe('auth.forbidden')
+      expect((await failure(t.kontroll.plans.update(who, plan.id, { title: 'Endret' }))).message).toBe('Bare sekretariatet for kontrollutvalget og administratorer kan endre kontrollplaner')
+      expect((await failure(t.kontroll.plans.create(who, { ...joint, type: 'forvaltningsrevisjon', bodies: ['gausdal-kontrollutvalg'] }))).kind).toBe('forbidden')
+      expect((await failure(t.kontroll.plans.remove(who, own.id))).kind).toBe('forbidden')
+      expect((await failure(t.kontroll.projects.create(who, own.id, { title: 'Skole', plannedYear: 2025, subjects: [{ municipality: 'oyer', serviceArea: 'Skole' }] }))).kind).toBe('forbidden')
+    }
     expect(t.snapshot()).toBe(before)
+    expect((await t.kontroll.plans.get(viewerOf(editorOyer), own.id)).title).toBe('Øyer')
+  })
+
+  it('a sekretariat may not pull another kontrollutvalg into its own plan, nor give its plan away', async () => {
+    const sekretariatOyer = t.sekretariatOf('oyer-kontrollutvalg')
+    const plan = await t.kontroll.plans.create(sekretariatOyer, { type: 'forvaltningsrevisjon', electionYear: 2023, title: 'Øyer', bodies: ['oyer-kontrollutvalg'] })
+    const before = t.snapshot()
+    expect((await failure(t.kontroll.plans.update(sekretariatOyer, plan.id, { bodies: ['oyer-kontrollutvalg', 'gausdal-kontrollutvalg'] }))).kind).toBe('forbidden')
+    expect((await failure(t.kontroll.plans.update(sekretariatOyer, plan.id, { bodies: ['gausdal-kontrollutvalg'] }))).kind).toBe('forbidden')
+    expect(t.snapshot()).toBe(before)
+    // Its own plan it changes, deletes, and the audit log names it.
+    expect((await t.kontroll.plans.update(sekretariatOyer, plan.id, { kuAdoptedOn: '2024-03-05', kuCaseRef: 'KU 3/24' })).status).toBe('adopted_ku')
+    await t.kontroll.plans.remove(sekretariatOyer, plan.id)
+    const actors = t.sqlite.prepare("select action, actor from audit_log where entity_type = 'kontroll_plan' and entity_id = ? order by id").all(String(plan.id))
+    expect(actors).toEqual(['create', 'update', 'delete'].map(action => ({ action, actor: 'editor:sekretariat-oyer-kontrollutvalg' })))
   })
 })
 
@@ -103,6 +129,10 @@ describe('who may see a plan', () => {
     expect((await failure(t.kontroll.plans.get(oyer, plan.id))).kind).toBe('not_found')
     expect((await t.kontroll.plans.list(gausdal)).items.map(p => p.id)).toEqual([plan.id])
     expect((await t.kontroll.plans.get(systemViewer, plan.id)).id).toBe(plan.id)
+    // The sekretariat of Gausdal's kontrollutvalg sees it without any editor role; Øyer's sekretariat does not.
+    expect((await t.kontroll.plans.list(viewerOf(t.sekretariatOf('gausdal-kontrollutvalg')))).items.map(p => p.id)).toEqual([plan.id])
+    expect((await t.kontroll.plans.get(viewerOf(t.sekretariatOf('gausdal-kontrollutvalg')), plan.id)).id).toBe(plan.id)
+    expect((await t.kontroll.plans.list(viewerOf(t.sekretariatOf('oyer-kontrollutvalg')))).items).toEqual([])
   })
 
   it('a joint plan stays visible when one member’s kontrollutvalg is private: it is the other members’ plan too', async () => {

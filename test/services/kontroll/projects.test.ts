@@ -68,15 +68,21 @@ describe('a project write and its calendar sync are one transaction', () => {
 })
 
 describe('project subjects', () => {
-  it('must be within the editor’s scope: Øyer’s own plan may control a company Øyer co-owns; one it has no part in is refused as outside its scope', async () => {
-    const editorOyer = await t.editorOf('oyer')
-    const plan = await t.kontroll.plans.create(editorOyer, { type: 'eierskapskontroll', electionYear: 2023, title: 'Øyer', bodies: ['oyer-kontrollutvalg'] })
-    const project = await t.kontroll.projects.create(editorOyer, plan.id, { ...glor, kuPlannedOn: null })
+  it('the sekretariat of Øyer’s kontrollutvalg may put a company Øyer co-owns in Øyer’s plan; one Øyer has no part in is invalid, as for an admin', async () => {
+    const sekretariat = t.sekretariatOf('oyer-kontrollutvalg')
+    const plan = await t.kontroll.plans.create(sekretariat, { type: 'eierskapskontroll', electionYear: 2023, title: 'Øyer', bodies: ['oyer-kontrollutvalg'] })
+    const project = await t.kontroll.projects.create(sekretariat, plan.id, { ...glor, kuPlannedOn: null })
     expect(project.subjects).toEqual([expect.objectContaining({ type: 'collaboration', slug: 'felles-renovasjonsselskap-glor' })])
     const before = t.snapshot()
-    const err = await failure(t.kontroll.projects.create(editorOyer, plan.id, { ...glor, subjects: [{ collaboration: 'skappa-kunnskapspark' }] }))
-    expect([err.kind, err.code]).toEqual(['forbidden', 'auth.forbidden'])
+    const err = await failure(t.kontroll.projects.create(sekretariat, plan.id, { ...glor, subjects: [{ collaboration: 'skappa-kunnskapspark' }] }))
+    expect([err.kind, err.code, err.field]).toEqual(['invalid', 'kontroll.subject_not_involved', 'subjects/0/collaboration'])
+    // Øyer's editor reads the plan but may not add, change or remove its projects.
+    const editorOyer = t.editorOf('oyer')
+    expect((await failure(t.kontroll.projects.create(editorOyer, plan.id, { ...glor, kuPlannedOn: null, title: 'Annen' }))).code).toBe('auth.forbidden')
+    expect((await failure(t.kontroll.projects.update(editorOyer, plan.id, project.id, { title: 'Endret' }))).code).toBe('auth.forbidden')
+    expect((await failure(t.kontroll.projects.remove(editorOyer, plan.id, project.id))).code).toBe('auth.forbidden')
     expect(t.snapshot()).toBe(before)
+    expect((await t.kontroll.projects.update(sekretariat, plan.id, project.id, { reportDeliveredOn: '2027-01-10' })).status).toBe('reported')
   })
 
   it('a subject outside the plan’s municipalities is invalid even for an admin, naming the field', async () => {
