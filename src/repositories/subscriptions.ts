@@ -40,6 +40,11 @@ export function createSubscriptionsRepository (db: Db) {
       return ex.select().from(subscriptions).where(and(eq(subscriptions.deleted, false), eq(subscriptions.active, true))).orderBy(asc(subscriptions.id)).all()
     },
 
+    /** A person's own subscriptions (issue 14, «Mine varsler»), live ones only, oldest first. */
+    async listByUser (userId: number, ex: Executor = db): Promise<SubscriptionRow[]> {
+      return ex.select().from(subscriptions).where(and(eq(subscriptions.userId, userId), eq(subscriptions.deleted, false))).orderBy(asc(subscriptions.id)).all()
+    },
+
     async byIds (ids: readonly number[], ex: Executor = db): Promise<Map<number, SubscriptionRow>> {
       if (ids.length === 0) return new Map()
       return new Map(ex.select().from(subscriptions).where(inArray(subscriptions.id, [...ids])).all().map(s => [s.id, s]))
