@@ -1,6 +1,6 @@
 // Turns what a feed holds (services/feeds.ts) into the iCal presenter's events: the occurrences, without
 // cancelled items older than 30 days, in the occurrence API's order.
-import { occurrenceUrl } from '../presenters/urls.js'
+import { occurrencePageUrl } from '../presenters/urls.js'
 import type { FeedContent } from '../services/feeds.js'
 import type { OccurrenceItem } from '../services/occurrences.js'
 import type { FeedEvent } from './ical.js'
@@ -43,7 +43,7 @@ export function occurrenceEvent (o: OccurrenceItem, baseUrl: string): FeedEvent 
     legalBasis: o.legalBasis,
     caseNumber: o.caseNumber,
     caseUrl: o.caseUrl,
-    url: occurrenceUrl(baseUrl, o.id),
+    url: occurrencePageUrl(baseUrl, o.id),
     reminderOffsetsDays: o.reminderOffsetsDays,
     cancelledAt: o.cancelledAt,
     tentative: o.tentative,

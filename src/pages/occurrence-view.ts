@@ -3,7 +3,7 @@
 
 import type { OccurrenceItem } from '../services/occurrences.js'
 import type { BodiesService } from '../services/bodies.js'
-import { feedLinks } from '../presenters/urls.js'
+import { feedLinks, occurrencePageUrl } from '../presenters/urls.js'
 import {
   CATEGORY_LABELS, KIND_LABELS, STATUS_LABELS, TENTATIVE_WORD, capitalize, days, displayTitle, formatDate, formatDateLong, formatDateShort, formatTime, formatWhen,
   withTentative,
@@ -41,6 +41,8 @@ export function occurrenceView (o: OccurrenceItem, feeds: Map<string, FeedLink>,
   const feed = (o.responsibleBody && feeds.get(o.responsibleBody.slug)) || subjectFeed
   return {
     id: o.id,
+    /** The occurrence's own page (relative). */
+    pageUrl: occurrencePageUrl('', o.id),
     date: o.date,
     dateShort: formatDateShort(o.date),
     when: formatWhen(o),

@@ -1,14 +1,23 @@
-// Every address the service hands out, built in one place: the occurrence's API address (the link in
-// feeds, reports and e-mails), feed subscription links and the pages' own links. Pure.
+// Every address the service hands out, built in one place: the occurrence's page (the link in feeds,
+// reports and e-mails: meant for people) and its API address, feed subscription links and the pages'
+// own links. Pure.
 
 export type FeedKind = 'bodies' | 'municipalities' | 'collaborations'
 export type SubjectType = 'municipality' | 'body' | 'collaboration'
 
 export interface FeedLinks { https: string; webcal: string }
 
-/** The occurrence's API address: what a feed event, a report row and a reminder link to. */
+/** The occurrence's API address (the JSON's own `url`, for machines). */
 export function occurrenceUrl (baseUrl: string, id: string): string {
   return `${baseUrl}/api/v1/occurrences/${encodeURIComponent(id)}`
+}
+
+/**
+ * The occurrence's page (issue 14): what a feed event, a report row and a reminder e-mail link to.
+ * `baseUrl` '' gives the site-relative path the pages use: '/hendelse/12-20270222'.
+ */
+export function occurrencePageUrl (baseUrl: string, id: string): string {
+  return `${baseUrl}/hendelse/${encodeURIComponent(id)}`
 }
 
 export function feedPath (kind: FeedKind, slug: string, token?: string): string {

@@ -20,7 +20,7 @@ import type { SubscriptionsService } from '../services/subscriptions.js'
 import { recipientOf, type SubscriptionRow } from '../repositories/subscriptions.js'
 import type { DigestItem, DigestPayload, OccurrenceSnapshot, RecipientSnapshot, ReminderPayload } from './payload.js'
 import { isoWeek } from './format.js'
-import { occurrenceUrl, overdueReportCsvUrl } from '../presenters/urls.js'
+import { occurrencePageUrl, overdueReportCsvUrl } from '../presenters/urls.js'
 import { calendarMembership, scopeKeyOf, scopeQueryOf } from './calendars.js'
 
 export const REMINDER_ZONE = 'Europe/Oslo'
@@ -140,7 +140,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       legalBasis: o.legalBasis.map(l => ({ act: l.act, section: l.section, url: l.url })),
       caseNumber: o.caseNumber,
       caseUrl: o.caseUrl,
-      url: occurrenceUrl(opts.baseUrl, o.id),
+      url: occurrencePageUrl(opts.baseUrl, o.id),
     }
   }
 
@@ -351,7 +351,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
         kind: o.kind,
         responsibleBody: o.responsibleBody?.name ?? null,
         daysOverdue: o.daysOverdue,
-        url: occurrenceUrl(opts.baseUrl, o.id),
+        url: occurrencePageUrl(opts.baseUrl, o.id),
       })
       const overdue = list30.filter(o => o.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue || a.id.localeCompare(b.id)).map(item)
       const upcoming = list30.filter(o => o.kind !== 'meeting' && !DONE.has(o.status) && !o.notRecorded && compareDates(o.date, day) >= 0).map(item)

@@ -5,7 +5,7 @@
 import { type CalendarDate, daysBetween } from '../domain/calendar-date.js'
 import { instantToLocal } from '../domain/local-time.js'
 import { statusLabel } from '../presenters/vocabulary.js'
-import { occurrenceUrl } from '../presenters/urls.js'
+import { occurrencePageUrl } from '../presenters/urls.js'
 import type { OccurrenceItem } from '../services/occurrences.js'
 import { csvDate, excelCsv } from './csv.js'
 
@@ -30,7 +30,7 @@ function base (o: ReportItem, baseUrl: string) {
     status: o.overdue ? 'overdue' : o.notRecorded ? 'not_recorded' : o.status,
     caseNumber: o.caseNumber,
     caseUrl: o.caseUrl,
-    url: occurrenceUrl(baseUrl, o.id),
+    url: occurrencePageUrl(baseUrl, o.id),
   }
 }
 export type ReportRow = ReturnType<typeof base>

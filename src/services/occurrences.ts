@@ -144,6 +144,49 @@ function matchesStatus (r: OccurrenceRow, statuses: readonly string[] | undefine
   return statuses.includes('overdue') && lateness(r, r.kind, asOf).overdue
 }
 
+/** The subject and the body that must act: a participant's own deadline in a collaboration is that participant's. */
+function changeTargets (row: OccurrenceRow) {
+  return {
+    municipalityIds: [row.collaborationId === null ? row.municipalityId : null],
+    collaborationIds: [row.collaborationId],
+    bodyIds: [row.responsibleBodyId],
+  }
+}
+
+/** The fields of an occurrence's stored state a person changes, as the history shows them. */
+export const HISTORY_FIELDS = ['status', 'deliveredOn', 'approvedOn', 'caseNumber', 'caseUrl', 'note', 'movedTo'] as const
+export type HistoryField = typeof HISTORY_FIELDS[number]
+
+/** One change in an occurrence's history: values as stored (status keys, YYYY-MM-DD dates, text); null: empty. */
+export interface OccurrenceHistoryEntry {
+  /** Epoch ms. */
+  at: number
+  actor: string
+  changes: Array<{ field: HistoryField; from: string | null; to: string | null }>
+}
+
+/** The audit log's actor without an e-mail address: 'Kari Nordmann <kari@…>' → 'Kari Nordmann'. */
+export function actorName (label: string): string {
+  return label.replace(/\s*<[^>]*>\s*$/, '').trim() || label
+}
+
+/**
+ * Which of the readable fields differ between two stored states (audit before/after); the rest
+ * (revision, timestamps, keys) is internal. A missing state is a planned one with nothing filled in.
+ */
+export function stateChanges (before: unknown, after: unknown): OccurrenceHistoryEntry['changes'] {
+  const field = (state: unknown, f: HistoryField): string | null => {
+    const v = state && typeof state === 'object' ? (state as Record<string, unknown>)[f] : undefined
+    if (f === 'status' && (v === undefined || v === null)) return 'planned'
+    return typeof v === 'string' && v !== '' ? v : null
+  }
+  return HISTORY_FIELDS.flatMap(f => {
+    const from = field(before, f)
+    const to = field(after, f)
+    return from === to ? [] : [{ field: f, from, to }]
+  })
+}
+
 export function createOccurrencesService (deps: OccurrencesServiceDeps) {
   const { occurrences: repo, index, indexService, rules: rulesRepo, audit, access, clock, catalogue, transactor } = deps
   const today = () => localDateOf(clock.now(), ZONE)
@@ -380,12 +423,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
     async change (id: string, patch: OccurrenceChange, actor: Actor | null): Promise<OccurrenceItem> {
       const row = await findRow(id)
       if (!row) throw missing('occurrence', id, 'id')
-      // The subject and the body that must act: a participant's own deadline in a collaboration is that participant's.
-      const a = await access.assertMayChange(actor, {
-        municipalityIds: [row.collaborationId === null ? row.municipalityId : null],
-        collaborationIds: [row.collaborationId],
-        bodyIds: [row.responsibleBodyId],
-      })
+      const a = await access.assertMayChange(actor, changeTargets(row))
       const visibility = await access.visibility(viewerOf(a))
       if (!rowVisible(row, visibility.hiddenBodyIds)) throw missing('occurrence', id, 'id')
       const values: StatePatch = { ...patch }
@@ -401,6 +439,33 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       if (values.approvedOn && compareDates(values.approvedOn, addDays(day, 1)) > 0) throw invalid('occurrences.future_approval', 'approvedOn', 'cannot be in the future')
       await service.saveState(row.ruleId, row.originalKey, values, a)
       return service.get(id, viewerOf(a))
+    },
+
+    /**
+     * Whether `actor` may change this occurrence (what `change` checks), without throwing: for showing
+     * a page's forms. False for an id that names no occurrence.
+     */
+    async mayChange (id: string, actor: Actor | null | undefined): Promise<boolean> {
+      const row = await findRow(id)
+      return row !== undefined && access.mayChange(actor, changeTargets(row))
+    },
+
+    /** What `change` checks before it judges any input: 404 for an unknown id, 401 without an actor, 403 outside the actor's scope. */
+    async assertMayChange (id: string, actor: Actor | null | undefined): Promise<Actor> {
+      const row = await findRow(id)
+      if (!row) throw missing('occurrence', id, 'id')
+      return access.assertMayChange(actor, changeTargets(row))
+    },
+
+    /**
+     * The changes made to one occurrence, newest first, from the audit log: who (the name the log
+     * shows, without an e-mail address), when (epoch ms) and which fields changed from what to what.
+     * Anyone who may see the occurrence may read it (404 otherwise, as `get`). At most `limit` entries.
+     */
+    async history (id: string, viewer: Viewer, limit = 100): Promise<OccurrenceHistoryEntry[]> {
+      await service.get(id, viewer)
+      const { items } = await audit.list({ entityType: 'occurrence', entityId: id, limit, offset: 0 })
+      return items.map(e => ({ at: e.at, actor: actorName(e.actor), changes: stateChanges(e.before, e.after) }))
     },
 
     /**

@@ -1,11 +1,16 @@
 import { describe, expect, it } from 'vitest'
-import { feedLinks, followUpCsvUrl, followUpUrl, occurrenceUrl, overdueReportCsvUrl, wheelSvgUrl, wheelUrl } from '../../src/presenters/urls.js'
+import { feedLinks, followUpCsvUrl, followUpUrl, occurrencePageUrl, occurrenceUrl, overdueReportCsvUrl, wheelSvgUrl, wheelUrl } from '../../src/presenters/urls.js'
 
 const base = 'https://arshjul.example'
 
 describe('urls', () => {
   it('links an occurrence to its API address', () => {
     expect(occurrenceUrl(base, '12-20270222T1800')).toBe('https://arshjul.example/api/v1/occurrences/12-20270222T1800')
+  })
+
+  it('links an occurrence to its page, absolute for feeds and e-mails, relative for the pages', () => {
+    expect(occurrencePageUrl(base, '12-20270222T1800')).toBe('https://arshjul.example/hendelse/12-20270222T1800')
+    expect(occurrencePageUrl('', '12-20270222-eier-lillehammer')).toBe('/hendelse/12-20270222-eier-lillehammer')
   })
 
   it('gives every feed an https and a webcal address, with the secret escaped', () => {

@@ -85,7 +85,7 @@ describe('e-mail reminders over real SMTP', () => {
     expect(text).toContain('fristen for «Årsregnskapet avlagt» for Øyer er mandag 22. februar 2027 – om 14 dager.')
     expect(text).toContain('Lovgrunnlag: kommuneloven § 14-6 siste ledd (https://lovdata.no/lov/2018-06-22-83/§14-6)')
     expect(text).toContain('Ansvarlig: ')
-    expect(text).toContain(`${BASE_URL}/api/v1/occurrences/${occ.id}`)
+    expect(text).toContain(`Se og oppdater status her: ${BASE_URL}/hendelse/${occ.id}`)
     expect(text).toContain('abonnerer på påminnelser for Øyer (Årsregnskapet avlagt)')
     expect(text).not.toMatch(/\{\{|undefined|null/)
 
