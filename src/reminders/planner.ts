@@ -2,6 +2,8 @@
 // for each, and the subscriptions that should hear about it. Reads only (through the occurrences and
 // subscriptions services); the dispatcher writes. Each subscription hears only of what its viewer may
 // see: a private body's items go to subscriptions within that body's scope (see SubscriptionsService.viewerOf).
+// A person's own subscription (issue 14) hears only of what she may see, and its lead days, when set,
+// replace the rules' reminder offsets for it.
 import { createHash } from 'node:crypto'
 import { type CalendarDate, addDays, compareDates, daysBetween } from '../domain/calendar-date.js'
 import { dueReminders, reminderDay, weeklyDigestDue, type PlannedReminder, type ReminderPolicy } from '../domain/reminder-policy.js'
@@ -110,7 +112,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
     /** What each subscription may see of private bodies, computed once per distinct target. */
     const visibilities = new Map<string, Promise<Visibility>>()
     const visibilityOf = (s: SubscriptionRow) => {
-      const key = `${s.municipalityId}/${s.collaborationId}/${s.bodyId}`
+      const key = s.userId !== null ? `user:${s.userId}` : `${s.municipalityId}/${s.collaborationId}/${s.bodyId}`
       if (!visibilities.has(key)) visibilities.set(key, deps.subscriptions.viewerOf(s).then(v => deps.access.visibility(v)))
       return visibilities.get(key)!
     }
@@ -150,7 +152,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
    * falls in the catch-up window: per event type, only the days one of its offsets points at.
    * A superset of what `dueReminders` accepts, read as narrowly as the index allows.
    */
-  async function candidates (today: CalendarDate, rules: RuleRow[]): Promise<OccurrenceItem[]> {
+  async function candidates (today: CalendarDate, rules: RuleRow[], leadDays: readonly number[] = []): Promise<OccurrenceItem[]> {
     const offsetsByType = new Map<string, Set<number>>([[OWNER_PREPARATION_TYPE, new Set(OWNER_PREPARATION_EVENT.reminderOffsetsDays)]])
     for (const r of rules) {
       const offsets = r.reminderOffsetsDays ?? catalogue.eventTypes.get(r.eventType)?.reminderOffsetsDays ?? []
@@ -158,6 +160,8 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       for (const d of offsets) if (Number.isInteger(d) && d >= 0) set.add(d)
       offsetsByType.set(r.eventType, set)
     }
+    // A person's lead days (issue 14) may point at days no rule does: read those too, for every type.
+    for (const set of offsetsByType.values()) for (const d of leadDays) if (Number.isInteger(d) && d >= 0) set.add(d)
     // Overdue and escalation: an undone deadline whose due date has passed, at most this far back.
     const from = addDays(today, -(policy.catchUpDays + Math.max(policy.overdueEveryDays * policy.overdueMax, policy.escalateAfterDays)))
     const out = await deps.occurrences.list({ from, to: addDays(today, -1), asOf: today, statuses: ['overdue'] }, systemViewer)
@@ -202,16 +206,29 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       const subs = await deps.subscriptions.active()
       if (subs.length === 0 && !options.includeUnaddressed) return { day, items: [], digests: [] }
       const ctx = context()
+      // Lead days (issue 14): a subscription with its own hears the reminders before the due date
+      // computed from them instead of the rule's; '' stands for the rules' own offsets.
+      const leadKeyOf = (s: SubscriptionRow) => s.leadDays?.length ? [...new Set(s.leadDays)].sort((a, b) => b - a).join(',') : ''
+      const leadSets = new Map<string, readonly number[] | null>([['', null]])
+      for (const s of subs) if (s.leadDays?.length) leadSets.set(leadKeyOf(s), s.leadDays)
       // What is due, first: only those occurrences need calendars, recipients and payloads.
-      const due: Array<{ o: OccurrenceItem; reminders: PlannedReminder[] }> = []
+      // `heardBy`: per reminder key, the lead sets under which it is due today.
+      const due: Array<{ o: OccurrenceItem; reminders: PlannedReminder[]; heardBy: Map<string, Set<string>> }> = []
       const anyTentative = subs.some(s => s.includeTentative)
-      for (const o of await candidates(day, await deps.rules.list())) {
+      for (const o of await candidates(day, await deps.rules.list(), [...leadSets.values()].flatMap(l => l ?? []))) {
         // Issue 12: nothing is reminded of what is "ikke registrert" (before its subject's tracking
         // start, never recorded): a reminder would be a false alarm. A placeholder meeting from a
         // default møteplan ("foreløpig") only reaches subscriptions that ask for it (inScope).
         if (o.notRecorded || (o.tentative && !anyTentative)) continue
-        const reminders = dueReminders({ date: o.date, localStart: o.localStart, status: o.status, kind: o.kind, offsetsDays: o.reminderOffsetsDays }, day, policy)
-        if (reminders.length > 0) due.push({ o, reminders })
+        const reminders: PlannedReminder[] = []
+        const heardBy = new Map<string, Set<string>>()
+        for (const [leadKey, offsets] of leadSets) {
+          for (const r of dueReminders({ date: o.date, localStart: o.localStart, status: o.status, kind: o.kind, offsetsDays: offsets ?? o.reminderOffsetsDays }, day, policy)) {
+            if (!heardBy.has(r.key)) { heardBy.set(r.key, new Set()); reminders.push(r) }
+            heardBy.get(r.key)!.add(leadKey)
+          }
+        }
+        if (reminders.length > 0) due.push({ o, reminders, heardBy })
       }
 
       // Per subscription: its calendar (held in memory for the occurrences due) and what it may see.
@@ -263,7 +280,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       }
 
       const items: PlannedItem[] = []
-      for (const { o, reminders } of due) {
+      for (const { o, reminders, heardBy } of due) {
         const municipalities = await responsibleMunicipalities(o)
         // The same for each of the occurrence's reminders today.
         let hearers: SubscriptionRow[] | undefined
@@ -271,7 +288,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
         for (const r of reminders) {
           const recipients = new Map<string, SubscriptionRow>()
           const add = (s: SubscriptionRow) => { if (!recipients.has(recipientOf(s))) recipients.set(recipientOf(s), s) }
-          if (r.audience.subscribers) (hearers ??= subs.filter(s => inScope(s, o))).forEach(add)
+          if (r.audience.subscribers) (hearers ??= subs.filter(s => inScope(s, o))).filter(s => heardBy.get(r.key)!.has(leadKeyOf(s))).forEach(add)
           if (r.audience.kommunedirektor) {
             for (const m of municipalities) {
               (kommunedirektor.get(m) ?? []).filter(s => wants(s, o) && mayHear(s, o)).forEach(add)
@@ -340,9 +357,17 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       // The week's digest is built once: skip the query when every recipient already has it.
       const existing = await deps.outbox.existingKeys(identities.map(i => i.outboxKey))
       if (identities.every(i => existing.has(i.outboxKey))) continue
-      // A digest is the municipality's: it shows what the municipality's editors may see, and no more.
-      const viewer = await deps.subscriptions.viewerOf({ municipalityId, collaborationId: null, bodyId: null })
-      const list30 = await deps.occurrences.list({ municipality: municipalityId, from: addDays(day, -365), to: addDays(day, 30), asOf: day }, viewer)
+      // A digest is the municipality's: it shows what the municipality's editors may see, and no more;
+      // a person's own digest (issue 14) what she may see. One list per distinct viewer.
+      const lists = new Map<string, Promise<OccurrenceItem[]>>()
+      const listFor = (s: SubscriptionRow) => {
+        const key = s.userId !== null ? `user:${s.userId}` : 'municipality'
+        if (!lists.has(key)) {
+          lists.set(key, deps.subscriptions.viewerOf(s.userId !== null ? s : { municipalityId, collaborationId: null, bodyId: null })
+            .then(viewer => deps.occurrences.list({ municipality: municipalityId, from: addDays(day, -365), to: addDays(day, 30), asOf: day }, viewer)))
+        }
+        return lists.get(key)!
+      }
       const item = (o: OccurrenceItem): DigestItem => ({
         id: o.id,
         title: o.title,
@@ -353,10 +378,11 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
         daysOverdue: o.daysOverdue,
         url: occurrencePageUrl(opts.baseUrl, o.id),
       })
-      const overdue = list30.filter(o => o.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue || a.id.localeCompare(b.id)).map(item)
-      const upcoming = list30.filter(o => o.kind !== 'meeting' && !DONE.has(o.status) && !o.notRecorded && compareDates(o.date, day) >= 0).map(item)
       for (const i of identities) {
         if (existing.has(i.outboxKey)) continue
+        const list30 = await listFor(i.s)
+        const overdue = list30.filter(o => o.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue || a.id.localeCompare(b.id)).map(item)
+        const upcoming = list30.filter(o => o.kind !== 'meeting' && !DONE.has(o.status) && !o.notRecorded && compareDates(o.date, day) >= 0).map(item)
         const payload: DigestPayload = {
           type: 'digest',
           digest: { key: slot.key, weekOf: slot.weekOf, asOf: day, week: isoWeek(slot.weekOf) },
