@@ -11,6 +11,7 @@ import { localDateOf } from '../domain/local-time.js'
 import { formatDtstart } from '../domain/recurrence.js'
 import { verifyCsrf } from '../plugins/auth.js'
 import { pageScope, requireSession } from '../plugins/pages.js'
+import { feedLinks } from '../presenters/urls.js'
 import { displayTitle, formatDateTimeLong, formatDate, statusLabel } from '../presenters/vocabulary.js'
 import { viewerOf, type Actor } from '../services/access.js'
 import type { BodyRow } from '../services/bodies.js'
@@ -97,7 +98,7 @@ function fileProblem (err: ServiceError): string {
   return line ? `Linje ${line[1]}: ${err.message}` : err.message
 }
 
-const routes: FastifyPluginAsync<{ baseUrl: string }> = async app => {
+const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl }) => {
   await pageScope(app)
   // Only these routes read multipart bodies (the file upload); every other route keeps refusing them.
   await app.register(multipart, { limits: { fileSize: MAX_PLAN_FILE_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 6 } })
@@ -151,6 +152,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async app => {
       body: { slug: row.slug, name: row.name, ownerName },
       period: `${formatDate(from)}–${formatDate(to)}`,
       meetings,
+      feed: row.feedVisibility === 'public' ? { name: row.name, ...feedLinks(baseUrl, 'bodies', row.slug) } : null,
       mayChange,
       signedIn: request.actor?.via === 'session',
       maxMb: MAX_PLAN_FILE_BYTES / 1024 / 1024,
