@@ -161,7 +161,7 @@ export function createOutboxRepository (db: Db) {
         (select max(modified) from subscription) as sub, (select count(*) from subscription) as subc,
         (select max(modified) from body) as b, (select max(modified) from collaboration) as c,
         (select max(modified) from municipality) as m, (select count(*) from participation) as p,
-        (select count(*) from constitution) as k`)
+        (select count(*) from constitution) as k, (select max(modified) from app_user) as u`)
       return JSON.stringify(row)
     },
   }
