@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import ICAL from 'ical.js'
 import { buildTestApp, type TestApp } from '../helpers/app.js'
+import { signIn, type SignedIn } from '../helpers/people.js'
 
 // The test clock is 2027-01-15 (the first months of the 2027 election year, before the new constitution).
 let t: TestApp
@@ -320,7 +321,7 @@ describe('bad input is refused with a 400 naming the field, and nothing is store
       expect(res.json().details.map((d: Json) => d.path), label).toContain(path)
       expect(t.snapshot(), label).toBe(before)
     }
-  })
+  }, 60_000)
 
   it('for the reviews’ parameters', async () => {
     const plan = await oyerFrPlan()
@@ -354,51 +355,70 @@ describe('bad input is refused with a 400 naming the field, and nothing is store
   })
 })
 
-describe('writes need a token in scope, and are audited', () => {
-  it('an editor may write only to plans whose every kontrollutvalg belongs to its municipality', async () => {
+describe('writes need the kontrollutvalg’s sekretariat or an admin, and are audited', () => {
+  it('editors read the plans but change none (issue 14); the sekretariat changes the plans of every kontrollutvalg it serves, signed in', async () => {
     const oyerPlan = { type: 'forvaltningsrevisjon', electionYear: 2023, title: 'Øyer', bodies: ['oyer-kontrollutvalg'] }
     const jointPlan = { type: 'eierskapskontroll', electionYear: 2023, title: 'Felles', bodies: KUS }
+    // People signed in as sekretariat: Øyer's, and Gausdal's.
+    const siri = await signIn(t, 'siri@kusek.no', [{ role: 'sekretariat', kontrollutvalg: 'oyer-kontrollutvalg' }], 'Siri Sekretær')
+    const gunn = await signIn(t, 'gunn@kusek.no', [{ role: 'sekretariat', kontrollutvalg: 'gausdal-kontrollutvalg' }], 'Gunn Sekretær')
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/kontroll/plans', payload: oyerPlan })).statusCode).toBe(401)
-    expect((await post('/api/v1/kontroll/plans', oyerPlan, editorGausdal)).statusCode).toBe(403)
-    const plan = await createPlan(oyerPlan, t.tokens.editorOyer)
-    // A joint plan names three municipalities' kontrollutvalg: no one municipality's editor may create or change it.
+    // An editor token no longer changes kontroll plans, not even its own municipality's (a change of issue 14).
     let before = t.snapshot()
+    const refused = await post('/api/v1/kontroll/plans', oyerPlan, t.tokens.editorOyer)
+    expect(refused.statusCode).toBe(403)
+    expect(refused.json()).toMatchObject({ code: 'auth.forbidden', message: 'Bare sekretariatet for kontrollutvalget og administratorer kan endre kontrollplaner' })
+    expect((await post('/api/v1/kontroll/plans', oyerPlan, editorGausdal)).statusCode).toBe(403)
     expect((await post('/api/v1/kontroll/plans', jointPlan, editorGausdal)).statusCode).toBe(403)
     expect(t.snapshot()).toBe(before)
+    const plan = await createPlan(oyerPlan)
     const joint = await createPlan(jointPlan)
     before = t.snapshot()
     expect((await patch(`/api/v1/kontroll/plans/${plan.id}`, { title: 'Gausdal tar over' }, editorGausdal)).statusCode).toBe(403)
-    expect((await post(`/api/v1/kontroll/plans/${plan.id}/projects`, { title: 'X', plannedYear: 2025, subjects: [{ municipality: 'oyer', serviceArea: 'Skole' }] }, editorGausdal)).statusCode).toBe(403)
-    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/kontroll/plans/${plan.id}`, headers: t.auth(editorGausdal) })).statusCode).toBe(403)
-    expect((await patch(`/api/v1/kontroll/plans/${joint.id}`, { title: 'Felles plan' }, t.tokens.editorOyer)).statusCode).toBe(403)
-    // No giving a joint plan away (Øyer's editor cannot take Øyer out) and no pulling another kontrollutvalg in.
+    expect((await patch(`/api/v1/kontroll/plans/${plan.id}`, { title: 'Øyers egen' }, t.tokens.editorOyer)).statusCode).toBe(403)
+    expect((await post(`/api/v1/kontroll/plans/${plan.id}/projects`, { title: 'X', plannedYear: 2025, subjects: [{ municipality: 'oyer', serviceArea: 'Skole' }] }, t.tokens.editorOyer)).statusCode).toBe(403)
+    expect((await t.app.inject({ method: 'DELETE', url: `/api/v1/kontroll/plans/${plan.id}`, headers: t.auth(t.tokens.editorOyer) })).statusCode).toBe(403)
     expect((await patch(`/api/v1/kontroll/plans/${joint.id}`, { bodies: KUS.slice(0, 2) }, t.tokens.editorOyer)).statusCode).toBe(403)
-    expect((await patch(`/api/v1/kontroll/plans/${plan.id}`, { bodies: ['oyer-kontrollutvalg', 'gausdal-kontrollutvalg'] }, t.tokens.editorOyer)).statusCode).toBe(403)
-    expect((await post(`/api/v1/kontroll/plans/${joint.id}/projects`, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] }, t.tokens.editorOyer)).statusCode).toBe(403)
-    expect((await post('/api/v1/kontroll/assessments', { electionYear: 2023, municipality: 'oyer', serviceArea: 'Skole', risk: 3, materiality: 3 }, editorGausdal)).statusCode).toBe(403)
-    expect((await post('/api/v1/kontroll/assessments', { electionYear: 2023, collaboration: 'gudbrandsdalsmusea-as', risk: 3, materiality: 3 }, editorGausdal)).statusCode).toBe(403)
+    expect((await post('/api/v1/kontroll/assessments', { electionYear: 2023, municipality: 'oyer', serviceArea: 'Skole', risk: 3, materiality: 3 }, t.tokens.editorOyer)).statusCode).toBe(403)
+    expect((await post('/api/v1/kontroll/assessments', { electionYear: 2023, collaboration: 'felles-renovasjonsselskap-glor', risk: 3, materiality: 3 }, editorGausdal)).statusCode).toBe(403)
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/kontroll/plans', headers: { authorization: 'Bearer arshjul_wrong' }, payload: oyerPlan })).statusCode).toBe(401)
+    // Editors still read them.
+    expect((await t.app.inject({ url: `/api/v1/kontroll/plans/${plan.id}`, headers: t.auth(t.tokens.editorOyer) })).statusCode).toBe(200)
+
+    // The people signed in as sekretariat (above) change neither another's plan nor the municipality's items.
+    const as = (who: SignedIn, method: 'POST' | 'PATCH' | 'DELETE', url: string, payload?: Json) =>
+      t.app.inject({ method, url, headers: { ...who.headers, 'x-csrf-token': who.csrf }, ...(payload ? { payload } : {}) })
+    expect((await as(siri, 'PATCH', `/api/v1/kontroll/plans/${joint.id}`, { title: 'Felles plan' })).statusCode).toBe(403)
+    expect((await as(siri, 'PATCH', `/api/v1/kontroll/plans/${plan.id}`, { bodies: ['oyer-kontrollutvalg', 'gausdal-kontrollutvalg'] })).statusCode).toBe(403)
+    expect((await as(gunn, 'PATCH', `/api/v1/kontroll/plans/${plan.id}`, { title: 'Gausdal tar over' })).statusCode).toBe(403)
+    expect((await as(gunn, 'POST', '/api/v1/kontroll/assessments', { electionYear: 2023, municipality: 'oyer', serviceArea: 'Skole', risk: 3, materiality: 3 })).statusCode).toBe(403)
+    // Nor the municipality's own items: Øyer kontrollutvalg's meeting occurrences are the municipality's.
+    const kuOccurrence = (await occurrences('body=oyer-kontrollutvalg&from=2027-01-01&to=2027-12-31'))[0]!
+    expect((await as(siri, 'PATCH', `/api/v1/occurrences/${kuOccurrence.id}`, { note: 'fra sekretariatet' })).statusCode).toBe(403)
+    // A session write without the CSRF token is refused before anything else.
+    const noCsrf = await t.app.inject({ method: 'PATCH', url: `/api/v1/kontroll/plans/${plan.id}`, headers: siri.headers, payload: { title: 'Uten token' } })
+    expect([noCsrf.statusCode, noCsrf.json().code]).toEqual([403, 'auth.csrf'])
     expect(t.snapshot()).toBe(before)
 
-    expect((await patch(`/api/v1/kontroll/plans/${plan.id}`, { title: 'Plan for forvaltningsrevisjon, Øyer' }, t.tokens.editorOyer)).statusCode).toBe(200)
+    expect((await as(siri, 'PATCH', `/api/v1/kontroll/plans/${plan.id}`, { title: 'Plan for forvaltningsrevisjon, Øyer' })).statusCode).toBe(200)
     // The subject is what is controlled, not what is changed: Øyer's plan may control a company Øyer co-owns.
-    const project = await createProject(plan.id, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] }, t.tokens.editorOyer)
-    const assessment = await post('/api/v1/kontroll/assessments', { electionYear: 2023, collaboration: 'felles-renovasjonsselskap-glor', risk: 3, materiality: 5 }, editorGausdal)
-    expect(assessment.statusCode).toBe(201)
-    expect((await patch(`/api/v1/kontroll/assessments/${assessment.json().id}`, { risk: 4 }, t.tokens.editorOyer)).json()).toMatchObject({ risk: 4, score: 20 })
+    const created = await as(siri, 'POST', `/api/v1/kontroll/plans/${plan.id}/projects`, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] })
+    expect(created.statusCode, created.body).toBe(201)
+    const assessment = await as(gunn, 'POST', '/api/v1/kontroll/assessments', { electionYear: 2023, collaboration: 'felles-renovasjonsselskap-glor', risk: 3, materiality: 5 })
+    expect(assessment.statusCode, assessment.body).toBe(201)
+    expect((await as(siri, 'PATCH', `/api/v1/kontroll/assessments/${assessment.json().id}`, { risk: 4 })).json()).toMatchObject({ risk: 4, score: 20 })
     expect((await post('/api/v1/kontroll/assessments', { electionYear: 2023, collaboration: 'felles-renovasjonsselskap-glor', risk: 1, materiality: 1 })).statusCode).toBe(409)
 
     const audit = (await t.app.inject({ url: '/api/v1/audit?limit=100', headers: t.auth(t.tokens.admin) })).json().data as Json[]
     const kinds = audit.map(a => `${a.entityType}:${a.action}:${a.actor}`)
-    expect(kinds).toContain('kontroll_plan:create:editor:test-editor-oyer')
-    expect(kinds).toContain('kontroll_plan:update:editor:test-editor-oyer')
-    expect(kinds).toContain('kontroll_project:create:editor:test-editor-oyer')
-    expect(kinds).toContain('risk_assessment:create:editor:test-editor-gausdal')
-    expect(kinds).toContain('risk_assessment:update:editor:test-editor-oyer')
-    // The milestone rule is written in the same transaction, by the same actor.
-    expect(audit.filter(a => a.entityType === 'rule' && a.action === 'create' && a.actor === 'editor:test-editor-oyer')).toHaveLength(1)
-    expect(project.milestones).toHaveLength(1)
-  })
+    expect(kinds).toContain('kontroll_plan:update:Siri Sekretær <siri@kusek.no>')
+    expect(kinds).toContain('kontroll_project:create:Siri Sekretær <siri@kusek.no>')
+    expect(kinds).toContain('risk_assessment:create:Gunn Sekretær <gunn@kusek.no>')
+    expect(kinds).toContain('risk_assessment:update:Siri Sekretær <siri@kusek.no>')
+    // The milestone rule is written in the same transaction, by the same person.
+    expect(audit.filter(a => a.entityType === 'rule' && a.action === 'create' && a.actor === 'Siri Sekretær <siri@kusek.no>')).toHaveLength(1)
+    expect(created.json().milestones).toHaveLength(1)
+  }, 60_000)
 
   it('a failure half-way through a write leaves nothing behind', async () => {
     const plan = await jointEierskapPlan()
@@ -474,7 +494,13 @@ describe('a private kontrollutvalg’s plans', () => {
     const project = await createProject(plan.id, { title: 'Skole', plannedYear: 2025, subjects: [{ municipality: 'oyer', serviceArea: 'Skole' }] })
     expect((await t.app.inject({ method: 'PATCH', url: '/api/v1/bodies/oyer-kontrollutvalg', headers: t.auth(t.tokens.admin), payload: { feedVisibility: 'private' } })).statusCode).toBe(200)
     const urls = [`/api/v1/kontroll/plans/${plan.id}`, `/api/v1/kontroll/plans/${plan.id}/review`, `/api/v1/kontroll/plans/${plan.id}/projects`, `/api/v1/kontroll/plans/${plan.id}/projects/${project.id}`]
-    for (const [who, headers, visible] of [['anonymous', {}, false], ['Gausdal', t.auth(editorGausdal), false], ['Øyer', t.auth(t.tokens.editorOyer), true], ['admin', t.auth(t.tokens.admin), true]] as const) {
+    // The sekretariat of the kontrollutvalg sees them without any editor role (issue 14); another's does not.
+    const oyerKu = (await signIn(t, 'ku-oyer@kusek.no', [{ role: 'sekretariat', kontrollutvalg: 'oyer-kontrollutvalg' }])).headers
+    const gausdalKu = (await signIn(t, 'ku-gausdal@kusek.no', [{ role: 'sekretariat', kontrollutvalg: 'gausdal-kontrollutvalg' }])).headers
+    for (const [who, headers, visible] of [
+      ['anonymous', {}, false], ['Gausdal', t.auth(editorGausdal), false], ['Øyer', t.auth(t.tokens.editorOyer), true], ['admin', t.auth(t.tokens.admin), true],
+      ['Øyer sekretariat', oyerKu, true], ['Gausdal sekretariat', gausdalKu, false],
+    ] as const) {
       const list = (await t.app.inject({ url: '/api/v1/kontroll/plans', headers })).json().data.map((p: Json) => p.id)
       expect(list, who).toEqual(visible ? [plan.id] : [])
       for (const url of urls) expect((await t.app.inject({ url, headers })).statusCode, `${who} ${url}`).toBe(visible ? 200 : 404)
