@@ -1,11 +1,14 @@
 // The access contract of issue 10, checked generically over the OpenAPI document the app serves, so a
 // new route is covered the day it is added:
 // - every write answers 401 without credentials, before validation or lookup, and changes nothing;
-// - every write naming another municipality's body or subject answers 403 to an editor, and changes nothing;
+// - every write naming another municipality's body or subject answers 403 to an editor, and changes nothing —
+//   by API token and by a signed-in session alike (issue 14); a signed-in person without an editor role
+//   changes nothing; the sekretariat of a kontrollutvalg changes its plans but none of the municipality's items;
 // - no GET route or page shows a private body's items (its meetings, the deadlines it is responsible for
 //   or treats, its rules) to those who may not see them, and shows them to those who may.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { BASE_URL, buildTestApp, type TestApp } from '../helpers/app.js'
+import { signIn, type SignedIn } from '../helpers/people.js'
 
 type Json = any
 interface Parameter { name: string; in: 'path' | 'query'; required?: boolean; schema?: { type?: string; pattern?: string; enum?: string[] } }
@@ -80,6 +83,7 @@ interface Fixtures {
   gausdalRule: number;
   oyerRule: number;
   gausdalOccurrence: string;
+  oyerKuOccurrence: string;
   packageKey: string
 }
 interface WriteCase { what: string; params?: (f: Fixtures) => Record<string, string | number>; payload?: unknown; type?: string }
@@ -166,6 +170,30 @@ async function created (t: TestApp, url: string, payload: unknown): Promise<Json
   return res.json()
 }
 
+/** Per write route, a request naming one of Øyer's own items: no one without an editor role for Øyer may make it. */
+const OYER_OWN: Array<[string, WriteCase]> = [
+  ['PATCH /api/v1/municipalities/{ref}', { what: 'Øyer', params: () => ({ ref: 'oyer' }), payload: { name: 'Øyer!' } }],
+  ['PATCH /api/v1/bodies/{ref}', { what: 'Øyer kontrollutvalg', params: () => ({ ref: 'oyer-kontrollutvalg' }), payload: { name: 'Endret' } }],
+  ['PUT /api/v1/bodies/{ref}/moteplan', { what: 'Øyer kontrollutvalg\'s møteplan', params: () => ({ ref: 'oyer-kontrollutvalg' }), payload: { meetings: [{ start: '2027-02-04T09:00' }] } }],
+  ['POST /api/v1/rules', { what: 'a rule for Øyer kontrollutvalg', payload: { ...meeting, municipality: 'oyer', responsibleBody: 'oyer-kontrollutvalg' } }],
+  ['PATCH /api/v1/rules/{id}', { what: 'Øyer\'s rule', params: f => ({ id: f.oyerRule }), payload: { note: 'endret' } }],
+  ['PATCH /api/v1/occurrences/{id}', { what: 'Øyer kontrollutvalg\'s occurrence', params: f => ({ id: f.oyerKuOccurrence }), payload: { note: 'endret' } }],
+  ['POST /api/v1/packages/apply', { what: 'Øyer', payload: { municipality: 'oyer' } }],
+  ['POST /api/v1/collaborations', { what: 'with Øyer only', payload: { slug: 'oyer-nytt', name: 'Nytt', legalForm: 'uformelt', participants: [{ municipality: 'oyer' }] } }],
+]
+
+/**
+ * What the sekretariat of Øyer's kontrollutvalg gets for the FORBIDDEN cases, where it is not 403: Øyer's
+ * own plan it may steer, so naming a Gausdal subject there is bad input (400), not a matter of access.
+ */
+const SEKRETARIAT_NOT_403: Record<string, number> = {
+  'a project on Gausdal in Øyer\'s plan': 400,
+  'Øyer\'s project moved to Gausdal': 400,
+}
+
+interface People { oyerEditor: SignedIn; noRole: SignedIn; oyerSekretariat: SignedIn; twoMunicipalities: SignedIn }
+let people: People
+
 describe('every write naming another municipality\'s body or subject answers 403 to an editor, and changes nothing', () => {
   let t: TestApp
   let f: Fixtures
@@ -183,6 +211,7 @@ describe('every write naming another municipality\'s body or subject answers 403
       'select r.id from rule r join municipality m on m.id = r.municipality_id join body b on b.id = r.responsible_body_id where m.slug = ? and b.slug = ? and r.deleted = 0 order by r.id'
     ).get(municipality, body) as { id: number }).id
     const occurrences = list((await t.app.inject({ url: '/api/v1/occurrences?body=gausdal-kontrollutvalg&from=2027-01-01&to=2027-12-31', headers: t.auth(t.tokens.admin) })).json())
+    const oyerKu = list((await t.app.inject({ url: '/api/v1/occurrences?body=oyer-kontrollutvalg&from=2027-01-01&to=2027-12-31', headers: t.auth(t.tokens.admin) })).json())
     const packages = list((await t.app.inject('/api/v1/packages')).json())
     f = {
       gausdalPlan: gausdalPlan.id,
@@ -195,7 +224,15 @@ describe('every write naming another municipality\'s body or subject answers 403
       gausdalRule: ruleOf('gausdal', 'gausdal-kontrollutvalg'),
       oyerRule: ruleOf('oyer', 'oyer-formannskap'),
       gausdalOccurrence: occurrences[0].id,
+      oyerKuOccurrence: oyerKu[0].id,
       packageKey: packages[0].key,
+    }
+    // People signed in (issue 14), made before any snapshot is taken.
+    people = {
+      oyerEditor: await signIn(t, 'redaktor@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }], 'Øyvind Redaktør'),
+      noRole: await signIn(t, 'innbygger@oyer.kommune.no', [], 'Ingrid Uten Rolle'),
+      oyerSekretariat: await signIn(t, 'sekretar@kusek.no', [{ role: 'sekretariat', kontrollutvalg: 'oyer-kontrollutvalg' }], 'Siri Sekretær'),
+      twoMunicipalities: await signIn(t, 'felles@region.no', [{ role: 'editor', municipality: 'oyer' }, { role: 'editor', municipality: 'gausdal' }], 'Tor To Kommuner'),
     }
   })
   afterAll(async () => { await t.close() })
@@ -216,6 +253,64 @@ describe('every write naming another municipality\'s body or subject answers 403
     expect(res.statusCode, res.body).toBe(403)
     expect(res.json().code).toBe('auth.forbidden')
     expect(t.snapshot()).toBe(before)
+  })
+
+  /** The request of a case, sent by a signed-in person: the session cookie and the CSRF header. */
+  async function bySession (who: SignedIn, k: string, c: WriteCase) {
+    const [method, path] = k.split(' ') as [string, string]
+    const payload = c.payload === undefined ? undefined : c.type ? String(c.payload) : JSON.stringify(c.payload)
+    const headers = { ...who.headers, 'x-csrf-token': who.csrf, ...(payload !== undefined ? { 'content-type': c.type ?? 'application/json' } : {}) }
+    return t.app.inject({ method: method as 'POST', url: fill(path, c.params?.(f) ?? {}), headers, payload })
+  }
+
+  it.each(cases)('signed in as Øyer\'s editor, %s: %s', async (k, _what, c) => {
+    const before = t.snapshot()
+    const res = await bySession(people.oyerEditor, k, c)
+    expect(res.statusCode, res.body).toBe(403)
+    expect(res.json().code).toBe('auth.forbidden')
+    expect(t.snapshot()).toBe(before)
+  })
+
+  const own = OYER_OWN.map(([k, c]) => [k, c.what, c] as const)
+  it.each([...cases, ...own])('signed in with no role, %s: %s', async (k, _what, c) => {
+    const before = t.snapshot()
+    const res = await bySession(people.noRole, k, c)
+    expect(res.statusCode, res.body).toBe(403)
+    expect(res.json().code).toBe('auth.forbidden')
+    expect(t.snapshot()).toBe(before)
+  })
+
+  it.each([...cases, ...own])('signed in as the sekretariat of Øyer\'s kontrollutvalg, %s: %s', async (k, what, c) => {
+    const before = t.snapshot()
+    const res = await bySession(people.oyerSekretariat, k, c)
+    expect(res.statusCode, res.body).toBe(SEKRETARIAT_NOT_403[what] ?? 403)
+    if (res.statusCode === 403) expect(res.json().code).toBe('auth.forbidden')
+    expect(t.snapshot()).toBe(before)
+  })
+
+  // The refusals above mean something only if these people can write at all. These run last: they change data.
+  it('Øyer\'s own items are changed by Øyer\'s editor signed in; the sekretariat changes Øyer\'s plan; an editor of two municipalities changes both', async () => {
+    const noteOn = (who: SignedIn, rule: number, note: string) => bySession(who, 'PATCH /api/v1/rules/{id}', { what: '', params: () => ({ id: rule }), payload: { note } })
+    expect((await noteOn(people.oyerEditor, f.oyerRule, 'fra Øyer')).statusCode).toBe(200)
+    for (const [k, c] of OYER_OWN.filter(([k]) => k.startsWith('PATCH /api/v1/occurrences') || k.startsWith('PATCH /api/v1/bodies'))) {
+      const res = await bySession(people.oyerEditor, k, c)
+      expect(res.statusCode, `${k}: ${res.body}`).toBe(200)
+    }
+    // The editor of both municipalities (two roles) changes Øyer's rule and Gausdal's, and a collaboration one of them takes part in, but not Lillehammer itself.
+    expect((await noteOn(people.twoMunicipalities, f.oyerRule, 'fra regionen')).statusCode).toBe(200)
+    expect((await noteOn(people.twoMunicipalities, f.gausdalRule, 'fra regionen')).statusCode).toBe(200)
+    const vigsel = FORBIDDEN['PATCH /api/v1/collaborations/{ref}']![0]!
+    expect((await bySession(people.twoMunicipalities, 'PATCH /api/v1/collaborations/{ref}', vigsel)).statusCode).toBe(200)
+    const lillehammer = await bySession(people.twoMunicipalities, 'PATCH /api/v1/municipalities/{ref}', { what: '', params: () => ({ ref: 'lillehammer' }), payload: { name: 'Lillehammer!' } })
+    expect(lillehammer.statusCode).toBe(403)
+    // Kontroll plans: the sekretariat may, Øyer's editor (by session too) may not.
+    const plan = { what: '', params: () => ({ id: f.oyerPlan }), payload: { title: 'Plan Øyer, revidert' } }
+    expect((await bySession(people.oyerEditor, 'PATCH /api/v1/kontroll/plans/{id}', plan)).statusCode).toBe(403)
+    expect((await bySession(people.twoMunicipalities, 'PATCH /api/v1/kontroll/plans/{id}', plan)).statusCode).toBe(403)
+    const steered = await bySession(people.oyerSekretariat, 'PATCH /api/v1/kontroll/plans/{id}', plan)
+    expect([steered.statusCode, steered.json().title]).toEqual([200, 'Plan Øyer, revidert'])
+    const assessed = await bySession(people.oyerSekretariat, 'POST /api/v1/kontroll/assessments', { what: '', payload: { electionYear: 2023, municipality: 'oyer', serviceArea: 'Skole', risk: 2, materiality: 3 } })
+    expect(assessed.statusCode, assessed.body).toBe(201)
   })
 })
 
