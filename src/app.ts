@@ -27,6 +27,7 @@ import remindersPlugin, { type RemindersPluginOptions } from './plugins/reminder
 import pageRoutes from './routes/pages.js'
 import occurrencePageRoutes from './routes/occurrence-pages.js'
 import moteplanPageRoutes from './routes/moteplan-pages.js'
+import myRemindersRoutes from './routes/my-reminders.js'
 import registerPageRoutes from './routes/register-pages.js'
 import { VERSION } from './version.js'
 import { addFormats } from './schemas/formats.js'
@@ -87,6 +88,7 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   await app.register(pageRoutes, { baseUrl })
   await app.register(occurrencePageRoutes, { baseUrl })
   await app.register(moteplanPageRoutes, { baseUrl })
+  await app.register(myRemindersRoutes, { baseUrl })
   await app.register(registerPageRoutes, { baseUrl })
   await app.register(signInRoutes, { baseUrl, oidc: deps.oidc, signInMail: deps.signInMail })
   return app

@@ -7,7 +7,10 @@ import { systemClock, type Clock } from './shared/clock.js'
 import { defaultTemplatesDir, loadCatalogue, type Catalogue } from './catalogue/load.js'
 import { createRepositories, type Repositories } from './repositories/index.js'
 import { createServices, type Services } from './services/index.js'
-import { ConfigError, DEFAULT_DATABASE_PATH, type Config } from './config.js'
+import { ConfigError, DEFAULT_DATABASE_PATH, mailDomainOf, type Config } from './config.js'
+import { createOidcService, loadOidcProviders, type OidcService } from './services/oidc.js'
+import { createSignInMailService, type SignInMailService } from './services/sign-in-mail.js'
+import { createSmtpTransport } from './reminders/mailer.js'
 
 export type DependencyConfig = Pick<Config, 'BASE_URL' | 'DATABASE_PATH'> & Partial<Config>
 
@@ -19,6 +22,10 @@ export interface Dependencies {
   transactor: Transactor
   repos: Repositories
   services: Services
+  /** OpenID Connect sign-in with the providers of OIDC_PROVIDERS_FILE (none when unset). */
+  oidc: OidcService
+  /** Sign-in links by e-mail; null without SMTP_URL. */
+  signInMail: SignInMailService | null
   /** Closes the database. Idempotent. */
   close (): void
 }
@@ -37,6 +44,8 @@ export interface DependencyOptions {
 /** Opens and migrates the database, loads the catalogue, builds repositories and services. */
 export function createDependencies (opts: DependencyOptions): Dependencies {
   const clock = opts.clock ?? systemClock
+  // Before the database is opened: a bad providers file stops start-up naming the provider and field.
+  const oidcProviders = loadOidcProviders(opts.config.OIDC_PROVIDERS_FILE)
   // A broken template stops start-up with a message naming the file and the field.
   const catalogue = opts.catalogue ?? loadCatalogue(defaultTemplatesDir)
   const file = opts.config.DATABASE_PATH
@@ -56,6 +65,9 @@ export function createDependencies (opts: DependencyOptions): Dependencies {
   const transactor = createSqliteTransactor(database.sqlite, database.db)
   const repos = createRepositories(database.db, clock)
   const services = createServices({ clock, catalogue, transactor, repos, baseUrl: opts.config.BASE_URL, sessionIdleMinutes: opts.config.SESSION_IDLE_MINUTES, sessionMaxHours: opts.config.SESSION_MAX_HOURS })
+  const signInMail = opts.config.SMTP_URL
+    ? createSignInMailService({ people: services.people, transport: createSmtpTransport(opts.config.SMTP_URL), from: opts.config.MAIL_FROM ?? `Årshjul <arshjul@${mailDomainOf(opts.config.BASE_URL)}>`, baseUrl: opts.config.BASE_URL })
+    : null
   let closed = false
   return {
     config: opts.config,
@@ -65,10 +77,13 @@ export function createDependencies (opts: DependencyOptions): Dependencies {
     transactor,
     repos,
     services,
+    oidc: createOidcService({ providers: oidcProviders, people: services.people, baseUrl: opts.config.BASE_URL }),
+    signInMail,
     close () {
       if (closed) return
       closed = true
       services.occurrenceIndex.stop()
+      signInMail?.close()
       database.sqlite.close()
     },
   }
