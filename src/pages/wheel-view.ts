@@ -260,3 +260,83 @@ function reverseArc (center: Point, r: number, a0: number, a1: number): string {
   const [p1, p2] = [polar(center, r, a1), polar(center, r, a0)]
   return `M${r2(p1.x)} ${r2(p1.y)}A${r2(r)} ${r2(r)} 0 ${a1 - a0 > 180 ? 1 : 0} 0 ${r2(p2.x)} ${r2(p2.y)}`
 }
+
+// ── The phone wheel (issue 14): one cell per month and ring instead of a mark per item ─────────────────
+// At 375 px the full wheel is about a quarter of its drawn size: month names of about 4 px and marks of
+// about 5 px. A year of 150+ items cannot be drawn as 24 px targets on a 340 px circle, so the phone shows
+// the same rings and months with a count per cell (and the overdue triangle), each cell a link to that
+// month in the list; the full wheel stays one link away as the standalone SVG.
+
+/** The phone wheel's drawing box (user units); drawn about 325 px wide at 375 px, so one unit ≈ 0.8 px. */
+export const PHONE_WHEEL_SIZE = 400
+const PHONE = { center: { x: 200, y: 200 }, hub: 44, ring: 32, labelRadius: 186, labelSize: 16, countSize: 15 }
+
+export interface PhoneWheelInput {
+  year: number
+  subjectName: string
+  occurrences: ReadonlyArray<Pick<WheelOccurrence, 'date' | 'category' | 'effectiveStatus'>>
+  today: CalendarDate
+}
+
+/**
+ * The phone layout of the wheel: 12 month labels on the rim (straight, 16 units ≈ 13 px), four rings in
+ * the big wheel's order (innermost first) cut into months, and for each month and ring the number of
+ * items and how many are overdue. Cells are at least 32 units (≈ 26 px) each way, so each is a tap
+ * target of at least 24 px. Pure; the template escapes every string.
+ */
+export function buildPhoneWheel (input: PhoneWheelInput) {
+  const { center, hub, ring, labelRadius } = PHONE
+  const order = ringLayout(DEFAULT_WHEEL).map(r => r.category)
+  const sectors = monthSectors(input.year)
+  const monthOfDate = (d: CalendarDate) => Number(d.slice(5, 7))
+  const cells = sectors.flatMap(s => order.map((category, i) => {
+    const items = input.occurrences.filter(o => o.category === category && monthOfDate(o.date) === s.month)
+    const overdue = items.filter(o => o.effectiveStatus === 'overdue').length
+    const r0 = hub + i * ring
+    const r1 = r0 + ring
+    const c = polar(center, (r0 + r1) / 2, s.mid)
+    const month = capitalize(MONTHS[s.month - 1]!)
+    return {
+      month: s.month,
+      category,
+      count: items.length,
+      overdue,
+      path: annularSectorPath(center, r0, r1, s.start, s.end),
+      fill: RING_STYLES[category].fill,
+      text: RING_STYLES[category].text,
+      x: r2(c.x),
+      y: r2(c.y),
+      // The overdue triangle beside the count: shape as well as colour.
+      overdueShapes: overdue ? markShapes('overdue', c.x + 8, c.y - 1, 5) : [],
+      label: `${month}, ${CATEGORY_LABELS[category].toLowerCase()}: ${items.length} ${items.length === 1 ? 'hendelse' : 'hendelser'}${overdue ? `, ${overdue} forfalt` : ''}. Gå til ${MONTHS[s.month - 1]} i listen.`,
+      href: `#maned-${s.month}`,
+    }
+  }))
+  const months = sectors.map(s => {
+    const p = polar(center, labelRadius, s.mid)
+    return { month: s.month, name: capitalize(MONTHS[s.month - 1]!.slice(0, 3)), fullName: capitalize(MONTHS[s.month - 1]!), x: r2(p.x), y: r2(p.y), boundary: [polar(center, hub, s.start), polar(center, hub + 4 * ring, s.start)].map(q => ({ x: r2(q.x), y: r2(q.y) })) }
+  })
+  const needle = yearOf(input.today) === input.year
+    ? (() => {
+        const a = angleOfDayMiddle(input.today)
+        const [p, q] = [polar(center, hub - 6, a), polar(center, hub + 4 * ring + 4, a)]
+        return { x1: r2(p.x), y1: r2(p.y), x2: r2(q.x), y2: r2(q.y), label: `I dag: ${formatDate(input.today)}` }
+      })()
+    : null
+  return {
+    size: PHONE_WHEEL_SIZE,
+    center,
+    hub,
+    outer: hub + 4 * ring,
+    labelSize: PHONE.labelSize,
+    countSize: PHONE.countSize,
+    title: `Årshjul ${input.year} – ${input.subjectName}, måned for måned`,
+    description: 'Antall hendelser per måned i fire ringer (innerst kontroll, så eierstyring, økonomi og ytterst politiske møter), januar øverst og med klokka. En trekant betyr at noe er forfalt. Trykk på en rute for å gå til måneden i listen.',
+    year: String(input.year),
+    rings: order.map(category => ({ category, label: CATEGORY_LABELS[category], fill: RING_STYLES[category].fill, text: RING_STYLES[category].text })),
+    cells,
+    months,
+    needle,
+  }
+}
+export type PhoneWheelView = ReturnType<typeof buildPhoneWheel>

@@ -6,9 +6,14 @@ import { localDateOf } from '../domain/local-time.js'
 import { yearOf } from '../domain/calendar-date.js'
 import { AppError } from '../shared/errors.js'
 import { pageTemplatesDir } from '../pages/render.js'
-import { pageScope } from '../plugins/pages.js'
+import { pageScope, requireSession } from '../plugins/pages.js'
 import { resolveSubject } from '../pages/subject.js'
-import { FIRST_YEAR, LAST_YEAR, followUpCsv, followUpPage, followUpRows, wheelData, wheelPage, type PageContext } from '../pages/pages.js'
+import {
+  BULK_MARKS, FIRST_YEAR, FOLLOW_UP_STATUS_FILTERS, LAST_YEAR, filterParams, followUpCsv, followUpPage, followUpRows, parseBulkForm, wheelData, wheelPage,
+  type FollowUpFilter, type FollowUpStatusFilter, type PageContext,
+} from '../pages/pages.js'
+import { followUpUrl } from '../presenters/urls.js'
+import { MAX_BULK_CHANGE } from '../services/occurrences.js'
 import { collaborationsPage, municipalityPage, startPage } from '../pages/start-page.js'
 import { viewerOf } from '../services/access.js'
 import { Line } from '../schemas/common.js'
@@ -32,6 +37,24 @@ const SubjectQuery = Type.Object({
 })
 type SubjectQuery = { municipality?: string; body?: string; collaboration?: string; year?: string }
 const MunicipalityQuery = Type.Object({ municipality: Type.Optional(Line(200)) })
+// The follow-up list's filters: a responsible body's slug, an event type's key, a situation (Forfalt, Snart frist, Kommer) or "under arbeid".
+const FollowUpQuery = Type.Object({
+  ...SubjectQuery.properties,
+  responsible: Type.Optional(Line(200)),
+  type: Type.Optional(Line(200)),
+  status: Type.Optional(Line(40)),
+})
+type FollowUpQuery = SubjectQuery & { responsible?: string; type?: string; status?: string }
+// The bulk form's fields are loose strings: the page module checks them and shows the form again naming the field.
+const BulkBody = Type.Object({
+  _csrf: Type.Optional(Line(200)),
+  id: Type.Optional(Type.Union([Line(200), Type.Array(Line(200), { maxItems: MAX_BULK_CHANGE })])),
+  merk: Type.Optional(Line(40)),
+  dato: Type.Optional(Line(100)),
+  saksnummer: Type.Optional(Line(1000)),
+  ...FollowUpQuery.properties,
+}, { additionalProperties: false })
+type BulkBody = FollowUpQuery & { id?: string | string[]; merk?: string; dato?: string; saksnummer?: string }
 const CollaborationsQuery = Type.Object({ q: Type.Optional(Line(200)), page: Type.Optional(Line(20)) })
 
 /**
@@ -44,7 +67,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
   const render = app.pageRenderer
   const assets = Object.fromEntries(Object.keys(ASSETS).map(name => [name, readFileSync(path.join(pageTemplatesDir, 'assets', name), 'utf8')]))
   const context = (request: FastifyRequest): PageContext =>
-    ({ services: app.services, viewer: viewerOf(request.actor), baseUrl, today: localDateOf(app.clock.now(), ZONE) })
+    ({ services: app.services, viewer: viewerOf(request.actor), actor: request.actor, baseUrl, today: localDateOf(app.clock.now(), ZONE) })
   const html = (reply: FastifyReply, template: string, data: object) => reply.page(template, data)
   const schema = { hide: true, querystring: SubjectQuery }
   const tags = ['Sider']
@@ -99,19 +122,44 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
       .send(`<?xml version="1.0" encoding="UTF-8"?>\n${render('wheel-svg', { wheel, standalone: true })}`)
   })
 
-  app.get<{ Querystring: SubjectQuery }>('/oppfolging', { schema }, async (request, reply) => {
+  /** The filter from the query: 400 naming `status` for an unknown status; a body or type that matches nothing just shows no rows. */
+  function parseFilter (q: FollowUpQuery): FollowUpFilter {
+    const status = q.status || undefined
+    if (status !== undefined && !(FOLLOW_UP_STATUS_FILTERS as readonly string[]).includes(status)) {
+      throw new AppError(400, 'pages.status', `Ukjent status «${status}»: velg ${FOLLOW_UP_STATUS_FILTERS.join(', ')}.`)
+    }
+    return { responsible: q.responsible || undefined, type: q.type || undefined, status: status as FollowUpStatusFilter | undefined }
+  }
+
+  app.get<{ Querystring: FollowUpQuery }>('/oppfolging', { schema: { hide: true, querystring: FollowUpQuery } }, async (request, reply) => {
     const ctx = context(request)
-    return html(reply, 'oppfolging', await followUpPage(ctx, await resolveSubject(ctx, request.query)))
+    return html(reply, 'oppfolging', await followUpPage(ctx, await resolveSubject(ctx, request.query), parseFilter(request.query)))
   })
 
-  app.get<{ Querystring: SubjectQuery }>('/oppfolging.csv', {
-    schema: described('Oppfølgingslisten som CSV (norsk Excel)', 'text/csv', 'Forfalte og kommende frister, semikolonseparert, UTF-8 med BOM'),
+  app.get<{ Querystring: FollowUpQuery }>('/oppfolging.csv', {
+    schema: { ...described('Oppfølgingslisten som CSV (norsk Excel)', 'text/csv', 'Forfalte, snart forfalte (innen 14 dager) og kommende frister, semikolonseparert, UTF-8 med BOM; kolonnen Situasjon sier hvilken'), querystring: FollowUpQuery },
   }, async (request, reply) => {
     const ctx = context(request)
     const subject = await resolveSubject(ctx, request.query)
-    const { rows } = await followUpRows(ctx, subject)
+    const { rows } = await followUpRows(ctx, subject, parseFilter(request.query))
     return reply.type('text/csv; charset=utf-8').header('content-disposition', `attachment; filename="oppfolging-${subject.slug}-${ctx.today}.csv"`)
       .send(followUpCsv(rows))
+  })
+
+  // Marks several rows of the follow-up list delivered or treated in one step (issue 14), through the same
+  // service as PATCH /api/v1/occurrences/:id: all or nothing. 401 without a session; 403 (a page naming the
+  // item, nothing changed) when any row is outside the person's scope; 400 with the page shown again for bad input.
+  app.post<{ Body: BulkBody }>('/oppfolging/marker', { schema: { hide: true, body: BulkBody } }, async (request, reply) => {
+    const actor = requireSession(request)
+    const ctx = context(request)
+    const body = request.body ?? {}
+    const subject = await resolveSubject(ctx, body)
+    const filter = parseFilter(body)
+    const back = `${followUpUrl(subject)}${filterParams(filter)}`
+    const parsed = parseBulkForm(body, ctx.today)
+    if ('errors' in parsed) return reply.page('oppfolging', await followUpPage(ctx, subject, filter, parsed), 400)
+    const changed = await app.services.occurrences.changeMany(parsed.ids, parsed.change, actor)
+    return reply.flashRedirect(back, `${changed.length} ${changed.length === 1 ? 'frist' : 'frister'} markert som ${BULK_MARKS[parsed.status].word}.`)
   })
 
   app.get<{ Params: { file: string } }>('/assets/:file', { schema: { hide: true } }, async (request, reply) => {

@@ -20,13 +20,15 @@ import type { IndexQuery, NameRows, OccurrenceIndexRepository } from '../reposit
 import type { OccurrencesRepository, StatePatch, StateRow } from '../repositories/occurrences.js'
 import type { RulesRepository } from '../repositories/rules.js'
 import type { Clock } from '../shared/clock.js'
-import { invalid, missing } from '../shared/errors.js'
+import { ServiceError, invalid, missing } from '../shared/errors.js'
 import { auditActor, viewerOf, type AccessService, type Actor, type Viewer } from './access.js'
 import type { OccurrenceIndexService } from './occurrence-index.js'
 
 const ZONE = 'Europe/Oslo'
 /** The widest window one query may ask for: what the recurrence engine expands in one go. */
 export { MAX_WINDOW_YEARS }
+/** The most occurrences one `changeMany` call changes (a follow-up page's rows, with room to spare). */
+export const MAX_BULK_CHANGE = 500
 /** Stored statuses, and the derived 'overdue' and 'not_recorded' ("ikke registrert"). */
 export const STATUS_FILTERS = [...OCCURRENCE_STATUSES, 'overdue', 'not_recorded'] as const
 export type StatusFilter = typeof STATUS_FILTERS[number]
@@ -466,6 +468,78 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       await service.get(id, viewer)
       const { items } = await audit.list({ entityType: 'occurrence', entityId: id, limit, offset: 0 })
       return items.map(e => ({ at: e.at, actor: actorName(e.actor), changes: stateChanges(e.before, e.after) }))
+    },
+
+    // ── Several at once (issue 14: the follow-up page marks several rows delivered or treated) ──────────
+
+    /**
+     * Applies one change to several occurrences in ONE transaction: all or nothing. Each id gets the
+     * checks `change` makes — it names an occurrence the actor can see (404), the actor may change it
+     * (403), a move is valid, a delivered or approved date is not in the future (400); delivered and
+     * approved get today's date (Europe/Oslo) unless given. The first id that fails throws that error,
+     * its message starting with the item («title», subject, YYYY-MM-DD), and nothing is written.
+     * Duplicate ids count once; at most MAX_BULK_CHANGE ids (400 naming `ids` otherwise, or when empty).
+     * Every write has its own audit row naming the actor. Returns the changed items in the order given.
+     */
+    async changeMany (ids: readonly string[], patch: OccurrenceChange, actor: Actor | null): Promise<OccurrenceItem[]> {
+      const unique = [...new Set(ids)]
+      if (!unique.length) throw invalid('occurrences.bulk_empty', 'ids', 'choose at least one occurrence')
+      if (unique.length > MAX_BULK_CHANGE) throw invalid('occurrences.bulk_too_many', 'ids', `at most ${MAX_BULK_CHANGE} at a time`)
+      const a = access.requireActor(actor)
+      const visibility = await access.visibility(viewerOf(a))
+      const day = today()
+      const rows: OccurrenceRow[] = []
+      for (const id of unique) {
+        const row = await findRow(id)
+        if (!row) throw missing('occurrence', id, 'ids')
+        rows.push(row)
+      }
+      const items = await present(rows, day)
+      const planned: Array<{ row: OccurrenceRow; values: StatePatch }> = []
+      for (const [i, row] of rows.entries()) {
+        const item = items[i]!
+        const named = (err: unknown): never => {
+          if (err instanceof ServiceError) throw new ServiceError(err.kind, err.code, `«${item.title}» (${item.subject.name}, ${item.date}): ${err.message}`, err.field)
+          throw err
+        }
+        await access.assertMayChange(a, changeTargets(row)).catch(named)
+        if (!rowVisible(row, visibility.hiddenBodyIds)) throw missing('occurrence', row.id, 'ids')
+        const values: StatePatch = { ...patch }
+        if (values.movedTo != null) {
+          if (row.eventType === OWNER_PREPARATION_TYPE) named(invalid('occurrences.invalid_move', 'movedTo', 'an owner\'s preparation follows its meeting; move the meeting instead'))
+          const problem = validMoveTarget(row.allDay, row.originalKey, values.movedTo)
+          if (problem) named(invalid('occurrences.invalid_move', 'movedTo', problem))
+        }
+        if (values.status === 'delivered' && values.deliveredOn === undefined) values.deliveredOn = day
+        if (values.status === 'approved' && values.approvedOn === undefined) values.approvedOn = day
+        if (values.deliveredOn && compareDates(values.deliveredOn, addDays(day, 1)) > 0) named(invalid('occurrences.future_delivery', 'deliveredOn', 'cannot be in the future'))
+        if (values.approvedOn && compareDates(values.approvedOn, addDays(day, 1)) > 0) named(invalid('occurrences.future_approval', 'approvedOn', 'cannot be in the future'))
+        planned.push({ row, values })
+      }
+      await transactor.transaction(async tx => {
+        for (const p of planned) await service.saveState(p.row.ruleId, p.row.originalKey, p.values, a, tx)
+      })
+      const viewer = viewerOf(a)
+      const out: OccurrenceItem[] = []
+      for (const row of rows) out.push(await service.get(row.id, viewer))
+      return out
+    },
+
+    /**
+     * Which of these occurrences `actor` may change (what `changeMany` and `change` check), in one
+     * read: for showing a list's checkboxes. Ids that name no occurrence are left out.
+     */
+    async changeable (ids: readonly string[], actor: Actor | null | undefined): Promise<Set<string>> {
+      const out = new Set<string>()
+      if (!actor || !ids.length) return out
+      await indexService.ready()
+      const rows = new Map<string, OccurrenceRow>()
+      for (const r of await index.findMany(ids)) if (indexService.covers({ from: r.date, to: r.date })) rows.set(r.id, r)
+      for (const id of ids) {
+        const row = rows.get(id) ?? await findRow(id)
+        if (row && await access.mayChange(actor, changeTargets(row))) out.add(id)
+      }
+      return out
     },
 
     /**

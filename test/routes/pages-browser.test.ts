@@ -285,7 +285,8 @@ describe('the follow-up page', { timeout: 60_000 }, () => {
     const shown = await rows()
     const expected = [
       ...overdue.map(o => ({ id: o.id, situation: 'overdue', date: o.dueDate, days: o.daysOverdue, title: o.title })),
-      ...upcoming.map(o => ({ id: o.id, situation: 'upcoming', date: o.dueDate, days: -o.daysLeft || 0, title: o.title })),
+      // Issue 14: due within 14 days is «Snart frist» (due_soon) on the page.
+      ...upcoming.map(o => ({ id: o.id, situation: o.daysLeft <= 14 ? 'due_soon' : 'upcoming', date: o.dueDate, days: -o.daysLeft || 0, title: o.title })),
     ]
     const byId = (a: { id: string }, b: { id: string }) => a.id.localeCompare(b.id)
     expect([...shown].sort(byId)).toEqual([...expected].sort(byId))
