@@ -139,7 +139,7 @@ describe('feed content', () => {
     const vedtak = events.find(e => e.summary.startsWith('Frist: Kommunestyrets vedtak av årsregnskap'))!
     expect(vedtak.startDate.isDate).toBe(true)
     expect(vedtak.startDate.toString()).toBe('2027-06-30')
-    expect(vedtak.description.split('\n')[0]).toMatch(/^https:\/\/arshjul\.test\/api\/v1\/occurrences\/\d+-20270630$/)
+    expect(vedtak.description.split('\n')[0]).toMatch(/^https:\/\/arshjul\.test\/hendelse\/\d+-20270630$/)
     expect(vedtak.description).toContain('Lovgrunnlag: kommuneloven § 14-2 bokstav b')
   })
 

@@ -64,6 +64,7 @@ describe('the occurrence page', () => {
     const other = await t.app.inject({ url: occurrencePageUrl('', gausdal.id), headers: kari.headers })
     expect(other.statusCode).toBe(200)
     expect(other.body).not.toContain('<form class="form"')
+    expect(other.body).toContain('Du kan se denne hendelsen, men ikke endre den')
   })
 
   it('answers 404 for an unknown occurrence and 400 for an impossible id', async () => {

@@ -45,7 +45,7 @@ describe('GET /api/v1/reports/overdue', () => {
       title: 'Årsregnskapet avlagt',
       responsibleBody: { slug: 'oyer-kommunedirektor' },
       lastReminderSentAt: null,
-      url: expect.stringMatching(/^https:\/\/arshjul\.test\/api\/v1\/occurrences\/\d+-20270222$/),
+      url: expect.stringMatching(/^https:\/\/arshjul\.test\/hendelse\/\d+-20270222$/),
     })
     // Meetings are never overdue; the budget for next year is not due yet.
     expect(report.data.some(r => r.eventType === 'mote' || (r.eventType === 'okonomiplan_arsbudsjett' && r.dueDate > '2027-06-01'))).toBe(false)
@@ -76,7 +76,7 @@ describe('GET /api/v1/reports/overdue', () => {
     const json = await get('/api/v1/reports/overdue?municipality=oyer&asOf=2027-06-01')
     expect(rows.length).toBe(json.pagination.totalElements + 2)
     const avlagt = rows.find(r => r.includes(';Årsregnskapet avlagt;Øyer;'))!
-    expect(avlagt).toMatch(/^22\.02\.2027;99;Årsregnskapet avlagt;Øyer;Kommunedirektøren i Øyer;Forfalt;;;https:\/\/arshjul\.test\/api\/v1\/occurrences\/\d+-20270222$/)
+    expect(avlagt).toMatch(/^22\.02\.2027;99;Årsregnskapet avlagt;Øyer;Kommunedirektøren i Øyer;Forfalt;;;https:\/\/arshjul\.test\/hendelse\/\d+-20270222$/)
     for (const r of rows.slice(1, -1)) expect(r).toMatch(/^\d{2}\.\d{2}\.\d{4};\d+;/)
   })
 
