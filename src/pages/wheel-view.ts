@@ -269,7 +269,7 @@ function reverseArc (center: Point, r: number, a0: number, a1: number): string {
 
 /** The phone wheel's drawing box (user units); drawn about 325 px wide at 375 px, so one unit ≈ 0.8 px. */
 export const PHONE_WHEEL_SIZE = 400
-const PHONE = { center: { x: 200, y: 200 }, hub: 44, ring: 32, labelRadius: 186, labelSize: 16, countSize: 15 }
+const PHONE = { center: { x: 200, y: 200 }, hub: 48, ring: 31, labelRadius: 186, labelSize: 16, countSize: 15 }
 
 export interface PhoneWheelInput {
   year: number
@@ -281,7 +281,7 @@ export interface PhoneWheelInput {
 /**
  * The phone layout of the wheel: 12 month labels on the rim (straight, 16 units ≈ 13 px), four rings in
  * the big wheel's order (innermost first) cut into months, and for each month and ring the number of
- * items and how many are overdue. Cells are at least 32 units (≈ 26 px) each way, so each is a tap
+ * items and how many are overdue. Cells are at least 31 units (≈ 25 px at 325 px wide) each way, across their middle too, so each is a tap
  * target of at least 24 px. Pure; the template escapes every string.
  */
 export function buildPhoneWheel (input: PhoneWheelInput) {
@@ -319,7 +319,8 @@ export function buildPhoneWheel (input: PhoneWheelInput) {
   const needle = yearOf(input.today) === input.year
     ? (() => {
         const a = angleOfDayMiddle(input.today)
-        const [p, q] = [polar(center, hub - 6, a), polar(center, hub + 4 * ring + 4, a)]
+        // A tick across the rim, outside the cells, so it never covers a count.
+        const [p, q] = [polar(center, hub + 4 * ring - 3, a), polar(center, hub + 4 * ring + 9, a)]
         return { x1: r2(p.x), y1: r2(p.y), x2: r2(q.x), y2: r2(q.y), label: `I dag: ${formatDate(input.today)}` }
       })()
     : null

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildWheel, displayStatus, markShapes, type WheelOccurrence } from '../../src/pages/wheel-view.js'
+import { PHONE_WHEEL_SIZE, buildPhoneWheel, buildWheel, displayStatus, markShapes, type WheelOccurrence } from '../../src/pages/wheel-view.js'
 import { STATUS_ORDER } from '../../src/presenters/vocabulary.js'
 import { valgperioderOverlapping } from '../../src/domain/valgperiode.js'
 import { angleOfDayMiddle, polar, DEFAULT_WHEEL } from '../../src/domain/wheel.js'
@@ -107,5 +107,48 @@ describe('the hub', () => {
     expect(long.lines).toEqual(['<script>alert(1)</script>'])
     // 0.6 em a character fits inside the hub's chord above the year.
     expect(0.6 * long.fontSize * 25).toBeLessThanOrEqual(1.5 * 118 + 0.01)
+  })
+})
+
+describe('buildPhoneWheel (issue 14: the wheel at 375 px)', () => {
+  const items = [
+    occ('a', '2027-01-10', { category: 'economy', effectiveStatus: 'overdue' }),
+    occ('b', '2027-01-31', { category: 'economy' }),
+    occ('c', '2027-02-01', { category: 'control' }),
+    occ('d', '2027-12-31', { category: 'political', effectiveStatus: 'delivered' }),
+  ]
+  const phone = buildPhoneWheel({ year: 2027, subjectName: 'Øyer', occurrences: items, today: '2027-06-15' })
+
+  it('has a cell per month and ring, counting the items and the overdue ones, each linking to its month', () => {
+    expect(phone.cells).toHaveLength(48)
+    const filled = phone.cells.filter(c => c.count > 0).map(c => [c.month, c.category, c.count, c.overdue, c.href])
+    expect(filled).toEqual([[1, 'economy', 2, 1, '#maned-1'], [2, 'control', 1, 0, '#maned-2'], [12, 'political', 1, 0, '#maned-12']])
+    expect(phone.cells.find(c => c.month === 1 && c.category === 'economy')!.label).toBe('Januar, økonomi: 2 hendelser, 1 forfalt. Gå til januar i listen.')
+    // Overdue is a shape (the triangle) as well as a count in words.
+    expect(phone.cells.find(c => c.month === 1 && c.category === 'economy')!.overdueShapes[0]!.tag).toBe('polygon')
+    expect(phone.cells.find(c => c.month === 2 && c.category === 'control')!.overdueShapes).toEqual([])
+  })
+
+  it('is drawn so that at 325 px wide (375 px less margins) labels are 12 px or more and every cell 24 px or more each way', () => {
+    const scale = 325 / PHONE_WHEEL_SIZE
+    expect(phone.labelSize * scale).toBeGreaterThanOrEqual(12)
+    const ring = (phone.outer - phone.hub) / 4
+    expect(ring * scale).toBeGreaterThanOrEqual(24)
+    // The narrowest cell: the innermost ring in February (28 days), across its middle.
+    const mid = phone.hub + ring / 2
+    expect(2 * mid * Math.sin(Math.PI * 28 / 365) * scale).toBeGreaterThanOrEqual(24)
+    expect(phone.months.map(m => m.name)).toEqual(['Jan', 'Feb', 'Mar', 'Apr', 'Mai', 'Jun', 'Jul', 'Aug', 'Sep', 'Okt', 'Nov', 'Des'])
+    // Every label (three letters, about 0.6 em each: half a label is under 16 units) lies within the drawing.
+    for (const m of phone.months) {
+      expect(m.x).toBeGreaterThan(16)
+      expect(m.x).toBeLessThan(PHONE_WHEEL_SIZE - 16)
+      expect(m.y).toBeGreaterThan(8)
+      expect(m.y).toBeLessThan(PHONE_WHEEL_SIZE - 8)
+    }
+  })
+
+  it('marks today on the rim only in the year shown', () => {
+    expect(phone.needle).not.toBeNull()
+    expect(buildPhoneWheel({ year: 2026, subjectName: 'Øyer', occurrences: [], today: '2027-06-15' }).needle).toBeNull()
   })
 })

@@ -22,7 +22,7 @@ afterAll(async () => {
   await t?.close()
 })
 
-const KARI = ['kari@oyer.kommune.no', [{ role: 'editor' as const, municipality: 'oyer' }], 'Kari Nordmann'] as const
+const kari = (page: Page) => signInBrowser(page, t, base, 'kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }], 'Kari Nordmann')
 const occurrence = async (id: string) => (await t.app.inject(`/api/v1/occurrences/${encodeURIComponent(id)}`)).json() as { status: string; deliveredOn: string | null; caseNumber: string | null }
 const auditActors = (id: string) => (t.sqlite.prepare("select actor from audit_log where entity_type = 'occurrence' and entity_id = ? order by id").all(id) as Array<{ actor: string }>).map(r => r.actor)
 
@@ -39,7 +39,7 @@ describe('marking several rows delivered on the follow-up page', { timeout: 120_
   it('Øyer’s editor filters to overdue, selects two rows and marks them Levert with saksnummer — keyboard alone', async () => {
     const context = await newContext(browser)
     const page = await context.newPage()
-    await signInBrowser(page, t, base, ...KARI)
+    await kari(page)
     await page.goto(`${base}/oppfolging?municipality=oyer`)
     await page.locator('body').focus()
 
@@ -87,7 +87,7 @@ describe('marking several rows delivered on the follow-up page', { timeout: 120_
   it('the same task by mouse takes 7 clicks: status filter (2) and Filtrer, two rows, the saksnummer field and Marker valgte', async () => {
     const context = await newContext(browser)
     const page = await context.newPage()
-    await signInBrowser(page, t, base, ...KARI)
+    await kari(page)
     await page.goto(`${base}/oppfolging?municipality=oyer`)
     let clicks = 0
     const click = async (locator: ReturnType<Page['locator']>) => { clicks++; await locator.click() }
@@ -117,7 +117,7 @@ describe('accessibility and the phone', { timeout: 180_000 }, () => {
       it(`axe-core finds 0 violations ${signedIn ? 'signed in' : 'signed out'} at ${width} px, and nothing scrolls sideways at 375 px`, async () => {
         const context = await newContext(browser, { width })
         const page = await context.newPage()
-        if (signedIn) await signInBrowser(page, t, base, ...KARI)
+        if (signedIn) await kari(page)
         for (const url of PAGES) {
           await page.goto(`${base}${url}`)
           await expectAccessible(page, `${url} at ${width} px${signedIn ? ', signed in' : ''}`)
@@ -142,7 +142,7 @@ describe('accessibility and the phone', { timeout: 180_000 }, () => {
   it('at 375 px the follow-up table is a list of cards as wide as the screen', async () => {
     const context = await newContext(browser, { width: 375 })
     const page = await context.newPage()
-    await signInBrowser(page, t, base, ...KARI)
+    await kari(page)
     await page.goto(`${base}/oppfolging?municipality=oyer`)
     const table = await page.locator('#oppfolging').boundingBox()
     expect(table!.width).toBeLessThanOrEqual(375)
