@@ -51,8 +51,10 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> 
     const today = localDateOf(now, FEED_ZONE)
     const types = q.types?.split(',').map(t => t.trim()).filter(Boolean)
     // Who is looking is part of the key (what they may see differs); a secret is checked on every hit.
+    // So is their scope as of this request: a person whose roles change must not get the feed cached before.
     const actor = request.actor
-    const key = `${kind}/${slug}?${q.from ?? ''}&${q.to ?? ''}&${types?.join(',') ?? ''}&${q.alarms ?? '0'}&${q.cancelled ?? 'show'}@${actor ? `${actor.role}:t${actor.tokenId ?? ''}:u${actor.userId ?? ''}` : '-'}`
+    const scope = actor ? `:m${[...actor.municipalityIds].sort().join('.')}:k${[...(actor.kontrollutvalgIds ?? [])].sort().join('.')}` : ''
+    const key = `${kind}/${slug}?${q.from ?? ''}&${q.to ?? ''}&${types?.join(',') ?? ''}&${q.alarms ?? '0'}&${q.cancelled ?? 'show'}@${actor ? `${actor.role}:t${actor.tokenId ?? ''}:u${actor.userId ?? ''}${scope}` : '-'}`
 
     // A feed that has not changed is answered from memory, before any database work.
     let entry = cache.get(key, today, feeds.revisionOf)
