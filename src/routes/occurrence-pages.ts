@@ -27,7 +27,8 @@ const NoteForm = Type.Object({ _csrf: Type.Optional(Line(200)), notat: Type.Opti
 const MoveForm = Type.Object({ _csrf: Type.Optional(Line(200)), nyDato: Type.Optional(Line(100)), nyTid: Type.Optional(Line(100)) }, { additionalProperties: false })
 
 type Form = Record<string, string | undefined>
-type Parsed = { change: OccurrenceChange } | { errors: FormProblem['errors']; values: FormValues }
+/** A form read: the change and the message after saving it, or the problems naming the fields. */
+type Parsed = { change: OccurrenceChange; message: string } | { errors: FormProblem['errors']; values: FormValues }
 
 /**
  * One page per occurrence (issue 14): /hendelse/<id>, what feeds, reports and reminder e-mails link to.
@@ -49,7 +50,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
   })
 
   /** Parses a form, calls the service, and either redirects with a message or shows the page again (400). */
-  async function save (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, form: FormProblem['form'], parse: () => Promise<Parsed>, done: (change: OccurrenceChange) => string) {
+  async function save (request: FastifyRequest<{ Params: { id: string } }>, reply: FastifyReply, form: FormProblem['form'], parse: () => Promise<Parsed>) {
     const { id } = request.params
     // Who may change it is checked before any input is judged: a 401 or 403 says nothing about the form.
     await occurrences.get(id, viewerOf(request.actor))
@@ -64,26 +65,25 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
       if (!problem) throw err
       return reply.page('hendelse', await occurrencePage(context(request), id, problem), 400)
     }
-    return reply.flashRedirect(occurrencePageUrl('', id), done(parsed.change))
+    return reply.flashRedirect(occurrencePageUrl('', id), parsed.message)
   }
 
-  app.post<{ Params: { id: string }; Body: Form }>('/hendelse/:id/status', { schema: { ...schema, body: StatusForm } }, async (request, reply) => {
-    let status: ReturnType<typeof statusDoneMessage> = ''
-    return save(request, reply, 'status', async () => {
-      const current = await occurrences.get(request.params.id, viewerOf(request.actor))
-      const parsed = parseStatusForm(request.body ?? {}, current)
-      if ('errors' in parsed) return parsed
-      status = statusDoneMessage(parsed.status)
-      return { change: parsed.change }
-    }, () => status)
-  })
+  app.post<{ Params: { id: string }; Body: Form }>('/hendelse/:id/status', { schema: { ...schema, body: StatusForm } }, async (request, reply) =>
+    save(request, reply, 'status', async () => {
+      const parsed = parseStatusForm(request.body ?? {}, await occurrences.get(request.params.id, viewerOf(request.actor)))
+      return 'errors' in parsed ? parsed : { change: parsed.change, message: statusDoneMessage(parsed.status) }
+    }))
 
   app.post<{ Params: { id: string }; Body: Form }>('/hendelse/:id/notat', { schema: { ...schema, body: NoteForm } }, async (request, reply) =>
-    save(request, reply, 'notat', async () => parseNoteForm(request.body ?? {}), c => c.note ? 'Notatet er lagret.' : 'Notatet er fjernet.'))
+    save(request, reply, 'notat', async () => {
+      const parsed = parseNoteForm(request.body ?? {})
+      return 'errors' in parsed ? parsed : { change: parsed.change, message: parsed.change.note ? 'Notatet er lagret.' : 'Notatet er fjernet.' }
+    }))
 
-  app.post<{ Params: { id: string }; Body: Form }>('/hendelse/:id/flytt', { schema: { ...schema, body: MoveForm } }, async (request, reply) => {
-    const item = await occurrences.get(request.params.id, viewerOf(request.actor))
-    return save(request, reply, 'flytt', async () => parseMoveForm(request.body ?? {}, item.allDay), () => 'Hendelsen er flyttet.')
-  })
+  app.post<{ Params: { id: string }; Body: Form }>('/hendelse/:id/flytt', { schema: { ...schema, body: MoveForm } }, async (request, reply) =>
+    save(request, reply, 'flytt', async () => {
+      const parsed = parseMoveForm(request.body ?? {}, (await occurrences.get(request.params.id, viewerOf(request.actor))).allDay)
+      return 'errors' in parsed ? parsed : { change: parsed.change, message: 'Hendelsen er flyttet.' }
+    }))
 }
 export default routes
