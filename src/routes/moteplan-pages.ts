@@ -32,11 +32,15 @@ const KeepForm = Type.Object({
   _csrf: Type.Optional(Line(200)),
   format: Type.Union([Type.Literal('csv'), Type.Literal('ical')]),
   filnavn: Type.Optional(Type.String({ maxLength: 300 })),
+  fra: Type.Optional(Type.String({ maxLength: 10, pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' })),
+  til: Type.Optional(Type.String({ maxLength: 10, pattern: '^(\\d{4}-\\d{2}-\\d{2})?$' })),
   fil: Type.String({ minLength: 1, maxLength: KEEP_BODY_LIMIT, pattern: '^[A-Za-z0-9_-]+$' }),
   kontroll: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
   utfall: Type.String({ minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9_-]+$' }),
 })
-type KeepForm = { _csrf?: string; format: PlanFormat; filnavn?: string; fil: string; kontroll: string; utfall: string }
+type KeepForm = { _csrf?: string; format: PlanFormat; filnavn?: string; fra?: string; til?: string; fil: string; kontroll: string; utfall: string }
+/** The period a plan replaces, as the form gives it (empty: the calendar years of its meetings). */
+type Period = { from?: string; to?: string }
 const ExtraForm = Type.Object({
   _csrf: Type.Optional(Line(200)),
   dato: Type.Optional(Line(40)),
@@ -101,12 +105,13 @@ function fileProblem (err: ServiceError): string {
 const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl }) => {
   await pageScope(app)
   // Only these routes read multipart bodies (the file upload); every other route keeps refusing them.
-  await app.register(multipart, { limits: { fileSize: MAX_PLAN_FILE_BYTES, files: 1, fields: 5, fieldSize: 1000, parts: 6 } })
+  await app.register(multipart, { limits: { fileSize: MAX_PLAN_FILE_BYTES, files: 1, fields: 6, fieldSize: 1000, parts: 8 } })
   const services = app.services
   // Binds a preview's keep form to the file it previewed: the file travels through the browser, so a
   // changed file is refused without keeping state on the server (any instance can take the second POST).
   const macKey = await services.people.deploymentSecret('moteplan-forhandsvisning')
-  const mac = (bodyId: number, format: string, fil: string) => createHmac('sha256', macKey).update(`${bodyId}\n${format}\n${fil}`).digest('base64url')
+  const mac = (bodyId: number, format: string, period: Period, fil: string) =>
+    createHmac('sha256', macKey).update(`${bodyId}\n${format}\n${period.from ?? ''}\n${period.to ?? ''}\n${fil}`).digest('base64url')
   const today = () => localDateOf(app.clock.now(), ZONE)
 
   /** The body the page is about: 404 when it is unknown, deleted or private to this reader. */
@@ -142,7 +147,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     }
   }
 
-  interface PageState { problems?: FieldProblem[]; extra?: ExtraForm; uploadProblem?: string | null }
+  interface PageState { problems?: FieldProblem[]; extra?: ExtraForm; uploadProblem?: string | null; period?: Period }
 
   async function showPage (request: FastifyRequest, reply: FastifyReply, slug: string, state: PageState = {}, status = 200) {
     const { row, ownerName, mayChange } = await pageBody(request, slug)
@@ -159,11 +164,12 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
       problems: state.problems ?? [],
       extra: state.extra ?? {},
       uploadProblem: state.uploadProblem ?? null,
+      planPeriod: { fra: state.period?.from ?? '', til: state.period?.to ?? '' },
     }, status)
   }
 
   /** Renders the preview with its keep form (the file as base64url, bound to it by a MAC). */
-  function showPreview (reply: FastifyReply, body: BodyRow, preview: MoteplanAdoption, file: { format: PlanFormat; bytes: Uint8Array; filename: string }, notice: string | null, status = 200) {
+  function showPreview (reply: FastifyReply, body: BodyRow, preview: MoteplanAdoption, file: { format: PlanFormat; bytes: Uint8Array; filename: string; period: Period }, notice: string | null, status = 200) {
     const fil = Buffer.from(file.bytes).toString('base64url')
     const row = (m: { local: string }) => formatDateTimeLong(m.local)
     return reply.page('moteplan-forhandsvisning', {
@@ -179,7 +185,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
       removed: preview.removed.map(row),
       kept: preview.kept.map(row),
       warnings: preview.warnings.map(w => (w.line !== null ? `Linje ${w.line}: ${w.message}` : w.message)),
-      keep: { format: file.format, filnavn: file.filename, fil, kontroll: mac(body.id, file.format, fil), utfall: outcomeHash(preview) },
+      keep: { format: file.format, filnavn: file.filename, fra: file.period.from ?? '', til: file.period.to ?? '', fil, kontroll: mac(body.id, file.format, file.period, fil), utfall: outcomeHash(preview) },
     }, status)
   }
 
@@ -195,11 +201,19 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     const actor = requireSession(request)
     if (!request.isMultipart()) throw new AppError(415, 'pages.multipart', 'Skjemaet må sendes som filopplasting (multipart/form-data).')
     let token: string | undefined
+    const period: Period = {}
+    const periodProblems: FieldProblem[] = []
     let file: { filename: string; bytes: Uint8Array } | null = null
     let tooLarge = false
     for await (const part of request.parts()) {
       if (part.type === 'field') {
         if (part.fieldname === '_csrf' && typeof part.value === 'string') token = part.value
+        else if ((part.fieldname === 'fra' || part.fieldname === 'til') && typeof part.value === 'string' && part.value.trim() !== '') {
+          const value = part.value.trim()
+          const label = part.fieldname === 'fra' ? 'Gjelder fra' : 'Gjelder til'
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || !isSupportedDate(value)) periodProblems.push({ field: part.fieldname, message: `${label}: «${value.slice(0, 40)}» er ikke en gyldig dato (ÅÅÅÅ-MM-DD).` })
+          else period[part.fieldname === 'fra' ? 'from' : 'to'] = value
+        }
       } else if (part.fieldname === 'fil') {
         const buffer = await part.toBuffer().catch((err: { code?: string }) => {
           if (err.code === 'FST_REQ_FILE_TOO_LARGE') { tooLarge = true; return null }
@@ -213,19 +227,21 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     const { row, mayChange } = await pageBody(request, slug)
     if (!mayChange) await services.access.assertMayChange(actor, { bodyIds: [row.id] })
     if (tooLarge) return showPage(request, reply, slug, { uploadProblem: `Filen er for stor. Største tillatte størrelse er ${MAX_PLAN_FILE_BYTES / 1024 / 1024} MB.` }, 413)
-    if (!file || file.bytes.length === 0) return showPage(request, reply, slug, { uploadProblem: file ? 'Filen er tom.' : 'Velg en fil med møteplanen (CSV eller iCal).' }, 400)
+    if (periodProblems.length) return showPage(request, reply, slug, { problems: periodProblems, period }, 400)
+    if (!file || file.bytes.length === 0) return showPage(request, reply, slug, { uploadProblem: file ? 'Filen er tom.' : 'Velg en fil med møteplanen (CSV eller iCal).', period }, 400)
     const format = planFormatOf(file.filename, file.bytes)
     const source: MoteplanSource = { format, bytes: file.bytes }
     let preview: MoteplanAdoption
     try {
-      preview = await services.moteplan.preview(row.slug, source, actor)
+      preview = await services.moteplan.preview(row.slug, source, actor, period)
     } catch (err) {
       if (err instanceof ServiceError && err.kind === 'invalid') {
-        return showPage(request, reply, slug, { uploadProblem: `Filen «${file.filename}» kunne ikke leses som ${FORMAT_LABELS[format]}: ${fileProblem(err)}` }, 400)
+        if (err.field === 'from' || err.field === 'to') return showPage(request, reply, slug, { problems: [{ field: err.field === 'from' ? 'fra' : 'til', message: `Perioden: ${err.message}` }], period }, 400)
+        return showPage(request, reply, slug, { uploadProblem: `Filen «${file.filename}» kunne ikke leses som ${FORMAT_LABELS[format]}: ${fileProblem(err)}`, period }, 400)
       }
       throw err
     }
-    return showPreview(reply, row, preview, { format, bytes: file.bytes, filename: file.filename }, null)
+    return showPreview(reply, row, preview, { format, bytes: file.bytes, filename: file.filename, period }, null)
   })
 
   // Keeping the previewed plan: the same file again (checked against the preview's MAC), adopted only when the
@@ -238,7 +254,8 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     const { row } = await pageBody(request, request.params.body)
     await services.access.assertMayChange(actor, { bodyIds: [row.id] })
     const form = request.body
-    const expected = Buffer.from(mac(row.id, form.format, form.fil))
+    const period: Period = { ...(form.fra ? { from: form.fra } : {}), ...(form.til ? { to: form.til } : {}) }
+    const expected = Buffer.from(mac(row.id, form.format, period, form.fil))
     const given = Buffer.from(form.kontroll)
     if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
       throw new AppError(400, 'pages.moteplan_changed', 'Filen i skjemaet er ikke den som ble forhåndsvist. Last opp møteplanen på nytt.')
@@ -246,13 +263,13 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     const bytes = new Uint8Array(Buffer.from(form.fil, 'base64url'))
     const source: MoteplanSource = { format: form.format, bytes }
     const filename = (form.filnavn ?? '').slice(0, 200)
-    const now = await services.moteplan.preview(row.slug, source, actor)
+    const now = await services.moteplan.preview(row.slug, source, actor, period)
     if (outcomeHash(now) !== form.utfall) {
       // Someone changed the body's meetings after the preview: show what keeping it would do now.
-      return showPreview(reply, row, now, { format: form.format, bytes, filename },
+      return showPreview(reply, row, now, { format: form.format, bytes, filename, period },
         'Møtene er endret siden forhåndsvisningen, så ingenting er lagret. Se over endringene på nytt før du beholder planen.', 409)
     }
-    const adopted = await services.moteplan.adopt(row.slug, source, actor)
+    const adopted = await services.moteplan.adopt(row.slug, source, actor, period)
     const message = adopted.changed
       ? `Møteplanen er lagret: ${adopted.added.length} lagt til, ${adopted.removed.length} avlyst, ${adopted.kept.length} beholdt.`
       : 'Møteplanen var allerede lagret; ingenting er endret.'

@@ -12,7 +12,6 @@ import { systemViewer } from '../../src/services/access.js'
 // on every page of the flow and the edit pages; no sideways scroll at 375 px.
 const NOW = '2027-01-15T09:00:00Z'
 const CSV = fileURLToPath(new URL('../domain/fixtures/moteplan/excel-sep-line.csv', import.meta.url))
-const KARI = ['kari@oyer.kommune.no', [{ role: 'editor' as const, municipality: 'oyer' }], 'Kari Nordmann'] as const
 let browser: Browser
 let t: TestApp
 let base: string
@@ -35,6 +34,9 @@ async function tabTo (page: Page, selector: string, max = 120): Promise<number> 
   throw new Error(`Tab never reached ${selector}`)
 }
 
+/** Signs the page in as Kari Nordmann, editor for Øyer. */
+const signInKari = (page: Page) => signInBrowser(page, t, base, 'kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }], 'Kari Nordmann')
+
 async function meetings (body: string): Promise<Map<string, string>> {
   const items = await t.services.occurrences.list({ from: '2027-01-01', to: '2027-12-31', body }, systemViewer)
   return new Map(items.filter(o => o.kind === 'meeting' && o.responsibleBody?.slug === body).map(o => [o.localStart!, o.status]))
@@ -44,7 +46,7 @@ describe('the møteplan page in Chromium', () => {
   it('Øyer’s editor uploads the council’s møteplan CSV, sees the preview and keeps it, by keyboard alone', async () => {
     const context = await newContext(browser)
     const page = await context.newPage()
-    await signInBrowser(page, t, base, ...KARI)
+    await signInKari(page)
     await page.goto(`${base}/moteplan/oyer-kommunestyre`)
     await expect.poll(() => page.locator('h1').textContent()).toBe('Møteplan for Kommunestyret i Øyer')
     await expectAccessible(page, 'the møteplan page, signed in')
@@ -53,7 +55,8 @@ describe('the møteplan page in Chromium', () => {
     // The operating system's file chooser is outside the page: the test hands it the file.
     await page.setInputFiles('#fil', CSV)
     const toPreview = await tabTo(page, 'form[action$="/forhandsvis"] button[type="submit"]')
-    expect(toPreview).toBe(1)
+    // Past the closed «Gjelder planen bare en del av året?» disclosure.
+    expect(toPreview).toBe(2)
     await Promise.all([page.waitForURL(`${base}/moteplan/oyer-kommunestyre/forhandsvis`), page.keyboard.press('Enter')])
     await expect.poll(() => page.locator('h1').textContent()).toBe('Forhåndsvisning: møteplan for Kommunestyret i Øyer')
     expect(await page.locator('[data-count="added"]').textContent()).toBe('1')
@@ -64,7 +67,7 @@ describe('the møteplan page in Chromium', () => {
     expect((await meetings('oyer-kommunestyre')).get('2027-02-11T18:00')).toBeUndefined()
     await expectAccessible(page, 'the møteplan preview')
     const toKeep = await tabTo(page, 'form[action$="/behold"] button[type="submit"]')
-    console.info(`keyboard: ${toFile} Tab to the file field, the file chosen in the system dialog, ${toPreview} Tab to Forhåndsvis, Enter; ${toKeep} Tab to «Behold møteplanen», Enter`)
+    console.info(`keyboard: ${toFile} Tab to the file field, the file chosen in the system dialog, ${toPreview} Tab (past the closed period disclosure) to Forhåndsvis, Enter; ${toKeep} Tab to «Behold møteplanen», Enter`)
     await Promise.all([page.waitForURL(`${base}/moteplan/oyer-kommunestyre`), page.keyboard.press('Enter')])
     await expect.poll(() => page.locator('.flash').textContent()).toBe('Møteplanen er lagret: 1 lagt til, 8 avlyst, 1 beholdt.')
     const after = await meetings('oyer-kommunestyre')
@@ -78,7 +81,7 @@ describe('the møteplan page in Chromium', () => {
   it('by mouse from the municipality page: Møteplan, choose the file, Forhåndsvis, Behold — 4 clicks and the file dialog', async () => {
     const context = await newContext(browser)
     const page = await context.newPage()
-    await signInBrowser(page, t, base, ...KARI)
+    await signInKari(page)
     await page.goto(`${base}/kommune?municipality=oyer`)
     let clicks = 0
     const click = async (locator: ReturnType<Page['locator']>) => { clicks++; await locator.click() }
@@ -96,7 +99,7 @@ describe('the møteplan page in Chromium', () => {
   it('adds an extra meeting and cancels one by keyboard', async () => {
     const context = await newContext(browser)
     const page = await context.newPage()
-    await signInBrowser(page, t, base, ...KARI)
+    await signInKari(page)
     await page.goto(`${base}/moteplan/oyer-kommunestyre`)
     await page.locator('body').focus()
     await tabTo(page, '#dato')
@@ -124,7 +127,7 @@ describe('the møteplan page in Chromium', () => {
     await page.goto(`${base}/moteplan/oyer-kommunestyre`)
     await expectAccessible(page, 'møteplan, signed out')
     await expectFitsPhone(page, 'moteplan-signed-out')
-    await signInBrowser(page, t, base, ...KARI)
+    await signInKari(page)
     await page.goto(`${base}/moteplan/oyer-kommunestyre`)
     await expectAccessible(page, 'møteplan, signed in')
     await expectFitsPhone(page, 'moteplan')

@@ -28,8 +28,10 @@ function multipart (fields: Array<[string, string]>, file: { name: string; type:
   return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` }
 }
 
-async function upload (who: SignedIn, file: { name: string; type: string; content: Buffer } | null, opts: { csrf?: string | null; body?: string } = {}) {
+async function upload (who: SignedIn, file: { name: string; type: string; content: Buffer } | null, opts: { csrf?: string | null; body?: string; fra?: string; til?: string } = {}) {
   const fields: Array<[string, string]> = opts.csrf === null ? [] : [['_csrf', opts.csrf ?? who.csrf]]
+  if (opts.fra !== undefined) fields.push(['fra', opts.fra])
+  if (opts.til !== undefined) fields.push(['til', opts.til])
   const { payload, contentType } = multipart(fields, file)
   return t.app.inject({ method: 'POST', url: `/moteplan/${opts.body ?? BODY}/forhandsvis`, headers: { ...who.headers, 'content-type': contentType }, payload })
 }
@@ -119,6 +121,39 @@ describe('the møteplan page', () => {
     expect(res.statusCode, res.body).toBe(200)
     expect(res.body).toContain('Advarsler fra lesingen av filen')
     expect(res.body).toMatch(/Linje 3: /)
+  })
+
+  it('a plan for part of the year (Gjelder fra/til) touches only that period; the period is bound to the preview', async () => {
+    const k = await kari()
+    const res = await upload(k, { name: 'plan.csv', type: 'text/csv', content: fixture('excel-sep-line.csv') }, { fra: '2027-02-01', til: '2027-03-31' })
+    expect(res.statusCode, res.body).toBe(200)
+    expect(res.body).toContain('perioden 1. februar 2027–31. mars 2027')
+    // Only February and March: the default plan's 18 March is kept, 18 February is removed, 11 February added.
+    expect([count(res.body, 'added'), count(res.body, 'removed'), count(res.body, 'kept')]).toEqual([1, 1, 1])
+    const fields = keepForm(res.body)
+    expect([fields.fra, fields.til]).toEqual(['2027-02-01', '2027-03-31'])
+    const before = snapshot()
+    // A wider period than the one previewed: refused, nothing changes.
+    const widened = await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/behold`, headers: k.headers, payload: { ...fields, til: '2027-12-31' } })
+    expect(widened.statusCode).toBe(400)
+    expect(snapshot()).toBe(before)
+    expect((await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/behold`, headers: k.headers, payload: fields })).statusCode).toBe(303)
+    const after = await meetings2027()
+    expect(after.get('2027-04-15T18:00')).toBe('planned')
+    expect(after.get('2027-02-18T18:00')).toBe('cancelled')
+  })
+
+  it('a bad period is a 400 naming the field; a meeting outside it is named too; nothing changes', async () => {
+    const k = await kari()
+    const before = snapshot()
+    const bad = await upload(k, { name: 'plan.csv', type: 'text/csv', content: fixture('excel-sep-line.csv') }, { fra: '2027-13-01' })
+    expect(bad.statusCode).toBe(400)
+    expect(bad.body).toContain('<a href="#fra">Gjelder fra: «2027-13-01» er ikke en gyldig dato (ÅÅÅÅ-MM-DD).</a>')
+    const outside = await upload(k, { name: 'plan.csv', type: 'text/csv', content: fixture('excel-sep-line.csv') }, { fra: '2027-03-01' })
+    expect(outside.statusCode).toBe(400)
+    expect(outside.body).toContain('<a href="#fra">Perioden: ')
+    expect(outside.body).toContain('value="2027-03-01"')
+    expect(snapshot()).toBe(before)
   })
 
   it('a file changed between preview and keep is refused, and nothing changes', async () => {
