@@ -71,6 +71,13 @@ describe('Mine varsler: her own reminders through the page', () => {
     expect(audit).toEqual(['create', 'update', 'delete'].map(action => ({ action, actor: 'Kari Nordmann <kari@oyer.kommune.no>', userId: kari.userId })))
   })
 
+  it('a person with no role at all sets up her weekly digest too (any signed-in person manages her own)', async () => {
+    const per = await signIn(t, 'per@example.no', [], 'Per Publikum')
+    const res = await post(per, '/mine-varsler', weeklyOyer)
+    expect(res.statusCode, res.body).toBe(303)
+    expect(rows()).toEqual([expect.objectContaining({ userId: per.userId, digest: 1, email: 'per@example.no' })])
+  })
+
   it("another person's reminder is 404 to open, change and delete, and stays unchanged", async () => {
     expect((await post(kari, '/mine-varsler', weeklyOyer)).statusCode).toBe(303)
     const id = rows()[0]!.id as number
