@@ -42,6 +42,8 @@ export const Config = Type.Object({
   SESSION_MAX_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 12 }),
   // OpenID Connect providers (issuer, client, which e-mail domains map to which role): a JSON file (README).
   OIDC_PROVIDERS_FILE: Type.Optional(Type.String({ minLength: 1, maxLength: 1000 })),
+  // The first admin's address on an empty user table (default admin@<BASE_URL's host>): src/services/first-admin.ts.
+  ADMIN_EMAIL: Type.Optional(Type.String({ pattern: '^[^\\s@]+@[^\\s@]+\\.[A-Za-z0-9-]{2,}$', maxLength: 254 })),
 })
 
 /** A setting is missing its form or bounds; the message names each (Norwegian). */

@@ -2,6 +2,7 @@ import { loadConfig } from './config.js'
 import { buildApp } from './app.js'
 import { createDependencies, failStartup } from './composition.js'
 import { seedIfEmpty } from './seed.js'
+import { firstSignIn } from './services/first-admin.js'
 
 // A bad setting or an unusable database stops the server with one line on stderr (failStartup).
 const config = (() => { try { return loadConfig() } catch (err) { return failStartup(err) } })()
@@ -18,6 +19,10 @@ const start = async () => {
       const report = await seedIfEmpty(deps)
       if (report) app.log.info({ entries: report.entries, created: report.created, warnings: report.warnings.length }, 'seeded the Lillehammer region from the 2019 register')
     }
+    // No identity provider needed to get in: the first admin's sign-in link is in the log (issue 14).
+    const first = await firstSignIn(deps.services.people, config.BASE_URL, config.ADMIN_EMAIL)
+    if (first?.kind === 'link') app.log.warn({ signInUrl: first.url, email: first.email, expiresAt: first.expiresAt.toISOString() }, first.message)
+    else if (first) app.log.warn(first.message)
   } catch (err) {
     await app.close()
     throw err

@@ -1,7 +1,7 @@
 import { and, eq, isNull } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
-import { apiTokens, municipalities } from '../db/schema.js'
+import { apiTokens, municipalities, users } from '../db/schema.js'
 import type { Clock } from '../shared/clock.js'
 import type { TokenRole } from '../domain/vocabulary.js'
 
@@ -11,6 +11,10 @@ export interface TokenListing {
   label: string;
   role: TokenRole;
   municipality: string | null
+  /** The person the token belongs to, if any. */
+  userId: number | null
+  ownerName: string | null
+  ownerEmail: string | null
   created: number;
   revokedAt: number | null;
   lastUsedAt: number | null
@@ -19,12 +23,18 @@ export interface TokenListing {
 /** API tokens: SQL only. Only hashes are stored; services/tokens.ts makes and checks the secrets. */
 export function createTokensRepository (db: Db, clock: Clock) {
   return {
-    async insert (input: { label: string; role: TokenRole; municipalityId: number | null; tokenHash: string }, ex: Executor = db): Promise<{ id: number }> {
+    async insert (input: { label: string; role: TokenRole; municipalityId: number | null; userId?: number | null; tokenHash: string }, ex: Executor = db): Promise<{ id: number }> {
       return ex.insert(apiTokens).values({ ...input, created: clock.now().getTime() }).returning({ id: apiTokens.id }).get()
     },
     /** The hash is looked up by equality; with 256-bit tokens a timing leak reveals nothing usable. */
     async findActiveByHash (tokenHash: string, ex: Executor = db): Promise<TokenRow | undefined> {
       return ex.select().from(apiTokens).where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt))).get()
+    },
+    /** An active token with its owner's name and e-mail (null without an owner, or when the owner is deactivated: ownerActive false). */
+    async findActiveWithOwner (tokenHash: string, ex: Executor = db) {
+      return ex.select({ token: apiTokens, ownerName: users.name, ownerEmail: users.email, ownerActive: users.active })
+        .from(apiTokens).leftJoin(users, eq(apiTokens.userId, users.id))
+        .where(and(eq(apiTokens.tokenHash, tokenHash), isNull(apiTokens.revokedAt))).get()
     },
     async touch (id: number, ex: Executor = db): Promise<void> {
       ex.update(apiTokens).set({ lastUsedAt: clock.now().getTime() }).where(eq(apiTokens.id, id)).run()
@@ -35,10 +45,13 @@ export function createTokensRepository (db: Db, clock: Clock) {
         label: apiTokens.label,
         role: apiTokens.role,
         municipality: municipalities.slug,
+        userId: apiTokens.userId,
+        ownerName: users.name,
+        ownerEmail: users.email,
         created: apiTokens.created,
         revokedAt: apiTokens.revokedAt,
         lastUsedAt: apiTokens.lastUsedAt,
-      }).from(apiTokens).leftJoin(municipalities, eq(apiTokens.municipalityId, municipalities.id)).orderBy(apiTokens.id).all()
+      }).from(apiTokens).leftJoin(municipalities, eq(apiTokens.municipalityId, municipalities.id)).leftJoin(users, eq(apiTokens.userId, users.id)).orderBy(apiTokens.id).all()
     },
     /** false when there is no active token with this id. */
     async revoke (id: number, ex: Executor = db): Promise<boolean> {

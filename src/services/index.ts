@@ -41,7 +41,7 @@ export function createServices (deps: ServiceDeps) {
   const municipalities = createMunicipalitiesService({ municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock })
   const bodies = createBodiesService({ bodies: repos.bodies, municipalities: repos.municipalities, collaborations: repos.collaborations, audit: repos.audit, access, transactor, clock })
   const collaborations = createCollaborationsService({ collaborations: repos.collaborations, municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock })
-  const tokens = createTokensService({ tokens: repos.tokens, municipalities: repos.municipalities, transactor })
+  const tokens = createTokensService({ tokens: repos.tokens, municipalities: repos.municipalities, transactor, audit: repos.audit, access, people: repos.people, clock })
   const audit = createAuditService({ audit: repos.audit, access })
   const people = createPeopleService({ people: repos.people, municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock, sessionIdleMinutes: deps.sessionIdleMinutes, sessionMaxHours: deps.sessionMaxHours })
   // The index hooks into every transaction's commit: built before anything writes.
