@@ -6,6 +6,7 @@ import errorsPlugin from './plugins/errors.js'
 import authPlugin from './plugins/auth.js'
 import pagesPlugin from './plugins/pages.js'
 import signInRoutes from './routes/sign-in.js'
+import adminPageRoutes from './routes/admin-pages.js'
 import normalizePlugin from './plugins/normalize.js'
 import swaggerPlugin from './plugins/swagger.js'
 import protectionPlugin, { protectionOptionsOf, requestIdOf } from './plugins/protection.js'
@@ -91,6 +92,7 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   await app.register(myRemindersRoutes, { baseUrl })
   await app.register(registerPageRoutes, { baseUrl })
   await app.register(signInRoutes, { baseUrl, oidc: deps.oidc, signInMail: deps.signInMail })
+  await app.register(adminPageRoutes, { baseUrl })
   return app
 }
 export type App = Awaited<ReturnType<typeof buildApp>>
