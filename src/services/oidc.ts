@@ -56,8 +56,10 @@ export function loadOidcProviders (file: string | undefined): OidcProvider[] {
     const who = p && typeof p === 'object' && typeof (p as { id?: unknown }).id === 'string' ? `«${(p as { id: string }).id}»` : `nr. ${i + 1}`
     if (!Value.Check(OidcProvider, p)) {
       const first = [...Value.Errors(OidcProvider, p)][0]
-      const field = first?.instancePath.slice(1).replace(/\//g, '.') || 'tilbyderen'
-      throw new ConfigError(`OIDC_PROVIDERS_FILE ${file}: tilbyder ${who}: ${field} ${first?.message ?? 'er ugyldig'}`)
+      const at = first?.instancePath.slice(1).replace(/\//g, '.') ?? ''
+      const required = (first?.params as { requiredProperties?: string[] } | undefined)?.requiredProperties
+      const problem = required ? `${[at, required.join(', ')].filter(Boolean).join('.')} mangler` : `${at || 'tilbyderen'} ${first?.message ?? 'er ugyldig'}`
+      throw new ConfigError(`OIDC_PROVIDERS_FILE ${file}: tilbyder ${who}: ${problem}`)
     }
     const provider = p as OidcProvider
     if (seen.has(provider.id)) throw new ConfigError(`OIDC_PROVIDERS_FILE ${file}: tilbyder ${who}: id er brukt av en annen tilbyder`)
