@@ -99,6 +99,33 @@ describe('admin pages', { timeout: 180_000 }, () => {
     await context.close()
   })
 
+  it('keyboard alone: an admin adds a user with an editor role (Tab, type, arrow keys, Enter)', async () => {
+    const context = await newContext(browser)
+    const page = await context.newPage()
+    await signInBrowser(page, t, base, 'anne@lillehammer.kommune.no', [{ role: 'admin' }], 'Anne Admin')
+    await page.goto(`${base}/admin/brukere`)
+    const focused = () => page.evaluate(() => document.activeElement?.id ?? '')
+    let tabs = 0
+    while (await focused() !== 'email' && tabs < 40) { await page.keyboard.press('Tab'); tabs++ }
+    expect(await focused()).toBe('email')
+    await page.keyboard.type('liv@gausdal.kommune.no')
+    await page.keyboard.press('Tab')
+    expect(await focused()).toBe('name')
+    await page.keyboard.type('Liv Tastatur')
+    await page.keyboard.press('Tab')
+    expect(await focused()).toBe('rolle')
+    for (let i = 0; i < 30 && await page.locator('#rolle').inputValue() !== 'editor:gausdal'; i++) await page.keyboard.press('ArrowDown')
+    expect(await page.locator('#rolle').inputValue()).toBe('editor:gausdal')
+    await page.keyboard.press('Tab')
+    const [res] = await Promise.all([page.waitForResponse(r => r.url() === `${base}/admin/brukere` && r.request().method() === 'POST'), page.keyboard.press('Enter')])
+    expect(res.status()).toBe(303)
+    await page.getByText('Liv Tastatur (liv@gausdal.kommune.no) er lagt til.').waitFor()
+    const liv = (await t.services.people.findByEmail('liv@gausdal.kommune.no'))!
+    expect((await t.services.people.get(liv.id)).roles.map(r => [r.role, r.municipalitySlug])).toEqual([['editor', 'gausdal']])
+    console.log(`keyboard: ${tabs} Tab presses to the e-mail field`)
+    await context.close()
+  })
+
   it('grant, remove a role, deactivate and activate through the forms; all audited by name', async () => {
     const admin = await signIn(t, 'anne@lillehammer.kommune.no', [{ role: 'admin' }], 'Anne Admin')
     const ola = await t.services.people.ensure({ email: 'ola@gausdal.kommune.no', name: 'Ola' }, null)
