@@ -80,3 +80,15 @@ export async function expectFitsPhone (page: Page, name: string): Promise<void> 
   expect(await horizontalOverflow(page), `${name} scrolls sideways at ${page.viewportSize()?.width} px`).toBeLessThanOrEqual(0)
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}-375.png`), fullPage: true })
 }
+
+/**
+ * Presses Tab until the focused element matches `selector` (at most `max` presses) and returns how many
+ * presses it took: the keyboard-only walk-throughs count their key presses with it.
+ */
+export async function tabTo (page: Page, selector: string, max = 400): Promise<number> {
+  for (let n = 1; n <= max; n++) {
+    await page.keyboard.press('Tab')
+    if (await page.evaluate(sel => document.activeElement?.matches(sel) ?? false, selector)) return n
+  }
+  throw new Error(`Tab never reached ${selector}`)
+}

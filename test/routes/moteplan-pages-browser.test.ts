@@ -2,7 +2,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { expectAccessible, expectFitsPhone, launchBrowser, newContext, startServer } from '../helpers/browser.js'
+import { expectAccessible, expectFitsPhone, launchBrowser, newContext, startServer, tabTo } from '../helpers/browser.js'
 import { signInBrowser } from '../helpers/people.js'
 import type { TestApp } from '../helpers/app.js'
 import { systemViewer } from '../../src/services/access.js'
@@ -24,15 +24,6 @@ afterAll(async () => {
   await browser?.close()
   await t?.close()
 })
-
-/** Presses Tab until the focused element matches (at most `max` presses); returns how many it took. */
-async function tabTo (page: Page, selector: string, max = 120): Promise<number> {
-  for (let n = 1; n <= max; n++) {
-    await page.keyboard.press('Tab')
-    if (await page.evaluate(sel => document.activeElement?.matches(sel) ?? false, selector)) return n
-  }
-  throw new Error(`Tab never reached ${selector}`)
-}
 
 /** Signs the page in as Kari Nordmann, editor for Øyer. */
 const signInKari = (page: Page) => signInBrowser(page, t, base, 'kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }], 'Kari Nordmann')

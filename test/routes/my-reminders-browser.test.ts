@@ -3,7 +3,7 @@
 // the edit page and a form with an error; nothing scrolls sideways at 375 px.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { expectAccessible, expectFitsPhone, launchBrowser, newContext, startServer } from '../helpers/browser.js'
+import { expectAccessible, expectFitsPhone, launchBrowser, newContext, startServer, tabTo } from '../helpers/browser.js'
 import { signInBrowser } from '../helpers/people.js'
 import type { TestApp } from '../helpers/app.js'
 import type { RoleRef } from '../../src/services/people.js'
@@ -23,14 +23,6 @@ afterAll(async () => {
   await t?.close()
 })
 
-/** Presses Tab until the focused element matches (at most `max` presses); returns how many it took. */
-async function tabTo (page: Page, selector: string, max = 200): Promise<number> {
-  for (let n = 1; n <= max; n++) {
-    await page.keyboard.press('Tab')
-    if (await page.evaluate(sel => document.activeElement?.matches(sel) ?? false, selector)) return n
-  }
-  throw new Error(`Tab never reached ${selector}`)
-}
 const subscriptionsOf = (email: string) => t.sqlite.prepare(`select s.municipality_id as m, s.digest, s.active, s.event_types as eventTypes, s.lead_days as leadDays
   from subscription s join app_user u on u.id = s.user_id where u.email = ? and s.deleted = 0`).all(email) as Array<Record<string, unknown>>
 const oyerId = () => (t.sqlite.prepare("select id from municipality where slug = 'oyer'").get() as { id: number }).id

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import ICAL from 'ical.js'
-import { expectAccessible, expectFitsPhone, launchBrowser, newContext, startServer } from '../helpers/browser.js'
+import { expectAccessible, expectFitsPhone, launchBrowser, newContext, startServer, tabTo } from '../helpers/browser.js'
 import { signInBrowser } from '../helpers/people.js'
 import type { TestApp } from '../helpers/app.js'
 import { systemViewer } from '../../src/services/access.js'
@@ -29,15 +29,6 @@ async function arsregnskap (municipality = 'oyer'): Promise<OccurrenceItem> {
   return o!
 }
 const auditActors = (id: string) => (t.sqlite.prepare("select actor from audit_log where entity_type = 'occurrence' and entity_id = ? order by id").all(id) as Array<{ actor: string }>).map(r => r.actor)
-
-/** Presses Tab until the focused element matches (at most `max` presses); returns how many it took. */
-async function tabTo (page: Page, selector: string, max = 80): Promise<number> {
-  for (let n = 1; n <= max; n++) {
-    await page.keyboard.press('Tab')
-    if (await page.evaluate(sel => document.activeElement?.matches(sel) ?? false, selector)) return n
-  }
-  throw new Error(`Tab never reached ${selector}`)
-}
 
 describe('the occurrence page in Chromium', () => {
   it('Øyer’s editor marks the årsregnskap Levert with saksnummer 2027/123 by keyboard alone', async () => {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { expectAccessible, expectFitsPhone, horizontalOverflow, launchBrowser, newContext, startServer } from '../helpers/browser.js'
+import { expectAccessible, expectFitsPhone, horizontalOverflow, launchBrowser, newContext, startServer, tabTo } from '../helpers/browser.js'
 import { signInBrowser } from '../helpers/people.js'
 import type { TestApp } from '../helpers/app.js'
 
@@ -25,15 +25,6 @@ afterAll(async () => {
 const kari = (page: Page) => signInBrowser(page, t, base, 'kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }], 'Kari Nordmann')
 const occurrence = async (id: string) => (await t.app.inject(`/api/v1/occurrences/${encodeURIComponent(id)}`)).json() as { status: string; deliveredOn: string | null; caseNumber: string | null }
 const auditActors = (id: string) => (t.sqlite.prepare("select actor from audit_log where entity_type = 'occurrence' and entity_id = ? order by id").all(id) as Array<{ actor: string }>).map(r => r.actor)
-
-/** Presses Tab until the focused element matches (at most `max` presses); returns how many it took. */
-async function tabTo (page: Page, selector: string, max = 400): Promise<number> {
-  for (let n = 1; n <= max; n++) {
-    await page.keyboard.press('Tab')
-    if (await page.evaluate(sel => document.activeElement?.matches(sel) ?? false, selector)) return n
-  }
-  throw new Error(`Tab never reached ${selector}`)
-}
 
 describe('marking several rows delivered on the follow-up page', { timeout: 120_000 }, () => {
   it('Øyer’s editor filters to overdue, selects two rows and marks them Levert with saksnummer — keyboard alone', async () => {
