@@ -34,6 +34,8 @@ const routes: FastifyPluginAsync<SignInRoutesOptions> = async (app, { baseUrl, o
   await pageScope(app)
   const secure = baseUrl.startsWith('https://')
   const people = app.services.people
+  /** A new sign-in in a browser that had a session (maybe another person's) ends that one: one session per browser. */
+  const endPreviousSession = async (secret: string | undefined) => { if (secret) await people.signOut(secret) }
 
   app.get<{ Querystring: { tilbake?: string } }>('/logg-inn', { schema: { hide: true, querystring: SignInQuery } }, async (request, reply) => {
     return reply.page('logg-inn', signInPage(safeReturnPath(request.query.tilbake)))
@@ -60,6 +62,7 @@ const routes: FastifyPluginAsync<SignInRoutesOptions> = async (app, { baseUrl, o
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : ''
     try {
       const { sessionSecret, user, returnTo } = await oidc.finish(request.params.provider, query)
+      await endPreviousSession(request.cookies[SESSION_COOKIE])
       reply.setCookie(SESSION_COOKIE, sessionSecret, sessionCookieOptions(secure, Math.floor(people.sessionMaxMs / 1000)))
       return reply.flashRedirect(returnTo, `Du er logget inn som ${user.name}.`)
     } catch (err) {
@@ -98,6 +101,7 @@ const routes: FastifyPluginAsync<SignInRoutesOptions> = async (app, { baseUrl, o
     config: { ...SIGN_IN, anonymousWrites: true },
   }, async (request, reply) => {
     const { sessionSecret, user } = await people.signInWithLink(request.params.secret)
+    await endPreviousSession(request.cookies[SESSION_COOKIE])
     reply.setCookie(SESSION_COOKIE, sessionSecret, sessionCookieOptions(secure, Math.floor(people.sessionMaxMs / 1000)))
     return reply.flashRedirect(safeReturnPath(request.body?.tilbake), `Du er logget inn som ${user.name}.`)
   })

@@ -114,3 +114,17 @@ describe('sessions', () => {
     expect(audit).toEqual({ actor: 'Kari <kari@oyer.kommune.no>', user_id: s.userId })
   })
 })
+
+describe('signing in again', () => {
+  it('ends the session the browser had before (another person\'s), so one browser holds one session', async () => {
+    const ola = await signIn(t, 'ola@gausdal.kommune.no', [], 'Ola')
+    await t.services.people.ensure({ email: 'kari@oyer.kommune.no', name: 'Kari' }, null)
+    const { url } = await t.services.people.issueLoginLink('kari@oyer.kommune.no', '')
+    const confirm = await t.app.inject({ url, headers: ola.headers })
+    const post = await t.app.inject({ method: 'POST', url, headers: ola.headers, payload: { _csrf: csrfOf(confirm.body) } })
+    expect(post.statusCode, post.body).toBe(303)
+    expect((await t.app.inject({ url: '/', headers: ola.headers })).body).not.toContain('Innlogget som Ola')
+    const kari = `arshjul_sesjon=${setCookies(post.headers).get('arshjul_sesjon')}`
+    expect((await t.app.inject({ url: '/', headers: { cookie: kari } })).body).toContain('Innlogget som Kari')
+  })
+})
