@@ -87,14 +87,15 @@ export function pageErrorOf (err: FastifyError): { status: number; title: string
 /**
  * Sets up a page route plugin (encapsulated): HTML form bodies (application/x-www-form-urlencoded) and
  * errors answered with a page in Norwegian. A 401 on a page the reader asked for (GET) sends them to sign in
- * and back.
+ * and back; not when the request came with an Authorization header (a bad or revoked token): signing in
+ * does not mend the header, and /logg-inn would refuse it too, a redirect loop (found by `npm run fuzz`).
  */
 export async function pageScope (app: FastifyInstance): Promise<void> {
   await app.register(formbody, { bodyLimit: 256 * 1024 })
   app.setErrorHandler((err: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const { status, title, message } = pageErrorOf(err)
     if (status >= 500) request.log.error({ err }, 'page failed')
-    if (status === 401 && request.method === 'GET') return reply.redirect(`/logg-inn?tilbake=${encodeURIComponent(safeReturnPath(request.url))}`, 303)
+    if (status === 401 && request.method === 'GET' && request.headers.authorization === undefined) return reply.redirect(`/logg-inn?tilbake=${encodeURIComponent(safeReturnPath(request.url))}`, 303)
     return reply.page('error', { pageTitle: title, status, title, message, signIn: status === 401 ? '/logg-inn' : null }, status)
   })
 }
