@@ -37,6 +37,26 @@ export interface Operation {
   body?: { types: string[]; schema?: Schema; required: boolean }
   /** A page route hidden from /docs/json, listed by the fuzzer itself. */
   page?: boolean
+  /** A page for a signed-in person (issue 14): sent without credentials, as an admin and as a person with no role, by session cookie. */
+  session?: boolean
+  /** A page form (issue 14): a POST of application/x-www-form-urlencoded (or multipart) fields with the CSRF token. */
+  form?: PageForm
+}
+
+/** Where a page form's valid fields come from, and what the fuzzer sets on top of them. */
+export interface PageForm {
+  /** The page (GET as the admin person, path parameters as the form's) whose form with this action the fields are read from; 'none': only `set`. */
+  from: string
+  /** Valid values set on top of what the page shows (buttons, a choice the page leaves empty); null removes a field. */
+  set?: Record<string, string | string[] | null>
+  /** The møteplan upload: multipart/form-data with the file in `fil`. */
+  multipart?: boolean
+  /** A sign-in form: the CSRF token is bound to being anonymous (the `arshjul_csrf` cookie), not to a session. */
+  anonymous?: boolean
+  /** Ends the session (sign-out; signing in anew ends the one before): each request is sent in a fresh session of the same person. */
+  endsSession?: boolean
+  /** Uses up a sign-in link: each request with the baseline's {secret} gets a fresh link. */
+  usesLink?: boolean
 }
 
 /** A JSON body token that JSON.stringify cannot write (Infinity, NaN) or writes differently. */
@@ -48,6 +68,12 @@ export class Encoded {
   constructor (readonly text: string) {}
 }
 export type Val = string | Encoded
+
+/** Stands for the credential's CSRF token in a form (filled in when sent); OTHER_CSRF: another person's valid token. */
+export const CSRF = new Encoded('\u0000csrf')
+export const OTHER_CSRF = new Encoded('\u0000other-csrf')
+/** Stands for a fresh sign-in link's secret in a path (filled in when sent). */
+export const FRESH_LINK = new Encoded('\u0000fresh-link')
 
 export interface RequestState {
   /** Another method than the operation's (HEAD for a GET, an override header's target). */
@@ -61,6 +87,12 @@ export interface RequestState {
   /** Content-Type to send; null: none at all. Default: application/json when there is a body. */
   contentType?: string | null
   headers: Record<string, string>
+  /** How `form` goes out (default urlencoded, or multipart for PageForm.multipart). */
+  formAs?: 'urlencoded' | 'multipart' | 'json'
+  /** A page form's fields in order (a field may repeat); sent urlencoded, or multipart with `file`. */
+  form?: Array<[string, Val]>
+  /** The multipart upload's file part (field `fil`); undefined: none. */
+  file?: { name: string; type: string; data: string | Uint8Array }
 }
 
 export interface Mutation {
@@ -68,6 +100,8 @@ export interface Mutation {
   label: string
   /** One of issue 13's own cases (an impossible date, an extreme number): sent before all others. */
   core?: boolean
+  /** Breaks the CSRF token (missing, wrong, another person's): a signed-in request must get 403, and no row changes. */
+  csrfRefused?: boolean
   /** Puts a character the field should refuse into it: NUL, BEL, a lone surrogate, or U+202E unless the field is multi-line text. */
   control?: boolean
   apply (state: RequestState): void
@@ -92,6 +126,8 @@ export interface SeedData {
   targets: Record<string, string>
   /** Path parameter values for deletes: rows created for it, so that a delete that succeeds costs nothing. */
   victims: Record<string, string>
+  /** Each page form's valid fields (route → pairs), read from the page that shows it (fuzz-core). */
+  forms?: Record<string, Array<[string, string]>>
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -160,7 +196,93 @@ export const PAGE_OPERATIONS: Operation[] = [
   // The API documentation itself (@fastify/swagger-ui) hides its routes too: the spec and its static files.
   { method: 'GET', path: '/docs/json', params: [], page: true },
   { method: 'GET', path: '/docs/static/{file}', params: [{ in: 'path', name: 'file', schema: { type: 'string' }, required: true }], page: true },
+  ...SESSION_PAGES(),
 ]
+
+// Issue 14's pages for signed-in people and their forms (src/routes/*-pages.ts, sign-in.ts, my-reminders.ts;
+// `grep -n "app\.\(get\|post\)" src/routes/*.ts`). Path parameters take the schemas of the routes.
+function SESSION_PAGES (): Operation[] {
+  const p = (name: string, schema: Schema): Param => ({ in: 'path', name, schema, required: true })
+  const id = (name = 'id') => p(name, { type: 'integer', minimum: 1, maximum: 2 ** 31 })
+  const slug = (name: string) => p(name, { type: 'string', maxLength: 80, pattern: '^[a-z0-9]+(-[a-z0-9]+)*$' })
+  const occurrence = p('id', { type: 'string', maxLength: 200 })
+  const secret = p('secret', { type: 'string', minLength: 1, maxLength: 200, pattern: '^[A-Za-z0-9_-]+$' })
+  const get = (path: string, params: Param[] = [], query: string[] = []): Operation => ({ method: 'GET', path, params: [...params, ...PageQuery(query)], page: true, session: true })
+  const post = (path: string, params: Param[], form: PageForm): Operation => ({ method: 'POST', path, params, page: true, session: true, form })
+  const today = '2027-01-10'
+  return [
+    get('/hendelse/{id}', [occurrence]),
+    get('/moteplan/{body}', [slug('body')]),
+    get('/samarbeid/{slug}/rediger', [slug('slug')]),
+    get('/organ/{slug}/rediger', [slug('slug')]),
+    get('/mine-varsler'),
+    get('/mine-varsler/{id}', [id()]),
+    get('/logg-inn', [], ['tilbake']),
+    get('/logg-inn/lenke/{secret}', [secret]),
+    get('/admin'),
+    get('/admin/brukere'),
+    get('/admin/tokens'),
+    post('/hendelse/{id}/status', [occurrence], { from: '/hendelse/{id}', set: { status: 'delivered', dato: today, saksnummer: '2027/123', saksUrl: 'https://example.org/sak/2027-123' } }),
+    post('/hendelse/{id}/notat', [occurrence], { from: '/hendelse/{id}', set: { notat: 'Fuzz-notat\nmed linjeskift' } }),
+    post('/hendelse/{id}/flytt', [occurrence], { from: '/hendelse/{id}', set: { nyDato: '2027-03-01', nyTid: '' } }),
+    post('/oppfolging/marker', [], { from: 'none', set: { municipality: 'oyer', id: '{occurrence}', merk: 'delivered', dato: today, saksnummer: '2027/124' } }),
+    post('/moteplan/{body}/forhandsvis', [slug('body')], { from: '/moteplan/{body}', multipart: true, set: { fra: '', til: '' } }),
+    post('/moteplan/{body}/behold', [slug('body')], { from: 'preview' }),
+    post('/moteplan/{body}/ekstra-mote', [slug('body')], { from: '/moteplan/{body}', set: { dato: '2027-05-12', start: '18:00', slutt: '20:00', tittel: 'Fuzz-møte' } }),
+    post('/moteplan/{body}/avlys', [slug('body')], { from: '/moteplan/{body}' }),
+    post('/samarbeid/{slug}/rediger', [slug('slug')], { from: '/samarbeid/{slug}/rediger' }),
+    post('/organ/{slug}/rediger', [slug('slug')], { from: '/organ/{slug}/rediger', set: { synlighet: 'public' } }),
+    post('/organ/{slug}/ny-kalenderadresse', [slug('slug')], { from: '/organ/{slug}/rediger' }),
+    post('/mine-varsler', [], { from: '/mine-varsler', set: { folg: 'kommune:oyer', ukeoversikt: 'ja', aktiv: 'ja' } }),
+    post('/mine-varsler/{id}', [id()], { from: '/mine-varsler/{id}' }),
+    post('/mine-varsler/{id}/slett', [id()], { from: '/mine-varsler' }),
+    post('/logg-ut', [], { from: '/mine-varsler', endsSession: true }),
+    post('/logg-inn/e-post', [], { from: 'none', anonymous: true, set: { email: 'fuzz-ukjent@example.org', tilbake: '/mine-varsler' } }),
+    post('/logg-inn/lenke/{secret}', [secret], { from: 'none', anonymous: true, usesLink: true, endsSession: true, set: { tilbake: '/mine-varsler' } }),
+    post('/admin/brukere', [], { from: '/admin/brukere', set: { email: 'fuzz-ny@example.org', name: 'Fuzz Ny', rolle: 'editor:oyer' } }),
+    post('/admin/brukere/{id}/roller', [id()], { from: '/admin/brukere' }),
+    post('/admin/brukere/{id}/roller/{roleId}/fjern', [id(), id('roleId')], { from: '/admin/brukere' }),
+    post('/admin/brukere/{id}/aktiv', [id()], { from: '/admin/brukere' }),
+    post('/admin/brukere/{id}/lenke', [id()], { from: '/admin/brukere' }),
+    post('/admin/tokens', [], { from: '/admin/tokens', set: { label: 'Fuzz-nøkkel', rolle: 'editor:oyer' } }),
+    post('/admin/tokens/{id}/tilbakekall', [id()], { from: '/admin/tokens' }),
+  ]
+}
+
+/**
+ * The fields of the form whose action is `action` in a rendered page, as a browser would send them
+ * unchanged: inputs (checkboxes and radios when checked; a radio group none of whose buttons is
+ * checked sends nothing), a select's selected (else first) option, a textarea's text. Buttons are
+ * left out (PageForm.set names the one pressed). Undefined when the page has no such form.
+ */
+export function formFieldsOf (html: string, action: string): Array<[string, string]> | undefined {
+  const unescape = (v: string) => v.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&')
+  const attrs = (tag: string) => Object.fromEntries([...tag.matchAll(/([a-zA-Z_:-]+)(?:="([^"]*)")?/g)].map(m => [m[1]!.toLowerCase(), unescape(m[2] ?? '')]))
+  for (const m of html.matchAll(/<form\b([^>]*)>([\s\S]*?)<\/form>/g)) {
+    const a = attrs(m[1]!)
+    if ((a.method ?? 'get').toLowerCase() !== 'post' || a.action?.split('?')[0] !== action) continue
+    const out: Array<[string, string]> = []
+    for (const f of m[2]!.matchAll(/<(input|select|textarea)\b([^>]*)>(?:([\s\S]*?)<\/\1>)?/g)) {
+      const kind = f[1]!
+      const fa = attrs(f[2]!)
+      if (!fa.name || 'disabled' in fa) continue
+      if (kind === 'input') {
+        const type = (fa.type ?? 'text').toLowerCase()
+        if (['submit', 'button', 'reset', 'image', 'file'].includes(type)) continue
+        if ((type === 'checkbox' || type === 'radio') && !('checked' in fa)) continue
+        out.push([fa.name, fa.value ?? (type === 'checkbox' ? 'on' : '')])
+      } else if (kind === 'select') {
+        const options = [...(f[3] ?? '').matchAll(/<option\b([^>]*)>([^<]*)/g)].map(o => ({ a: attrs(o[1]!), text: unescape(o[2]!.trim()) }))
+        const chosen = options.find(o => 'selected' in o.a) ?? options[0]
+        if (chosen) out.push([fa.name, chosen.a.value ?? chosen.text])
+      } else {
+        out.push([fa.name, unescape(f[3] ?? '')])
+      }
+    }
+    return out
+  }
+  return undefined
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Valid values
@@ -592,6 +714,7 @@ function registerVariants (file: string): Array<[string, string]> {
  * every parameter and body field, the mutations; plus the request-wide ones (body syntax, content types).
  */
 export function planFor (op: Operation, data: SeedData, fileBody?: { data: string; type: string }): OperationPlan {
+  if (op.form) return planForForm(op, op.form, data)
   const route = `${op.method} ${op.path}`
   const write = op.method !== 'GET'
   const bodies = knownBodies(data)
@@ -708,3 +831,134 @@ export const AUTH_VARIANTS: Array<[string, (valid: string) => string]> = [
   ['lower-case scheme', v => `bearer ${v}`],
   ['token twice', v => `Bearer ${v}, Bearer ${v}`],
 ]
+
+// ---------------------------------------------------------------------------------------------------
+// Page forms (issue 14)
+
+/** The valid CSV møteplan the upload form sends (the file part of POST /moteplan/{body}/forhandsvis). */
+export const MOTEPLAN_CSV = 'sep=;\nDato;Tid;Slutt;Sted\n11.02.2027;18:00;21:00;Rådhuset\n15.04.2027;18:00;21:00;Rådhuset\n'
+
+// What a form field holds, by its name in the templates: the mutations a date, a number or a choice deserves.
+const FORM_DATES = /^(dato|nyDato|avsluttet|fra|til)$/
+const FORM_NUMBERS = /(^(dager|rader|eier)$|-andel$)/
+const FORM_CHOICES = /(^(status|merk|aktiv|synlighet|varsling|format|ukeoversikt|form|rolle|art|vert|folg)$|-(kommune|rolle|fjern)$)/
+function formSchemaOf (name: string, value: string): Schema {
+  if (FORM_DATES.test(name)) return { type: 'string', format: 'date' }
+  if (FORM_NUMBERS.test(name)) return { type: 'integer' }
+  if (FORM_CHOICES.test(name)) return { enum: [value] }
+  return { type: 'string' }
+}
+
+/** Malformed urlencoded bodies, each sent with the form's content type (or the one given). */
+const FORM_WHOLE_BODY: Array<[string, string | Uint8Array, string | null]> = [
+  ['empty form body', '', 'application/x-www-form-urlencoded'],
+  ['lone % in the body', '%', 'application/x-www-form-urlencoded'],
+  ['%FF in a field name', '%FF%FE=1&_csrf=x', 'application/x-www-form-urlencoded'],
+  ['invalid UTF-8 bytes, unencoded', new Uint8Array([0x61, 0x3d, 0xff, 0xfe, 0x26, 0x62, 0x3d, 0xc3]), 'application/x-www-form-urlencoded'],
+  ['only separators', '&&&==&=&', 'application/x-www-form-urlencoded'],
+  ['10,000 fields', Array.from({ length: 10_000 }, (_, i) => `f${i}=${i}`).join('&'), 'application/x-www-form-urlencoded'],
+  ['bracket and dotted names', 'a[b][c]=1&a.b=2&__proto__[x]=1&constructor[prototype][y]=1', 'application/x-www-form-urlencoded'],
+  ['form body over 1 MiB', `x=${long(1_100_000)}`, 'application/x-www-form-urlencoded'],
+  ['form with bogus charset', 'a=1', 'application/x-www-form-urlencoded; charset=fuzz'],
+  ['form with charset utf-16', 'a=1', 'application/x-www-form-urlencoded; charset=utf-16'],
+  ['form as text/plain', 'a=1', 'text/plain'],
+  ['multipart without boundary', 'a=1', 'multipart/form-data'],
+  ['multipart never closed', '--x\r\nContent-Disposition: form-data; name="a"\r\n\r\n1', 'multipart/form-data; boundary=x'],
+  ['no content type', 'a=1', null],
+]
+
+/**
+ * The plan for a page form: one baseline, the fields the page shows (PageForm.set on top) with the
+ * session's CSRF token, and mutations of each field, of the token, and of the request as a whole.
+ */
+function planForForm (op: Operation, form: PageForm, data: SeedData): OperationPlan {
+  const route = `${op.method} ${op.path}`
+  const path: Record<string, Val> = {}
+  for (const p of op.params.filter(p => p.in === 'path')) {
+    path[p.name] = form.usesLink && p.name === 'secret' ? FRESH_LINK : data.targets[`${op.path}#${p.name}`] ?? String(exampleFor(p.name, p.schema, data))
+  }
+  const pairs: Array<[string, Val]> = (data.forms?.[route] ?? []).filter(([k]) => k !== '_csrf' && !(form.set && k in form.set))
+  for (const [k, v] of Object.entries(form.set ?? {})) {
+    if (v === null) continue
+    for (const one of Array.isArray(v) ? v : [v]) pairs.push([k, one === '{occurrence}' ? data.occurrence : one])
+  }
+  const baseline: RequestState = {
+    path,
+    query: [],
+    headers: {},
+    form: [['_csrf', CSRF], ...pairs],
+    formAs: form.multipart ? 'multipart' : 'urlencoded',
+    ...(form.multipart ? { file: { name: 'moteplan.csv', type: 'text/csv', data: MOTEPLAN_CSV } } : {}),
+  }
+  const setField = (s: RequestState, name: string, values: Val[]) => {
+    const list = s.form ?? []
+    const at = list.findIndex(([k]) => k === name)
+    const rest = list.filter(([k]) => k !== name)
+    rest.splice(at < 0 ? rest.length : at, 0, ...values.map(v => [name, v] as [string, Val]))
+    s.form = rest
+  }
+  const groups: MutationGroup[] = []
+  for (const p of op.params.filter(p => p.in === 'path')) {
+    groups.push({
+      target: `path.${p.name}`,
+      mutations: valuesFor(p.name, p.schema, 'path').map(([label, value]) => ({
+        label: `path.${p.name} = ${show(value)} (${label})`,
+        core: CORE.has(label),
+        apply: (s: RequestState) => { s.path[p.name] = value instanceof Encoded ? value : String(value) },
+      })),
+    })
+  }
+  const names = [...new Set(pairs.map(([k]) => k))]
+  for (const name of names) {
+    const valid = String(pairs.find(([k]) => k === name)![1])
+    const mutations: Mutation[] = valuesFor(name, formSchemaOf(name, valid), 'query').map(([label, value]) => ({
+      label: `form.${name} = ${show(value)} (${label})`,
+      core: CORE.has(label),
+      control: CONTROL.has(label) && !(label === 'RLO' && /notat|kommentar/.test(name)),
+      apply: (s: RequestState) => setField(s, name, [value instanceof Encoded ? value : String(value)]),
+    }))
+    mutations.unshift(
+      { label: `form.${name} missing`, apply: s => setField(s, name, []) },
+      { label: `form.${name} repeated (a list where one value is expected)`, apply: s => setField(s, name, [valid, valid]) },
+      { label: `form.${name} repeated with two values`, apply: s => setField(s, name, [valid, 'fuzz-annen']) }
+    )
+    mutations.push({ label: `form.${name} = long string (100k, non-ASCII)`, apply: s => setField(s, name, [long(100_000, 'æøå')]) })
+    groups.push({ target: `form.${name}`, mutations })
+  }
+  // The token itself: a signed-in request with a missing or wrong token gets 403 and changes nothing.
+  const csrf: Mutation[] = [
+    { label: '_csrf missing', csrfRefused: true, apply: s => setField(s, '_csrf', []) },
+    { label: '_csrf empty', csrfRefused: true, apply: s => setField(s, '_csrf', ['']) },
+    { label: '_csrf wrong', csrfRefused: true, apply: s => setField(s, '_csrf', ['fuzzWrongToken-0123456789abcdef']) },
+    { label: '_csrf of another person\'s session', csrfRefused: true, apply: s => setField(s, '_csrf', [OTHER_CSRF]) },
+    { label: '_csrf of 10k characters', csrfRefused: true, apply: s => setField(s, '_csrf', [long(10_000, 'Ab-')]) },
+    { label: '_csrf with %FF', csrfRefused: true, apply: s => setField(s, '_csrf', [new Encoded('%FF%FE')]) },
+    { label: '_csrf twice (duplicate, both valid)', apply: s => setField(s, '_csrf', [CSRF, CSRF]) },
+    { label: '_csrf twice (valid, then wrong)', apply: s => setField(s, '_csrf', [CSRF, 'fuzzWrongToken']) },
+    { label: '_csrf in the query string instead of the form', csrfRefused: true, apply: s => { setField(s, '_csrf', []); s.query.push(['_csrf', CSRF]) } },
+  ]
+  groups.push({ target: 'form._csrf', mutations: csrf })
+  const whole: Mutation[] = [
+    { label: 'unknown form field', apply: s => { s.form = [...(s.form ?? []), ['zzFuzzUnknown', '1']] } },
+    { label: 'unknown query parameter', apply: s => { s.query.push(['zzFuzzUnknown', '1']) } },
+    { label: 'form sent as JSON', apply: s => { s.formAs = 'json' } },
+    { label: 'every field twice', apply: s => { s.form = [...(s.form ?? []), ...(s.form ?? [])] } },
+    { label: 'no body at all', apply: s => { s.form = undefined; s.file = undefined; s.contentType = null } },
+    { label: 'X-HTTP-Method-Override: GET', apply: s => { s.headers['x-http-method-override'] = 'GET' } },
+    { label: 'Accept: application/xml', apply: s => { s.headers.accept = 'application/xml' } },
+    { label: 'X-Request-Id of 10k characters', apply: s => { s.headers['x-request-id'] = long(10_000, 'r-') } },
+    ...FORM_WHOLE_BODY.map(([label, raw, type]): Mutation => ({ label: `body: ${label}`, apply: s => { s.raw = raw; s.contentType = type } })),
+  ]
+  if (form.multipart) {
+    whole.push({ label: 'urlencoded where the upload is multipart', apply: s => { s.formAs = 'urlencoded'; s.file = undefined } })
+    whole.push({ label: 'no file part', apply: s => { s.file = undefined } })
+    whole.push({ label: 'file name with a path, control characters and 1k characters', apply: s => { s.file = { name: `../../${long(1000, 'ø')}\u0007.csv`, type: 'text/csv', data: MOTEPLAN_CSV } } })
+    whole.push({ label: 'file with no name', apply: s => { s.file = { name: '', type: 'text/csv', data: MOTEPLAN_CSV } } })
+    whole.push({ label: 'file over 6 MiB', apply: s => { s.file = { name: 'stor.csv', type: 'text/csv', data: long(6_500_000, 'a;') } } })
+    for (const [label, raw, type] of FILE_BODIES) whole.push({ label: `file: ${label}`, apply: s => { s.file = { name: /iCal/.test(label) ? 'moteplan.ics' : 'moteplan.csv', type: type ?? 'application/octet-stream', data: raw } } })
+  } else {
+    whole.push({ label: 'multipart where the form is urlencoded', apply: s => { s.formAs = 'multipart' } })
+  }
+  groups.push({ target: 'request', mutations: whole })
+  return { op, route, write: true, baselines: [baseline], groups }
+}

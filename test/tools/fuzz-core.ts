@@ -10,9 +10,11 @@ import { Config } from '../../src/config.js'
 import type { DependencyConfig } from '../../src/composition.js'
 import type { Sqlite } from '../../src/db/client.js'
 import { buildTestDependencies } from '../helpers/app.js'
+import { startSmtpReceiver } from '../helpers/receivers.js'
+import type { RoleRef } from '../../src/services/people.js'
 import {
-  AUTH_VARIANTS, PAGE_OPERATIONS, RawJson, encode, operationsOf, planFor,
-  type Mutation, type OperationPlan, type RequestState, type SeedData,
+  AUTH_VARIANTS, CSRF, Encoded, FRESH_LINK, OTHER_CSRF, PAGE_OPERATIONS, RawJson, encode, formFieldsOf, operationsOf, planFor,
+  MOTEPLAN_CSV, type Mutation, type OperationPlan, type RequestState, type SeedData, type Val,
 } from './fuzz-cases.js'
 
 export interface FuzzOptions {
@@ -24,7 +26,7 @@ export interface FuzzOptions {
   progress?: (line: string) => void
 }
 
-export type FailureKind = '5xx' | 'leak' | 'changed rows' | 'no reply'
+export type FailureKind = '5xx' | 'leak' | 'changed rows' | 'no reply' | 'csrf not refused' | 'session lost'
 
 export interface Failure {
   kind: FailureKind
@@ -52,6 +54,8 @@ export interface FuzzReport {
   leaks: number
   changedRows: number
   noReply: number
+  /** Signed-in form posts with a missing or wrong CSRF token that were not refused with 403. */
+  csrfNotRefused: number
   failures: Failure[]
   /** Requests that took longer than SLOW_MS: not failures (no timed assertions), but worth a look. */
   slow: Array<{ route: string; what: string; ms: number; status: number }>
@@ -74,6 +78,7 @@ export function leakIn (text: string): string | undefined {
 }
 
 const SLOW_MS = 5000
+const LINK_PERSON = 'fuzz-lenke@example.org'
 const TIMEOUT_MS = 60_000
 const NOW = '2027-01-15T09:00:00Z'
 
@@ -106,8 +111,16 @@ function switchesOff (): { config: Partial<DependencyConfig>; said: string[] } {
   return { config: config as Partial<DependencyConfig>, said }
 }
 
+/** A signed-in person's (or an anonymous visitor's) cookie header and a CSRF token made in it. */
+export interface Session { cookie: string; csrf: string }
+
 export interface Target {
   base: string
+  services: Awaited<ReturnType<typeof buildTestDependencies>>['deps']['services']
+  /** Signs a person in (created with these roles when missing) through the real flow: a sign-in link's page, its form, then a page for a token bound to the session. */
+  signIn (email: string, roles: RoleRef[], name: string): Promise<Session>
+  /** The anonymous visitor's CSRF cookie and token (the sign-in forms). */
+  anonymous (): Promise<Session>
   /** The app's own connection (the change log's triggers live on it). */
   sqlite: Sqlite
   tokens: { admin: string; editor: string }
@@ -123,16 +136,25 @@ export interface Target {
 /** The app over a copy of the seeded database, listening on 127.0.0.1, with an admin and an editor (Øyer) token. */
 export async function startTarget (): Promise<Target> {
   const { config, said } = switchesOff()
-  const { deps, dir } = await buildTestDependencies({ now: NOW, config })
+  // An SMTP receiver on loopback, so that the sign-in form «send me a link» is there to fuzz (without SMTP it is a 404).
+  const smtp = await startSmtpReceiver()
+  const { deps, dir } = await buildTestDependencies({ now: NOW, config: { ...config, SMTP_URL: smtp.url } as Partial<DependencyConfig> })
   let errors: string[] = []
   const app = await buildApp(deps, {
     closeDatabase: true,
     // Only errors: a 500's stack trace goes into the report, next to the request that caused it.
     logger: { level: 'error', stream: { write: (line: string) => { errors.push(line) } } },
   })
-  const admin = (await deps.services.tokens.create({ label: 'fuzz-admin', role: 'admin' })).token
   const oyer = await deps.services.municipalities.find('oyer')
   if (!oyer) throw new Error('the seed has no municipality "oyer"')
+  // Rows the admin forms may revoke or deactivate, made first so that they hold the lowest ids (1): a
+  // path mutation such as " 1 " that the schema coerces to 1 then hits these, never the fuzzer's own.
+  await deps.services.tokens.create({ label: 'fuzz-victim', role: 'editor', municipality: oyer.id })
+  await deps.services.people.ensure({ email: 'fuzz-av-og-pa@example.org', name: 'Fuzz Av og på', roles: [{ role: 'editor', municipality: 'oyer' }] }, null)
+  await deps.services.people.ensure({ email: 'fuzz-offer@example.org', name: 'Fuzz Offer', roles: [{ role: 'editor', municipality: 'oyer' }] }, null)
+  // The person whose sign-in links the sign-in forms use: no admin form targets them.
+  await deps.services.people.ensure({ email: LINK_PERSON, name: 'Fuzz Lenke', roles: [] }, null)
+  const admin = (await deps.services.tokens.create({ label: 'fuzz-admin', role: 'admin' })).token
   const editor = (await deps.services.tokens.create({ label: 'fuzz-editor-oyer', role: 'editor', municipality: oyer.id })).token
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
@@ -152,8 +174,34 @@ export async function startTarget (): Promise<Target> {
   }
   const logged = sqlite.prepare('select tbl, count(*) as n from fuzz_change group by tbl')
   const clearLog = sqlite.prepare('delete from fuzz_change')
+  const base = `http://127.0.0.1:${port}`
+  const cookiesOf = (res: Response) => new Map(res.headers.getSetCookie().map(c => { const [pair] = c.split(';'); const i = pair!.indexOf('='); return [pair!.slice(0, i), pair!.slice(i + 1)] as [string, string] }))
+  const csrfIn = (html: string) => /name="_csrf" value="([^"]+)"/.exec(html)?.[1] ?? ''
   return {
-    base: `http://127.0.0.1:${port}`,
+    base,
+    services: deps.services,
+    async signIn (email, roles, name) {
+      await deps.services.people.ensure({ email, name, roles }, null)
+      const { url } = await deps.services.people.issueLoginLink(email, base)
+      const confirm = await fetch(url)
+      const csrfCookie = cookiesOf(confirm).get('arshjul_csrf') ?? ''
+      const res = await fetch(url, {
+        method: 'POST',
+        redirect: 'manual',
+        body: `_csrf=${encodeURIComponent(csrfIn(await confirm.text()))}`,
+        headers: { cookie: `arshjul_csrf=${csrfCookie}`, 'content-type': 'application/x-www-form-urlencoded' },
+      })
+      const session = cookiesOf(res).get('arshjul_sesjon')
+      if (res.status !== 303 || !session) throw new Error(`signing in ${email}: ${res.status} ${(await res.text()).slice(0, 300)}`)
+      const cookie = `arshjul_sesjon=${session}; arshjul_csrf=${csrfCookie}`
+      const page = await fetch(`${base}/logg-inn`, { headers: { cookie } })
+      return { cookie, csrf: csrfIn(await page.text()) }
+    },
+    async anonymous () {
+      // A sign-in link's page has a form for anyone (the sign-in page has one only with SMTP or a provider).
+      const page = await fetch((await deps.services.people.issueLoginLink(LINK_PERSON, base)).url)
+      return { cookie: `arshjul_csrf=${cookiesOf(page).get('arshjul_csrf') ?? ''}`, csrf: csrfIn(await page.text()) }
+    },
     sqlite,
     tokens: { admin, editor },
     totalChanges: () => (changes.get() as { n: number }).n,
@@ -165,6 +213,7 @@ export async function startTarget (): Promise<Target> {
     takeErrors: () => { const e = errors; errors = []; return e },
     async close () {
       await app.close()
+      await smtp.close()
       fs.rmSync(dir, { recursive: true, force: true })
     },
     switchedOff: said,
@@ -265,6 +314,92 @@ async function discover (target: Target, progress: (line: string) => void): Prom
   return data
 }
 
+/** The people the page forms go out as (issue 14): an admin, who may use every form, and a person with no role. */
+export const PEOPLE: Array<{ name: string; email: string; roles: RoleRef[] }> = [
+  { name: 'admin(session)', email: 'fuzz-admin@example.org', roles: [{ role: 'admin' }] },
+  { name: 'no role(session)', email: 'fuzz-ingen@example.org', roles: [] },
+]
+
+/**
+ * The page forms' targets and valid fields (issue 14): a reminder of the admin person's own, a previewed
+ * møteplan for the fuzzer's body, and every form's fields read from the page that shows it as the admin
+ * person sees it. Writes rows (before the run's change log starts).
+ */
+async function discoverPages (target: Target, data: SeedData, admin: Session, progress: (line: string) => void): Promise<void> {
+  const t = data.targets
+  // A body of its own for the møteplan pages: PUT /api/v1/bodies/{ref}/moteplan changes the fuzzer's other body's meetings.
+  const created = await api(target, 'POST', '/api/v1/bodies', { slug: 'fuzz-moteplan', name: 'Fuzz møteplan', kind: 'formannskap', municipality: 'oyer' })
+  const body = created.status === 201 ? 'fuzz-moteplan' : t['/api/v1/bodies/{ref}'] ?? data.body
+  const organ = t['/api/v1/bodies/{ref}'] ?? data.body
+  const collaboration = t['/api/v1/collaborations/{ref}'] ?? data.collaboration
+  const page = async (path: string, init: RequestInit = {}) => {
+    const res = await fetch(`${target.base}${path}`, { redirect: 'manual', ...init, headers: { cookie: admin.cookie, ...(init.headers as Record<string, string> | undefined) } })
+    return { status: res.status, html: await res.text(), location: res.headers.get('location') }
+  }
+  const postForm = (path: string, fields: Array<[string, string]>) => page(path, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: ([['_csrf', admin.csrf], ...fields.filter(([k]) => k !== '_csrf')] as Array<[string, string]>).map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&'),
+  })
+  // Two reminders of the admin person's own: one to edit, one to delete.
+  const reminderForm = formFieldsOf((await page('/mine-varsler')).html, '/mine-varsler') ?? []
+  const reminder = [...reminderForm.filter(([k]) => !['folg', 'ukeoversikt'].includes(k)), ['folg', 'kommune:oyer'], ['ukeoversikt', 'ja']] as Array<[string, string]>
+  for (let i = 0; i < 2; i++) {
+    const r = await postForm('/mine-varsler', reminder)
+    if (r.status !== 303) progress(`setup: POST /mine-varsler answered ${r.status}: ${/<div class="error-summary[\s\S]*?<\/div>/.exec(r.html)?.[0] ?? r.html.slice(0, 300)}`)
+  }
+  const reminderIds = [...new Set([...(await page('/mine-varsler')).html.matchAll(/\/mine-varsler\/(\d+)/g)].map(m => m[1]!))]
+  const victimRow = await target.services.people.findByEmail('fuzz-offer@example.org')
+  const victim = victimRow ? await target.services.people.get(victimRow.id) : undefined
+  const toggled = await target.services.people.findByEmail('fuzz-av-og-pa@example.org')
+  const tokens = await target.services.tokens.list()
+  const ids: Record<string, string | undefined> = {
+    '/hendelse/{id}': data.occurrence,
+    '/moteplan/{body}': body,
+    '/samarbeid/{slug}': collaboration,
+    '/organ/{slug}': organ,
+    '/mine-varsler/{id}': reminderIds[0],
+    '/mine-varsler/{id}/slett': reminderIds[1] ?? reminderIds[0],
+    '/admin/brukere/{id}': victim ? String(victim.id) : undefined,
+    // Deactivated by its baseline: another person than the one whose sign-in links and roles the other forms use.
+    '/admin/brukere/{id}/aktiv#id': toggled ? String(toggled.id) : undefined,
+    '/admin/brukere/{id}/roller/{roleId}#roleId': victim?.roles[0] ? String(victim.roles[0].id) : undefined,
+    '/admin/tokens/{id}': String(tokens.find(x => x.label === 'fuzz-victim')?.id ?? 1),
+  }
+  for (const op of PAGE_OPERATIONS.filter(o => o.session)) {
+    for (const p of op.params.filter(p => p.in === 'path')) {
+      const value = ids[`${op.path}#${p.name}`] ?? Object.entries(ids).filter(([k]) => !k.includes('#') && op.path.startsWith(k)).sort(([a], [b]) => b.length - a.length)[0]?.[1]
+      if (value !== undefined) t[`${op.path}#${p.name}`] = value
+    }
+  }
+  t['/logg-inn/lenke/{secret}#secret'] = (await target.services.people.issueLoginLink(LINK_PERSON, '')).url.split('/').pop()!
+  const fill = (path: string) => path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(t[`${path}#${name}`] ?? ''))
+  const fillAs = (template: string, opPath: string) => template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(t[`${opPath}#${name}`] ?? ''))
+
+  // A meeting to cancel, then the møteplan upload as the page sends it: the keep form (its file and MACs),
+  // kept by the run's first baseline (after that the meetings differ from the preview: 409).
+  const extra = await postForm(`/moteplan/${body}/ekstra-mote`, [['dato', '2027-09-15'], ['start', '18:00'], ['slutt', '20:00'], ['tittel', 'Fuzz-møte som avlyses']])
+  if (extra.status !== 303) progress(`setup: an extra meeting answered ${extra.status}`)
+  const forms: Record<string, Array<[string, string]>> = {}
+  const multipart = new FormData()
+  multipart.set('_csrf', admin.csrf)
+  multipart.set('fil', new Blob([MOTEPLAN_CSV], { type: 'text/csv' }), 'moteplan.csv')
+  const preview = await page(`/moteplan/${body}/forhandsvis`, { method: 'POST', body: multipart })
+  const keep = formFieldsOf(preview.html, `/moteplan/${body}/behold`)
+  if (keep) forms['POST /moteplan/{body}/behold'] = keep
+  else progress(`setup: the møteplan preview answered ${preview.status} without a keep form: ${/<(div|p) class="(error-summary|field-error)[\s\S]*?<\/\1>/.exec(preview.html)?.[0] ?? preview.html.slice(0, 300)}`)
+
+  for (const op of PAGE_OPERATIONS.filter(o => o.form)) {
+    const from = op.form!.from
+    if (from === 'none' || from === 'preview') continue
+    const shown = await page(fillAs(from, op.path))
+    const fields = formFieldsOf(shown.html, fill(op.path))
+    if (!fields) { progress(`setup: no form for ${op.path} on ${fillAs(from, op.path)} (${shown.status})`); continue }
+    forms[`${op.method} ${op.path}`] = fields
+  }
+  data.forms = forms
+}
+
 // ---------------------------------------------------------------------------------------------------
 // Sending
 
@@ -277,15 +412,57 @@ function toJson (v: unknown): string {
   return JSON.stringify(v) ?? 'null'
 }
 
-function requestOf (target: Target, plan: OperationPlan, state: RequestState, authorization: string | undefined): Sent {
+/** Who sends a request: a bearer token, or a cookie (session or anonymous) with its CSRF token and another person's. */
+interface Credential {
+  name: string
+  authorization?: string
+  cookie?: string
+  csrf?: string
+  other?: string
+  /** The signed-in person (PEOPLE), for a fresh session when a form ends it. */
+  person?: (typeof PEOPLE)[number]
+}
+
+/** A page form's fields as multipart/form-data, with the upload's file part. */
+function multipartOf (pairs: Array<[string, Val]>, file: RequestState['file']): { body: Uint8Array; type: string } {
+  const boundary = '----fuzzFormBoundary7MA4YWxkTrZu0gW'
+  const chunks: Buffer[] = []
+  const text = (v: Val) => v instanceof Encoded ? v.text : v
+  for (const [k, v] of pairs) chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${text(k)}"\r\n\r\n${text(v)}\r\n`))
+  if (file) {
+    chunks.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="fil"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`))
+    chunks.push(Buffer.from(file.data))
+    chunks.push(Buffer.from('\r\n'))
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`))
+  return { body: new Uint8Array(Buffer.concat(chunks)), type: `multipart/form-data; boundary=${boundary}` }
+}
+
+function requestOf (target: Target, plan: OperationPlan, state: RequestState, authorization: string | undefined, cred?: Credential): Sent {
+  const sub = (v: Val): Val => v === CSRF ? (cred?.csrf ?? '') : v === OTHER_CSRF ? (cred?.other ?? '') : v
   const path = plan.op.path.replace(/\{([^}]+)\}/g, (_, name: string) => encode(state.path[name] ?? ''))
-  const query = state.query.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&')
+  const query = state.query.map(([k, v]) => `${encode(k)}=${encode(sub(v))}`).join('&')
   const headers: Record<string, string> = { ...state.headers }
   if (authorization !== undefined) headers.authorization = authorization
+  if (cred?.cookie) headers.cookie = cred.cookie
   let body: string | Uint8Array | undefined
+  let formType: string | undefined
   if (state.raw !== undefined) body = state.raw
-  else if (state.json !== undefined) body = toJson(state.json)
-  const type = state.contentType === undefined ? (body !== undefined ? 'application/json' : undefined) : state.contentType
+  else if (state.form !== undefined) {
+    const pairs = state.form.map(([k, v]): [string, Val] => [k, sub(v)])
+    if (state.formAs === 'json') {
+      body = JSON.stringify(Object.fromEntries(pairs.map(([k, v]) => [k, v instanceof Encoded ? v.text : v])))
+      formType = 'application/json'
+    } else if (state.formAs === 'multipart') {
+      const m = multipartOf(pairs, state.file)
+      body = m.body
+      formType = m.type
+    } else {
+      body = pairs.map(([k, v]) => `${encode(k)}=${encode(v)}`).join('&')
+      formType = 'application/x-www-form-urlencoded'
+    }
+  } else if (state.json !== undefined) body = toJson(state.json)
+  const type = state.contentType === undefined ? (formType ?? (body !== undefined ? 'application/json' : undefined)) : state.contentType
   if (type !== undefined && type !== null) headers['content-type'] = type
   const method = state.method ?? plan.op.method
   // fetch sends no body with GET or HEAD; the app never reads one there either.
@@ -361,6 +538,7 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
     leaks: 0,
     changedRows: 0,
     noReply: 0,
+    csrfNotRefused: 0,
     failures: [],
     slow: [],
     acceptedControl: {},
@@ -371,6 +549,14 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
   }
   try {
     const data = await discover(target, progress)
+    const people = await Promise.all(PEOPLE.map(async p => ({ person: p, session: await target.signIn(p.email, p.roles, p.name) })))
+    await discoverPages(target, data, people[0]!.session, progress)
+    const anonymous = await target.anonymous()
+    // The page forms go out without a session (the anonymous visitor's CSRF cookie and token: the sign-in forms take it), as the admin person and as the person with no role.
+    const sessionCredentials: Credential[] = [
+      { name: 'none', cookie: anonymous.cookie, csrf: anonymous.csrf, other: people[0]!.session.csrf },
+      ...people.map((p, i) => ({ name: p.person.name, cookie: p.session.cookie, csrf: p.session.csrf, other: people[(i + 1) % people.length]!.session.csrf, person: p.person })),
+    ]
     const spec = await (await fetch(`${target.base}/docs/json`)).json() as Parameters<typeof operationsOf>[0]
     const documented = operationsOf(spec)
     const operations = [...documented, ...PAGE_OPERATIONS.filter(p => !documented.some(d => d.method === p.method && d.path === p.path))]
@@ -391,15 +577,20 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
       ['editor(oyer)', `Bearer ${target.tokens.editor}`],
     ]
 
-    const send = async (c: Case, credName: string, authorization: string | undefined, validToken: boolean) => {
+    const send = async (c: Case, credName: string, authorization: string | undefined, validToken: boolean, given?: Credential) => {
       const state = structuredState(c.plan.baselines[c.baseline]!)
+      let cred = given
+      // Rows written to prepare a request (a fresh session for sign-out, a fresh sign-in link) are not its own.
+      if (c.plan.op.form?.endsSession && cred?.person) cred = { ...cred, ...await target.signIn(cred.person.email, cred.person.roles, cred.person.name) }
+      if (state.path.secret === FRESH_LINK) state.path.secret = (await target.services.people.issueLoginLink(LINK_PERSON, '')).url.split('/').pop()!
+      if (cred || state.path.secret !== c.plan.baselines[c.baseline]!.path.secret) target.takeChanges()
       // A create's slug made unique per request, so that a mutation that passes validation reaches
       // the rules behind the uniqueness check instead of a 409 (a mutated slug stays as mutated).
       const baseSlug = (state.json as { slug?: unknown } | undefined)?.slug
       for (const m of c.mutations) m.apply(state)
       const json = state.json as { slug?: unknown } | undefined
       if (c.plan.op.method === 'POST' && typeof baseSlug === 'string' && json?.slug === baseSlug) json.slug = `${baseSlug}-${report.requests}`
-      const req = requestOf(target, c.plan, state, authorization)
+      const req = requestOf(target, c.plan, state, authorization, cred)
       const what = c.mutations.map(m => m.label).join(' + ') || `baseline ${c.baseline === 0 ? 'minimal' : 'rich'}`
       const before = target.totalChanges()
       target.takeErrors()
@@ -408,7 +599,8 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
       let text = ''
       let headerText = ''
       try {
-        const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body as BodyInit | undefined, signal: AbortSignal.timeout(TIMEOUT_MS) })
+        // A signed-in page's 303 (a form's flash redirect, a sign-in redirect) is its reply: not followed.
+        const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body as BodyInit | undefined, signal: AbortSignal.timeout(TIMEOUT_MS), redirect: c.plan.op.session ? 'manual' : 'follow' })
         status = res.status
         // Header values count as the reply too (a Content-Disposition file name, an error in a header).
         text = Buffer.from(await res.arrayBuffer()).toString('utf8')
@@ -430,11 +622,32 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
         }
       }
       if (c.mutations.length === 0) (report.baselineReplies[c.plan.route] ??= []).push(status)
+      // FUZZ_DEBUG=1: why a signed-in page's baseline was refused (its error summary), when a form's valid fields go stale.
+      if (process.env.FUZZ_DEBUG && c.mutations.length === 0 && status >= 400 && c.plan.op.session) progress(`DEBUG ${c.plan.route} ${credName} ${status} ${req.body ? bodyText(req.body).slice(0, 200) : ''} ${req.headers.cookie ?? ''}: ${(/<(div|p) class="(error-summary|field-error)[\s\S]*?<\/\1>/.exec(text)?.[0] ?? /<main[\s\S]{0,600}/.exec(text)?.[0] ?? text.slice(0, 400)).replace(/\s+/g, ' ')}`)
       if (ms > SLOW_MS) report.slow.push({ route: c.plan.route, what, ms, status })
-      const fail = (kind: FailureKind, detail: string) => report.failures.push({
-        kind, route: c.plan.route, what, credentials: credName, method: req.method, url: truncate(req.url, 300), body: truncate(bodyText(req.body), 300), status, reply: truncate(text, 600), detail,
-      })
+      const fail = (kind: FailureKind, detail: string) => {
+        report.failures.push({
+          kind, route: c.plan.route, what, credentials: credName, method: req.method, url: truncate(req.url, 300), body: truncate(bodyText(req.body), 300), status, reply: truncate(text, 600), detail,
+        })
+        // Told as they come (the first 20): a long run's failures are seen before its end.
+        if (report.failures.length <= 20) progress(`failure: [${kind}] ${c.plan.route} — ${what} (${credName}) → ${status}: ${detail.split('\n')[0]!.slice(0, 200)}`)
+      }
       if (status === 0) { report.noReply++; fail('no reply', text) }
+      // A form post with a missing or wrong CSRF token, signed in (or on a sign-in form), is refused with 403 whatever else it holds.
+      // A signed-in person is never told to sign in, unless the request ended the session itself: a
+      // request that ends someone's session by accident. The run signs the person in again and goes on.
+      if (status === 401 && cred?.person && given && !c.plan.op.form?.endsSession) {
+        fail('session lost', `${credName} answered 401: the session ended before or during this request`)
+        const fresh = await target.signIn(cred.person.email, cred.person.roles, cred.person.name)
+        for (const other of sessionCredentials) if (other.other === given.csrf) other.other = fresh.csrf
+        given.cookie = fresh.cookie
+        given.csrf = fresh.csrf
+        target.takeChanges()
+      }
+      if (c.mutations.length === 1 && c.mutations[0]!.csrfRefused && (cred?.person || c.plan.op.form?.anonymous) && status !== 403 && status !== 0) {
+        report.csrfNotRefused++
+        fail('csrf not refused', `expected 403 for ${c.mutations[0]!.label}, got ${status}`)
+      }
       if (status >= 500) { report.fiveHundreds++; fail('5xx', stackOf(target.takeErrors())) }
       for (const [where, content] of [['body', text], ['headers', headerText]] as const) {
         const marker = status === 0 ? undefined : leakIn(content)
@@ -471,9 +684,16 @@ export async function runFuzz (opts: FuzzOptions): Promise<FuzzReport> {
       if (c.authorization) {
         await send(c, `authorization: ${c.authorization.label}`, c.authorization.make(target.tokens.admin), false)
       } else {
-        for (const [name, header] of credentials) {
-          if (report.requests >= opts.requests) break
-          await send(c, name, header, header !== undefined)
+        if (c.plan.op.session) {
+          for (const cred of sessionCredentials) {
+            if (report.requests >= opts.requests) break
+            await send(c, cred.name, undefined, false, cred)
+          }
+        } else {
+          for (const [name, header] of credentials) {
+            if (report.requests >= opts.requests) break
+            await send(c, name, header, header !== undefined)
+          }
         }
       }
       if (Math.floor(report.requests / 1000) > printed) {
@@ -497,6 +717,9 @@ function structuredState (s: RequestState): RequestState {
     raw: s.raw,
     contentType: s.contentType,
     headers: { ...s.headers },
+    form: s.form?.map(([k, v]) => [k, v]),
+    formAs: s.formAs,
+    file: s.file,
   }
 }
 function cloneJson (v: unknown): unknown {
@@ -557,8 +780,8 @@ export function formatReport (r: FuzzReport): string {
   lines.push('')
   lines.push(`status classes: ${Object.entries(r.byClass).sort(([a], [b]) => a.localeCompare(b)).map(([c, n]) => `${c} ${n}`).join(', ')}`)
   lines.push(`requests: ${r.requests} in ${(r.durationMs / 1000).toFixed(1)} s (seed ${r.seed}; change log read after ${r.changeChecks})`)
-  lines.push(`5xx: ${r.fiveHundreds}   leaks: ${r.leaks}   changed rows after rejected requests: ${r.changedRows}   no reply: ${r.noReply}`)
-  const goals = r.requests >= 10_000 && r.fiveHundreds === 0 && r.leaks === 0 && r.changedRows === 0 && r.noReply === 0
+  lines.push(`5xx: ${r.fiveHundreds}   leaks: ${r.leaks}   changed rows after rejected requests: ${r.changedRows}   no reply: ${r.noReply}   CSRF not refused: ${r.csrfNotRefused}`)
+  const goals = r.requests >= 10_000 && r.fiveHundreds === 0 && r.leaks === 0 && r.changedRows === 0 && r.noReply === 0 && r.csrfNotRefused === 0
   lines.push(`goals (≥ 10,000 requests, 0 × 5xx, 0 leaks, 0 changed rows): ${goals ? 'met' : r.requests < 10_000 && r.failures.length === 0 ? `clean, but only ${r.requests} requests` : 'NOT met'}`)
   return lines.join('\n')
 }

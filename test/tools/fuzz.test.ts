@@ -2,7 +2,7 @@
 // the app over a copy of the seeded database. `npm run fuzz` runs the full 10,000 and prints the counts.
 import { describe, expect, it } from 'vitest'
 import { distinctFailures, formatReport, leakIn, runFuzz, startTarget } from './fuzz-core.js'
-import { Encoded, encode, valuesFor } from './fuzz-cases.js'
+import { CSRF, Encoded, PAGE_OPERATIONS, encode, formFieldsOf, planFor, valuesFor, type SeedData } from './fuzz-cases.js'
 
 const REQUESTS = 3000
 const SEED = 13
@@ -18,7 +18,55 @@ describe('the fuzzer', () => {
     expect(Object.keys(report.byRoute).sort()).toHaveLength(report.operations)
     expect(report.byClass['2xx'] ?? 0, summary).toBeGreaterThan(REQUESTS / 20)
     expect(report.byClass['4xx'] ?? 0, summary).toBeGreaterThan(REQUESTS / 4)
+    // Issue 14's page forms: each baseline, as the admin person, gets past the session, the CSRF token and
+    // validation (so the mutations reach the handler), and the person with no role is refused or sent on.
+    for (const op of PAGE_OPERATIONS.filter(o => o.form)) {
+      const [none, admin, noRole] = report.baselineReplies[`${op.method} ${op.path}`] ?? []
+      expect(admin, `${op.path} as admin\n${summary}`).toBeLessThan(400)
+      // The sign-in forms take the anonymous visitor's token; every other form wants a session.
+      if (op.form!.anonymous) expect(none, `${op.path} without a session`).toBeLessThan(400)
+      else expect(none, `${op.path} without a session`).toBe(401)
+      expect(noRole, `${op.path} with no role`).toBeGreaterThanOrEqual(200)
+    }
+    expect(report.csrfNotRefused).toBe(0)
   }, 600_000)
+
+  it('reads a page form\'s fields as a browser sends them: inputs, checked boxes, a select\'s choice, a textarea; not buttons', () => {
+    const html = `<form method="get" action="/x"><input name="q" value="no"></form>
+      <form class="form" method="post" action="/x/lagre" novalidate>
+        <input type="hidden" name="_csrf" value="tok">
+        <input type="text" name="navn" value="Øyer &amp; Gausdal &quot;IKS&quot;">
+        <input type="checkbox" name="art" value="a" checked><input type="checkbox" name="art" value="b">
+        <input type="radio" name="status" value="active"><input type="radio" name="status" value="ended" checked>
+        <select name="vert"><option value="">Velg …</option><option value="oyer" selected>Øyer</option></select>
+        <select name="form"><option value="iks">IKS</option><option value="as">AS</option></select>
+        <textarea name="kommentar">linje 1
+linje 2</textarea>
+        <input type="text" name="av" value="x" disabled>
+        <button type="submit" name="knapp" value="1">Lagre</button>
+      </form>`
+    expect(formFieldsOf(html, '/x/lagre')).toEqual([
+      ['_csrf', 'tok'], ['navn', 'Øyer & Gausdal "IKS"'], ['art', 'a'], ['status', 'ended'], ['vert', 'oyer'], ['form', 'iks'], ['kommentar', 'linje 1\nlinje 2'],
+    ])
+    expect(formFieldsOf(html, '/x')).toBeUndefined()
+  })
+
+  it('sends every page form with the CSRF token, and mutates the token so that a signed-in post without a valid one must get 403', () => {
+    const data: SeedData = { municipality: 'oyer', municipalities: ['oyer'], body: 'b', kontrollutvalg: 'k', collaboration: 'c', eventType: 'e', package: 'p', occurrence: '1-20270101', county: 'Innlandet', targets: {}, victims: {} }
+    const forms = PAGE_OPERATIONS.filter(o => o.form)
+    expect(forms.length).toBeGreaterThanOrEqual(24)
+    for (const op of forms) {
+      const plan = planFor(op, data)
+      expect(plan.baselines[0]!.form?.[0], op.path).toEqual(['_csrf', CSRF])
+      const token = plan.groups.find(g => g.target === 'form._csrf')!.mutations
+      expect(token.filter(m => m.csrfRefused).map(m => m.label), op.path).toEqual(expect.arrayContaining(['_csrf missing', '_csrf wrong', '_csrf of another person\'s session']))
+      expect(token.map(m => m.label), op.path).toContain('_csrf twice (duplicate, both valid)')
+    }
+    const status = planFor(forms.find(o => o.path === '/hendelse/{id}/status')!, data)
+    const dato = status.groups.find(g => g.target === 'form.dato')!.mutations.map(m => m.label)
+    expect(dato).toEqual(expect.arrayContaining(['form.dato = "2027-02-30" (impossible date)', 'form.dato = "9999-12-31" (year 9999)', 'form.dato repeated (a list where one value is expected)', 'form.dato missing']))
+    expect(dato.some(l => l.includes('%FF'))).toBe(true)
+  })
 
   it('sees what a request committed, per table, and nothing of a rolled-back transaction or a token\'s last-use stamp', async () => {
     const target = await startTarget()
