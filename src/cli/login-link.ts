@@ -4,6 +4,7 @@ import { fail, readArgs } from './args.js'
 import { openCliContext } from './context.js'
 import { ServiceError } from '../shared/errors.js'
 import { LOGIN_LINK_MINUTES, type RoleRef } from '../services/people.js'
+import { instantToLocal } from '../domain/local-time.js'
 
 const USAGE = 'Bruk: npm run login-link -- --email <adresse> [--name "…"] [--role admin | --municipality <slug> | --kontrollutvalg <slug>]'
 
@@ -35,7 +36,7 @@ try {
   } else {
     const { url, expiresAt } = await context.services.people.issueLoginLink(user.email, context.config.BASE_URL)
     const roleText = user.roles.map(r => r.role === 'admin' ? 'admin' : r.role === 'editor' ? `redaktør (${r.municipalitySlug})` : `sekretariat (${r.bodySlug})`).join(', ') || 'ingen roller ennå'
-    process.stdout.write(`Innloggingslenke for ${user.name} <${user.email}> – ${roleText}. Virker én gang, i ${LOGIN_LINK_MINUTES} minutter (til ${expiresAt.toISOString()}):\n${url}\n`)
+    process.stdout.write(`Innloggingslenke for ${user.name} <${user.email}> – ${roleText}. Virker én gang, i ${LOGIN_LINK_MINUTES} minutter (til ${instantToLocal(expiresAt, 'Europe/Oslo').replace('T', ' kl. ')} norsk tid):\n${url}\n`)
   }
 } catch (err) {
   if (!(err instanceof ServiceError)) throw err

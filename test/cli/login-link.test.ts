@@ -33,6 +33,8 @@ describe('npm run login-link', { timeout: 400_000 }, () => {
     const run = loginLink(db, '--email', 'Kari@Oyer.Kommune.no', '--name', 'Kari Nordmann', '--role', 'admin')
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout).toContain('Innloggingslenke for Kari Nordmann <kari@oyer.kommune.no> – admin. Virker én gang, i 15 minutter')
+    // The expiry in Norwegian wall time, as the reader's clock shows it, not UTC.
+    expect(run.stdout).toMatch(/\(til \d{4}-\d{2}-\d{2} kl\. \d{2}:\d{2} norsk tid\)/)
     const [, , secret] = linkOf(run.stdout)!
     await inspect(db, async deps => {
       expect(await deps.services.people.checkLoginLink(secret!)).toBe('ok')
