@@ -231,9 +231,12 @@ describe('the index’s migration on a database that already holds data', () => 
     for (const { type, name } of sqlite.prepare("select type, name from sqlite_master where (type = 'trigger' and name like '%_dirty_%') or (type = 'table' and name in ('occurrence', 'occurrence_index_dirty', 'occurrence_index_meta', 'calendar_revision')) order by type = 'table'").all() as Array<{ type: string; name: string }>) {
       sqlite.exec(`drop ${type} "${name}"`)
     }
-    // …and what the later migrations added to other tables (0006, 0007: they all run again below).
+    // …and what the later migrations added (0006, 0007, 0009: they all run again below).
     sqlite.exec('drop index municipality_kommunenummer_idx')
-    for (const [table, column] of [['municipality', 'kommunenummer'], ['municipality', 'tracking_from'], ['collaboration', 'tracking_from'], ['subscription', 'include_tentative']]) {
+    sqlite.exec('drop index subscription_user_idx')
+    for (const table of ['app_secret', 'login_link', 'session', 'sign_in_state', 'user_role', 'app_user']) sqlite.exec(`drop table ${table}`)
+    for (const [table, column] of [['municipality', 'kommunenummer'], ['municipality', 'tracking_from'], ['collaboration', 'tracking_from'], ['subscription', 'include_tentative'],
+      ['api_token', 'user_id'], ['audit_log', 'user_id'], ['subscription', 'user_id'], ['subscription', 'lead_days']]) {
       sqlite.exec(`alter table ${table} drop column ${column}`)
     }
     // …and forget the migrations from 0004 on (drizzle records each by its journal time).
