@@ -226,6 +226,23 @@ describe('the møteplan page', () => {
     expect(snapshot()).toBe(before)
   })
 
+  // `npm run fuzz`: a multipart body without a boundary, or cut off before its end, was a 500 from the parser.
+  it('a multipart body the parser cannot read (no boundary, never closed) is a 400 page, and nothing changes', async () => {
+    const k = await kari()
+    const before = snapshot()
+    const sent = [
+      { contentType: 'multipart/form-data', payload: `_csrf=${k.csrf}` },
+      { contentType: 'multipart/form-data; boundary=x', payload: `--x\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${k.csrf}\r\n--x\r\nContent-Disposition: form-data; name="fil"; filename="p.csv"\r\n\r\nDato;Tid\n11.02.2027;18:00` },
+    ]
+    for (const { contentType, payload } of sent) {
+      const res = await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/forhandsvis`, headers: { ...k.headers, 'content-type': contentType }, payload })
+      expect(res.statusCode, res.body).toBe(400)
+      expect(res.headers['content-type']).toMatch(/^text\/html/)
+      expect(res.body).toContain('Skjemaet med filen kom ikke fram helt')
+    }
+    expect(snapshot()).toBe(before)
+  })
+
   it('missing or wrong CSRF token: 403, nothing changes', async () => {
     const k = await kari()
     const before = snapshot()
