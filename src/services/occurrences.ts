@@ -189,6 +189,27 @@ export function stateChanges (before: unknown, after: unknown): OccurrenceHistor
   })
 }
 
+/**
+ * What a change to one occurrence stores, checked as `change` and `changeMany` both require: an owner's
+ * preparation follows its meeting and cannot be moved alone; a move must fit the occurrence (all-day: a date,
+ * else a local date-time); delivered and approved get `day` (today in Oslo) unless given; neither date may be
+ * after tomorrow (one day of slack for a council meeting late in the evening elsewhere). Throws `invalid`
+ * naming the field. Pure.
+ */
+function checkedChange (row: Pick<OccurrenceRow, 'eventType' | 'allDay' | 'originalKey'>, patch: OccurrenceChange, day: string): StatePatch {
+  const values: StatePatch = { ...patch }
+  if (values.movedTo != null) {
+    if (row.eventType === OWNER_PREPARATION_TYPE) throw invalid('occurrences.invalid_move', 'movedTo', 'an owner\'s preparation follows its meeting; move the meeting instead')
+    const problem = validMoveTarget(row.allDay, row.originalKey, values.movedTo)
+    if (problem) throw invalid('occurrences.invalid_move', 'movedTo', problem)
+  }
+  if (values.status === 'delivered' && values.deliveredOn === undefined) values.deliveredOn = day
+  if (values.status === 'approved' && values.approvedOn === undefined) values.approvedOn = day
+  if (values.deliveredOn && compareDates(values.deliveredOn, addDays(day, 1)) > 0) throw invalid('occurrences.future_delivery', 'deliveredOn', 'cannot be in the future')
+  if (values.approvedOn && compareDates(values.approvedOn, addDays(day, 1)) > 0) throw invalid('occurrences.future_approval', 'approvedOn', 'cannot be in the future')
+  return values
+}
+
 export function createOccurrencesService (deps: OccurrencesServiceDeps) {
   const { occurrences: repo, index, indexService, rules: rulesRepo, audit, access, clock, catalogue, transactor } = deps
   const today = () => localDateOf(clock.now(), ZONE)
@@ -428,17 +449,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       const a = await access.assertMayChange(actor, changeTargets(row))
       const visibility = await access.visibility(viewerOf(a))
       if (!rowVisible(row, visibility.hiddenBodyIds)) throw missing('occurrence', id, 'id')
-      const values: StatePatch = { ...patch }
-      if (values.movedTo != null) {
-        if (row.eventType === OWNER_PREPARATION_TYPE) throw invalid('occurrences.invalid_move', 'movedTo', 'an owner\'s preparation follows its meeting; move the meeting instead')
-        const problem = validMoveTarget(row.allDay, row.originalKey, values.movedTo)
-        if (problem) throw invalid('occurrences.invalid_move', 'movedTo', problem)
-      }
-      const day = today()
-      if (values.status === 'delivered' && values.deliveredOn === undefined) values.deliveredOn = day
-      if (values.status === 'approved' && values.approvedOn === undefined) values.approvedOn = day
-      if (values.deliveredOn && compareDates(values.deliveredOn, addDays(day, 1)) > 0) throw invalid('occurrences.future_delivery', 'deliveredOn', 'cannot be in the future')
-      if (values.approvedOn && compareDates(values.approvedOn, addDays(day, 1)) > 0) throw invalid('occurrences.future_approval', 'approvedOn', 'cannot be in the future')
+      const values = checkedChange(row, patch, today())
       await service.saveState(row.ruleId, row.originalKey, values, a)
       return service.get(id, viewerOf(a))
     },
@@ -504,17 +515,11 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
         }
         await access.assertMayChange(a, changeTargets(row)).catch(named)
         if (!rowVisible(row, visibility.hiddenBodyIds)) throw missing('occurrence', row.id, 'ids')
-        const values: StatePatch = { ...patch }
-        if (values.movedTo != null) {
-          if (row.eventType === OWNER_PREPARATION_TYPE) named(invalid('occurrences.invalid_move', 'movedTo', 'an owner\'s preparation follows its meeting; move the meeting instead'))
-          const problem = validMoveTarget(row.allDay, row.originalKey, values.movedTo)
-          if (problem) named(invalid('occurrences.invalid_move', 'movedTo', problem))
+        try {
+          planned.push({ row, values: checkedChange(row, patch, day) })
+        } catch (err) {
+          named(err)
         }
-        if (values.status === 'delivered' && values.deliveredOn === undefined) values.deliveredOn = day
-        if (values.status === 'approved' && values.approvedOn === undefined) values.approvedOn = day
-        if (values.deliveredOn && compareDates(values.deliveredOn, addDays(day, 1)) > 0) named(invalid('occurrences.future_delivery', 'deliveredOn', 'cannot be in the future'))
-        if (values.approvedOn && compareDates(values.approvedOn, addDays(day, 1)) > 0) named(invalid('occurrences.future_approval', 'approvedOn', 'cannot be in the future'))
-        planned.push({ row, values })
       }
       await transactor.transaction(async tx => {
         for (const p of planned) await service.saveState(p.row.ruleId, p.row.originalKey, p.values, a, tx)
