@@ -152,7 +152,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app, { baseUrl })
     const actor = admin(request)
     const user = await people.get(request.params.id)
     try {
-      const { url } = await people.issueLoginLink(user.email, baseUrl)
+      const { url } = await people.issueLoginLink(user.email, baseUrl, actor)
       return usersPage(reply, actor, { link: { name: user.name, email: user.email, url } })
     } catch (err) {
       if (err instanceof ServiceError && err.kind === 'not_found') return usersPage(reply, actor, { errors: [{ field: 'rolle', message: `${user.name} er deaktivert; aktiver brukeren først` }] }, 400)

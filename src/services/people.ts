@@ -199,15 +199,21 @@ export function createPeopleService (deps: PeopleServiceDeps) {
 
     /**
      * A single-use sign-in link for a known user, valid LOGIN_LINK_MINUTES. `baseUrl` + '/logg-inn/lenke/<secret>'.
-     * Errors: not_found when no active user has this e-mail.
+     * `by`: the admin who asks for it (audited); absent for the CLI, the first start and the e-mail form.
+     * Errors: not_found when no active user has this e-mail; 403 when `by` is not an admin.
      */
-    async issueLoginLink (email: string, baseUrl: string): Promise<{ url: string; expiresAt: Date; user: UserRow }> {
+    async issueLoginLink (email: string, baseUrl: string, by?: Actor): Promise<{ url: string; expiresAt: Date; user: UserRow }> {
+      // An admin making a link for someone (on /admin/brukere) is audited; the CLI and the e-mail form are not people's acts.
+      if (by) access.requireAdmin(by)
       const user = await people.findUserByEmail(normaliseEmail(email))
       if (!user || !user.active) throw missing('user', email, 'email')
       const secret = newSecret('lenke')
       const now = clock.now().getTime()
       const expiresAt = now + LOGIN_LINK_MINUTES * 60_000
-      await transactor.transaction(tx => people.insertLoginLink({ tokenHash: hashSecret(secret), userId: user.id, created: now, expiresAt }, tx))
+      await transactor.transaction(async tx => {
+        await people.insertLoginLink({ tokenHash: hashSecret(secret), userId: user.id, created: now, expiresAt }, tx)
+        if (by) await audit.record(now, auditActor(by), { action: 'login_link', entityType: 'user', entityId: user.id, after: { expiresAt } }, tx)
+      })
       return { url: `${baseUrl}/logg-inn/lenke/${secret}`, expiresAt: new Date(expiresAt), user }
     },
 

@@ -95,4 +95,16 @@ describe('people', () => {
     expect(a).toMatch(/^csrf_[A-Za-z0-9_-]{43}$/)
     expect(await people().deploymentSecret('csrf')).toBe(a)
   })
+
+  it('an admin making a sign-in link for someone is audited by name; anyone else is refused and nothing is written', async () => {
+    const admin = await people().ensure({ email: 'admin@region.no', name: 'Admin', roles: [{ role: 'admin' }] }, null)
+    const editor = await people().ensure({ email: 'kari@oyer.no', roles: [{ role: 'editor', municipality: 'oyer' }] }, null)
+    const ola = await people().ensure({ email: 'ola@gausdal.no' }, null)
+    const links = count('login_link')
+    expect(await failure(people().issueLoginLink('ola@gausdal.no', '', actorOfUser(editor, editor.roles)))).toMatchObject({ kind: 'forbidden' })
+    expect(count('login_link')).toBe(links)
+    await people().issueLoginLink('ola@gausdal.no', '', actorOfUser(admin, admin.roles))
+    expect(deps.database.sqlite.prepare("select actor, user_id as userId, entity_id as entityId from audit_log where action = 'login_link'").all())
+      .toEqual([{ actor: 'Admin <admin@region.no>', userId: admin.id, entityId: String(ola.id) }])
+  })
 })
