@@ -91,6 +91,7 @@ describe('admin pages', { timeout: 180_000 }, () => {
     expect(auditOf('user').filter(a => a.entity_id === kari.id).map(a => [a.action, a.actor])).toEqual([
       ['create', 'Anne Admin <anne@lillehammer.kommune.no>'],
       ['grant', 'Anne Admin <anne@lillehammer.kommune.no>'],
+      ['login_link', 'Anne Admin <anne@lillehammer.kommune.no>'],
     ])
     expect(auditOf('api_token').filter(a => a.entity_id === id).map(a => [a.action, a.actor])).toEqual([
       ['create', 'Anne Admin <anne@lillehammer.kommune.no>'],
