@@ -24,6 +24,8 @@ export interface SignInRoutesOptions {
 
 /** Sign-in attempts have their own small budget per address (RATE_LIMIT_SIGN_IN_PER_MINUTE): guessing is slow. */
 const SIGN_IN = { rateLimitTier: 'signIn' as const }
+/** The OpenID state this browser started, for ten minutes (bound to the callback). */
+const OIDC_STATE_COOKIE = 'arshjul_oidc_state'
 
 /**
  * Signing in and out (issue 14). A sign-in link (`npm run login-link`, the first start, e-mail) opens a
@@ -52,6 +54,9 @@ const routes: FastifyPluginAsync<SignInRoutesOptions> = async (app, { baseUrl, o
     config: SIGN_IN,
   }, async (request, reply) => {
     const url = await oidc.start(request.params.provider, safeReturnPath(request.query.tilbake))
+    // The state also goes in this browser's cookie: a callback carrying a state this browser did not start
+    // (an attacker's own, sent to the victim) is refused, so no one can be signed in as someone else.
+    reply.setCookie(OIDC_STATE_COOKIE, url.searchParams.get('state') ?? '', { path: '/logg-inn/oidc', httpOnly: true, sameSite: 'lax', secure, maxAge: 600 })
     return reply.redirect(url.href, 303)
   })
 
@@ -60,6 +65,12 @@ const routes: FastifyPluginAsync<SignInRoutesOptions> = async (app, { baseUrl, o
     config: SIGN_IN,
   }, async (request, reply) => {
     const query = request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : ''
+    const started = request.cookies[OIDC_STATE_COOKIE]
+    reply.clearCookie(OIDC_STATE_COOKIE, { path: '/logg-inn/oidc' })
+    if (!started || new URLSearchParams(query).get('state') !== started) {
+      request.log.info({ provider: request.params.provider }, 'OpenID callback not started in this browser')
+      return reply.page('logg-inn-avvist', { pageTitle: 'Innloggingen ble avvist', message: 'Innloggingen ble ikke startet i denne nettleseren, eller den er utløpt. Start innloggingen på nytt.' }, 400)
+    }
     try {
       const { sessionSecret, user, returnTo } = await oidc.finish(request.params.provider, query)
       await endPreviousSession(request.cookies[SESSION_COOKIE])

@@ -246,7 +246,8 @@ describe('OpenID Connect sign-in', { timeout: 90_000 }, () => {
     const sessions = count('session')
     const forged = await fetch(`${base}/logg-inn/oidc/oyer-entra/callback?code=abc&state=forged`, { redirect: 'manual' })
     expect(forged.status).toBe(400)
-    expect(await forged.text()).toContain('Innloggingen kunne ikke fullføres')
+    // Not started in this browser (no state cookie): refused before the state is even looked up.
+    expect(await forged.text()).toContain('Innloggingen ble ikke startet i denne nettleseren')
     expect(forged.headers.get('set-cookie') ?? '').not.toContain('arshjul_sesjon')
 
     // A real callback, recorded, then replayed: the state was used once.

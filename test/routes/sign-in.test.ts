@@ -128,3 +128,16 @@ describe('signing in again', () => {
     expect((await t.app.inject({ url: '/', headers: { cookie: kari } })).body).toContain('Innlogget som Kari')
   })
 })
+
+describe('OpenID callbacks', () => {
+  it('refuses a callback whose state this browser did not start (login CSRF), and signs no one in', async () => {
+    const before = t.snapshot()
+    for (const cookie of [undefined, 'arshjul_oidc_state=a-different-state']) {
+      const res = await t.app.inject({ url: '/logg-inn/oidc/oyer-entra/callback?code=attackers-code&state=attackers-state', headers: cookie ? { cookie } : {} })
+      expect(res.statusCode).toBe(400)
+      expect(res.body).toContain('Innloggingen ble ikke startet i denne nettleseren')
+      expect(setCookies(res.headers).get('arshjul_sesjon')).toBeUndefined()
+    }
+    expect(t.snapshot()).toBe(before)
+  })
+})
