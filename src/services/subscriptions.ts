@@ -231,6 +231,21 @@ export function createSubscriptionsService (deps: SubscriptionsServiceDeps) {
   }
 
   /**
+   * Writes an update (an operator's or a person's own subscription) with its audit row; turning a
+   * subscription off withdraws its reminders not yet sent. Webhook secrets never reach the log.
+   */
+  async function saveUpdate (a: Actor, id: number, current: SubscriptionRow, patch: Partial<SubscriptionInsert>): Promise<SubscriptionRow> {
+    return transactor.transaction(async tx => {
+      const now = clock.now().getTime()
+      const row = await subscriptions.update(id, patch, now, tx)
+      if (!row) throw missing('subscription', id, 'id')
+      if (current.active && !row.active) await outbox.cancelPending(id, now, 'abonnementet ble deaktivert', tx)
+      await audit.record(now, auditActor(a), { action: 'update', entityType: 'subscription', entityId: id, before: redacted(current), after: redacted(row) }, tx)
+      return row
+    })
+  }
+
+  /**
    * A live subscription, or 404. `owner` undefined: an operator's (API) subscription — a person's own
    * is not the API's to read or change; a number: that person's own only (another's is 404, not 403).
    */
@@ -427,14 +442,7 @@ export function createSubscriptionsService (deps: SubscriptionsServiceDeps) {
         ...(input.includeTentative !== undefined ? { includeTentative: input.includeTentative } : {}),
         ...(input.active !== undefined ? { active: input.active } : {}),
       }
-      const after = await transactor.transaction(async tx => {
-        const now = clock.now().getTime()
-        const row = await subscriptions.update(id, patch, now, tx)
-        if (!row) throw missing('subscription', id, 'id')
-        if (current.active && !row.active) await outbox.cancelPending(id, now, 'abonnementet ble deaktivert', tx)
-        await audit.record(now, auditActor(a), { action: 'update', entityType: 'subscription', entityId: id, before: redacted(current), after: redacted(row) }, tx)
-        return row
-      })
+      const after = await saveUpdate(a, id, current, patch)
       return present(after)
     },
 
@@ -569,14 +577,7 @@ export function createSubscriptionsService (deps: SubscriptionsServiceDeps) {
         ...(input.digest !== undefined ? { digest: input.digest } : {}),
         ...(input.active !== undefined ? { active: input.active } : {}),
       }
-      const after = await transactor.transaction(async tx => {
-        const now = clock.now().getTime()
-        const row = await subscriptions.update(id, patch, now, tx)
-        if (!row) throw missing('subscription', id, 'id')
-        if (current.active && !row.active) await outbox.cancelPending(id, now, 'abonnementet ble deaktivert', tx)
-        await audit.record(now, auditActor(a), { action: 'update', entityType: 'subscription', entityId: id, before: current, after: row }, tx)
-        return row
-      })
+      const after = await saveUpdate(a, id, current, patch)
       return presentOwn(after, owner.email)
     },
 

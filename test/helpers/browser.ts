@@ -92,3 +92,16 @@ export async function tabTo (page: Page, selector: string, max = 400): Promise<n
   }
   throw new Error(`Tab never reached ${selector}`)
 }
+
+/** A browser test file's setup: Chromium and a seeded server (startServer). Pair with closeBrowserSuite in afterAll. */
+export async function openBrowserSuite (opts: Parameters<typeof startServer>[0] = {}): Promise<{ browser: Browser; t: TestApp; base: string }> {
+  const browser = await launchBrowser()
+  const { t, base } = await startServer(opts)
+  return { browser, t, base }
+}
+
+/** Closes what openBrowserSuite opened (either may be missing when setup failed). */
+export async function closeBrowserSuite (browser: Browser | undefined, t: TestApp | undefined): Promise<void> {
+  await browser?.close()
+  await t?.close()
+}

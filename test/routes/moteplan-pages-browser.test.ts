@@ -2,7 +2,7 @@ import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { expectAccessible, expectFitsPhone, launchBrowser, newContext, startServer, tabTo } from '../helpers/browser.js'
+import { expectAccessible, expectFitsPhone, newContext, tabTo, openBrowserSuite, closeBrowserSuite } from '../helpers/browser.js'
 import { signInBrowser } from '../helpers/people.js'
 import type { TestApp } from '../helpers/app.js'
 import { systemViewer } from '../../src/services/access.js'
@@ -16,14 +16,8 @@ let browser: Browser
 let t: TestApp
 let base: string
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ t, base } = await startServer({ now: NOW }))
-}, 120_000)
-afterAll(async () => {
-  await browser?.close()
-  await t?.close()
-})
+beforeAll(async () => { ({ browser, t, base } = await openBrowserSuite({ now: NOW })) }, 120_000)
+afterAll(() => closeBrowserSuite(browser, t))
 
 /** Signs the page in as Kari Nordmann, editor for Øyer. */
 const signInKari = (page: Page) => signInBrowser(page, t, base, 'kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }], 'Kari Nordmann')

@@ -3,7 +3,7 @@
 // the edit page and a form with an error; nothing scrolls sideways at 375 px.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { expectAccessible, expectFitsPhone, launchBrowser, newContext, startServer, tabTo } from '../helpers/browser.js'
+import { expectAccessible, expectFitsPhone, newContext, tabTo, openBrowserSuite, closeBrowserSuite } from '../helpers/browser.js'
 import { signInBrowser } from '../helpers/people.js'
 import type { TestApp } from '../helpers/app.js'
 import type { RoleRef } from '../../src/services/people.js'
@@ -14,14 +14,8 @@ let browser: Browser
 let t: TestApp
 let base: string
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ t, base } = await startServer({ now: NOW }))
-}, 120_000)
-afterAll(async () => {
-  await browser?.close()
-  await t?.close()
-})
+beforeAll(async () => { ({ browser, t, base } = await openBrowserSuite({ now: NOW })) }, 120_000)
+afterAll(() => closeBrowserSuite(browser, t))
 
 const subscriptionsOf = (email: string) => t.sqlite.prepare(`select s.municipality_id as m, s.digest, s.active, s.event_types as eventTypes, s.lead_days as leadDays
   from subscription s join app_user u on u.id = s.user_id where u.email = ? and s.deleted = 0`).all(email) as Array<Record<string, unknown>>

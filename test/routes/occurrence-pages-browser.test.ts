@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import ICAL from 'ical.js'
-import { expectAccessible, expectFitsPhone, launchBrowser, newContext, startServer, tabTo } from '../helpers/browser.js'
+import { expectAccessible, expectFitsPhone, newContext, tabTo, openBrowserSuite, closeBrowserSuite } from '../helpers/browser.js'
 import { signInBrowser } from '../helpers/people.js'
 import type { TestApp } from '../helpers/app.js'
 import { systemViewer } from '../../src/services/access.js'
@@ -14,14 +14,8 @@ let browser: Browser
 let t: TestApp
 let base: string
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ t, base } = await startServer({ now: NOW }))
-}, 120_000)
-afterAll(async () => {
-  await browser?.close()
-  await t?.close()
-})
+beforeAll(async () => { ({ browser, t, base } = await openBrowserSuite({ now: NOW })) }, 120_000)
+afterAll(() => closeBrowserSuite(browser, t))
 
 async function arsregnskap (municipality = 'oyer'): Promise<OccurrenceItem> {
   const [o] = await t.services.occurrences.list({ municipality, from: '2027-01-01', to: '2027-12-31', eventTypes: ['arsregnskap_avlagt'] }, systemViewer)

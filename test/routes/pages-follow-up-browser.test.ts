@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { expectAccessible, expectFitsPhone, horizontalOverflow, launchBrowser, newContext, startServer, tabTo } from '../helpers/browser.js'
+import { expectAccessible, expectFitsPhone, horizontalOverflow, newContext, tabTo, openBrowserSuite, closeBrowserSuite } from '../helpers/browser.js'
 import { signInBrowser } from '../helpers/people.js'
 import type { TestApp } from '../helpers/app.js'
 
@@ -13,14 +13,8 @@ let browser: Browser
 let t: TestApp
 let base: string
 
-beforeAll(async () => {
-  browser = await launchBrowser();
-  ({ t, base } = await startServer({ now: NOW }))
-}, 120_000)
-afterAll(async () => {
-  await browser?.close()
-  await t?.close()
-})
+beforeAll(async () => { ({ browser, t, base } = await openBrowserSuite({ now: NOW })) }, 120_000)
+afterAll(() => closeBrowserSuite(browser, t))
 
 const kari = (page: Page) => signInBrowser(page, t, base, 'kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }], 'Kari Nordmann')
 const occurrence = async (id: string) => (await t.app.inject(`/api/v1/occurrences/${encodeURIComponent(id)}`)).json() as { status: string; deliveredOn: string | null; caseNumber: string | null }
