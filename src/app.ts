@@ -30,6 +30,7 @@ import occurrencePageRoutes from './routes/occurrence-pages.js'
 import moteplanPageRoutes from './routes/moteplan-pages.js'
 import myRemindersRoutes from './routes/my-reminders.js'
 import registerPageRoutes from './routes/register-pages.js'
+import kontrollPageRoutes from './routes/kontroll-pages/index.js'
 import { VERSION } from './version.js'
 import { addFormats } from './schemas/formats.js'
 import { trustProxyOption } from './config.js'
@@ -91,6 +92,7 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   await app.register(moteplanPageRoutes, { baseUrl })
   await app.register(myRemindersRoutes, { baseUrl })
   await app.register(registerPageRoutes, { baseUrl })
+  await app.register(kontrollPageRoutes, { baseUrl })
   await app.register(signInRoutes, { baseUrl, oidc: deps.oidc, signInMail: deps.signInMail })
   await app.register(adminPageRoutes, { baseUrl })
   return app

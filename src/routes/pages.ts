@@ -27,7 +27,7 @@ const SVG_HELMET = {
   xFrameOptions: false,
 } as const
 
-const ASSETS: Record<string, string> = { 'arshjul.css': 'text/css; charset=utf-8', 'arshjul.js': 'text/javascript; charset=utf-8' }
+const ASSETS: Record<string, string> = { 'arshjul.css': 'text/css; charset=utf-8', 'kontroll.css': 'text/css; charset=utf-8', 'arshjul.js': 'text/javascript; charset=utf-8' }
 
 const SubjectQuery = Type.Object({
   municipality: Type.Optional(Line(200)),

@@ -1,0 +1,5 @@
+import type { FastifyPluginAsync } from 'fastify'
+
+// Issue 15: filled in by the start helper.
+const routes: FastifyPluginAsync<{ baseUrl: string }> = async () => {}
+export default routes
