@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { check, index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core'
 import { bodies, collaborations, municipalities, rules } from './schema.js'
-import type { CaseRefs, KontrollType, PlanStatus, ProjectMilestone, ProjectStatus } from '../domain/kontroll-vocabulary.js'
+import type { CaseRefs, KontrollType, PlanSnapshot, PlanStatus, ProjectMilestone, ProjectStatus } from '../domain/kontroll-vocabulary.js'
 
 // The kontrollutvalg's planning (issue 6): per valgperiode a plan for forvaltningsrevisjon and one for
 // eierskapskontroll (koml. §§ 23-3, 23-4), the risk and materiality assessment behind them, and their projects.
@@ -18,12 +18,9 @@ export const kontrollPlans = sqliteTable('kontroll_plan', {
   // The valgperiode's election year E; the plan covers E..E+4.
   electionYear: integer('election_year').notNull(),
   title: text('title').notNull(),
-  // Follows the adoption dates: adopted_ks once the council has adopted it.
+  // The current version's adoption (issue 15): adopted_ku once every member's kontrollutvalg has adopted
+  // it, adopted_ks once every member's kommunestyre has. The adoptions themselves: kontroll_plan_adoption.
   status: text('status').$type<PlanStatus>().notNull().default('draft'),
-  kuAdoptedOn: text('ku_adopted_on'),
-  kuCaseRef: text('ku_case_ref'),
-  ksAdoptedOn: text('ks_adopted_on'),
-  ksCaseRef: text('ks_case_ref'),
   note: text('note'),
   ...lifecycle,
 }, t => [index('kontroll_plan_election_year_idx').on(t.electionYear), index('kontroll_plan_modified_idx').on(t.modified)])
@@ -33,6 +30,31 @@ export const kontrollPlanBodies = sqliteTable('kontroll_plan_body', {
   planId: integer('plan_id').notNull().references(() => kontrollPlans.id, { onDelete: 'cascade' }),
   bodyId: integer('body_id').notNull().references(() => bodies.id),
 }, t => [primaryKey({ columns: [t.planId, t.bodyId] }), index('kontroll_plan_body_body_idx').on(t.bodyId)])
+
+// A plan's versions (issue 15): 1 when created; a revision of an adopted plan is the next version, with
+// its own adoptions. The highest version is the current one; an earlier version is frozen as `snapshot`
+// (title, note and projects as they stood when the revision began) and stays readable.
+export const kontrollPlanVersions = sqliteTable('kontroll_plan_version', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  planId: integer('plan_id').notNull().references(() => kontrollPlans.id, { onDelete: 'cascade' }),
+  version: integer('version').notNull(),
+  // Why the plan was revised; null for the first version.
+  reason: text('reason'),
+  snapshot: text('snapshot', { mode: 'json' }).$type<PlanSnapshot>(),
+  created: integer('created').notNull(),
+}, t => [uniqueIndex('kontroll_plan_version_uq').on(t.planId, t.version)])
+
+// Each member kontrollutvalg adopts a version, and so does its municipality's kommunestyre, each on its
+// own date and with its own saksnummer (koml. §§ 23-3, 23-4: the council adopts the plan). One row per
+// version and member kontrollutvalg.
+export const kontrollPlanAdoptions = sqliteTable('kontroll_plan_adoption', {
+  versionId: integer('version_id').notNull().references(() => kontrollPlanVersions.id, { onDelete: 'cascade' }),
+  bodyId: integer('body_id').notNull().references(() => bodies.id),
+  kuAdoptedOn: text('ku_adopted_on'),
+  kuCaseRef: text('ku_case_ref'),
+  ksAdoptedOn: text('ks_adopted_on'),
+  ksCaseRef: text('ks_case_ref'),
+}, t => [primaryKey({ columns: [t.versionId, t.bodyId] }), index('kontroll_plan_adoption_body_idx').on(t.bodyId)])
 
 // Risiko- og vesentlighetsvurdering: one per subject and valgperiode (a collaboration, or a municipality's service area).
 export const riskAssessments = sqliteTable('risk_assessment', {
@@ -64,6 +86,9 @@ export const kontrollProjects = sqliteTable('kontroll_project', {
   problemStatement: text('problem_statement'),
   plannedYear: integer('planned_year').notNull(),
   plannedQuarter: integer('planned_quarter'),
+  // The project's place in the plan (1, 2, …) once the plan has been put in order by hand (issue 15);
+  // null: after those, ranked by risk × materiality.
+  position: integer('position'),
   auditor: text('auditor'),
   orderedOn: text('ordered_on'),
   reportDeliveredOn: text('report_delivered_on'),

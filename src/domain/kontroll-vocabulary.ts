@@ -16,3 +16,28 @@ export type ProjectMilestone = typeof PROJECT_MILESTONES[number]
 
 export const CASE_REF_KEYS = ['order', 'report', 'ku', 'ks', 'followUp'] as const
 export type CaseRefs = Partial<Record<typeof CASE_REF_KEYS[number], string>>
+
+/** One kontrollutvalg's (and its kommunestyre's) adoption of a plan version. */
+export interface PlanAdoption {
+  kuAdoptedOn: string | null;
+  kuCaseRef: string | null;
+  ksAdoptedOn: string | null;
+  ksCaseRef: string | null
+}
+
+/** An earlier plan version as it stood when the next one began (issue 15): what its version page shows. */
+export interface PlanSnapshot {
+  title: string
+  note: string | null
+  projects: Array<{
+    /** The project's id (it may since have changed or been deleted). */
+    id: number
+    position: number
+    title: string
+    subjects: Array<{ type: 'collaboration' | 'service_area'; slug?: string; name?: string; municipality?: string; serviceArea?: string }>
+    plannedYear: number
+    plannedQuarter: number | null
+    plannedBy: string
+    status: ProjectStatus
+  }>
+}

@@ -4,7 +4,7 @@
 
 import { type CalendarDate, compareDates, dateFromParts, daysBetween, endOfMonth, maxDate } from './calendar-date.js'
 import type { CollaborationStatus, LegalForm, ParticipationRole } from './vocabulary.js'
-import { PROJECT_STATUSES, type KontrollType, type PlanStatus, type ProjectMilestone, type ProjectStatus } from './kontroll-vocabulary.js'
+import { PROJECT_STATUSES, type KontrollType, type PlanAdoption, type PlanStatus, type ProjectMilestone, type ProjectStatus } from './kontroll-vocabulary.js'
 
 /** The forms the coverage review lists (issue 6: IKS, AS, § 27 / oppgavefellesskap, vertskommune). */
 export const COVERAGE_FORMS: readonly LegalForm[] = [
@@ -48,6 +48,50 @@ export function planYears (electionYear: number): number[] {
 /** A plan's status follows its adoption: by the kontrollutvalg (draft → adopted_ku), then the council. */
 export function planStatus (plan: { kuAdoptedOn: CalendarDate | null; ksAdoptedOn: CalendarDate | null }): PlanStatus {
   return plan.ksAdoptedOn ? 'adopted_ks' : plan.kuAdoptedOn ? 'adopted_ku' : 'draft'
+}
+
+const PLAN_STATUS_RANK: Record<PlanStatus, number> = { draft: 0, adopted_ku: 1, adopted_ks: 2 }
+
+/**
+ * A plan version's status over its member kontrollutvalg (issue 15): adopted_ks when every member's
+ * kommunestyre has adopted it, adopted_ku when every member's kontrollutvalg has (or its council), else
+ * draft. A joint plan is adopted only when every member has adopted it.
+ */
+export function versionStatus (adoptions: ReadonlyArray<Pick<PlanAdoption, 'kuAdoptedOn' | 'ksAdoptedOn'>>): PlanStatus {
+  if (adoptions.length === 0) return 'draft'
+  return adoptions.map(a => planStatus(a)).reduce((least, s) => PLAN_STATUS_RANK[s] < PLAN_STATUS_RANK[least] ? s : least)
+}
+
+/**
+ * What one member's statutory plan occurrence records (koml. §§ 23-3, 23-4: a plan once per valgperiode):
+ * the first version its kommunestyre adopted, else the first version its kontrollutvalg adopted, else
+ * nothing. A later revision does not reopen the occurrence. `versions` is the member's adoption of each
+ * version, oldest first (undefined where it was not a member).
+ */
+export function statutoryAdoption (versions: ReadonlyArray<PlanAdoption | undefined>): PlanAdoption | null {
+  return versions.find(a => a?.ksAdoptedOn) ?? versions.find(a => a?.kuAdoptedOn) ?? null
+}
+
+/**
+ * The plan-wide adoption the API has always shown (issue 6), from the members' adoptions: a date when
+ * every member has one (the latest), a saksnummer when every member has the same one; otherwise null.
+ */
+export function combinedAdoption (adoptions: readonly PlanAdoption[]): PlanAdoption {
+  const date = (k: 'kuAdoptedOn' | 'ksAdoptedOn') => adoptions.length > 0 && adoptions.every(a => a[k])
+    ? adoptions.map(a => a[k]!).reduce((a, b) => compareDates(a, b) >= 0 ? a : b)
+    : null
+  const ref = (k: 'kuCaseRef' | 'ksCaseRef') => adoptions.length > 0 && adoptions.every(a => a[k] && a[k] === adoptions[0]![k]) ? adoptions[0]![k] : null
+  return { kuAdoptedOn: date('kuAdoptedOn'), kuCaseRef: ref('kuCaseRef'), ksAdoptedOn: date('ksAdoptedOn'), ksCaseRef: ref('ksCaseRef') }
+}
+
+/**
+ * The plan's order (issue 15): projects put in place by hand first, by position; then the rest by their
+ * risk × materiality rank. Returns the projects with `position` 1, 2, … in that order.
+ */
+export function planOrder<P extends { position: number | null; rank: number }> (projects: readonly P[]): Array<P & { position: number }> {
+  return [...projects]
+    .sort((a, b) => (a.position ?? Infinity) - (b.position ?? Infinity) || a.rank - b.rank)
+    .map((p, i) => ({ ...p, position: i + 1 }))
 }
 
 // ── Projects ─────────────────────────────────────────────────────────────────────────────────────

@@ -4,11 +4,13 @@ import { and, asc, eq, gte, inArray } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies } from '../db/schema.js'
-import { kontrollPlanBodies, kontrollPlans } from '../db/schema-kontroll.js'
-import type { KontrollType } from '../domain/kontroll-vocabulary.js'
+import { kontrollPlanAdoptions, kontrollPlanBodies, kontrollPlans, kontrollPlanVersions } from '../db/schema-kontroll.js'
+import type { KontrollType, PlanSnapshot } from '../domain/kontroll-vocabulary.js'
 
 export type PlanRow = typeof kontrollPlans.$inferSelect
 export type PlanValues = Omit<typeof kontrollPlans.$inferInsert, 'id'>
+export type VersionRow = typeof kontrollPlanVersions.$inferSelect
+export type AdoptionRow = typeof kontrollPlanAdoptions.$inferSelect
 
 export interface PlanFilter {
   electionYear?: number
@@ -65,6 +67,44 @@ export function createKontrollPlansRepository (db: Db) {
 
     async update (id: number, values: Partial<PlanValues>, ex: Executor = db): Promise<PlanRow | undefined> {
       return ex.update(kontrollPlans).set(values).where(eq(kontrollPlans.id, id)).returning().get()
+    },
+
+    /** Each plan's versions, oldest first. */
+    async versionsOf (planIds: readonly number[], ex: Executor = db): Promise<Map<number, VersionRow[]>> {
+      const out = new Map<number, VersionRow[]>(planIds.map(id => [id, []]))
+      if (planIds.length === 0) return out
+      for (const r of ex.select().from(kontrollPlanVersions).where(inArray(kontrollPlanVersions.planId, [...planIds])).orderBy(asc(kontrollPlanVersions.version)).all()) {
+        out.get(r.planId)!.push(r)
+      }
+      return out
+    },
+
+    async insertVersion (values: Omit<typeof kontrollPlanVersions.$inferInsert, 'id'>, ex: Executor = db): Promise<VersionRow> {
+      return ex.insert(kontrollPlanVersions).values(values).returning().get()
+    },
+
+    async setSnapshot (versionId: number, snapshot: PlanSnapshot, ex: Executor = db): Promise<void> {
+      ex.update(kontrollPlanVersions).set({ snapshot }).where(eq(kontrollPlanVersions.id, versionId)).run()
+    },
+
+    /** Each version's adoptions (one row per member kontrollutvalg), by body id. */
+    async adoptionsOf (versionIds: readonly number[], ex: Executor = db): Promise<Map<number, AdoptionRow[]>> {
+      const out = new Map<number, AdoptionRow[]>(versionIds.map(id => [id, []]))
+      if (versionIds.length === 0) return out
+      for (const r of ex.select().from(kontrollPlanAdoptions).where(inArray(kontrollPlanAdoptions.versionId, [...versionIds])).orderBy(asc(kontrollPlanAdoptions.bodyId)).all()) {
+        out.get(r.versionId)!.push(r)
+      }
+      return out
+    },
+
+    /** Inserts or replaces one member's adoption of a version. */
+    async saveAdoption (row: AdoptionRow, ex: Executor = db): Promise<void> {
+      const { versionId: _v, bodyId: _b, ...values } = row
+      ex.insert(kontrollPlanAdoptions).values(row).onConflictDoUpdate({ target: [kontrollPlanAdoptions.versionId, kontrollPlanAdoptions.bodyId], set: values }).run()
+    },
+
+    async deleteAdoption (versionId: number, bodyId: number, ex: Executor = db): Promise<void> {
+      ex.delete(kontrollPlanAdoptions).where(and(eq(kontrollPlanAdoptions.versionId, versionId), eq(kontrollPlanAdoptions.bodyId, bodyId))).run()
     },
 
     async setBodies (planId: number, bodyIds: readonly number[], ex: Executor = db): Promise<void> {

@@ -65,6 +65,17 @@ export function createKontrollProjectsRepository (db: Db) {
       return ex.select().from(kontrollProjectMilestones).where(inArray(kontrollProjectMilestones.projectId, [...projectIds])).all()
     },
 
+    /** The milestone mappings of these rules (which project step each rule is). */
+    async milestonesByRules (ruleIds: readonly number[], ex: Executor = db): Promise<MilestoneRow[]> {
+      if (ruleIds.length === 0) return []
+      return ex.select().from(kontrollProjectMilestones).where(inArray(kontrollProjectMilestones.ruleId, [...ruleIds])).all()
+    },
+
+    /** Puts projects in the given places of their plan (1, 2, …). */
+    async setPositions (positions: ReadonlyArray<{ id: number; position: number }>, modified: number, ex: Executor = db): Promise<void> {
+      for (const p of positions) ex.update(kontrollProjects).set({ position: p.position, modified }).where(eq(kontrollProjects.id, p.id)).run()
+    },
+
     /** Points a project's milestone for one kontrollutvalg at a rule (inserting or replacing the mapping). */
     async setMilestone (m: MilestoneRow, ex: Executor = db): Promise<void> {
       ex.insert(kontrollProjectMilestones).values(m)

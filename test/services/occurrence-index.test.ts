@@ -231,7 +231,10 @@ describe('the index’s migration on a database that already holds data', () => 
     for (const { type, name } of sqlite.prepare("select type, name from sqlite_master where (type = 'trigger' and name like '%_dirty_%') or (type = 'table' and name in ('occurrence', 'occurrence_index_dirty', 'occurrence_index_meta', 'calendar_revision')) order by type = 'table'").all() as Array<{ type: string; name: string }>) {
       sqlite.exec(`drop ${type} "${name}"`)
     }
-    // …and what the later migrations added (0006, 0007, 0009: they all run again below).
+    // …and what the later migrations added or dropped (0006, 0007, 0009, 0010: they all run again below).
+    for (const table of ['kontroll_plan_adoption', 'kontroll_plan_version']) sqlite.exec(`drop table ${table}`)
+    for (const column of ['ku_adopted_on', 'ku_case_ref', 'ks_adopted_on', 'ks_case_ref']) sqlite.exec(`alter table kontroll_plan add column ${column} text`)
+    sqlite.exec('alter table kontroll_project drop column position')
     sqlite.exec('drop index municipality_kommunenummer_idx')
     sqlite.exec('drop index subscription_user_idx')
     for (const table of ['app_secret', 'login_link', 'session', 'sign_in_state', 'user_role', 'app_user']) sqlite.exec(`drop table ${table}`)

@@ -20,7 +20,7 @@ import { fromBasicDate, toBasicDate, type CalendarDate } from '../../domain/cale
 import { expandRule } from '../../domain/occurrences.js'
 import { valgperiode, valgperiodeDueDate, type ValgperiodeAnchor } from '../../domain/valgperiode.js'
 import { milestoneSchedule } from '../../domain/kontroll.js'
-import type { CaseRefs, ProjectMilestone } from '../../domain/kontroll-vocabulary.js'
+import type { CaseRefs, PlanAdoption, ProjectMilestone } from '../../domain/kontroll-vocabulary.js'
 
 export const ADOPTION_ANCHOR: ValgperiodeAnchor = 'end_of_year_after_constitution'
 
@@ -91,34 +91,29 @@ export function createCalendarSync (deps: CalendarSyncDeps) {
     return null
   }
 
-  function adoptionState (plan: Pick<PlanRow, 'kuAdoptedOn' | 'ksAdoptedOn' | 'kuCaseRef' | 'ksCaseRef'> | null): StatePatch {
-    if (plan?.ksAdoptedOn) return { status: 'approved', deliveredOn: plan.kuAdoptedOn ?? null, approvedOn: plan.ksAdoptedOn, caseNumber: plan.ksCaseRef ?? plan.kuCaseRef ?? null }
-    if (plan?.kuAdoptedOn) return { status: 'delivered', deliveredOn: plan.kuAdoptedOn, approvedOn: null, caseNumber: plan.kuCaseRef ?? null }
+  function adoptionState (adoption: PlanAdoption | null): StatePatch {
+    if (adoption?.ksAdoptedOn) return { status: 'approved', deliveredOn: adoption.kuAdoptedOn ?? null, approvedOn: adoption.ksAdoptedOn, caseNumber: adoption.ksCaseRef ?? adoption.kuCaseRef ?? null }
+    if (adoption?.kuAdoptedOn) return { status: 'delivered', deliveredOn: adoption.kuAdoptedOn, approvedOn: null, caseNumber: adoption.kuCaseRef ?? null }
     return { status: 'planned', deliveredOn: null, approvedOn: null, caseNumber: null }
   }
 
-  const municipalityIdsOf = (bs: readonly RegisterBody[]) => [...new Set(bs.map(b => b.municipalityId!))]
+  const sameAdoption = (a: PlanAdoption | null, b: PlanAdoption | null) =>
+    (['kuAdoptedOn', 'ksAdoptedOn', 'kuCaseRef', 'ksCaseRef'] as const).every(k => (a?.[k] ?? null) === (b?.[k] ?? null))
 
-  /** Records the adoption on each kontrollutvalg's municipality's package occurrence; undoes it for bodies no longer in the plan. */
-  async function syncAdoption (before: { plan: PlanRow; bodies: RegisterBody[] } | null, after: { plan: PlanRow; bodies: RegisterBody[] }, actor: AuditActor, ex: Executor): Promise<void> {
-    const hadAdoption = before !== null && (before.plan.kuAdoptedOn !== null || before.plan.ksAdoptedOn !== null)
-    const afterMs = after.plan.deleted ? [] : municipalityIdsOf(after.bodies)
-    const unchanged = before !== null && !before.plan.deleted &&
-      (['kuAdoptedOn', 'ksAdoptedOn', 'kuCaseRef', 'ksCaseRef'] as const).every(k => before.plan[k] === after.plan[k])
-    for (const m of afterMs) {
-      const wasIn = before !== null && !before.plan.deleted && municipalityIdsOf(before.bodies).includes(m)
-      if (unchanged && wasIn) continue
-      const desired = adoptionState(after.plan)
-      if (desired.status === 'planned' && !(hadAdoption && wasIn)) continue
-      const occ = await adoptionOccurrence(after.plan, m, ex)
-      if (occ) await patchIfChanged(occ.rule.id, occ.key, desired, actor, ex)
-    }
-    if (before !== null && hadAdoption) {
-      for (const m of municipalityIdsOf(before.bodies)) {
-        if (afterMs.includes(m)) continue
-        const occ = await adoptionOccurrence(before.plan, m, ex)
-        if (occ) await patchIfChanged(occ.rule.id, occ.key, adoptionState(null), actor, ex)
-      }
+  /**
+   * Records each member municipality's statutory adoption (by municipality id: what its occurrence should
+   * say, null for nothing) on its package occurrence, where it changed; undoes it where an adoption was
+   * recorded before and no longer is (a member left, the plan was deleted, a date was cleared). An
+   * occurrence the plan never recorded anything on is left as its editors set it.
+   */
+  async function syncAdoption (plan: Pick<PlanRow, 'type' | 'electionYear'>, before: ReadonlyMap<number, PlanAdoption | null>, after: ReadonlyMap<number, PlanAdoption | null>, actor: AuditActor, ex: Executor): Promise<void> {
+    for (const m of new Set([...before.keys(), ...after.keys()])) {
+      const was = before.get(m) ?? null
+      const now = after.get(m) ?? null
+      if (sameAdoption(was, now) && before.has(m) === after.has(m)) continue
+      if (!was && !now) continue
+      const occ = await adoptionOccurrence(plan, m, ex)
+      if (occ) await patchIfChanged(occ.rule.id, occ.key, adoptionState(now), actor, ex)
     }
   }
 

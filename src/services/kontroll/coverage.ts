@@ -8,7 +8,7 @@ import type { Executor } from '../../db/executor.js'
 import { missing } from '../../shared/errors.js'
 import type { RegisterMunicipality } from '../../repositories/kontroll-register.js'
 import {
-  coverage, planReview, serviceAreaCoverage, type CoverageCollaboration, type CoverageProject, type CoverageRow, type DeadlineKind, type ServiceAreaRow,
+  combinedAdoption, coverage, planReview, serviceAreaCoverage, type CoverageCollaboration, type CoverageProject, type CoverageRow, type DeadlineKind, type ServiceAreaRow,
 } from '../../domain/kontroll.js'
 import { valgperiode } from '../../domain/valgperiode.js'
 import type { LegalForm } from '../../domain/vocabulary.js'
@@ -88,12 +88,14 @@ export function createKontrollCoverageService (deps: KontrollServiceDeps, shared
       const view = (await shared.planViews([plan], ex))[0]!
       const period = valgperiode(plan.electionYear, bodies.length ? await register.constitutionDates(bodies[0]!.municipalityId!, ex) : {})
       const projectViews = await shared.projectViews(plan, await projects.listByPlans([planId], {}, ex), ex)
+      // The statutory adoption (the first version each member adopted), over every member.
+      const statutory = combinedAdoption([...(await shared.statutoryAdoptions(planId, bodies, ex)).values()].map(a => a ?? { kuAdoptedOn: null, kuCaseRef: null, ksAdoptedOn: null, ksCaseRef: null }))
       const review = planReview({
         electionYear: plan.electionYear,
         periodEnd: period.end,
         asOf: day,
         projects: projectViews,
-        adoption: { due: view.adoptionDue, kuAdoptedOn: plan.kuAdoptedOn, ksAdoptedOn: plan.ksAdoptedOn },
+        adoption: { due: view.adoptionDue, ...statutory },
       })
       const ref = (p: ProjectView) => ({ id: p.id, title: p.title, status: p.status, plannedYear: p.plannedYear, plannedQuarter: p.plannedQuarter, rank: p.rank, score: p.score })
       return {

@@ -14,10 +14,10 @@ import type { PlanRow } from '../../repositories/kontroll-plans.js'
 import type { ProjectRow, ProjectValues } from '../../repositories/kontroll-projects.js'
 import type { RegisterBody } from '../../repositories/kontroll-register.js'
 import { effectiveStatus, normaliseServiceArea, planYears, subjectKey, type ProjectSubject } from '../../domain/kontroll.js'
-import type { CaseRefs, ProjectStatus } from '../../domain/kontroll-vocabulary.js'
+import type { CaseRefs, KontrollType, ProjectMilestone, ProjectStatus } from '../../domain/kontroll-vocabulary.js'
 import { auditActor, type Actor, type Viewer } from '../access.js'
 import type { KontrollPlansService } from './plans.js'
-import { pageOf, tombstone, type KontrollServiceDeps, type KontrollShared, type Page, type ProjectView, type Tombstone } from './shared.js'
+import { checkElectionYear, pageOf, tombstone, type KontrollServiceDeps, type KontrollShared, type Page, type PlanView, type ProjectView, type Tombstone } from './shared.js'
 
 export interface SubjectInput { collaboration?: string; municipality?: string; serviceArea?: string }
 export interface ProjectInput {
@@ -40,6 +40,11 @@ export interface ProjectInput {
   subjects: SubjectInput[]
 }
 export type ProjectPatch = Partial<ProjectInput>
+/** One subject from the ranked list, to become a project in the kontrollutvalg's plan of its kind (issue 15). */
+export interface RankingItem extends Pick<ProjectInput, 'title' | 'plannedYear' | 'plannedQuarter' | 'problemStatement'> { subject: SubjectInput; kind: KontrollType }
+export interface RankingInput { body: string; electionYear: number; items: RankingItem[] }
+/** Which project step a calendar rule is (issue 15: follow-up links a late milestone to its project). */
+export interface MilestoneLink { planId: number; projectId: number; projectTitle: string; milestone: ProjectMilestone }
 
 const PLANNED_DATES = ['orderedOn', 'kuPlannedOn', 'ksPlannedOn', 'followUpDue'] as const
 const DONE_DATES = ['reportDeliveredOn', 'kuTreatedOn', 'ksTreatedOn', 'followedUpOn'] as const
@@ -127,8 +132,8 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
     return views.find(v => v.id === projectId)!
   }
 
-  return {
-    /** The plan's projects, ranked by risk × materiality; tombstones only under modifiedSince. */
+  const service = {
+    /** The plan's projects in plan order (by hand, then by risk × materiality); tombstones only under modifiedSince. */
     async list (viewer: Viewer, planId: number, q: { modifiedSince?: number; limit?: number; offset?: number } = {}, ex?: Executor): Promise<Page<ProjectView | Tombstone>> {
       const { plan } = await plansService.visiblePlan(viewer, planId, ex)
       const ranked = await shared.projectViews(plan, await projects.listByPlans([planId], {}, ex), ex)
@@ -154,7 +159,10 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
         const values = projectValues(plan, input)
         const subjects = await resolveSubjects(plan, bodies, input.subjects, tx)
         const now = clock.now().getTime()
-        const row = await projects.insert({ ...values, planId, title: input.title, plannedYear: input.plannedYear, created: now, modified: now }, subjects, tx)
+        // In a plan put in order by hand, a new project goes last; otherwise it takes its place by rank.
+        const positions = (await projects.listByPlans([planId], {}, tx)).map(p => p.position).filter((x): x is number => x !== null)
+        const position = positions.length ? Math.max(...positions) + 1 : null
+        const row = await projects.insert({ ...values, planId, title: input.title, plannedYear: input.plannedYear, position, created: now, modified: now }, subjects, tx)
         await sync.syncMilestones(plan, row, bodies, auditActor(a), tx)
         const view = await viewOf(plan, row.id, tx)
         await audit.record(now, auditActor(a), { action: 'create', entityType: 'kontroll_project', entityId: row.id, after: view }, tx)
@@ -192,6 +200,54 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
         await audit.record(now, auditActor(a), { action: 'delete', entityType: 'kontroll_project', entityId: projectId, before }, tx)
       })
     },
+
+    /**
+     * The plan for a valgperiode from the ranked list (issue 15): each item becomes a project in the
+     * kontrollutvalg's live plan of its kind (a joint plan it belongs to counts), and a draft plan
+     * «Plan for <kind> 2024–2027, <municipality>» is created where it has none. One transaction: all or
+     * nothing. The kontrollutvalg's sekretariat (and, for a joint plan, every member's).
+     */
+    async createFromRanking (actor: Actor | null, input: RankingInput): Promise<PlanView[]> {
+      return transactor.transaction(async tx => {
+        checkElectionYear(input.electionYear, 'electionYear')
+        const [ku] = await plansService.resolveBodies([input.body], tx).catch((err: unknown) => { throw Object.assign(err as Error, { field: 'body' }) })
+        access.assertMaySteerKontroll(actor, [ku!.id])
+        if (input.items.length === 0) throw invalid('kontroll.no_items', 'items', 'choose at least one subject from the list')
+        const municipality = await deps.municipalities.find(ku!.municipalityId!, tx)
+        const years = planYears(input.electionYear)
+        const touched: number[] = []
+        for (const [i, item] of input.items.entries()) {
+          let planId = (await plans.livePlanIdsOfBody(ku!.id, item.kind, input.electionYear, tx))[0]
+          if (planId === undefined) {
+            const title = `Plan for ${item.kind} ${years[1]}–${years.at(-1)}, ${municipality!.name}`
+            planId = (await plansService.create(actor, { type: item.kind, electionYear: input.electionYear, title, bodies: [ku!.slug] })).id
+          }
+          try {
+            await service.create(actor, planId, { title: item.title, plannedYear: item.plannedYear, plannedQuarter: item.plannedQuarter ?? null, problemStatement: item.problemStatement ?? null, subjects: [item.subject] })
+          } catch (err) {
+            // Name the item the problem is in: items/<i>/<field>.
+            if (err instanceof Error && 'field' in err && typeof err.field === 'string') err.field = `items/${i}/${err.field.replace(/^subjects\/0\/?/, 'subject/').replace(/\/$/, '')}`
+            throw err
+          }
+          if (!touched.includes(planId)) touched.push(planId)
+        }
+        const rows = []
+        for (const pid of touched) rows.push((await plans.find(pid, tx))!)
+        return shared.planViews(rows, tx)
+      })
+    },
+
+    /** Which project step each of these calendar rules is; rules that are none are absent. */
+    async milestoneLinks (ruleIds: readonly number[], ex?: Executor): Promise<Map<number, MilestoneLink>> {
+      const rows = await projects.milestonesByRules(ruleIds, ex)
+      const out = new Map<number, MilestoneLink>()
+      for (const m of rows) {
+        const p = await projects.find(m.projectId, ex)
+        if (p && !p.deleted) out.set(m.ruleId, { planId: p.planId, projectId: p.id, projectTitle: p.title, milestone: m.milestone })
+      }
+      return out
+    },
   }
+  return service
 }
 export type KontrollProjectsService = ReturnType<typeof createKontrollProjectsService>

@@ -7,7 +7,7 @@ import type { AuditRepository } from '../../repositories/audit.js'
 import type { RulesRepository } from '../../repositories/rules.js'
 import type { OccurrencesService } from '../occurrences.js'
 import type { RulesService } from '../rules.js'
-import type { KontrollPlansRepository, PlanRow } from '../../repositories/kontroll-plans.js'
+import type { AdoptionRow, KontrollPlansRepository, PlanRow, VersionRow } from '../../repositories/kontroll-plans.js'
 import type { KontrollProjectsRepository, ProjectRow } from '../../repositories/kontroll-projects.js'
 import type { AssessmentRow, RiskAssessmentsRepository } from '../../repositories/risk-assessments.js'
 import type { KontrollRegisterRepository, RegisterBody } from '../../repositories/kontroll-register.js'
@@ -20,7 +20,8 @@ import { compareDates, isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR, 
 import { localDateOf } from '../../domain/local-time.js'
 import { occurrenceId } from '../../domain/occurrences.js'
 import { isElectionYear, valgperiode, valgperiodeDueDate } from '../../domain/valgperiode.js'
-import { plannedBy, rankProjects, type AssessmentScore } from '../../domain/kontroll.js'
+import { combinedAdoption, planOrder, plannedBy, rankProjects, statutoryAdoption, versionStatus, type AssessmentScore } from '../../domain/kontroll.js'
+import type { PlanAdoption, PlanStatus } from '../../domain/kontroll-vocabulary.js'
 import type { OccurrenceStatus } from '../../domain/vocabulary.js'
 import { ADOPTION_ANCHOR, createCalendarSync, dateOfRule, type CalendarSync } from './calendar-sync.js'
 
@@ -92,15 +93,53 @@ export function createKontrollShared (deps: KontrollServiceDeps) {
     return deps.assessments.list({ electionYear }, ex)
   }
 
+  /**
+   * Each plan's versions (oldest first) with their adoptions by body id (issue 15). The last version is
+   * the current one.
+   */
+  async function versionsOf (planIds: readonly number[], ex?: Executor): Promise<Map<number, Array<VersionRow & { adoptions: Map<number, PlanAdoption> }>>> {
+    const versions = await plans.versionsOf(planIds, ex)
+    const adoptions = await plans.adoptionsOf([...versions.values()].flat().map(v => v.id), ex)
+    const strip = ({ versionId: _v, bodyId: _b, ...a }: AdoptionRow): PlanAdoption => a
+    return new Map([...versions].map(([planId, vs]) => [planId, vs.map(v => ({ ...v, adoptions: new Map((adoptions.get(v.id) ?? []).map(a => [a.bodyId, strip(a)])) }))]))
+  }
+
+  /**
+   * What each member municipality's statutory plan occurrence records (domain statutoryAdoption), by
+   * municipality id; null where nothing is adopted. Members are the plan's kontrollutvalg now.
+   */
+  async function statutoryAdoptions (planId: number, bodies: readonly RegisterBody[], ex?: Executor): Promise<Map<number, PlanAdoption | null>> {
+    const versions = (await versionsOf([planId], ex)).get(planId) ?? []
+    return new Map(bodies.map(b => [b.municipalityId!, statutoryAdoption(versions.map(v => v.adoptions.get(b.id)))]))
+  }
+
   // ── views ──
   async function planViews (rows: readonly PlanRow[], ex?: Executor) {
     const bodyIds = await plans.bodyIdsOf(rows.map(r => r.id), ex)
     const bs = await register.bodiesByIds([...bodyIds.values()].flat(), ex)
     const ms = await register.municipalitiesByIds([...bs.values()].map(b => b.municipalityId!), ex)
     const live = await projects.listByPlans(rows.map(r => r.id), {}, ex)
+    const allVersions = await versionsOf(rows.map(r => r.id), ex)
+    const NONE: PlanAdoption = { kuAdoptedOn: null, kuCaseRef: null, ksAdoptedOn: null, ksCaseRef: null }
     const out = []
     for (const plan of rows) {
       const planBodies = (bodyIds.get(plan.id) ?? []).map(id => bs.get(id)!)
+      const member = (b: RegisterBody) => ({ slug: b.slug, name: b.name, municipality: { slug: ms.get(b.municipalityId!)!.slug, name: ms.get(b.municipalityId!)!.name } })
+      // One member's adoption: its kontrollutvalg and its municipality (whose kommunestyre adopts).
+      const adoptionOf = (b: RegisterBody, a: PlanAdoption) => ({ body: { slug: b.slug, name: b.name }, municipality: member(b).municipality, ...a })
+      const versions = (allVersions.get(plan.id) ?? []).map(v => {
+        const adoptions = [...v.adoptions].map(([bodyId, a]) => ({ bodyId, ...a }))
+        return {
+          version: v.version,
+          reason: v.reason,
+          created: iso(v.created),
+          status: versionStatus(adoptions) as PlanStatus,
+          adoptions: adoptions.filter(a => bs.has(a.bodyId)).map(({ bodyId, ...a }) => adoptionOf(bs.get(bodyId)!, a)),
+        }
+      })
+      const current = allVersions.get(plan.id)?.at(-1)
+      const currentAdoptions = planBodies.map(b => adoptionOf(b, current?.adoptions.get(b.id) ?? NONE))
+      const inForce = [...versions].reverse().find(v => v.status !== 'draft')?.version ?? null
       const adoptionOccurrences = []
       for (const b of planBodies) {
         const occ = await sync.adoptionOccurrence(plan, b.municipalityId!, ex)
@@ -118,12 +157,13 @@ export function createKontrollShared (deps: KontrollServiceDeps) {
         electionYear: plan.electionYear,
         valgperiode: `${plan.electionYear}–${plan.electionYear + 4}`,
         title: plan.title,
-        status: plan.status,
-        bodies: planBodies.map(b => ({ slug: b.slug, name: b.name, municipality: { slug: ms.get(b.municipalityId!)!.slug, name: ms.get(b.municipalityId!)!.name } })),
-        kuAdoptedOn: plan.kuAdoptedOn,
-        kuCaseRef: plan.kuCaseRef,
-        ksAdoptedOn: plan.ksAdoptedOn,
-        ksCaseRef: plan.ksCaseRef,
+        status: versionStatus(currentAdoptions),
+        bodies: planBodies.map(member),
+        ...combinedAdoption(currentAdoptions),
+        version: current?.version ?? 1,
+        adoptions: currentAdoptions,
+        inForce,
+        versions,
         note: plan.note,
         adoptionDue: valgperiodeDueDate(ADOPTION_ANCHOR, valgperiode(plan.electionYear)),
         adoptionOccurrences,
@@ -145,7 +185,7 @@ export function createKontrollShared (deps: KontrollServiceDeps) {
     const ms = await register.municipalitiesByIds(all.flatMap(s => s.municipalityId ?? []), ex)
     const milestones = await projects.milestonesOf(ids, ex)
     const bs = await register.bodiesByIds(milestones.map(m => m.bodyId), ex)
-    const ranked = rankProjects(rows.map(r => ({ ...r, subjects: subjects.get(r.id) ?? [] })), await assessmentScores(plan.electionYear, ex))
+    const ranked = planOrder(rankProjects(rows.map(r => ({ ...r, subjects: subjects.get(r.id) ?? [] })), await assessmentScores(plan.electionYear, ex)))
     const out = []
     for (const p of ranked) {
       const steps = []
@@ -173,6 +213,7 @@ export function createKontrollShared (deps: KontrollServiceDeps) {
         plannedYear: p.plannedYear,
         plannedQuarter: p.plannedQuarter,
         plannedBy: plannedBy(p.plannedYear, p.plannedQuarter),
+        position: p.position,
         auditor: p.auditor,
         orderedOn: p.orderedOn,
         reportDeliveredOn: p.reportDeliveredOn,
@@ -220,7 +261,7 @@ export function createKontrollShared (deps: KontrollServiceDeps) {
     }))
   }
 
-  return { sync, today, checkDate, planBodies, planVisibility, assessmentScores, planViews, projectViews, assessmentViews }
+  return { sync, today, checkDate, planBodies, planVisibility, assessmentScores, versionsOf, statutoryAdoptions, planViews, projectViews, assessmentViews }
 }
 export type KontrollShared = ReturnType<typeof createKontrollShared>
 export type PlanView = Awaited<ReturnType<KontrollShared['planViews']>>[number]
