@@ -305,7 +305,13 @@ export function createKontrollPlansService (deps: KontrollServiceDeps, shared: K
         : row.snapshot
       return {
         plan: { id: plan.id, type: plan.type, electionYear: plan.electionYear, valgperiode: view.valgperiode, bodies: view.bodies, adoptionDue: view.adoptionDue },
-        version: n, current, reason: v.reason, created: v.created, status: v.status, adoptions: v.adoptions, ...snapshot,
+        version: n,
+        current,
+        reason: v.reason,
+        created: v.created,
+        status: v.status,
+        adoptions: v.adoptions,
+        ...snapshot,
       }
     },
 
