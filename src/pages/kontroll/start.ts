@@ -11,7 +11,7 @@ import { MAX_OVERDUE_YEARS } from '../../services/reports.js'
 import { type CalendarDate, addDays, addYears, yearOf } from '../../domain/calendar-date.js'
 import { isElectionYear } from '../../domain/valgperiode.js'
 import { KONTROLL_TYPES, type KontrollType } from '../../domain/kontroll-vocabulary.js'
-import { capitalize, days, formatDate, formatDateLong, formatTime, legalFormLabel, statusLabel, withTentative } from '../../presenters/vocabulary.js'
+import { capitalize, days, formatDate, formatDateLong, formatTime, legalFormLabel, withTentative } from '../../presenters/vocabulary.js'
 import { occurrencePageUrl } from '../../presenters/urls.js'
 import { AppError } from '../../shared/errors.js'
 import { currentElectionYear, workspaceKontrollutvalg, type WorkspaceKontrollutvalg } from './workspace.js'
@@ -61,17 +61,11 @@ export function parseValgperiode (raw: string | undefined, today: CalendarDate):
 }
 
 interface Adoption { kuAdoptedOn: string | null; kuCaseRef: string | null; ksAdoptedOn: string | null; ksCaseRef: string | null }
-type MemberAdoption = Adoption & { body: { slug: string; name: string } }
 
-/**
- * This kontrollutvalg's own adoption of the plan: its entry in `adoptions` (one per member, the lead's
- * issue-15 contract) when the plan view has them, else the plan's own fields.
- */
+/** This kontrollutvalg's own adoption of the plan's current version (a joint plan: one per member), else the plan's own fields. */
 export function ownAdoption (plan: PlanView, bodySlug: string): Adoption {
-  const adoptions = (plan as PlanView & { adoptions?: MemberAdoption[] }).adoptions
-  const own = Array.isArray(adoptions) ? adoptions.find(a => a.body?.slug === bodySlug) : undefined
-  const a = own ?? plan
-  return { kuAdoptedOn: a.kuAdoptedOn ?? null, kuCaseRef: a.kuCaseRef ?? null, ksAdoptedOn: a.ksAdoptedOn ?? null, ksCaseRef: a.ksCaseRef ?? null }
+  const a = plan.adoptions.find(x => x.body.slug === bodySlug) ?? plan
+  return { kuAdoptedOn: a.kuAdoptedOn, kuCaseRef: a.kuCaseRef, ksAdoptedOn: a.ksAdoptedOn, ksCaseRef: a.ksCaseRef }
 }
 
 const stateOf = (a: Adoption): PlanState => a.ksAdoptedOn ? 'adopted_ks' : a.kuAdoptedOn ? 'adopted_ku' : 'draft'
@@ -89,6 +83,8 @@ export interface PlanCard {
   adoption: Array<{ label: string; date: string; caseRef: string | null }>
   /** A joint plan: the other kontrollutvalg in it. */
   jointWith: string[]
+  /** A revised plan: which version this is, and which one is in force meanwhile. */
+  versionNote: string | null
   /** «Lag plan» for those who may change, when there is none. */
   createUrl: string | null
 }
@@ -110,6 +106,7 @@ function planCard (type: KontrollType, plan: PlanView | undefined, ku: Workspace
       overdue: due < today,
       adoption: [],
       jointWith: [],
+      versionNote: null,
       createUrl: ku.mayChange ? `/kontroll/${encodeURIComponent(ku.slug)}/planlegg` : null,
     }
   }
@@ -126,9 +123,13 @@ function planCard (type: KontrollType, plan: PlanView | undefined, ku: Workspace
     plan: { id: plan.id, title: plan.title, url: `/kontroll/plan/${plan.id}` },
     due,
     dueLabel: formatDate(due),
-    overdue: state !== 'adopted_ks' && due < today,
+    // The law asks for one adopted plan in the period: an earlier version adopted by the council meets it while a revision is drafted.
+    overdue: due < today && !plan.versions.some(v => v.adoptions.some(a => a.body.slug === ku.slug && a.ksAdoptedOn !== null)),
     adoption,
     jointWith: plan.bodies.filter(b => b.slug !== ku.slug).map(b => b.name),
+    versionNote: plan.version > 1
+      ? `Revidert plan, versjon ${plan.version}${plan.inForce !== null && plan.inForce !== plan.version ? `; versjon ${plan.inForce} gjelder til revisjonen er vedtatt` : ''}`
+      : null,
     createUrl: null,
   }
 }
@@ -150,7 +151,7 @@ function uncovered (c: MunicipalityCoverage | undefined): UncoveredItem[] {
 }
 
 export interface BehindItem { title: string; planTitle: string; url: string; plannedByLabel: string; daysBehind: number; daysLabel: string }
-export interface OverdueItem { id: string; title: string; url: string; date: CalendarDate; dateLabel: string; daysOverdue: number; daysLabel: string; status: string; subject: string; earlierYear: boolean }
+export interface OverdueItem { id: string; title: string; url: string; date: CalendarDate; dateLabel: string; daysOverdue: number; daysLabel: string; subject: string; earlierYear: boolean }
 export interface MeetingItem { id: string; url: string; date: CalendarDate; whenLabel: string; timeLabel: string }
 
 export interface KontrollSection {
@@ -184,8 +185,7 @@ async function overdueOf (ctx: KontrollStartContext, ku: WorkspaceKontrollutvalg
       date: r.dueDate,
       dateLabel: formatDate(r.dueDate),
       daysOverdue: r.daysOverdue,
-      daysLabel: `${days(r.daysOverdue)} over fristen`,
-      status: statusLabel(r.status),
+      daysLabel: days(r.daysOverdue),
       subject: r.subject.name,
       earlierYear: yearOf(r.dueDate) < yearOf(ctx.today),
     }))
