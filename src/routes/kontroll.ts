@@ -2,8 +2,9 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { errorReplies } from '../schemas/common.js'
 import {
-  Assessment, AssessmentCreate, AssessmentList, AssessmentQuery, AssessmentUpdate, Coverage, CoverageQuery, IdParams, Plan, PlanCreate, PlanList,
-  PlanQuery, PlanUpdate, Project, ProjectCreate, ProjectList, ProjectParams, ProjectQuery, ProjectUpdate, Review, ReviewQuery,
+  AdoptionParams, AdoptionUpdate, Assessment, AssessmentCreate, AssessmentList, AssessmentQuery, AssessmentUpdate, Coverage, CoverageQuery, IdParams,
+  OrderUpdate, Plan, PlanCreate, PlanList, PlanQuery, PlanUpdate, PlanVersion, Project, ProjectCreate, ProjectList, ProjectParams, ProjectQuery,
+  ProjectUpdate, RankingCreate, RankingResult, Review, ReviewQuery, RevisionCreate, VersionParams,
 } from '../schemas/kontroll.js'
 import { listReply } from '../schemas/list.js'
 import { viewerOf } from '../services/access.js'
@@ -42,6 +43,22 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
     await plans.remove(request.actor, request.params.id)
     return reply.code(204).send(null)
   })
+
+  // ── versions, adoptions per member, order, the ranked list (issue 15) ──
+  app.put('/plans/:id/adoptions/:body', { schema: { tags, summary: 'Før ett kontrollutvalgs vedtak av gjeldende versjon, og kommunestyrets i dets kommune (dato og saksnummer; null fjerner)', security: [{ bearer: [] }], params: AdoptionParams, body: AdoptionUpdate, response: { 200: Plan, ...errorReplies(400, 401, 403, 404, 413, 415) } } }, async request =>
+    plans.recordAdoption(request.actor, request.params.id, request.params.body, request.body) as never)
+
+  app.post('/plans/:id/revisions', { schema: { tags, summary: 'Revider en vedtatt plan: en ny versjon (utkast) med egne vedtak; den forrige kan fortsatt leses', security: [{ bearer: [] }], params: IdParams, body: RevisionCreate, response: { 201: Plan, ...errorReplies(400, 401, 403, 404, 409, 413, 415) } } }, async (request, reply) =>
+    reply.code(201).send(await plans.revise(request.actor, request.params.id, request.body) as never))
+
+  app.get('/plans/:id/versions/:version', { schema: { tags, summary: 'Én versjon av planen: tittel, vedtak og prosjekter slik de var', params: VersionParams, response: { 200: PlanVersion, ...errorReplies(400, 404) } } }, async request =>
+    plans.version(viewerOf(request.actor), request.params.id, request.params.version) as never)
+
+  app.put('/plans/:id/order', { schema: { tags, summary: 'Sett prosjektenes rekkefølge i planen', security: [{ bearer: [] }], params: IdParams, body: OrderUpdate, response: { 200: Plan, ...errorReplies(400, 401, 403, 404, 413, 415) } } }, async request =>
+    plans.reorder(request.actor, request.params.id, request.body.projects) as never)
+
+  app.post('/plans/from-ranking', { schema: { tags, summary: 'Lag planen fra den rangerte listen: hvert valgte tema blir et prosjekt i kontrollutvalgets plan av sin type (et utkast opprettes der det mangler)', security: [{ bearer: [] }], body: RankingCreate, response: { 201: RankingResult, ...errorReplies(400, 401, 403, 404, 409, 413, 415) } } }, async (request, reply) =>
+    reply.code(201).send({ plans: await projects.createFromRanking(request.actor, request.body) } as never))
 
   app.get('/plans/:id/review', { schema: { tags, summary: 'Planens framdrift: prosjekter per år og status, forsinkede prosjekter, forfalt oppfølging, frister framover', params: IdParams, querystring: ReviewQuery, response: { 200: Review, ...errorReplies(400, 404) } } }, async request =>
     coverage.review(viewerOf(request.actor), request.params.id, request.query.asOf) as never)

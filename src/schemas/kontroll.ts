@@ -51,6 +51,29 @@ export const PlanQuery = Strict({
   type: Type.Optional(Type.Enum([...KONTROLL_TYPES])),
 })
 
+const AdoptionFields = {
+  kuAdoptedOn: Nullable(DateString),
+  kuCaseRef: CaseRef,
+  ksAdoptedOn: Nullable(DateString),
+  ksCaseRef: CaseRef,
+}
+const PlanAdoption = Type.Object({
+  body: Type.Object({ slug: Type.String(), name: Type.String() }),
+  municipality: Type.Object({ slug: Type.String(), name: Type.String() }),
+  kuAdoptedOn: Nullable(Type.String()),
+  kuCaseRef: Nullable(Type.String()),
+  ksAdoptedOn: Nullable(Type.String()),
+  ksCaseRef: Nullable(Type.String()),
+})
+export const AdoptionParams = Strict({ id: Id, body: Slug })
+export const AdoptionUpdate = Strict(Object.fromEntries(Object.entries(AdoptionFields).map(([k, v]) => [k, Type.Optional(v)])), { minProperties: 1 })
+export const RevisionCreate = Strict({
+  reason: Text(2000, { minLength: 1, description: 'Hvorfor planen revideres' }),
+  title: Type.Optional(Title(200)),
+})
+export const VersionParams = Strict({ id: Id, version: Int(1, 1000) })
+export const OrderUpdate = Strict({ projects: Type.Array(Id, { minItems: 1, maxItems: 500, description: 'Hvert av planens prosjekter (id) én gang, i planens rekkefølge' }) })
+
 export const Plan = Type.Object({
   id: Type.Integer(),
   type: Type.String(),
@@ -68,6 +91,12 @@ export const Plan = Type.Object({
   adoptionOccurrences: Type.Array(Type.Object({
     municipality: Type.String(), occurrenceId: Nullable(Type.String()), date: Nullable(Type.String()), status: Nullable(Type.String()),
   })),
+  version: Type.Integer({ minimum: 1, description: 'Gjeldende versjon: 1, og én til for hver revisjon' }),
+  adoptions: Type.Array(PlanAdoption, { description: 'Gjeldende versjons vedtak: ett per kontrollutvalg i planen (og kommunestyret i dets kommune)' }),
+  inForce: Nullable(Type.Integer({ description: 'Siste versjon som alle kontrollutvalgene har vedtatt' })),
+  versions: Type.Array(Type.Object({
+    version: Type.Integer(), reason: Nullable(Type.String()), created: Timestamp, status: Type.Enum([...PLAN_STATUSES]), adoptions: Type.Array(PlanAdoption),
+  }), { description: 'Alle versjoner, eldste først' }),
   projectCount: Type.Integer(),
   created: Timestamp,
   modified: Timestamp,
@@ -126,6 +155,7 @@ export const Project = Type.Object({
   plannedYear: Type.Integer(),
   plannedQuarter: Nullable(Type.Integer()),
   plannedBy: Type.String({ description: 'Siste dag i planlagt kvartal (eller år): når rapporten skal foreligge' }),
+  position: Type.Integer({ minimum: 1, description: 'Plassen i planen (1, 2, …): først prosjektene ordnet for hånd, så resten etter risiko × vesentlighet' }),
   auditor: Nullable(Type.String()),
   orderedOn: Nullable(Type.String()),
   reportDeliveredOn: Nullable(Type.String()),
@@ -256,3 +286,37 @@ export const Review = Type.Object({
   followUpsOverdue: Type.Array(Type.Object({ project: ProjectRef, followUpDue: Type.String(), daysOverdue: Type.Integer() })),
   deadlinesAhead: Type.Array(Type.Object({ date: Type.String(), kind: Type.String(), title: Type.String(), project: Nullable(ProjectRef) })),
 })
+
+// ── versions and the ranked list (issue 15) ──
+export const PlanVersion = Type.Object({
+  plan: Type.Object({
+    id: Type.Integer(), type: Type.String(), electionYear: Type.Integer(), valgperiode: Type.String(), adoptionDue: Type.String(),
+    bodies: Type.Array(Type.Object({ slug: Type.String(), name: Type.String(), municipality: Type.Object({ slug: Type.String(), name: Type.String() }) })),
+  }),
+  version: Type.Integer(),
+  current: Type.Boolean({ description: 'Gjeldende versjon (prosjektene som de er nå); ellers slik versjonen var da neste begynte' }),
+  reason: Nullable(Type.String()),
+  created: Timestamp,
+  status: Type.Enum([...PLAN_STATUSES]),
+  adoptions: Type.Array(PlanAdoption),
+  title: Type.String(),
+  note: Nullable(Type.String()),
+  projects: Type.Array(Type.Object({
+    id: Type.Integer(), position: Type.Integer(), title: Type.String(), subjects: Type.Array(SubjectView),
+    plannedYear: Type.Integer(), plannedQuarter: Nullable(Type.Integer()), plannedBy: Type.String(), status: Type.Enum([...PROJECT_STATUSES]),
+  })),
+}, { $id: 'KontrollPlanVersion' })
+
+export const RankingCreate = Strict({
+  body: Slug,
+  electionYear: ElectionYear,
+  items: Type.Array(Strict({
+    subject: Subject,
+    kind: Type.Enum([...KONTROLL_TYPES]),
+    title: Title(200),
+    plannedYear: Year(),
+    plannedQuarter: Type.Optional(Nullable(Int(1, 4))),
+    problemStatement: Type.Optional(Nullable(Text(4000))),
+  }), { minItems: 1, maxItems: 100 }),
+})
+export const RankingResult = Type.Object({ plans: Type.Array(Plan) })

@@ -139,6 +139,15 @@ const FORBIDDEN: Record<string, WriteCase[]> = {
     { what: 'Gausdal\'s plan', params: f => ({ id: f.gausdalPlan }), payload: { title: 'Endret' } },
   ],
   'DELETE /api/v1/kontroll/plans/{id}': [{ what: 'Gausdal\'s plan', params: f => ({ id: f.gausdalPlan }) }],
+  'PUT /api/v1/kontroll/plans/{id}/adoptions/{body}': [
+    { what: 'Gausdal kontrollutvalg\'s adoption of Gausdal\'s plan', params: f => ({ id: f.gausdalPlan, body: 'gausdal-kontrollutvalg' }), payload: { kuAdoptedOn: '2024-03-05', kuCaseRef: 'KU 1/24' } },
+  ],
+  'POST /api/v1/kontroll/plans/{id}/revisions': [{ what: 'Gausdal\'s plan', params: f => ({ id: f.gausdalPlan }), payload: { reason: 'Ny risiko' } }],
+  'PUT /api/v1/kontroll/plans/{id}/order': [{ what: 'Gausdal\'s plan', params: f => ({ id: f.gausdalPlan }), payload: { projects: [999999] } }],
+  'POST /api/v1/kontroll/plans/from-ranking': [{
+    what: 'a plan for Gausdal kontrollutvalg',
+    payload: { body: 'gausdal-kontrollutvalg', electionYear: 2023, items: [{ subject: { municipality: 'gausdal', serviceArea: 'Skole' }, kind: 'forvaltningsrevisjon', title: 'Skole', plannedYear: 2025 }] },
+  }],
   'POST /api/v1/kontroll/plans/{id}/projects': [
     { what: 'a project in Gausdal\'s plan', params: f => ({ id: f.gausdalPlan }), payload: { title: 'LGE', plannedYear: 2025, subjects: [{ collaboration: GAUSDAL_COMPANY }] } },
     { what: 'a project on Gausdal in Øyer\'s plan', params: f => ({ id: f.oyerPlan }), payload: { title: 'Skole', plannedYear: 2025, subjects: [{ municipality: 'gausdal', serviceArea: 'Skole' }] } },
@@ -330,7 +339,7 @@ function readParams (path: string, v: { rule: number; meetingRule: number; occur
   if (path.startsWith('/api/v1/collaborations/')) return [{ ref: 'regionrad' }]
   if (path.startsWith('/api/v1/rules/')) return [{ id: v.rule }, { id: v.meetingRule }]
   if (path.startsWith('/api/v1/occurrences/')) return [{ id: v.occurrence }]
-  if (path.startsWith('/api/v1/kontroll/plans/')) return [{ id: v.plan, projectId: v.project }]
+  if (path.startsWith('/api/v1/kontroll/plans/')) return [{ id: v.plan, projectId: v.project, version: 1 }]
   if (path.startsWith('/api/v1/kontroll/assessments/')) return [{ id: v.assessment }]
   if (path.startsWith('/api/v1/subscriptions/')) return [{ id: v.subscription }]
   return [{}]
