@@ -290,7 +290,11 @@ export const Review = Type.Object({
 // ── versions and the ranked list (issue 15) ──
 export const PlanVersion = Type.Object({
   plan: Type.Object({
-    id: Type.Integer(), type: Type.String(), electionYear: Type.Integer(), valgperiode: Type.String(), adoptionDue: Type.String(),
+    id: Type.Integer(),
+    type: Type.String(),
+    electionYear: Type.Integer(),
+    valgperiode: Type.String(),
+    adoptionDue: Type.String(),
     bodies: Type.Array(Type.Object({ slug: Type.String(), name: Type.String(), municipality: Type.Object({ slug: Type.String(), name: Type.String() }) })),
   }),
   version: Type.Integer(),
@@ -302,8 +306,14 @@ export const PlanVersion = Type.Object({
   title: Type.String(),
   note: Nullable(Type.String()),
   projects: Type.Array(Type.Object({
-    id: Type.Integer(), position: Type.Integer(), title: Type.String(), subjects: Type.Array(SubjectView),
-    plannedYear: Type.Integer(), plannedQuarter: Nullable(Type.Integer()), plannedBy: Type.String(), status: Type.Enum([...PROJECT_STATUSES]),
+    id: Type.Integer(),
+    position: Type.Integer(),
+    title: Type.String(),
+    subjects: Type.Array(SubjectView),
+    plannedYear: Type.Integer(),
+    plannedQuarter: Nullable(Type.Integer()),
+    plannedBy: Type.String(),
+    status: Type.Enum([...PROJECT_STATUSES]),
   })),
 }, { $id: 'KontrollPlanVersion' })
 
