@@ -92,7 +92,7 @@ export interface PlanCard {
 /** The due date of a plan not yet made: 31 December of the year after the election (the plan view's adoptionDue when there is one). */
 const dueOfPeriod = (electionYear: number): CalendarDate => `${electionYear + 1}-12-31`
 
-function planCard (type: KontrollType, plan: PlanView | undefined, ku: WorkspaceKontrollutvalg, electionYear: number, today: CalendarDate): PlanCard {
+function planCard (type: KontrollType, plan: PlanView | undefined, ku: WorkspaceKontrollutvalg, electionYear: number, today: CalendarDate, period: string): PlanCard {
   const due = plan?.adoptionDue ?? dueOfPeriod(electionYear)
   if (!plan) {
     return {
@@ -107,7 +107,7 @@ function planCard (type: KontrollType, plan: PlanView | undefined, ku: Workspace
       adoption: [],
       jointWith: [],
       versionNote: null,
-      createUrl: ku.mayChange ? `/kontroll/${encodeURIComponent(ku.slug)}/planlegg` : null,
+      createUrl: ku.mayChange ? `/kontroll/${encodeURIComponent(ku.slug)}/planlegg${period}` : null,
     }
   }
   const own = ownAdoption(plan, ku.slug)
@@ -224,6 +224,9 @@ export async function kontrollStartPage (ctx: KontrollStartContext, electionYear
     return c
   }
 
+  const current = currentElectionYear(today)
+  // Links to the pages of a period keep the period chosen here.
+  const period = electionYear === current ? '' : `?valgperiode=${electionYear}`
   const sections: KontrollSection[] = []
   for (const ku of kus) {
     const plans = (await services.kontroll.plans.list(viewer, { electionYear, body: ku.slug, limit: 100 })).items
@@ -248,9 +251,9 @@ export async function kontrollStartPage (ctx: KontrollStartContext, electionYear
       name: ku.name,
       municipality: ku.municipality.name,
       mayChange: ku.mayChange,
-      plans: KONTROLL_TYPES.map(type => planCard(type, plans.find(p => p.type === type), ku, electionYear, today)),
+      plans: KONTROLL_TYPES.map(type => planCard(type, plans.find(p => p.type === type), ku, electionYear, today, period)),
       uncovered: uncovered(await coverageOf(ku.municipality.slug)),
-      coverageUrl: `/kontroll/${encodeURIComponent(ku.slug)}/dekning`,
+      coverageUrl: `/kontroll/${encodeURIComponent(ku.slug)}/dekning${period}`,
       behind,
       overdue: await overdueOf(ctx, ku),
       meetings: await meetingsOf(ctx, ku),
@@ -258,7 +261,6 @@ export async function kontrollStartPage (ctx: KontrollStartContext, electionYear
     })
   }
 
-  const current = currentElectionYear(today)
   const choices = [...new Set([current - 4, current, current + 4, electionYear])].filter(y => y >= FIRST_VALGPERIODE).sort((a, b) => a - b)
   return {
     pageTitle: `Kontrollutvalg – valgperioden ${electionYear}–${electionYear + 4}`,

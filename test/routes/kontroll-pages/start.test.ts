@@ -93,6 +93,11 @@ describe('GET /kontroll', () => {
     expect(meetings.every(m => m[2]! > '2026-12-01')).toBe(true)
     expect(meetings[0]![3]).toBe('Onsdag 10. februar 2027 (foreløpig)')
     expect(meetings[0]![4]).toBe('kl. 09.00')
+
+    // Every workspace link on the section leads to a page (the plan, project and coverage pages), and an overdue item's too.
+    const links = [...new Set([...html.matchAll(/href="(\/kontroll\/[^"#]+)"/g)].map(m => m[1]!))]
+    expect(links.length).toBeGreaterThanOrEqual(5)
+    for (const url of [...links, `/hendelse/${followUp!.id}`]) expect((await get(sek, url.replace(/&amp;/g, '&'))).statusCode, url).toBe(200)
   }, 60_000)
 
   it('shows a sekretariat serving two kontrollutvalg both, and nobody else’s', async () => {
@@ -109,6 +114,7 @@ describe('GET /kontroll', () => {
       expect(text(html)).toContain('Ikke påbegynt')
       expect(html).not.toContain('Du kan lese, men ikke endre')
     }
+    expect((await get(sek, '/kontroll/gausdal-kontrollutvalg/planlegg')).statusCode).toBe(200)
   }, 60_000)
 
   it('shows an editor its municipality’s kontrollutvalg, read only; an admin every one, with write links', async () => {
@@ -132,6 +138,13 @@ describe('GET /kontroll', () => {
     expect(all.body).not.toContain('Du kan lese, men ikke endre')
     expect(section(all.body, 'oyer-kontrollutvalg')).toContain('href="/kontroll/oyer-kontrollutvalg/planlegg"')
     expect(section(all.body, 'gausdal-kontrollutvalg')).not.toContain('/planlegg')
+
+    // Signed in with no role: every kontrollutvalg of the region, read only.
+    const reader = await signIn(t, 'leser@example.no', [])
+    const read = await get(reader)
+    expect(sections(read.body)).toEqual(['gausdal-kontrollutvalg', 'lillehammer-kontrollutvalg', 'oyer-kontrollutvalg'])
+    expect((read.body.match(/Du kan lese, men ikke endre/g) ?? []).length).toBe(3)
+    expect(read.body).not.toContain('/planlegg')
   }, 60_000)
 
   it('shows a joint plan in every member’s section with that member’s own adoption, and a revision as a draft with the earlier version in force', async () => {
@@ -171,6 +184,7 @@ describe('GET /kontroll', () => {
     expect(earlier.body).toContain('<option value="2019" selected>2019–2023</option>')
     expect((section(earlier.body, 'gausdal-kontrollutvalg').match(/data-plan-state="none"/g) ?? []).length).toBe(2)
     expect(text(earlier.body)).toContain('31. desember 2020')
+    expect(earlier.body).toContain('href="/kontroll/gausdal-kontrollutvalg/dekning?valgperiode=2019"')
     const before = t.snapshot()
     for (const bad of ['2024', 'abc', '2035', '1991']) {
       const res = await get(sek, `/kontroll?valgperiode=${bad}`)
