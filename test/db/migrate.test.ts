@@ -3,7 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { openDatabase, type DatabaseHandle } from '../../src/db/client.js'
-import { runMigrations } from '../../src/db/migrate.js'
+import { MIGRATIONS_DIR, runMigrations } from '../../src/db/migrate.js'
 
 let dir: string
 let handle: DatabaseHandle
@@ -94,5 +94,43 @@ describe('constraints at the SQL level', () => {
 
   it('a body owned by a municipality that does not exist is refused by the foreign key', () => {
     expect(() => insertBody('ghost', 99, null)).toThrow(expect.objectContaining({ code: 'SQLITE_CONSTRAINT_FOREIGNKEY' }))
+  })
+})
+
+describe('migration 0010 (issue 15): a plan’s one adoption becomes version 1, adopted by each of its kontrollutvalg', () => {
+  it('moves the adoption of an existing joint plan onto each member, and keeps a draft a draft', () => {
+    // Migrate to 0009 only: a copy of the migrations folder whose journal ends there.
+    const upTo9 = path.join(dir, 'migrations-0009')
+    fs.cpSync(MIGRATIONS_DIR, upTo9, { recursive: true })
+    const journalFile = path.join(upTo9, 'meta', '_journal.json')
+    const journal = JSON.parse(fs.readFileSync(journalFile, 'utf8')) as { entries: Array<{ tag: string }> }
+    journal.entries = journal.entries.filter(e => e.tag < '0010')
+    fs.writeFileSync(journalFile, JSON.stringify(journal))
+    runMigrations(handle.sqlite, handle.db, upTo9)
+
+    const run = (sql: string, ...args: unknown[]) => handle.sqlite.prepare(sql).run(...args)
+    for (const [id, slug] of [[1, 'gausdal'], [2, 'oyer']] as const) {
+      run("insert into municipality (id, slug, name, kind, created, modified) values (?, ?, ?, 'kommune', 0, 0)", id, slug, slug)
+      run("insert into body (id, slug, name, kind, municipality_id, created, modified) values (?, ?, ?, 'kontrollutvalg', ?, 0, 0)", id, `${slug}-ku`, `${slug} KU`, id)
+    }
+    run(`insert into kontroll_plan (id, type, election_year, title, status, ku_adopted_on, ku_case_ref, ks_adopted_on, ks_case_ref, created, modified)
+      values (1, 'eierskapskontroll', 2023, 'Felles', 'adopted_ks', '2024-09-10', 'KU 24/31', '2024-11-28', 'KS 24/118', 5, 5),
+             (2, 'forvaltningsrevisjon', 2023, 'Øyer', 'draft', null, null, null, null, 6, 6)`)
+    run('insert into kontroll_plan_body (plan_id, body_id) values (1, 1), (1, 2), (2, 2)')
+
+    runMigrations(handle.sqlite, handle.db)
+    expect(handle.sqlite.prepare('select plan_id as planId, version, reason, snapshot, created from kontroll_plan_version order by plan_id').all()).toEqual([
+      { planId: 1, version: 1, reason: null, snapshot: null, created: 5 },
+      { planId: 2, version: 1, reason: null, snapshot: null, created: 6 },
+    ])
+    expect(handle.sqlite.prepare(`select v.plan_id as planId, a.body_id as bodyId, a.ku_adopted_on as ku, a.ku_case_ref as kuRef, a.ks_adopted_on as ks, a.ks_case_ref as ksRef
+      from kontroll_plan_adoption a join kontroll_plan_version v on v.id = a.version_id order by v.plan_id, a.body_id`).all()).toEqual([
+      { planId: 1, bodyId: 1, ku: '2024-09-10', kuRef: 'KU 24/31', ks: '2024-11-28', ksRef: 'KS 24/118' },
+      { planId: 1, bodyId: 2, ku: '2024-09-10', kuRef: 'KU 24/31', ks: '2024-11-28', ksRef: 'KS 24/118' },
+      { planId: 2, bodyId: 2, ku: null, kuRef: null, ks: null, ksRef: null },
+    ])
+    const columns = (handle.sqlite.prepare('pragma table_info(kontroll_plan)').all() as Array<{ name: string }>).map(c => c.name)
+    expect(columns).not.toContain('ku_adopted_on')
+    expect(columns).toContain('status')
   })
 })

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import {
-  controlState, controlledOn, coverage, effectiveStatus, milestoneSchedule, planReview, planStatus, planYears, plannedBy,
-  rankAssessments, rankProjects, serviceAreaCoverage, subjectKey,
+  combinedAdoption, controlState, controlledOn, coverage, effectiveStatus, milestoneSchedule, planOrder, planReview, planStatus, planYears, plannedBy,
+  rankAssessments, rankProjects, serviceAreaCoverage, statutoryAdoption, subjectKey, versionStatus,
   type AssessmentScore, type CoverageCollaboration, type CoverageProject, type ProjectFacts, type ReviewProject,
 } from '../../src/domain/kontroll.js'
 import { valgperiode, valgperiodeDueDate } from '../../src/domain/valgperiode.js'
@@ -238,5 +238,38 @@ describe('planReview', () => {
   it('the adoption is a deadline ahead until the council has adopted the plan', () => {
     expect(review([], '2024-02-01').deadlinesAhead).toEqual([{ date: '2024-12-31', kind: 'plan_adoption', project: null }])
     expect(review([], '2024-02-01', { due: '2024-12-31', kuAdoptedOn: '2024-05-01', ksAdoptedOn: '2024-06-20' })).toMatchObject({ deadlinesAhead: [], adoption: { adopted: true, overdue: false } })
+  })
+})
+
+describe('a plan version adopted by several members (issue 15)', () => {
+  const none = { kuAdoptedOn: null, kuCaseRef: null, ksAdoptedOn: null, ksCaseRef: null }
+  const ku = (date: string, ref = 'KU 1/24') => ({ ...none, kuAdoptedOn: date, kuCaseRef: ref })
+  const ks = (kuDate: string, date: string, ref = 'KS 1/24') => ({ ...ku(kuDate), ksAdoptedOn: date, ksCaseRef: ref })
+
+  it('is as far along as its least advanced member', () => {
+    expect(versionStatus([])).toBe('draft')
+    expect(versionStatus([ku('2024-03-01'), none])).toBe('draft')
+    expect(versionStatus([ku('2024-03-01'), ks('2024-03-05', '2024-04-18')])).toBe('adopted_ku')
+    expect(versionStatus([ks('2024-03-01', '2024-04-01'), ks('2024-03-05', '2024-04-18')])).toBe('adopted_ks')
+  })
+
+  it('shows one plan-wide date only when every member has one (the latest), one saksnummer only when they agree', () => {
+    expect(combinedAdoption([ku('2024-03-01', 'A'), ku('2024-03-05', 'A')])).toEqual({ kuAdoptedOn: '2024-03-05', kuCaseRef: 'A', ksAdoptedOn: null, ksCaseRef: null })
+    expect(combinedAdoption([ku('2024-03-01', 'A'), ku('2024-03-05', 'B')]).kuCaseRef).toBeNull()
+    expect(combinedAdoption([ku('2024-03-01'), none]).kuAdoptedOn).toBeNull()
+    expect(combinedAdoption([]).kuAdoptedOn).toBeNull()
+  })
+
+  it('the statutory occurrence keeps the first version the council adopted, else the first the kontrollutvalg adopted', () => {
+    expect(statutoryAdoption([undefined, none])).toBeNull()
+    expect(statutoryAdoption([ku('2024-03-01', 'v1'), ku('2026-03-01', 'v2')])?.kuCaseRef).toBe('v1')
+    expect(statutoryAdoption([ku('2024-03-01', 'v1'), ks('2026-03-01', '2026-04-01', 'KS v2')])?.ksCaseRef).toBe('KS v2')
+    expect(statutoryAdoption([ks('2024-03-01', '2024-04-01', 'KS v1'), ks('2026-03-01', '2026-04-01', 'KS v2')])?.ksCaseRef).toBe('KS v1')
+  })
+
+  it('puts projects placed by hand first, by position, then the rest by rank, numbering them 1, 2, …', () => {
+    const p = (id: number, position: number | null, rank: number) => ({ id, position, rank })
+    expect(planOrder([p(1, null, 1), p(2, 2, 3), p(3, 1, 2), p(4, null, 4)]).map(x => [x.id, x.position])).toEqual([[3, 1], [2, 2], [1, 3], [4, 4]])
+    expect(planOrder([p(1, null, 2), p(2, null, 1)]).map(x => x.id)).toEqual([2, 1])
   })
 })

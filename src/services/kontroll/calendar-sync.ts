@@ -140,7 +140,7 @@ export function createCalendarSync (deps: CalendarSyncDeps) {
       origin: 'manual',
       packageKey: null,
       enabled: true,
-      note: `Fra kontrollutvalgets plan ${plan.id}, prosjekt ${project.id}: endres i /api/v1/kontroll/plans/${plan.id}/projects/${project.id}`,
+      note: `Fra kontrollutvalgets plan ${plan.id}, prosjekt ${project.id}: endres på siden /kontroll/plan/${plan.id}/prosjekt/${project.id}`,
     }
   }
 
