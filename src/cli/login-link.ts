@@ -1,19 +1,20 @@
-// npm run login-link -- --email <adresse> [--name "…"] [--role admin | --municipality <slug> | --kontrollutvalg <slug>]
+// npm run login-link -- --email <adresse> [--name "…"] [--role admin | --municipality <slug> | --kontrollutvalg <slug> …]
 // A single-use sign-in link (valid 15 minutes) for a person; the person is created when missing, with the role.
+// A sekretariat serving several kontrollutvalg repeats --kontrollutvalg (issue 15).
 import { fail, readArgs } from './args.js'
 import { openCliContext } from './context.js'
 import { ServiceError } from '../shared/errors.js'
 import { LOGIN_LINK_MINUTES, type RoleRef } from '../services/people.js'
 import { instantToLocal } from '../domain/local-time.js'
 
-const USAGE = 'Bruk: npm run login-link -- --email <adresse> [--name "…"] [--role admin | --municipality <slug> | --kontrollutvalg <slug>]'
+const USAGE = 'Bruk: npm run login-link -- --email <adresse> [--name "…"] [--role admin | --municipality <slug> | --kontrollutvalg <slug> [--kontrollutvalg <slug> …]]'
 
 const { values, positionals } = readArgs({
   email: { type: 'string' },
   name: { type: 'string' },
   role: { type: 'string' },
   municipality: { type: 'string' },
-  kontrollutvalg: { type: 'string' },
+  kontrollutvalg: { type: 'string', multiple: true },
 }, USAGE)
 if (positionals.length > 0) fail(`Uventet argument: ${positionals[0]}\n${USAGE}`)
 if (!values.email) fail(`--email er påkrevd\n${USAGE}`)
@@ -25,7 +26,7 @@ if (values.role === 'sekretariat' && !values.kontrollutvalg) fail('Et sekretaria
 
 const roles: RoleRef[] = values.role === 'admin'
   ? [{ role: 'admin' }]
-  : values.municipality ? [{ role: 'editor', municipality: values.municipality }] : values.kontrollutvalg ? [{ role: 'sekretariat', kontrollutvalg: values.kontrollutvalg }] : []
+  : values.municipality ? [{ role: 'editor', municipality: values.municipality }] : values.kontrollutvalg ? values.kontrollutvalg.map(kontrollutvalg => ({ role: 'sekretariat' as const, kontrollutvalg })) : []
 
 const context = openCliContext()
 try {

@@ -64,6 +64,10 @@ describe('npm run login-link', { timeout: 400_000 }, () => {
     const sek = loginLink(db, '--email', 'sek@kontrollutvalg.no', '--kontrollutvalg', 'oyer-kontrollutvalg')
     expect(sek.status, sek.stderr).toBe(0)
     expect(sek.stdout).toContain('sekretariat (oyer-kontrollutvalg)')
+    // A secretariat serving several kontrollutvalg names each (issue 15).
+    const shared = loginLink(db, '--email', 'felles@kusek.no', '--kontrollutvalg', 'gausdal-kontrollutvalg', '--kontrollutvalg', 'oyer-kontrollutvalg')
+    expect(shared.status, shared.stderr).toBe(0)
+    expect(shared.stdout).toContain('sekretariat (gausdal-kontrollutvalg), sekretariat (oyer-kontrollutvalg)')
     const secret = linkOf(editor.stdout)![2]!
     const later = createDependencies({ config: { BASE_URL: PUBLIC, DATABASE_PATH: db }, catalogue, clock: fixedClock(new Date(Date.now() + 15 * 60_000 + 1000).toISOString()) })
     try {
