@@ -83,7 +83,7 @@ export function subjectsOf (coverage: Pick<MunicipalityCoverage, 'municipality' 
       kind: 'collaboration',
       anchor: `emne-${c.slug}`,
       name: c.name,
-      detail: `${legalFormLabel(c.legalForm)} · ${ROLE_WORDS[c.role] ?? c.role}`,
+      detail: `${legalFormLabel(c.legalForm)} · ${ROLE_WORDS[c.role] ?? c.role}${c.status === 'terminated' ? ' · avviklet' : ''}`,
       collaboration: c.slug,
       serviceArea: null,
       assessment: a ? assessmentOf(a) : null,

@@ -97,6 +97,7 @@ describe('subjectsOf', () => {
       collaborations: [
         { collaboration: { id: 1, slug: 'skappa-kunnskapspark', name: 'Skåppå kunnskapspark', legalForm: 'as', status: 'active', role: 'eier', terminatedOn: null } } as never,
         { collaboration: { id: 2, slug: 'glor', name: 'GLØR', legalForm: 'iks', status: 'active', role: 'eier', terminatedOn: null } } as never,
+        { collaboration: { id: 3, slug: 'gammel', name: 'Gammel AS', legalForm: 'as', status: 'terminated', role: 'deltaker', terminatedOn: '2024-06-30' } } as never,
       ],
       serviceAreas: [{ serviceArea: 'Skole', risk: 2, materiality: 4, score: 8, forvaltningsrevisjon: 'none', projects: [] }, { serviceArea: 'Plan', risk: null, materiality: null, score: null, forvaltningsrevisjon: 'planned', projects: [] }],
     }, [
@@ -109,6 +110,7 @@ describe('subjectsOf', () => {
     expect(subjects.map(s => [s.name, s.detail, s.assessment?.id ?? null, s.anchor])).toEqual([
       ['Skåppå kunnskapspark', 'AS · eier', null, 'emne-skappa-kunnskapspark'],
       ['GLØR', 'IKS · eier', 1, 'emne-glor'],
+      ['Gammel AS', 'AS · deltaker · avviklet', null, 'emne-gammel'],
       ['Regionråd', 'Samarbeid', 2, 'emne-regionrad'],
       ['Skole', 'Tjenesteområde', 3, 'emne-omrade-skole'],
       ['Plan', 'Tjenesteområde', null, 'emne-omrade-plan'],

@@ -138,6 +138,9 @@ describe('scoring', () => {
   })
 
   it('changes an assessed service area, and saving it unchanged writes nothing', async () => {
+    // The page's own «Endre» link (the name with +), and the name in other letter case: the same subject.
+    const link = /href="([^"]+tjenesteomrade=Helse\+og\+omsorg)"/.exec((await t.app.inject({ url: GAUSDAL, headers: sek.headers })).body)![1]!.replace(/&amp;/g, '&')
+    expect((await t.app.inject({ url: link, headers: sek.headers })).body).toContain('<h1 id="vurder-tittel">Vurder Helse og omsorg</h1>')
     const url = `${FORM}?valgperiode=2023&tjenesteomrade=${encodeURIComponent('helse og omsorg')}`
     const form = await t.app.inject({ url, headers: sek.headers })
     expect(form.statusCode).toBe(200)
