@@ -60,16 +60,6 @@ export function parseAsOf (raw: string | undefined, today: CalendarDate): { asOf
 type Review = Awaited<ReturnType<KontrollCoverageService['review']>>
 type ProjectRef = Review['byYear'][number]['projects'][number]
 
-/** A member kontrollutvalg's adoption of the plan's current version (the lead's contract, issue 15; absent before it lands). */
-export interface MemberAdoption {
-  body: { slug: string; name: string }
-  municipality: { slug: string; name: string }
-  kuAdoptedOn: string | null
-  kuCaseRef: string | null
-  ksAdoptedOn: string | null
-  ksCaseRef: string | null
-}
-
 export interface ProjectLink { id: number; title: string; url: string; status: string; planned: string }
 
 const linkOf = (planId: number, p: ProjectRef): ProjectLink => ({
@@ -107,6 +97,8 @@ export interface ReviewPage {
   review: null | {
     period: string
     adoption: ReturnType<typeof adoptionSummary> & { due: string }
+    /** The current version's adoption by each member kontrollutvalg and its kommunestyre. */
+    version: number
     members: Array<{ name: string; municipality: string; ku: string; ks: string }>
     byStatus: Array<{ status: ProjectStatus; label: string; count: number }>
     total: number
@@ -136,7 +128,7 @@ async function visiblePlan (ctx: KontrollPageContext, planId: number): Promise<P
 }
 
 /** Builds the page (pure, given the review): see reviewPage. */
-export function reviewView (plan: PlanView & { adoptions?: MemberAdoption[] }, asOf: CalendarDate, today: CalendarDate, review: Review | null, problem: FieldProblem | null, rawDate?: string): ReviewPage {
+export function reviewView (plan: PlanView, asOf: CalendarDate, today: CalendarDate, review: Review | null, problem: FieldProblem | null, rawDate?: string): ReviewPage {
   const head = {
     id: plan.id,
     title: plan.title,
@@ -152,7 +144,8 @@ export function reviewView (plan: PlanView & { adoptions?: MemberAdoption[] }, a
   const reviewOut: ReviewPage['review'] = review && {
     period: `${formatDate(review.period.start)} – ${formatDate(review.period.end)}`,
     adoption: { ...adoptionSummary(review.adoption, review.asOf), due: formatDate(review.adoption.due) },
-    members: (plan.adoptions ?? []).map(a => ({
+    version: plan.version,
+    members: plan.adoptions.map(a => ({
       name: a.body.name,
       municipality: a.municipality.name,
       ku: a.kuAdoptedOn ? `${formatDate(a.kuAdoptedOn)}${a.kuCaseRef ? `, sak ${a.kuCaseRef}` : ''}` : 'ikke vedtatt',

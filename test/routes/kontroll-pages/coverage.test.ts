@@ -246,6 +246,11 @@ describe('the planning review page', () => {
     const api = (await get(`/api/v1/kontroll/plans/${id}/review?asOf=2026-12-01`)).json()
     expect(html).toContain('Per <strong><time datetime="2026-12-01">1. desember 2026</time></strong> (i dag)')
     expect(html).toContain('Vedtatt av kommunestyret 28. november 2024 (fristen var 31. desember 2024).')
+    // The current version's adoption by each member: three kontrollutvalg, three kommunestyrer.
+    const plan = (await get(`/api/v1/kontroll/plans/${id}`)).json()
+    expect(html).toContain(`<caption>Versjon ${plan.version} av planen: vedtak i hvert kontrollutvalg og kommunestyre</caption>`)
+    expect(plan.adoptions).toHaveLength(3)
+    for (const a of plan.adoptions) expect(html).toContain(`<tr><td data-label="Kontrollutvalg">${a.body.name}</td>`)
     // Behind schedule, each with its reason, linked to the project page.
     expect(api.behindSchedule.length).toBeGreaterThan(0)
     for (const b of api.behindSchedule) {
