@@ -15,6 +15,7 @@ import { capitalize, days, formatDate, formatDateLong, formatTime, legalFormLabe
 import { occurrencePageUrl } from '../../presenters/urls.js'
 import { AppError } from '../../shared/errors.js'
 import { currentElectionYear, workspaceKontrollutvalg, type WorkspaceKontrollutvalg } from './workspace.js'
+import { analyseUrl, assessUrl } from './analyse.js'
 
 export interface KontrollStartContext {
   services: Services
@@ -134,18 +135,22 @@ function planCard (type: KontrollType, plan: PlanView | undefined, ku: Workspace
   }
 }
 
-export interface UncoveredItem { name: string; detail: string }
+/** A company or area without control; `assessUrl` scores it (for those who may). */
+export interface UncoveredItem { name: string; detail: string; assessUrl: string | null }
 
-function uncovered (c: MunicipalityCoverage | undefined): UncoveredItem[] {
+function uncovered (c: MunicipalityCoverage | undefined, ku: WorkspaceKontrollutvalg, electionYear: number): UncoveredItem[] {
   if (!c) return []
   const flagged = new Set(c.flagged)
+  const assess = (subject: { collaboration: string | null; serviceArea: string | null }) => ku.mayChange ? assessUrl(ku.slug, electionYear, subject) : null
   const companies = c.collaborations.filter(r => flagged.has(r.collaboration.slug)).map(r => ({
     name: r.collaboration.name,
     detail: [legalFormLabel(r.collaboration.legalForm), r.collaboration.role, r.score !== null ? `risiko × vesentlighet ${r.score}` : 'ikke vurdert'].filter(Boolean).join(', '),
+    assessUrl: assess({ collaboration: r.collaboration.slug, serviceArea: null }),
   }))
   const areas = c.serviceAreas.filter(a => a.forvaltningsrevisjon === 'none').map(a => ({
     name: a.serviceArea,
     detail: ['tjenesteområde', a.score !== null ? `risiko × vesentlighet ${a.score}` : 'ikke vurdert'].join(', '),
+    assessUrl: assess({ collaboration: null, serviceArea: a.serviceArea }),
   }))
   return [...companies, ...areas]
 }
@@ -162,6 +167,10 @@ export interface KontrollSection {
   plans: PlanCard[]
   uncovered: UncoveredItem[]
   coverageUrl: string
+  /** The overordnet analyse (risk and materiality) of its municipality's subjects. */
+  analyseUrl: string
+  /** Projects from the ranked list, for those who may change. */
+  planleggUrl: string | null
   behind: BehindItem[]
   overdue: OverdueItem[]
   meetings: MeetingItem[]
@@ -252,7 +261,9 @@ export async function kontrollStartPage (ctx: KontrollStartContext, electionYear
       municipality: ku.municipality.name,
       mayChange: ku.mayChange,
       plans: KONTROLL_TYPES.map(type => planCard(type, plans.find(p => p.type === type), ku, electionYear, today, period)),
-      uncovered: uncovered(await coverageOf(ku.municipality.slug)),
+      uncovered: uncovered(await coverageOf(ku.municipality.slug), ku, electionYear),
+      analyseUrl: analyseUrl(ku.slug, electionYear),
+      planleggUrl: ku.mayChange ? `/kontroll/${encodeURIComponent(ku.slug)}/planlegg${period}` : null,
       coverageUrl: `/kontroll/${encodeURIComponent(ku.slug)}/dekning${period}`,
       behind,
       overdue: await overdueOf(ctx, ku),

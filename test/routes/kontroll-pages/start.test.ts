@@ -62,7 +62,11 @@ describe('GET /kontroll', () => {
     expect(ekRow).toContain(`href="/kontroll/plan/${ek.id}"`)
     expect(text(ekRow)).toContain('Felles plan med Kontrollutvalget i Lillehammer, Kontrollutvalget i Øyer')
     expect(text(ekRow)).toContain('Kommunestyret 28. november 2024, KS-sak 24/118')
-    expect(html).not.toContain('/planlegg')
+    // Both plans exist: no «Lag plan»; the ranked list is one link away, and each company without control can be scored.
+    expect(html).not.toContain('>Lag plan<')
+    expect((html.match(/href="\/kontroll\/gausdal-kontrollutvalg\/planlegg"/g) ?? []).length).toBe(1)
+    expect(html).toContain('href="/kontroll/gausdal-kontrollutvalg/analyse?valgperiode=2023"')
+    expect(html).toContain('href="/kontroll/gausdal-kontrollutvalg/analyse/vurder?valgperiode=2023&amp;selskap=ikomm-as"')
 
     // Owned companies with no control this period: the coverage service's flagged rows, every one of them.
     const coverage = (await t.services.kontroll.coverage.coverage(systemViewer, { electionYear: 2023, municipality: 'gausdal' })).municipalities[0]!
@@ -109,7 +113,8 @@ describe('GET /kontroll', () => {
     // No plans yet: «Lag plan» for each kind, for the kontrollutvalg it serves.
     for (const slug of ['gausdal-kontrollutvalg', 'oyer-kontrollutvalg']) {
       const html = section(res.body, slug)
-      expect((html.match(new RegExp(`href="/kontroll/${slug}/planlegg"`, 'g')) ?? []).length).toBe(2)
+      expect((html.match(/>Lag plan</g) ?? []).length).toBe(2)
+      expect((html.match(new RegExp(`href="/kontroll/${slug}/planlegg"`, 'g')) ?? []).length).toBe(3)
       expect((html.match(/data-plan-state="none"/g) ?? []).length).toBe(2)
       expect(text(html)).toContain('Ikke påbegynt')
       expect(html).not.toContain('Du kan lese, men ikke endre')
@@ -128,6 +133,7 @@ describe('GET /kontroll', () => {
     expect(html).toContain('Du kan lese, men ikke endre')
     expect(/<tr data-plan-type="forvaltningsrevisjon" data-plan-state="none">/.test(html)).toBe(true)
     expect(res.body).not.toContain('/planlegg')
+    expect(res.body).not.toContain('/analyse/vurder')
     expect(html).not.toContain('<form')
     // The joint plan shows for Øyer too, with Øyer's own adoption.
     expect(text(html)).toContain('Felles plan med Kontrollutvalget i Lillehammer, Kontrollutvalget i Gausdal')
@@ -137,7 +143,7 @@ describe('GET /kontroll', () => {
     expect(sections(all.body)).toEqual(['gausdal-kontrollutvalg', 'lillehammer-kontrollutvalg', 'oyer-kontrollutvalg'])
     expect(all.body).not.toContain('Du kan lese, men ikke endre')
     expect(section(all.body, 'oyer-kontrollutvalg')).toContain('href="/kontroll/oyer-kontrollutvalg/planlegg"')
-    expect(section(all.body, 'gausdal-kontrollutvalg')).not.toContain('/planlegg')
+    expect(section(all.body, 'gausdal-kontrollutvalg')).not.toContain('>Lag plan<')
 
     // Signed in with no role: every kontrollutvalg of the region, read only.
     const reader = await signIn(t, 'leser@example.no', [])
