@@ -148,8 +148,8 @@ export function reviewView (plan: PlanView, asOf: CalendarDate, today: CalendarD
     members: plan.adoptions.map(a => ({
       name: a.body.name,
       municipality: a.municipality.name,
-      ku: a.kuAdoptedOn ? `${formatDate(a.kuAdoptedOn)}${a.kuCaseRef ? `, sak ${a.kuCaseRef}` : ''}` : 'ikke vedtatt',
-      ks: a.ksAdoptedOn ? `${formatDate(a.ksAdoptedOn)}${a.ksCaseRef ? `, sak ${a.ksCaseRef}` : ''}` : 'ikke vedtatt',
+      ku: a.kuAdoptedOn ? `${formatDate(a.kuAdoptedOn)}${a.kuCaseRef ? ` (${a.kuCaseRef})` : ''}` : 'ikke vedtatt',
+      ks: a.ksAdoptedOn ? `${formatDate(a.ksAdoptedOn)}${a.ksCaseRef ? ` (${a.ksCaseRef})` : ''}` : 'ikke vedtatt',
     })),
     byStatus: PROJECT_STATUSES.map(s => ({ status: s, label: PROJECT_STATUS_LABELS[s], count: review.byStatus[s] })),
     total: PROJECT_STATUSES.reduce((n, s) => n + review.byStatus[s], 0),

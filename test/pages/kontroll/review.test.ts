@@ -89,7 +89,7 @@ describe('reviewView', () => {
     const r = v.review!
     expect(r.period).toBe('31. oktober 2023 – 30. oktober 2027')
     expect(r.version).toBe(2)
-    expect(r.members).toEqual([{ name: 'Kontrollutvalget i Gausdal', municipality: 'Gausdal', ku: '1. oktober 2026, sak KU 26/40', ks: 'ikke vedtatt' }])
+    expect(r.members).toEqual([{ name: 'Kontrollutvalget i Gausdal', municipality: 'Gausdal', ku: '1. oktober 2026 (KU 26/40)', ks: 'ikke vedtatt' }])
     expect(r.behindSchedule).toEqual([{
       project: { id: 11, title: 'Barnevern', url: '/kontroll/plan/3/prosjekt/11', status: 'Under arbeid', planned: '1. kvartal 2026' },
       plannedBy: '31. mars 2026',

@@ -81,7 +81,7 @@ function sectionsOf (html: string): PageSection[] {
     }
   })
 }
-const scoreText = (r: Json) => r.score === null ? 'ikke vurdert' : `${r.score} (risiko ${r.risk}, vesentlighet ${r.materiality})`
+const scoreText = (r: Json) => r.score === null ? 'ikke vurdert' : `${r.score} (${r.risk} × ${r.materiality})`
 const CSV_STATE: Record<string, string> = { planlagt: 'planned', gjennomført: 'done', ingen: 'none' }
 
 /**
@@ -164,7 +164,7 @@ describe('coverage pages', () => {
     const firstUnflagged = rows.findIndex(r => !r.flagged)
     expect(firstUnflagged).toBeGreaterThan(0)
     expect(rows.slice(firstUnflagged).every(r => !r.flagged)).toBe(true)
-    expect(rows.find(r => r.slug === 'ikomm-as')).toMatchObject({ flagged: true, eierskapskontroll: 'none', forvaltningsrevisjon: 'none', form: 'AS', role: 'eier', score: '12 (risiko 4, vesentlighet 3)' })
+    expect(rows.find(r => r.slug === 'ikomm-as')).toMatchObject({ flagged: true, eierskapskontroll: 'none', forvaltningsrevisjon: 'none', form: 'AS', role: 'eier', score: '12 (4 × 3)' })
     expect(rows.find(r => r.slug === 'skappa-kunnskapspark')).toMatchObject({ flagged: true, score: 'ikke vurdert' })
     expect(rows.find(r => r.slug === 'felles-renovasjonsselskap-glor')).toMatchObject({ flagged: false, eierskapskontroll: 'done', projects: ['Eierskapskontroll GLØR IKS'] })
     expect(rows.find(r => r.slug === 'innlandet-revisjon')).toMatchObject({ eierskapskontroll: 'planned', forvaltningsrevisjon: 'none' })
