@@ -2,29 +2,16 @@
 // its due date, projects per year and status, what is behind schedule and why, follow-ups past due and the
 // deadlines ahead. The numbers are services.kontroll.coverage.review's (GET /api/v1/kontroll/plans/:id/review).
 import { compareDates, daysBetween, isSupportedDate, MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR, type CalendarDate } from '../../domain/calendar-date.js'
-import { PROJECT_STATUSES, type KontrollType, type PlanStatus, type ProjectStatus } from '../../domain/kontroll-vocabulary.js'
+import { PROJECT_STATUSES, type ProjectStatus } from '../../domain/kontroll-vocabulary.js'
 import { days, daysLeft, formatDate } from '../../presenters/vocabulary.js'
 import type { KontrollCoverageService } from '../../services/kontroll/coverage.js'
 import type { PlanView } from '../../services/kontroll/shared.js'
 import { AppError } from '../../shared/errors.js'
 import type { FieldProblem, KontrollPageContext } from './coverage.js'
+// The words and addresses of the plan and project pages, so a status reads the same everywhere.
+import { PLAN_STATUS_LABELS, PROJECT_STATUS_LABELS, TYPE_LABELS, plannedPeriod, planUrl } from './plan.js'
+import { projectPageUrl } from './project.js'
 
-// The words are the plan pages' (src/pages/kontroll/plan.ts), so a status reads the same everywhere.
-export const TYPE_LABELS: Record<KontrollType, string> = { forvaltningsrevisjon: 'Forvaltningsrevisjon', eierskapskontroll: 'Eierskapskontroll' }
-export const PLAN_STATUS_LABELS: Record<PlanStatus, string> = {
-  draft: 'Utkast',
-  adopted_ku: 'Vedtatt av kontrollutvalget',
-  adopted_ks: 'Vedtatt av kommunestyret',
-}
-export const PROJECT_STATUS_LABELS: Record<ProjectStatus, string> = {
-  planned: 'Planlagt',
-  ordered: 'Bestilt',
-  in_progress: 'Under arbeid',
-  reported: 'Rapport levert',
-  treated: 'Behandlet',
-  followed_up: 'Fulgt opp',
-  dropped: 'Utgått',
-}
 const MILESTONE_WORDS: Record<string, string> = {
   plan_adoption: 'Planen vedtas',
   report: 'Revisjonsrapport',
@@ -35,12 +22,7 @@ const MILESTONE_WORDS: Record<string, string> = {
 
 const label = (labels: Record<string, string>, key: string): string => labels[key] ?? key
 
-/** «2. kvartal 2025», or the year alone when no quarter is planned. */
-export const plannedPeriod = (year: number, quarter: number | null): string => quarter ? `${quarter}. kvartal ${year}` : String(year)
-
-export const planPageUrl = (planId: number): string => `/kontroll/plan/${planId}`
-export const projectPageUrl = (planId: number, projectId: number): string => `${planPageUrl(planId)}/prosjekt/${projectId}`
-export const reviewPageUrl = (planId: number, asOf?: CalendarDate): string => `${planPageUrl(planId)}/gjennomgang${asOf ? `?dato=${asOf}` : ''}`
+export const reviewPageUrl = (planId: number, asOf?: CalendarDate): string => `${planUrl(planId)}/gjennomgang${asOf ? `?dato=${asOf}` : ''}`
 
 /** The day from the address (`dato`): today when missing or empty; anything but a real date is a problem naming the field. */
 export function parseAsOf (raw: string | undefined, today: CalendarDate): { asOf: CalendarDate } | { problem: FieldProblem } {
@@ -136,7 +118,7 @@ export function reviewView (plan: PlanView, asOf: CalendarDate, today: CalendarD
     valgperiode: plan.valgperiode,
     statusLabel: label(PLAN_STATUS_LABELS, plan.status),
     bodies: plan.bodies.map(b => b.name).join(', '),
-    url: planPageUrl(plan.id),
+    url: planUrl(plan.id),
   }
   const link = (p: ProjectRef) => linkOf(plan.id, p)
   const counted = (counts: Record<ProjectStatus, number>) =>
