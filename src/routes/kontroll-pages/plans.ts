@@ -183,7 +183,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app) => {
         mayChange: ku.mayChange && request.actor?.via === 'session',
         errors: (errors ?? []).map(e => ({ ...e, label: planleggFieldLabel(e.field) })),
         errorOf: (field: string) => (errors ?? []).find(e => e.field === field) ?? null,
-        analyseUrl: `/kontroll/${ku.slug}/analyse`,
+        analyseUrl: `/kontroll/${ku.slug}/analyse?valgperiode=${electionYear}`,
       },
     }
   }
