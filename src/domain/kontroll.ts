@@ -394,14 +394,17 @@ export function planReview<P extends ReviewProject> (input: ReviewInput<P>): Pla
     }
   }
 
-  const adopted = input.adoption.ksAdoptedOn !== null
+  // As of an earlier day, an adoption made after it had not happened yet.
+  const byThen = (d: CalendarDate | null) => d !== null && compareDates(d, asOf) <= 0 ? d : null
+  const adoptionThen = { ...input.adoption, kuAdoptedOn: byThen(input.adoption.kuAdoptedOn), ksAdoptedOn: byThen(input.adoption.ksAdoptedOn) }
+  const adopted = adoptionThen.ksAdoptedOn !== null
   const adoptionOverdue = !adopted && compareDates(asOf, input.adoption.due) > 0
   if (!adopted) ahead(input.adoption.due, 'plan_adoption', null)
   deadlinesAhead.sort((a, b) => compareDates(a.date, b.date) || (a.project?.id ?? 0) - (b.project?.id ?? 0))
 
   return {
     asOf,
-    adoption: { ...input.adoption, adopted, overdue: adoptionOverdue, daysOverdue: adoptionOverdue ? daysBetween(input.adoption.due, asOf) : 0 },
+    adoption: { ...adoptionThen, adopted, overdue: adoptionOverdue, daysOverdue: adoptionOverdue ? daysBetween(input.adoption.due, asOf) : 0 },
     byStatus,
     byYear: [...years.values()].sort((a, b) => a.year - b.year),
     behindSchedule,

@@ -110,10 +110,11 @@ export interface OccurrencePageContext {
  */
 export async function occurrencePage (ctx: OccurrencePageContext, id: string, problem?: FormProblem) {
   const o = await ctx.services.occurrences.get(id, ctx.viewer)
-  const [history, feeds, mayChange] = await Promise.all([
+  const [history, feeds, mayChange, projectStep] = await Promise.all([
     ctx.services.occurrences.history(id, ctx.viewer),
     bodyFeeds(ctx.services.bodies, ctx.baseUrl),
     ctx.services.occurrences.mayChange(id, ctx.actor),
+    ctx.services.occurrences.projectStepOf(id),
   ])
   const view = occurrenceView(o, feeds, null)
   const year = Number(o.date.slice(0, 4))
@@ -142,6 +143,8 @@ export async function occurrencePage (ctx: OccurrencePageContext, id: string, pr
     pageUrl: occurrencePageUrl('', o.id),
     history: historyView(history),
     mayChange,
+    // A kontroll project's step is recorded on its project page (issue 15).
+    projectStep: projectStep ? { title: projectStep.title, url: `/kontroll/plan/${projectStep.planId}/prosjekt/${projectStep.projectId}` } : null,
     statusButtons: o.kind === 'meeting' ? STATUS_BUTTONS.filter(b => b.status === 'cancelled' || b.status === 'planned') : STATUS_BUTTONS,
     today: ctx.today,
     values,

@@ -19,8 +19,9 @@ import type { AuditActor, AuditRepository } from '../repositories/audit.js'
 import type { IndexQuery, NameRows, OccurrenceIndexRepository } from '../repositories/occurrence-index.js'
 import type { OccurrencesRepository, StatePatch, StateRow } from '../repositories/occurrences.js'
 import type { RulesRepository } from '../repositories/rules.js'
+import type { KontrollProjectsRepository } from '../repositories/kontroll-projects.js'
 import type { Clock } from '../shared/clock.js'
-import { ServiceError, invalid, missing } from '../shared/errors.js'
+import { ServiceError, conflicting, invalid, missing } from '../shared/errors.js'
 import { auditActor, viewerOf, type AccessService, type Actor, type Viewer } from './access.js'
 import type { OccurrenceIndexService } from './occurrence-index.js'
 
@@ -122,6 +123,8 @@ export interface OccurrencesServiceDeps {
   clock: Clock
   catalogue: Catalogue
   transactor: Transactor
+  /** Which rules are a kontroll project's steps (issue 15): those are changed on their project, not here. */
+  kontrollProjects: Pick<KontrollProjectsRepository, 'milestonesByRules' | 'find'>
 }
 
 /**
@@ -211,7 +214,7 @@ function checkedChange (row: Pick<OccurrenceRow, 'eventType' | 'allDay' | 'origi
 }
 
 export function createOccurrencesService (deps: OccurrencesServiceDeps) {
-  const { occurrences: repo, index, indexService, rules: rulesRepo, audit, access, clock, catalogue, transactor } = deps
+  const { occurrences: repo, index, indexService, rules: rulesRepo, audit, access, clock, catalogue, transactor, kontrollProjects } = deps
   const today = () => localDateOf(clock.now(), ZONE)
 
   function validate (q: OccurrenceListQuery): void {
@@ -379,6 +382,25 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
   }
 
   /** Finds an occurrence's row, from the index or (outside its horizon) the engine; undefined when the id names no occurrence. */
+  /**
+   * The kontroll project this occurrence is a step of (its report, treatment or follow-up), or null. Such
+   * an occurrence is written by the project (services/kontroll/calendar-sync.ts): changed on its own it
+   * would disagree with the project, so `change` refuses it with 409 `occurrence.kontroll_project_step`.
+   */
+  async function projectOf (row: Pick<OccurrenceRow, 'ruleId'>): Promise<{ planId: number; projectId: number; title: string } | null> {
+    const [step] = await kontrollProjects.milestonesByRules([row.ruleId])
+    const project = step ? await kontrollProjects.find(step.projectId) : undefined
+    return project && !project.deleted ? { planId: project.planId, projectId: project.id, title: project.title } : null
+  }
+
+  async function assertNotProjectStep (row: Pick<OccurrenceRow, 'ruleId'>, field: string): Promise<void> {
+    const project = await projectOf(row)
+    if (project) {
+      throw conflicting('occurrence.kontroll_project_step',
+        `Dette er et steg i prosjektet «${project.title}» i kontrollutvalgets plan; det endres på prosjektsiden /kontroll/plan/${project.planId}/prosjekt/${project.projectId}`, field)
+    }
+  }
+
   async function findRow (id: string, ex?: Executor): Promise<OccurrenceRow | undefined> {
     const ref = parseOccurrenceId(id)
     if (!ref) return undefined
@@ -449,6 +471,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
       const a = await access.assertMayChange(actor, changeTargets(row))
       const visibility = await access.visibility(viewerOf(a))
       if (!rowVisible(row, visibility.hiddenBodyIds)) throw missing('occurrence', id, 'id')
+      await assertNotProjectStep(row, 'id')
       const values = checkedChange(row, patch, today())
       await service.saveState(row.ruleId, row.originalKey, values, a)
       return service.get(id, viewerOf(a))
@@ -460,7 +483,14 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
      */
     async mayChange (id: string, actor: Actor | null | undefined): Promise<boolean> {
       const row = await findRow(id)
-      return row !== undefined && access.mayChange(actor, changeTargets(row))
+      if (!row || !(await access.mayChange(actor, changeTargets(row)))) return false
+      return (await projectOf(row)) === null
+    },
+
+    /** The kontroll project whose step this occurrence is (where it is changed), or null (issue 15). */
+    async projectStepOf (id: string): Promise<{ planId: number; projectId: number; title: string } | null> {
+      const row = await findRow(id)
+      return row ? projectOf(row) : null
     },
 
     /** What `change` checks before it judges any input: 404 for an unknown id, 401 without an actor, 403 outside the actor's scope. */
@@ -515,6 +545,7 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
         }
         await access.assertMayChange(a, changeTargets(row)).catch(named)
         if (!rowVisible(row, visibility.hiddenBodyIds)) throw missing('occurrence', row.id, 'ids')
+        await assertNotProjectStep(row, 'ids').catch(named)
         try {
           planned.push({ row, values: checkedChange(row, patch, day) })
         } catch (err) {

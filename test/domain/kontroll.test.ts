@@ -213,6 +213,13 @@ describe('planReview', () => {
     expect(review([rp(1, over)], asOf).behindSchedule.map(b => b.project.id)).toEqual(behind ? [1] : [])
   })
 
+  it('as of a day before the adoption, the plan was not adopted yet (and overdue after its due date)', () => {
+    const adoption = { due: '2024-12-31', kuAdoptedOn: '2024-09-10', ksAdoptedOn: '2025-02-28' }
+    expect(review([], '2024-06-01', adoption).adoption).toMatchObject({ kuAdoptedOn: null, ksAdoptedOn: null, adopted: false, overdue: false })
+    expect(review([], '2025-01-10', adoption).adoption).toMatchObject({ kuAdoptedOn: '2024-09-10', ksAdoptedOn: null, adopted: false, overdue: true, daysOverdue: 10 })
+    expect(review([], '2025-03-01', adoption).adoption).toMatchObject({ ksAdoptedOn: '2025-02-28', adopted: true, overdue: false })
+  })
+
   it('a treated project whose follow-up is past due is flagged until it is followed up', () => {
     const treated = rp(1, { plannedYear: 2024, status: 'treated', reportDeliveredOn: '2024-05-01', ksTreatedOn: '2024-09-20', followUpDue: '2025-09-30' })
     expect(review([treated], '2026-11-22').followUpsOverdue).toEqual([{ project: treated, followUpDue: '2025-09-30', daysOverdue: 418 }])
@@ -237,7 +244,7 @@ describe('planReview', () => {
 
   it('the adoption is a deadline ahead until the council has adopted the plan', () => {
     expect(review([], '2024-02-01').deadlinesAhead).toEqual([{ date: '2024-12-31', kind: 'plan_adoption', project: null }])
-    expect(review([], '2024-02-01', { due: '2024-12-31', kuAdoptedOn: '2024-05-01', ksAdoptedOn: '2024-06-20' })).toMatchObject({ deadlinesAhead: [], adoption: { adopted: true, overdue: false } })
+    expect(review([], '2024-07-01', { due: '2024-12-31', kuAdoptedOn: '2024-05-01', ksAdoptedOn: '2024-06-20' })).toMatchObject({ deadlinesAhead: [], adoption: { adopted: true, overdue: false } })
   })
 })
 

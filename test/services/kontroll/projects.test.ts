@@ -34,6 +34,28 @@ describe('a project’s steps are one-off rules in every kontrollutvalg’s cale
   })
 })
 
+describe('a project’s step is changed on its project, not as an occurrence (issue 15)', () => {
+  it('an editor or admin changing the step’s occurrence gets 409 naming the project page, alone or in a batch, and nothing changes', async () => {
+    const plan = await t.kontroll.plans.create(t.admin, { type: 'eierskapskontroll', electionYear: 2023, title: 'Felles', bodies: KUS })
+    const project = await t.kontroll.projects.create(t.admin, plan.id, glor)
+    const step = project.milestones.find(m => m.milestone === 'report' && m.body === 'oyer-kontrollutvalg')!
+    const before = t.snapshot()
+    for (const actor of [t.editorOf('oyer'), t.admin]) {
+      const err = await failure(t.services.occurrences.change(step.occurrenceId, { status: 'delivered' }, actor))
+      expect([err.kind, err.code]).toEqual(['conflict', 'occurrence.kontroll_project_step'])
+      expect(err.message).toContain(`/kontroll/plan/${plan.id}/prosjekt/${project.id}`)
+      expect(await t.services.occurrences.mayChange(step.occurrenceId, actor)).toBe(false)
+    }
+    const batch = await failure(t.services.occurrences.changeMany([step.occurrenceId], { status: 'delivered' }, t.admin))
+    expect([batch.code, batch.field]).toEqual(['occurrence.kontroll_project_step', 'ids'])
+    expect(t.snapshot()).toBe(before)
+    expect(await t.services.occurrences.projectStepOf(step.occurrenceId)).toEqual({ planId: plan.id, projectId: project.id, title: glor.title })
+    // Recorded on the project, the step's occurrence follows.
+    const delivered = await t.kontroll.projects.update(t.admin, plan.id, project.id, { reportDeliveredOn: '2027-01-10' })
+    expect(delivered.milestones.find(m => m.occurrenceId === step.occurrenceId)?.status).toBe('delivered')
+  })
+})
+
 describe('a project write and its calendar sync are one transaction', () => {
   it('a failure in the milestone sync rolls back the new project', async () => {
     const plan = await t.kontroll.plans.create(t.admin, { type: 'eierskapskontroll', electionYear: 2023, title: 'Felles', bodies: KUS })
