@@ -47,7 +47,7 @@ const routes: FastifyPluginAsyncTypebox<{ baseUrl: string }> = async (app, { bas
   app.get('/:id', { schema: { tags, summary: 'Én forekomst (id = regel-id + opprinnelig dato)', params: OccurrenceIdParams, response: { 200: Occurrence, ...errorReplies(400, 404) } } }, async request =>
     presentOccurrence(await occurrences.get(request.params.id, viewerOf(request.actor)), baseUrl))
 
-  app.patch('/:id', { schema: { tags, summary: 'Endre status, saksreferanse, notat, flytt eller avlys én forekomst', security: [{ bearer: [] }], params: OccurrenceIdParams, body: OccurrencePatch, response: { 200: Occurrence, ...errorReplies(400, 401, 403, 404, 413, 415) } } }, async request =>
+  app.patch('/:id', { schema: { tags, summary: 'Endre status, saksreferanse, notat, flytt eller avlys én forekomst', security: [{ bearer: [] }], params: OccurrenceIdParams, body: OccurrencePatch, response: { 200: Occurrence, ...errorReplies(400, 401, 403, 404, 409, 413, 415) } } }, async request =>
     presentOccurrence(await occurrences.change(request.params.id, request.body, request.actor), baseUrl))
 }
 export default routes
