@@ -15,12 +15,18 @@ import {
   STATUS_SHAPES, statusLabel, withTentative,
 } from '../presenters/vocabulary.js'
 import { escapeHtml, safeUrl } from './format.js'
+import { MILESTONE_LABELS, projectPageUrl } from './kontroll/project.js'
+import { KONTROLL_EVENT_TYPES } from './kontroll/start.js'
+import { parseOccurrenceId } from '../domain/occurrences.js'
+import { overdueReachFrom } from '../services/reports.js'
+import type { MilestoneLink } from '../services/kontroll/projects.js'
 import { bodyFeeds, occurrenceView, type FeedLink } from './occurrence-view.js'
 import type { Subject } from './subject.js'
 import { buildPhoneWheel, buildWheel, markShapes, type Shape } from './wheel-view.js'
 
 export interface PageContext {
-  services: Pick<Services, 'municipalities' | 'bodies' | 'collaborations' | 'occurrences' | 'reports' | 'access'>
+  /** `kontroll`, when given, names the kontrollutvalg's project a follow-up row is a step of. */
+  services: Pick<Services, 'municipalities' | 'bodies' | 'collaborations' | 'occurrences' | 'reports' | 'access'> & { kontroll?: { projects: Pick<Services['kontroll']['projects'], 'milestoneLinks'> } }
   viewer: Viewer
   baseUrl: string
   today: CalendarDate
@@ -152,6 +158,8 @@ export interface FollowUpRow {
   wheelUrl: string
   /** The occurrence's own page (issue 14). */
   url: string
+  /** A step of a project in a kontrollutvalg's plan (issue 15): the project's page, its title and the step's name. */
+  project: { url: string; title: string; step: string } | null
 }
 
 const matches = (r: FollowUpRow, f: FollowUpFilter) =>
@@ -165,8 +173,19 @@ const matches = (r: FollowUpRow, f: FollowUpFilter) =>
  * unfiltered list (the filter's choices come from it).
  */
 export async function followUpRows (ctx: PageContext, subject: Subject, filter: FollowUpFilter = {}) {
-  const overdue = await ctx.services.reports.overdue(ctx.viewer, subject.filter, ctx.today)
+  // The last year's overdue items, and the kontrollutvalg's matters (plans, reports, follow-up) from as far back as
+  // the report allows: an earlier year's plan or report stays until it is done (issue 15).
+  const lastYear = await ctx.services.reports.overdue(ctx.viewer, subject.filter, ctx.today)
+  const earlier = (await ctx.services.reports.overdue(ctx.viewer, subject.filter, ctx.today, overdueReachFrom(ctx.today)))
+    .filter(r => KONTROLL_EVENT_TYPES.has(r.eventType) && !lastYear.some(l => l.id === r.id))
+  const overdue = [...earlier, ...lastYear]
   const upcoming = await ctx.services.reports.upcoming(ctx.viewer, subject.filter, ctx.today, FOLLOW_UP_DAYS)
+  const ruleIds = [...new Set([...overdue, ...upcoming].map(r => parseOccurrenceId(r.id)?.ruleId).filter((id): id is number => id !== undefined))]
+  const links = ctx.services.kontroll ? await ctx.services.kontroll.projects.milestoneLinks(ruleIds) : new Map<number, MilestoneLink>()
+  const projectOf = (id: string): FollowUpRow['project'] => {
+    const link = links.get(parseOccurrenceId(id)?.ruleId ?? -1)
+    return link ? { url: projectPageUrl(link.planId, link.projectId), title: link.projectTitle, step: MILESTONE_LABELS[link.milestone] } : null
+  }
   const common = (r: OverdueRow | UpcomingRow) => ({
     id: r.id,
     date: r.dueDate,
@@ -183,6 +202,7 @@ export async function followUpRows (ctx: PageContext, subject: Subject, filter: 
     caseUrl: safeUrl(r.caseUrl),
     wheelUrl: wheelUrl(subject, yearOf(r.dueDate), r.id),
     url: occurrencePageUrl('', r.id),
+    project: projectOf(r.id),
   })
   const all: FollowUpRow[] = [
     ...overdue.map(r => ({

@@ -18,6 +18,12 @@ import type { OccurrencesService, ResolvedScope, SubjectRef } from './occurrence
 const ZONE = 'Europe/Oslo'
 /** How far back the overdue report may reach. */
 export const MAX_OVERDUE_YEARS = 10
+/**
+ * The earliest due date a list of what is overdue reaches back to: as far as the overdue report may
+ * (MAX_OVERDUE_YEARS), so what an earlier year left undone stays until it is done (issue 15: a plan
+ * adoption due two years ago must still show in follow-up).
+ */
+export const overdueReachFrom = (asOf: CalendarDate): CalendarDate => addDays(addYears(asOf, -MAX_OVERDUE_YEARS), 1)
 
 /**
  * The calendar a report covers (ids), the event types it is limited to, and (for clients that sync)
