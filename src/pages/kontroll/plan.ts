@@ -224,6 +224,8 @@ export function planPage (input: PlanPageInput) {
     projects: projectRows(plan, input.projects),
     versions,
     mayChange: input.mayChange,
+    // An adopted version's project list is changed in a revision (a new version with its own adoption), not in place.
+    mayEditProjects: input.mayChange && plan.status === 'draft',
     mayRecord: recordable.length > 0,
     recordable: recordable.map(a => a.body),
     mayRevise: input.mayChange && everyKu,

@@ -221,7 +221,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app) => {
       const m = /^items\/(\d+)\/?(\w*)/.exec((err as { field?: string }).field ?? '')
       const chosen = [...new Set(([] as unknown[]).concat(body.ta_med ?? []).map(String))]
       const row = m ? chosen[Number(m[1])] : undefined
-      const column = ({ plannedYear: 'ar', plannedQuarter: 'kvartal' } as Record<string, string>)[m?.[2] ?? ''] ?? 'tittel'
+      const column = ({ plannedYear: 'ar', plannedQuarter: 'kvartal', kind: 'type' } as Record<string, string>)[m?.[2] ?? ''] ?? 'tittel'
       return again([{ field: row !== undefined ? `${column}_${row}` : 'ta_med', message: problem.errors[0]!.message }])
     }
     const n = parsed.items.length

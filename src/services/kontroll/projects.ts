@@ -9,7 +9,7 @@
 // municipality) but are not write targets. A kontrollutvalg controls companies its municipality co-owns
 // with others without asking them.
 import type { Executor } from '../../db/executor.js'
-import { invalid, missing } from '../../shared/errors.js'
+import { conflicting, invalid, missing } from '../../shared/errors.js'
 import type { PlanRow } from '../../repositories/kontroll-plans.js'
 import type { ProjectRow, ProjectValues } from '../../repositories/kontroll-projects.js'
 import type { RegisterBody } from '../../repositories/kontroll-register.js'
@@ -218,7 +218,11 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
         const touched: number[] = []
         for (const [i, item] of input.items.entries()) {
           let planId = (await plans.livePlanIdsOfBody(ku!.id, item.kind, input.electionYear, tx))[0]
-          if (planId === undefined) {
+          if (planId !== undefined) {
+            // An adopted version's projects change in a revision (plans.revise), not in place.
+            const plan = (await shared.planViews([(await plans.find(planId, tx))!], tx))[0]!
+            if (plan.status !== 'draft') throw conflicting('kontroll.plan_adopted', `«${plan.title}» er vedtatt; revider planen før du legger til prosjekter`, `items/${i}/kind`)
+          } else {
             const title = `Plan for ${item.kind} ${years[1]}–${years.at(-1)}, ${municipality!.name}`
             planId = (await plansService.create(actor, { type: item.kind, electionYear: input.electionYear, title, bodies: [ku!.slug] })).id
           }

@@ -91,6 +91,13 @@ describe('the plans in Chromium', () => {
     await tabTo(page, 'form[action$="/revider"] button[type="submit"]', 5)
     await Promise.all([page.waitForURL(`${base}/kontroll/plan/${plan.id}`), page.keyboard.press('Enter')])
     await expect.poll(() => page.locator('.flash').textContent()).toContain('Versjon 2 er opprettet som utkast')
+    // In the revision (a draft), move the first project down with the keyboard.
+    expect(await titles(plan.id)).toEqual(['Vann og avløp – vedlikehold og investeringer', 'Barnevern – tiltak og oppfølging'])
+    await page.locator('body').focus()
+    await tabTo(page, 'button[name="retning"][value="ned"]')
+    await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')])
+    await expect.poll(() => page.locator('.flash').textContent()).toContain('er flyttet ned til nummer 2')
+    expect(await titles(plan.id)).toEqual(['Barnevern – tiltak og oppfølging', 'Vann og avløp – vedlikehold og investeringer'])
     // Record the kontrollutvalg's adoption: the member (one), «Kontrollutvalget», today's date, the saksnummer, Enter.
     await page.locator('body').focus()
     const toMember = await tabTo(page, '#felt-kontrollutvalg')
@@ -103,13 +110,6 @@ describe('the plans in Chromium', () => {
     expect(stored).toMatchObject({ version: 2, status: 'adopted_ku', adoptions: [{ kuAdoptedOn: '2026-12-01', kuCaseRef: 'KU-sak 26/44', ksAdoptedOn: null }] })
     console.info(`keyboard: ${toReason} Tab to the reason, ${toMember} Tab to the kontrollutvalg, ${toSaksnummer} Tab to the saksnummer, typing, Enter`)
     await expectAccessible(page, 'the plan page after recording an adoption')
-    // Move the first project down with the keyboard.
-    expect(await titles(plan.id)).toEqual(['Vann og avløp – vedlikehold og investeringer', 'Barnevern – tiltak og oppfølging'])
-    await page.locator('body').focus()
-    await tabTo(page, 'button[name="retning"][value="ned"]')
-    await Promise.all([page.waitForLoadState('load'), page.keyboard.press('Enter')])
-    await expect.poll(() => page.locator('.flash').textContent()).toContain('er flyttet ned til nummer 2')
-    expect(await titles(plan.id)).toEqual(['Barnevern – tiltak og oppfølging', 'Vann og avløp – vedlikehold og investeringer'])
     // A KS date before the KU's: the form again naming the field, focus can go from the summary to it.
     await page.check('input[name="organ"][value="ks"]')
     await page.fill('#felt-dato', '2026-11-20')
@@ -147,6 +147,8 @@ describe('the plans in Chromium', () => {
 
   it('planlegg: a sekretariat ticks a ranked subject, gives it a title, year, quarter and kind, and sees it in the plan', async () => {
     const fr = planOf('forvaltningsrevisjon', 'gausdal-kontrollutvalg')
+    // Gausdal's plan is adopted: new projects go into a revision of it.
+    await t.services.kontroll.plans.revise(DEMO_ACTOR, fr.id, { reason: 'Nye prosjekter fra rangeringen' })
     const context = await newContext(browser)
     const page = await context.newPage()
     await signInBrowser(page, t, base, SEK.email, SEK.roles, SEK.name)
@@ -161,6 +163,8 @@ describe('the plans in Chromium', () => {
     await expect.poll(() => page.locator('.flash').textContent()).toContain('1 prosjekt er lagt til i «Plan for forvaltningsrevisjon 2024–2027, Gausdal»')
     expect(await page.locator('table.plan-projects').innerText()).toMatch(/Skole – tilpasset opplæring\s+Skole \(Gausdal\)\s+3\. kvartal 2026/)
     await expectAccessible(page, 'the plan page after planlegg')
+    // The revision adopted again, as the tests below expect an adopted plan.
+    await t.services.kontroll.plans.update(DEMO_ACTOR, fr.id, { kuAdoptedOn: '2026-11-30', kuCaseRef: 'KU-sak 26/50' })
     await context.close()
   }, 120_000)
 

@@ -66,12 +66,19 @@ describe('the plan page', () => {
     expect(html).toContain('Felles renovasjonsselskap')
     expect(html).toContain('2. kvartal 2025')
     expect(html).toContain(`href="/kontroll/plan/${joint.id}/prosjekt/${(await t.services.kontroll.projects.list(systemViewer, joint.id)).items.find(p => 'title' in p && p.title === GLOR)!.id}"`)
-    expect(html).toContain(`href="/kontroll/plan/${joint.id}/prosjekt/ny"`)
+    // Version 1 is adopted: its project list is changed in a revision, so no «Legg til prosjekt» or reordering here.
+    expect(html).not.toContain(`href="/kontroll/plan/${joint.id}/prosjekt/ny"`)
+    expect(html).not.toContain(`action="/kontroll/plan/${joint.id}/rekkefolge"`)
+    expect(html).toContain('Planen er vedtatt. Endringer i prosjektlisten gjøres i en revisjon')
     expect(html).toContain(`href="/kontroll/plan/${joint.id}/gjennomgang"`)
     expect(html).toContain(`href="/kontroll/plan/${joint.id}/utskrift"`)
     expect(html).toContain(`action="/kontroll/plan/${joint.id}/vedtak"`)
-    expect(html).toContain(`action="/kontroll/plan/${joint.id}/rekkefolge"`)
     expect(html).toContain(`action="/kontroll/plan/${joint.id}/revider"`)
+    // In the revision (a draft) they are there.
+    await revise()
+    const draft = (await t.app.inject({ url: `/kontroll/plan/${joint.id}`, headers: sek.headers })).body
+    expect(draft).toContain(`href="/kontroll/plan/${joint.id}/prosjekt/ny"`)
+    expect(draft).toContain(`action="/kontroll/plan/${joint.id}/rekkefolge"`)
     expect(html).toContain('Dette er planens første versjon.')
   })
 
@@ -331,6 +338,13 @@ describe('planlegg from the ranked list', () => {
     expect(res.body).toContain(`href="#felt-type_${skole}"`)
     expect(res.body).toContain(`name="ta_med" value="${skole}" id="ta-med-${skole}" checked`)
     expect(t.snapshot()).toBe(before)
+    // Both plans are adopted: a project goes into a revision, not into the adopted version (409 at the row's type).
+    res = await post(sek, url, { ta_med: String(skole), [`tittel_${skole}`]: 'Skole', [`ar_${skole}`]: '2026', [`kvartal_${skole}`]: '', [`type_${skole}`]: 'forvaltningsrevisjon' })
+    expect(res.statusCode).toBe(400)
+    expect(res.body).toContain(`href="#felt-type_${skole}"`)
+    expect(res.body).toContain('revider planen før du legger til prosjekter')
+    expect(t.snapshot()).toBe(before)
+    for (const plan of [gausdalFr, joint]) await t.services.kontroll.plans.revise(DEMO_ACTOR, plan.id, { reason: 'Nye prosjekter fra rangeringen' })
     // Skole as a forvaltningsrevisjon in 2. kvartal 2026 (Gausdal's plan), IKOMM as an eierskapskontroll (the joint plan).
     const form: Record<string, string | string[]> = { ta_med: [String(skole)], [`tittel_${skole}`]: 'Skole – tilpasset opplæring', [`ar_${skole}`]: '2026', [`kvartal_${skole}`]: '2', [`type_${skole}`]: 'forvaltningsrevisjon' }
     Object.assign(form, { ta_med: [String(skole), String(ikomm[0])], [`tittel_${ikomm[0]}`]: 'Eierskapskontroll IKOMM AS', [`ar_${ikomm[0]}`]: '2027', [`kvartal_${ikomm[0]}`]: '1', [`type_${ikomm[0]}`]: 'eierskapskontroll' })

@@ -154,6 +154,12 @@ describe('the plan made from the ranked list', () => {
     // A second round adds to the same plans.
     const again = await t.kontroll.projects.createFromRanking(t.admin, { body: gausdal, electionYear: 2023, items: [{ ...items[0]!, title: 'Skole', subject: { municipality: 'gausdal', serviceArea: 'Skole' } }] })
     expect(again.map(p => [p.id, p.projectCount])).toEqual([[plans[0]!.id, 2]])
+    // Once adopted, the plan's project list changes in a revision: 409 at the item, nothing created.
+    await t.kontroll.plans.update(t.admin, plans[0]!.id, { kuAdoptedOn: '2026-11-24' })
+    const before = t.snapshot()
+    const adopted = await failure(t.kontroll.projects.createFromRanking(t.admin, { body: gausdal, electionYear: 2023, items: [items[0]!] }))
+    expect([adopted.kind, adopted.code, adopted.field]).toEqual(['conflict', 'kontroll.plan_adopted', 'items/0/kind'])
+    expect(t.snapshot()).toBe(before)
   })
 
   it('is all or nothing: a bad item names itself, and nothing is created', async () => {
