@@ -109,7 +109,7 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app) => {
     const parsed = parseAdoptionForm(request.body ?? {}, members, today(), new Map(adoptions.map(a => [a.body.slug, a])))
     if ('errors' in parsed) return renderPlan(request, reply, id, { form: 'vedtak', ...parsed }, 400)
     try {
-      for (const slug of parsed.bodies) await plans.recordAdoption(actor, id, slug, parsed.input)
+      await plans.recordAdoptions(actor, id, parsed.bodies, parsed.input)
     } catch (err) {
       const problem = serviceProblem(err, 'vedtak', request.body as Record<string, string>)
       if (!problem) throw err

@@ -74,7 +74,8 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app) => {
       if (!problem) throw err
       return again(problem)
     }
-    return reply.flashRedirect(projectPageUrl(planId, created.id), `Prosjektet «${created.title}» er lagt til i planen.`)
+    // Back to the plan, where the next step (its order, its adoption) is taken; the project is one link away.
+    return reply.flashRedirect(`/kontroll/plan/${planId}#prosjekt-${created.id}`, `Prosjektet «${created.title}» er lagt til i planen.`)
   })
 
   app.get<{ Params: { planId: number; projectId: number } }>('/kontroll/plan/:planId/prosjekt/:projectId', { schema: { hide: true, params: ProjectParams } }, async (request, reply) =>

@@ -261,6 +261,16 @@ export function createKontrollPlansService (deps: KontrollServiceDeps, shared: K
       })
     },
 
+    /** recordAdoption for several members at once (the same dates and saksnummer), in one transaction: all or nothing. */
+    async recordAdoptions (actor: Actor | null, id: number, bodySlugs: readonly string[], patch: AdoptionPatch): Promise<PlanView> {
+      if (bodySlugs.length === 0) throw invalid('kontroll.not_member', 'body', 'name at least one kontrollutvalg of the plan')
+      return transactor.transaction(async () => {
+        let view: PlanView | undefined
+        for (const slug of bodySlugs) view = await service.recordAdoption(actor, id, slug, patch)
+        return view!
+      })
+    },
+
     /**
      * Starts a revision (issue 15): the next version, a draft with no adoption, with `reason` (and a new
      * title if given). The current version must be adopted by every member's kontrollutvalg (409

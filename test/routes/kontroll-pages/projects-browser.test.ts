@@ -116,11 +116,13 @@ describe('the project page in Chromium', () => {
     let steps = 0
     await page.getByLabel('Hva kontrolleres').selectOption({ label: 'Skåppå kunnskapspark (AS) – Lillehammer, Gausdal – ingen kontroll i perioden' }); steps++
     await page.getByLabel('Planlagt år').selectOption('2027'); steps++
-    await Promise.all([page.waitForURL(/\/prosjekt\/\d+$/), page.getByRole('button', { name: 'Legg til prosjektet' }).click()]); steps++
+    await Promise.all([page.waitForURL(new RegExp(`/kontroll/plan/${joint.planId}#prosjekt-\\d+$`)), page.getByRole('button', { name: 'Legg til prosjektet' }).click()]); steps++
     console.info(`new project: ${steps} steps on the form (choose the company, the year, press «Legg til prosjektet»), one more from the plan's «Legg til prosjekt»`)
     expect(steps).toBe(3)
-    await expect.poll(() => page.locator('h1').textContent()).toBe('Eierskapskontroll Skåppå kunnskapspark')
+    // Back on the plan with the new project in its list; its page is one link away.
     expect(await page.locator('.flash').textContent()).toBe('Prosjektet «Eierskapskontroll Skåppå kunnskapspark» er lagt til i planen.')
+    await Promise.all([page.waitForURL(/\/prosjekt\/\d+$/), page.locator('table.plan-projects').getByRole('link', { name: 'Eierskapskontroll Skåppå kunnskapspark' }).click()])
+    await expect.poll(() => page.locator('h1').textContent()).toBe('Eierskapskontroll Skåppå kunnskapspark')
     expect(await page.locator('.project-facts').textContent()).toContain('Skåppå kunnskapspark (AS)')
     // The report is due at the end of 2027, one occurrence per kontrollutvalg of the joint plan.
     expect(await page.locator('#steg-rapport a').count()).toBe(3)

@@ -262,7 +262,8 @@ describe('adding a project', () => {
     expect(res.statusCode, res.body).toBe(303)
     const created = ((await t.services.kontroll.projects.list(systemViewer, planId)).items as ProjectView[]).find(p => p.title === 'Eierskapskontroll Skåppå kunnskapspark')!
     expect(created).toMatchObject({ plannedYear: 2027, plannedQuarter: 3, problemStatement: 'Følges eierskapsmeldingen?', auditor: null, subjects: [{ type: 'collaboration', slug: 'skappa-kunnskapspark' }] })
-    expect(res.headers.location).toBe(pageOf(created.id))
+    // Back to the plan, at the new project's row.
+    expect(res.headers.location).toBe(`/kontroll/plan/${planId}#prosjekt-${created.id}`)
     expect(created.milestones.filter(m => m.milestone === 'report').map(m => m.date)).toEqual(['2027-09-30', '2027-09-30', '2027-09-30'])
     const audit = auditOf(created.id)
     expect(audit.map(a => a.action)).toEqual(['create'])
