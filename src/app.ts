@@ -30,7 +30,11 @@ import occurrencePageRoutes from './routes/occurrence-pages.js'
 import moteplanPageRoutes from './routes/moteplan-pages.js'
 import myRemindersRoutes from './routes/my-reminders.js'
 import registerPageRoutes from './routes/register-pages.js'
-import kontrollPageRoutes from './routes/kontroll-pages/index.js'
+import kontrollStartRoutes from './routes/kontroll-pages/start.js'
+import kontrollAnalyseRoutes from './routes/kontroll-pages/analyse.js'
+import kontrollCoverageRoutes from './routes/kontroll-pages/coverage.js'
+import kontrollProjectRoutes from './routes/kontroll-pages/projects.js'
+import kontrollPlanRoutes from './routes/kontroll-pages/plans.js'
 import { VERSION } from './version.js'
 import { addFormats } from './schemas/formats.js'
 import { trustProxyOption } from './config.js'
@@ -92,7 +96,9 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   await app.register(moteplanPageRoutes, { baseUrl })
   await app.register(myRemindersRoutes, { baseUrl })
   await app.register(registerPageRoutes, { baseUrl })
-  await app.register(kontrollPageRoutes, { baseUrl })
+  // The kontrollutvalg secretariat's workspace under /kontroll (issue 15); who works with which
+  // kontrollutvalg: src/pages/kontroll/workspace.ts.
+  for (const routes of [kontrollStartRoutes, kontrollAnalyseRoutes, kontrollCoverageRoutes, kontrollProjectRoutes, kontrollPlanRoutes]) await app.register(routes, { baseUrl })
   await app.register(signInRoutes, { baseUrl, oidc: deps.oidc, signInMail: deps.signInMail })
   await app.register(adminPageRoutes, { baseUrl })
   return app

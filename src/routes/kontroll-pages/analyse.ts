@@ -10,6 +10,7 @@ import {
   analysePage, analyseUrl, anchorOf, assessPage, assessServiceProblem, electionYearOf, kontrollutvalgOf, parseAssessForm, rankedSubjectsOf, savedMessage,
   type AnalyseContext, type AssessError, type AssessValues, type RankedSubject,
 } from '../../pages/kontroll/analyse.js'
+import { pageScope } from '../../plugins/pages.js'
 
 const ZONE = 'Europe/Oslo'
 
@@ -47,6 +48,7 @@ const areaKey = (s: string) => normaliseServiceArea(s).toLocaleLowerCase('nb')
  * company owned by several municipalities has one assessment, shared by their analyses.
  */
 const routes: FastifyPluginAsync<{ baseUrl: string }> = async app => {
+  await pageScope(app)
   const { assessments } = app.services.kontroll
   const context = (request: FastifyRequest): AnalyseContext =>
     ({ services: app.services, actor: request.actor, viewer: viewerOf(request.actor), today: localDateOf(app.clock.now(), ZONE) })

@@ -5,6 +5,7 @@ import { coveragePage, type KontrollPageContext } from '../../pages/kontroll/cov
 import { reviewPage } from '../../pages/kontroll/review.js'
 import { Line } from '../../schemas/common.js'
 import { viewerOf } from '../../services/access.js'
+import { pageScope } from '../../plugins/pages.js'
 
 const ZONE = 'Europe/Oslo'
 
@@ -23,6 +24,7 @@ const PlanParams = Type.Object({ id: Line(200) })
  * A bad valgperiode or dato is a 400 page naming the field.
  */
 const routes: FastifyPluginAsync<{ baseUrl: string }> = async app => {
+  await pageScope(app)
   const context = (request: FastifyRequest): KontrollPageContext =>
     ({ services: app.services, viewer: viewerOf(request.actor), actor: request.actor, today: localDateOf(app.clock.now(), ZONE) })
 

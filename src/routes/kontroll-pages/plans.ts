@@ -12,6 +12,7 @@ import {
   planPage, planUrl, printPage, serviceProblem, subjectKeyOf, TYPE_LABELS, versionPage,
   type AssessmentLike, type PlanFormProblem, type PlanLike, type ProjectLike,
 } from '../../pages/kontroll/plan.js'
+import { pageScope } from '../../plugins/pages.js'
 
 const ZONE = 'Europe/Oslo'
 const DENIED = 'Bare sekretariatet for kontrollutvalgene i planen og administratorer kan endre planen.'
@@ -51,6 +52,7 @@ type Form = Record<string, string | string[] | undefined>
  * change is checked before a form is judged (401 sign-in, 403 page, nothing changed).
  */
 const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app) => {
+  await pageScope(app)
   const kontroll = app.services.kontroll
   const plans = kontroll.plans
   const today = () => localDateOf(app.clock.now(), ZONE)

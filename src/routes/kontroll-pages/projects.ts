@@ -9,6 +9,7 @@ import {
 import { Line, Text } from '../../schemas/common.js'
 import { viewerOf } from '../../services/access.js'
 import type { ProjectPatch } from '../../services/kontroll/projects.js'
+import { pageScope } from '../../plugins/pages.js'
 
 const ZONE = 'Europe/Oslo'
 
@@ -40,6 +41,7 @@ type ProjectRequest = FastifyRequest<{ Params: { planId: number; projectId: numb
  * and 400 with the form shown again naming the field, nothing changed.
  */
 const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app) => {
+  await pageScope(app)
   const projects = app.services.kontroll.projects
   const context = (request: FastifyRequest): ProjectPageContext =>
     ({ services: app.services, viewer: viewerOf(request.actor), actor: request.actor, today: localDateOf(app.clock.now(), ZONE) })

@@ -5,6 +5,7 @@ import { requireSession } from '../../plugins/pages.js'
 import { Line } from '../../schemas/common.js'
 import { viewerOf } from '../../services/access.js'
 import { kontrollStartPage, parseValgperiode } from '../../pages/kontroll/start.js'
+import { pageScope } from '../../plugins/pages.js'
 
 const ZONE = 'Europe/Oslo'
 const StartQuery = Type.Object({ valgperiode: Type.Optional(Line(40)) })
@@ -16,6 +17,7 @@ const StartQuery = Type.Object({ valgperiode: Type.Optional(Line(40)) })
  * period's plans, coverage and projects; what is overdue and the next meetings are always as of today.
  */
 const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app) => {
+  await pageScope(app)
   app.get<{ Querystring: { valgperiode?: string } }>('/kontroll', { schema: { hide: true, querystring: StartQuery } }, async (request, reply) => {
     const actor = requireSession(request)
     const today = localDateOf(app.clock.now(), ZONE)
