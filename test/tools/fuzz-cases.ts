@@ -197,6 +197,7 @@ export const PAGE_OPERATIONS: Operation[] = [
   { method: 'GET', path: '/docs/json', params: [], page: true },
   { method: 'GET', path: '/docs/static/{file}', params: [{ in: 'path', name: 'file', schema: { type: 'string' }, required: true }], page: true },
   ...SESSION_PAGES(),
+  ...KONTROLL_PAGES(),
 ]
 
 // Issue 14's pages for signed-in people and their forms (src/routes/*-pages.ts, sign-in.ts, my-reminders.ts;
@@ -246,6 +247,52 @@ function SESSION_PAGES (): Operation[] {
     post('/admin/brukere/{id}/lenke', [id()], { from: '/admin/brukere' }),
     post('/admin/tokens', [], { from: '/admin/tokens', set: { label: 'Fuzz-nøkkel', rolle: 'editor:oyer' } }),
     post('/admin/tokens/{id}/tilbakekall', [id()], { from: '/admin/tokens' }),
+  ]
+}
+
+// Issue 15's kontrollutvalg workspace (src/routes/kontroll-pages/*.ts; `grep -n "app\.\(get\|post\)"
+// src/routes/kontroll-pages/*.ts`): every page and form, with the routes' parameter schemas. The targets
+// (Øyer's kontrollutvalg, the demo's plans and projects) come from fuzz-core's discoverPages.
+function KONTROLL_PAGES (): Operation[] {
+  const p = (name: string, schema: Schema): Param => ({ in: 'path', name, schema, required: true })
+  const id = (name: string, maximum = 2_147_483_647) => p(name, { type: 'integer', minimum: 1, maximum })
+  const line = (name: string, maxLength: number) => p(name, { type: 'string', maxLength })
+  const q = (name: string, schema: Schema = { type: 'string', maxLength: 200 }): Param => ({ in: 'query', name, schema, required: false })
+  const valgperiode = q('valgperiode', { type: 'integer', minimum: 1900, maximum: 2200 })
+  const get = (path: string, params: Param[] = []): Operation => ({ method: 'GET', path, params, page: true, session: true })
+  const post = (path: string, params: Param[], form: PageForm): Operation => ({ method: 'POST', path, params, page: true, session: true, form })
+  const organ = line('organ', 200)
+  const plan = id('id')
+  const planId = id('planId')
+  const project = id('projectId')
+  const today = '2027-01-10'
+  return [
+    get('/kontroll', [valgperiode]),
+    get('/kontroll/dekning', [valgperiode]),
+    get('/kontroll/{organ}/dekning', [organ, valgperiode]),
+    get('/kontroll/{organ}/analyse', [organ, valgperiode]),
+    get('/kontroll/{organ}/analyse/vurder', [organ, valgperiode, q('selskap'), q('tjenesteomrade')]),
+    get('/kontroll/{organ}/planlegg', [organ, valgperiode]),
+    get('/kontroll/plan/{id}', [plan]),
+    get('/kontroll/plan/{id}/versjon/{n}', [plan, id('n', 10_000)]),
+    get('/kontroll/plan/{id}/utskrift', [plan, q('versjon', { type: 'integer', minimum: 1, maximum: 10_000 })]),
+    get('/kontroll/plan/{id}/gjennomgang', [plan, q('dato', { type: 'string', format: 'date' })]),
+    get('/kontroll/plan/{planId}/prosjekt/ny', [planId, q('emne')]),
+    get('/kontroll/plan/{planId}/prosjekt/{projectId}', [planId, project]),
+    // A new service area's assessment (the form without ?selskap or ?tjenesteomrade); each accepted one adds a row.
+    post('/kontroll/{organ}/analyse/vurder', [organ], { from: '/kontroll/{organ}/analyse/vurder', set: { tjenesteomrade: 'Fuzz-område', risiko: '3', vesentlighet: '4', begrunnelse: 'Fuzz-begrunnelse\nmed linjeskift', dato: today } }),
+    // The baselines go out in this order: the demo's adopted plan is revised (a draft: «planlegg» may add to
+    // it), then the kontrollutvalg adopts the revision (and the next revision may follow).
+    post('/kontroll/plan/{id}/revider', [plan], { from: '/kontroll/plan/{id}', set: { grunn: 'Fuzz-revisjon', tittel: null } }),
+    post('/kontroll/{organ}/planlegg', [organ], { from: '/kontroll/{organ}/planlegg', set: { ta_med: '{planlegg-rad}' } }),
+    post('/kontroll/plan/{id}/vedtak', [plan], { from: '/kontroll/plan/{id}', set: { organ: 'ku', dato: today, saksnummer: '2027/11' } }),
+    // The buttons «Flytt opp/ned» (an adopted plan shows none: its changes go into a revision; the API still allows).
+    post('/kontroll/plan/{id}/rekkefolge', [plan], { from: 'none', set: { prosjekt: '{prosjekt}', retning: 'ned' } }),
+    post('/kontroll/plan/{planId}/prosjekt/ny', [planId], { from: '/kontroll/plan/{planId}/prosjekt/ny', set: { tittel: 'Fuzz-prosjekt fra siden', emne: '{emne}', planlagtAr: '2027', kvartal: '2' } }),
+    post('/kontroll/plan/{planId}/prosjekt/{projectId}/endre', [planId, project], { from: '/kontroll/plan/{planId}/prosjekt/{projectId}' }),
+    post('/kontroll/plan/{planId}/prosjekt/{projectId}/steg/{step}', [planId, project, line('step', 40)], { from: '/kontroll/plan/{planId}/prosjekt/{projectId}', set: { utfort: today, saksnummer: '2027/12' } }),
+    post('/kontroll/plan/{planId}/prosjekt/{projectId}/avlys', [planId, project], { from: '/kontroll/plan/{planId}/prosjekt/{projectId}', set: { begrunnelse: 'Fuzz: avlyst' } }),
+    post('/kontroll/plan/{planId}/prosjekt/{projectId}/gjenopprett', [planId, project], { from: 'none' }),
   ]
 }
 
@@ -394,7 +441,7 @@ export function knownBodies (data: SeedData): Record<string, unknown> {
     'PATCH /api/v1/rules/{id}': { title: 'Fuzz-tittel', note: 'Merknad\nmed linjeskift' },
     'PATCH /api/v1/occurrences/{id}': { status: 'in_progress', caseNumber: '27/123', note: 'Fuzz' },
     'POST /api/v1/kontroll/plans': { type: 'forvaltningsrevisjon', electionYear: 2019, title: 'Fuzz-plan', bodies: [data.kontrollutvalg], kuAdoptedOn: '2024-03-01' },
-    'POST /api/v1/kontroll/plans/{id}/projects': { title: 'Fuzz-prosjekt', plannedYear: 2026, subjects: [{ municipality: data.municipality, serviceArea: 'Barnevern' }], status: 'planned' },
+    'POST /api/v1/kontroll/plans/{id}/projects': { title: 'Fuzz-prosjekt', plannedYear: 2027, subjects: [{ municipality: data.municipality, serviceArea: 'Barnevern' }], status: 'planned' },
     'POST /api/v1/kontroll/assessments': { electionYear: 2023, municipality: data.municipality, serviceArea: 'Skole', risk: 3, materiality: 4 },
     'POST /api/v1/subscriptions': { name: 'Fuzz-abonnement', email: 'fuzz@example.org', municipality: data.municipality },
     'PUT /api/v1/bodies/{ref}/moteplan': { meetings: [{ start: '2027-03-04T18:00', durationMinutes: 120 }, { start: '2027-06-10T18:00' }] },
@@ -880,7 +927,8 @@ function planForForm (op: Operation, form: PageForm, data: SeedData): OperationP
   const pairs: Array<[string, Val]> = (data.forms?.[route] ?? []).filter(([k]) => k !== '_csrf' && !(form.set && k in form.set))
   for (const [k, v] of Object.entries(form.set ?? {})) {
     if (v === null) continue
-    for (const one of Array.isArray(v) ? v : [v]) pairs.push([k, one === '{occurrence}' ? data.occurrence : one])
+    // '{occurrence}', or '{key}': a value found in the seed (SeedData.targets['{key}'], set by fuzz-core).
+    for (const one of Array.isArray(v) ? v : [v]) pairs.push([k, one === '{occurrence}' ? data.occurrence : data.targets[one] ?? one])
   }
   const baseline: RequestState = {
     path,

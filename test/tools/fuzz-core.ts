@@ -11,6 +11,7 @@ import type { DependencyConfig } from '../../src/composition.js'
 import type { Sqlite } from '../../src/db/client.js'
 import { buildTestDependencies } from '../helpers/app.js'
 import { startSmtpReceiver } from '../helpers/receivers.js'
+import { DEMO_ACTOR, loadDemoKontroll, readDemoKontroll } from '../../src/kontroll/demo.js'
 import type { RoleRef } from '../../src/services/people.js'
 import {
   AUTH_VARIANTS, CSRF, Encoded, FRESH_LINK, OTHER_CSRF, PAGE_OPERATIONS, RawJson, encode, formFieldsOf, operationsOf, planFor,
@@ -152,6 +153,9 @@ export async function startTarget (): Promise<Target> {
   await deps.services.tokens.create({ label: 'fuzz-victim', role: 'editor', municipality: oyer.id })
   await deps.services.people.ensure({ email: 'fuzz-av-og-pa@example.org', name: 'Fuzz Av og på', roles: [{ role: 'editor', municipality: 'oyer' }] }, null)
   await deps.services.people.ensure({ email: 'fuzz-offer@example.org', name: 'Fuzz Offer', roles: [{ role: 'editor', municipality: 'oyer' }] }, null)
+  // Issue 15's workspace pages need plans with projects and assessments: the demo (three kontrollutvalg,
+  // a joint eierskapskontroll plan, an FR plan each), loaded before the fuzzer's own rows.
+  await loadDemoKontroll(deps.services.kontroll, readDemoKontroll(), DEMO_ACTOR)
   // The person whose sign-in links the sign-in forms use: no admin form targets them.
   await deps.services.people.ensure({ email: LINK_PERSON, name: 'Fuzz Lenke', roles: [] }, null)
   const admin = (await deps.services.tokens.create({ label: 'fuzz-admin', role: 'admin' })).token
@@ -293,19 +297,20 @@ async function discover (target: Target, progress: (line: string) => void): Prom
   set(v, '/api/v1/collaborations/{ref}', await created('/api/v1/collaborations', samarbeid('fuzz-slett-samarbeid')))
   const rule = { eventType: data.eventType, municipality: 'oyer', dtstart: 'DTSTART;VALUE=DATE:20270630', rrule: 'FREQ=YEARLY', title: 'Fuzz-regel' }
   set(v, '/api/v1/rules/{id}', await created('/api/v1/rules', rule))
-  const plan = { type: 'forvaltningsrevisjon', electionYear: 2023, title: 'Fuzz-plan', bodies: [data.kontrollutvalg] }
+  // The valgperiode after the demo's (2023, loaded in startTarget), so that the fuzzer's own plans and assessments are new.
+  const plan = { type: 'forvaltningsrevisjon', electionYear: 2027, title: 'Fuzz-plan', bodies: [data.kontrollutvalg] }
   const planId = await created('/api/v1/kontroll/plans', plan)
   const victimPlanId = await created('/api/v1/kontroll/plans', { ...plan, type: 'eierskapskontroll', title: 'Fuzz-plan som slettes' })
   set(t, '/api/v1/kontroll/plans/{id}', planId)
   set(v, '/api/v1/kontroll/plans/{id}', victimPlanId)
-  const project = { title: 'Fuzz-prosjekt', plannedYear: 2026, subjects: [{ municipality: 'oyer', serviceArea: 'Barnevern' }] }
+  const project = { title: 'Fuzz-prosjekt', plannedYear: 2027, subjects: [{ municipality: 'oyer', serviceArea: 'Barnevern' }] }
   if (planId) set(t, '/api/v1/kontroll/plans/{projectId}', await created(`/api/v1/kontroll/plans/${planId}/projects`, project))
   // The project to delete belongs to the plan that stays (a deleted plan takes its projects along).
   if (planId) {
     set(v, '/api/v1/kontroll/plans/{id}/projects/{projectId}#id', planId)
     set(v, '/api/v1/kontroll/plans/{id}/projects/{projectId}#projectId', await created(`/api/v1/kontroll/plans/${planId}/projects`, { ...project, title: 'Fuzz-prosjekt som slettes' }))
   }
-  const assessment = (serviceArea: string) => ({ electionYear: 2023, municipality: 'oyer', serviceArea, risk: 3, materiality: 3 })
+  const assessment = (serviceArea: string) => ({ electionYear: 2027, municipality: 'oyer', serviceArea, risk: 3, materiality: 3 })
   set(t, '/api/v1/kontroll/assessments/{id}', await created('/api/v1/kontroll/assessments', assessment('Barnevern')))
   set(v, '/api/v1/kontroll/assessments/{id}', await created('/api/v1/kontroll/assessments', assessment('Renovasjon')))
   const subscription = (name: string) => ({ name, email: 'fuzz@example.org', municipality: 'oyer' })
@@ -318,6 +323,8 @@ async function discover (target: Target, progress: (line: string) => void): Prom
 export const PEOPLE: Array<{ name: string; email: string; roles: RoleRef[] }> = [
   { name: 'admin(session)', email: 'fuzz-admin@example.org', roles: [{ role: 'admin' }] },
   { name: 'no role(session)', email: 'fuzz-ingen@example.org', roles: [] },
+  // Issue 15: the sekretariat of one kontrollutvalg (Øyer's), who may change its plans and not the joint one.
+  { name: 'sekretariat(session)', email: 'fuzz-sekretariat@example.org', roles: [{ role: 'sekretariat', kontrollutvalg: 'oyer-kontrollutvalg' }] },
 ]
 
 /**
@@ -372,6 +379,7 @@ async function discoverPages (target: Target, data: SeedData, admin: Session, pr
       if (value !== undefined) t[`${op.path}#${p.name}`] = value
     }
   }
+  await discoverKontroll(target, data, page, progress)
   t['/logg-inn/lenke/{secret}#secret'] = (await target.services.people.issueLoginLink(LINK_PERSON, '')).url.split('/').pop()!
   const fill = (path: string) => path.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(t[`${path}#${name}`] ?? ''))
   const fillAs = (template: string, opPath: string) => template.replace(/\{([^}]+)\}/g, (_, name: string) => encodeURIComponent(t[`${opPath}#${name}`] ?? ''))
@@ -398,6 +406,44 @@ async function discoverPages (target: Target, data: SeedData, admin: Session, pr
     forms[`${op.method} ${op.path}`] = fields
   }
   data.forms = forms
+}
+
+/**
+ * Issue 15's targets: Øyer's kontrollutvalg, its own forvaltningsrevisjon plan of the demo (its sekretariat
+ * and the admin may change it) with two projects (one edited and stepped, one dropped and restored), a row of
+ * the ranked list for «planlegg», and each id-parameterised page's path parameters.
+ */
+async function discoverKontroll (target: Target, data: SeedData, page: (path: string) => Promise<{ status: number; html: string }>, progress: (line: string) => void): Promise<void> {
+  const t = data.targets
+  const organ = 'oyer-kontrollutvalg'
+  const plans = await listOf(target, `/api/v1/kontroll/plans?body=${organ}&valgperiode=2023&type=forvaltningsrevisjon&limit=10`)
+  const plan = plans.find(p => (p.bodies as unknown[] | undefined)?.length === 1) ?? plans[0]
+  if (!plan) { progress(`setup: no forvaltningsrevisjon plan of ${organ} in the demo`); return }
+  const planId = String(plan.id)
+  const projects = await listOf(target, `/api/v1/kontroll/plans/${planId}/projects?limit=100`)
+  if (projects.length < 2) progress(`setup: plan ${planId} has ${projects.length} projects (two wanted)`)
+  const [edited, dropped] = [String(projects[0]?.id ?? 1), String(projects[1]?.id ?? projects[0]?.id ?? 1)]
+  for (const op of PAGE_OPERATIONS.filter(o => o.path.startsWith('/kontroll'))) {
+    for (const p of op.params.filter(p => p.in === 'path')) {
+      const byName: Record<string, string> = { organ, id: planId, planId, n: '1', step: 'rapport', projectId: /\/(avlys|gjenopprett)$/.test(op.path) ? dropped : edited }
+      const value = byName[p.name]
+      if (value !== undefined) t[`${op.path}#${p.name}`] = value
+    }
+  }
+  t['{prosjekt}'] = edited
+  // A row of the ranked list not yet in a plan: the «planlegg» form's choice (its checkboxes are unchecked).
+  // A forvaltningsrevisjon row: the plan of that kind is the one the run revises (a draft) before «planlegg».
+  const planlegg = await page(`/kontroll/${organ}/planlegg?valgperiode=2023`)
+  const fields = formFieldsOf(planlegg.html, `/kontroll/${organ}/planlegg`) ?? []
+  const rows = [...planlegg.html.matchAll(/name="ta_med" value="(\d+)"/g)].map(m => m[1]!)
+  const row = rows.find(r => fields.some(([k, v]) => k === `type_${r}` && v === 'forvaltningsrevisjon')) ?? rows[0]
+  if (row === undefined) progress(`setup: /kontroll/${organ}/planlegg (${planlegg.status}) offers no row to plan`)
+  else t['{planlegg-rad}'] = row
+  // The new-project form's first subject (its select starts with «Velg …»).
+  const ny = await page(`/kontroll/plan/${planId}/prosjekt/ny`)
+  const emne = /<select[^>]*name="emne"[\s\S]*?<option value="([^"]+)"/.exec(ny.html)?.[1]
+  if (emne === undefined) progress(`setup: /kontroll/plan/${planId}/prosjekt/ny (${ny.status}) offers no subject`)
+  else t['{emne}'] = emne
 }
 
 // ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 // CI's bounded run of the fuzzer (issue 13): a fixed seed and a few thousand real HTTP requests against
 // the app over a copy of the seeded database. `npm run fuzz` runs the full 10,000 and prints the counts.
+import fs from 'node:fs'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { distinctFailures, formatReport, leakIn, runFuzz, startTarget } from './fuzz-core.js'
 import { CSRF, Encoded, PAGE_OPERATIONS, encode, formFieldsOf, planFor, valuesFor, type SeedData } from './fuzz-cases.js'
@@ -29,7 +31,20 @@ describe('the fuzzer', () => {
       expect(noRole, `${op.path} with no role`).toBeGreaterThanOrEqual(200)
     }
     expect(report.csrfNotRefused).toBe(0)
+    // Issue 15's workspace pages resolve over the demo's plan, project and analyse: the admin reads each.
+    for (const op of PAGE_OPERATIONS.filter(o => o.path.startsWith('/kontroll') && o.method === 'GET')) {
+      expect(report.baselineReplies[`GET ${op.path}`]?.[1], `${op.path} as admin\n${summary}`).toBe(200)
+    }
   }, 600_000)
+
+  it('lists every page and form of the kontrollutvalg workspace (src/routes/kontroll-pages), with the routes\' own paths', () => {
+    const dir = path.join(import.meta.dirname, '../../src/routes/kontroll-pages')
+    const routes = fs.readdirSync(dir).filter(f => f.endsWith('.ts')).flatMap(f =>
+      [...fs.readFileSync(path.join(dir, f), 'utf8').matchAll(/app\.(get|post)(?:<[^(]*?>)?\('([^']+)'/g)].map(m => `${m[1]!.toUpperCase()} ${m[2]!.replace(/:(\w+)/g, '{$1}')}`))
+    expect(routes.length).toBeGreaterThanOrEqual(20)
+    const listed = PAGE_OPERATIONS.filter(o => o.path.startsWith('/kontroll')).map(o => `${o.method} ${o.path}`)
+    expect(listed.sort()).toEqual([...new Set(routes)].sort())
+  })
 
   it('reads a page form\'s fields as a browser sends them: inputs, checked boxes, a select\'s choice, a textarea; not buttons', () => {
     const html = `<form method="get" action="/x"><input name="q" value="no"></form>
