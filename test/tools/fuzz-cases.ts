@@ -281,14 +281,15 @@ function KONTROLL_PAGES (): Operation[] {
     get('/kontroll/plan/{planId}/prosjekt/{projectId}', [planId, project]),
     // A new service area's assessment (the form without ?selskap or ?tjenesteomrade); each accepted one adds a row.
     post('/kontroll/{organ}/analyse/vurder', [organ], { from: '/kontroll/{organ}/analyse/vurder', set: { tjenesteomrade: 'Fuzz-område', risiko: '3', vesentlighet: '4', begrunnelse: 'Fuzz-begrunnelse\nmed linjeskift', dato: today } }),
-    // The baselines go out in this order: the demo's adopted plan is revised (a draft: «planlegg» may add to
-    // it), then the kontrollutvalg adopts the revision (and the next revision may follow).
+    // The baselines go out in this order. The run starts with the demo's plan revised (a draft, fuzz-core):
+    // the kontrollutvalg adopts the draft, the adopted plan is revised again, and into that draft «planlegg» and
+    // a new project add theirs (an adopted version's project list changes only in a revision: 409).
+    post('/kontroll/plan/{id}/vedtak', [plan], { from: '/kontroll/plan/{id}', set: { organ: 'ku', dato: today, saksnummer: '2027/11' } }),
     post('/kontroll/plan/{id}/revider', [plan], { from: '/kontroll/plan/{id}', set: { grunn: 'Fuzz-revisjon', tittel: null } }),
     post('/kontroll/{organ}/planlegg', [organ], { from: '/kontroll/{organ}/planlegg', set: { ta_med: '{planlegg-rad}' } }),
-    post('/kontroll/plan/{id}/vedtak', [plan], { from: '/kontroll/plan/{id}', set: { organ: 'ku', dato: today, saksnummer: '2027/11' } }),
+    post('/kontroll/plan/{planId}/prosjekt/ny', [planId], { from: '/kontroll/plan/{planId}/prosjekt/ny', set: { tittel: 'Fuzz-prosjekt fra siden', emne: '{emne}', planlagtAr: '2027', kvartal: '2' } }),
     // The buttons «Flytt opp/ned» (an adopted plan shows none: its changes go into a revision; the API still allows).
     post('/kontroll/plan/{id}/rekkefolge', [plan], { from: 'none', set: { prosjekt: '{prosjekt}', retning: 'ned' } }),
-    post('/kontroll/plan/{planId}/prosjekt/ny', [planId], { from: '/kontroll/plan/{planId}/prosjekt/ny', set: { tittel: 'Fuzz-prosjekt fra siden', emne: '{emne}', planlagtAr: '2027', kvartal: '2' } }),
     post('/kontroll/plan/{planId}/prosjekt/{projectId}/endre', [planId, project], { from: '/kontroll/plan/{planId}/prosjekt/{projectId}' }),
     post('/kontroll/plan/{planId}/prosjekt/{projectId}/steg/{step}', [planId, project, line('step', 40)], { from: '/kontroll/plan/{planId}/prosjekt/{projectId}', set: { utfort: today, saksnummer: '2027/12' } }),
     post('/kontroll/plan/{planId}/prosjekt/{projectId}/avlys', [planId, project], { from: '/kontroll/plan/{planId}/prosjekt/{projectId}', set: { begrunnelse: 'Fuzz: avlyst' } }),

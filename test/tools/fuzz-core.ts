@@ -420,6 +420,9 @@ async function discoverKontroll (target: Target, data: SeedData, page: (path: st
   const plan = plans.find(p => (p.bodies as unknown[] | undefined)?.length === 1) ?? plans[0]
   if (!plan) { progress(`setup: no forvaltningsrevisjon plan of ${organ} in the demo`); return }
   const planId = String(plan.id)
+  // A revision of the adopted plan, so that the run starts with a draft: the forms that add projects want one.
+  const revised = await api(target, 'POST', `/api/v1/kontroll/plans/${planId}/revisions`, { reason: 'Fuzz: utkast til revisjon' })
+  if (revised.status !== 201) progress(`setup: revising plan ${planId} answered ${revised.status}: ${JSON.stringify(revised.json).slice(0, 300)}`)
   const projects = await listOf(target, `/api/v1/kontroll/plans/${planId}/projects?limit=100`)
   if (projects.length < 2) progress(`setup: plan ${planId} has ${projects.length} projects (two wanted)`)
   const [edited, dropped] = [String(projects[0]?.id ?? 1), String(projects[1]?.id ?? projects[0]?.id ?? 1)]
