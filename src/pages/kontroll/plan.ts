@@ -219,6 +219,8 @@ export function planPage (input: PlanPageInput) {
     status: label(PLAN_STATUS_LABELS, plan.status),
     statusKey: plan.status,
     inForce: plan.inForce ?? null,
+    // The statutory deadline is met once a version is adopted by every kommunestyre; a later revision does not reopen it.
+    dueMetBy: (plan.versions ?? []).find(v => v.status === 'adopted_ks')?.version ?? null,
     inForceOther: plan.inForce != null && plan.inForce !== version ? { version: plan.inForce, url: `${planUrl(plan.id)}/versjon/${plan.inForce}` } : null,
     adoptions,
     projects: projectRows(plan, input.projects),

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { localDateOf } from '../../domain/local-time.js'
 import { normaliseServiceArea } from '../../domain/kontroll.js'
-import { requireSession } from '../../plugins/pages.js'
+import { pageScope, requireSession } from '../../plugins/pages.js'
 import { Line, Text } from '../../schemas/common.js'
 import { viewerOf } from '../../services/access.js'
 import { AppError, denied } from '../../shared/errors.js'
@@ -10,7 +10,6 @@ import {
   analysePage, analyseUrl, anchorOf, assessPage, assessServiceProblem, electionYearOf, kontrollutvalgOf, parseAssessForm, rankedSubjectsOf, savedMessage,
   type AnalyseContext, type AssessError, type AssessValues, type RankedSubject,
 } from '../../pages/kontroll/analyse.js'
-import { pageScope } from '../../plugins/pages.js'
 
 const ZONE = 'Europe/Oslo'
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { localDateOf } from '../../domain/local-time.js'
 import { isElectionYear } from '../../domain/valgperiode.js'
-import { requireSession } from '../../plugins/pages.js'
+import { pageScope, requireSession } from '../../plugins/pages.js'
 import { Line } from '../../schemas/common.js'
 import { viewerOf } from '../../services/access.js'
 import { denied, missing } from '../../shared/errors.js'
@@ -12,7 +12,6 @@ import {
   planPage, planUrl, printPage, serviceProblem, subjectKeyOf, TYPE_LABELS, versionPage,
   type AssessmentLike, type PlanFormProblem, type PlanLike, type ProjectLike,
 } from '../../pages/kontroll/plan.js'
-import { pageScope } from '../../plugins/pages.js'
 
 const ZONE = 'Europe/Oslo'
 const DENIED = 'Bare sekretariatet for kontrollutvalgene i planen og administratorer kan endre planen.'

@@ -1,7 +1,8 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { localDateOf } from '../../domain/local-time.js'
-import { requireSession } from '../../plugins/pages.js'
+import { pageScope, requireSession } from '../../plugins/pages.js'
+import { conflicting } from '../../shared/errors.js'
 import {
   newProjectPage, parseDropForm, parseEditForm, parseNewForm, parseStepForm, planAccess, projectPage, projectPageUrl, serviceProblem, stepOf, subjectGroups,
   type FieldError, type FormValues, type ProjectPageContext,
@@ -9,7 +10,6 @@ import {
 import { Line, Text } from '../../schemas/common.js'
 import { viewerOf } from '../../services/access.js'
 import type { ProjectPatch } from '../../services/kontroll/projects.js'
-import { pageScope } from '../../plugins/pages.js'
 
 const ZONE = 'Europe/Oslo'
 
@@ -54,15 +54,28 @@ const routes: FastifyPluginAsync<{ baseUrl: string }> = async (app) => {
     return { plan, actor }
   }
 
+  /**
+   * A new project goes into a draft: an adopted version's project list changes only in a revision, so the
+   * adopted version stays as the kontrollutvalg and the councils adopted it (409 page otherwise).
+   */
+  async function assertDraft (request: FastifyRequest, planId: number): Promise<void> {
+    const plan = await app.services.kontroll.plans.get(viewerOf(request.actor), planId)
+    if (plan.status !== 'draft') {
+      throw conflicting('kontroll.plan_adopted', `Versjon ${plan.version} av «${plan.title}» er vedtatt. Nye prosjekter legges inn i en revisjon: åpne planen og velg «Revider planen».`)
+    }
+  }
+
   app.get<{ Params: { planId: number }; Querystring: { emne?: string } }>('/kontroll/plan/:planId/prosjekt/ny', { schema: { hide: true, params: PlanParams, querystring: NewQuery } }, async (request, reply) => {
     const data = await newProjectPage(context(request), request.params.planId, { preselect: request.query.emne })
     if (!data.mayChange) await assertMayChange(request, request.params.planId)
+    await assertDraft(request, request.params.planId)
     return reply.page('kontroll-prosjekt-ny', data)
   })
 
   app.post<{ Params: { planId: number }; Body: Form }>('/kontroll/plan/:planId/prosjekt/ny', { schema: { hide: true, params: PlanParams, body: NewForm } }, async (request, reply) => {
     const { planId } = request.params
     const { plan, actor } = await assertMayChange(request, planId)
+    await assertDraft(request, planId)
     const ctx = context(request)
     const parsed = parseNewForm(request.body ?? {}, plan, await subjectGroups(app.services, ctx.viewer, plan))
     const again = async (problem: { errors: FieldError[]; values: FormValues }) =>

@@ -1,11 +1,10 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { Type } from 'typebox'
 import { localDateOf } from '../../domain/local-time.js'
-import { requireSession } from '../../plugins/pages.js'
+import { pageScope, requireSession } from '../../plugins/pages.js'
 import { Line } from '../../schemas/common.js'
 import { viewerOf } from '../../services/access.js'
 import { kontrollStartPage, parseValgperiode } from '../../pages/kontroll/start.js'
-import { pageScope } from '../../plugins/pages.js'
 
 const ZONE = 'Europe/Oslo'
 const StartQuery = Type.Object({ valgperiode: Type.Optional(Line(40)) })

@@ -56,7 +56,7 @@ describe('the plan page', () => {
     expect(html).toContain(joint.title)
     expect(html).toContain('<dt>Type</dt><dd>Eierskapskontroll</dd>')
     expect(html).toContain('2023–2027')
-    expect(html).toContain('innen 31. desember 2024')
+    expect(html).toContain('innen 31. desember 2024 – oppfylt med versjon 1')
     expect(html).toContain('Kontrollutvalget i Lillehammer, Kontrollutvalget i Gausdal, Kontrollutvalget i Øyer')
     for (const slug of THREE) expect(html).toContain(`data-body="${slug}"`)
     expect(html.match(/10\. september 2024, KU-sak 24\/31/g)).toHaveLength(3)

@@ -19,6 +19,13 @@ let base: string
 /** The order Chromium's date field takes its parts in when typed (it follows the browser's own locale, not the page's). */
 let dateOrder: Array<'day' | 'month' | 'year'>
 
+/** New projects go into a draft: the demo's adopted plan is revised first (as the plan page asks). */
+async function toDraft (planId: number): Promise<void> {
+  if ((await t.services.kontroll.plans.get(systemViewer, planId)).status !== 'draft') {
+    await t.services.kontroll.plans.revise(DEMO_ACTOR, planId, { reason: 'Nye prosjekter' })
+  }
+}
+
 beforeAll(async () => {
   ({ browser, t, base } = await openBrowserSuite({ now: NOW }))
   await loadDemoKontroll(t.services.kontroll, readDemoKontroll(), DEMO_ACTOR)
@@ -108,6 +115,7 @@ describe('the project page in Chromium', () => {
 
   it('adds an eierskapskontroll of Skåppå kunnskapspark to the joint plan in three steps', async () => {
     const joint = await projectIn('eierskapskontroll', 'Felles plan', 'Eierskapskontroll GLØR IKS')
+    await toDraft(joint.planId)
     const context = await newContext(browser)
     const page = await context.newPage()
     await signInBrowser(page, t, base, 'sek@example.no', ALL_THREE, 'Siri Sekretær')
@@ -146,6 +154,7 @@ describe('the project page in Chromium', () => {
 
   it('fits a 375 px phone: the project page and the new-project form', async () => {
     const p = await projectIn('eierskapskontroll', 'Felles plan', 'Eierskapskontroll GLØR IKS')
+    await toDraft(p.planId)
     const context = await newContext(browser, { width: 375, height: 800 })
     const page = await context.newPage()
     await signInBrowser(page, t, base, 'sek@example.no', ALL_THREE, 'Siri Sekretær')

@@ -247,54 +247,73 @@ describe('who may change it', () => {
 })
 
 describe('adding a project', () => {
-  it('offers the plan municipalities’ companies, those without control first, and adds an eierskapskontroll of Skåppå kunnskapspark with a title made from it', async () => {
-    const form = await t.app.inject({ url: `/kontroll/plan/${planId}/prosjekt/ny`, headers: sek.headers })
-    expect(form.statusCode).toBe(200)
-    expect(form.body).toContain('<option value="c:skappa-kunnskapspark">Skåppå kunnskapspark (AS) – Lillehammer, Gausdal – ingen kontroll i perioden</option>')
-    // An eierskapskontroll: owned companies only (no vertskommune agreement, no service area).
-    expect(form.body).not.toContain('c:felles-nav-kontor')
-    expect(form.body).not.toContain('value="m:')
-    expect(form.body.indexOf('c:skappa-kunnskapspark')).toBeLessThan(form.body.indexOf('c:felles-renovasjonsselskap-glor'))
-    const pre = await t.app.inject({ url: `/kontroll/plan/${planId}/prosjekt/ny?emne=c:skappa-kunnskapspark`, headers: sek.headers })
-    expect(pre.body).toContain('<option value="c:skappa-kunnskapspark" selected>')
-
-    const res = await post(sek, `/kontroll/plan/${planId}/prosjekt/ny`, { emne: 'c:skappa-kunnskapspark', tittel: '', planlagtAr: '2027', kvartal: '3', problemstilling: 'Følges eierskapsmeldingen?', revisor: '' })
-    expect(res.statusCode, res.body).toBe(303)
-    const created = ((await t.services.kontroll.projects.list(systemViewer, planId)).items as ProjectView[]).find(p => p.title === 'Eierskapskontroll Skåppå kunnskapspark')!
-    expect(created).toMatchObject({ plannedYear: 2027, plannedQuarter: 3, problemStatement: 'Følges eierskapsmeldingen?', auditor: null, subjects: [{ type: 'collaboration', slug: 'skappa-kunnskapspark' }] })
-    // Back to the plan, at the new project's row.
-    expect(res.headers.location).toBe(`/kontroll/plan/${planId}#prosjekt-${created.id}`)
-    expect(created.milestones.filter(m => m.milestone === 'report').map(m => m.date)).toEqual(['2027-09-30', '2027-09-30', '2027-09-30'])
-    const audit = auditOf(created.id)
-    expect(audit.map(a => a.action)).toEqual(['create'])
-    expect(audit[0]!.actor).toContain('Siri Sekretær')
-  })
-
-  it('adds a forvaltningsrevisjon of an assessed or a typed service area', async () => {
-    const gausdalPlan = await planIdOf('forvaltningsrevisjon', 'Plan for forvaltningsrevisjon 2024–2027, Gausdal')
-    const form = await t.app.inject({ url: `/kontroll/plan/${gausdalPlan}/prosjekt/ny`, headers: sek.headers })
-    expect(form.body).toContain('<optgroup label="Tjenesteområder i Gausdal">')
-    expect(form.body).toContain('value="m:gausdal:Skole"')
-    expect(form.body).not.toContain('id="felt-kommune"')
-    expect((await post(sek, `/kontroll/plan/${gausdalPlan}/prosjekt/ny`, { emne: 'm:gausdal:Skole', tittel: 'Spesialundervisning', planlagtAr: '2027', kvartal: '' })).statusCode).toBe(303)
-    expect((await post(sek, `/kontroll/plan/${gausdalPlan}/prosjekt/ny`, { emne: 'annet', tjenesteomrade: 'Plan og bygg', tittel: '', planlagtAr: '2027', kvartal: '2' })).statusCode).toBe(303)
-    const titles = ((await t.services.kontroll.projects.list(systemViewer, gausdalPlan)).items as ProjectView[]).map(p => [p.title, p.subjects])
-    expect(titles).toContainEqual(['Spesialundervisning', [{ type: 'service_area', municipality: 'gausdal', serviceArea: 'Skole' }]])
-    expect(titles).toContainEqual(['Forvaltningsrevisjon Plan og bygg', [{ type: 'service_area', municipality: 'gausdal', serviceArea: 'Plan og bygg' }]])
-  })
-
-  it.each([
-    ['no subject', { emne: '', planlagtAr: '2027', kvartal: '' }, 'emne', 'Hva kontrolleres: Velg hva prosjektet skal kontrollere.'],
-    ['a subject not offered', { emne: 'c:no-such-company', planlagtAr: '2027', kvartal: '' }, 'emne', 'Hva kontrolleres: Velg hva prosjektet skal kontrollere.'],
-    ['a service area in an eierskapskontroll plan', { emne: 'annet', tjenesteomrade: 'Skole', planlagtAr: '2027', kvartal: '' }, 'emne', 'Hva kontrolleres: Velg'],
-    ['a year outside the period', { emne: 'c:skappa-kunnskapspark', planlagtAr: '2022', kvartal: '' }, 'planlagtAr', 'Planlagt år: Velg et år i valgperioden'],
-  ])('refuses %s with a 400 page naming the field, nothing added', async (_what, form, field, message) => {
+  it('goes into a draft: to an adopted version the form is a 409 page naming «Revider planen», and nothing changes', async () => {
     const before = t.snapshot()
-    const res = await post(sek, `/kontroll/plan/${planId}/prosjekt/ny`, form)
-    expect(res.statusCode, res.body).toBe(400)
-    expect(res.body).toContain(`<a href="#felt-${field}">${message}`)
-    // What was chosen stays chosen (a choice the form does not offer cannot be).
-    if (form.emne.startsWith('c:skappa')) expect(res.body).toContain(`<option value="${form.emne}" selected>`)
+    const get = await t.app.inject({ url: `/kontroll/plan/${planId}/prosjekt/ny`, headers: sek.headers })
+    expect(get.statusCode).toBe(409)
+    expect(get.body).toContain('Nye prosjekter legges inn i en revisjon')
+    const res = await post(sek, `/kontroll/plan/${planId}/prosjekt/ny`, { emne: 'c:skappa-kunnskapspark', tittel: '', planlagtAr: '2027', kvartal: '3' })
+    expect(res.statusCode).toBe(409)
+    expect(res.body).toContain('«Revider planen»')
     expect(t.snapshot()).toBe(before)
+  })
+
+  describe('to a revision (a draft)', () => {
+    beforeEach(async () => {
+      for (const id of [planId, await planIdOf('forvaltningsrevisjon', 'Plan for forvaltningsrevisjon 2024–2027, Gausdal')]) {
+        await t.services.kontroll.plans.revise(DEMO_ACTOR, id, { reason: 'Nye prosjekter' })
+      }
+      await t.services.occurrenceIndex.settled()
+    })
+    it('offers the plan municipalities’ companies, those without control first, and adds an eierskapskontroll of Skåppå kunnskapspark with a title made from it', async () => {
+      const form = await t.app.inject({ url: `/kontroll/plan/${planId}/prosjekt/ny`, headers: sek.headers })
+      expect(form.statusCode).toBe(200)
+      expect(form.body).toContain('<option value="c:skappa-kunnskapspark">Skåppå kunnskapspark (AS) – Lillehammer, Gausdal – ingen kontroll i perioden</option>')
+      // An eierskapskontroll: owned companies only (no vertskommune agreement, no service area).
+      expect(form.body).not.toContain('c:felles-nav-kontor')
+      expect(form.body).not.toContain('value="m:')
+      expect(form.body.indexOf('c:skappa-kunnskapspark')).toBeLessThan(form.body.indexOf('c:felles-renovasjonsselskap-glor'))
+      const pre = await t.app.inject({ url: `/kontroll/plan/${planId}/prosjekt/ny?emne=c:skappa-kunnskapspark`, headers: sek.headers })
+      expect(pre.body).toContain('<option value="c:skappa-kunnskapspark" selected>')
+
+      const res = await post(sek, `/kontroll/plan/${planId}/prosjekt/ny`, { emne: 'c:skappa-kunnskapspark', tittel: '', planlagtAr: '2027', kvartal: '3', problemstilling: 'Følges eierskapsmeldingen?', revisor: '' })
+      expect(res.statusCode, res.body).toBe(303)
+      const created = ((await t.services.kontroll.projects.list(systemViewer, planId)).items as ProjectView[]).find(p => p.title === 'Eierskapskontroll Skåppå kunnskapspark')!
+      expect(created).toMatchObject({ plannedYear: 2027, plannedQuarter: 3, problemStatement: 'Følges eierskapsmeldingen?', auditor: null, subjects: [{ type: 'collaboration', slug: 'skappa-kunnskapspark' }] })
+      // Back to the plan, at the new project's row.
+      expect(res.headers.location).toBe(`/kontroll/plan/${planId}#prosjekt-${created.id}`)
+      expect(created.milestones.filter(m => m.milestone === 'report').map(m => m.date)).toEqual(['2027-09-30', '2027-09-30', '2027-09-30'])
+      const audit = auditOf(created.id)
+      expect(audit.map(a => a.action)).toEqual(['create'])
+      expect(audit[0]!.actor).toContain('Siri Sekretær')
+    })
+
+    it('adds a forvaltningsrevisjon of an assessed or a typed service area', async () => {
+      const gausdalPlan = await planIdOf('forvaltningsrevisjon', 'Plan for forvaltningsrevisjon 2024–2027, Gausdal')
+      const form = await t.app.inject({ url: `/kontroll/plan/${gausdalPlan}/prosjekt/ny`, headers: sek.headers })
+      expect(form.body).toContain('<optgroup label="Tjenesteområder i Gausdal">')
+      expect(form.body).toContain('value="m:gausdal:Skole"')
+      expect(form.body).not.toContain('id="felt-kommune"')
+      expect((await post(sek, `/kontroll/plan/${gausdalPlan}/prosjekt/ny`, { emne: 'm:gausdal:Skole', tittel: 'Spesialundervisning', planlagtAr: '2027', kvartal: '' })).statusCode).toBe(303)
+      expect((await post(sek, `/kontroll/plan/${gausdalPlan}/prosjekt/ny`, { emne: 'annet', tjenesteomrade: 'Plan og bygg', tittel: '', planlagtAr: '2027', kvartal: '2' })).statusCode).toBe(303)
+      const titles = ((await t.services.kontroll.projects.list(systemViewer, gausdalPlan)).items as ProjectView[]).map(p => [p.title, p.subjects])
+      expect(titles).toContainEqual(['Spesialundervisning', [{ type: 'service_area', municipality: 'gausdal', serviceArea: 'Skole' }]])
+      expect(titles).toContainEqual(['Forvaltningsrevisjon Plan og bygg', [{ type: 'service_area', municipality: 'gausdal', serviceArea: 'Plan og bygg' }]])
+    })
+
+    it.each([
+      ['no subject', { emne: '', planlagtAr: '2027', kvartal: '' }, 'emne', 'Hva kontrolleres: Velg hva prosjektet skal kontrollere.'],
+      ['a subject not offered', { emne: 'c:no-such-company', planlagtAr: '2027', kvartal: '' }, 'emne', 'Hva kontrolleres: Velg hva prosjektet skal kontrollere.'],
+      ['a service area in an eierskapskontroll plan', { emne: 'annet', tjenesteomrade: 'Skole', planlagtAr: '2027', kvartal: '' }, 'emne', 'Hva kontrolleres: Velg'],
+      ['a year outside the period', { emne: 'c:skappa-kunnskapspark', planlagtAr: '2022', kvartal: '' }, 'planlagtAr', 'Planlagt år: Velg et år i valgperioden'],
+    ])('refuses %s with a 400 page naming the field, nothing added', async (_what, form, field, message) => {
+      const before = t.snapshot()
+      const res = await post(sek, `/kontroll/plan/${planId}/prosjekt/ny`, form)
+      expect(res.statusCode, res.body).toBe(400)
+      expect(res.body).toContain(`<a href="#felt-${field}">${message}`)
+      // What was chosen stays chosen (a choice the form does not offer cannot be).
+      if (form.emne.startsWith('c:skappa')) expect(res.body).toContain(`<option value="${form.emne}" selected>`)
+      expect(t.snapshot()).toBe(before)
+    })
   })
 })
