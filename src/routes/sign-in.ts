@@ -37,6 +37,16 @@ const routes: FastifyPluginAsync<SignInRoutesOptions> = async (app, { baseUrl, o
   const secure = baseUrl.startsWith('https://')
   const people = app.services.people
   /** A new sign-in in a browser that had a session (maybe another person's) ends that one: one session per browser. */
+  /**
+   * Where a sign-in lands: the page the person came from; with none (the start page), a person who only
+   * works as a kontrollutvalg's sekretariat lands on its workspace, /kontroll (issue 15).
+   */
+  async function landing (returnTo: string, userId: number): Promise<string> {
+    if (returnTo !== '/') return returnTo
+    const { roles } = await people.get(userId)
+    return roles.length > 0 && roles.every(r => r.role === 'sekretariat') ? '/kontroll' : '/'
+  }
+
   const endPreviousSession = async (secret: string | undefined) => { if (secret) await people.signOut(secret) }
 
   app.get<{ Querystring: { tilbake?: string } }>('/logg-inn', { schema: { hide: true, querystring: SignInQuery } }, async (request, reply) => {
@@ -75,7 +85,7 @@ const routes: FastifyPluginAsync<SignInRoutesOptions> = async (app, { baseUrl, o
       const { sessionSecret, user, returnTo } = await oidc.finish(request.params.provider, query)
       await endPreviousSession(request.cookies[SESSION_COOKIE])
       reply.setCookie(SESSION_COOKIE, sessionSecret, sessionCookieOptions(secure, Math.floor(people.sessionMaxMs / 1000)))
-      return reply.flashRedirect(returnTo, `Du er logget inn som ${user.name}.`)
+      return reply.flashRedirect(await landing(returnTo, user.id), `Du er logget inn som ${user.name}.`)
     } catch (err) {
       if (!(err instanceof ServiceError) || err.kind === 'not_found') throw err
       request.log.info({ code: err.code, provider: request.params.provider }, 'OpenID sign-in refused')
@@ -114,7 +124,7 @@ const routes: FastifyPluginAsync<SignInRoutesOptions> = async (app, { baseUrl, o
     const { sessionSecret, user } = await people.signInWithLink(request.params.secret)
     await endPreviousSession(request.cookies[SESSION_COOKIE])
     reply.setCookie(SESSION_COOKIE, sessionSecret, sessionCookieOptions(secure, Math.floor(people.sessionMaxMs / 1000)))
-    return reply.flashRedirect(safeReturnPath(request.body?.tilbake), `Du er logget inn som ${user.name}.`)
+    return reply.flashRedirect(await landing(safeReturnPath(request.body?.tilbake), user.id), `Du er logget inn som ${user.name}.`)
   })
 
   app.post<{ Body: { _csrf?: string } }>('/logg-ut', { schema: { hide: true, body: CsrfForm } }, async (request, reply) => {

@@ -44,6 +44,20 @@ describe('sign-in links', () => {
     expect((t.sqlite.prepare('select count(*) as n from session').get() as { n: number }).n).toBe(sessions.n)
   })
 
+  it('with no page to return to, a person who is only a sekretariat lands on /kontroll, an editor on the start page', async () => {
+    const landing = async (email: string, roles: Parameters<TestApp['services']['people']['ensure']>[0]['roles']) => {
+      await t.services.people.ensure({ email, roles }, null)
+      const { url } = await t.services.people.issueLoginLink(email, '')
+      const { res, csrfCookie } = await openLink(url)
+      const post = await t.app.inject({ method: 'POST', url, headers: { cookie: `arshjul_csrf=${csrfCookie}` }, payload: { _csrf: csrfOf(res.body) } })
+      expect(post.statusCode).toBe(303)
+      return post.headers.location
+    }
+    expect(await landing('sek@kusek.no', [{ role: 'sekretariat', kontrollutvalg: 'oyer-kontrollutvalg' }, { role: 'sekretariat', kontrollutvalg: 'gausdal-kontrollutvalg' }])).toBe('/kontroll')
+    expect(await landing('kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }, { role: 'sekretariat', kontrollutvalg: 'oyer-kontrollutvalg' }])).toBe('/')
+    expect(await landing('leser@example.no', [])).toBe('/')
+  })
+
   it('an expired link shows a clear page and creates no session', async () => {
     await t.services.people.ensure({ email: 'ola@gausdal.kommune.no' }, null)
     const { url } = await t.services.people.issueLoginLink('ola@gausdal.kommune.no', '')
