@@ -11,15 +11,14 @@ import type { ProjectInput, ProjectPatch, SubjectInput } from '../../services/ko
 import type { PlanView, ProjectView } from '../../services/kontroll/shared.js'
 import { compareDates, daysBetween, isSupportedDate, type CalendarDate } from '../../domain/calendar-date.js'
 import { planYears } from '../../domain/kontroll.js'
-import type { CaseRefs, KontrollType, ProjectMilestone, ProjectStatus } from '../../domain/kontroll-vocabulary.js'
+import type { CaseRefs, ProjectMilestone, ProjectStatus } from '../../domain/kontroll-vocabulary.js'
 import { occurrencePageUrl } from '../../presenters/urls.js'
 import { days, formatDate, legalFormLabel, STATUS_LABELS, type DisplayStatus } from '../../presenters/vocabulary.js'
 import { ServiceError } from '../../shared/errors.js'
 import { markShapes } from '../wheel-view.js'
+import { TYPE_LABELS } from './plan.js'
 
 // ── words and addresses ──────────────────────────────────────────────────────────────────────────
-
-export const KONTROLL_TYPE_LABELS: Record<KontrollType, string> = { forvaltningsrevisjon: 'Forvaltningsrevisjon', eierskapskontroll: 'Eierskapskontroll' }
 
 export const PROJECT_STATUS_LABELS: Record<ProjectStatus, string> = {
   planned: 'Planlagt',
@@ -292,7 +291,7 @@ export function parseNewForm (form: Form, plan: PlanView, groups: readonly Subje
   }
   if (errors.length) return { errors, values }
   const input: ProjectInput = {
-    title: values.tittel || `${KONTROLL_TYPE_LABELS[plan.type]} ${name}`.slice(0, 200),
+    title: values.tittel || `${TYPE_LABELS[plan.type]} ${name}`.slice(0, 200),
     plannedYear: Number(values.planlagtAr),
     plannedQuarter: values.kvartal ? Number(values.kvartal) : null,
     subjects: [subject!],
@@ -360,7 +359,7 @@ const icons = () => Object.fromEntries(STATUS_ICONS.map(s => [s, markShapes(s, 9
 const planHead = (plan: PlanView) => ({
   id: plan.id,
   title: plan.title,
-  type: KONTROLL_TYPE_LABELS[plan.type],
+  type: TYPE_LABELS[plan.type],
   valgperiode: plan.valgperiode,
   bodies: plan.bodies.map(b => b.name).join(', '),
   url: planPageUrl(plan.id),
@@ -444,7 +443,7 @@ export async function newProjectPage (ctx: ProjectPageContext, planId: number, o
     kontrollStyles: true,
     plan: planHead(plan),
     kind: plan.type,
-    kindLabel: KONTROLL_TYPE_LABELS[plan.type],
+    kindLabel: TYPE_LABELS[plan.type],
     groups,
     otherArea: plan.type === 'forvaltningsrevisjon' ? OTHER_AREA : null,
     municipalities: [...new Map(plan.bodies.map(b => [b.municipality.slug, b.municipality])).values()],

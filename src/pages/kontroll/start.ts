@@ -16,6 +16,7 @@ import { occurrencePageUrl } from '../../presenters/urls.js'
 import { AppError } from '../../shared/errors.js'
 import { currentElectionYear, workspaceKontrollutvalg, type WorkspaceKontrollutvalg } from './workspace.js'
 import { analyseUrl, assessUrl } from './analyse.js'
+import { PLAN_NAMES } from './plan.js'
 
 export interface KontrollStartContext {
   services: Services
@@ -35,11 +36,6 @@ const MEETINGS_AHEAD_DAYS = 400
 export const KONTROLL_EVENT_TYPES: ReadonlySet<string> = new Set([
   'plan_forvaltningsrevisjon', 'plan_eierskapskontroll', 'rapport_forvaltningsrevisjon', 'rapport_eierskapskontroll', 'oppfolging_vedtak',
 ])
-
-export const KONTROLL_TYPE_LABELS: Record<KontrollType, string> = {
-  forvaltningsrevisjon: 'Plan for forvaltningsrevisjon',
-  eierskapskontroll: 'Plan for eierskapskontroll',
-}
 
 export type PlanState = 'none' | 'draft' | 'adopted_ku' | 'adopted_ks'
 export const PLAN_STATE_LABELS: Record<PlanState, string> = {
@@ -98,7 +94,7 @@ function planCard (type: KontrollType, plan: PlanView | undefined, ku: Workspace
   if (!plan) {
     return {
       type,
-      typeLabel: KONTROLL_TYPE_LABELS[type],
+      typeLabel: PLAN_NAMES[type],
       state: 'none',
       stateLabel: PLAN_STATE_LABELS.none,
       plan: null,
@@ -118,7 +114,7 @@ function planCard (type: KontrollType, plan: PlanView | undefined, ku: Workspace
   if (own.ksAdoptedOn) adoption.push({ label: 'Kommunestyret', date: formatDate(own.ksAdoptedOn), caseRef: own.ksCaseRef })
   return {
     type,
-    typeLabel: KONTROLL_TYPE_LABELS[type],
+    typeLabel: PLAN_NAMES[type],
     state,
     stateLabel: PLAN_STATE_LABELS[state],
     plan: { id: plan.id, title: plan.title, url: `/kontroll/plan/${plan.id}` },
