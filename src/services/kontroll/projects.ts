@@ -220,7 +220,7 @@ export function createKontrollProjectsService (deps: KontrollServiceDeps, shared
           let planId = (await plans.livePlanIdsOfBody(ku!.id, item.kind, input.electionYear, tx))[0]
           if (planId !== undefined) {
             // An adopted version's projects change in a revision (plans.revise), not in place.
-            const plan = (await shared.planViews([(await plans.find(planId, tx))!], tx))[0]!
+            const plan = (await plans.find(planId, tx))!
             if (plan.status !== 'draft') throw conflicting('kontroll.plan_adopted', `«${plan.title}» er vedtatt; revider planen før du legger til prosjekter`, `items/${i}/kind`)
           } else {
             const title = `Plan for ${item.kind} ${years[1]}–${years.at(-1)}, ${municipality!.name}`
