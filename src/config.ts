@@ -9,6 +9,8 @@ export const Config = Type.Object({
   PORT: Type.Integer({ minimum: 0, maximum: 65535, default: 3000 }),
   HOST: Type.String({ default: '127.0.0.1' }),
   DATABASE_PATH: Type.String({ minLength: 1, default: DEFAULT_DATABASE_PATH }),
+  // A PostgreSQL server for shared, multi-instance deployments (issue 16); without it, the SQLite file at DATABASE_PATH.
+  DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
   BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),
   SEED: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
