@@ -11,6 +11,9 @@ export const Config = Type.Object({
   DATABASE_PATH: Type.String({ minLength: 1, default: DEFAULT_DATABASE_PATH }),
   // A PostgreSQL server for shared, multi-instance deployments (issue 16); without it, the SQLite file at DATABASE_PATH.
   DATABASE_URL: Type.Optional(Type.String({ pattern: '^postgres(ql)?://' })),
+  // Prometheus metrics (issue 16, src/plugins/metrics.ts): GET /metrics with `Authorization: Bearer <this>`;
+  // unset: /metrics answers 404. At least 16 printable characters, no spaces (e.g. `openssl rand -hex 32`).
+  METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[!-~]{16,200}$' })),
   BASE_URL: Type.Optional(Type.String({ pattern: '^https?://' })),
   LOG_LEVEL: Type.Union(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].map(l => Type.Literal(l)), { default: 'info' }),
   SEED: Type.Union([Type.Literal('on'), Type.Literal('off')], { default: 'on' }),
@@ -39,9 +42,6 @@ export const Config = Type.Object({
   // Which hops may tell the client address in X-Forwarded-For: off, a hop count, or addresses/CIDRs.
   TRUST_PROXY: Type.String({ minLength: 1, maxLength: 1000, default: 'off' }),
   MAX_EVENT_LOOP_DELAY_MS: Type.Integer({ minimum: 0, maximum: 60000, default: 1000 }),
-  // Prometheus metrics (issue 16, src/plugins/metrics.ts): GET /metrics with `Authorization: Bearer <this>`;
-  // unset: /metrics answers 404. At least 16 printable characters, no spaces (e.g. `openssl rand -hex 32`).
-  METRICS_TOKEN: Type.Optional(Type.String({ pattern: '^[!-~]{16,200}$' })),
   // Sign-in (issue 14): a session ends after this many idle minutes, and this many hours after sign-in.
   SESSION_IDLE_MINUTES: Type.Integer({ minimum: 1, maximum: 10080, default: 120 }),
   SESSION_MAX_HOURS: Type.Integer({ minimum: 1, maximum: 720, default: 12 }),
