@@ -1,6 +1,7 @@
-import { and, eq, inArray } from 'drizzle-orm'
+import { and, asc, eq, inArray } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
+import { first } from '../db/query.js'
 import { bodies, collaborations, municipalities, occurrenceStates } from '../db/schema.js'
 import type { OccurrenceStatus } from '../domain/vocabulary.js'
 
@@ -26,30 +27,30 @@ export interface StatePatch {
 export function createOccurrencesRepository (db: Db) {
   const repo = {
     async findState (ruleId: number, originalKey: string, ex: Executor = db): Promise<StateRow | undefined> {
-      return ex.select().from(occurrenceStates).where(and(eq(occurrenceStates.ruleId, ruleId), eq(occurrenceStates.originalKey, originalKey))).get()
+      return first(ex.select().from(occurrenceStates).where(and(eq(occurrenceStates.ruleId, ruleId), eq(occurrenceStates.originalKey, originalKey))))
     },
     async insertState (values: StateInsert, ex: Executor = db): Promise<StateRow> {
-      return ex.insert(occurrenceStates).values(values).returning().get()
+      return (await first(ex.insert(occurrenceStates).values(values).returning()))!
     },
     async updateState (ruleId: number, originalKey: string, values: Partial<StateInsert>, ex: Executor = db): Promise<StateRow> {
-      return ex.update(occurrenceStates).set(values).where(and(eq(occurrenceStates.ruleId, ruleId), eq(occurrenceStates.originalKey, originalKey))).returning().get()!
+      return (await first(ex.update(occurrenceStates).set(values).where(and(eq(occurrenceStates.ruleId, ruleId), eq(occurrenceStates.originalKey, originalKey))).returning()))!
     },
     /** Copies stored states to another rule for the keys given (existing states of the target are kept). */
     async copyStates (fromRuleIds: number[], toRuleId: number, keys: ReadonlySet<string>, ex: Executor = db): Promise<number> {
       if (fromRuleIds.length === 0) return 0
       let copied = 0
-      for (const s of ex.select().from(occurrenceStates).where(inArray(occurrenceStates.ruleId, fromRuleIds)).all()) {
+      for (const s of await ex.select().from(occurrenceStates).where(inArray(occurrenceStates.ruleId, fromRuleIds)).orderBy(asc(occurrenceStates.ruleId), asc(occurrenceStates.originalKey))) {
         if (!keys.has(s.originalKey)) continue
-        ex.insert(occurrenceStates).values({ ...s, ruleId: toRuleId }).onConflictDoNothing().run()
+        await ex.insert(occurrenceStates).values({ ...s, ruleId: toRuleId }).onConflictDoNothing()
         copied++
       }
       return copied
     },
     async lookups (ex: Executor = db): Promise<LookupRows> {
       return {
-        municipalities: new Map(ex.select().from(municipalities).all().map(m => [m.id, m])),
-        collaborations: new Map(ex.select().from(collaborations).all().map(c => [c.id, c])),
-        bodies: new Map(ex.select().from(bodies).all().map(b => [b.id, b])),
+        municipalities: new Map((await ex.select().from(municipalities).orderBy(asc(municipalities.id))).map(m => [m.id, m])),
+        collaborations: new Map((await ex.select().from(collaborations).orderBy(asc(collaborations.id))).map(c => [c.id, c])),
+        bodies: new Map((await ex.select().from(bodies).orderBy(asc(bodies.id))).map(b => [b.id, b])),
       }
     },
   }

@@ -4,6 +4,7 @@
 import { and, eq, gte } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
+import { first } from '../db/query.js'
 import { riskAssessments } from '../db/schema-kontroll.js'
 
 export type AssessmentRow = typeof riskAssessments.$inferSelect
@@ -19,29 +20,29 @@ export interface AssessmentFilter {
 export function createRiskAssessmentsRepository (db: Db) {
   return {
     async find (id: number, ex: Executor = db): Promise<AssessmentRow | undefined> {
-      return ex.select().from(riskAssessments).where(eq(riskAssessments.id, id)).get()
+      return first(ex.select().from(riskAssessments).where(eq(riskAssessments.id, id)))
     },
 
     async list (f: AssessmentFilter = {}, ex: Executor = db): Promise<AssessmentRow[]> {
-      return ex.select().from(riskAssessments).where(and(
+      return await ex.select().from(riskAssessments).where(and(
         f.modifiedSince === undefined ? eq(riskAssessments.deleted, false) : gte(riskAssessments.modified, f.modifiedSince),
         f.electionYear !== undefined ? eq(riskAssessments.electionYear, f.electionYear) : undefined,
         f.collaborationId !== undefined ? eq(riskAssessments.collaborationId, f.collaborationId) : undefined
-      )).all()
+      ))
     },
 
     /** The live assessment of a subject (its subject key) for a period. */
     async findLive (electionYear: number, subjectKey: string, ex: Executor = db): Promise<AssessmentRow | undefined> {
-      return ex.select().from(riskAssessments)
-        .where(and(eq(riskAssessments.electionYear, electionYear), eq(riskAssessments.subjectKey, subjectKey), eq(riskAssessments.deleted, false))).get()
+      return first(ex.select().from(riskAssessments)
+        .where(and(eq(riskAssessments.electionYear, electionYear), eq(riskAssessments.subjectKey, subjectKey), eq(riskAssessments.deleted, false))).limit(1))
     },
 
     async insert (values: AssessmentValues, ex: Executor = db): Promise<AssessmentRow> {
-      return ex.insert(riskAssessments).values(values).returning().get()
+      return (await first(ex.insert(riskAssessments).values(values).returning()))!
     },
 
     async update (id: number, values: Partial<AssessmentValues>, ex: Executor = db): Promise<AssessmentRow | undefined> {
-      return ex.update(riskAssessments).set(values).where(eq(riskAssessments.id, id)).returning().get()
+      return first(ex.update(riskAssessments).set(values).where(eq(riskAssessments.id, id)).returning())
     },
   }
 }

@@ -1,6 +1,7 @@
 import { and, asc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
+import { first } from '../db/query.js'
 import { bodies, collaborations, municipalities, participations, rules } from '../db/schema.js'
 import type { Clock } from '../shared/clock.js'
 import type { BodyKind } from '../domain/vocabulary.js'
@@ -24,9 +25,9 @@ export interface RuleFilter {
 export function createRulesRepository (db: Db, clock: Clock) {
   const now = () => clock.now().getTime()
 
-  function bodiesByKind (ex: Executor, where: ReturnType<typeof eq>): Partial<Record<BodyKind, number>> {
+  async function bodiesByKind (ex: Executor, where: ReturnType<typeof eq>): Promise<Partial<Record<BodyKind, number>>> {
     const out: Partial<Record<BodyKind, number>> = {}
-    for (const b of ex.select({ id: bodies.id, kind: bodies.kind }).from(bodies).where(and(where, eq(bodies.deleted, false))).orderBy(asc(bodies.id)).all()) {
+    for (const b of await ex.select({ id: bodies.id, kind: bodies.kind }).from(bodies).where(and(where, eq(bodies.deleted, false))).orderBy(asc(bodies.id))) {
       out[b.kind] ??= b.id
     }
     return out
@@ -35,7 +36,7 @@ export function createRulesRepository (db: Db, clock: Clock) {
   return {
     /** By id, tombstones included. */
     async find (id: number, ex: Executor = db): Promise<RuleRow | undefined> {
-      return ex.select().from(rules).where(eq(rules.id, id)).get()
+      return first(ex.select().from(rules).where(eq(rules.id, id)))
     },
 
     /**
@@ -47,44 +48,46 @@ export function createRulesRepository (db: Db, clock: Clock) {
         ? or(
           f.municipalityIds?.length ? inArray(rules.municipalityId, f.municipalityIds) : undefined,
           f.collaborationIds?.length ? inArray(rules.collaborationId, f.collaborationIds) : undefined,
-          f.municipalityIds?.length || f.collaborationIds?.length ? undefined : sql`0`
+          f.municipalityIds?.length || f.collaborationIds?.length ? undefined : sql`1 = 0`
         )
         : undefined
       const since = f.modifiedSince
-      return ex.select().from(rules).where(and(
+      return await ex.select().from(rules).where(and(
         since === undefined ? eq(rules.deleted, false) : gte(rules.modified, since),
         f.includeDisabled || since !== undefined ? undefined : eq(rules.enabled, true),
         subject,
         f.bodyId !== undefined ? or(eq(rules.responsibleBodyId, f.bodyId), eq(rules.treatedByBodyId, f.bodyId)) : undefined,
         f.eventTypes?.length ? inArray(rules.eventType, f.eventTypes) : undefined
-      )).orderBy(asc(rules.id)).all()
+      )).orderBy(asc(rules.id))
     },
 
     /** Rules changed since (epoch ms), tombstones and switched-off rules included: for modified_since. */
     async changedSince (since: number, ex: Executor = db): Promise<RuleRow[]> {
-      return ex.select().from(rules).where(gte(rules.modified, since)).orderBy(asc(rules.id)).all()
+      return await ex.select().from(rules).where(gte(rules.modified, since)).orderBy(asc(rules.id))
     },
 
     /** Meeting rules of the given bodies, for linking deadlines to the meeting that treats them. */
     async meetingRules (bodyIds: number[], ex: Executor = db): Promise<RuleRow[]> {
       if (bodyIds.length === 0) return []
-      return ex.select().from(rules).where(and(eq(rules.deleted, false), eq(rules.enabled, true), eq(rules.eventType, 'mote'), inArray(rules.responsibleBodyId, bodyIds))).all()
+      return await ex.select().from(rules).where(and(eq(rules.deleted, false), eq(rules.enabled, true), eq(rules.eventType, 'mote'), inArray(rules.responsibleBodyId, bodyIds)))
+        .orderBy(asc(rules.responsibleBodyId), asc(rules.id))
     },
 
     /** A body's meeting plans (the default, or a previously adopted plan). Meetings added as rules of their own (origin manual, or from a package) are not part of the plan and are kept. */
     async moteplanRules (bodyId: number, ex: Executor = db): Promise<RuleRow[]> {
-      return ex.select().from(rules).where(and(eq(rules.deleted, false), eq(rules.eventType, 'mote'), eq(rules.responsibleBodyId, bodyId), inArray(rules.origin, ['moteplan_default', 'moteplan_adopted']))).all()
+      return await ex.select().from(rules).where(and(eq(rules.deleted, false), eq(rules.eventType, 'mote'), eq(rules.responsibleBodyId, bodyId), inArray(rules.origin, ['moteplan_default', 'moteplan_adopted'])))
+        .orderBy(asc(rules.id))
     },
 
     /** The bodies that have a meeting plan. */
     async bodyIdsWithMoteplan (ex: Executor = db): Promise<Set<number>> {
-      return new Set(ex.select({ id: rules.responsibleBodyId }).from(rules)
-        .where(and(eq(rules.eventType, 'mote'), eq(rules.deleted, false))).all().map(r => r.id).filter((id): id is number => id !== null))
+      return new Set((await ex.select({ id: rules.responsibleBodyId }).from(rules)
+        .where(and(eq(rules.eventType, 'mote'), eq(rules.deleted, false)))).map(r => r.id).filter((id): id is number => id !== null))
     },
 
     async insert (values: RuleInsert, ex: Executor = db): Promise<RuleRow> {
       const at = now()
-      return ex.insert(rules).values({ ...values, created: at, modified: at }).returning().get()
+      return (await first(ex.insert(rules).values({ ...values, created: at, modified: at }).returning()))!
     },
 
     /**
@@ -93,8 +96,8 @@ export function createRulesRepository (db: Db, clock: Clock) {
      */
     async insertManyIfAbsent (values: readonly RuleInsert[], ex: Executor = db): Promise<boolean[]> {
       const keyOf = (p: string | null | undefined, e: string, s: string) => `${p ?? ''}\u0000${e}\u0000${s}`
-      const taken = new Set(ex.select({ p: rules.packageKey, e: rules.eventType, s: rules.subjectKey }).from(rules)
-        .where(isNotNull(rules.packageKey)).all().map(r => keyOf(r.p, r.e, r.s)))
+      const taken = new Set((await ex.select({ p: rules.packageKey, e: rules.eventType, s: rules.subjectKey }).from(rules)
+        .where(isNotNull(rules.packageKey))).map(r => keyOf(r.p, r.e, r.s)))
       const at = now()
       const inserted = values.map(v => {
         // The unique key holds only where a package is named; other rules are always new.
@@ -105,44 +108,46 @@ export function createRulesRepository (db: Db, clock: Clock) {
         return true
       })
       const fresh = values.filter((_, i) => inserted[i]).map(v => ({ ...v, created: at, modified: at }))
-      for (let i = 0; i < fresh.length; i += 100) ex.insert(rules).values(fresh.slice(i, i + 100)).run()
+      for (let i = 0; i < fresh.length; i += 100) await ex.insert(rules).values(fresh.slice(i, i + 100))
       return inserted
     },
 
     async update (id: number, patch: Partial<RuleInsert>, ex: Executor = db): Promise<RuleRow | undefined> {
-      return ex.update(rules).set({ ...patch, modified: now() }).where(eq(rules.id, id)).returning().get()
+      return first(ex.update(rules).set({ ...patch, modified: now() }).where(eq(rules.id, id)).returning())
     },
 
     async softDelete (id: number, ex: Executor = db): Promise<void> {
-      ex.update(rules).set({ deleted: true, modified: now() }).where(eq(rules.id, id)).run()
+      await ex.update(rules).set({ deleted: true, modified: now() }).where(eq(rules.id, id))
     },
 
     /** Every live body (for default meeting plans). */
     async liveBodies (ex: Executor = db): Promise<BodyRow[]> {
-      return ex.select().from(bodies).where(eq(bodies.deleted, false)).all()
+      return await ex.select().from(bodies).where(eq(bodies.deleted, false)).orderBy(asc(bodies.id))
     },
 
     /** Municipalities and collaborations with the bodies packages assign rules to (one of them, or all). */
     async subjectsForPackages (filter: { municipality?: number; collaboration?: number }, ex: Executor = db): Promise<SubjectForPackages[]> {
       const out: SubjectForPackages[] = []
       if (filter.collaboration === undefined) {
-        for (const m of ex.select().from(municipalities).where(and(eq(municipalities.deleted, false), filter.municipality ? eq(municipalities.id, filter.municipality) : undefined)).all()) {
-          out.push({ type: 'municipality', id: m.id, slug: m.slug, inRegion: m.inRegion, kind: m.kind, bodies: bodiesByKind(ex, eq(bodies.municipalityId, m.id)) })
+        for (const m of await ex.select().from(municipalities).where(and(eq(municipalities.deleted, false), filter.municipality ? eq(municipalities.id, filter.municipality) : undefined)).orderBy(asc(municipalities.id))) {
+          out.push({ type: 'municipality', id: m.id, slug: m.slug, inRegion: m.inRegion, kind: m.kind, bodies: await bodiesByKind(ex, eq(bodies.municipalityId, m.id)) })
         }
       }
       if (filter.municipality === undefined) {
-        for (const c of ex.select().from(collaborations).where(and(eq(collaborations.deleted, false), filter.collaboration ? eq(collaborations.id, filter.collaboration) : undefined)).all()) {
-          const members = ex.select({ id: municipalities.id }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
-            .where(and(eq(participations.collaborationId, c.id), eq(municipalities.inRegion, true))).all()
+        for (const c of await ex.select().from(collaborations).where(and(eq(collaborations.deleted, false), filter.collaboration ? eq(collaborations.id, filter.collaboration) : undefined)).orderBy(asc(collaborations.id))) {
+          const members = await ex.select({ id: municipalities.id }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
+            .where(and(eq(participations.collaborationId, c.id), eq(municipalities.inRegion, true))).orderBy(asc(participations.municipalityId))
+          const participants = []
+          for (const m of members) participants.push({ municipalityId: m.id, bodies: await bodiesByKind(ex, eq(bodies.municipalityId, m.id)) })
           out.push({
             type: 'collaboration',
             id: c.id,
             slug: c.slug,
             legalForm: c.legalForm,
             status: c.status,
-            bodies: bodiesByKind(ex, eq(bodies.collaborationId, c.id)),
-            hostBodies: c.hostMunicipalityId ? bodiesByKind(ex, eq(bodies.municipalityId, c.hostMunicipalityId)) : undefined,
-            participants: members.map(m => ({ municipalityId: m.id, bodies: bodiesByKind(ex, eq(bodies.municipalityId, m.id)) })),
+            bodies: await bodiesByKind(ex, eq(bodies.collaborationId, c.id)),
+            hostBodies: c.hostMunicipalityId ? await bodiesByKind(ex, eq(bodies.municipalityId, c.hostMunicipalityId)) : undefined,
+            participants,
           })
         }
       }
