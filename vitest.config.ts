@@ -8,5 +8,7 @@ export default defineConfig({
     reporters: ['default', './test/summary-reporter.ts'],
     testTimeout: 20000,
     hookTimeout: 30000,
+    // With TEST_DATABASE_URL (npm run test:pg): the template databases every test copies.
+    globalSetup: ['./test/helpers/pg-global-setup.ts'],
   },
 })

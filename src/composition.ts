@@ -1,8 +1,9 @@
 // The composition root: the one place the object graph is built, for the server, every CLI command
 // and the tests (issue 10). Nothing else constructs repositories or services.
 import { DatabaseOpenError, openDatabase, sqliteOpenProblem, type DatabaseHandle } from './db/client.js'
-import { runMigrations } from './db/migrate.js'
+import { migrateDatabase } from './db/migrate.js'
 import { createSqliteTransactor, type Transactor } from './db/executor.js'
+import { createPgTransactor, openPostgres, postgresOpenProblem } from './db/pg.js'
 import { systemClock, type Clock } from './shared/clock.js'
 import { defaultTemplatesDir, loadCatalogue, type Catalogue } from './catalogue/load.js'
 import { createRepositories, type Repositories } from './repositories/index.js'
@@ -13,6 +14,16 @@ import { createSignInMailService, type SignInMailService } from './services/sign
 import { createSmtpTransport } from './reminders/mailer.js'
 
 export type DependencyConfig = Pick<Config, 'BASE_URL' | 'DATABASE_PATH'> & Partial<Config>
+
+/**
+ * The configured database, not yet migrated: PostgreSQL when DATABASE_URL is set, else the SQLite file
+ * at DATABASE_PATH (only the default's ./data folder is created: a mistyped volume path must not start
+ * an empty database elsewhere).
+ */
+export function openConfiguredDatabase (config: Pick<Config, 'DATABASE_PATH'> & Partial<Config>): DatabaseHandle {
+  if (config.DATABASE_URL) return openPostgres(config.DATABASE_URL)
+  return openDatabase(config.DATABASE_PATH, { createDirectory: config.DATABASE_PATH === DEFAULT_DATABASE_PATH })
+}
 
 export interface Dependencies {
   config: DependencyConfig
@@ -26,8 +37,8 @@ export interface Dependencies {
   oidc: OidcService
   /** Sign-in links by e-mail; null without SMTP_URL. */
   signInMail: SignInMailService | null
-  /** Closes the database. Idempotent. */
-  close (): void
+  /** Stops background work and closes the database. Idempotent. */
+  close (): Promise<void>
 }
 
 export interface DependencyOptions {
@@ -35,34 +46,35 @@ export interface DependencyOptions {
   clock?: Clock
   /** Loaded (and validated) from templates/ when not given; tests share one. */
   catalogue?: Catalogue
-  /** An open database; otherwise `config.DATABASE_PATH` is opened. Migrations run either way. */
+  /** An open database; otherwise the configured one is opened (openConfiguredDatabase). Migrations run either way. */
   database?: DatabaseHandle
   /** false: leave the schema as it is (a dry run writes nothing, not even a migration). */
   migrate?: boolean
 }
 
 /** Opens and migrates the database, loads the catalogue, builds repositories and services. */
-export function createDependencies (opts: DependencyOptions): Dependencies {
+export async function createDependencies (opts: DependencyOptions): Promise<Dependencies> {
   const clock = opts.clock ?? systemClock
   // Before the database is opened: a bad providers file stops start-up naming the provider and field.
   const oidcProviders = loadOidcProviders(opts.config.OIDC_PROVIDERS_FILE)
   // A broken template stops start-up with a message naming the file and the field.
   const catalogue = opts.catalogue ?? loadCatalogue(defaultTemplatesDir)
-  const file = opts.config.DATABASE_PATH
-  // Only the default's ./data is created: a mistyped volume path must not start an empty database elsewhere.
-  const database = opts.database ?? openDatabase(file, { createDirectory: file === DEFAULT_DATABASE_PATH })
+  const database = opts.database ?? openConfiguredDatabase(opts.config)
   if (opts.migrate ?? true) {
     try {
-      runMigrations(database.sqlite, database.db)
+      await migrateDatabase(database)
     } catch (err) {
-      // A database damaged beyond its first pages, or a disk that fails, shows up here.
-      const problem = sqliteOpenProblem(err) ?? sqliteOpenProblem((err as { cause?: unknown }).cause)
+      // SQLite: a database damaged beyond its first pages, or a disk that fails, shows up here.
+      // PostgreSQL: the first connection (server down, wrong password, no such database).
+      const problem = database.dialect === 'pg'
+        ? postgresOpenProblem(err)
+        : sqliteOpenProblem(err) ?? sqliteOpenProblem((err as { cause?: unknown }).cause)
       if (!problem) throw err
-      if (!opts.database) database.sqlite.close()
-      throw new DatabaseOpenError(file, problem, { cause: err })
+      if (!opts.database) await database.close()
+      throw new DatabaseOpenError(database.label, problem, { cause: err })
     }
   }
-  const transactor = createSqliteTransactor(database.sqlite, database.db)
+  const transactor = database.dialect === 'pg' ? createPgTransactor(database) : createSqliteTransactor(database.sqlite, database.db)
   const repos = createRepositories(database.db, clock)
   const services = createServices({ clock, catalogue, transactor, repos, baseUrl: opts.config.BASE_URL, sessionIdleMinutes: opts.config.SESSION_IDLE_MINUTES, sessionMaxHours: opts.config.SESSION_MAX_HOURS })
   const signInMail = opts.config.SMTP_URL
@@ -79,12 +91,12 @@ export function createDependencies (opts: DependencyOptions): Dependencies {
     services,
     oidc: createOidcService({ providers: oidcProviders, people: services.people, baseUrl: opts.config.BASE_URL }),
     signInMail,
-    close () {
+    async close () {
       if (closed) return
       closed = true
       services.occurrenceIndex.stop()
       signInMail?.close()
-      database.sqlite.close()
+      await database.close()
     },
   }
 }

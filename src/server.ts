@@ -7,7 +7,7 @@ import { firstSignIn } from './services/first-admin.js'
 // A bad setting or an unusable database stops the server with one line on stderr (failStartup).
 const config = (() => { try { return loadConfig() } catch (err) { return failStartup(err) } })()
 const start = async () => {
-  const deps = createDependencies({ config })
+  const deps = await createDependencies({ config })
   const app = await buildApp(deps, {
     logger: { level: config.LOG_LEVEL },
     closeDatabase: true,

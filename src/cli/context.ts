@@ -3,11 +3,11 @@ import { loadConfig } from '../config.js'
 import { createDependencies, failStartup, type Dependencies } from '../composition.js'
 
 /** A bad setting or an unusable database ends the command with one line on stderr and exit code 1. */
-export function openCliContext (): Dependencies & { config: ReturnType<typeof loadConfig> } {
+export async function openCliContext (): Promise<Dependencies & { config: ReturnType<typeof loadConfig> }> {
   let config: ReturnType<typeof loadConfig> | undefined
   try {
     config = loadConfig()
-    return { ...createDependencies({ config }), config }
+    return { ...await createDependencies({ config }), config }
   } catch (err) {
     return failStartup(err, config?.DATABASE_PATH)
   }

@@ -9,7 +9,7 @@ import { DEMO_ACTOR, DEMO_KONTROLL_FILE, loadDemoKontroll, readDemoKontroll } fr
 const USAGE = `Bruk: npm run demo [-- --file seeds/demo-kontroll.json]
 Legger inn de oppdiktede eksempelplanene for kontrollutvalgene. Kjører man den to ganger, endres ingenting.`
 const { values } = readArgs({ file: { type: 'string', default: DEMO_KONTROLL_FILE } }, USAGE)
-const context = openCliContext()
+const context = await openCliContext()
 const { config, services } = context
 try {
   const seeded = await seedIfEmpty(context)
@@ -20,5 +20,5 @@ try {
   process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`)
   process.exitCode = 1
 } finally {
-  context.close()
+  await context.close()
 }

@@ -27,7 +27,7 @@ const files = positionals.map(file => {
     return fail(`Kan ikke lese ${file}: ${(code && FILE_PROBLEMS[code]) ?? code ?? (err as Error).message}`)
   }
 })
-const context = openCliContext()
+const context = await openCliContext()
 try {
   // Whoever runs the command on the server acts as an administrator.
   const actor: Actor = { tokenId: null, label: 'cli-import', role: 'admin', municipalityIds: [] }
@@ -37,10 +37,10 @@ try {
   process.stderr.write(`${files.length} fil(er), ${report.entries} rader, ${Math.round(performance.now() - t0)} ms\n`)
 } catch (err) {
   if (err instanceof ServiceError && err.kind === 'invalid') {
-    context.close()
+    await context.close()
     fail(`Importen ble avvist (${err.code}): ${err.message}`)
   }
   throw err
 } finally {
-  context.close()
+  await context.close()
 }

@@ -28,7 +28,7 @@ const roles: RoleRef[] = values.role === 'admin'
   ? [{ role: 'admin' }]
   : values.municipality ? [{ role: 'editor', municipality: values.municipality }] : values.kontrollutvalg ? values.kontrollutvalg.map(kontrollutvalg => ({ role: 'sekretariat' as const, kontrollutvalg })) : []
 
-const context = openCliContext()
+const context = await openCliContext()
 try {
   const user = await context.services.people.ensure({ email: values.email, name: values.name, roles }, null)
   if (!user.active) {
@@ -44,5 +44,5 @@ try {
   process.stderr.write(`${err.field ? `--${err.field === 'email' ? 'email' : err.field}: ` : ''}${err.message}\n`)
   process.exitCode = 1
 } finally {
-  context.close()
+  await context.close()
 }

@@ -30,7 +30,7 @@ const optionOf = (field: string | undefined) => {
   return m ? `<kommune> nr. ${Number(m[1]) + 1}` : OPTION_OF[field ?? ''] ?? field ?? ''
 }
 
-const context = openCliContext()
+const context = await openCliContext()
 try {
   // Whoever runs the command on the server acts as an administrator.
   const actor: Actor = { tokenId: null, label: 'cli-onboard', role: 'admin', municipalityIds: [] }
@@ -50,10 +50,10 @@ try {
   for (const u of report.onboarded) if (u.note) process.stderr.write(`  ${u.kommunenummer} ${u.name}: ${u.note}\n`)
 } catch (err) {
   if (err instanceof ServiceError && err.kind === 'invalid') {
-    context.close()
+    await context.close()
     fail(`Avvist (${optionOf(err.field)}): ${err.message}`)
   }
   throw err
 } finally {
-  context.close()
+  await context.close()
 }

@@ -3,10 +3,9 @@
 // Europe/Oslo wall time (or an ISO instant with offset) and time-travels; --dry-run lists what would
 // be sent and writes and sends nothing.
 import fs from 'node:fs'
-import { DEFAULT_DATABASE_PATH, loadConfig } from '../config.js'
-import { openDatabase } from '../db/client.js'
-import { pendingMigrationCount } from '../db/migrate.js'
-import { createDependencies, failStartup } from '../composition.js'
+import { loadConfig } from '../config.js'
+import { pendingMigrations } from '../db/migrate.js'
+import { createDependencies, failStartup, openConfiguredDatabase } from '../composition.js'
 import { fixedClock, systemClock } from '../shared/clock.js'
 import { isSupportedLocalDateTime, localToInstant } from '../domain/local-time.js'
 import { MAX_SUPPORTED_YEAR, MIN_SUPPORTED_YEAR } from '../domain/calendar-date.js'
@@ -33,16 +32,16 @@ if (nowOption !== undefined) {
 const clock = now ? fixedClock(now) : systemClock
 // A bad setting or an unusable database: one line on stderr and exit code 1, as for the server.
 const config = (() => { try { return loadConfig() } catch (err) { return failStartup(err) } })()
-if (dryRun && config.DATABASE_PATH !== ':memory:' && !fs.existsSync(config.DATABASE_PATH)) {
+if (dryRun && !config.DATABASE_URL && config.DATABASE_PATH !== ':memory:' && !fs.existsSync(config.DATABASE_PATH)) {
   fail(`Databasen ${config.DATABASE_PATH} finnes ikke; start tjenesten (npm start) én gang først`)
 }
-const database = (() => { try { return openDatabase(config.DATABASE_PATH, { createDirectory: config.DATABASE_PATH === DEFAULT_DATABASE_PATH }) } catch (err) { return failStartup(err, config.DATABASE_PATH) } })()
+const database = (() => { try { return openConfiguredDatabase(config) } catch (err) { return failStartup(err, config.DATABASE_PATH) } })()
 // A dry run writes nothing, not even a migration.
 if (dryRun) {
-  const pending = pendingMigrationCount(database.sqlite)
+  const pending = await pendingMigrations(database).catch(err => failStartup(err, config.DATABASE_PATH))
   if (pending > 0) fail(`Databasen mangler ${pending} migrering(er); kjør uten --dry-run eller start tjenesten først`)
 }
-const deps = (() => { try { return createDependencies({ config, clock, database, migrate: !dryRun }) } catch (err) { return failStartup(err, config.DATABASE_PATH) } })()
+const deps = await createDependencies({ config, clock, database, migrate: !dryRun }).catch(err => failStartup(err, config.DATABASE_PATH))
 try {
   const { services } = deps
   const log = {
@@ -63,5 +62,5 @@ try {
     dispatcher.close()
   }
 } finally {
-  deps.close()
+  await deps.close()
 }

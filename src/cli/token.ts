@@ -14,7 +14,7 @@ const MESSAGES: Record<string, string> = {
 
 const { positionals, values } = readArgs({ role: { type: 'string' }, municipality: { type: 'string' }, label: { type: 'string' } }, USAGE)
 const [command, arg] = positionals
-const context = openCliContext()
+const context = await openCliContext()
 const tokens = context.services.tokens
 
 try {
@@ -40,5 +40,5 @@ try {
     fail(USAGE)
   }
 } finally {
-  context.close()
+  await context.close()
 }

@@ -5,6 +5,7 @@ import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3'
 import * as coreSchema from './schema.js'
 import * as kontrollSchema from './schema-kontroll.js'
 import * as indexSchema from './schema-index.js'
+import type { PgHandle } from './pg.js'
 
 const schema = { ...coreSchema, ...kontrollSchema, ...indexSchema }
 
@@ -12,7 +13,19 @@ export type Sqlite = Database.Database
 /** drizzle's database, with the better-sqlite3 connection under it (`$client`). */
 export type Db = BetterSQLite3Database<typeof schema> & { $client: Sqlite }
 
-export interface DatabaseHandle { sqlite: Sqlite; db: Db }
+/** The embedded default: one better-sqlite3 connection. */
+export interface SqliteHandle {
+  dialect: 'sqlite'
+  sqlite: Sqlite
+  db: Db
+  /** The file as configured, for messages. */
+  label: string
+  /** Closes the connection. Idempotent. */
+  close (): Promise<void>
+}
+
+/** The open database: the embedded SQLite file, or a PostgreSQL pool (src/db/pg.ts). */
+export type DatabaseHandle = SqliteHandle | PgHandle
 
 /**
  * The database could not be opened or migrated: `file` (as configured) and `problem` (Norwegian, one
@@ -89,7 +102,7 @@ export interface OpenDatabaseOptions {
  * request. Not `PRAGMA quick_check`: it reads every page (31 s cold, 1.3 s warm for the 245 MB national
  * database). Throws DatabaseOpenError naming the file and the problem.
  */
-export function openDatabase (file: string, opts: OpenDatabaseOptions = {}): DatabaseHandle {
+export function openDatabase (file: string, opts: OpenDatabaseOptions = {}): SqliteHandle {
   if (file !== ':memory:') checkLocation(file, opts.createDirectory ?? true)
   let sqlite: Sqlite | undefined
   try {
@@ -104,5 +117,14 @@ export function openDatabase (file: string, opts: OpenDatabaseOptions = {}): Dat
     const problem = sqliteOpenProblem(err)
     throw problem ? new DatabaseOpenError(file, problem, { cause: err }) : err
   }
-  return { sqlite, db: drizzle(sqlite, { schema }) }
+  const connection = sqlite
+  return {
+    dialect: 'sqlite',
+    sqlite,
+    db: drizzle(sqlite, { schema }),
+    label: file,
+    async close () {
+      if (connection.open) connection.close()
+    },
+  }
 }

@@ -39,5 +39,5 @@ export default fp<DbPluginOptions>(async function dbPlugin (app: FastifyInstance
   const pruneTimer = setInterval(prune, PRUNE_EVERY_MS)
   pruneTimer.unref()
   app.addHook('onClose', async () => { clearInterval(timer); clearInterval(pruneTimer) })
-  if (opts.closeDatabase) app.addHook('onClose', async () => { opts.deps.close() })
+  if (opts.closeDatabase) app.addHook('onClose', async () => { await opts.deps.close() })
 }, { name: 'db' })

@@ -1,3 +1,4 @@
+import { databaseErrorKind } from '../db/errors.js'
 import fp from 'fastify-plugin'
 import type { FastifyError, FastifyInstance } from 'fastify'
 import type { FastifyRequest } from 'fastify'
@@ -72,13 +73,6 @@ export function locateField (request: Pick<FastifyRequest, 'params' | 'query' | 
   return ['GET', 'HEAD', 'DELETE'].includes(request.method) ? `querystring/${field}` : `body/${field}`
 }
 
-function sqliteCode (err: unknown): string | undefined {
-  const e = err as { code?: unknown; cause?: { code?: unknown } }
-  // drizzle ≥ 0.44 wraps driver errors in DrizzleQueryError with the driver error as cause.
-  const code = typeof e.code === 'string' ? e.code : typeof e.cause?.code === 'string' ? e.cause.code : undefined
-  return code?.startsWith('SQLITE_') ? code : undefined
-}
-
 // Every error reply has one shape, and never carries a stack trace or SQL.
 export default fp(async function errorsPlugin (app: FastifyInstance) {
   app.addSchema(ErrorReply)
@@ -103,13 +97,13 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
       const details = validationDetails(err)
       return send(400, 'validation_failed', details.map(d => `${d.path} ${d.message}`).join('; '), details)
     }
-    const sqlite = sqliteCode(err)
-    if (sqlite?.startsWith('SQLITE_CONSTRAINT')) {
-      return send(409, 'conflict', sqlite === 'SQLITE_CONSTRAINT_FOREIGNKEY'
+    const database = databaseErrorKind(err)
+    if (database === 'busy') return send(503, 'busy', 'Databasen er opptatt, prøv igjen')
+    if (database) {
+      return send(409, 'conflict', database === 'foreign_key'
         ? 'Endringen peker på noe som ikke finnes, eller noe annet peker fortsatt hit'
         : 'Endringen er i konflikt med eksisterende data (f.eks. en slug som er i bruk)')
     }
-    if (sqlite === 'SQLITE_BUSY') return send(503, 'busy', 'Databasen er opptatt, prøv igjen')
     const status = err.statusCode ?? 500
     if (status >= 400 && status < 500) {
       // Fastify's own client errors (bad JSON, wrong content type, too large): keep its message, no internals.

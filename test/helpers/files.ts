@@ -5,6 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach } from 'vitest'
 import { createDependencies } from '../../src/composition.js'
+import { openDatabase } from '../../src/db/client.js'
 import { BASE_URL, catalogue } from './app.js'
 
 /** A `tempDir()` for this test file: each call makes a new folder under the OS's temp folder, gone after the test. */
@@ -24,10 +25,11 @@ export function scratchFolders (prefix: string): () => string {
 }
 
 /** A real, migrated database file `dir/real.db` (checkpointed: no -wal beside it), as a fresh server leaves one. */
-export function realDatabase (dir: string): string {
+export async function realDatabase (dir: string): Promise<string> {
   const file = path.join(dir, 'real.db')
-  const deps = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, catalogue })
-  deps.database.sqlite.pragma('wal_checkpoint(TRUNCATE)')
-  deps.close()
+  const database = openDatabase(file)
+  const deps = await createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, catalogue, database })
+  database.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+  await deps.close()
   return file
 }

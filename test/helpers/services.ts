@@ -1,6 +1,5 @@
 // Service-test fixture: the composition root over a seeded database without HTTP, actors, a database
 // snapshot, a way to make a body private, and the ServiceError a refused call rejects with.
-import fs from 'node:fs'
 import { expect } from 'vitest'
 import { buildTestDependencies, databaseSnapshot } from './app.js'
 import type { Actor } from '../../src/services/access.js'
@@ -8,12 +7,16 @@ import { ServiceError } from '../../src/shared/errors.js'
 
 /** `labelPrefix` goes before the actors' labels ('admin', 'editor-oyer'), which the audit log records. */
 export async function serviceFixture (opts: { labelPrefix?: string } = {}) {
-  const { deps, dir, clock } = await buildTestDependencies()
-  const { sqlite } = deps.database
+  const built = await buildTestDependencies()
+  const { deps, clock, sql } = built
   const prefix = opts.labelPrefix ?? ''
-  const idOf = (table: 'municipality' | 'body' | 'collaboration', slug: string) =>
-    (sqlite.prepare(`select id from ${table} where slug = ?`).get(slug) as { id: number }).id
-  const editorOf = (municipality: string): Actor => ({ tokenId: null, label: `${prefix}editor-${municipality}`, role: 'editor', municipalityIds: [idOf('municipality', municipality)] })
+  /** The id of a municipality, body or collaboration by slug (throws when there is none). */
+  const idOf = async (table: 'municipality' | 'body' | 'collaboration', slug: string): Promise<number> => {
+    const row = await sql.get<{ id: number }>(`select id from ${table} where slug = ?`, slug)
+    if (!row) throw new Error(`no ${table} ${slug}`)
+    return row.id
+  }
+  const editorOf = async (municipality: string): Promise<Actor> => ({ tokenId: null, label: `${prefix}editor-${municipality}`, role: 'editor', municipalityIds: [await idOf('municipality', municipality)] })
   const admin: Actor = { tokenId: null, label: `${prefix}admin`, role: 'admin', municipalityIds: [] }
 
   return {
@@ -21,17 +24,15 @@ export async function serviceFixture (opts: { labelPrefix?: string } = {}) {
     clock,
     services: deps.services,
     repos: deps.repos,
-    sqlite,
+    sql,
+    dialect: deps.database.dialect,
     idOf,
     admin,
     editorOf,
     /** Every row of every table: compare before and after a refused write. */
-    snapshot: (): string => databaseSnapshot(sqlite),
-    makePrivate (slug: string) { sqlite.prepare("update body set feed_visibility = 'private' where slug = ?").run(slug) },
-    close () {
-      deps.close()
-      fs.rmSync(dir, { recursive: true, force: true })
-    },
+    snapshot: (): Promise<string> => databaseSnapshot(deps.database),
+    async makePrivate (slug: string) { await sql.run("update body set feed_visibility = 'private' where slug = ?", slug) },
+    close: () => built.dispose(),
   }
 }
 export type ServiceFixture = Awaited<ReturnType<typeof serviceFixture>>
