@@ -10,6 +10,7 @@ import adminPageRoutes from './routes/admin-pages.js'
 import normalizePlugin from './plugins/normalize.js'
 import swaggerPlugin from './plugins/swagger.js'
 import protectionPlugin, { protectionOptionsOf, requestIdOf } from './plugins/protection.js'
+import metricsPlugin from './plugins/metrics.js'
 import compress from '@fastify/compress'
 import feedRoutes from './routes/feeds.js'
 import healthRoutes from './routes/health.js'
@@ -69,6 +70,8 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   await app.register(errorsPlugin)
   // Before auth: overload and rate limits are checked before any token lookup.
   await app.register(protectionPlugin, protectionOptionsOf(deps.config))
+  // Before auth: a scrape's bearer is METRICS_TOKEN, not an API token (src/plugins/metrics.ts).
+  await app.register(metricsPlugin, { token: deps.config.METRICS_TOKEN, outboxDepth: async () => ({ pending: await deps.services.reminders.pendingCount() }) })
   await app.register(dbPlugin, { deps, closeDatabase: opts.closeDatabase ?? true })
   const secureCookies = baseUrl.startsWith('https://')
   await app.register(authPlugin, { secureCookies, csrfKey: await deps.services.people.deploymentSecret('csrf') })

@@ -21,6 +21,8 @@ export interface FeedCacheOptions {
   maxBytes?: number
   /** The most feeds held (default 2,000). */
   maxEntries?: number
+  /** Told of every lookup: a current entry found (hit) or not (miss); the /metrics counter (src/plugins/metrics.ts). */
+  onLookup?: (hit: boolean) => void
 }
 
 /**
@@ -32,6 +34,7 @@ export interface FeedCacheOptions {
 export function createFeedCache (options: FeedCacheOptions = {}) {
   const maxBytes = options.maxBytes ?? 64 * 1024 * 1024
   const maxEntries = options.maxEntries ?? 2000
+  const onLookup = options.onLookup ?? (() => {})
   const entries = new Map<string, CachedFeed>()
   let bytes = 0
 
@@ -46,8 +49,11 @@ export function createFeedCache (options: FeedCacheOptions = {}) {
     /** The entry for a key if it is still current; refreshes its place in the LRU order. */
     get (key: string, day: string, seqOf: (key: string) => number): CachedFeed | undefined {
       const hit = entries.get(key)
-      if (!hit) return undefined
-      if (hit.day !== day || hit.dependencies.some(d => seqOf(d.key) !== d.seq)) return undefined
+      if (!hit || hit.day !== day || hit.dependencies.some(d => seqOf(d.key) !== d.seq)) {
+        onLookup(false)
+        return undefined
+      }
+      onLookup(true)
       entries.delete(key)
       entries.set(key, hit)
       return hit
