@@ -1,7 +1,8 @@
-import { and, desc, eq, gte, sql } from 'drizzle-orm'
+import { and, count, desc, eq, gte, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { auditLog } from '../db/schema.js'
+import { first } from '../db/query.js'
 
 export type AuditRow = typeof auditLog.$inferSelect
 /** Who made a change: the token, the person (signed in or owning the token), and the name the log shows. */
@@ -9,8 +10,8 @@ export interface AuditActor { tokenId: number | null; userId?: number | null; la
 export interface AuditEntry { action: string; entityType: string; entityId: string | number; before?: unknown; after?: unknown }
 
 /** Writes go through here inside the same transaction as the change they record. */
-export function recordAudit (db: Pick<Db, 'insert'>, at: number, actor: AuditActor, entry: AuditEntry): void {
-  db.insert(auditLog).values({
+export async function recordAudit (db: Pick<Db, 'insert'>, at: number, actor: AuditActor, entry: AuditEntry): Promise<void> {
+  await db.insert(auditLog).values({
     at,
     tokenId: actor.tokenId,
     userId: actor.userId ?? null,
@@ -20,14 +21,14 @@ export function recordAudit (db: Pick<Db, 'insert'>, at: number, actor: AuditAct
     entityId: String(entry.entityId),
     before: entry.before ?? null,
     after: entry.after ?? null,
-  }).run()
+  })
 }
 
 export function createAuditRepository (db: Db) {
   return {
     /** Records a change; services call it with the transaction that made the change. */
     async record (at: number, actor: AuditActor, entry: AuditEntry, ex: Executor = db): Promise<void> {
-      recordAudit(ex, at, actor, entry)
+      await recordAudit(ex, at, actor, entry)
     },
     /** Newest first. `since` keeps entries at or after that instant (the log is append-only: no tombstones). */
     async list (filter: { entityType?: string; entityId?: string; since?: number; limit: number; offset: number }, ex: Executor = db): Promise<{ items: AuditRow[]; total: number }> {
@@ -36,17 +37,20 @@ export function createAuditRepository (db: Db) {
         filter.entityId ? eq(auditLog.entityId, filter.entityId) : undefined,
         filter.since !== undefined ? gte(auditLog.at, filter.since) : undefined
       )
-      const total = ex.select({ n: sql<number>`count(*)` }).from(auditLog).where(where).get()?.n ?? 0
-      const items = ex.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(filter.limit).offset(filter.offset).all()
+      const total = (await first(ex.select({ n: count() }).from(auditLog).where(where)))?.n ?? 0
+      const items = await ex.select().from(auditLog).where(where).orderBy(desc(auditLog.id)).limit(filter.limit).offset(filter.offset)
       return { items, total }
     },
     /** Every write is audited, so the newest audit row is a data revision for caches and Last-Modified. */
     async revision (ex: Executor = db): Promise<{ id: number; at: number }> {
-      const row = ex.select({ id: sql<number>`coalesce(max(${auditLog.id}), 0)`, at: sql<number>`coalesce(max(${auditLog.at}), 0)` }).from(auditLog).get()
+      const row = await first(ex.select({
+        id: sql<number>`coalesce(max(${auditLog.id}), 0)`.mapWith(Number),
+        at: sql<number>`coalesce(max(${auditLog.at}), 0)`.mapWith(Number),
+      }).from(auditLog))
       return { id: row?.id ?? 0, at: row?.at ?? 0 }
     },
     async count (ex: Executor = db): Promise<number> {
-      return ex.select({ n: sql<number>`count(*)` }).from(auditLog).get()?.n ?? 0
+      return (await first(ex.select({ n: count() }).from(auditLog)))?.n ?? 0
     },
   }
 }

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, gte, inArray, like, or, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, municipalities, rules } from '../db/schema.js'
+import { first } from '../db/query.js'
 import type { Clock } from '../shared/clock.js'
 import type { BodyKind, FeedVisibility } from '../domain/vocabulary.js'
-import { likePattern, refCondition, type Paging } from './shared.js'
+import { containsText, refCondition, type Paging } from './shared.js'
 
 export type BodyRow = typeof bodies.$inferSelect
 export interface BodyValues {
@@ -36,54 +37,56 @@ export const BODY_SORTS = Object.keys(SORTS)
 export function createBodiesRepository (db: Db, clock: Clock) {
   const now = () => clock.now().getTime()
 
-  function viewOn (ex: Executor, row: BodyRow): BodyView {
+  async function viewOn (ex: Executor, row: BodyRow): Promise<BodyView> {
     const owner = row.municipalityId !== null
-      ? { type: 'municipality' as const, ...ex.select({ slug: municipalities.slug, name: municipalities.name }).from(municipalities).where(eq(municipalities.id, row.municipalityId)).get()! }
-      : { type: 'collaboration' as const, ...ex.select({ slug: collaborations.slug, name: collaborations.name }).from(collaborations).where(eq(collaborations.id, row.collaborationId!)).get()! }
+      ? { type: 'municipality' as const, ...(await first(ex.select({ slug: municipalities.slug, name: municipalities.name }).from(municipalities).where(eq(municipalities.id, row.municipalityId))))! }
+      : { type: 'collaboration' as const, ...(await first(ex.select({ slug: collaborations.slug, name: collaborations.name }).from(collaborations).where(eq(collaborations.id, row.collaborationId!))))! }
     return { ...row, owner }
   }
 
   return {
     /** By id or slug, tombstones included. */
     async find (ref: string | number, ex: Executor = db): Promise<BodyRow | undefined> {
-      return ex.select().from(bodies).where(refCondition(ref, bodies.id, bodies.slug)).get()
+      return first(ex.select().from(bodies).where(refCondition(ref, bodies.id, bodies.slug)))
     },
     /** The body with its owner's slug and name. */
     async view (row: BodyRow, ex: Executor = db): Promise<BodyView> {
       return viewOn(ex, row)
     },
     async list (f: BodyFilter, ex: Executor = db): Promise<{ items: BodyView[]; total: number }> {
-      const mId = f.municipality ? ex.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.slug, f.municipality)).get()?.id ?? -1 : undefined
-      const cId = f.collaboration ? ex.select({ id: collaborations.id }).from(collaborations).where(eq(collaborations.slug, f.collaboration)).get()?.id ?? -1 : undefined
+      const mId = f.municipality ? (await first(ex.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.slug, f.municipality))))?.id ?? -1 : undefined
+      const cId = f.collaboration ? (await first(ex.select({ id: collaborations.id }).from(collaborations).where(eq(collaborations.slug, f.collaboration))))?.id ?? -1 : undefined
       const where = and(
         f.modifiedSince === undefined ? eq(bodies.deleted, false) : gte(bodies.modified, f.modifiedSince),
-        f.q ? or(like(bodies.name, likePattern(f.q)), like(bodies.slug, likePattern(f.q))) : undefined,
+        f.q ? or(containsText(bodies.name, f.q), containsText(bodies.slug, f.q)) : undefined,
         f.kind ? eq(bodies.kind, f.kind as BodyKind) : undefined,
         mId === undefined ? undefined : eq(bodies.municipalityId, mId),
         cId === undefined ? undefined : eq(bodies.collaborationId, cId)
       )
-      const total = ex.select({ n: sql<number>`count(*)` }).from(bodies).where(where).get()?.n ?? 0
-      const rows = ex.select().from(bodies).where(where)
-        .orderBy(SORTS[(f.sort ?? 'name') as keyof typeof SORTS] ?? SORTS.name, asc(bodies.id)).limit(f.limit).offset(f.offset).all()
-      return { items: rows.map(r => viewOn(ex, r)), total }
+      const total = (await first(ex.select({ n: count() }).from(bodies).where(where)))?.n ?? 0
+      const rows = await ex.select().from(bodies).where(where)
+        .orderBy(SORTS[(f.sort ?? 'name') as keyof typeof SORTS] ?? SORTS.name, asc(bodies.id)).limit(f.limit).offset(f.offset)
+      const items: BodyView[] = []
+      for (const r of rows) items.push(await viewOn(ex, r))
+      return { items, total }
     },
     async insert (values: BodyValues, ex: Executor = db): Promise<BodyRow> {
       const at = now()
-      return ex.insert(bodies).values({ ...values, feedVisibility: values.feedVisibility ?? 'public', created: at, modified: at }).returning().get()
+      return (await first(ex.insert(bodies).values({ ...values, feedVisibility: values.feedVisibility ?? 'public', created: at, modified: at }).returning()))!
     },
     async update (id: number, patch: BodyPatch, ex: Executor = db): Promise<BodyRow | undefined> {
-      return ex.update(bodies).set({ ...patch, modified: now() }).where(eq(bodies.id, id)).returning().get()
+      return first(ex.update(bodies).set({ ...patch, modified: now() }).where(eq(bodies.id, id)).returning())
     },
     async setFeedSecretHash (id: number, hash: string, ex: Executor = db): Promise<void> {
-      ex.update(bodies).set({ feedSecretHash: hash, modified: now() }).where(eq(bodies.id, id)).run()
+      await ex.update(bodies).set({ feedSecretHash: hash, modified: now() }).where(eq(bodies.id, id))
     },
     /** Live rules that name the body as responsible or treating. */
     async countRuleUses (id: number, ex: Executor = db): Promise<number> {
-      return ex.select({ n: sql<number>`count(*)` }).from(rules)
-        .where(and(eq(rules.deleted, false), or(eq(rules.responsibleBodyId, id), eq(rules.treatedByBodyId, id)))).get()?.n ?? 0
+      return (await first(ex.select({ n: count() }).from(rules)
+        .where(and(eq(rules.deleted, false), or(eq(rules.responsibleBodyId, id), eq(rules.treatedByBodyId, id))))))?.n ?? 0
     },
     async softDelete (id: number, ex: Executor = db): Promise<void> {
-      ex.update(bodies).set({ deleted: true, modified: now() }).where(eq(bodies.id, id)).run()
+      await ex.update(bodies).set({ deleted: true, modified: now() }).where(eq(bodies.id, id))
     },
     /** Live bodies in one query (by id), optionally only those owned by the given municipalities or collaborations. */
     async listLiveSummaries (owners: BodyOwners = {}, ex: Executor = db): Promise<BodySummary[]> {
@@ -93,7 +96,7 @@ export function createBodiesRepository (db: Db, clock: Clock) {
         : or(
           municipalityIds?.length ? inArray(bodies.municipalityId, municipalityIds) : undefined,
           collaborationIds?.length ? inArray(bodies.collaborationId, collaborationIds) : undefined,
-          sql`0`
+          sql`1 = 0`
         )
       return ex.select({
         id: bodies.id,
@@ -103,10 +106,10 @@ export function createBodiesRepository (db: Db, clock: Clock) {
         municipalityId: bodies.municipalityId,
         collaborationId: bodies.collaborationId,
         feedVisibility: bodies.feedVisibility,
-      }).from(bodies).where(and(eq(bodies.deleted, false), byOwner)).orderBy(asc(bodies.id)).all()
+      }).from(bodies).where(and(eq(bodies.deleted, false), byOwner)).orderBy(asc(bodies.id))
     },
     async privateIds (ex: Executor = db): Promise<Set<number>> {
-      return new Set(ex.select({ id: bodies.id }).from(bodies).where(eq(bodies.feedVisibility, 'private')).all().map(b => b.id))
+      return new Set((await ex.select({ id: bodies.id }).from(bodies).where(eq(bodies.feedVisibility, 'private'))).map(b => b.id))
     },
   }
 }

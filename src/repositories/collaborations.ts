@@ -1,11 +1,11 @@
-import { and, asc, desc, eq, gte, inArray, like, or, sql } from 'drizzle-orm'
-import { alias } from 'drizzle-orm/sqlite-core'
+import { and, asc, count, desc, eq, gte, inArray, or, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, municipalities, participations, rules } from '../db/schema.js'
+import { first, rows as rawRows } from '../db/query.js'
 import type { Clock } from '../shared/clock.js'
 import type { CollaborationStatus, LegalForm, ParticipationRole } from '../domain/vocabulary.js'
-import { likePattern, refCondition, type Paging } from './shared.js'
+import { containsText, refCondition, type Paging } from './shared.js'
 
 export type CollaborationRow = typeof collaborations.$inferSelect
 /** The columns a service may set; ids already resolved from slugs. */
@@ -51,30 +51,37 @@ export const COLLABORATION_SORTS = Object.keys(SORTS)
 export function createCollaborationsRepository (db: Db, clock: Clock) {
   const now = () => clock.now().getTime()
 
-  function viewOn (ex: Executor, row: CollaborationRow): CollaborationView {
+  async function viewOn (ex: Executor, row: CollaborationRow): Promise<CollaborationView> {
     const host = row.hostMunicipalityId === null
       ? null
-      : ex.select({ slug: municipalities.slug, name: municipalities.name }).from(municipalities).where(eq(municipalities.id, row.hostMunicipalityId)).get() ?? null
+      : (await first(ex.select({ slug: municipalities.slug, name: municipalities.name }).from(municipalities).where(eq(municipalities.id, row.hostMunicipalityId)))) ?? null
     const parentSlug = row.parentId === null
       ? null
-      : ex.select({ slug: collaborations.slug }).from(collaborations).where(eq(collaborations.id, row.parentId)).get()?.slug ?? null
-    const participants = ex.select({
+      : (await first(ex.select({ slug: collaborations.slug }).from(collaborations).where(eq(collaborations.id, row.parentId))))?.slug ?? null
+    const participants = await ex.select({
       municipalityId: participations.municipalityId,
       slug: municipalities.slug,
       name: municipalities.name,
       role: participations.role,
       ownershipShare: participations.ownershipShare,
     }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
-      .where(eq(participations.collaborationId, row.id)).orderBy(asc(municipalities.name)).all()
-    const own = ex.select({ id: bodies.id, slug: bodies.slug, name: bodies.name, kind: bodies.kind }).from(bodies)
-      .where(and(eq(bodies.collaborationId, row.id), eq(bodies.deleted, false))).orderBy(asc(bodies.id)).all()
+      .where(eq(participations.collaborationId, row.id)).orderBy(asc(municipalities.name))
+    const own = await ex.select({ id: bodies.id, slug: bodies.slug, name: bodies.name, kind: bodies.kind }).from(bodies)
+      .where(and(eq(bodies.collaborationId, row.id), eq(bodies.deleted, false))).orderBy(asc(bodies.id))
     return { ...row, host, parentSlug, participants, bodies: own }
+  }
+
+  /** One view after another: a PostgreSQL transaction is one connection, which runs one query at a time. */
+  async function viewsOn (ex: Executor, rows: CollaborationRow[]): Promise<CollaborationView[]> {
+    const views: CollaborationView[] = []
+    for (const r of rows) views.push(await viewOn(ex, r))
+    return views
   }
 
   return {
     /** By id or slug, tombstones included. */
     async find (ref: string | number, ex: Executor = db): Promise<CollaborationRow | undefined> {
-      return ex.select().from(collaborations).where(refCondition(ref, collaborations.id, collaborations.slug)).get()
+      return first(ex.select().from(collaborations).where(refCondition(ref, collaborations.id, collaborations.slug)))
     },
     /** The collaboration with host, parent, participants and its live bodies. */
     async view (row: CollaborationRow, ex: Executor = db): Promise<CollaborationView> {
@@ -82,11 +89,11 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
     },
     async list (f: CollaborationFilter, ex: Executor = db): Promise<{ items: CollaborationView[]; total: number }> {
       const municipality = f.municipality
-        ? ex.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.slug, f.municipality)).get()?.id ?? -1
+        ? (await first(ex.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.slug, f.municipality))))?.id ?? -1
         : undefined
       const where = and(
         f.modifiedSince === undefined ? eq(collaborations.deleted, false) : gte(collaborations.modified, f.modifiedSince),
-        f.q ? or(like(collaborations.name, likePattern(f.q)), like(collaborations.comment, likePattern(f.q))) : undefined,
+        f.q ? or(containsText(collaborations.name, f.q), containsText(collaborations.comment, f.q)) : undefined,
         f.area ? eq(collaborations.area, f.area) : undefined,
         f.form ? eq(collaborations.legalForm, f.form as LegalForm) : undefined,
         f.status ? eq(collaborations.status, f.status as CollaborationStatus) : undefined,
@@ -97,18 +104,17 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
             inArray(collaborations.id, ex.select({ id: participations.collaborationId }).from(participations).where(eq(participations.municipalityId, municipality)))
           )
       )
-      const total = ex.select({ n: sql<number>`count(*)` }).from(collaborations).where(where).get()?.n ?? 0
-      const rows = ex.select().from(collaborations).where(where)
+      const total = (await first(ex.select({ n: count() }).from(collaborations).where(where)))?.n ?? 0
+      const rows = await ex.select().from(collaborations).where(where)
         .orderBy(SORTS[(f.sort ?? 'name') as keyof typeof SORTS] ?? SORTS.name, asc(collaborations.id))
-        .limit(f.limit).offset(f.offset).all()
-      return { items: rows.map(r => viewOn(ex, r)), total }
+        .limit(f.limit).offset(f.offset)
+      return { items: await viewsOn(ex, rows), total }
     },
     /** One query for the page of collaborations and one for all their participants. */
     async listSummaries (f: CollaborationSummaryFilter, ex: Executor = db): Promise<{ items: CollaborationSummary[]; total: number }> {
-      const host = alias(municipalities, 'host')
       const where = and(
         eq(collaborations.deleted, false),
-        f.q ? or(like(collaborations.name, likePattern(f.q)), like(collaborations.area, likePattern(f.q))) : undefined,
+        f.q ? or(containsText(collaborations.name, f.q), containsText(collaborations.area, f.q)) : undefined,
         f.municipalityId === undefined
           ? undefined
           : or(
@@ -116,9 +122,10 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
             inArray(collaborations.id, ex.select({ id: participations.collaborationId }).from(participations).where(eq(participations.municipalityId, f.municipalityId)))
           )
       )
-      const total = ex.select({ n: sql<number>`count(*)` }).from(collaborations).where(where).get()?.n ?? 0
+      const total = (await first(ex.select({ n: count() }).from(collaborations).where(where)))?.n ?? 0
       if (f.limit <= 0 || total === 0) return { items: [], total }
-      const rows = ex.select({
+      // The host by a plain join: municipalities appears once in this query, so it needs no alias.
+      const rows = await ex.select({
         id: collaborations.id,
         slug: collaborations.slug,
         name: collaborations.name,
@@ -126,13 +133,13 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
         area: collaborations.area,
         status: collaborations.status,
         terminatedOn: collaborations.terminatedOn,
-        hostSlug: host.slug,
-        hostName: host.name,
-      }).from(collaborations).leftJoin(host, eq(host.id, collaborations.hostMunicipalityId)).where(where)
-        .orderBy(asc(collaborations.status), asc(collaborations.name), asc(collaborations.id)).limit(f.limit).offset(f.offset).all()
+        hostSlug: municipalities.slug,
+        hostName: municipalities.name,
+      }).from(collaborations).leftJoin(municipalities, eq(municipalities.id, collaborations.hostMunicipalityId)).where(where)
+        .orderBy(asc(collaborations.status), asc(collaborations.name), asc(collaborations.id)).limit(f.limit).offset(f.offset)
       const byCollaboration = new Map<number, CollaborationSummary['participants']>(rows.map(r => [r.id, []]))
       // Every live collaboration (the start page of a small region): read every participation rather than name each id.
-      const participants = ex.select({
+      const participants = await ex.select({
         collaborationId: participations.collaborationId,
         municipalityId: participations.municipalityId,
         slug: municipalities.slug,
@@ -140,7 +147,7 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
         role: participations.role,
       }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
         .where(rows.length === total && f.municipalityId === undefined && !f.q ? undefined : inArray(participations.collaborationId, rows.map(r => r.id)))
-        .orderBy(asc(municipalities.name), asc(municipalities.id)).all()
+        .orderBy(asc(municipalities.name), asc(municipalities.id))
       for (const { collaborationId, ...p } of participants) byCollaboration.get(collaborationId)?.push(p)
       return {
         items: rows.map(({ hostSlug, hostName, ...r }) => ({
@@ -153,7 +160,7 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
     },
     /** How many live, active collaborations each municipality takes part in or hosts, in one pass. */
     async activeCountsByMunicipality (ex: Executor = db): Promise<Map<number, number>> {
-      const rows = ex.all<{ m: number; n: number }>(sql`
+      const rows = await rawRows<{ m: number; n: number }>(ex, sql`
         select x.m as m, count(*) as n from (
           select ${participations.municipalityId} as m, ${participations.collaborationId} as c from ${participations}
           union
@@ -161,52 +168,52 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
         ) x join ${collaborations} on ${collaborations.id} = x.c
         where ${collaborations.deleted} = 0 and ${collaborations.status} = 'active'
         group by x.m`)
-      return new Map(rows.map(r => [r.m, r.n]))
+      return new Map(rows.map(r => [Number(r.m), Number(r.n)]))
     },
     /** Every live collaboration (active and terminated) by id, for the register export. */
     async listAllActiveAndTerminated (ex: Executor = db): Promise<CollaborationView[]> {
-      return ex.select().from(collaborations).where(eq(collaborations.deleted, false)).orderBy(asc(collaborations.id)).all().map(r => viewOn(ex, r))
+      return viewsOn(ex, await ex.select().from(collaborations).where(eq(collaborations.deleted, false)).orderBy(asc(collaborations.id)))
     },
     /** Municipality ids a collaboration involves (participants and host): used for editor scope. */
     async involvedMunicipalityIds (collaborationId: number, ex: Executor = db): Promise<number[]> {
-      const row = ex.select({ host: collaborations.hostMunicipalityId }).from(collaborations).where(eq(collaborations.id, collaborationId)).get()
-      const ids = ex.select({ id: participations.municipalityId }).from(participations).where(eq(participations.collaborationId, collaborationId)).all().map(p => p.id)
+      const row = await first(ex.select({ host: collaborations.hostMunicipalityId }).from(collaborations).where(eq(collaborations.id, collaborationId)))
+      const ids = (await ex.select({ id: participations.municipalityId }).from(participations).where(eq(participations.collaborationId, collaborationId))).map(p => p.id)
       if (row?.host != null && !ids.includes(row.host)) ids.push(row.host)
       return ids
     },
     /** The participations, ordered by municipality id (comparable between two reads). */
     async participations (collaborationId: number, ex: Executor = db): Promise<ParticipationValues[]> {
       return ex.select({ municipalityId: participations.municipalityId, role: participations.role, ownershipShare: participations.ownershipShare })
-        .from(participations).where(eq(participations.collaborationId, collaborationId)).orderBy(asc(participations.municipalityId)).all()
+        .from(participations).where(eq(participations.collaborationId, collaborationId)).orderBy(asc(participations.municipalityId))
     },
 
     async insert (values: CollaborationValues & { slug: string; name: string; legalForm: LegalForm }, ex: Executor = db): Promise<CollaborationRow> {
       const at = now()
-      return ex.insert(collaborations).values({ ...values, created: at, modified: at }).returning().get()
+      return (await first(ex.insert(collaborations).values({ ...values, created: at, modified: at }).returning()))!
     },
     async update (id: number, values: CollaborationValues, ex: Executor = db): Promise<CollaborationRow | undefined> {
-      return ex.update(collaborations).set({ ...values, modified: now() }).where(eq(collaborations.id, id)).returning().get()
+      return first(ex.update(collaborations).set({ ...values, modified: now() }).where(eq(collaborations.id, id)).returning())
     },
     async replaceParticipations (collaborationId: number, list: ParticipationValues[], ex: Executor = db): Promise<void> {
-      ex.delete(participations).where(eq(participations.collaborationId, collaborationId)).run()
-      for (const p of list) ex.insert(participations).values({ collaborationId, ...p }).run()
+      await ex.delete(participations).where(eq(participations.collaborationId, collaborationId))
+      for (const p of list) await ex.insert(participations).values({ collaborationId, ...p })
     },
     /** Brings a tombstoned collaboration back with its bodies. */
     async restore (id: number, ex: Executor = db): Promise<void> {
       const at = now()
-      ex.update(collaborations).set({ deleted: false, modified: at }).where(eq(collaborations.id, id)).run()
-      ex.update(bodies).set({ deleted: false, modified: at }).where(eq(bodies.collaborationId, id)).run()
+      await ex.update(collaborations).set({ deleted: false, modified: at }).where(eq(collaborations.id, id))
+      await ex.update(bodies).set({ deleted: false, modified: at }).where(eq(bodies.collaborationId, id))
     },
     /** Live collaborations that have this one as their umbrella. */
     async countParts (id: number, ex: Executor = db): Promise<number> {
-      return ex.select({ n: sql<number>`count(*)` }).from(collaborations).where(and(eq(collaborations.parentId, id), eq(collaborations.deleted, false))).get()?.n ?? 0
+      return (await first(ex.select({ n: count() }).from(collaborations).where(and(eq(collaborations.parentId, id), eq(collaborations.deleted, false)))))?.n ?? 0
     },
     /** Soft delete of the collaboration, its bodies and its rules. */
     async softDelete (id: number, ex: Executor = db): Promise<void> {
       const at = now()
-      ex.update(bodies).set({ deleted: true, modified: at }).where(eq(bodies.collaborationId, id)).run()
-      ex.update(rules).set({ deleted: true, modified: at }).where(eq(rules.collaborationId, id)).run()
-      ex.update(collaborations).set({ deleted: true, modified: at }).where(eq(collaborations.id, id)).run()
+      await ex.update(bodies).set({ deleted: true, modified: at }).where(eq(bodies.collaborationId, id))
+      await ex.update(rules).set({ deleted: true, modified: at }).where(eq(rules.collaborationId, id))
+      await ex.update(collaborations).set({ deleted: true, modified: at }).where(eq(collaborations.id, id))
     },
   }
 }

@@ -1,10 +1,11 @@
-import { and, asc, desc, eq, gte, isNotNull, like, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, isNotNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, municipalities, participations, rules } from '../db/schema.js'
+import { first } from '../db/query.js'
 import type { Clock } from '../shared/clock.js'
 import type { MunicipalityKind } from '../domain/vocabulary.js'
-import { likePattern, refCondition, type Paging } from './shared.js'
+import { containsText, refCondition, type Paging } from './shared.js'
 
 export type MunicipalityRow = typeof municipalities.$inferSelect
 export interface MunicipalityInput {
@@ -40,49 +41,49 @@ export function createMunicipalitiesRepository (db: Db, clock: Clock) {
   return {
     /** By id or slug, tombstones included. */
     async find (ref: string | number, ex: Executor = db): Promise<MunicipalityRow | undefined> {
-      return ex.select().from(municipalities).where(refCondition(ref, municipalities.id, municipalities.slug)).get()
+      return first(ex.select().from(municipalities).where(refCondition(ref, municipalities.id, municipalities.slug)))
     },
     async list (f: MunicipalityFilter, ex: Executor = db): Promise<{ items: MunicipalityRow[]; total: number }> {
       const where = and(
         f.modifiedSince === undefined ? eq(municipalities.deleted, false) : gte(municipalities.modified, f.modifiedSince),
-        f.q ? like(municipalities.name, likePattern(f.q)) : undefined,
+        f.q ? containsText(municipalities.name, f.q) : undefined,
         f.kind ? eq(municipalities.kind, f.kind as MunicipalityKind) : undefined,
         f.inRegion === undefined ? undefined : eq(municipalities.inRegion, f.inRegion)
       )
-      const total = ex.select({ n: sql<number>`count(*)` }).from(municipalities).where(where).get()?.n ?? 0
-      const items = ex.select().from(municipalities).where(where)
+      const total = (await first(ex.select({ n: count() }).from(municipalities).where(where)))?.n ?? 0
+      const items = await ex.select().from(municipalities).where(where)
         .orderBy(SORTS[(f.sort ?? 'name') as keyof typeof SORTS] ?? SORTS.name, asc(municipalities.id))
-        .limit(f.limit).offset(f.offset).all()
+        .limit(f.limit).offset(f.offset)
       return { items, total }
     },
     /** Every municipality, tombstones included, by id. */
     async listAll (ex: Executor = db): Promise<MunicipalityRow[]> {
-      return ex.select().from(municipalities).orderBy(asc(municipalities.id)).all()
+      return ex.select().from(municipalities).orderBy(asc(municipalities.id))
     },
     /** Every body owned by a municipality, tombstones included (one query for a whole onboarding). */
     async listMunicipalBodies (ex: Executor = db): Promise<MunicipalBodyRow[]> {
       return ex.select({ id: bodies.id, municipalityId: sql<number>`${bodies.municipalityId}`, slug: bodies.slug, name: bodies.name, kind: bodies.kind, deleted: bodies.deleted })
-        .from(bodies).where(isNotNull(bodies.municipalityId)).orderBy(asc(bodies.id)).all()
+        .from(bodies).where(isNotNull(bodies.municipalityId)).orderBy(asc(bodies.id))
     },
     /** Every body slug (they are unique across owners): a new body's slug must not take one. */
     async listBodySlugs (ex: Executor = db): Promise<string[]> {
-      return ex.select({ slug: bodies.slug }).from(bodies).all().map(b => b.slug)
+      return (await ex.select({ slug: bodies.slug }).from(bodies)).map(b => b.slug)
     },
     /** Brings back one tombstoned body of a municipality (a statutory body must exist). */
     async restoreBody (id: number, ex: Executor = db): Promise<void> {
-      ex.update(bodies).set({ deleted: false, modified: now() }).where(eq(bodies.id, id)).run()
+      await ex.update(bodies).set({ deleted: false, modified: now() }).where(eq(bodies.id, id))
     },
     /** Renames one of the municipality's bodies (its generated name follows the municipality's official name). */
     async renameBody (id: number, name: string, ex: Executor = db): Promise<void> {
-      ex.update(bodies).set({ name, modified: now() }).where(eq(bodies.id, id)).run()
+      await ex.update(bodies).set({ name, modified: now() }).where(eq(bodies.id, id))
     },
     async listInRegion (ex: Executor = db): Promise<MunicipalityRow[]> {
-      return ex.select().from(municipalities).where(and(eq(municipalities.inRegion, true), eq(municipalities.deleted, false))).orderBy(asc(municipalities.name)).all()
+      return ex.select().from(municipalities).where(and(eq(municipalities.inRegion, true), eq(municipalities.deleted, false))).orderBy(asc(municipalities.name))
     },
 
     async insert (input: MunicipalityInput, ex: Executor = db): Promise<MunicipalityRow> {
       const at = now()
-      return ex.insert(municipalities).values({
+      return (await first(ex.insert(municipalities).values({
         slug: input.slug,
         name: input.name,
         kind: input.kind,
@@ -93,33 +94,33 @@ export function createMunicipalitiesRepository (db: Db, clock: Clock) {
         trackingFrom: input.trackingFrom ?? null,
         created: at,
         modified: at,
-      }).returning().get()
+      }).returning()))!
     },
     async update (id: number, patch: Partial<MunicipalityInput>, ex: Executor = db): Promise<MunicipalityRow | undefined> {
-      return ex.update(municipalities).set({ ...patch, modified: now() }).where(eq(municipalities.id, id)).returning().get()
+      return first(ex.update(municipalities).set({ ...patch, modified: now() }).where(eq(municipalities.id, id)).returning())
     },
     /** Brings a tombstoned municipality back with its bodies. */
     async restore (id: number, ex: Executor = db): Promise<MunicipalityRow | undefined> {
       const at = now()
-      const row = ex.update(municipalities).set({ deleted: false, modified: at }).where(eq(municipalities.id, id)).returning().get()
-      if (row) ex.update(bodies).set({ deleted: false, modified: at }).where(eq(bodies.municipalityId, id)).run()
+      const row = await first(ex.update(municipalities).set({ deleted: false, modified: at }).where(eq(municipalities.id, id)).returning())
+      if (row) await ex.update(bodies).set({ deleted: false, modified: at }).where(eq(bodies.municipalityId, id))
       return row
     },
     /** Live collaborations the municipality takes part in or hosts. */
     async countCollaborations (id: number, ex: Executor = db): Promise<number> {
-      const participating = ex.select({ n: sql<number>`count(*)` }).from(participations)
+      const participating = (await first(ex.select({ n: count() }).from(participations)
         .innerJoin(collaborations, eq(participations.collaborationId, collaborations.id))
-        .where(and(eq(participations.municipalityId, id), eq(collaborations.deleted, false))).get()?.n ?? 0
-      const hosting = ex.select({ n: sql<number>`count(*)` }).from(collaborations)
-        .where(and(eq(collaborations.hostMunicipalityId, id), eq(collaborations.deleted, false))).get()?.n ?? 0
+        .where(and(eq(participations.municipalityId, id), eq(collaborations.deleted, false)))))?.n ?? 0
+      const hosting = (await first(ex.select({ n: count() }).from(collaborations)
+        .where(and(eq(collaborations.hostMunicipalityId, id), eq(collaborations.deleted, false)))))?.n ?? 0
       return participating + hosting
     },
     /** Soft delete of the municipality, its bodies and its rules. */
     async softDelete (id: number, ex: Executor = db): Promise<void> {
       const at = now()
-      ex.update(bodies).set({ deleted: true, modified: at }).where(eq(bodies.municipalityId, id)).run()
-      ex.update(rules).set({ deleted: true, modified: at }).where(eq(rules.municipalityId, id)).run()
-      ex.update(municipalities).set({ deleted: true, modified: at }).where(eq(municipalities.id, id)).run()
+      await ex.update(bodies).set({ deleted: true, modified: at }).where(eq(bodies.municipalityId, id))
+      await ex.update(rules).set({ deleted: true, modified: at }).where(eq(rules.municipalityId, id))
+      await ex.update(municipalities).set({ deleted: true, modified: at }).where(eq(municipalities.id, id))
     },
   }
 }
