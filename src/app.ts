@@ -71,7 +71,7 @@ export async function buildApp (deps: Dependencies, opts: AppOptions = {}) {
   // Before auth: overload and rate limits are checked before any token lookup.
   await app.register(protectionPlugin, protectionOptionsOf(deps.config))
   // Before auth: a scrape's bearer is METRICS_TOKEN, not an API token (src/plugins/metrics.ts).
-  await app.register(metricsPlugin, { token: deps.config.METRICS_TOKEN, outboxDepth: async () => ({ pending: await deps.services.reminders.pendingCount() }) })
+  await app.register(metricsPlugin, { token: deps.config.METRICS_TOKEN, outboxDepth: () => deps.services.reminders.outboxCounts() })
   await app.register(dbPlugin, { deps, closeDatabase: opts.closeDatabase ?? true })
   const secureCookies = baseUrl.startsWith('https://')
   await app.register(authPlugin, { secureCookies, csrfKey: await deps.services.people.deploymentSecret('csrf') })

@@ -22,7 +22,7 @@ const FeedQuery = Strict({
 
 /** Subscribable calendars. Reads go through the feeds service (who may see what); this only presents. */
 const routes: FastifyPluginAsyncTypebox<{ baseUrl: string; compress: boolean }> = async (app, opts) => {
-  const cache = createFeedCache()
+  const cache = createFeedCache({ onLookup: app.metrics.feedCacheLookup })
   const buildFeed = createFeedBuilder()
   const uidHost = new URL(opts.baseUrl).hostname
   const { feeds } = app.services

@@ -119,6 +119,11 @@ export function createRemindersService (deps: RemindersServiceDeps) {
       return (await outbox.countByStatus()).pending
     },
 
+    /** How many outbox rows are in each status (the /metrics outbox depth gauge). */
+    async outboxCounts (): Promise<Record<OutboxStatus, number>> {
+      return outbox.countByStatus()
+    },
+
     /** What the reminder job (planner and dispatcher) works with. */
     jobDeps (): DispatcherDeps {
       const { occurrences, subscriptions, rules, bodies, collaborations, catalogue, clock, transactor } = deps
