@@ -73,7 +73,7 @@ describe('GET /metrics', () => {
     expect(text).not.toMatch(/oyer|atlantis|12345|fields=/)
   })
 
-  it('reports the reminder outbox depth by status, as the outbox counts it', async () => {
+  it('reports the reminder outbox depth by status, as the reminders service counts it', async () => {
     const t = await appWith()
     const sub = await t.repos.subscriptions.insert({ name: 'Kari', channel: 'email', email: 'kari@oyer.kommune.no', webhookUrl: null, webhookSecret: null, municipalityId: null, collaborationId: null, bodyId: null, eventTypes: ['arsregnskap_avlagt'], digest: false, active: true }, Date.now())
     const row = (key: string) => ({ outboxKey: key, messageId: `<${key}@arshjul.test>`, kind: 'overdue' as const, occurrenceId: null, reminderKey: `overdue-1@${key}`, recipient: 'mailto:kari@oyer.kommune.no', subscriptionId: sub.id, channel: 'email' as const, municipalityId: null, sendOn: '2027-03-01', dueDate: '2027-02-22', payload: {} })
@@ -82,7 +82,7 @@ describe('GET /metrics', () => {
     const [claimed] = await t.repos.outbox.claim({ worker: 'w', now, leaseMs: 60_000, limit: 1, channels: ['email'] })
     await t.repos.outbox.markSent(claimed!.id, now + 5000, '250 OK')
 
-    const counts = await t.repos.outbox.countByStatus()
+    const counts = await t.services.reminders.outboxCounts()
     expect(counts).toEqual({ pending: 2, sending: 0, sent: 1, failed: 0, cancelled: 0 })
     const text = await scrape(t)
     for (const [status, n] of Object.entries(counts)) expect(sample(text, 'arshjul_reminder_outbox_depth', { status })).toBe(n)
