@@ -123,7 +123,8 @@ export function createOccurrenceIndexRepository (db: Db) {
     // ── reads ──────────────────────────────────────────────────────────────────────────────────
     /** Rows of a calendar in a window, in date order (date, local start, id), one page of them. */
     async select (q: IndexQuery, page?: { limit: number; offset: number }, ex: Executor = db): Promise<OccurrenceRow[]> {
-      const order = [asc(o.date), asc(o.localStart), asc(o.id)]
+      // An all-day row (no local start) comes first on its day: SQLite sorts NULL first, PostgreSQL last unless told.
+      const order = [asc(o.date), dialectOf(ex) === 'pg' ? sql`${o.localStart} ASC NULLS FIRST` : asc(o.localStart), asc(o.id)]
       if (!page) return (await ex.select().from(o).where(where(q, dialectOf(ex))).orderBy(...order)).map(toRow)
       // The page's ids first, from the (date, local_start, id) index alone: a deep offset then skips
       // index entries, not whole rows.
