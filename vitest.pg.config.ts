@@ -1,11 +1,16 @@
 // `npm run test:pg`: every test that touches the database, on PostgreSQL (TEST_DATABASE_URL, set by
-// scripts/with-throwaway-postgres.sh). Tests of pure code run once, in `npm test`; so do the tests of
-// SQLite's own behaviour (*.sqlite.test.ts: the file, its locks, its pragmas).
-import { defineConfig, mergeConfig } from 'vitest/config'
+// scripts/with-throwaway-postgres.sh), and the tests only PostgreSQL has (*.pg.test.ts: the schema
+// comparison, db:copy, several instances). Tests of pure code run once, in `npm test`; so do the tests
+// of SQLite's own behaviour (*.sqlite.test.ts: the file, its locks, its pragmas).
+import { defineConfig } from 'vitest/config'
 import base from './vitest.config.js'
 
-export default mergeConfig(base, defineConfig({
+// Not mergeConfig: it would concatenate the base's exclude list, which keeps *.pg.test.ts out of `npm test`.
+export default defineConfig({
+  ...base,
   test: {
+    ...base.test,
+    include: ['test/**/*.test.ts'],
     exclude: [
       '**/node_modules/**',
       'test/**/*.sqlite.test.ts',
@@ -27,4 +32,4 @@ export default mergeConfig(base, defineConfig({
       'test/tools/fuzz.test.ts',
     ],
   },
-}))
+})
