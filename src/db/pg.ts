@@ -95,6 +95,7 @@ export function createPgTransactor (handle: PgHandle): Transactor {
   const context = ambient.get(handle.pool)!
   const pooled = drizzle(handle.pool)
   const hooks: CommitHooks[] = []
+  let tail: Promise<void> = Promise.resolve()
   return {
     onCommit (h: CommitHooks): void {
       hooks.push(h)
@@ -102,16 +103,26 @@ export function createPgTransactor (handle: PgHandle): Transactor {
     async transaction<T> (work: (tx: Executor) => Promise<T>): Promise<T> {
       const outer = context.getStore()
       if (outer) return outer.tx.transaction(tx => context.run({ tx }, () => work(tx as unknown as Executor)))
-      const result = await pooled.transaction(async tx => {
-        await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITER_LOCK})`)
-        return context.run({ tx }, async () => {
-          const out = await work(tx as unknown as Executor)
-          for (const h of hooks) await h.before?.(tx as unknown as Executor)
-          return out
+      // This instance's transactions queue here first, so they wait without holding a pooled
+      // connection each: the pool stays free for reads while a write runs.
+      let release!: () => void
+      const previous = tail
+      tail = new Promise<void>(resolve => { release = resolve })
+      await previous
+      try {
+        const result = await pooled.transaction(async tx => {
+          await tx.execute(sql`SELECT pg_advisory_xact_lock(${WRITER_LOCK})`)
+          return context.run({ tx }, async () => {
+            const out = await work(tx as unknown as Executor)
+            for (const h of hooks) await h.before?.(tx as unknown as Executor)
+            return out
+          })
         })
-      })
-      for (const h of hooks) h.after?.()
-      return result
+        for (const h of hooks) h.after?.()
+        return result
+      } finally {
+        release()
+      }
     },
   }
 }
