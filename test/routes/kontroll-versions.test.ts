@@ -45,7 +45,7 @@ describe('a joint plan through the API', () => {
       ['lillehammer-kontrollutvalg', 'KU 24/30', null], ['gausdal-kontrollutvalg', 'KU 24/31', 'KS 24/118'], ['oyer-kontrollutvalg', 'KU 24/32', null],
     ])
     // The audit names the person.
-    const audit = t.sqlite.prepare("select actor, user_id as userId from audit_log where entity_type = 'kontroll_plan' order by id desc limit 1").get() as Json
+    const audit = (await t.sql.get<Json>("select actor, user_id as \"userId\" from audit_log where entity_type = 'kontroll_plan' order by id desc limit 1"))!
     expect(audit.actor).toBe('Siri Sekretær <sek@kusek.no>')
     expect(audit.userId).not.toBeNull()
 
@@ -63,17 +63,17 @@ describe('a joint plan through the API', () => {
     expect(ordered.statusCode, ordered.body).toBe(200)
     const list = (await t.app.inject(`/api/v1/kontroll/plans/${plan.id}/projects`)).json()
     expect(list.data.map((p: Json) => [p.position, p.title])).toEqual([[1, 'IKOMM'], [2, 'GLØR']])
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const bad = await write('PUT', `/api/v1/kontroll/plans/${plan.id}/order`, { projects: [projects[1]!.id] })
     expect([bad.statusCode, bad.json().code, bad.json().details[0].path]).toEqual([400, 'kontroll.order', 'body/projects'])
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('makes plans from the ranked list, and refuses a bad item naming it with nothing created', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const bad = await write('POST', '/api/v1/kontroll/plans/from-ranking', { body: 'gausdal-kontrollutvalg', electionYear: 2023, items: [{ subject: { municipality: 'gausdal', serviceArea: 'Skole' }, kind: 'forvaltningsrevisjon', title: 'Skole', plannedYear: 2035 }] })
     expect([bad.statusCode, bad.json().details[0].path]).toEqual([400, 'body/items/0/plannedYear'])
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     const res = await write('POST', '/api/v1/kontroll/plans/from-ranking', { body: 'gausdal-kontrollutvalg', electionYear: 2023, items: [{ subject: { municipality: 'gausdal', serviceArea: 'Skole' }, kind: 'forvaltningsrevisjon', title: 'Skole', plannedYear: 2026, plannedQuarter: 2 }] })
     expect(res.statusCode, res.body).toBe(201)
     expect(res.json().plans.map((p: Json) => [p.title, p.projectCount])).toEqual([['Plan for forvaltningsrevisjon 2024–2027, Gausdal', 1]])

@@ -33,6 +33,23 @@ async function createProject (planId: number, payload: Json, token = t.tokens.ad
 }
 const jointEierskapPlan = () => createPlan({ type: 'eierskapskontroll', electionYear: 2023, title: 'Plan for eierskapskontroll 2024–2027', bodies: KUS })
 const oyerFrPlan = (electionYear = 2023) => createPlan({ type: 'forvaltningsrevisjon', electionYear, title: `Plan for forvaltningsrevisjon Øyer ${electionYear + 1}–${electionYear + 4}`, bodies: ['oyer-kontrollutvalg'] })
+/**
+ * Makes every insert into `rule` for a kontrollutvalg fail as a constraint does (SQLite: a trigger that
+ * RAISEs; PostgreSQL: a trigger function raising check_violation); resolves to the undo.
+ */
+async function failRuleInserts (bodySlug: string): Promise<() => Promise<void>> {
+  const when = `NEW.responsible_body_id = (SELECT id FROM body WHERE slug = '${bodySlug}')`
+  if (t.dialect === 'sqlite') {
+    await t.sql.run(`CREATE TRIGGER fail_rule BEFORE INSERT ON rule WHEN ${when} BEGIN SELECT RAISE(ABORT, 'boom'); END`)
+    return async () => { await t.sql.run('DROP TRIGGER fail_rule') }
+  }
+  await t.sql.run(`CREATE FUNCTION fail_rule() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF ${when} THEN RAISE EXCEPTION 'boom' USING ERRCODE = 'check_violation'; END IF; RETURN NEW; END $$`)
+  await t.sql.run('CREATE TRIGGER fail_rule BEFORE INSERT ON rule FOR EACH ROW EXECUTE FUNCTION fail_rule()')
+  return async () => {
+    await t.sql.run('DROP TRIGGER fail_rule ON rule')
+    await t.sql.run('DROP FUNCTION fail_rule()')
+  }
+}
 async function coverageOf (municipality: string): Promise<Record<string, Json>> {
   const res = await t.app.inject(`/api/v1/kontroll/coverage?valgperiode=2023&municipality=${municipality}`)
   expect(res.statusCode, res.body).toBe(200)
@@ -81,11 +98,11 @@ describe('plans and their adoption deadline', () => {
     expect(await ids('municipality=gausdal')).toEqual([joint.id])
     expect(await ids('body=oyer-kontrollutvalg&type=forvaltningsrevisjon')).toEqual([fr.id])
     expect(await ids('valgperiode=2027')).toEqual([])
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post('/api/v1/kontroll/plans', { type: 'eierskapskontroll', electionYear: 2023, title: 'Dublett', bodies: ['oyer-kontrollutvalg'] })
     expect(res.statusCode).toBe(409)
     expect(res.json().code).toBe('kontroll.plan_exists')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('deletes a plan with its projects and their calendar entries', async () => {
@@ -313,13 +330,13 @@ describe('bad input is refused with a 400 naming the field, and nothing is store
       ['PATCH', `/api/v1/kontroll/plans/${fr.id}/projects/${project.id}`, { caseRefs: { council: '1' } }, 'validation_failed', 'body/caseRefs/council'],
     ]
     for (const [method, url, payload, code, path] of cases) {
-      const before = t.snapshot()
+      const before = await t.snapshot()
       const res = await t.app.inject({ method: method as 'POST', url, headers: t.auth(t.tokens.admin), payload })
       const label = `${method} ${url} ${JSON.stringify(payload)}`
       expect(res.statusCode, label).toBe(400)
       expect(res.json().code, label).toBe(code)
       expect(res.json().details.map((d: Json) => d.path), label).toContain(path)
-      expect(t.snapshot(), label).toBe(before)
+      expect(await t.snapshot(), label).toBe(before)
     }
   }, 60_000)
 
@@ -364,16 +381,16 @@ describe('writes need the kontrollutvalg’s sekretariat or an admin, and are au
     const gunn = await signIn(t, 'gunn@kusek.no', [{ role: 'sekretariat', kontrollutvalg: 'gausdal-kontrollutvalg' }], 'Gunn Sekretær')
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/kontroll/plans', payload: oyerPlan })).statusCode).toBe(401)
     // An editor token no longer changes kontroll plans, not even its own municipality's (a change of issue 14).
-    let before = t.snapshot()
+    let before = await t.snapshot()
     const refused = await post('/api/v1/kontroll/plans', oyerPlan, t.tokens.editorOyer)
     expect(refused.statusCode).toBe(403)
     expect(refused.json()).toMatchObject({ code: 'auth.forbidden', message: 'Bare sekretariatet for kontrollutvalget og administratorer kan endre kontrollplaner' })
     expect((await post('/api/v1/kontroll/plans', oyerPlan, editorGausdal)).statusCode).toBe(403)
     expect((await post('/api/v1/kontroll/plans', jointPlan, editorGausdal)).statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     const plan = await createPlan(oyerPlan)
     const joint = await createPlan(jointPlan)
-    before = t.snapshot()
+    before = await t.snapshot()
     expect((await patch(`/api/v1/kontroll/plans/${plan.id}`, { title: 'Gausdal tar over' }, editorGausdal)).statusCode).toBe(403)
     expect((await patch(`/api/v1/kontroll/plans/${plan.id}`, { title: 'Øyers egen' }, t.tokens.editorOyer)).statusCode).toBe(403)
     expect((await post(`/api/v1/kontroll/plans/${plan.id}/projects`, { title: 'X', plannedYear: 2025, subjects: [{ municipality: 'oyer', serviceArea: 'Skole' }] }, t.tokens.editorOyer)).statusCode).toBe(403)
@@ -398,7 +415,7 @@ describe('writes need the kontrollutvalg’s sekretariat or an admin, and are au
     // A session write without the CSRF token is refused before anything else.
     const noCsrf = await t.app.inject({ method: 'PATCH', url: `/api/v1/kontroll/plans/${plan.id}`, headers: siri.headers, payload: { title: 'Uten token' } })
     expect([noCsrf.statusCode, noCsrf.json().code]).toEqual([403, 'auth.csrf'])
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
 
     expect((await as(siri, 'PATCH', `/api/v1/kontroll/plans/${plan.id}`, { title: 'Plan for forvaltningsrevisjon, Øyer' })).statusCode).toBe(200)
     // The subject is what is controlled, not what is changed: Øyer's plan may control a company Øyer co-owns.
@@ -422,14 +439,14 @@ describe('writes need the kontrollutvalg’s sekretariat or an admin, and are au
 
   it('a failure half-way through a write leaves nothing behind', async () => {
     const plan = await jointEierskapPlan()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     // Make the third kontrollutvalg's rule insert fail after the project row and two rules are written.
-    t.sqlite.exec('CREATE TRIGGER fail_third BEFORE INSERT ON rule WHEN NEW.responsible_body_id = (SELECT id FROM body WHERE slug = \'oyer-kontrollutvalg\') BEGIN SELECT RAISE(ABORT, \'boom\'); END')
+    const undo = await failRuleInserts('oyer-kontrollutvalg')
     const res = await post(`/api/v1/kontroll/plans/${plan.id}/projects`, { title: 'GLØR', plannedYear: 2025, subjects: [{ collaboration: 'felles-renovasjonsselskap-glor' }] })
     expect(res.statusCode).toBe(409) // a constraint-type failure; no stack trace or SQL reaches the client
     expect(res.body).not.toMatch(/boom|INSERT|rule/)
-    t.sqlite.exec('DROP TRIGGER fail_third')
-    expect(t.snapshot()).toBe(before)
+    await undo()
+    expect(await t.snapshot()).toBe(before)
   })
 })
 

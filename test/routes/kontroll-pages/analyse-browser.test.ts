@@ -23,14 +23,14 @@ beforeAll(async () => {
 }, 120_000)
 afterAll(() => closeBrowserSuite(browser, t))
 
-const skappa = () => t.sqlite.prepare(`select r.id, r.risk, r.materiality, r.justification, r.assessed_on as assessedOn from risk_assessment r
-  join collaboration c on c.id = r.collaboration_id where c.slug = 'skappa-kunnskapspark' and r.deleted = 0`).all() as Array<{ id: number; risk: number; materiality: number; justification: string; assessedOn: string }>
-const auditActors = (id: number) => (t.sqlite.prepare("select actor from audit_log where entity_type = 'risk_assessment' and entity_id = ? order by id").all(String(id)) as Array<{ actor: string }>).map(r => r.actor)
+const skappa = () => t.sql.all<{ id: number; risk: number; materiality: number; justification: string; assessedOn: string }>(`select r.id, r.risk, r.materiality, r.justification, r.assessed_on as "assessedOn" from risk_assessment r
+  join collaboration c on c.id = r.collaboration_id where c.slug = 'skappa-kunnskapspark' and r.deleted = 0 order by r.id`)
+const auditActors = async (id: number) => (await t.sql.all<{ actor: string }>("select actor from audit_log where entity_type = 'risk_assessment' and entity_id = ? order by id", String(id))).map(r => r.actor)
 const row = (page: Page) => page.locator('#emne-skappa-kunnskapspark')
 
 // Each walk-through starts from the demo as it is: Skåppå not assessed.
 beforeEach(async () => {
-  for (const a of skappa()) await t.services.kontroll.assessments.remove(DEMO_ACTOR, a.id)
+  for (const a of await skappa()) await t.services.kontroll.assessments.remove(DEMO_ACTOR, a.id)
 })
 
 describe('the overordnet analyse in Chromium', () => {
@@ -66,9 +66,9 @@ describe('the overordnet analyse in Chromium', () => {
     // In the matrix table, in the cell risiko 3 × vesentlighet 4.
     const cell = page.locator('table.matrix-table tr', { has: page.locator('th', { hasText: 'Risiko 3' }) }).locator('td').nth(3)
     expect(await cell.textContent()).toContain('Skåppå kunnskapspark')
-    const [stored] = skappa()
+    const [stored] = await skappa()
     expect(stored).toMatchObject({ risk: 3, materiality: 4, justification: 'Ny næringshage; kommunene garanterer for lån.', assessedOn: '2026-12-01' })
-    expect(auditActors(stored!.id)).toEqual(['Siri Sekretær <sek@example.no>'])
+    expect(await auditActors(stored!.id)).toEqual(['Siri Sekretær <sek@example.no>'])
     await expectAccessible(page, 'the analyse page after saving')
     // Lillehammer (the other owner) shows the same assessment.
     await page.goto(`${base}/kontroll/lillehammer-kontrollutvalg/analyse`)
@@ -105,7 +105,7 @@ describe('the overordnet analyse in Chromium', () => {
     expect(await page.locator('#felt-risiko-3').isChecked()).toBe(true)
     expect(await page.locator('#felt-vesentlighet-4').isChecked()).toBe(true)
     expect(await page.locator('#felt-begrunnelse').inputValue()).toBe('Lånegaranti; styret mangler instruks.')
-    expect(skappa()).toEqual([])
+    expect(await skappa()).toEqual([])
     await expectAccessible(page, 'the scoring form with an error')
     // The summary's link takes the keyboard to the date; today, then save.
     await page.locator('.error-summary a').focus()
@@ -116,9 +116,9 @@ describe('the overordnet analyse in Chromium', () => {
     await expect.poll(() => page.locator('.flash').textContent()).toBe('Vurderingen av Skåppå kunnskapspark er lagret: risiko 3, vesentlighet 4 (12).')
     console.info(`keyboard: ${keys} key presses from Gausdal's analyse page to the form submitted (Tab to «Vurder Skåppå», Enter, Tabs and arrows, typing the rationale and date not counted)`)
     expect(keys).toBeLessThan(200)
-    const [stored] = skappa()
+    const [stored] = await skappa()
     expect(stored).toMatchObject({ risk: 3, materiality: 4, justification: 'Lånegaranti; styret mangler instruks.', assessedOn: '2026-12-01' })
-    expect(auditActors(stored!.id)).toEqual(['Siri Sekretær <sek@example.no>'])
+    expect(await auditActors(stored!.id)).toEqual(['Siri Sekretær <sek@example.no>'])
     await context.close()
   }, 120_000)
 
@@ -146,11 +146,11 @@ describe('the overordnet analyse in Chromium', () => {
     expect(await editor.locator('a[href*="/analyse/vurder"]').count()).toBe(0)
     expect(await editor.locator('main').textContent()).toContain('Du kan lese analysen, men ikke endre den')
     await expectAccessible(editor, 'the analyse page for an editor')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     await editor.goto(`${base}/kontroll/gausdal-kontrollutvalg/analyse/vurder?valgperiode=2023&selskap=skappa-kunnskapspark`)
     expect(await editor.locator('h1').textContent()).toBe('Ikke tillatt')
     await expectAccessible(editor, 'the 403 page')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     await editorContext.close()
   }, 120_000)
 })

@@ -20,9 +20,9 @@ const post = (who: SignedIn | null, url: string, form: Record<string, string>) =
   headers: { ...(who?.headers ?? {}), 'content-type': 'application/x-www-form-urlencoded' },
   payload: new URLSearchParams({ ...(who ? { _csrf: who.csrf } : {}), ...form }).toString(),
 })
-const skappaRows = () => t.sqlite.prepare(`select r.id, r.risk, r.materiality, r.justification, r.assessed_on as assessedOn from risk_assessment r
-  join collaboration c on c.id = r.collaboration_id where c.slug = 'skappa-kunnskapspark' and r.deleted = 0`).all() as Array<{ id: number; risk: number; materiality: number; justification: string; assessedOn: string }>
-const auditOf = (id: number) => t.sqlite.prepare("select action, actor, user_id as userId from audit_log where entity_type = 'risk_assessment' and entity_id = ? order by id").all(String(id)) as Array<{ action: string; actor: string; userId: number | null }>
+const skappaRows = () => t.sql.all<{ id: number; risk: number; materiality: number; justification: string; assessedOn: string }>(`select r.id, r.risk, r.materiality, r.justification, r.assessed_on as "assessedOn" from risk_assessment r
+  join collaboration c on c.id = r.collaboration_id where c.slug = 'skappa-kunnskapspark' and r.deleted = 0 order by r.id`)
+const auditOf = (id: number) => t.sql.all<{ action: string; actor: string; userId: number | null }>("select action, actor, user_id as \"userId\" from audit_log where entity_type = 'risk_assessment' and entity_id = ? order by id", String(id))
 /** The ranked list's row of a subject, as text. */
 const rowOf = (html: string, anchor: string) => {
   const start = html.indexOf(`<tr id="${anchor}"`)
@@ -113,10 +113,10 @@ describe('scoring', () => {
     expect(res.statusCode, res.body).toBe(303)
     expect(res.headers.location).toBe(`${GAUSDAL}?valgperiode=2023#emne-skappa-kunnskapspark`)
     expect(decodeURIComponent(String(res.headers['set-cookie']))).toContain('Vurderingen av Skåppå kunnskapspark er lagret: risiko 3, vesentlighet 4 (12).')
-    const [row] = skappaRows()
-    expect(skappaRows()).toHaveLength(1)
+    const [row] = await skappaRows()
+    expect(await skappaRows()).toHaveLength(1)
     expect(row).toMatchObject({ risk: 3, materiality: 4, justification: 'Ny næringshage; kommunene garanterer for lån.', assessedOn: '2026-11-30' })
-    expect(auditOf(row!.id)).toEqual([{ action: 'create', actor: 'Siri Sekretær <sek@example.no>', userId: sek.userId }])
+    expect(await auditOf(row!.id)).toEqual([{ action: 'create', actor: 'Siri Sekretær <sek@example.no>', userId: sek.userId }])
     // Gausdal and Lillehammer (both own it) show the one assessment.
     for (const page of [GAUSDAL, LILLEHAMMER]) {
       expect(rowOf((await t.app.inject({ url: page, headers: sek.headers })).body, 'emne-skappa-kunnskapspark'))
@@ -129,8 +129,8 @@ describe('scoring', () => {
     expect(lform.body).toContain('value="3" checked')
     const changed = await post(lsek, `${LILLEHAMMER}/vurder`, { ...skappa, risiko: '5', begrunnelse: 'Lånegarantien er utløst.', dato: '2026-12-01' })
     expect(changed.statusCode, changed.body).toBe(303)
-    expect(skappaRows()).toEqual([{ id: row!.id, risk: 5, materiality: 4, justification: 'Lånegarantien er utløst.', assessedOn: '2026-12-01' }])
-    expect(auditOf(row!.id).map(a => [a.action, a.actor])).toEqual([['create', 'Siri Sekretær <sek@example.no>'], ['update', 'Lars Lillehammer <lsek@example.no>']])
+    expect(await skappaRows()).toEqual([{ id: row!.id, risk: 5, materiality: 4, justification: 'Lånegarantien er utløst.', assessedOn: '2026-12-01' }])
+    expect((await auditOf(row!.id)).map(a => [a.action, a.actor])).toEqual([['create', 'Siri Sekretær <sek@example.no>'], ['update', 'Lars Lillehammer <lsek@example.no>']])
     expect(rowOf((await t.app.inject(GAUSDAL)).body, 'emne-skappa-kunnskapspark')).toContain('5 4 20 (svært høy) Lånegarantien er utløst. 1. desember 2026')
     // The API sees the same.
     const api = (await t.app.inject('/api/v1/kontroll/assessments?valgperiode=2023&collaboration=skappa-kunnskapspark')).json()
@@ -147,11 +147,11 @@ describe('scoring', () => {
     expect(form.body).toContain('<h1 id="vurder-tittel">Vurder Helse og omsorg</h1>')
     expect(form.body).toContain('Største budsjettområdet; bemanning i hjemmetjenesten.</textarea>')
     const same = { valgperiode: '2023', tjenesteomrade: 'Helse og omsorg', risiko: '4', vesentlighet: '5', begrunnelse: 'Største budsjettområdet; bemanning i hjemmetjenesten.', dato: '2024-01-23' }
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const unchanged = await post(sek, FORM, same)
     expect(unchanged.statusCode).toBe(303)
     expect(decodeURIComponent(String(unchanged.headers['set-cookie']))).toContain('Ingen endringer å lagre.')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     const res = await post(sek, FORM, { ...same, risiko: '5', dato: '2026-12-01' })
     expect(res.statusCode).toBe(303)
     expect(res.headers.location).toBe(`${GAUSDAL}?valgperiode=2023#emne-omrade-helse-og-omsorg`)
@@ -165,16 +165,16 @@ describe('scoring', () => {
     const res = await post(sek, FORM, { valgperiode: '2023', ny: '1', tjenesteomrade: '  Vann  og avløp ', risiko: '4', vesentlighet: '4', begrunnelse: 'Gamle ledninger.', dato: '2026-12-01' })
     expect(res.statusCode, res.body).toBe(303)
     expect(res.headers.location).toBe(`${GAUSDAL}?valgperiode=2023#emne-omrade-vann-og-avlop`)
-    const created = t.sqlite.prepare("select r.id, m.slug, r.service_area as area from risk_assessment r join municipality m on m.id = r.municipality_id where r.service_area = 'Vann og avløp' and m.slug = 'gausdal'").all() as Array<{ id: number }>
+    const created = await t.sql.all<{ id: number }>("select r.id, m.slug, r.service_area as area from risk_assessment r join municipality m on m.id = r.municipality_id where r.service_area = 'Vann og avløp' and m.slug = 'gausdal'")
     expect(created).toHaveLength(1)
-    expect(auditOf(created[0]!.id).map(a => a.actor)).toEqual(['Siri Sekretær <sek@example.no>'])
+    expect((await auditOf(created[0]!.id)).map(a => a.actor)).toEqual(['Siri Sekretær <sek@example.no>'])
     expect(rowOf((await t.app.inject(GAUSDAL)).body, 'emne-omrade-vann-og-avlop')).toContain('Vann og avløp Tjenesteområde 4 4 16')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const dup = await post(sek, FORM, { valgperiode: '2023', ny: '1', tjenesteomrade: 'SKOLE', risiko: '1', vesentlighet: '1', begrunnelse: 'x', dato: '2026-12-01' })
     expect(dup.statusCode).toBe(400)
     expect(dup.body).toContain('<a href="#felt-tjenesteomrade">Tjenesteområde: Skole står allerede i analysen og er vurdert')
     expect(dup.body).toContain('value="SKOLE"')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it.each([
@@ -185,7 +185,7 @@ describe('scoring', () => {
     ['a date in the future', { dato: '2026-12-02' }, 'Vurdert dato: Datoen kan ikke være fram i tid.'],
     ['no rationale', { begrunnelse: '' }, 'Begrunnelse: Skriv en begrunnelse for vurderingen.'],
   ])('refuses %s: 400 with the error summary naming the field, the values kept, the database unchanged', async (_what, change, message) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(sek, FORM, { ...skappa, ...change })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('<div class="error-summary" role="alert" tabindex="-1" id="feil">')
@@ -194,7 +194,7 @@ describe('scoring', () => {
     expect(res.body).toContain('<h1 id="vurder-tittel">Vurder Skåppå kunnskapspark</h1>')
     if ('begrunnelse' in change) expect(res.body).toContain('value="3" checked')
     else expect(res.body).toContain('Ny næringshage; kommunene garanterer for lån.</textarea>')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
@@ -203,11 +203,11 @@ describe('who may score', () => {
     const get = await t.app.inject(SKAPPA_FORM)
     expect(get.statusCode).toBe(303)
     expect(get.headers.location).toBe(`/logg-inn?tilbake=${encodeURIComponent(SKAPPA_FORM)}`)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(null, FORM, skappa)
     expect(res.statusCode).toBe(401)
     expect(res.body).toContain('Du må logge inn')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('an editor of Gausdal, and the sekretariat of Øyer alone, get a 403 page; nothing changed', async () => {
@@ -217,24 +217,24 @@ describe('who may score', () => {
       const get = await t.app.inject({ url: SKAPPA_FORM, headers: who.headers })
       expect(get.statusCode).toBe(403)
       expect(get.body).toContain('Ikke tillatt')
-      const before = t.snapshot()
+      const before = await t.snapshot()
       const res = await post(who, FORM, skappa)
       expect(res.statusCode).toBe(403)
       expect(res.body).toContain('Bare sekretariatet for Kontrollutvalget i Gausdal og administratorer kan vurdere')
       // Even a bad form is a 403, not a 400: who may change is checked first.
       expect((await post(who, FORM, { ...skappa, risiko: '9' })).statusCode).toBe(403)
-      expect(t.snapshot()).toBe(before)
+      expect(await t.snapshot()).toBe(before)
     }
-    expect(skappaRows()).toEqual([])
+    expect(await skappaRows()).toEqual([])
     // Øyer's sekretariat does score on Øyer's page (Øyer takes part in no Skåppå: 404 there).
     expect((await t.app.inject({ url: '/kontroll/oyer-kontrollutvalg/analyse/vurder?valgperiode=2023&selskap=skappa-kunnskapspark', headers: oyer.headers })).statusCode).toBe(404)
   })
 
   it('a company Gausdal has no part in is a 404; a missing CSRF token a 403', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect((await post(sek, FORM, { ...skappa, selskap: 'ingen-slik' })).statusCode).toBe(404)
     const noToken = await t.app.inject({ method: 'POST', url: FORM, headers: { ...sek.headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: new URLSearchParams(skappa).toString() })
     expect(noToken.statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })

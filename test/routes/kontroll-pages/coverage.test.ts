@@ -193,7 +193,7 @@ describe('coverage pages', () => {
   })
 
   it('a bad valgperiode is a 400 page naming the field, on both pages; nothing changes', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const url of ['/kontroll/gausdal-kontrollutvalg/dekning?valgperiode=2024', '/kontroll/dekning?valgperiode=tjuetjuetre', '/kontroll/dekning?valgperiode=20233']) {
       const res = await get(url)
       expect(res.statusCode, url).toBe(400)
@@ -202,7 +202,7 @@ describe('coverage pages', () => {
       expect(res.body, url).toContain('aria-invalid="true" aria-describedby="feil-valgperiode"')
       expect(sectionsOf(res.body), url).toEqual([])
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('404 for an unknown organ, a body that is not a kontrollutvalg, and a private kontrollutvalg to those who may not see it', async () => {
@@ -305,7 +305,7 @@ describe('the planning review page', () => {
 
   it('a bad date is a 400 page naming the field, the value kept; nothing changes', async () => {
     const id = (await plansByTitle()).get('Plan for forvaltningsrevisjon 2024–2027, Gausdal')!
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const bad of ['2026-02-30', 'i går', '1.12.2026']) {
       const res = await get(`/kontroll/plan/${id}/gjennomgang?dato=${encodeURIComponent(bad)}`)
       expect(res.statusCode, bad).toBe(400)
@@ -313,7 +313,7 @@ describe('the planning review page', () => {
       expect(res.body).toContain(`name="dato" value="${bad}" aria-describedby="hint-dato feil-dato" aria-invalid="true"`)
       expect(res.body).not.toContain('Forsinkede prosjekter')
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('404 for an unknown plan, a malformed id, and a private kontrollutvalg’s plan to those who may not see it', async () => {

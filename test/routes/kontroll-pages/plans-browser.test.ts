@@ -179,14 +179,14 @@ describe('the plans in Chromium', () => {
     expect(await page.locator('main').innerText()).toContain('Du kan lese planen, men ikke endre den')
     // Its own plan's revise form, pointed at Lillehammer's: a clear 403 page, nothing changed.
     await page.goto(`${base}/kontroll/plan/${gausdal.id}`)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     await page.locator('form[action$="/revider"]').evaluate((f, action) => f.setAttribute('action', action), `/kontroll/plan/${lillehammer.id}/revider`)
     await page.fill('#felt-grunn', 'Fra Gausdal')
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Revider planen' }).click()])
     expect(await page.locator('h1').textContent()).toBe('Ikke tillatt')
     expect(await page.locator('main').innerText()).toContain('Bare sekretariatet for kontrollutvalgene i planen og administratorer kan endre planen.')
     await expectAccessible(page, 'the 403 page')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     await context.close()
 
     const editorContext = await newContext(browser)
@@ -198,7 +198,7 @@ describe('the plans in Chromium', () => {
     expect(await editor.locator('form[method="post"][action^="/kontroll/plan/"]').count()).toBe(0)
     await expectAccessible(editor, 'the plan page read by an editor')
     // A forged form from the editor's session: a 403 page, nothing changed.
-    const snapshot = t.snapshot()
+    const snapshot = await t.snapshot()
     await editor.evaluate(({ action }) => {
       const csrf = (document.querySelector('input[name="_csrf"]') as HTMLInputElement).value
       const f = document.createElement('form')
@@ -216,7 +216,7 @@ describe('the plans in Chromium', () => {
     }, { action: `/kontroll/plan/${gausdal.id}/vedtak` })
     await editor.waitForURL(`${base}/kontroll/plan/${gausdal.id}/vedtak`)
     expect(await editor.locator('h1').textContent()).toBe('Ikke tillatt')
-    expect(t.snapshot()).toBe(snapshot)
+    expect(await t.snapshot()).toBe(snapshot)
     await editorContext.close()
   }, 120_000)
 
@@ -278,7 +278,7 @@ describe('the plans in Chromium', () => {
     const stored = await t.services.kontroll.plans.get(systemViewer, plan.id)
     expect(stored).toMatchObject({ version: 2, status: 'adopted_ku', inForce: 2 })
     expect((await titles(plan.id)).at(-1)).toBe('Eierskapskontroll Skåppå kunnskapspark AS')
-    const audit = t.sqlite.prepare("select actor from audit_log where entity_type = 'kontroll_plan' and entity_id = ? order by id desc limit 3").all(String(plan.id)) as Array<{ actor: string }>
+    const audit = await t.sql.all<{ actor: string }>("select actor from audit_log where entity_type = 'kontroll_plan' and entity_id = ? order by id desc limit 3", String(plan.id))
     expect(audit.every(a => a.actor === 'Siri Sekretær <sek@example.no>')).toBe(true)
     await page.emulateMedia({ media: 'screen' })
     await page.goto(`${base}/kontroll/plan/${plan.id}/versjon/1`)

@@ -20,7 +20,7 @@ const post = (who: SignedIn | null, path: string, form: Record<string, string | 
   return t.app.inject({ method: 'POST', url: path, headers: { ...(who?.headers ?? {}), 'content-type': 'application/x-www-form-urlencoded' }, payload: params.toString() })
 }
 const planOf = (id: number) => t.services.kontroll.plans.get(systemViewer, id)
-const auditOf = (type: string, id: number) => t.sqlite.prepare('select actor, action from audit_log where entity_type = ? and entity_id = ? order by id').all(type, String(id)) as Array<{ actor: string; action: string }>
+const auditOf = (type: string, id: number) => t.sql.all<{ actor: string; action: string }>('select actor, action from audit_log where entity_type = ? and entity_id = ? order by id', type, String(id))
 
 beforeEach(async () => {
   t = await buildTestApp({ now: NOW })
@@ -91,14 +91,14 @@ describe('the plan page', () => {
 
 describe('revising and recording adoption', () => {
   it('«Revider planen» needs a reason: 400 naming the field, nothing changed', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(sek, `/kontroll/plan/${joint.id}/revider`, { grunn: '  ', tittel: 'Ny tittel' })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('<a href="#felt-grunn">Grunn til revisjonen: Skriv hvorfor planen revideres.</a>')
     expect(res.body).toContain('id="felt-grunn"')
     expect(res.body).toContain('aria-invalid="true"')
     expect(res.body).toContain('value="Ny tittel"')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a revision is a new draft version; the earlier version stays readable with its adoption and projects', async () => {
@@ -107,7 +107,7 @@ describe('revising and recording adoption', () => {
     expect(res.headers.location).toBe(`/kontroll/plan/${joint.id}`)
     const plan = await planOf(joint.id)
     expect(plan).toMatchObject({ version: 2, status: 'draft', title: 'Felles plan for eierskapskontroll, revidert 2026', inForce: 1 })
-    expect(auditOf('kontroll_plan', joint.id).at(-1)!.actor).toBe('Siri Sekretær <sek@example.no>')
+    expect((await auditOf('kontroll_plan', joint.id)).at(-1)!.actor).toBe('Siri Sekretær <sek@example.no>')
     const page = await t.app.inject({ url: `/kontroll/plan/${joint.id}`, headers: sek.headers })
     expect(page.body).toContain('Utkast</span> (versjon 2)')
     expect(page.body).toContain(`Gjeldende vedtatte plan: <a href="/kontroll/plan/${joint.id}/versjon/1">versjon 1</a>`)
@@ -150,14 +150,14 @@ describe('revising and recording adoption', () => {
     expect(row('lillehammer-kontrollutvalg')).toContain('Ikke vedtatt')
     expect(row('oyer-kontrollutvalg')).toContain('Ikke vedtatt')
     expect(page.body).toContain('Vedtatt av kontrollutvalget</span> (versjon 2)')
-    const audit = auditOf('kontroll_plan', joint.id)
+    const audit = await auditOf('kontroll_plan', joint.id)
     expect(audit.length).toBeGreaterThanOrEqual(5)
     expect(audit.slice(-3).every(a => a.actor === 'Siri Sekretær <sek@example.no>')).toBe(true)
   })
 
   it('bad adoption input is a 400 naming the field, the values kept, nothing changed', async () => {
     await revise()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const cases: Array<[Record<string, string>, string]> = [
       [{ kontrollutvalg: 'gausdal-kontrollutvalg', organ: 'ku', dato: '2026-12-02', saksnummer: 'KU-sak 26/40' }, 'Vedtaksdato: Datoen kan ikke være fram i tid.'],
       [{ kontrollutvalg: 'gausdal-kontrollutvalg', organ: 'ku', dato: '2026-11-24', saksnummer: '' }, 'Saksnummer: Skriv saksnummeret'],
@@ -172,7 +172,7 @@ describe('revising and recording adoption', () => {
       expect(res.body).toContain(message)
       if (form.saksnummer) expect(res.body).toContain(`value="${form.saksnummer}"`)
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
@@ -187,17 +187,17 @@ describe('reordering', () => {
     res = await post(sek, `/kontroll/plan/${joint.id}/rekkefolge`, { prosjekt: String(glor.id), retning: 'ned' })
     expect(await ids()).toEqual([REVISJON, VISIT, GLOR])
     // Already last: nothing to do, nothing changed.
-    const before = t.snapshot()
+    const before = await t.snapshot()
     res = await post(sek, `/kontroll/plan/${joint.id}/rekkefolge`, { prosjekt: String(glor.id), retning: 'ned' })
     expect(res.statusCode).toBe(303)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     res = await post(sek, `/kontroll/plan/${joint.id}/rekkefolge`, { prosjekt: String(glor.id), retning: 'opp' })
     expect(await ids()).toEqual([REVISJON, GLOR, VISIT])
     const page = await t.app.inject({ url: `/kontroll/plan/${joint.id}`, headers: sek.headers })
     expect(inOrder(page.body, [REVISJON, GLOR, VISIT])).toBe(true)
     const print = await t.app.inject({ url: `/kontroll/plan/${joint.id}/utskrift`, headers: sek.headers })
     expect(inOrder(print.body, [REVISJON, GLOR, VISIT])).toBe(true)
-    expect(auditOf('kontroll_plan', joint.id).at(-1)!.actor).toBe('Siri Sekretær <sek@example.no>')
+    expect((await auditOf('kontroll_plan', joint.id)).at(-1)!.actor).toBe('Siri Sekretær <sek@example.no>')
     // A project of another plan is no project of this one.
     const other = (await t.services.kontroll.projects.list(systemViewer, gausdalFr.id)).items[0]!
     expect((await post(sek, `/kontroll/plan/${joint.id}/rekkefolge`, { prosjekt: String(other.id), retning: 'opp' })).statusCode).toBe(404)
@@ -210,7 +210,7 @@ describe('who may change a plan', () => {
     const lillehammerFr = ((await t.services.kontroll.plans.list(systemViewer, { electionYear: 2023, body: 'lillehammer-kontrollutvalg', type: 'forvaltningsrevisjon' })).items[0]) as PlanView
     const lProjects = (await t.services.kontroll.projects.list(systemViewer, lillehammerFr.id)).items
     const jProjects = (await t.services.kontroll.projects.list(systemViewer, joint.id)).items
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const attempts: Array<[string, Record<string, string>]> = [
       [`/kontroll/plan/${lillehammerFr.id}/vedtak`, { kontrollutvalg: 'lillehammer-kontrollutvalg', organ: 'ku', dato: '2026-11-24', saksnummer: 'KU-sak 26/40' }],
       [`/kontroll/plan/${lillehammerFr.id}/revider`, { grunn: 'Ny' }],
@@ -226,7 +226,7 @@ describe('who may change a plan', () => {
       expect(res.body).toContain('Ikke tillatt')
       expect(res.body).toContain('Bare sekretariatet for kontrollutvalgene i planen og administratorer kan endre planen.')
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     // Gausdal's own plan page shows it the forms; Lillehammer's plan has none for it.
     expect((await t.app.inject({ url: `/kontroll/plan/${gausdalFr.id}`, headers: one.headers })).body).toContain(`action="/kontroll/plan/${gausdalFr.id}/revider"`)
     const other = await t.app.inject({ url: `/kontroll/plan/${lillehammerFr.id}`, headers: one.headers })
@@ -238,12 +238,12 @@ describe('who may change a plan', () => {
     expect(joint2.body).toContain('<option value="gausdal-kontrollutvalg"')
     expect(joint2.body).not.toContain('<option value="oyer-kontrollutvalg"')
     expect(joint2.body).not.toContain(`action="/kontroll/plan/${joint.id}/rekkefolge"`)
-    const snap = t.snapshot()
+    const snap = await t.snapshot()
     expect((await post(one, `/kontroll/plan/${joint.id}/vedtak`, { kontrollutvalg: 'oyer-kontrollutvalg', organ: 'ku', dato: '2026-11-24', saksnummer: 'KU-sak 26/40' })).statusCode).toBe(400)
-    expect(t.snapshot()).toBe(snap)
+    expect(await t.snapshot()).toBe(snap)
     expect((await post(one, `/kontroll/plan/${joint.id}/vedtak`, { kontrollutvalg: 'gausdal-kontrollutvalg', organ: 'ku', dato: '2026-11-24', saksnummer: 'KU-sak 26/40' })).statusCode).toBe(303)
     expect((await planOf(joint.id)).adoptions.find(a => a.body.slug === 'gausdal-kontrollutvalg')).toMatchObject({ kuAdoptedOn: '2026-11-24', kuCaseRef: 'KU-sak 26/40' })
-    expect(auditOf('kontroll_plan', joint.id).at(-1)!.actor).toBe('Gunn Gausdal <gausdal-sek@example.no>')
+    expect((await auditOf('kontroll_plan', joint.id)).at(-1)!.actor).toBe('Gunn Gausdal <gausdal-sek@example.no>')
   })
 
   it('an editor of the municipality reads the plan and gets no forms; a forged POST is 403 and changes nothing', async () => {
@@ -256,7 +256,7 @@ describe('who may change a plan', () => {
     expect(page.body).not.toContain('Legg til prosjekt')
     expect(page.body).toContain('Du kan lese planen, men ikke endre den')
     const projects = (await t.services.kontroll.projects.list(systemViewer, gausdalFr.id)).items
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const [path, form] of [
       ['vedtak', { kontrollutvalg: 'gausdal-kontrollutvalg', organ: 'ku', dato: '2026-11-24', saksnummer: 'KU-sak 26/40' }],
       ['revider', { grunn: 'Forfalsket' }],
@@ -266,14 +266,14 @@ describe('who may change a plan', () => {
       expect(res.statusCode, path).toBe(403)
     }
     expect((await post(editor, '/kontroll/gausdal-kontrollutvalg/planlegg?valgperiode=2023', { ta_med: '0', tittel_0: 'X', ar_0: '2025' })).statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('without a session a form is refused and nothing changes; anyone who may see the plan reads it', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(null, `/kontroll/plan/${gausdalFr.id}/revider`, { grunn: 'Anonym' })
     expect([401, 403]).toContain(res.statusCode)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     const page = await t.app.inject(`/kontroll/plan/${gausdalFr.id}`)
     expect(page.statusCode).toBe(200)
     expect(page.body).toContain(`/logg-inn?tilbake=${encodeURIComponent(`/kontroll/plan/${gausdalFr.id}`)}`)
@@ -327,7 +327,7 @@ describe('planlegg from the ranked list', () => {
     expect(ikomm[1]).not.toContain('Allerede i planen')
     expect(page.body.slice(page.body.indexOf('id="emne-0"'), page.body.indexOf('</td>', page.body.indexOf('id="emne-0"')))).toContain('Allerede i planen')
     // Nothing ticked: 400, nothing changed.
-    const before = t.snapshot()
+    const before = await t.snapshot()
     let res = await post(sek, url, { [`tittel_${skole}`]: 'Skole', [`ar_${skole}`]: '2025' })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('Ta med: Kryss av for minst ett emne')
@@ -337,13 +337,13 @@ describe('planlegg from the ranked list', () => {
     expect(res.body).toContain(`href="#felt-ar_${skole}"`)
     expect(res.body).toContain(`href="#felt-type_${skole}"`)
     expect(res.body).toContain(`name="ta_med" value="${skole}" id="ta-med-${skole}" checked`)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     // Both plans are adopted: a project goes into a revision, not into the adopted version (409 at the row's type).
     res = await post(sek, url, { ta_med: String(skole), [`tittel_${skole}`]: 'Skole', [`ar_${skole}`]: '2026', [`kvartal_${skole}`]: '', [`type_${skole}`]: 'forvaltningsrevisjon' })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain(`href="#felt-type_${skole}"`)
     expect(res.body).toContain('revider planen før du legger til prosjekter')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     for (const plan of [gausdalFr, joint]) await t.services.kontroll.plans.revise(DEMO_ACTOR, plan.id, { reason: 'Nye prosjekter fra rangeringen' })
     // Skole as a forvaltningsrevisjon in 2. kvartal 2026 (Gausdal's plan), IKOMM as an eierskapskontroll (the joint plan).
     const form: Record<string, string | string[]> = { ta_med: [String(skole)], [`tittel_${skole}`]: 'Skole – tilpasset opplæring', [`ar_${skole}`]: '2026', [`kvartal_${skole}`]: '2', [`type_${skole}`]: 'forvaltningsrevisjon' }
@@ -354,7 +354,7 @@ describe('planlegg from the ranked list', () => {
     expect(res.headers.location).toBe(url)
     const fr = (await t.services.kontroll.projects.list(systemViewer, gausdalFr.id)).items.find(p => 'title' in p && p.title === 'Skole – tilpasset opplæring')
     expect(fr).toMatchObject({ plannedYear: 2026, plannedQuarter: 2, subjects: [{ type: 'service_area', municipality: 'gausdal', serviceArea: 'Skole' }] })
-    expect(auditOf('kontroll_project', fr!.id)[0]!.actor).toBe('Siri Sekretær <sek@example.no>')
+    expect((await auditOf('kontroll_project', fr!.id))[0]!.actor).toBe('Siri Sekretær <sek@example.no>')
     expect((await t.services.kontroll.projects.list(systemViewer, joint.id)).items.some(p => 'title' in p && p.title === 'Eierskapskontroll IKOMM AS')).toBe(true)
     const after = await t.app.inject({ url, headers: sek.headers })
     expect(after.body.slice(after.body.indexOf(`id="emne-${skole}"`), after.body.indexOf('</td>', after.body.indexOf(`id="emne-${skole}"`)))).toContain('Allerede i planen')

@@ -108,7 +108,7 @@ describe('the project page in Chromium', () => {
     const stored = await t.services.kontroll.projects.get(systemViewer, p.planId, p.id)
     expect([stored.reportDeliveredOn, stored.caseRefs.report, stored.status]).toEqual(['2026-11-25', 'KU-sak 26/44', 'reported'])
     for (const o of await reportOccurrences(stored)) expect(o).toMatchObject({ status: 'delivered', caseNumber: 'KU-sak 26/44' })
-    const actors = (t.sqlite.prepare("select actor from audit_log where entity_type = 'kontroll_project' and entity_id = ? order by id").all(String(p.id)) as Array<{ actor: string }>).map(r => r.actor)
+    const actors = (await t.sql.all<{ actor: string }>("select actor from audit_log where entity_type = 'kontroll_project' and entity_id = ? order by id", String(p.id))).map(r => r.actor)
     expect(actors.at(-1)).toContain('Siri Sekretær')
     await context.close()
   }, 90_000)

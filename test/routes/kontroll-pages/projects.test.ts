@@ -25,7 +25,7 @@ const projectOf = async (id: number, plan = planId) => t.services.kontroll.proje
 const pageOf = (id: number, plan = planId) => `/kontroll/plan/${plan}/prosjekt/${id}`
 const occurrencesOf = async (p: ProjectView, milestone: string) =>
   Promise.all(p.milestones.filter(m => m.milestone === milestone).map(m => t.services.occurrences.get(m.occurrenceId, systemViewer)))
-const auditOf = (id: number) => t.sqlite.prepare("select actor, action, before, after from audit_log where entity_type = 'kontroll_project' and entity_id = ? order by id").all(String(id)) as Array<{ actor: string; action: string; before: string | null; after: string }>
+const auditOf = (id: number) => t.sql.all<{ actor: string; action: string; before: string | null; after: string }>("select actor, action, before, after from audit_log where entity_type = 'kontroll_project' and entity_id = ? order by id", String(id))
 const planIdOf = async (type: 'eierskapskontroll' | 'forvaltningsrevisjon', title: string) =>
   ((await t.services.kontroll.plans.list(systemViewer, { electionYear: 2023, type })).items as Array<{ id: number; title: string }>).find(p => p.title.startsWith(title))!.id
 
@@ -104,7 +104,7 @@ describe('recording a milestone', () => {
     const occ = await occurrencesOf(after, 'report')
     expect(occ).toHaveLength(3)
     for (const o of occ) expect([o.status, o.deliveredOn, o.caseNumber]).toEqual(['delivered', '2026-11-20', 'KU-sak 26/40'])
-    const audit = auditOf(late.id).at(-1)!
+    const audit = (await auditOf(late.id)).at(-1)!
     expect(audit.action).toBe('update')
     expect(audit.actor).toContain('Siri Sekretær')
     expect(JSON.parse(audit.after).reportDeliveredOn).toBe('2026-11-20')
@@ -127,7 +127,7 @@ describe('recording a milestone', () => {
   it('saves nothing when nothing changed, and clears a saksnummer given as empty', async () => {
     const same = await post(sek, `${pageOf(late.id)}/steg/bestilling`, { utfort: '2025-11-10', saksnummer: '' })
     expect(same.statusCode).toBe(303)
-    expect(auditOf(late.id)).toHaveLength(1)
+    expect(await auditOf(late.id)).toHaveLength(1)
     expect((await post(sek, `${pageOf(late.id)}/steg/bestilling`, { utfort: '2025-11-10', saksnummer: 'KU-sak 25/50' })).statusCode).toBe(303)
     expect((await projectOf(late.id)).caseRefs).toEqual({ order: 'KU-sak 25/50' })
     expect((await post(sek, `${pageOf(late.id)}/steg/bestilling`, { utfort: '2025-11-10', saksnummer: '' })).statusCode).toBe(303)
@@ -139,13 +139,13 @@ describe('recording a milestone', () => {
     ['a date that is not one', 'kontrollutvalg', { planlagt: '2026-02-30', utfort: '', saksnummer: '' }, 'kontrollutvalg-planlagt', 'Behandling i kontrollutvalget: planlagt dato: Skriv datoen som ÅÅÅÅ-MM-DD'],
     ['a saksnummer over 50 characters', 'kommunestyre', { planlagt: '', utfort: '', saksnummer: 'x'.repeat(51) }, 'kommunestyre-saksnummer', 'Behandling i kommunestyret: saksnummer: Saksnummeret kan ha høyst 50 tegn.'],
   ])('refuses %s with a 400 page naming the field, the values kept and nothing changed', async (_what, step, form, field, message) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(sek, `${pageOf(late.id)}/steg/${step}`, form)
     expect(res.statusCode, res.body).toBe(400)
     expect(res.body).toContain(`<a href="#felt-${field}">${message}`)
     expect(res.body).toMatch(new RegExp(`id="felt-${field}"[^>]*aria-invalid="true"`))
     for (const v of Object.values(form).filter(Boolean)) expect(res.body).toContain(`value="${v}"`)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('answers 404 for an unknown step', async () => {
@@ -160,7 +160,7 @@ describe('changing the project', () => {
     const after = await projectOf(late.id)
     expect(after).toMatchObject({ title: 'Eierskapskontroll av revisjonsselskapet', problemStatement: 'Ny problemstilling', plannedYear: 2027, plannedQuarter: 1, auditor: 'Revisjon Øst AS', plannedBy: '2027-03-31' })
     expect(after.milestones.filter(m => m.milestone === 'report').map(m => m.date)).toEqual(['2027-03-31', '2027-03-31', '2027-03-31'])
-    expect(auditOf(late.id).at(-1)!.actor).toContain('Siri Sekretær')
+    expect((await auditOf(late.id)).at(-1)!.actor).toContain('Siri Sekretær')
   })
 
   it.each([
@@ -168,26 +168,26 @@ describe('changing the project', () => {
     ['a year outside the valgperiode', { tittel: 'X', planlagtAr: '2031', kvartal: '' }, 'planlagtAr', 'Planlagt år: Velg et år i valgperioden, 2023–2027.'],
     ['a fifth quarter', { tittel: 'X', planlagtAr: '2026', kvartal: '5' }, 'kvartal', 'Kvartal: Velg et kvartal'],
   ])('refuses %s (400, nothing changed)', async (_what, form, field, message) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(sek, `${pageOf(late.id)}/endre`, form)
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain(`<a href="#felt-${field}">${message}`)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('drops the project with a reason (what is left is cancelled in the calendar) and undoes it', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const none = await post(sek, `${pageOf(late.id)}/avlys`, { begrunnelse: '  ' })
     expect(none.statusCode).toBe(400)
     expect(none.body).toContain('<a href="#felt-begrunnelse">Begrunnelse: Skriv hvorfor prosjektet avlyses.')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
 
     const res = await post(sek, `${pageOf(late.id)}/avlys`, { begrunnelse: 'Selskapet er under avvikling.' })
     expect(res.statusCode, res.body).toBe(303)
     const dropped = await projectOf(late.id)
     expect([dropped.status, dropped.droppedReason]).toEqual(['dropped', 'Selskapet er under avvikling.'])
     for (const o of await occurrencesOf(dropped, 'report')) expect(o.status).toBe('cancelled')
-    expect(auditOf(late.id).at(-1)!.actor).toContain('Siri Sekretær')
+    expect((await auditOf(late.id)).at(-1)!.actor).toContain('Siri Sekretær')
     const page = await t.app.inject({ url: pageOf(late.id), headers: sek.headers })
     expect(page.body).toContain('<strong>Prosjektet er avlyst.</strong> Begrunnelse: Selskapet er under avvikling.')
     expect(page.body).not.toContain('steg er forsinket')
@@ -215,7 +215,7 @@ describe('who may change it', () => {
     const page = await t.app.inject({ url: pageOf(late.id), headers: gausdal.headers })
     expect(page.statusCode).toBe(200)
     expect(page.body).not.toContain('<form class="form')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const who of [gausdal, editor]) {
       for (const [url, form] of actions(late.id)) {
         const res = await post(who, url, form)
@@ -227,11 +227,11 @@ describe('who may change it', () => {
       expect((await post(who, `${pageOf(late.id)}/steg/rapport`, { utfort: '2099-01-01' })).statusCode).toBe(403)
       expect((await t.app.inject({ url: `/kontroll/plan/${planId}/prosjekt/ny`, headers: who.headers })).statusCode).toBe(403)
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('answers an anonymous post with 401 and a sign-in link, an anonymous GET of the new-project form with sign-in, and a missing CSRF token with 403', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const [url, form] of actions(late.id)) {
       const res = await post(null, url, form)
       expect(res.statusCode, url).toBe(401)
@@ -242,20 +242,20 @@ describe('who may change it', () => {
     expect(get.headers.location).toBe(`/logg-inn?tilbake=${encodeURIComponent(`/kontroll/plan/${planId}/prosjekt/ny`)}`)
     const noToken = await post(sek, `${pageOf(late.id)}/steg/rapport`, { utfort: '2026-11-20' }, false)
     expect(noToken.statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
 describe('adding a project', () => {
   it('goes into a draft: to an adopted version the form is a 409 page naming «Revider planen», and nothing changes', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const get = await t.app.inject({ url: `/kontroll/plan/${planId}/prosjekt/ny`, headers: sek.headers })
     expect(get.statusCode).toBe(409)
     expect(get.body).toContain('Nye prosjekter legges inn i en revisjon')
     const res = await post(sek, `/kontroll/plan/${planId}/prosjekt/ny`, { emne: 'c:skappa-kunnskapspark', tittel: '', planlagtAr: '2027', kvartal: '3' })
     expect(res.statusCode).toBe(409)
     expect(res.body).toContain('«Revider planen»')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   describe('to a revision (a draft)', () => {
@@ -283,7 +283,7 @@ describe('adding a project', () => {
       // Back to the plan, at the new project's row.
       expect(res.headers.location).toBe(`/kontroll/plan/${planId}#prosjekt-${created.id}`)
       expect(created.milestones.filter(m => m.milestone === 'report').map(m => m.date)).toEqual(['2027-09-30', '2027-09-30', '2027-09-30'])
-      const audit = auditOf(created.id)
+      const audit = await auditOf(created.id)
       expect(audit.map(a => a.action)).toEqual(['create'])
       expect(audit[0]!.actor).toContain('Siri Sekretær')
     })
@@ -307,13 +307,13 @@ describe('adding a project', () => {
       ['a service area in an eierskapskontroll plan', { emne: 'annet', tjenesteomrade: 'Skole', planlagtAr: '2027', kvartal: '' }, 'emne', 'Hva kontrolleres: Velg'],
       ['a year outside the period', { emne: 'c:skappa-kunnskapspark', planlagtAr: '2022', kvartal: '' }, 'planlagtAr', 'Planlagt år: Velg et år i valgperioden'],
     ])('refuses %s with a 400 page naming the field, nothing added', async (_what, form, field, message) => {
-      const before = t.snapshot()
+      const before = await t.snapshot()
       const res = await post(sek, `/kontroll/plan/${planId}/prosjekt/ny`, form)
       expect(res.statusCode, res.body).toBe(400)
       expect(res.body).toContain(`<a href="#felt-${field}">${message}`)
       // What was chosen stays chosen (a choice the form does not offer cannot be).
       if (form.emne.startsWith('c:skappa')) expect(res.body).toContain(`<option value="${form.emne}" selected>`)
-      expect(t.snapshot()).toBe(before)
+      expect(await t.snapshot()).toBe(before)
     })
   })
 })

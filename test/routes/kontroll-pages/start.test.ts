@@ -191,13 +191,13 @@ describe('GET /kontroll', () => {
     expect((section(earlier.body, 'gausdal-kontrollutvalg').match(/data-plan-state="none"/g) ?? []).length).toBe(2)
     expect(text(earlier.body)).toContain('31. desember 2020')
     expect(earlier.body).toContain('href="/kontroll/gausdal-kontrollutvalg/dekning?valgperiode=2019"')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const bad of ['2024', 'abc', '2035', '1991']) {
       const res = await get(sek, `/kontroll?valgperiode=${bad}`)
       expect(res.statusCode, bad).toBe(400)
       expect(text(res.body)).toContain(`Valgperiode: «${bad}» er ikke et valgår`)
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   }, 60_000)
 
   it('Overdue items from an earlier year appear on the start page until done', async () => {
