@@ -174,10 +174,11 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
     async listAllActiveAndTerminated (ex: Executor = db): Promise<CollaborationView[]> {
       return viewsOn(ex, await ex.select().from(collaborations).where(eq(collaborations.deleted, false)).orderBy(asc(collaborations.id)))
     },
-    /** Municipality ids a collaboration involves (participants and host): used for editor scope. */
+    /** Municipality ids a collaboration involves (participants by id, then the host): used for editor scope. */
     async involvedMunicipalityIds (collaborationId: number, ex: Executor = db): Promise<number[]> {
       const row = await first(ex.select({ host: collaborations.hostMunicipalityId }).from(collaborations).where(eq(collaborations.id, collaborationId)))
-      const ids = (await ex.select({ id: participations.municipalityId }).from(participations).where(eq(participations.collaborationId, collaborationId))).map(p => p.id)
+      const ids = (await ex.select({ id: participations.municipalityId }).from(participations).where(eq(participations.collaborationId, collaborationId))
+        .orderBy(asc(participations.municipalityId))).map(p => p.id)
       if (row?.host != null && !ids.includes(row.host)) ids.push(row.host)
       return ids
     },
