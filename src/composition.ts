@@ -4,6 +4,8 @@ import { DatabaseOpenError, openDatabase, sqliteOpenProblem, type DatabaseHandle
 import { migrateDatabase } from './db/migrate.js'
 import { createSqliteTransactor, type Transactor } from './db/executor.js'
 import { createPgTransactor, openPostgres, postgresOpenProblem } from './db/pg.js'
+import { createExclusive, type Exclusive } from './db/exclusive.js'
+import { listenForChanges, type ChangeListener } from './db/changes.js'
 import { systemClock, type Clock } from './shared/clock.js'
 import { defaultTemplatesDir, loadCatalogue, type Catalogue } from './catalogue/load.js'
 import { createRepositories, type Repositories } from './repositories/index.js'
@@ -37,6 +39,10 @@ export interface Dependencies {
   oidc: OidcService
   /** Sign-in links by e-mail; null without SMTP_URL. */
   signInMail: SignInMailService | null
+  /** Background work one instance at a time (reminder runs, the index's roll-forward, seeding): src/db/exclusive.ts. */
+  exclusive: Exclusive
+  /** PostgreSQL with `listen`: other instances' changes, as they commit (src/db/changes.ts); else undefined. */
+  changes: ChangeListener | undefined
   /** Stops background work and closes the database. Idempotent. */
   close (): Promise<void>
 }
@@ -50,6 +56,12 @@ export interface DependencyOptions {
   database?: DatabaseHandle
   /** false: leave the schema as it is (a dry run writes nothing, not even a migration). */
   migrate?: boolean
+  /**
+   * A long-running server on PostgreSQL: listen for other instances' commits and re-read what they
+   * change in this one's memory (calendar revisions for feed caches, the index's horizon). One-shot
+   * CLI commands and tests on one instance leave it off.
+   */
+  listen?: boolean
 }
 
 /** Opens and migrates the database, loads the catalogue, builds repositories and services. */
@@ -76,7 +88,16 @@ export async function createDependencies (opts: DependencyOptions): Promise<Depe
   }
   const transactor = database.dialect === 'pg' ? createPgTransactor(database) : createSqliteTransactor(database.sqlite, database.db)
   const repos = createRepositories(database.db, clock)
-  const services = createServices({ clock, catalogue, transactor, repos, baseUrl: opts.config.BASE_URL, sessionIdleMinutes: opts.config.SESSION_IDLE_MINUTES, sessionMaxHours: opts.config.SESSION_MAX_HOURS })
+  const exclusive = createExclusive(database)
+  const services = createServices({ clock, catalogue, transactor, repos, exclusive, baseUrl: opts.config.BASE_URL, sessionIdleMinutes: opts.config.SESSION_IDLE_MINUTES, sessionMaxHours: opts.config.SESSION_MAX_HOURS })
+  // Another instance's commit: re-read what it changed, as this instance's own commits update it.
+  // On every (re)connection everything is re-read: notifications sent while disconnected are lost.
+  const index = services.occurrenceIndex
+  const reread = (what: 'revisions' | 'index') => {
+    const work = what === 'index' ? Promise.all([index.reload(), index.syncRevisions()]) : index.syncRevisions()
+    work.catch(() => {}) // the db plugin's periodic sync reads them again and reports failures
+  }
+  const changes = opts.listen ? listenForChanges(database, { onChange: reread, onConnect: () => reread('index') }) : undefined
   const signInMail = opts.config.SMTP_URL
     ? createSignInMailService({ people: services.people, transport: createSmtpTransport(opts.config.SMTP_URL), from: opts.config.MAIL_FROM ?? `Årshjul <arshjul@${mailDomainOf(opts.config.BASE_URL)}>`, baseUrl: opts.config.BASE_URL })
     : null
@@ -91,10 +112,13 @@ export async function createDependencies (opts: DependencyOptions): Promise<Depe
     services,
     oidc: createOidcService({ providers: oidcProviders, people: services.people, baseUrl: opts.config.BASE_URL }),
     signInMail,
+    exclusive,
+    changes,
     async close () {
       if (closed) return
       closed = true
       services.occurrenceIndex.stop()
+      await changes?.close()
       signInMail?.close()
       await database.close()
     },

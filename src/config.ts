@@ -29,6 +29,8 @@ export const Config = Type.Object({
   REMINDER_CATCH_UP_DAYS: Type.Integer({ minimum: 0, maximum: 60, default: 7 }),
   REMINDER_MAX_ATTEMPTS: Type.Integer({ minimum: 1, maximum: 50, default: 8 }),
   REMINDER_RETRY_BASE_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 60 }),
+  // How long a claimed reminder stays with its dispatcher before another may send it (longer than any send takes).
+  REMINDER_LEASE_SECONDS: Type.Integer({ minimum: 1, maximum: 86400, default: 600 }),
   DIGEST_WEEKDAY: Type.Integer({ minimum: 1, maximum: 7, default: 1 }),
   SMTP_URL: Type.Optional(Type.String({ pattern: '^smtps?://' })),
   MAIL_FROM: Type.Optional(Type.String({ minLength: 3, maxLength: 200 })),

@@ -7,16 +7,18 @@ import { firstSignIn } from './services/first-admin.js'
 // A bad setting or an unusable database stops the server with one line on stderr (failStartup).
 const config = (() => { try { return loadConfig() } catch (err) { return failStartup(err) } })()
 const start = async () => {
-  const deps = await createDependencies({ config })
+  // listen: several instances may share a PostgreSQL database; each hears the others' commits.
+  const deps = await createDependencies({ config, listen: true })
   const app = await buildApp(deps, {
     logger: { level: config.LOG_LEVEL },
     closeDatabase: true,
     // The reminder dispatcher runs every REMINDER_INTERVAL_SECONDS; a cron `npm run reminders` may run beside it.
-    reminders: config.REMINDERS === 'on' ? { config, intervalMs: config.REMINDER_INTERVAL_SECONDS * 1000 } : undefined,
+    reminders: config.REMINDERS === 'on' ? { config, intervalMs: config.REMINDER_INTERVAL_SECONDS * 1000, exclusive: deps.exclusive } : undefined,
   })
   try {
     if (config.SEED === 'on') {
-      const report = await seedIfEmpty(deps)
+      // Instances starting together on an empty database seed it once; the others skip (and read the seeded region).
+      const report = await deps.exclusive('seed', () => seedIfEmpty(deps))
       if (report) app.log.info({ entries: report.entries, created: report.created, warnings: report.warnings.length }, 'seeded the Lillehammer region from the 2019 register')
     }
     // No identity provider needed to get in: the first admin's sign-in link is in the log (issue 14).

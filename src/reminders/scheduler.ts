@@ -1,10 +1,16 @@
 // Runs the dispatcher every interval inside the server: the first run right away, the next one an
-// interval after the previous finished (never two at once in one process).
+// interval after the previous finished (never two at once in one process, nor, through `exclusive`,
+// in two instances on one PostgreSQL database: the one that finds a run under way skips its turn).
+import { runAlways, type Exclusive } from '../db/exclusive.js'
 import type { Dispatcher, RunReport } from './dispatcher.js'
+
+/** The name under which one instance at a time runs the reminders (src/db/exclusive.ts). */
+export const REMINDER_RUN_LOCK = 'reminder-run'
 
 export interface SchedulerLog { error (obj: object, msg: string): void; debug? (obj: object, msg: string): void }
 
-export function createScheduler (opts: { dispatcher: Pick<Dispatcher, 'run'>; intervalMs: number; log: SchedulerLog }) {
+export function createScheduler (opts: { dispatcher: Pick<Dispatcher, 'run'>; intervalMs: number; log: SchedulerLog; exclusive?: Exclusive }) {
+  const exclusive = opts.exclusive ?? runAlways
   let timer: NodeJS.Timeout | null = null
   let current: Promise<RunReport | null> | null = null
   let running = false
@@ -12,8 +18,12 @@ export function createScheduler (opts: { dispatcher: Pick<Dispatcher, 'run'>; in
 
   function tick (): void {
     timer = null
-    current = opts.dispatcher.run()
-      .then(report => { opts.log.debug?.({ report }, 'reminder run'); return report })
+    current = exclusive(REMINDER_RUN_LOCK, () => opts.dispatcher.run())
+      .then(report => {
+        if (report) opts.log.debug?.({ report }, 'reminder run')
+        else opts.log.debug?.({}, 'reminder run skipped: another instance is running one')
+        return report ?? null
+      })
       .catch((err: unknown) => { opts.log.error({ err }, 'reminder run failed'); return null })
       .finally(() => {
         runs++

@@ -9,7 +9,7 @@ import type { ReminderPolicy } from '../domain/reminder-policy.js'
 
 export type ReminderConfig = Pick<Config,
   'BASE_URL' | 'MAIL_FROM' | 'SMTP_URL' | 'REMINDER_SEND_HOUR' | 'REMINDER_OVERDUE_EVERY_DAYS' | 'REMINDER_OVERDUE_MAX' |
-  'REMINDER_ESCALATE_AFTER_DAYS' | 'REMINDER_CATCH_UP_DAYS' | 'REMINDER_MAX_ATTEMPTS' | 'REMINDER_RETRY_BASE_SECONDS' | 'DIGEST_WEEKDAY'>
+  'REMINDER_ESCALATE_AFTER_DAYS' | 'REMINDER_CATCH_UP_DAYS' | 'REMINDER_MAX_ATTEMPTS' | 'REMINDER_RETRY_BASE_SECONDS' | 'REMINDER_LEASE_SECONDS' | 'DIGEST_WEEKDAY'>
 
 export function policyOf (config: ReminderConfig): ReminderPolicy {
   return {
@@ -26,6 +26,7 @@ export function dispatcherFromConfig (config: ReminderConfig, opts: {
 } & Partial<Pick<DispatcherOptions, 'workerId' | 'leaseMs' | 'batchSize' | 'templates'>>) {
   const { services, ...rest } = opts
   return createDispatcher({
+    leaseMs: config.REMINDER_LEASE_SECONDS * 1000,
     ...rest,
     deps: services.reminders.jobDeps(),
     templates: opts.templates ?? loadReminderTemplates(),

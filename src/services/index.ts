@@ -2,6 +2,7 @@
 import type { Clock } from '../shared/clock.js'
 import type { Catalogue } from '../catalogue/load.js'
 import type { Transactor } from '../db/executor.js'
+import type { Exclusive } from '../db/exclusive.js'
 import type { Repositories } from '../repositories/index.js'
 import { createAccessService } from './access.js'
 import { createMunicipalitiesService } from './municipalities.js'
@@ -33,6 +34,8 @@ export interface ServiceDeps {
   /** Session lifetimes (config SESSION_IDLE_MINUTES, SESSION_MAX_HOURS). */
   sessionIdleMinutes?: number
   sessionMaxHours?: number
+  /** One instance at a time for background work (src/db/exclusive.ts); default: just run. */
+  exclusive?: Exclusive
 }
 
 export function createServices (deps: ServiceDeps) {
@@ -45,7 +48,7 @@ export function createServices (deps: ServiceDeps) {
   const audit = createAuditService({ audit: repos.audit, access })
   const people = createPeopleService({ people: repos.people, municipalities: repos.municipalities, bodies: repos.bodies, audit: repos.audit, access, transactor, clock, sessionIdleMinutes: deps.sessionIdleMinutes, sessionMaxHours: deps.sessionMaxHours })
   // The index hooks into every transaction's commit: built before anything writes.
-  const occurrenceIndex = createOccurrenceIndexService({ repo: repos.occurrenceIndex, transactor, catalogue: deps.catalogue, clock })
+  const occurrenceIndex = createOccurrenceIndexService({ repo: repos.occurrenceIndex, transactor, catalogue: deps.catalogue, clock, exclusive: deps.exclusive })
   const occurrences = createOccurrencesService({ ...deps.repos, index: repos.occurrenceIndex, indexService: occurrenceIndex, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
   const rules = createRulesService({ ...deps.repos, access, clock: deps.clock, catalogue: deps.catalogue, transactor: deps.transactor })
   const moteplan = createMoteplanService({ ...deps.repos, rulesService: rules, occurrenceStates: occurrences, engine: occurrenceIndex, access, clock: deps.clock, transactor: deps.transactor })

@@ -11,6 +11,8 @@ import { createHash } from 'node:crypto'
 import { setImmediate as yieldToEventLoop } from 'node:timers/promises'
 import type { Catalogue } from '../catalogue/load.js'
 import type { Executor, Transactor } from '../db/executor.js'
+import { notifyChange } from '../db/changes.js'
+import { runAlways, type Exclusive } from '../db/exclusive.js'
 import { addDays, addMonths, compareDates, type CalendarDate } from '../domain/calendar-date.js'
 import { localDateOf } from '../domain/local-time.js'
 import { meetingRefs, ruleRows, type EngineBody, type EngineFacts, type EngineOwner, type EngineRule, type EngineState, type EngineWindow, type OccurrenceRow } from '../domain/occurrence-engine.js'
@@ -30,6 +32,10 @@ const ENGINE_VERSION = 2
 const REBUILD_BATCH = 250
 /** A background rebuild works in smaller transactions: each holds the connection while it runs. */
 const BUILD_BATCH = 50
+/** A rebuild left unfinished (its instance stopped or died) is taken up again at most this often. */
+const RESUME_EVERY_MS = 60_000
+/** The name under which one instance at a time rolls the horizon forward or rebuilds (src/db/exclusive.ts). */
+export const INDEX_BUILD_LOCK = 'occurrence-index-build'
 
 /** The horizon for a day: 1 January two years back to 31 December five years ahead. */
 export function horizonFor (today: CalendarDate): EngineWindow {
@@ -45,6 +51,8 @@ export interface OccurrenceIndexDeps {
   transactor: Transactor
   catalogue: Catalogue
   clock: Clock
+  /** One instance at a time builds (several servers on one PostgreSQL database); default: just run. */
+  exclusive?: Exclusive
 }
 
 /** The in-process view of calendar revisions: feed caches compare these without touching the database. */
@@ -55,6 +63,7 @@ export interface CalendarRevisions {
 
 export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
   const { repo, transactor, catalogue, clock } = deps
+  const exclusive = deps.exclusive ?? runAlways
   const fingerprint = createHash('sha256').update(JSON.stringify([ENGINE_VERSION,
     [...catalogue.eventTypes.values()].map(t => [t.key, t.kind, t.calendarBodyKinds]).sort()])).digest('base64url').slice(0, 22)
   const today = () => localDateOf(clock.now(), ZONE)
@@ -62,6 +71,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
   let meta: IndexMeta | undefined
   let checkedDay: string | null = null
   let building: Promise<void> | null = null
+  let lastBuildStart = 0
   const revisions = new Map<string, number>()
   let revisionSeq = -1
   let pendingRevisions: { keys: string[]; seq: number } | null = null
@@ -289,6 +299,8 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
     await repo.saveMeta({ ...m, seq }, ex)
     meta = { ...m, seq }
     await repo.bumpRevisions([...keys], seq, ex)
+    // Other instances re-read revisions when this commits (their feed caches and ETags).
+    await notifyChange(ex, 'revisions')
     pendingRevisions = { keys: [...keys], seq }
   }
 
@@ -314,6 +326,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
           await repo.deleteOutside(horizon.from, horizon.to, tx)
           const next = { ...m, validFrom: horizon.from, validTo: horizon.to, cursor: null, seq: m.seq + 1 }
           await repo.saveMeta(next, tx)
+          await notifyChange(tx, 'index')
           meta = next
           return true
         }
@@ -330,10 +343,15 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
   }
 
   let stopped = false
+  /**
+   * Builds in the background unless another instance is building (then this one skips: the other's
+   * commits tell it when the index is whole again, see `reload`).
+   */
   function startBuild (): Promise<void> {
-    building ??= build()
+    if (!building) lastBuildStart = Date.now()
+    building ??= exclusive(INDEX_BUILD_LOCK, build)
       // Closing the database mid-build ends it; it resumes from its cursor on the next start.
-      .catch(err => { if (!stopped) throw err })
+      .then(() => {}, err => { if (!stopped) throw err })
       .finally(() => { building = null })
     return building
   }
@@ -371,8 +389,12 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
             return
           }
           await repo.saveMeta(meta, tx)
+          await notifyChange(tx, 'index')
         })
         if (meta?.cursor !== null && meta?.cursor !== undefined) startBuild().catch(() => {})
+      } else if (meta?.cursor !== null && meta?.cursor !== undefined && !building && Date.now() - lastBuildStart >= RESUME_EVERY_MS) {
+        // Unfinished as far as this instance knows: another instance builds, or stopped half-way (then this one takes over).
+        startBuild().catch(() => {})
       }
       if (await repo.hasDirty()) await transactor.transaction(async () => {})
     },
@@ -408,6 +430,15 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
       get: (key: string) => revisions.get(key) ?? 0,
     } satisfies CalendarRevisions,
 
+    /**
+     * Re-reads the index's horizon and state, after another instance changed them (a roll forward
+     * started or finished, a rebuild): reads then trust exactly what the stored state says.
+     */
+    async reload (): Promise<void> {
+      const stored = await repo.meta()
+      if (stored) meta = stored
+    },
+
     /** Reads revisions written by other processes (and this one) since the last call. */
     async syncRevisions (): Promise<void> {
       for (const r of await repo.revisionsSince(revisionSeq)) {
@@ -425,6 +456,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
         await repo.clearDirty(tx)
         meta = { ...m, validFrom: null, validTo: null, targetFrom: h.from, targetTo: h.to, cursor: 0 }
         await repo.saveMeta(meta, tx)
+        await notifyChange(tx, 'index')
       })
       await startBuild()
     },
