@@ -5,7 +5,7 @@ import { migrateDatabase } from './db/migrate.js'
 import { createSqliteTransactor, type Transactor } from './db/executor.js'
 import { createPgTransactor, openPostgres, postgresOpenProblem } from './db/pg.js'
 import { createExclusive, type Exclusive } from './db/exclusive.js'
-import { listenForChanges, type ChangeListener } from './db/changes.js'
+import { listenForChanges, type Change, type ChangeListener } from './db/changes.js'
 import { systemClock, type Clock } from './shared/clock.js'
 import { defaultTemplatesDir, loadCatalogue, type Catalogue } from './catalogue/load.js'
 import { createRepositories, type Repositories } from './repositories/index.js'
@@ -93,11 +93,13 @@ export async function createDependencies (opts: DependencyOptions): Promise<Depe
   // Another instance's commit: re-read what it changed, as this instance's own commits update it.
   // On every (re)connection everything is re-read: notifications sent while disconnected are lost.
   const index = services.occurrenceIndex
-  const reread = (what: 'revisions' | 'index') => {
-    const work = what === 'index' ? Promise.all([index.reload(), index.syncRevisions()]) : index.syncRevisions()
+  const reread = (change: Change) => {
+    // Named calendars are bumped at once, before any request this instance reads next.
+    if (change.kind === 'revisions' && change.keys && change.seq !== undefined) return index.noteRevisions(change.keys, change.seq)
+    const work = change.kind === 'index' ? Promise.all([index.reload(), index.syncRevisions()]) : index.syncRevisions()
     work.catch(() => {}) // the db plugin's periodic sync reads them again and reports failures
   }
-  const changes = opts.listen ? listenForChanges(database, { onChange: reread, onConnect: () => reread('index') }) : undefined
+  const changes = opts.listen ? listenForChanges(database, { onChange: reread, onConnect: () => reread({ kind: 'index' }) }) : undefined
   const signInMail = opts.config.SMTP_URL
     ? createSignInMailService({ people: services.people, transport: createSmtpTransport(opts.config.SMTP_URL), from: opts.config.MAIL_FROM ?? `Årshjul <arshjul@${mailDomainOf(opts.config.BASE_URL)}>`, baseUrl: opts.config.BASE_URL })
     : null

@@ -11,13 +11,37 @@ import { dialectOf, run } from './query.js'
 
 export const CHANGES_CHANNEL = 'arshjul_changes'
 
-/** What changed: calendar revisions (feeds, ETags), or the occurrence index's horizon and state. */
-export type Change = 'revisions' | 'index'
+/**
+ * What changed: calendar revisions (feeds, ETags) — with the calendars and their new sequence number
+ * when they fit in one notification, so a listener updates its memory at once, without a query — or
+ * the occurrence index's horizon and state.
+ */
+export type Change = { kind: 'revisions'; seq?: number; keys?: string[] } | { kind: 'index' }
 
-/** Tells every instance, once `ex`'s transaction commits, that `what` changed. Nothing on SQLite. */
-export async function notifyChange (ex: Executor, what: Change): Promise<void> {
+/** PostgreSQL's limit is 8,000 bytes; a larger change is sent without its keys (listeners re-read them). */
+const MAX_PAYLOAD = 7000
+
+/** The notification's text: `index`, `revisions`, or `revisions <seq> <key> <key> …`. */
+export function changePayload (change: Change): string {
+  if (change.kind === 'index') return 'index'
+  if (change.seq === undefined || !change.keys?.length) return 'revisions'
+  const text = `revisions ${change.seq} ${change.keys.join(' ')}`
+  return text.length <= MAX_PAYLOAD ? text : 'revisions'
+}
+
+/** The change a notification's text names, or undefined for anything else. */
+export function parseChange (payload: string): Change | undefined {
+  if (payload === 'index') return { kind: 'index' }
+  const [word, seq, ...keys] = payload.split(' ')
+  if (word !== 'revisions') return undefined
+  const n = Number(seq)
+  return seq !== undefined && Number.isSafeInteger(n) && keys.length ? { kind: 'revisions', seq: n, keys } : { kind: 'revisions' }
+}
+
+/** Tells every instance, once `ex`'s transaction commits, what changed. Nothing on SQLite. */
+export async function notifyChange (ex: Executor, change: Change): Promise<void> {
   if (dialectOf(ex) !== 'pg') return
-  await run(ex, sql`SELECT pg_notify(${CHANGES_CHANNEL}, ${what})`)
+  await run(ex, sql`SELECT pg_notify(${CHANGES_CHANNEL}, ${changePayload(change)})`)
 }
 
 export interface ChangeListenerLog {
@@ -41,7 +65,7 @@ const MAX_RETRY_MS = 30_000
  * every (re)connection: the caller re-reads everything there. None on SQLite (`undefined`).
  */
 export function listenForChanges (database: DatabaseHandle, handlers: {
-  onChange (what: Change): void
+  onChange (change: Change): void
   onConnect (): void
   log?: ChangeListenerLog
 }): ChangeListener | undefined {
@@ -76,8 +100,8 @@ export function listenForChanges (database: DatabaseHandle, handlers: {
     c.on('error', drop)
     c.on('end', () => drop(new Error('connection ended')))
     c.on('notification', (n: pg.Notification) => {
-      if (n.channel !== CHANGES_CHANNEL) return
-      if (n.payload === 'revisions' || n.payload === 'index') handlers.onChange(n.payload)
+      const change = n.channel === CHANGES_CHANNEL ? parseChange(n.payload ?? '') : undefined
+      if (change) handlers.onChange(change)
     })
     c.connect()
       .then(() => c.query(`LISTEN ${CHANGES_CHANNEL}`))

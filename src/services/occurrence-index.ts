@@ -300,7 +300,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
     meta = { ...m, seq }
     await repo.bumpRevisions([...keys], seq, ex)
     // Other instances re-read revisions when this commits (their feed caches and ETags).
-    await notifyChange(ex, 'revisions')
+    await notifyChange(ex, { kind: 'revisions', seq, keys: [...keys] })
     pendingRevisions = { keys: [...keys], seq }
   }
 
@@ -326,7 +326,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
           await repo.deleteOutside(horizon.from, horizon.to, tx)
           const next = { ...m, validFrom: horizon.from, validTo: horizon.to, cursor: null, seq: m.seq + 1 }
           await repo.saveMeta(next, tx)
-          await notifyChange(tx, 'index')
+          await notifyChange(tx, { kind: 'index' })
           meta = next
           return true
         }
@@ -389,7 +389,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
             return
           }
           await repo.saveMeta(meta, tx)
-          await notifyChange(tx, 'index')
+          await notifyChange(tx, { kind: 'index' })
         })
         if (meta?.cursor !== null && meta?.cursor !== undefined) startBuild().catch(() => {})
       } else if (meta?.cursor !== null && meta?.cursor !== undefined && !building && Date.now() - lastBuildStart >= RESUME_EVERY_MS) {
@@ -439,6 +439,11 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
       if (stored) meta = stored
     },
 
+    /** Another instance's commit changed these calendars (its notification): as `after` does for this one's. */
+    noteRevisions (keys: readonly string[], seq: number): void {
+      for (const k of keys) if ((revisions.get(k) ?? 0) < seq) revisions.set(k, seq)
+    },
+
     /** Reads revisions written by other processes (and this one) since the last call. */
     async syncRevisions (): Promise<void> {
       for (const r of await repo.revisionsSince(revisionSeq)) {
@@ -456,7 +461,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
         await repo.clearDirty(tx)
         meta = { ...m, validFrom: null, validTo: null, targetFrom: h.from, targetTo: h.to, cursor: 0 }
         await repo.saveMeta(meta, tx)
-        await notifyChange(tx, 'index')
+        await notifyChange(tx, { kind: 'index' })
       })
       await startBuild()
     },
