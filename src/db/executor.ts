@@ -18,6 +18,12 @@ export interface Transactor {
    * occurrence index brings itself up to date this way (src/services/occurrence-index.ts).
    */
   onCommit (hooks: CommitHooks): void
+  /**
+   * Runs before a dry run's work, in its transaction; what it returns runs just before the rollback.
+   * PostgreSQL's sequences are not transactional, so the dry run puts them back (src/db/pg.ts) and the
+   * ids it reports are the ones the real run will get.
+   */
+  dryRunGuard? (tx: Executor): Promise<() => Promise<void>>
 }
 
 export interface CommitHooks {
@@ -141,7 +147,12 @@ class RolledBack<T> extends Error {
  */
 export async function rolledBack<T> (transactor: Transactor, work: (tx: Executor) => Promise<T>): Promise<T> {
   try {
-    await transactor.transaction(async tx => { throw new RolledBack(await work(tx)) })
+    await transactor.transaction(async tx => {
+      const restore = await transactor.dryRunGuard?.(tx)
+      const result = await work(tx)
+      await restore?.()
+      throw new RolledBack(result)
+    })
   } catch (err) {
     if (err instanceof RolledBack) return err.result as T
     throw err

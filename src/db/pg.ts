@@ -100,6 +100,18 @@ export function createPgTransactor (handle: PgHandle): Transactor {
     onCommit (h: CommitHooks): void {
       hooks.push(h)
     },
+    // nextval() is never rolled back: a dry run would use up the ids it reports, and the real run would
+    // get others. The writer lock keeps every other writer out meanwhile, so setting each sequence back
+    // to where it stood leaves them exactly as before (setval, too, outlives the rollback).
+    async dryRunGuard (tx: Executor) {
+      const run = tx as unknown as NodePgDatabase
+      const before = (await run.execute<{ seq: string; last: number | null }>(sql`SELECT format('%I.%I', schemaname, sequencename) AS seq, last_value AS last FROM pg_sequences WHERE schemaname = 'public'`)).rows
+      return async () => {
+        for (const { seq, last } of before) {
+          await run.execute(last === null ? sql`SELECT setval(${seq}::regclass, 1, false)` : sql`SELECT setval(${seq}::regclass, ${last}, true)`)
+        }
+      }
+    },
     async transaction<T> (work: (tx: Executor) => Promise<T>): Promise<T> {
       const outer = context.getStore()
       if (outer) return outer.tx.transaction(tx => context.run({ tx }, () => work(tx as unknown as Executor)))
