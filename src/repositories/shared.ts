@@ -14,11 +14,22 @@ export function likePattern (q: string): string {
   return `%${q.replace(/[\\%_]/g, c => `\\${c}`)}%`
 }
 
+// SQLite's lower() folds only A–Z (no ICU); PostgreSQL's folds every letter. These are the capitals a
+// Norwegian register's names hold beyond A–Z (bokmål, nynorsk, the Sámi languages', loanwords): folded in
+// SQL on both databases, so a search finds the same rows on both.
+const FOLDED_CAPITALS = 'ÆØÅÉÈÁÄÖÜČĐŊŠŦŽ'
+
+function folded (column: SQLiteColumn): SQL {
+  let expr = sql`lower(${column})`
+  for (const c of FOLDED_CAPITALS) expr = sql`replace(${expr}, ${c}, ${c.toLowerCase()})`
+  return expr
+}
+
 /**
- * The column contains `q`, ignoring case, on both databases: SQLite's LIKE ignores ASCII case and
- * PostgreSQL's does not, so both sides are lower-cased. `ESCAPE` makes likePattern's backslashes
- * escapes on SQLite too (PostgreSQL's default): a search for "50%" finds "50%", not "50" and anything.
+ * The column contains `q`, ignoring case (Æ/Ø/Å and the Sámi letters too), the same on both
+ * databases. `ESCAPE` makes likePattern's backslashes escapes on SQLite too (PostgreSQL's default):
+ * a search for "50%" finds "50%", not "50" and anything.
  */
 export function containsText (column: SQLiteColumn, q: string): SQL {
-  return sql`lower(${column}) like lower(${likePattern(q)}) escape '\\'`
+  return sql`${folded(column)} like ${likePattern(q.toLowerCase())} escape '\\'`
 }
