@@ -1,5 +1,5 @@
 // The benches' server under test, run as a child process (see support/children.ts): the real app on a
-// given SQLite file with the app's clock fixed, an admin token made through the product's token service,
+// given SQLite file (or PostgreSQL database: BENCH_DATABASE=postgres://…, issue 16) with the app's clock fixed, an admin token made through the product's token service,
 // no reminder dispatcher in the background. Answers the parent's messages:
 //   stop            → closes the app and exits
 //   plan-reminders  → plans and enqueues one morning's reminders (the dispatcher's enqueue), timed here
@@ -15,9 +15,12 @@ import { fixedClock } from '../../src/shared/clock.js'
 const database = process.env.BENCH_DATABASE
 if (!database) throw new Error('BENCH_DATABASE is required')
 const clock = fixedClock(process.env.BENCH_CLOCK ?? '2027-03-15T08:00:00Z')
-const config = { ...loadConfig({ ...process.env, BASE_URL: 'http://127.0.0.1', DATABASE_PATH: database, REMINDERS: 'off', LOG_LEVEL: 'silent', RATE_LIMIT: 'off' }) }
+const onPg = /^postgres(ql)?:\/\//.test(database)
+const env = { ...process.env }
+delete env.DATABASE_URL // the parent's server URL; the database under test is BENCH_DATABASE
+const config = { ...loadConfig({ ...env, BASE_URL: 'http://127.0.0.1', ...onPg ? { DATABASE_URL: database } : { DATABASE_PATH: database }, REMINDERS: 'off', LOG_LEVEL: 'silent', RATE_LIMIT: 'off' }) }
 console.log(`rate limit: ${config.RATE_LIMIT} (benchmark); event-loop check: ${config.MAX_EVENT_LOOP_DELAY_MS ? `503 above ${config.MAX_EVENT_LOOP_DELAY_MS} ms` : 'off'}`)
-const deps = createDependencies({ config, clock })
+const deps = await createDependencies({ config, clock })
 if (process.env.BENCH_SEED === '1') await seedIfEmpty(deps)
 const { token } = await deps.services.tokens.create({ label: 'bench', role: 'admin', municipality: null })
 const app = await buildApp(deps, { closeDatabase: true })

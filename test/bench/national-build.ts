@@ -9,8 +9,10 @@
 // meeting plans applied once, at the end). About 3,000 collaborations of every legal form, one
 // interkommunalt politisk råd per region; then each municipality's reminder subscriptions (kommunedirektør
 // digest, post box) plus one nation-wide meeting subscriber. BENCH_NATIONAL_SCALE (0..1) shrinks the nation.
-// Env: BENCH_BUILD_DB (the SQLite file to create), BENCH_NATIONAL_SCALE, BENCH_CLOCK. Replies { stats }.
+// Env: BENCH_BUILD_DB (the SQLite file to create, or a postgres:// URL of an empty database: issue 16), BENCH_NATIONAL_SCALE,
+// BENCH_CLOCK. Replies { stats }.
 import { createDependencies } from '../../src/composition.js'
+import type { DatabaseHandle } from '../../src/db/client.js'
 import type { LegalForm } from '../../src/domain/vocabulary.js'
 import { loadKommuneDirectory, type OfficialUnit } from '../../src/domain/kommuner.js'
 import { legalFormLabel } from '../../src/register/legal-form.js'
@@ -111,6 +113,12 @@ function registerText (region: { name: string; members: Kommune[] }, rows: Row[]
   return lines.join('\r\n') + '\r\n'
 }
 
+/** Raw SQL on either database (`?` placeholders are not needed here: the queries take no parameters). */
+async function query<T> (database: DatabaseHandle, text: string): Promise<T[]> {
+  if (database.dialect === 'sqlite') return database.sqlite.prepare(text).all() as T[]
+  return (await database.pool.query(text)).rows as T[]
+}
+
 async function build (file: string, scale: number, clockAt: string): Promise<NationStats> {
   const t0 = performance.now()
   const phasesMs: Record<string, number> = {}
@@ -126,7 +134,11 @@ async function build (file: string, scale: number, clockAt: string): Promise<Nat
     cpuMark = process.cpuUsage()
   }
   const rng = random(2026)
-  const deps = createDependencies({ config: { BASE_URL: 'http://127.0.0.1', DATABASE_PATH: file }, clock: fixedClock(clockAt) })
+  const onPg = /^postgres(ql)?:\/\//.test(file)
+  const deps = await createDependencies({
+    config: onPg ? { BASE_URL: 'http://127.0.0.1', DATABASE_PATH: ':memory:', DATABASE_URL: file } : { BASE_URL: 'http://127.0.0.1', DATABASE_PATH: file },
+    clock: fixedClock(clockAt),
+  })
   const { services } = deps
   const { token } = await services.tokens.create({ label: 'bench:national build', role: 'admin', municipality: null })
   const actor = (await services.tokens.authenticate(token))!
@@ -193,8 +205,8 @@ async function build (file: string, scale: number, clockAt: string): Promise<Nat
   phase('register import')
 
   // Reminder subscribers, as test/bench/reminders.ts has them for the seeded region.
-  const { sqlite } = deps.database
-  const directorOf = new Map((sqlite.prepare("SELECT m.kommunenummer AS n, b.slug AS slug FROM body b JOIN municipality m ON m.id = b.municipality_id WHERE b.kind = 'kommunedirektor' AND b.deleted = 0").all() as Array<{ n: string; slug: string }>).map(r => [r.n, r.slug]))
+  const { database } = deps
+  const directorOf = new Map((await query<{ n: string; slug: string }>(database, "SELECT m.kommunenummer AS n, b.slug AS slug FROM body b JOIN municipality m ON m.id = b.municipality_id WHERE b.kind = 'kommunedirektor' AND b.deleted = 0")).map(r => [r.n, r.slug]))
   let subscriptions = 0
   for (const [i, k] of kommuner.entries()) {
     await services.subscriptions.create(actor, { name: `KD ${k.name}`, email: `kd${i}@bench.test`, body: directorOf.get(k.kommunenummer)!, digest: true })
@@ -205,14 +217,14 @@ async function build (file: string, scale: number, clockAt: string): Promise<Nat
   subscriptions++
   phase('subscriptions')
 
-  const rulesByOrigin = Object.fromEntries((sqlite.prepare('SELECT origin, count(*) AS n FROM rule WHERE deleted = 0 GROUP BY origin').all() as Array<{ origin: string; n: number }>).map(r => [r.origin, r.n]))
-  const byLegalForm = Object.fromEntries((sqlite.prepare('SELECT legal_form AS form, count(*) AS n FROM collaboration WHERE deleted = 0 GROUP BY legal_form').all() as Array<{ form: string; n: number }>).map(r => [r.form, r.n]))
-  const participations = (sqlite.prepare('SELECT count(*) AS n FROM participation').get() as { n: number }).n
-  const busiest = sqlite.prepare('SELECT m.slug AS slug, count(*) AS n FROM participation p JOIN municipality m ON m.id = p.municipality_id GROUP BY m.id ORDER BY n DESC, m.id LIMIT 1').get() as { slug: string; n: number }
+  const rulesByOrigin = Object.fromEntries((await query<{ origin: string; n: number }>(database, 'SELECT origin, count(*) AS n FROM rule WHERE deleted = 0 GROUP BY origin ORDER BY origin')).map(r => [r.origin, Number(r.n)]))
+  const byLegalForm = Object.fromEntries((await query<{ form: string; n: number }>(database, 'SELECT legal_form AS form, count(*) AS n FROM collaboration WHERE deleted = 0 GROUP BY legal_form ORDER BY legal_form')).map(r => [r.form, Number(r.n)]))
+  const participations = Number((await query<{ n: number }>(database, 'SELECT count(*) AS n FROM participation'))[0]!.n)
+  const busiest = (await query<{ slug: string; n: number }>(database, 'SELECT m.slug AS slug, count(*) AS n FROM participation p JOIN municipality m ON m.id = p.municipality_id GROUP BY m.id, m.slug ORDER BY n DESC, m.id LIMIT 1'))[0]!
   const warnings: Record<string, number> = {}
   for (const w of imported.warnings) warnings[w.code] = (warnings[w.code] ?? 0) + 1
-  sqlite.pragma('wal_checkpoint(TRUNCATE)')
-  deps.close()
+  if (database.dialect === 'sqlite') database.sqlite.pragma('wal_checkpoint(TRUNCATE)')
+  await deps.close()
   phase('close')
   return {
     version: BUILD_VERSION,
@@ -225,7 +237,7 @@ async function build (file: string, scale: number, clockAt: string): Promise<Nat
     rules: Object.values(rulesByOrigin).reduce((a, b) => a + b, 0),
     rulesByOrigin,
     subscriptions,
-    busiest: { slug: busiest.slug, collaborations: busiest.n },
+    busiest: { slug: busiest.slug, collaborations: Number(busiest.n) },
     registers: { files: files.length, rows: imported.entries, bytes: files.reduce((n, f) => n + f.bytes.length, 0), created: imported.created, warnings },
     loadMs: performance.now() - t0,
     phasesMs,

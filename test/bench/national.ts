@@ -10,12 +10,17 @@
 // Env: BENCH_NATIONAL_DB=path keeps the built database there and reuses it (built when missing or built at
 // another scale or by another version of national-build.ts); BENCH_NATIONAL_SCALE (default 1) shrinks the nation; BENCH_NATIONAL_TIMEOUT (seconds, 120)
 // bounds each measurement: one that takes longer prints FAIL "> 120 s" and the server is restarted.
+// DATABASE_URL=postgres://… (issue 16): the same on PostgreSQL. The bench creates its databases on that server
+// (the built nation, a working copy made with CREATE DATABASE … TEMPLATE, the seeded region) and drops them after;
+// the user needs CREATEDB. BENCH_NATIONAL_DB is not used then: the nation is built on every run.
 import { execFileSync, fork, spawn } from 'node:child_process'
 import fs from 'node:fs'
 import net from 'node:net'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { redactUrl } from '../../src/db/pg.js'
 import { BUILD_VERSION, type NationStats } from './national-build.js'
 import { mb, sampleMemory, startAppServer, type AppServer } from './support/children.js'
 import { createGoals, getOk, median, ms, request, TimeoutError, withTimeout } from './support/measure.js'
@@ -29,6 +34,34 @@ const COMPARED = 'oyer'
 const root = fileURLToPath(new URL('../../', import.meta.url))
 const goals = createGoals()
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-national-'))
+/** The PostgreSQL server to run on (issue 16), or undefined for SQLite files. */
+const PG_SERVER = process.env.DATABASE_URL || undefined
+if (PG_SERVER && !/^postgres(ql)?:\/\//.test(PG_SERVER)) throw new Error(`DATABASE_URL must be a postgres:// URL, not ${PG_SERVER}`)
+
+/** PostgreSQL: the bench's databases on the server (created by createPgDatabase, dropped at the end). */
+const pgDatabases: string[] = []
+const pgPrefix = `arshjul_bench_${process.pid}_${Date.now().toString(36)}`
+function pgUrl (database: string): string {
+  const u = new URL(PG_SERVER!)
+  u.pathname = `/${database}`
+  return u.toString()
+}
+async function onPgServer<T> (work: (admin: pg.Client) => Promise<T>): Promise<T> {
+  const admin = new pg.Client({ connectionString: PG_SERVER })
+  await admin.connect()
+  try {
+    return await work(admin)
+  } finally {
+    await admin.end()
+  }
+}
+/** A new database `<prefix>_<name>` (a copy of `template` when given); its URL. */
+async function createPgDatabase (name: string, template?: string): Promise<string> {
+  const database = `${pgPrefix}_${name}`
+  await onPgServer(admin => admin.query(`CREATE DATABASE ${database}${template ? ` TEMPLATE ${pgPrefix}_${template}` : ''}`))
+  pgDatabases.push(database)
+  return pgUrl(database)
+}
 
 interface OccurrencePage { data: Array<{ id: string; start: string | null; date: string; status: string }>; total: number }
 const parse = (body: Buffer) => JSON.parse(body.toString('utf8')) as OccurrencePage
@@ -70,7 +103,7 @@ async function yearMedian (base: string, scope: string, runs = 5) {
 
 async function buildNation (file: string): Promise<NationStats> {
   const meta = `${file}.json`
-  if (fs.existsSync(file) && fs.existsSync(meta)) {
+  if (!PG_SERVER && fs.existsSync(file) && fs.existsSync(meta)) {
     const stats = JSON.parse(fs.readFileSync(meta, 'utf8')) as NationStats
     if (stats.scale === SCALE && stats.version === BUILD_VERSION) {
       console.log(`reusing the national database ${file} (built at scale ${SCALE}; load time then ${ms(stats.loadMs)})`)
@@ -78,8 +111,8 @@ async function buildNation (file: string): Promise<NationStats> {
     }
     console.log(`${file} was built at scale ${stats.scale} by build version ${stats.version}; rebuilding at scale ${SCALE}, version ${BUILD_VERSION}`)
   }
-  for (const f of [file, `${file}-wal`, `${file}-shm`, meta]) fs.rmSync(f, { force: true })
-  console.log(`building the nation at scale ${SCALE} into ${file} …`)
+  if (!PG_SERVER) for (const f of [file, `${file}-wal`, `${file}-shm`, meta]) fs.rmSync(f, { force: true })
+  console.log(`building the nation at scale ${SCALE} into ${PG_SERVER ? redactUrl(file) : file} …`)
   const child = fork(fileURLToPath(new URL('./national-build.ts', import.meta.url)), [], {
     execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'], env: { ...process.env, BENCH_BUILD_DB: file, BENCH_CLOCK: CLOCK },
   })
@@ -88,7 +121,7 @@ async function buildNation (file: string): Promise<NationStats> {
     child.once('exit', code => reject(new Error(`national-build.ts exited with ${code}`)))
   })
   if (!reply.stats) throw new Error(reply.error)
-  fs.writeFileSync(meta, JSON.stringify(reply.stats, null, 2))
+  if (!PG_SERVER) fs.writeFileSync(meta, JSON.stringify(reply.stats, null, 2))
   return reply.stats
 }
 
@@ -110,11 +143,19 @@ const freePort = () => new Promise<number>(resolve => {
   })
 })
 
-const dbFile = process.env.BENCH_NATIONAL_DB ? path.resolve(process.env.BENCH_NATIONAL_DB) : path.join(tmp, 'national.db')
 let server: AppServer | undefined
 let seeded: AppServer | undefined
 try {
   console.log(`npm run bench:national: scale ${SCALE}, app clock fixed at ${CLOCK} (08:00 Europe/Oslo), year ${YEAR}, Node ${process.version}, ${os.cpus().length} CPUs, timeout ${TIMEOUT_MS / 1000} s a measurement`)
+  if (PG_SERVER) {
+    const version = await onPgServer(async admin => (await admin.query('SHOW server_version')).rows[0].server_version as string)
+    console.log(`database: PostgreSQL ${version} at ${redactUrl(PG_SERVER)} (databases ${pgPrefix}_*, dropped at the end)`)
+  } else {
+    console.log('database: SQLite files')
+  }
+  const dbFile = PG_SERVER
+    ? await createPgDatabase('built')
+    : process.env.BENCH_NATIONAL_DB ? path.resolve(process.env.BENCH_NATIONAL_DB) : path.join(tmp, 'national.db')
   const stats = await buildNation(dbFile)
   console.log(`nation: ${stats.municipalities} municipalities in ${stats.regions} regions, ${stats.collaborations} collaborations (${stats.participations} participations; ` +
     `${Object.entries(stats.byLegalForm).sort((a, b) => b[1] - a[1]).map(([f, n]) => `${f} ${n}`).join(', ')}), ` +
@@ -127,11 +168,12 @@ try {
   goals.add({ measure: `register import, ${stats.registers.files} regional registers in one batch`, goal: SCALE >= 1 ? '< 30 s' : 'printed', figure: ms(importMs), pass: SCALE >= 1 ? importMs < 30_000 : null })
 
   // A working copy, so that a run's writes (tokens, reminder outbox) leave the kept database as built.
-  const work = path.join(tmp, 'work.db')
-  fs.copyFileSync(dbFile, work)
+  let work = path.join(tmp, 'work.db')
+  if (PG_SERVER) work = await createPgDatabase('work', 'built')
+  else fs.copyFileSync(dbFile, work)
 
   // The seeded region, for the per-item comparison.
-  seeded = await startAppServer({ database: path.join(tmp, 'seeded.db'), seed: true, clock: CLOCK })
+  seeded = await startAppServer({ database: PG_SERVER ? await createPgDatabase('seeded') : path.join(tmp, 'seeded.db'), seed: true, clock: CLOCK })
   await discoverPageLimit(seeded.base)
   const seededYear = await withTimeout(TIMEOUT_MS, () => yearMedian(seeded!.base, `municipality=${COMPARED}&`))
   await seeded.stop()
@@ -222,7 +264,7 @@ try {
     const child = spawn(process.execPath, args, {
       cwd: root,
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: { ...process.env, DATABASE_PATH: work, PORT: String(port), HOST: '127.0.0.1', SEED: 'off', REMINDERS: 'off', LOG_LEVEL: 'warn' },
+      env: { ...process.env, ...PG_SERVER ? { DATABASE_URL: work } : { DATABASE_PATH: work }, PORT: String(port), HOST: '127.0.0.1', SEED: 'off', REMINDERS: 'off', LOG_LEVEL: 'warn' },
     })
     try {
       let tries = 0
@@ -253,5 +295,10 @@ try {
   server?.kill()
   seeded?.kill()
   fs.rmSync(tmp, { recursive: true, force: true })
+  if (pgDatabases.length) {
+    await onPgServer(async admin => {
+      for (const database of pgDatabases) await admin.query(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+    })
+  }
 }
-goals.print(`npm run bench:national — goals (issue 11), scale ${SCALE}`)
+goals.print(`npm run bench:national — goals (issue 11), scale ${SCALE}, ${PG_SERVER ? 'PostgreSQL' : 'SQLite'}`)
