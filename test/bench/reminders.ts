@@ -19,9 +19,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-bench-'))
 const smtp = await startSmtpReceiver()
 try {
   const clock = fixedClock('2027-01-01T07:00:00Z')
-  const deps = createDependencies({ config: { BASE_URL: 'http://127.0.0.1', DATABASE_PATH: path.join(dir, 'bench.db') }, clock })
+  const deps = await createDependencies({ config: { BASE_URL: 'http://127.0.0.1', DATABASE_PATH: path.join(dir, 'bench.db') }, clock })
   const { repos, services } = deps
-  const { sqlite } = deps.database
   await seedIfEmpty(deps)
   const at = clock.now().getTime()
   // Per region municipality: its kommunedirektør's staff (escalations, digest) and a general address;
@@ -60,7 +59,7 @@ try {
   console.log(`deliver: ${sent} e-mails in ${(deliverMs / 1000).toFixed(1)} s (${(sent / (deliverMs / 1000)).toFixed(0)} messages/s, one SMTP connection each, server parsing on the same core); sent ${byStatus.sent}, withdrawn ${byStatus.cancelled}, failed ${byStatus.failed}, pending ${byStatus.pending}`)
   console.log(`SMTP server received ${smtp.messages.length} messages, ${new Set(smtp.messages.map(m => m.parsed.messageId)).size} distinct Message-IDs`)
   dispatcher.close()
-  sqlite.close()
+  await deps.close()
 } finally {
   await smtp.close()
   fs.rmSync(dir, { recursive: true, force: true })

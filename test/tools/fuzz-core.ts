@@ -162,6 +162,8 @@ export async function startTarget (): Promise<Target> {
   const editor = (await deps.services.tokens.create({ label: 'fuzz-editor-oyer', role: 'editor', municipality: oyer.id })).token
   await app.listen({ host: '127.0.0.1', port: 0 })
   const { port } = app.server.address() as AddressInfo
+  // The change log below is SQLite's (temporary triggers on the app's one connection): the fuzzer runs on SQLite.
+  if (deps.database.dialect !== 'sqlite') throw new Error('the fuzzer runs on SQLite (unset TEST_DATABASE_URL)')
   const sqlite = deps.database.sqlite
   const changes = sqlite.prepare('select total_changes() as n')
   // The change log: a temporary trigger on every table but api_token (every request with a valid token

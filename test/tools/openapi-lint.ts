@@ -12,7 +12,7 @@ const root = path.resolve(import.meta.dirname, '../..')
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-openapi-'))
 let status = 1
 try {
-  const deps = createDependencies({ config: { BASE_URL: 'https://arshjul.example', DATABASE_PATH: path.join(dir, 'spec.db') } })
+  const deps = await createDependencies({ config: { BASE_URL: 'https://arshjul.example', DATABASE_PATH: path.join(dir, 'spec.db') } })
   const app = await buildApp(deps, { closeDatabase: true })
   await app.ready()
   const specFile = path.join(dir, 'openapi.json')
