@@ -1,5 +1,4 @@
 // src/services/access.ts: the one access and visibility policy, as a table of actor × subject × action.
-import fs from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { buildTestDependencies } from '../helpers/app.js'
 import { viewerOf, type Actor, type Viewer, type WriteTargets } from '../../src/services/access.js'
@@ -15,17 +14,14 @@ const id = (kind: keyof typeof ids, slug: string) => {
 
 beforeAll(async () => {
   built = await buildTestDependencies()
-  const { sqlite } = built.deps.database
+  const { sql } = built
   for (const [kind, table] of [['municipality', 'municipality'], ['collaboration', 'collaboration'], ['body', 'body']] as const) {
-    for (const row of sqlite.prepare(`select id, slug from ${table}`).all() as Array<{ id: number; slug: string }>) ids[kind].set(row.slug, row.id)
+    for (const row of await sql.all<{ id: number; slug: string }>(`select id, slug from ${table}`)) ids[kind].set(row.slug, row.id)
   }
   // Two private bodies: Øyer's kontrollutvalg, and the board of a company only Øyer owns.
-  sqlite.prepare("update body set feed_visibility = 'private' where slug in ('oyer-kontrollutvalg', 'gudbrandsdal-energi-ge-styre')").run()
+  await sql.run("update body set feed_visibility = 'private' where slug in ('oyer-kontrollutvalg', 'gudbrandsdal-energi-ge-styre')")
 })
-afterAll(() => {
-  built.deps.close()
-  fs.rmSync(built.dir, { recursive: true, force: true })
-})
+afterAll(() => built.dispose())
 
 type ActorName = 'admin' | 'Øyer editor' | 'Gausdal editor' | 'anonymous' | 'Øyer and Gausdal editor' | 'Øyer sekretariat' | 'Gausdal sekretariat'
   | 'sekretariat of all three' | 'Øyer editor and Øyer sekretariat' | 'signed in, no role'

@@ -8,9 +8,9 @@ let editorOyer: Actor
 beforeEach(async () => {
   t = await serviceFixture()
   admin = t.admin
-  editorOyer = t.editorOf('oyer')
+  editorOyer = await t.editorOf('oyer')
 })
-afterEach(() => t.close())
+afterEach(async () => { await t.close() })
 
 const snapshot = () => t.snapshot()
 
@@ -24,13 +24,13 @@ describe('bodies: who may change what', () => {
 
   it('an Øyer editor naming Gausdal, or a collaboration without Øyer, as owner gets 403 and nothing changes', async () => {
     const s = t.deps.services.bodies
-    const before = snapshot()
+    const before = await snapshot()
     expect((await failure(s.create(editorOyer, { slug: 'gausdal-x', name: 'X', kind: 'annet', municipality: 'gausdal' }))).kind).toBe('forbidden')
     expect((await failure(s.create(editorOyer, { slug: 'vigsel-x', name: 'X', kind: 'annet', collaboration: 'borgerlig-vigsel' }))).kind).toBe('forbidden')
     expect((await failure(s.update(editorOyer, 'gausdal-formannskap', { feedVisibility: 'private' }))).kind).toBe('forbidden')
     expect((await failure(s.rotateFeedSecret(editorOyer, 'gausdal-formannskap'))).kind).toBe('forbidden')
     expect((await failure(s.remove(editorOyer, 'gausdal-formannskap'))).kind).toBe('forbidden')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('an owner must be exactly one known municipality or collaboration, named by field', async () => {
@@ -41,9 +41,9 @@ describe('bodies: who may change what', () => {
   })
 
   it('a body that rules still name cannot be deleted', async () => {
-    const before = snapshot()
+    const before = await snapshot()
     expect(await failure(t.deps.services.bodies.remove(admin, 'oyer-kommunestyre'))).toMatchObject({ kind: 'conflict', code: 'body.in_use' })
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 })
 

@@ -8,9 +8,9 @@ let editorOyer: Actor
 beforeEach(async () => {
   t = await serviceFixture()
   admin = t.admin
-  editorOyer = t.editorOf('oyer')
+  editorOyer = await t.editorOf('oyer')
 })
-afterEach(() => t.close())
+afterEach(async () => { await t.close() })
 
 const snapshot = () => t.snapshot()
 
@@ -26,55 +26,55 @@ describe('collaborations: who may change what (editor of Øyer)', () => {
   })
 
   it('may not change a collaboration Øyer takes no part in: 403 and nothing written', async () => {
-    const before = snapshot()
+    const before = await snapshot()
     const err = await failure(t.deps.services.collaborations.update(editorOyer, 'borgerlig-vigsel', { comment: 'nei' }))
     expect(err).toMatchObject({ kind: 'forbidden', code: 'auth.forbidden' })
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('may not add Gausdal as a participant, even to a collaboration Øyer owns', async () => {
-    const before = snapshot()
+    const before = await snapshot()
     const err = await failure(t.deps.services.collaborations.update(editorOyer, 'gudbrandsdalsmusea-as', {
       participants: [{ municipality: 'oyer', role: 'eier' }, { municipality: 'gausdal', role: 'eier' }],
     }))
     expect(err.kind).toBe('forbidden')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
     expect(await roles('gudbrandsdalsmusea-as')).toEqual(['oyer:eier:null'])
   })
 
   it('may not remove Gausdal, or change Gausdal’s role, in a collaboration both take part in', async () => {
-    const before = snapshot()
+    const before = await snapshot()
     const current = await t.deps.services.collaborations.get('felles-renovasjonsselskap-glor')
     const keep = (slug: string) => current.participants.filter(p => p.slug !== slug).map(p => ({ municipality: p.slug, role: p.role }))
     expect((await failure(t.deps.services.collaborations.update(editorOyer, 'felles-renovasjonsselskap-glor', { participants: keep('gausdal') }))).kind).toBe('forbidden')
     const demoted = current.participants.map(p => ({ municipality: p.slug, role: p.slug === 'gausdal' ? 'deltaker' as const : p.role }))
     expect((await failure(t.deps.services.collaborations.update(editorOyer, 'felles-renovasjonsselskap-glor', { participants: demoted }))).kind).toBe('forbidden')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('may not make another municipality the host, nor put the collaboration under an umbrella Øyer is not in', async () => {
     await t.deps.services.collaborations.create(admin, { slug: 'gausdal-paraply', name: 'Gausdals paraply', legalForm: 'avtale', participants: [{ municipality: 'gausdal' }] })
-    const before = snapshot()
+    const before = await snapshot()
     expect((await failure(t.deps.services.collaborations.update(editorOyer, 'gudbrandsdalsmusea-as', { hostMunicipality: 'gausdal' }))).kind).toBe('forbidden')
     expect((await failure(t.deps.services.collaborations.update(editorOyer, 'gudbrandsdalsmusea-as', { parent: 'gausdal-paraply' }))).kind).toBe('forbidden')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('may not give a collaboration away by removing Øyer itself', async () => {
-    const before = snapshot()
+    const before = await snapshot()
     const err = await failure(t.deps.services.collaborations.update(editorOyer, 'gudbrandsdalsmusea-as', { participants: [] }))
     expect(err.kind).toBe('forbidden')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('creates a collaboration of Øyer alone, but not one naming Gausdal or no one', async () => {
     const s = t.deps.services.collaborations
     const own = await s.create(editorOyer, { slug: 'oyer-alene', name: 'Øyer alene', legalForm: 'as', participants: [{ municipality: 'oyer', role: 'eier' }] })
     expect(own.bodies.map(b => b.kind)).toEqual(['generalforsamling', 'styre'])
-    const before = snapshot()
+    const before = await snapshot()
     expect((await failure(s.create(editorOyer, { slug: 'oyer-og-gausdal', name: 'Øyer og Gausdal', legalForm: 'avtale', participants: [{ municipality: 'oyer' }, { municipality: 'gausdal' }] }))).kind).toBe('forbidden')
     expect((await failure(s.create(editorOyer, { slug: 'ingen', name: 'Ingen', legalForm: 'avtale' }))).kind).toBe('forbidden')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('an admin may do all of it', async () => {
@@ -102,18 +102,18 @@ describe('collaborations: rules of the data', () => {
   })
 
   it('an update that changes nothing writes nothing (no audit row, same modified stamp)', async () => {
-    const before = snapshot()
+    const before = await snapshot()
     t.clock.advance(60_000)
     const current = await t.deps.services.collaborations.get('gudbrandsdalsmusea-as')
     const { changed } = await t.deps.services.collaborations.update(admin, 'gudbrandsdalsmusea-as', { comment: current.comment, participants: [{ municipality: 'oyer', role: 'eier' }] })
     expect(changed).toBe(false)
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('deleting an umbrella with parts is a conflict and writes nothing', async () => {
     const umbrella = (await t.deps.services.collaborations.get('legevaktsamarbeid')).parentSlug!
-    const before = snapshot()
+    const before = await snapshot()
     expect(await failure(t.deps.services.collaborations.remove(admin, umbrella))).toMatchObject({ kind: 'conflict', code: 'collaboration.has_parts' })
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 })

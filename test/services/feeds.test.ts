@@ -1,5 +1,4 @@
 // The feeds service without HTTP: which calendar a feed address opens for whom, and what it holds.
-import fs from 'node:fs'
 import { addDays } from '../../src/domain/calendar-date.js'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { buildTestDependencies } from '../helpers/app.js'
@@ -20,10 +19,7 @@ beforeEach(async () => {
   editorGausdal = { tokenId: null, label: 'test-editor-gausdal', role: 'editor', municipalityIds: [(await m.get('gausdal')).id] }
   await t.deps.services.bodies.update(admin, 'oyer-kontrollutvalg', { feedVisibility: 'private' })
 })
-afterEach(() => {
-  t.deps.close()
-  fs.rmSync(t.dir, { recursive: true, force: true })
-})
+afterEach(() => t.dispose())
 
 const notFound = async (p: Promise<unknown>) => {
   const err = await p.then(() => null, (e: unknown) => e)

@@ -8,9 +8,9 @@ let editorOyer: Actor
 beforeEach(async () => {
   t = await serviceFixture({ labelPrefix: 'test-' })
   admin = t.admin
-  editorOyer = t.editorOf('oyer')
+  editorOyer = await t.editorOf('oyer')
 })
-afterEach(() => t.close())
+afterEach(async () => { await t.close() })
 
 const snapshot = () => t.snapshot()
 
@@ -18,11 +18,11 @@ describe('municipalities', () => {
   it('an editor changes its own municipality, not another, and creates or deletes none', async () => {
     const s = t.deps.services.municipalities
     expect((await s.update(editorOyer, 'oyer', { county: 'Innlandet fylke' })).county).toBe('Innlandet fylke')
-    const before = snapshot()
+    const before = await snapshot()
     expect((await failure(s.update(editorOyer, 'gausdal', { county: 'Et annet sted' }))).kind).toBe('forbidden')
     expect((await failure(s.create(editorOyer, { slug: 'ny', name: 'Ny', kind: 'kommune' }))).kind).toBe('forbidden')
     expect((await failure(s.remove(editorOyer, 'oyer'))).kind).toBe('forbidden')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('a new municipality gets its four statutory bodies and one audit row, in one transaction', async () => {
@@ -35,17 +35,17 @@ describe('municipalities', () => {
   })
 
   it('a bad organisasjonsnummer names the field and writes nothing', async () => {
-    const before = snapshot()
+    const before = await snapshot()
     expect(await failure(t.deps.services.municipalities.create(admin, { slug: 'x', name: 'X', kind: 'kommune', organisasjonsnummer: '974544572' })))
       .toMatchObject({ kind: 'invalid', code: 'municipality.invalid_organisasjonsnummer', field: 'organisasjonsnummer' })
     expect(await failure(t.deps.services.municipalities.update(admin, 'oyer', { organisasjonsnummer: '123456789' }))).toMatchObject({ field: 'organisasjonsnummer' })
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('deleting a municipality that takes part in collaborations is a conflict', async () => {
-    const before = snapshot()
+    const before = await snapshot()
     expect(await failure(t.deps.services.municipalities.remove(admin, 'oyer'))).toMatchObject({ kind: 'conflict', code: 'municipality.in_use' })
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 })
 
@@ -77,8 +77,8 @@ describe('audit', () => {
 
 describe('register import', () => {
   it('is for admins only: an editor is refused before anything is written', async () => {
-    const before = snapshot()
+    const before = await snapshot()
     expect((await failure(t.deps.services.register.import(editorOyer, 'ikke et register', { dryRun: false }))).kind).toBe('forbidden')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 })

@@ -1,7 +1,6 @@
 // The § 27 conversion deadline through the real index: each participant's own 2019 constitution date
 // + 4 years (koml. § 31-2), 31 October 2023 when it is not recorded. The seed's register has several
 // § 27 collaborations in which Lillehammer, Gausdal and Øyer all take part.
-import fs from 'node:fs'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { systemViewer } from '../../src/services/access.js'
 import { buildTestDependencies } from '../helpers/app.js'
@@ -13,12 +12,9 @@ beforeEach(async () => {
   t = await buildTestDependencies({ now: '2024-06-01T09:00:00Z' })
   await t.deps.services.occurrenceIndex.settled()
 })
-afterEach(() => {
-  t.deps.close()
-  fs.rmSync(t.dir, { recursive: true, force: true })
-})
+afterEach(() => t.dispose())
 
-const idOf = (slug: string) => (t.deps.database.sqlite.prepare('select id from municipality where slug = ?').get(slug) as { id: number }).id
+const idOf = async (slug: string) => ((await t.sql.get('select id from municipality where slug = ?', slug)) as { id: number }).id
 
 /** The municipality's § 27 conversion deadlines in 2023, read from the index and (a window reaching outside its horizon) from the engine. */
 async function conversionDates (municipality: string): Promise<{ index: string[]; engine: string[] }> {
@@ -37,18 +33,17 @@ describe('the § 27 conversion deadline per municipality', () => {
   })
 
   it('follows a recorded 2019 constitution date + 4 years for that municipality only, and back when it is removed', async () => {
-    const { sqlite } = t.deps.database
-    sqlite.prepare('insert into constitution (municipality_id, election_year, date) values (?, 2019, ?)').run(idOf('oyer'), '2019-10-17')
+    await t.sql.run('insert into constitution (municipality_id, election_year, date) values (?, 2019, ?)', await idOf('oyer'), '2019-10-17')
     await t.deps.services.occurrenceIndex.ready()
     expect(await conversionDates('oyer')).toEqual({ index: ['2023-10-17'], engine: ['2023-10-17'] })
     expect(await conversionDates('gausdal')).toEqual({ index: ['2023-10-31'], engine: ['2023-10-31'] })
 
     // A later period's constitution does not move it.
-    sqlite.prepare('insert into constitution (municipality_id, election_year, date) values (?, 2023, ?)').run(idOf('gausdal'), '2023-10-12')
+    await t.sql.run('insert into constitution (municipality_id, election_year, date) values (?, 2023, ?)', await idOf('gausdal'), '2023-10-12')
     await t.deps.services.occurrenceIndex.ready()
     expect(await conversionDates('gausdal')).toEqual({ index: ['2023-10-31'], engine: ['2023-10-31'] })
 
-    sqlite.prepare('delete from constitution where municipality_id = ? and election_year = 2019').run(idOf('oyer'))
+    await t.sql.run('delete from constitution where municipality_id = ? and election_year = 2019', await idOf('oyer'))
     await t.deps.services.occurrenceIndex.ready()
     expect(await conversionDates('oyer')).toEqual({ index: ['2023-10-31'], engine: ['2023-10-31'] })
   })

@@ -4,44 +4,44 @@ import { refusal, serviceFixture, type ServiceFixture } from '../helpers/service
 
 let t: ServiceFixture
 beforeEach(async () => { t = await serviceFixture() })
-afterEach(() => t.close())
+afterEach(async () => { await t.close() })
 
-const ruleCount = () => (t.sqlite.prepare('select count(*) as n from rule').get() as { n: number }).n
+const ruleCount = async () => ((await t.sql.get('select count(*) as n from rule')) as { n: number }).n
 
 describe('packages.apply', () => {
   it('is idempotent on the seeded region', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const result = await t.services.packages.apply({}, t.admin)
     expect(result.created).toBe(0)
     expect(result.existing).toBeGreaterThan(100)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('recreates a missing package rule for one municipality, as that municipality’s editor', async () => {
-    const id = (t.sqlite.prepare("select r.id from rule r join municipality m on m.id = r.municipality_id where m.slug = 'oyer' and r.event_type = 'arsberetning'").get() as { id: number }).id
-    t.sqlite.prepare('delete from rule where id = ?').run(id)
-    const count = ruleCount()
-    expect(await t.services.packages.apply({ municipality: 'oyer', package: 'kommune' }, t.editorOf('oyer'))).toMatchObject({ created: 1, perPackage: { kommune: 1 } })
-    expect(ruleCount()).toBe(count + 1)
+    const id = ((await t.sql.get("select r.id from rule r join municipality m on m.id = r.municipality_id where m.slug = 'oyer' and r.event_type = 'arsberetning'")) as { id: number }).id
+    await t.sql.run('delete from rule where id = ?', id)
+    const count = await ruleCount()
+    expect(await t.services.packages.apply({ municipality: 'oyer', package: 'kommune' }, await t.editorOf('oyer'))).toMatchObject({ created: 1, perPackage: { kommune: 1 } })
+    expect(await ruleCount()).toBe(count + 1)
   })
 
   it('refuses a region-wide apply by an editor, another municipality, an unknown package or subject, storing nothing', async () => {
-    const before = t.snapshot()
-    expect(await refusal(t.services.packages.apply({}, t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
-    expect(await refusal(t.services.packages.apply({ municipality: 'gausdal' }, t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
+    const before = await t.snapshot()
+    expect(await refusal(t.services.packages.apply({}, await t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
+    expect(await refusal(t.services.packages.apply({ municipality: 'gausdal' }, await t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
     expect(await refusal(t.services.packages.apply({ package: 'nope' }, t.admin))).toMatchObject({ kind: 'invalid', field: 'package' })
     expect(await refusal(t.services.packages.apply({ collaboration: 'atlantis' }, t.admin))).toMatchObject({ kind: 'not_found', field: 'collaboration' })
     expect(await refusal(t.services.packages.apply({}, null))).toMatchObject({ kind: 'unauthorized' })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
 describe('packages.applyDefaultMoteplaner', () => {
   it('gives a body without a meeting plan its kind’s default, and leaves the others', async () => {
-    const body = t.idOf('body', 'oyer-formannskap')
-    t.sqlite.prepare("update rule set deleted = 1 where event_type = 'mote' and responsible_body_id = ? and package_key is null").run(body)
+    const body = await t.idOf('body', 'oyer-formannskap')
+    await t.sql.run("update rule set deleted = 1 where event_type = 'mote' and responsible_body_id = ? and package_key is null", body)
     expect(await t.services.packages.applyDefaultMoteplaner({ tokenId: null, label: 'test' })).toBe(1)
-    expect(t.sqlite.prepare("select origin from rule where event_type = 'mote' and responsible_body_id = ? and deleted = 0").all(body)).toEqual([{ origin: 'moteplan_default' }])
+    expect(await t.sql.all("select origin from rule where event_type = 'mote' and responsible_body_id = ? and deleted = 0", body)).toEqual([{ origin: 'moteplan_default' }])
     expect(await t.services.packages.applyDefaultMoteplaner({ tokenId: null, label: 'test' })).toBe(0)
   })
 })

@@ -11,12 +11,12 @@ let editorGausdal: Actor
 let ids: { oyer: number; gausdal: number }
 beforeEach(async () => {
   t = await serviceFixture()
-  ids = { oyer: t.idOf('municipality', 'oyer'), gausdal: t.idOf('municipality', 'gausdal') }
+  ids = { oyer: await t.idOf('municipality', 'oyer'), gausdal: await t.idOf('municipality', 'gausdal') }
   admin = t.admin
-  editorOyer = t.editorOf('oyer')
-  editorGausdal = t.editorOf('gausdal')
+  editorOyer = await t.editorOf('oyer')
+  editorGausdal = await t.editorOf('gausdal')
 })
-afterEach(() => t.close())
+afterEach(async () => { await t.close() })
 
 const snapshot = () => t.snapshot()
 
@@ -29,9 +29,9 @@ describe('subscriptions: who may manage what', () => {
     ['a collaboration without Øyer', { collaboration: 'borgerlig-vigsel' }],
     ['the whole region', { eventTypes: ['mote'] }],
   ])('an Øyer editor naming %s gets 403 and nothing changes', async (_what, target) => {
-    const before = snapshot()
+    const before = await snapshot()
     expect(await failure(t.deps.services.subscriptions.create(editorOyer, { ...kari, ...target }))).toMatchObject({ kind: 'forbidden', code: 'auth.forbidden' })
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('without an actor: 401 before anything is looked up', async () => {
@@ -42,13 +42,13 @@ describe('subscriptions: who may manage what', () => {
   it("another municipality's editor can neither read, change, move nor delete Øyer's subscription", async () => {
     const s = t.deps.services.subscriptions
     const { id } = await s.create(editorOyer, { ...kari, body: 'oyer-kontrollutvalg' })
-    const before = snapshot()
+    const before = await snapshot()
     expect((await failure(s.get(editorGausdal, id))).kind).toBe('forbidden')
     expect((await failure(s.update(editorGausdal, id, { active: false }))).kind).toBe('forbidden')
     expect((await failure(s.remove(editorGausdal, id))).kind).toBe('forbidden')
     // Øyer's own editor may not move it to a Gausdal body either: every target, before and after.
     expect((await failure(s.update(editorOyer, id, { body: 'gausdal-kontrollutvalg' }))).kind).toBe('forbidden')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
     expect((await s.list(editorGausdal, { limit: 100, offset: 0 })).items).toEqual([])
     expect((await s.list(editorOyer, { limit: 100, offset: 0 })).items.map(x => x.id)).toEqual([id])
   })
@@ -67,9 +67,9 @@ describe('subscriptions: the rules', () => {
     [{ ...kari, municipality: 'oyer', eventTypes: ['mote', 'nope'] }, 'subscriptions.unknown_event_type', 'eventTypes/1'],
     [{ ...kari, collaboration: 'felles-renovasjonsselskap-glor', digest: true }, 'subscriptions.digest', 'digest'],
   ])('%j → %s on %s, nothing stored', async (input, code, field) => {
-    const before = snapshot()
+    const before = await snapshot()
     expect(await failure(t.deps.services.subscriptions.create(admin, input))).toMatchObject({ kind: 'invalid', code, field })
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('deleting withdraws unsent reminders and audits, all in one transaction; the tombstone shows under modifiedSince only', async () => {

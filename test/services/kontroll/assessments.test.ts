@@ -5,28 +5,28 @@ import { anonymousViewer } from '../../../src/services/access.js'
 
 let t: KontrollTest
 beforeEach(async () => { t = await openKontrollTest() })
-afterEach(() => { t.close() })
+afterEach(async () => { await t.close() })
 
 describe('risk and materiality assessments', () => {
   it('are changed by the sekretariat of the subject’s kontrollutvalg: its municipality’s, or any owner’s of a collaboration', async () => {
-    const gausdal = t.sekretariatOf('gausdal-kontrollutvalg')
-    const oyer = t.sekretariatOf('oyer-kontrollutvalg')
+    const gausdal = await t.sekretariatOf('gausdal-kontrollutvalg')
+    const oyer = await t.sekretariatOf('oyer-kontrollutvalg')
     const glor = await t.kontroll.assessments.create(gausdal, { electionYear: 2023, collaboration: 'felles-renovasjonsselskap-glor', risk: 3, materiality: 5 })
     expect((await t.kontroll.assessments.update(oyer, glor.id, { risk: 4 })).score).toBe(20)
     const skole = await t.kontroll.assessments.create(oyer, { electionYear: 2023, municipality: 'oyer', serviceArea: 'Skole', risk: 3, materiality: 3 })
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect((await failure(t.kontroll.assessments.create(gausdal, { electionYear: 2023, municipality: 'oyer', serviceArea: 'Helse', risk: 3, materiality: 3 }))).kind).toBe('forbidden')
     expect((await failure(t.kontroll.assessments.create(gausdal, { electionYear: 2023, collaboration: 'gudbrandsdalsmusea-as', risk: 3, materiality: 3 }))).kind).toBe('forbidden')
     expect((await failure(t.kontroll.assessments.update(gausdal, skole.id, { risk: 1 }))).kind).toBe('forbidden')
     expect((await failure(t.kontroll.assessments.remove(gausdal, skole.id))).kind).toBe('forbidden')
     // Editors of the municipality, and a person with no role, read them but do not change them.
-    for (const who of [t.editorOf('oyer'), t.editorOf('gausdal'), { ...t.editorOf('oyer'), municipalityIds: [] }]) {
+    for (const who of [await t.editorOf('oyer'), await t.editorOf('gausdal'), { ...await t.editorOf('oyer'), municipalityIds: [] }]) {
       const err = await failure(t.kontroll.assessments.update(who, glor.id, { risk: 1 }))
       expect([err.kind, err.message]).toEqual(['forbidden', 'Bare sekretariatet for kontrollutvalget og administratorer kan endre risiko- og vesentlighetsvurderinger'])
       expect((await failure(t.kontroll.assessments.create(who, { electionYear: 2023, municipality: 'oyer', serviceArea: 'Helse', risk: 3, materiality: 3 }))).kind).toBe('forbidden')
     }
     expect((await failure(t.kontroll.assessments.remove(null, skole.id))).kind).toBe('unauthorized')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     expect((await t.kontroll.assessments.get(anonymousViewer, skole.id)).score).toBe(9)
   })
 

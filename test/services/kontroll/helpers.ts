@@ -10,14 +10,14 @@ export async function openKontrollTest () {
     ...t,
     kontroll: t.services.kontroll,
     /** A person who serves these kontrollutvalg (body slugs) as sekretariat, with no editor role. */
-    sekretariatOf (...kontrollutvalg: string[]): Actor {
-      return { tokenId: null, label: `sekretariat-${kontrollutvalg.join('+')}`, role: 'editor', municipalityIds: [], kontrollutvalgIds: kontrollutvalg.map(slug => t.idOf('body', slug)) }
+    async sekretariatOf (...kontrollutvalg: string[]): Promise<Actor> {
+      return { tokenId: null, label: `sekretariat-${kontrollutvalg.join('+')}`, role: 'editor', municipalityIds: [], kontrollutvalgIds: await Promise.all(kontrollutvalg.map(slug => t.idOf('body', slug))) }
     },
     /** The stored state of a municipality's adoption occurrence of a plan type (undefined: never changed). */
     adoptionState (municipality: string, type: string) {
-      return t.sqlite.prepare(`select s.status, s.delivered_on as deliveredOn, s.approved_on as approvedOn, s.case_number as caseNumber
+      return t.sql.get<{ status: string; deliveredOn: string | null; approvedOn: string | null; caseNumber: string | null }>(`select s.status, s.delivered_on as "deliveredOn", s.approved_on as "approvedOn", s.case_number as "caseNumber"
         from occurrence_state s join rule r on r.id = s.rule_id join municipality m on m.id = r.municipality_id
-        where m.slug = ? and r.event_type = ?`).get(municipality, `plan_${type}`) as { status: string; deliveredOn: string | null; approvedOn: string | null; caseNumber: string | null } | undefined
+        where m.slug = ? and r.event_type = ?`, municipality, `plan_${type}`)
     },
   }
 }
