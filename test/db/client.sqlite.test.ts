@@ -1,3 +1,5 @@
+// SQLite's own file handling (openDatabase): runs in npm test only; PostgreSQL's counterpart is
+// test/server.test.ts (a database or server that is not there).
 import crypto from 'node:crypto'
 import fs from 'node:fs'
 import path from 'node:path'
@@ -46,17 +48,17 @@ describe('openDatabase', () => {
     expect(fs.existsSync(file)).toBe(true)
   })
 
-  it('a file with no write bit is read-only, also for root, and is left untouched', () => {
-    const file = realDatabase(tempDir())
+  it('a file with no write bit is read-only, also for root, and is left untouched', async () => {
+    const file = await realDatabase(tempDir())
     const before = fs.readFileSync(file)
     fs.chmodSync(file, 0o444)
     expect(openError(file).problem).toBe('filen er skrivebeskyttet (serveren må kunne skrive til den)')
     expect(fs.readFileSync(file).equals(before)).toBe(true)
   })
 
-  it('a folder with no write bit is refused: WAL needs -wal and -shm files beside the database', () => {
+  it('a folder with no write bit is refused: WAL needs -wal and -shm files beside the database', async () => {
     const dir = tempDir()
-    const file = realDatabase(dir)
+    const file = await realDatabase(dir)
     fs.chmodSync(dir, 0o555)
     expect(openError(file).problem).toMatch(new RegExp(`^mappen ${dir} er skrivebeskyttet`))
   })
@@ -67,16 +69,16 @@ describe('openDatabase', () => {
     expect(openError(file).problem).toBe('filen er ikke en SQLite-database')
   })
 
-  it('a valid header over garbage pages is a damaged database', () => {
-    const file = realDatabase(tempDir())
+  it('a valid header over garbage pages is a damaged database', async () => {
+    const file = await realDatabase(tempDir())
     const bytes = fs.readFileSync(file)
     crypto.randomBytes(bytes.length - 100).copy(bytes, 100)
     fs.writeFileSync(file, bytes)
     expect(openError(file).problem).toMatch(/^databasefilen er skadet/)
   })
 
-  it('a truncated real database is a damaged database', () => {
-    const file = realDatabase(tempDir())
+  it('a truncated real database is a damaged database', async () => {
+    const file = await realDatabase(tempDir())
     const size = fs.statSync(file).size
     expect(size).toBeGreaterThan(8 * 4096)
     fs.truncateSync(file, Math.floor(size / 2 / 4096) * 4096)

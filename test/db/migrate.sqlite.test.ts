@@ -1,12 +1,14 @@
+// SQLite's own migrations and pragmas (npm test only); the data-move checks are SQLite history. PostgreSQL's
+// schema is compared with SQLite's in test/db/schema-compare.pg.test.ts.
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { openDatabase, type DatabaseHandle } from '../../src/db/client.js'
+import { openDatabase, type SqliteHandle } from '../../src/db/client.js'
 import { MIGRATIONS_DIR, runMigrations } from '../../src/db/migrate.js'
 
 let dir: string
-let handle: DatabaseHandle
+let handle: SqliteHandle
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-migrate-'))
   handle = openDatabase(path.join(dir, 'nested', 'fresh.db'))
