@@ -1,17 +1,14 @@
 // src/cli/import.ts: several files in one batch, --encoding and --dry-run; help and mistakes get the usage, never a stack trace.
 import { spawnSync } from 'node:child_process'
-import fs from 'node:fs'
-import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { afterAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
+import { envWithoutDatabase, fileDatabase } from './databases.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-import-cli-'))
-const database = path.join(dir, 'cli.db')
+const database = fileDatabase('arshjul-import-cli-')
 const fixtures = fileURLToPath(new URL('../register/fixtures/', import.meta.url))
-const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_PATH: database, BASE_URL: 'http://127.0.0.1' } })
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }))
+const run = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/import.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...envWithoutDatabase(), ...database.env, BASE_URL: 'http://127.0.0.1' } })
 
 describe('npm run import', () => {
   it('prints the usage for --help, exit 0; with no file or an unknown option, exit 2 without a stack trace', () => {

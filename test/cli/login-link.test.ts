@@ -1,35 +1,38 @@
 // npm run login-link (src/cli/login-link.ts) and the first admin's sign-in link in the server's log at
 // start-up (src/services/first-admin.ts, src/server.ts): the embedded default of issue 14, so a fresh clone
-// gets in with no identity provider. The commands run as an operator starts them, over a real database file.
+// gets in with no identity provider. The commands run as an operator starts them, over a real database
+// (a SQLite file, or a PostgreSQL database under npm run test:pg).
 import { spawn, spawnSync } from 'node:child_process'
-import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
-import { createDependencies } from '../../src/composition.js'
-import { catalogue } from '../helpers/app.js'
-import { realDatabase, scratchFolders } from '../helpers/files.js'
+import type { Dependencies } from '../../src/composition.js'
 import { fixedClock } from '../../src/shared/clock.js'
+import { commandDatabases, envWithoutDatabase, type CommandDatabase } from './databases.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const tempDir = scratchFolders('arshjul-login-link-')
+const database = commandDatabases('arshjul-login-link-')
 const PUBLIC = 'https://arshjul.example.no'
 
 // vitest sets BASE_URL='/' in the environment: every spawned command gets its own.
-const loginLink = (db: string, ...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/login-link.ts', ...args], {
-  cwd: root, encoding: 'utf8', env: { ...process.env, BASE_URL: PUBLIC, DATABASE_PATH: db },
+const loginLink = (db: CommandDatabase, ...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/login-link.ts', ...args], {
+  cwd: root, encoding: 'utf8', env: { ...envWithoutDatabase(), BASE_URL: PUBLIC, ...db.env },
 })
 
 /** What the database says about a link and its user (a second process, like a second instance). */
-function inspect (db: string, fn: (deps: ReturnType<typeof createDependencies>) => Promise<unknown>) {
-  const deps = createDependencies({ config: { BASE_URL: PUBLIC, DATABASE_PATH: db }, catalogue })
-  return fn(deps).finally(() => deps.close())
+async function inspect (db: CommandDatabase, fn: (deps: Dependencies) => Promise<unknown>) {
+  const deps = await db.open({ baseUrl: PUBLIC })
+  try {
+    await fn(deps)
+  } finally {
+    await deps.close()
+  }
 }
 
 const linkOf = (stdout: string) => /(https:\/\/arshjul\.example\.no\/logg-inn\/lenke\/(lenke_[A-Za-z0-9_-]+))/.exec(stdout)
 
 describe('npm run login-link', { timeout: 400_000 }, () => {
   it('creates the user with the admin role and prints a single-use link valid 15 minutes', async () => {
-    const db = realDatabase(tempDir())
+    const db = await database()
     const run = loginLink(db, '--email', 'Kari@Oyer.Kommune.no', '--name', 'Kari Nordmann', '--role', 'admin')
     expect(run.status, run.stderr).toBe(0)
     expect(run.stdout).toContain('Innloggingslenke for Kari Nordmann <kari@oyer.kommune.no> – admin. Virker én gang, i 15 minutter')
@@ -52,12 +55,7 @@ describe('npm run login-link', { timeout: 400_000 }, () => {
   })
 
   it('an editor of a municipality and a sekretariat of a kontrollutvalg, on a seeded database; the link expires after 15 minutes', async () => {
-    const dir = tempDir()
-    const db = path.join(dir, 'seeded.db')
-    const { seedIfEmpty } = await import('../../src/seed.js')
-    const deps = createDependencies({ config: { BASE_URL: PUBLIC, DATABASE_PATH: db }, catalogue })
-    await seedIfEmpty(deps)
-    deps.close()
+    const db = await database({ seed: true })
     const editor = loginLink(db, '--email', 'ola@oyer.kommune.no', '--municipality', 'oyer')
     expect(editor.status, editor.stderr).toBe(0)
     expect(editor.stdout).toContain('ola <ola@oyer.kommune.no> – redaktør (oyer)')
@@ -69,14 +67,14 @@ describe('npm run login-link', { timeout: 400_000 }, () => {
     expect(shared.status, shared.stderr).toBe(0)
     expect(shared.stdout).toContain('sekretariat (gausdal-kontrollutvalg), sekretariat (oyer-kontrollutvalg)')
     const secret = linkOf(editor.stdout)![2]!
-    const later = createDependencies({ config: { BASE_URL: PUBLIC, DATABASE_PATH: db }, catalogue, clock: fixedClock(new Date(Date.now() + 15 * 60_000 + 1000).toISOString()) })
+    const later = await db.open({ baseUrl: PUBLIC, clock: fixedClock(new Date(Date.now() + 15 * 60_000 + 1000).toISOString()) })
     try {
       expect(await later.services.people.checkLoginLink(secret)).toBe('expired')
-    } finally { later.close() }
+    } finally { await later.close() }
   })
 
   it('mistakes: one line, non-zero exit, nothing created', async () => {
-    const db = realDatabase(tempDir())
+    const db = await database()
     const missing = loginLink(db, '--name', 'Kari')
     expect(missing.status).toBe(2)
     expect(missing.stderr).toMatch(/^--email er påkrevd\nBruk: npm run login-link/)
@@ -97,11 +95,11 @@ describe('npm run login-link', { timeout: 400_000 }, () => {
 interface Run { code: number | null; stdout: string; stderr: string }
 
 /** `npm start` on this database until it listens, then SIGTERM. */
-function startServer (db: string, env: Record<string, string> = {}): Promise<Run> {
+function startServer (db: CommandDatabase, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server.ts'], {
       cwd: root,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', SEED: 'off', REMINDERS: 'off', LOG_LEVEL: 'info', BASE_URL: PUBLIC, DATABASE_PATH: db, ...env },
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', PORT: '0', HOST: '127.0.0.1', SEED: 'off', REMINDERS: 'off', LOG_LEVEL: 'info', BASE_URL: PUBLIC, ...db.env, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     })
     let stdout = ''
@@ -121,7 +119,7 @@ const logLines = (stdout: string) => stdout.split('\n').filter(l => l.startsWith
 
 describe('the first admin at start-up', { timeout: 400_000 }, () => {
   it('an empty user table: the log carries a sign-in link for admin@<host>; the next start does not', async () => {
-    const db = realDatabase(tempDir())
+    const db = await database()
     const first = await startServer(db)
     expect(first.stdout, first.stderr).toContain('Server listening')
     const line = logLines(first.stdout).find(l => l.msg.startsWith('Første innlogging'))!
@@ -139,10 +137,10 @@ describe('the first admin at start-up', { timeout: 400_000 }, () => {
   })
 
   it('ADMIN_EMAIL names the first admin; users but no admin: a warning saying how, and no link', async () => {
-    const db = realDatabase(tempDir())
+    const db = await database()
     const first = await startServer(db, { ADMIN_EMAIL: 'it@oyer.kommune.no' })
     expect(logLines(first.stdout).some(l => l.msg.includes('engangslenke for administratoren it@oyer.kommune.no'))).toBe(true)
-    const db2 = realDatabase(tempDir())
+    const db2 = await database()
     await inspect(db2, deps => deps.services.people.ensure({ email: 'kari@oyer.kommune.no' }, null))
     const noAdmin = await startServer(db2)
     expect(noAdmin.stdout).not.toContain('Første innlogging')

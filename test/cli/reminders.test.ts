@@ -1,17 +1,21 @@
 // src/cli/reminders.ts and src/cli/demo.ts read their options like every command (src/cli/args.ts), and an
-// unusable database ends them with one line naming the file, as it ends the server (issue 13).
+// unusable database ends them with one line naming it, as it ends the server (issue 13; PostgreSQL: issue 16).
 import fs from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { redactUrl } from '../../src/db/pg.js'
+import { TEST_DATABASE_URL, withDatabase } from '../helpers/database.js'
+import { envWithoutDatabase } from './databases.js'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const run = (script: string, args: string[], env: Record<string, string>) =>
-  spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, BASE_URL: 'https://arshjul.test', LOG_LEVEL: 'silent', ...env } })
+  spawnSync(process.execPath, ['--import', 'tsx', `src/cli/${script}.ts`, ...args], { cwd: root, encoding: 'utf8', env: { ...envWithoutDatabase(), BASE_URL: 'https://arshjul.test', LOG_LEVEL: 'silent', ...env } })
 
-describe('npm run reminders', () => {
+// Each run starts Node with tsx: seconds each on a loaded machine.
+describe('npm run reminders', { timeout: 120_000 }, () => {
   it('prints the usage for --help, exit 0; names an unknown option, exit 2', () => {
     const help = run('reminders', ['--help'], { DATABASE_PATH: ':memory:' })
     expect(help.status).toBe(0)
@@ -27,15 +31,26 @@ describe('npm run reminders', () => {
     expect(wrong.stderr).toContain('2027-02-30T08:00')
   })
 
-  it('a file that is not a database, or a missing folder, ends it with one line naming the file, exit 1', () => {
+  it('an unusable database ends it with one line naming it, exit 1: a file that is not one or a missing folder (SQLite), a database or server that is not there (PostgreSQL)', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-cli-'))
-    const junk = path.join(dir, 'junk.db')
-    fs.writeFileSync(junk, Buffer.alloc(8192, 0x5a))
-    for (const [file, args] of [[junk, []], [junk, ['--dry-run']], [path.join(dir, 'missing', 'x.db'), []]] as const) {
-      const failed = run('reminders', [...args], { DATABASE_PATH: file })
-      expect(failed.status, `${file} ${args.join(' ')}`).toBe(1)
+    const cases: Array<{ env: Record<string, string>; args: string[]; named: string }> = []
+    if (TEST_DATABASE_URL) {
+      const missing = withDatabase(TEST_DATABASE_URL, `arshjul_finnes_ikke_${process.pid}`)
+      const down = 'postgres://postgres@127.0.0.1:1/arshjul'
+      for (const url of [missing, down]) {
+        for (const args of [[], ['--dry-run']]) cases.push({ env: { DATABASE_URL: url, DATABASE_PATH: ':memory:' }, args, named: redactUrl(url) })
+      }
+    } else {
+      const junk = path.join(dir, 'junk.db')
+      fs.writeFileSync(junk, Buffer.alloc(8192, 0x5a))
+      const missing = path.join(dir, 'missing', 'x.db')
+      for (const [file, args] of [[junk, []], [junk, ['--dry-run']], [missing, []]] as const) cases.push({ env: { DATABASE_PATH: file }, args: [...args], named: file })
+    }
+    for (const { env, args, named } of cases) {
+      const failed = run('reminders', args, env)
+      expect(failed.status, `${named} ${args.join(' ')}: ${failed.stderr}`).toBe(1)
       expect(failed.stderr.trimEnd().split('\n'), failed.stderr).toHaveLength(1)
-      expect(failed.stderr).toContain(file)
+      expect(failed.stderr).toContain(named)
       expect(failed.stderr).not.toMatch(/\n\s+at /)
     }
     expect(fs.existsSync(path.join(dir, 'missing'))).toBe(false)
@@ -43,7 +58,7 @@ describe('npm run reminders', () => {
   })
 })
 
-describe('npm run demo', () => {
+describe('npm run demo', { timeout: 120_000 }, () => {
   it('names an unknown option and shows the usage, exit 2, without touching a database', () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'arshjul-cli-'))
     const file = path.join(dir, 'demo.db')

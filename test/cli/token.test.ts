@@ -7,7 +7,8 @@ import { describe, expect, it } from 'vitest'
 const root = fileURLToPath(new URL('../..', import.meta.url))
 const token = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_PATH: ':memory:' } })
 
-describe('npm run token', () => {
+// Each run starts Node with tsx: seconds each on a loaded machine.
+describe('npm run token', { timeout: 120_000 }, () => {
   it('prints the usage for --help and -h, and exits 0', () => {
     for (const flag of ['--help', '-h']) {
       const run = token(flag)
