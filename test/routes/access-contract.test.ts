@@ -57,7 +57,7 @@ describe('every write route without credentials answers 401, before validation a
   it.each(writes.map(w => [key(w), w] as const))('%s', async (_name, w) => {
     const values = Object.fromEntries((w.op.parameters ?? []).filter(p => p.in === 'path').map(p => [p.name, unknownValue(p)]))
     const url = fill(w.path, values)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const [what, { payload, type }] of bodies) {
       for (const headers of [{}, { authorization: 'Bearer arshjul_not-a-real-token' }]) {
         const res = await t.app.inject({ method: w.method as 'POST', url: `${url}?dryRun=false&unexpected=1`, headers: { ...headers, 'content-type': type }, payload })
@@ -65,7 +65,7 @@ describe('every write route without credentials answers 401, before validation a
         expect(res.json().code).toBe('auth.unauthorized')
       }
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
@@ -216,9 +216,10 @@ describe('every write naming another municipality\'s body or subject answers 403
     const gausdalAssessment = await created(t, '/api/v1/kontroll/assessments', { electionYear: 2023, municipality: 'gausdal', serviceArea: 'Barnevern', risk: 5, materiality: 4 })
     const gausdalSubscription = await created(t, '/api/v1/subscriptions', { name: 'Gausdal', email: 'post@gausdal.kommune.no', municipality: 'gausdal' })
     const oyerSubscription = await created(t, '/api/v1/subscriptions', { name: 'Øyer', email: 'post@oyer.kommune.no', municipality: 'oyer' })
-    const ruleOf = (municipality: string, body: string) => (t.sqlite.prepare(
-      'select r.id from rule r join municipality m on m.id = r.municipality_id join body b on b.id = r.responsible_body_id where m.slug = ? and b.slug = ? and r.deleted = 0 order by r.id'
-    ).get(municipality, body) as { id: number }).id
+    const ruleOf = async (municipality: string, body: string) => (await t.sql.get<{ id: number }>(
+      'select r.id from rule r join municipality m on m.id = r.municipality_id join body b on b.id = r.responsible_body_id where m.slug = ? and b.slug = ? and r.deleted = 0 order by r.id',
+      municipality, body
+    ))!.id
     const occurrences = list((await t.app.inject({ url: '/api/v1/occurrences?body=gausdal-kontrollutvalg&from=2027-01-01&to=2027-12-31', headers: t.auth(t.tokens.admin) })).json())
     const oyerKu = list((await t.app.inject({ url: '/api/v1/occurrences?body=oyer-kontrollutvalg&from=2027-01-01&to=2027-12-31', headers: t.auth(t.tokens.admin) })).json())
     const packages = list((await t.app.inject('/api/v1/packages')).json())
@@ -230,8 +231,8 @@ describe('every write naming another municipality\'s body or subject answers 403
       gausdalAssessment: gausdalAssessment.id,
       gausdalSubscription: gausdalSubscription.id,
       oyerSubscription: oyerSubscription.id,
-      gausdalRule: ruleOf('gausdal', 'gausdal-kontrollutvalg'),
-      oyerRule: ruleOf('oyer', 'oyer-formannskap'),
+      gausdalRule: await ruleOf('gausdal', 'gausdal-kontrollutvalg'),
+      oyerRule: await ruleOf('oyer', 'oyer-formannskap'),
       gausdalOccurrence: occurrences[0].id,
       oyerKuOccurrence: oyerKu[0].id,
       packageKey: packages[0].key,
@@ -255,13 +256,13 @@ describe('every write naming another municipality\'s body or subject answers 403
   it.each(cases)('%s: %s', async (k, _what, c) => {
     const [method, path] = k.split(' ') as [string, string]
     const url = fill(path, c.params?.(f) ?? {})
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const payload = c.payload === undefined ? undefined : c.type ? String(c.payload) : JSON.stringify(c.payload)
     const headers = { ...t.auth(t.tokens.editorOyer), ...(payload !== undefined ? { 'content-type': c.type ?? 'application/json' } : {}) }
     const res = await t.app.inject({ method: method as 'POST', url, headers, payload })
     expect(res.statusCode, res.body).toBe(403)
     expect(res.json().code).toBe('auth.forbidden')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   /** The request of a case, sent by a signed-in person: the session cookie and the CSRF header. */
@@ -273,28 +274,28 @@ describe('every write naming another municipality\'s body or subject answers 403
   }
 
   it.each(cases)('signed in as Øyer\'s editor, %s: %s', async (k, _what, c) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await bySession(people.oyerEditor, k, c)
     expect(res.statusCode, res.body).toBe(403)
     expect(res.json().code).toBe('auth.forbidden')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   const own = OYER_OWN.map(([k, c]) => [k, c.what, c] as const)
   it.each([...cases, ...own])('signed in with no role, %s: %s', async (k, _what, c) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await bySession(people.noRole, k, c)
     expect(res.statusCode, res.body).toBe(403)
     expect(res.json().code).toBe('auth.forbidden')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it.each([...cases, ...own])('signed in as the sekretariat of Øyer\'s kontrollutvalg, %s: %s', async (k, what, c) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await bySession(people.oyerSekretariat, k, c)
     expect(res.statusCode, res.body).toBe(SEKRETARIAT_NOT_403[what] ?? 403)
     if (res.statusCode === 403) expect(res.json().code).toBe('auth.forbidden')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   // The refusals above mean something only if these people can write at all. These run last: they change data.
@@ -433,9 +434,9 @@ describe('a private body\'s items are seen only by those allowed to see them', (
     t = await buildTestApp()
     const gausdal = await t.services.municipalities.find('gausdal')
     editorGausdal = (await t.services.tokens.create({ label: 'test-editor-gausdal', role: 'editor', municipality: gausdal!.id })).token
-    const body = t.sqlite.prepare('select id from body where slug = ?').get(PRIVATE_BODY) as { id: number }
-    ruleIds = (t.sqlite.prepare('select id from rule where responsible_body_id = ? or treated_by_body_id = ?').all(body.id, body.id) as Array<{ id: number }>).map(r => r.id)
-    const meetingRule = (t.sqlite.prepare("select id from rule where responsible_body_id = ? and event_type = 'mote'").get(body.id) as { id: number }).id
+    const body = (await t.sql.get<{ id: number }>('select id from body where slug = ?', PRIVATE_BODY))!
+    ruleIds = (await t.sql.all<{ id: number }>('select id from rule where responsible_body_id = ? or treated_by_body_id = ? order by id', body.id, body.id)).map(r => r.id)
+    const meetingRule = (await t.sql.get<{ id: number }>("select id from rule where responsible_body_id = ? and event_type = 'mote' order by id", body.id))!.id
     hits = hitsOf(ruleIds)
 
     // Fixtures that GET routes with ids need, made while the body is still public.

@@ -10,40 +10,40 @@ const patch = (headers: Record<string, string>, slug = 'valg-samarbeid') =>
 
 describe('writes need a token with the right role', () => {
   it('no token is a 401, and reads need none', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await patch({})
     expect(res.statusCode).toBe(401)
     expect(res.json().code).toBe('auth.unauthorized')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     expect((await t.app.inject('/api/v1/collaborations/valg-samarbeid')).statusCode).toBe(200)
   })
 
   it('a wrong token is a 401', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect((await patch({ authorization: 'Bearer arshjul_not-a-real-token' })).statusCode).toBe(401)
     expect((await patch({ authorization: 'Basic Zm9vOmJhcg==' })).statusCode).toBe(401)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a revoked token is a 401', async () => {
     const { id, token } = await t.services.tokens.create({ label: 'kortlevd', role: 'admin' })
     expect((await patch(t.auth(token))).statusCode).toBe(200)
     expect(await t.services.tokens.revoke(id)).toBe(true)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect((await patch(t.auth(token))).statusCode).toBe(401)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('an editor outside its municipality is a 403', async () => {
     // Gudbrandsdal Energi is owned by Øyer only; SMISO has no Gausdal participation; Borgerlig vigsel has no Øyer.
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await patch(t.auth(t.tokens.editorOyer), 'borgerlig-vigsel')
     expect(res.statusCode).toBe(403)
     expect(res.json().code).toBe('auth.forbidden')
     // Nor may it create municipalities (admin only), or move a collaboration out of its own reach.
     expect((await t.app.inject({ method: 'POST', url: '/api/v1/municipalities', headers: t.auth(t.tokens.editorOyer), payload: { slug: 'x', name: 'X', kind: 'kommune' } })).statusCode).toBe(403)
     expect((await t.app.inject({ method: 'PATCH', url: '/api/v1/collaborations/gudbrandsdal-energi-ge', headers: t.auth(t.tokens.editorOyer), payload: { participants: [{ municipality: 'gausdal' }] } })).statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('an editor may change what its municipality takes part in; an admin anything', async () => {
@@ -65,7 +65,7 @@ describe('writes need a token with the right role', () => {
 
   it('stores only a hash of each token', async () => {
     const { token } = await t.services.tokens.create({ label: 'hash-test', role: 'admin' })
-    const rows = t.sqlite.prepare('select token_hash from api_token').all() as Array<{ token_hash: string }>
+    const rows = await t.sql.all<{ token_hash: string }>('select token_hash from api_token')
     expect(rows.some(r => r.token_hash === token)).toBe(false)
     expect(rows.every(r => /^[0-9a-f]{64}$/.test(r.token_hash))).toBe(true)
     expect(Buffer.from(token.replace(/^arshjul_/, ''), 'base64url').length).toBeGreaterThanOrEqual(16)

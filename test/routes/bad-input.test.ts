@@ -7,7 +7,7 @@ afterEach(async () => { await t.close() })
 
 /** Sends a write that must fail, and checks the reply names the problem and the database is untouched. */
 async function rejected (req: { method: 'POST' | 'PATCH'; url: string; payload?: unknown; body?: string; contentType?: string }, status: number, expectMessage: RegExp, expectPath?: string) {
-  const before = t.snapshot()
+  const before = await t.snapshot()
   const res = await t.app.inject({
     method: req.method,
     url: req.url,
@@ -20,7 +20,7 @@ async function rejected (req: { method: 'POST' | 'PATCH'; url: string; payload?:
   expect(body.message).toMatch(expectMessage)
   if (expectPath) expect(body.details.map((d: { path: string }) => d.path)).toContain(expectPath)
   expect(res.body).not.toMatch(/SQLITE|at .*\.ts:\d+|INSERT|SELECT/)
-  expect(t.snapshot()).toBe(before)
+  expect(await t.snapshot()).toBe(before)
   return body
 }
 
@@ -131,7 +131,7 @@ describe('text hygiene (issue 13)', () => {
     const res = await t.app.inject({ method: 'POST', url: '/api/v1/collaborations', headers: t.auth(t.tokens.admin), payload: { ...validCollaboration, name: nfd, comment: 'Gjelder a\u030arsmøtet' } })
     expect(res.statusCode).toBe(201)
     expect(res.json()).toMatchObject({ name: 'Våler og Åsnes samarbeid', comment: 'Gjelder årsmøtet' })
-    const row = t.sqlite.prepare('select name, comment from collaboration where slug = ?').get(validCollaboration.slug) as { name: string; comment: string }
+    const row = await t.sql.get<{ name: string; comment: string }>('select name, comment from collaboration where slug = ?', validCollaboration.slug)
     expect(row).toEqual({ name: 'Våler og Åsnes samarbeid', comment: 'Gjelder årsmøtet' })
     const found = (await t.app.inject(`/api/v1/collaborations?q=${encodeURIComponent('A\u030asnes')}`)).json().data.map((c: { slug: string }) => c.slug)
     expect(found).toEqual([validCollaboration.slug])
@@ -143,11 +143,11 @@ describe('register files with control characters (issue 13)', () => {
   const post = (payload: Buffer) => t.app.inject({ method: 'POST', url: '/api/v1/imports', payload, headers: { ...t.auth(t.tokens.admin), 'content-type': 'text/tab-separated-values' } })
 
   it('a NUL in a cell is a 400 naming line and column, and nothing is written', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(Buffer.from(`${header}Brannvesen\tIKS\tx\tx\t\nRenovasjon\u0000\tIKS\tx\tx\t\n`))
     expect(res.statusCode).toBe(400)
     expect(res.json()).toMatchObject({ code: 'register.not_text', message: expect.stringContaining('linje 3, kolonne 11 har kontrolltegnet U+0000'), details: [{ path: 'body' }] })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a UTF-16 file without its byte order mark is named as such', async () => {

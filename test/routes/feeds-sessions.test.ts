@@ -20,8 +20,8 @@ beforeAll(async () => {
   t = await buildTestApp()
   oyer = await signIn(t, 'kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }], 'Kari Øyer')
   gausdal = await signIn(t, 'geir@gausdal.kommune.no', [{ role: 'editor', municipality: 'gausdal' }], 'Geir Gausdal')
-  const body = t.sqlite.prepare('select id from body where slug = ?').get(PRIVATE_BODY) as { id: number }
-  const ruleIds = (t.sqlite.prepare('select id from rule where responsible_body_id = ? or treated_by_body_id = ?').all(body.id, body.id) as Array<{ id: number }>).map(r => r.id)
+  const body = (await t.sql.get<{ id: number }>('select id from body where slug = ?', PRIVATE_BODY))!
+  const ruleIds = (await t.sql.all<{ id: number }>('select id from rule where responsible_body_id = ? or treated_by_body_id = ? order by id', body.id, body.id)).map(r => r.id)
   expect(ruleIds.length).toBeGreaterThan(0)
   privateItem = new RegExp(`(?<!\\d)(?:${ruleIds.join('|')})-20\\d{6}(?!\\d)`)
   const res = await t.app.inject({ method: 'PATCH', url: `/api/v1/bodies/${PRIVATE_BODY}`, headers: t.auth(t.tokens.admin), payload: { feedVisibility: 'private' } })
@@ -75,7 +75,7 @@ describe('a feed read with a session cookie', { timeout: 60_000 }, () => {
   it('a person whose editor role is revoked no longer gets the feed cached while they had it', async () => {
     const url = `${FEED}&cancelled=hide`
     expect((await feedAs(oyer, url)).body).toMatch(privateItem)
-    const role = t.sqlite.prepare("select id from user_role where user_id = ? and role = 'editor'").get(oyer.userId) as { id: number }
+    const role = (await t.sql.get<{ id: number }>("select id from user_role where user_id = ? and role = 'editor' order by id", oyer.userId))!
     const admin = { tokenId: null, label: 'test-admin', role: 'admin' as const, municipalityIds: [] }
     await t.services.people.revokeRole(admin, oyer.userId, role.id)
     const after = await feedAs(oyer, url)

@@ -3,8 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import ICAL from 'ical.js'
 import nodeIcal from 'node-ical'
 import { BASE_URL, buildTestApp, catalogue, type TestApp } from '../helpers/app.js'
+import { openPgTestDatabase } from '../helpers/database.js'
 import { createDependencies } from '../../src/composition.js'
-import { openDatabase } from '../../src/db/client.js'
+import { openDatabase, type DatabaseHandle } from '../../src/db/client.js'
 import { systemViewer } from '../../src/services/access.js'
 import { holidayName } from '../../src/domain/holidays.js'
 
@@ -334,7 +335,7 @@ describe('feed caches, per calendar', () => {
 
   it('answer an unchanged feed from memory, before any database work: even with the database closed', async () => {
     const first = await feed(oyer)
-    t.sqlite.close()
+    await t.deps.database.close()
     expect(await conditional(oyer, first.headers.etag as string)).toBe(304)
     const again = await t.app.inject(oyer)
     expect(again.statusCode).toBe(200)
@@ -376,12 +377,14 @@ describe('feed caches, per calendar', () => {
 
   it('learn of another process’s writes within a second (the revisions are read from the database)', async () => {
     const o = await feed(oyer)
-    const other = createDependencies({ config: { BASE_URL, DATABASE_PATH: t.file }, clock: t.clock, catalogue, database: openDatabase(t.file) })
+    // A second connection (SQLite) or pool (PostgreSQL) on the same database, as another process has.
+    const database: DatabaseHandle = t.deps.database.dialect === 'sqlite' ? openDatabase(t.file!) : openPgTestDatabase(t.deps.database.pool.options.connectionString!)
+    const other = await createDependencies({ config: { BASE_URL, DATABASE_PATH: t.file ?? ':memory:' }, clock: t.clock, catalogue, database })
     try {
       const own = (await other.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31', eventTypes: ['arsberetning'] }, systemViewer))[0]!
       await other.services.occurrences.change(own.id, { status: 'in_progress' }, { tokenId: null, label: 'other', role: 'admin', municipalityIds: [] })
     } finally {
-      other.close()
+      await other.close()
     }
     await t.services.occurrenceIndex.syncRevisions()
     expect(await conditional(oyer, o.headers.etag as string)).toBe(200)
@@ -402,7 +405,7 @@ describe('private feeds', () => {
     const second = (await t.app.inject({ method: 'POST', url: '/api/v1/bodies/oyer-kontrollutvalg/feed-secret', headers: t.auth(t.tokens.admin) })).json()
     expect((await t.app.inject(`${url}&token=${first.token}`)).statusCode).toBe(404)
     expect((await t.app.inject(`${url}&token=${second.token}`)).statusCode).toBe(200)
-    const stored = t.sqlite.prepare("select feed_secret_hash from body where slug = 'oyer-kontrollutvalg'").get() as { feed_secret_hash: string }
+    const stored = (await t.sql.get<{ feed_secret_hash: string }>("select feed_secret_hash from body where slug = 'oyer-kontrollutvalg'"))!
     expect(stored.feed_secret_hash).not.toContain(second.token)
     const publicFeed = (await feed(`/feeds/municipalities/oyer.ics?${WINDOW}`)).body
     expect(publicFeed).not.toContain('Møte: Kontrollutvalget i Øyer')
