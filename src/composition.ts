@@ -3,7 +3,7 @@
 import { DatabaseOpenError, openDatabase, sqliteOpenProblem, type DatabaseHandle } from './db/client.js'
 import { migrateDatabase } from './db/migrate.js'
 import { createSqliteTransactor, type Transactor } from './db/executor.js'
-import { createPgTransactor, openPostgres, postgresOpenProblem } from './db/pg.js'
+import { createPgTransactor, openPostgres, postgresOpenProblem, redactUrl } from './db/pg.js'
 import { createExclusive, type Exclusive } from './db/exclusive.js'
 import { listenForChanges, type Change, type ChangeListener } from './db/changes.js'
 import { systemClock, type Clock } from './shared/clock.js'
@@ -137,6 +137,8 @@ export function failStartup (err: unknown, file?: string): never {
   let message: string | undefined
   if (err instanceof ConfigError || err instanceof DatabaseOpenError) message = err.message
   else if (file !== undefined && sqliteOpenProblem(err)) message = new DatabaseOpenError(file, sqliteOpenProblem(err)!).message
+  // A PostgreSQL server that refuses us after start-up began (the CLI's first query): named by the URL from the environment, password hidden.
+  else if (postgresOpenProblem(err)) message = new DatabaseOpenError(redactUrl(process.env.DATABASE_URL ?? 'PostgreSQL'), postgresOpenProblem(err)!).message
   if (message === undefined) throw err
   process.stderr.write(`${message.replace(/\s*[\r\n]+\s*/g, ' ')}\n`)
   process.exit(1)
