@@ -338,7 +338,7 @@ describe('bad input is refused with a 400 naming the field, and nothing is store
       expect(res.json().details.map((d: Json) => d.path), label).toContain(path)
       expect(await t.snapshot(), label).toBe(before)
     }
-  }, 60_000)
+  }, 180_000)
 
   it('for the reviews’ parameters', async () => {
     const plan = await oyerFrPlan()
@@ -524,5 +524,5 @@ describe('a private kontrollutvalg’s plans', () => {
       const coverage = (await t.app.inject({ url: '/api/v1/kontroll/coverage?valgperiode=2023&municipality=oyer', headers })).json().municipalities[0]
       expect(coverage.serviceAreas.flatMap((a: Json) => a.projects.map((p: Json) => p.title)), who).toEqual(visible ? ['Skole'] : [])
     }
-  })
+  }, 60_000)
 })

@@ -29,6 +29,7 @@ const auditOf = (id: number) => t.sql.all<{ actor: string; action: string; befor
 const planIdOf = async (type: 'eierskapskontroll' | 'forvaltningsrevisjon', title: string) =>
   ((await t.services.kontroll.plans.list(systemViewer, { electionYear: 2023, type })).items as Array<{ id: number; title: string }>).find(p => p.title.startsWith(title))!.id
 
+// Building the app and loading the demo: tens of seconds on PostgreSQL on a loaded machine.
 beforeEach(async () => {
   t = await buildTestApp({ now: NOW })
   await loadDemoKontroll(t.services.kontroll, readDemoKontroll(), DEMO_ACTOR)
@@ -39,7 +40,7 @@ beforeEach(async () => {
   // The clock's day differs from the seeded template's: let the occurrence index finish its rebuild first,
   // so that a snapshot compares only what a request changed.
   await t.services.occurrenceIndex.settled()
-})
+}, 120_000)
 afterEach(async () => { await t.close() })
 
 describe('the project page', () => {
