@@ -55,7 +55,7 @@ describe('npm run reminders', { timeout: 120_000 }, () => {
     }
     expect(fs.existsSync(path.join(dir, 'missing'))).toBe(false)
     fs.rmSync(dir, { recursive: true, force: true })
-  })
+  }, 300_000) // four or three commands, each starting Node
 })
 
 describe('npm run demo', { timeout: 120_000 }, () => {
