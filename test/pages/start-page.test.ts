@@ -15,16 +15,28 @@ const ctx = (viewer: Viewer = anonymous) => ({ services: t.services, viewer, bas
 beforeEach(async () => { t = await serviceFixture() })
 afterEach(() => t.close())
 
-/** The SQL statements `work` prepares (drizzle prepares one per query). */
+/** The SQL statements `work` sends (SQLite: drizzle prepares one per query; PostgreSQL: one pool query each). */
 async function statements (work: () => Promise<unknown>): Promise<number> {
-  const sqlite = t.sqlite
-  const prepare = sqlite.prepare
   let n = 0
-  sqlite.prepare = ((source: string) => { n++; return prepare.call(sqlite, source) }) as typeof sqlite.prepare
+  const database = t.deps.database
+  if (database.dialect === 'sqlite') {
+    const { sqlite } = database
+    const prepare = sqlite.prepare
+    sqlite.prepare = ((source: string) => { n++; return prepare.call(sqlite, source) }) as typeof sqlite.prepare
+    try {
+      await work()
+    } finally {
+      sqlite.prepare = prepare
+    }
+    return n
+  }
+  const { pool } = database
+  const query = pool.query
+  pool.query = ((...args: Parameters<typeof query>) => { n++; return (query as (...a: unknown[]) => unknown).apply(pool, args) }) as typeof query
   try {
     await work()
   } finally {
-    sqlite.prepare = prepare
+    pool.query = query
   }
   return n
 }
@@ -56,7 +68,7 @@ describe('collaboration summaries', () => {
 
   it('filter by municipality (participant or host) and by name or area, and page without gaps or repeats', async () => {
     for (const slug of ['oyer', 'gausdal', 'lillehammer']) {
-      const mine = await t.services.collaborations.listSummaries({ municipalityId: t.idOf('municipality', slug), limit: 1000, offset: 0 })
+      const mine = await t.services.collaborations.listSummaries({ municipalityId: await t.idOf('municipality', slug), limit: 1000, offset: 0 })
       const api = await t.services.collaborations.list({ municipality: slug, limit: 1000, offset: 0 })
       expect(mine.items.map(c => c.slug).sort(), slug).toEqual(api.items.map(c => c.slug).sort())
       expect(mine.total).toBe(api.total)
@@ -77,8 +89,8 @@ describe('collaboration summaries', () => {
   it('count each municipality’s active collaborations as the filtered list does', async () => {
     const counts = await t.services.collaborations.activeCountsByMunicipality()
     for (const slug of ['oyer', 'gausdal', 'lillehammer']) {
-      const listed = (await t.services.collaborations.listSummaries({ municipalityId: t.idOf('municipality', slug), limit: 1000, offset: 0 })).items
-      expect(counts.get(t.idOf('municipality', slug)), slug).toBe(listed.filter(c => c.status === 'active').length)
+      const listed = (await t.services.collaborations.listSummaries({ municipalityId: await t.idOf('municipality', slug), limit: 1000, offset: 0 })).items
+      expect(counts.get(await t.idOf('municipality', slug)), slug).toBe(listed.filter(c => c.status === 'active').length)
     }
   })
 })
@@ -88,8 +100,8 @@ describe('body summaries', () => {
     const all = await t.services.bodies.listLiveSummaries()
     const views = (await t.services.bodies.list({ limit: 10_000, offset: 0, sort: 'id' })).items
     expect(all).toEqual(views.map(b => ({ id: b.id, slug: b.slug, name: b.name, kind: b.kind, municipalityId: b.municipalityId, collaborationId: b.collaborationId, feedVisibility: b.feedVisibility })))
-    const oyer = t.idOf('municipality', 'oyer')
-    const glor = t.idOf('collaboration', 'felles-renovasjonsselskap-glor')
+    const oyer = await t.idOf('municipality', 'oyer')
+    const glor = await t.idOf('collaboration', 'felles-renovasjonsselskap-glor')
     const some = await t.services.bodies.listLiveSummaries({ municipalityIds: [oyer], collaborationIds: [glor] })
     expect(some.length).toBeGreaterThan(2)
     expect(some).toEqual(all.filter(b => b.municipalityId === oyer || b.collaborationId === glor))
@@ -124,17 +136,17 @@ describe('the start page', () => {
     for (const m of compact.municipalities) {
       const same = full.municipalities.find(f => f.slug === m.slug)!
       expect([m.overdue, m.upcoming, m.wheelUrl, m.followUpUrl, m.feed]).toEqual([same.overdue, same.upcoming, same.wheelUrl, same.followUpUrl, same.feed])
-      expect(m.collaborations).toBe(counts.get(t.idOf('municipality', m.slug)))
+      expect(m.collaborations).toBe(counts.get(await t.idOf('municipality', m.slug)))
       expect(m.pageUrl).toBe(municipalityPageUrl(m.slug))
     }
     expect(compact.municipalities.find(m => m.slug === 'oyer')!.overdue + compact.municipalities.find(m => m.slug === 'oyer')!.upcoming).toBeGreaterThan(0)
   })
 
   it('shows a private body to those who may see it only', async () => {
-    t.makePrivate('oyer-kontrollutvalg')
+    await t.makePrivate('oyer-kontrollutvalg')
     const slugs = (page: Awaited<ReturnType<typeof municipalityPage>>) => page.municipality.bodies.map(b => b.slug)
     expect(slugs(await municipalityPage(ctx(), 'oyer'))).not.toContain('oyer-kontrollutvalg')
-    const editor: Viewer = { all: false, municipalityIds: new Set([t.idOf('municipality', 'oyer')]), bodyIds: new Set() }
+    const editor: Viewer = { all: false, municipalityIds: new Set([await t.idOf('municipality', 'oyer')]), bodyIds: new Set() }
     const seen = await municipalityPage(ctx(editor), 'oyer')
     expect(slugs(seen)).toContain('oyer-kontrollutvalg')
     // Listed without its feed: a private feed's address holds its secret.

@@ -18,13 +18,13 @@ describe('pages: 401 on a GET page', () => {
   // too and redirected to itself, until the client gave up ("redirect count exceeded").
   it.each(['Bearer', 'Bearer arshjul_unknown_token', 'Basic YWRtaW46YWRtaW4='])('answers a bad Authorization header (%s) with the 401 page, never a redirect', async authorization => {
     for (const url of ['/', '/logg-inn', '/mine-varsler']) {
-      const before = t.snapshot()
+      const before = await t.snapshot()
       const res = await t.app.inject({ method: 'GET', url, headers: { authorization } })
       expect(res.statusCode, url).toBe(401)
       expect(res.headers.location, url).toBeUndefined()
       expect(res.headers['content-type'], url).toMatch(/^text\/html/)
       expect(res.body, url).toContain('Du må logge inn')
-      expect(t.snapshot(), url).toEqual(before)
+      expect(await t.snapshot(), url).toEqual(before)
     }
   })
 })
