@@ -15,6 +15,8 @@ import { catalogue } from './helpers/app.js'
 import { createPgTestDatabase, openPgTestDatabase } from './helpers/database.js'
 import { csrfOf } from './helpers/people.js'
 import { createDependencies } from '../src/composition.js'
+import { localDateOf } from '../src/domain/local-time.js'
+import { horizonFor } from '../src/services/occurrence-index.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const BASE_URL = 'http://arshjul.multi.test'
@@ -258,7 +260,15 @@ describe('two server instances on one PostgreSQL database', () => {
     expect([...counts.values()].every(n => n === 1), JSON.stringify([...counts])).toBe(true)
     expect(a!.child.exitCode).toBeNull()
     expect(b!.child.exitCode).toBeNull()
-  }, 120_000)
+
+    // Both also rolled the index's horizon forward at start (the seeded copy was indexed in 2027): one
+    // built, the other skipped; the build ran to its end.
+    const meta = await until('the index rolled forward', async () => {
+      const [m] = (await pgClient.query<{ cursor: number | null; valid_from: string; valid_to: string; target_from: string; target_to: string }>('SELECT * FROM occurrence_index_meta')).rows
+      return m && m.cursor === null && m.valid_from === m.target_from && m.valid_to === m.target_to && m
+    }, 120_000)
+    expect({ from: meta.target_from, to: meta.target_to }).toEqual(horizonFor(localDateOf(new Date(), 'Europe/Oslo')))
+  }, 240_000)
 
   it('an instance killed -9 between the SMTP server\'s acceptance and its record of the send: the other sends it once more, same Message-ID, after the lease; nothing is lost', async () => {
     showLogsOnFailure()

@@ -320,7 +320,9 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
       if (stopped) return
       const done = await transactor.transaction(async tx => {
         const m = await currentMeta(tx)
-        const ids = await repo.ruleIdsAfter(m.cursor ?? 0, BUILD_BATCH, tx)
+        // Finished meanwhile by another instance (this one learnt of the build before it ended).
+        if (m.cursor === null) return true
+        const ids = await repo.ruleIdsAfter(m.cursor, BUILD_BATCH, tx)
         const horizon = { from: m.targetFrom, to: m.targetTo }
         if (!ids.length) {
           await repo.deleteOutside(horizon.from, horizon.to, tx)
