@@ -168,6 +168,8 @@ const indexText = (i: IndexShape) => `${i.unique ? 'UNIQUE ' : ''}(${i.columns.j
 
 /**
  * What differs between SQLite's and PostgreSQL's catalogues, one readable line each ([] when they agree).
+ * Columns are compared by name, not position: a column SQLite added later (ALTER TABLE) sits at the end of its
+ * table there and where schema*.ts declares it on PostgreSQL, and every query and db:copy name their columns.
  * SQLite's automatic indexes (`sqlite_autoindex_t_N`, of an inline UNIQUE) have no name of their own:
  * each is matched to PostgreSQL's unique index on the same columns in the same table.
  */
@@ -187,8 +189,6 @@ export function compareCatalogues (sqlite: Catalogue, pg: Catalogue): string[] {
       const b = p.columns.find(x => x.name === a.name)
       if (b && columnText(a) !== columnText(b)) diff.push(`table ${name}: column ${a.name}: SQLite ${columnText(a)} | PostgreSQL ${columnText(b)}`)
     }
-    const order = (cs: ColumnShape[]) => cs.map(c => c.name).filter(c => !cols.onlyA.includes(c) && !cols.onlyB.includes(c)).join(', ')
-    if (order(s.columns) !== order(p.columns)) diff.push(`table ${name}: column order: SQLite ${order(s.columns)} | PostgreSQL ${order(p.columns)}`)
 
     const pgIndexes = { ...p.indexes }
     const sqliteIndexes: Record<string, IndexShape> = {}

@@ -1,6 +1,6 @@
 // Issue 16: the two dialects' migrations must build the same schema. Each database is migrated from
 // scratch (SQLite from migrations/, PostgreSQL from migrations-pg/) and its catalogue read back from the
-// database itself; tables, columns (order, type under src/db/schema-pg.ts's mapping, NOT NULL, default,
+// database itself; tables, columns (by name: type under src/db/schema-pg.ts's mapping, NOT NULL, default,
 // primary key), indexes, foreign keys, CHECK names and the tables' trigger events must agree.
 // PostgreSQL only (npm run test:pg); the comparison itself is tested in schema-compare.test.ts.
 import pg from 'pg'

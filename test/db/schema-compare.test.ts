@@ -41,7 +41,7 @@ describe('compareCatalogues', () => {
     expect(compareCatalogues(catalogue, copy())).toEqual([])
   })
 
-  it('names each kind of drift in a doctored copy', () => {
+  it('names each kind of drift in a doctored copy (column order is not drift)', () => {
     const pg = copy()
     delete pg.calendar_revision
     pg.extra = { columns: [], indexes: {}, foreignKeys: [], checks: [], triggers: [] }
@@ -72,7 +72,6 @@ describe('compareCatalogues', () => {
       'table body: index body_slug_unique: SQLite UNIQUE (slug) | PostgreSQL (slug)',
       'table body: check body_one_owner: only in SQLite',
       'table body: triggers on UPDATE: only in SQLite',
-      expect.stringMatching(/^table municipality: column order: SQLite id, slug, .* \| PostgreSQL slug, id, /),
       'table participation: foreign key collaboration_id → collaboration(id) ON DELETE cascade: only in SQLite',
       'table participation: foreign key collaboration_id → collaboration(id) ON DELETE no action: only in PostgreSQL',
     ])
