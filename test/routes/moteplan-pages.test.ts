@@ -72,7 +72,7 @@ describe('the møteplan page', () => {
 
   it('CSV: the preview shows added, removed and kept before anything is saved; keeping it adopts the plan', async () => {
     const k = await kari()
-    const before = snapshot()
+    const before = await snapshot()
     const res = await upload(k, { name: 'møteplan 2027.csv', type: 'text/csv', content: fixture('excel-sep-line.csv') })
     expect(res.statusCode, res.body).toBe(200)
     expect(res.headers['cache-control']).toBe('private, no-store')
@@ -81,7 +81,7 @@ describe('the møteplan page', () => {
     expect(count(res.body, 'kept')).toBe(1)
     expect(res.body).toContain('torsdag 11. februar 2027 kl. 18.00')
     expect(res.body).toContain('Ingenting er lagret ennå')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
 
     const fields = keepForm(res.body)
     expect(fields.format).toBe('csv')
@@ -96,7 +96,7 @@ describe('the møteplan page', () => {
     const feed = await t.app.inject(`/feeds/bodies/${BODY}.ics?from=2027-01-01&to=2027-12-31`)
     expect(feed.body).toContain('DTSTART;TZID=Europe/Oslo:20270211T180000')
     // The audit log names the person.
-    const audit = t.sqlite.prepare("select actor, user_id as userId from audit_log where action = 'adopt_moteplan'").all() as Array<{ actor: string; userId: number }>
+    const audit = await t.sql.all('select actor, user_id as "userId" from audit_log where action = \'adopt_moteplan\'') as Array<{ actor: string; userId: number }>
     expect(audit).toEqual([{ actor: 'Kari Nordmann <kari@oyer.kommune.no>', userId: k.userId }])
     const page = await t.app.inject({ url: `/moteplan/${BODY}`, headers: { cookie: `${k.cookie}; ${keep.headers['set-cookie']!.toString().split(';')[0]}` } })
     expect(page.body).toContain('Møteplanen er lagret: 1 lagt til, 8 avlyst, 1 beholdt.')
@@ -132,11 +132,11 @@ describe('the møteplan page', () => {
     expect([count(res.body, 'added'), count(res.body, 'removed'), count(res.body, 'kept')]).toEqual([1, 1, 1])
     const fields = keepForm(res.body)
     expect([fields.fra, fields.til]).toEqual(['2027-02-01', '2027-03-31'])
-    const before = snapshot()
+    const before = await snapshot()
     // A wider period than the one previewed: refused, nothing changes.
     const widened = await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/behold`, headers: k.headers, payload: { ...fields, til: '2027-12-31' } })
     expect(widened.statusCode).toBe(400)
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
     expect((await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/behold`, headers: k.headers, payload: fields })).statusCode).toBe(303)
     const after = await meetings2027()
     expect(after.get('2027-04-15T18:00')).toBe('planned')
@@ -145,7 +145,7 @@ describe('the møteplan page', () => {
 
   it('a bad period is a 400 naming the field; a meeting outside it is named too; nothing changes', async () => {
     const k = await kari()
-    const before = snapshot()
+    const before = await snapshot()
     const bad = await upload(k, { name: 'plan.csv', type: 'text/csv', content: fixture('excel-sep-line.csv') }, { fra: '2027-13-01' })
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('<a href="#fra">Gjelder fra: «2027-13-01» er ikke en gyldig dato (ÅÅÅÅ-MM-DD).</a>')
@@ -153,22 +153,22 @@ describe('the møteplan page', () => {
     expect(outside.statusCode).toBe(400)
     expect(outside.body).toContain('<a href="#fra">Perioden: ')
     expect(outside.body).toContain('value="2027-03-01"')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('a file changed between preview and keep is refused, and nothing changes', async () => {
     const k = await kari()
     const res = await upload(k, { name: 'plan.csv', type: 'text/csv', content: fixture('excel-sep-line.csv') })
     const fields = keepForm(res.body)
-    const before = snapshot()
+    const before = await snapshot()
     const tampered = Buffer.from('sep=;\nDato;Tid\n11.02.2027;18:00\n').toString('base64url')
     const refused = await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/behold`, headers: k.headers, payload: { ...fields, fil: tampered } })
     expect(refused.statusCode).toBe(400)
     expect(refused.body).toContain('ikke den som ble forhåndsvist')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
     // The format switched: also another file than the one previewed.
     expect((await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/behold`, headers: k.headers, payload: { ...fields, format: 'ical' } })).statusCode).toBe(400)
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('meetings changed by someone else after the preview: 409 with the new preview, nothing saved until kept again', async () => {
@@ -178,11 +178,11 @@ describe('the møteplan page', () => {
     // Someone adopts another plan meanwhile (the API, a token).
     const other = await t.app.inject({ method: 'PUT', url: `/api/v1/bodies/${BODY}/moteplan`, headers: { ...t.auth(t.tokens.editorOyer), 'content-type': 'text/calendar' }, body: fixture('outlook-w-europe-standard-time.ics') })
     expect(other.statusCode).toBe(200)
-    const before = snapshot()
+    const before = await snapshot()
     const stale = await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/behold`, headers: k.headers, payload: fields })
     expect(stale.statusCode).toBe(409)
     expect(stale.body).toContain('Møtene er endret siden forhåndsvisningen')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
     const again = await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/behold`, headers: k.headers, payload: keepForm(stale.body) })
     expect(again.statusCode).toBe(303)
     expect((await meetings2027()).get('2027-02-11T18:00')).toBe('planned')
@@ -190,7 +190,7 @@ describe('the møteplan page', () => {
 
   it('a bad file is a 400 page naming the problem, and nothing changes', async () => {
     const k = await kari()
-    const before = snapshot()
+    const before = await snapshot()
     const bad = await upload(k, { name: 'plan.csv', type: 'text/csv', content: Buffer.from('Dato;Tid\n31.02.2027;18:00\n') })
     expect(bad.statusCode).toBe(400)
     expect(bad.body).toContain('Noe må rettes')
@@ -208,12 +208,12 @@ describe('the møteplan page', () => {
     const big = await upload(k, { name: 'plan.csv', type: 'text/csv', content: Buffer.alloc(1024 * 1024 + 10, 'a') })
     expect(big.statusCode).toBe(413)
     expect(big.body).toContain('Filen er for stor')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('an Øyer editor on a Gausdal body: 403 on upload, keep, extra meeting and cancel; nothing changes', async () => {
     const k = await kari()
-    const before = snapshot()
+    const before = await snapshot()
     const res = await upload(k, { name: 'plan.csv', type: 'text/csv', content: fixture('excel-sep-line.csv') }, { body: 'gausdal-kommunestyre' })
     expect(res.statusCode).toBe(403)
     expect(res.body).toContain('Ikke tillatt')
@@ -223,13 +223,13 @@ describe('the møteplan page', () => {
     expect((await t.app.inject({ method: 'POST', url: '/moteplan/gausdal-kommunestyre/ekstra-mote', headers: k.headers, payload: { _csrf: k.csrf, dato: '2027-05-05', start: '18:00' } })).statusCode).toBe(403)
     const gausdal = (await t.services.occurrences.list({ from: '2027-01-01', to: '2027-12-31', body: 'gausdal-kommunestyre' }, systemViewer)).find(o => o.kind === 'meeting')!
     expect((await t.app.inject({ method: 'POST', url: '/moteplan/gausdal-kommunestyre/avlys', headers: k.headers, payload: { _csrf: k.csrf, mote: gausdal.id } })).statusCode).toBe(403)
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   // `npm run fuzz`: a multipart body without a boundary, or cut off before its end, was a 500 from the parser.
   it('a multipart body the parser cannot read (no boundary, never closed) is a 400 page, and nothing changes', async () => {
     const k = await kari()
-    const before = snapshot()
+    const before = await snapshot()
     const sent = [
       { contentType: 'multipart/form-data', payload: `_csrf=${k.csrf}` },
       { contentType: 'multipart/form-data; boundary=x', payload: `--x\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${k.csrf}\r\n--x\r\nContent-Disposition: form-data; name="fil"; filename="p.csv"\r\n\r\nDato;Tid\n11.02.2027;18:00` },
@@ -240,12 +240,12 @@ describe('the møteplan page', () => {
       expect(res.headers['content-type']).toMatch(/^text\/html/)
       expect(res.body).toContain('Skjemaet med filen kom ikke fram helt')
     }
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('missing or wrong CSRF token: 403, nothing changes', async () => {
     const k = await kari()
-    const before = snapshot()
+    const before = await snapshot()
     const none = await upload(k, { name: 'plan.csv', type: 'text/csv', content: fixture('excel-sep-line.csv') }, { csrf: null })
     expect(none.statusCode).toBe(403)
     expect(none.body).toContain('Skjemaet er utløpt')
@@ -254,7 +254,7 @@ describe('the møteplan page', () => {
     const { _csrf: _ignored, ...noToken } = keepForm(mine.body)
     expect((await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/behold`, headers: k.headers, payload: noToken })).statusCode).toBe(403)
     expect((await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/ekstra-mote`, headers: k.headers, payload: { dato: '2027-05-05', start: '18:00' } })).statusCode).toBe(403)
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
     // Not signed in at all: 401 (the write needs a session).
     expect((await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/ekstra-mote`, payload: { dato: '2027-05-05', start: '18:00' } })).statusCode).toBe(401)
   })
@@ -269,7 +269,7 @@ describe('an extra meeting and cancelling one', () => {
     const extra = items.find(o => o.localStart === '2027-05-05T18:00')!
     expect(extra).toMatchObject({ title: 'Ekstraordinært kommunestyre', origin: 'manual', status: 'planned' })
     expect(extra.end!.getTime() - extra.start!.getTime()).toBe(150 * 60_000)
-    const audit = t.sqlite.prepare("select actor from audit_log where entity_type = 'rule' order by id desc limit 1").get() as { actor: string }
+    const audit = await t.sql.get("select actor from audit_log where entity_type = 'rule' order by id desc limit 1") as { actor: string }
     expect(audit.actor).toBe('Kari Nordmann <kari@oyer.kommune.no>')
     // Adopting a plan without it keeps it.
     const up = await upload(k, { name: 'plan.csv', type: 'text/csv', content: fixture('excel-sep-line.csv') })
@@ -280,7 +280,7 @@ describe('an extra meeting and cancelling one', () => {
 
   it('a bad extra meeting re-renders the form (400) naming the fields, values kept; nothing changes', async () => {
     const k = await kari()
-    const before = snapshot()
+    const before = await snapshot()
     const res = await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/ekstra-mote`, headers: k.headers, payload: { _csrf: k.csrf, dato: '2027-02-30', start: '25:00', tittel: 'Mitt møte' } })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('Dato «2027-02-30» er ikke en gyldig dato')
@@ -294,7 +294,7 @@ describe('an extra meeting and cancelling one', () => {
     const dst = await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/ekstra-mote`, headers: k.headers, payload: { _csrf: k.csrf, dato: '2027-10-31', start: '02:30' } })
     expect(dst.statusCode).toBe(400)
     expect(dst.body).toContain('id="start-feil"')
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 
   it('cancels one meeting: status cancelled, the feed says CANCELLED, the audit names the person', async () => {
@@ -306,13 +306,13 @@ describe('an extra meeting and cancelling one', () => {
     expect((await meetings2027()).get('2027-03-18T18:00')).toBe('cancelled')
     const feed = await t.app.inject(`/feeds/bodies/${BODY}.ics?from=2027-03-01&to=2027-03-31`)
     expect(feed.body).toMatch(/DTSTART;TZID=Europe\/Oslo:20270318T180000[\s\S]*?STATUS:CANCELLED/)
-    const audit = t.sqlite.prepare('select actor, user_id as userId from audit_log order by id desc limit 1').get()
+    const audit = await t.sql.get('select actor, user_id as "userId" from audit_log order by id desc limit 1')
     expect(audit).toEqual({ actor: 'Kari Nordmann <kari@oyer.kommune.no>', userId: k.userId })
     // Not a meeting of this body: 404, nothing changes.
-    const before = snapshot()
+    const before = await snapshot()
     const gausdal = (await t.services.occurrences.list({ from: '2027-01-01', to: '2027-12-31', body: 'oyer-formannskap' }, systemViewer)).find(o => o.kind === 'meeting')!
     expect((await t.app.inject({ method: 'POST', url: `/moteplan/${BODY}/avlys`, headers: k.headers, payload: { _csrf: k.csrf, mote: gausdal.id } })).statusCode).toBe(404)
-    expect(snapshot()).toBe(before)
+    expect(await snapshot()).toBe(before)
   })
 })
 

@@ -146,11 +146,11 @@ describe('PATCH /api/v1/occurrences/:id', () => {
       [{}, 400, 'body'],
     ]
     for (const [payload, status, path] of cases) {
-      const before = t.snapshot()
+      const before = await t.snapshot()
       const res = await t.app.inject({ method: 'PATCH', url: `/api/v1/occurrences/${o.id}`, headers: t.auth(t.tokens.admin), payload: payload as object })
       expect(res.statusCode, JSON.stringify(payload)).toBe(status)
       expect(res.json().details.map((d: { path: string }) => d.path).join(' ')).toContain(path)
-      expect(t.snapshot()).toBe(before)
+      expect(await t.snapshot()).toBe(before)
     }
   })
 
@@ -195,7 +195,7 @@ describe('the occurrences API contract', () => {
   it('hides a private body’s meetings and deadlines from anonymous readers, in the list and one by one', async () => {
     const url = '/api/v1/occurrences?municipality=oyer&from=2027-01-01&to=2027-12-31'
     const meeting = (await get(url)).find(o => o.eventType === 'mote' && o.responsibleBody?.slug === 'oyer-kommunestyre')!
-    t.sqlite.prepare("update body set feed_visibility = 'private' where slug = 'oyer-kommunestyre'").run()
+    await t.sql.run("update body set feed_visibility = 'private' where slug = 'oyer-kommunestyre'")
     expect((await get(url)).filter(o => o.responsibleBody?.slug === 'oyer-kommunestyre')).toEqual([])
     expect((await t.app.inject(`/api/v1/occurrences/${meeting.id}`)).statusCode).toBe(404)
     expect((await t.app.inject({ url: `/api/v1/occurrences/${meeting.id}`, headers: t.auth(t.tokens.editorOyer) })).statusCode).toBe(200)
