@@ -32,7 +32,7 @@ export function commandDatabases (prefix: string): (opts?: { seed?: boolean }) =
   afterEach(async () => {
     for (const drop of drops.splice(0)) await drop()
   })
-  return async (opts = {}) => {
+  return async (opts = {}): Promise<CommandDatabase> => {
     if (TEST_DATABASE_URL) {
       const created = await createPgTestDatabase(opts.seed ? 'seeded' : 'empty')
       drops.push(created.drop)
