@@ -14,11 +14,11 @@ describe('seeds/demo-kontroll.json', () => {
     expect(await loadDemoKontroll(t.services.kontroll, data, DEMO_ACTOR)).toEqual({
       assessments: { created: 12, existing: 0 }, plans: { created: 4, existing: 0, skipped: [] }, projects: { created: 9, existing: 0 },
     })
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect(await loadDemoKontroll(t.services.kontroll, data, DEMO_ACTOR)).toEqual({
       assessments: { created: 0, existing: 12 }, plans: { created: 0, existing: 4, skipped: [] }, projects: { created: 0, existing: 9 },
     })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('answers "which owned companies in Gausdal have no control planned this period, and which planned projects are late"', async () => {

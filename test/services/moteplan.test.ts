@@ -9,7 +9,7 @@ import { horizonFor } from '../../src/services/occurrence-index.js'
 
 let t: ServiceFixture
 beforeEach(async () => { t = await serviceFixture() })
-afterEach(() => t.close())
+afterEach(async () => { await t.close() })
 
 const BODY = 'gausdal-kommunestyre'
 const fixture = (name: string) => fs.readFileSync(new URL(`../domain/fixtures/moteplan/${name}`, import.meta.url), 'utf8')
@@ -20,8 +20,8 @@ const meetings = async (from = '2027-01-01', to = '2027-12-31', body = BODY) =>
   (await t.services.occurrences.list({ body, from, to, eventTypes: ['mote'] }, systemViewer)).filter(o => o.responsibleBody?.slug === body)
 const live = async (from?: string, to?: string) => (await meetings(from, to)).filter(m => m.status !== 'cancelled')
 const brief = (list: Array<{ id: string; localStart: string | null; status: string }>) => list.map(m => ({ id: m.id, localStart: m.localStart, status: m.status }))
-const plans = (body = BODY) => t.sqlite.prepare("select id, origin, deleted, exdates from rule where event_type = 'mote' and responsible_body_id = ? and package_key is null order by id").all(t.idOf('body', body)) as Array<{ id: number; origin: string; deleted: number; exdates: string }>
-const lastAuditId = () => (t.sqlite.prepare('select max(id) as id from audit_log').get() as { id: number }).id
+const plans = async (body = BODY) => (await t.sql.all("select id, origin, deleted, exdates from rule where event_type = 'mote' and responsible_body_id = ? and package_key is null order by id", await t.idOf('body', body))) as Array<{ id: number; origin: string; deleted: number; exdates: string }>
+const lastAuditId = async () => ((await t.sql.get('select max(id) as id from audit_log')) as { id: number }).id
 
 // The seed gives Gausdal's kommunestyre the default plan: the third Thursday of Feb–Jun and Sep–Dec at 18:00.
 const DEFAULT_2027 = ['2027-02-18T18:00', '2027-03-18T18:00', '2027-04-15T18:00', '2027-05-20T18:00', '2027-06-17T18:00', '2027-09-16T18:00', '2027-10-21T18:00', '2027-11-18T18:00', '2027-12-16T18:00']
@@ -31,8 +31,8 @@ describe('moteplan.adopt', () => {
     expect((await meetings()).map(m => m.localStart)).toEqual(DEFAULT_2027)
     const kept = (await meetings()).find(m => m.localStart === '2027-03-18T18:00')!
     await t.services.occurrences.change(kept.id, { status: 'in_progress', note: 'Budsjettsak', caseNumber: '27/12' }, t.admin)
-    const before = lastAuditId()
-    const result = await t.services.moteplan.adopt(BODY, { format: 'json', meetings: [{ start: '2027-03-18T18:00' }, { start: '2027-02-11T18:00' }, { start: '2027-06-24T18:00', durationMinutes: 240 }] }, t.editorOf('gausdal'))
+    const before = await lastAuditId()
+    const result = await t.services.moteplan.adopt(BODY, { format: 'json', meetings: [{ start: '2027-03-18T18:00' }, { start: '2027-02-11T18:00' }, { start: '2027-06-24T18:00', durationMinutes: 240 }] }, await t.editorOf('gausdal'))
     expect(result).toMatchObject({
       changed: true,
       period: { from: '2027-01-01', to: '2027-12-31' },
@@ -52,11 +52,11 @@ describe('moteplan.adopt', () => {
     expect(cancelled.map(m => m.id)).toEqual(result.removed.map(m => m.occurrenceId))
     for (const c of cancelled) expect(c).toMatchObject({ origin: 'moteplan_default', cancelledAt: t.clock.now().getTime(), note: expect.stringContaining('Tatt ut av møteplanen 2027-01-15') })
     // The default rule stays (it gives the other years) and no longer gives the meeting the adopted rule took over.
-    expect(plans()).toEqual([
+    expect(await plans()).toEqual([
       { id: expect.any(Number), origin: 'moteplan_default', deleted: 0, exdates: '["2027-03-18T18:00"]' },
       { id: result.ruleId, origin: 'moteplan_adopted', deleted: 0, exdates: '[]' },
     ])
-    const audit = t.sqlite.prepare('select action, entity_type as type, actor from audit_log where id > ? order by id').all(before) as Array<{ action: string; type: string; actor: string }>
+    const audit = (await t.sql.all('select action, entity_type as type, actor from audit_log where id > ? order by id', before)) as Array<{ action: string; type: string; actor: string }>
     expect(new Set(audit.map(a => a.actor))).toEqual(new Set(['editor:editor-gausdal']))
     expect(audit.at(-1)).toMatchObject({ action: 'adopt_moteplan', type: 'body' })
     expect(audit.filter(a => a.type === 'occurrence')).toHaveLength(9) // one state carried over, eight cancelled
@@ -65,15 +65,15 @@ describe('moteplan.adopt', () => {
   it('(a) keeps a meeting added by hand as a rule of its own (POST /rules gives it origin manual)', async () => {
     const extra = await t.services.rules.create({
       eventType: 'mote', municipality: 'gausdal', responsibleBody: BODY, title: 'Ekstraordinært møte', dtstart: 'DTSTART;TZID=Europe/Oslo:20270505T180000',
-    }, t.editorOf('gausdal'))
+    }, await t.editorOf('gausdal'))
     expect(extra.rule.origin).toBe('manual')
     const before = brief((await meetings()).filter(m => m.ruleId === extra.rule.id))
-    const result = await t.services.moteplan.adopt(BODY, json('2027-03-18T18:00'), t.editorOf('gausdal'))
+    const result = await t.services.moteplan.adopt(BODY, json('2027-03-18T18:00'), await t.editorOf('gausdal'))
     expect(result.removed.map(m => m.local)).not.toContain('2027-05-05T18:00')
     expect(brief((await meetings()).filter(m => m.ruleId === extra.rule.id))).toEqual(before)
     expect(before).toEqual([{ id: expect.any(String), localStart: '2027-05-05T18:00', status: 'planned' }])
     expect((await live()).map(m => m.localStart)).toEqual(['2027-03-18T18:00', '2027-05-05T18:00'])
-    expect(plans()).toContainEqual({ id: extra.rule.id, origin: 'manual', deleted: 0, exdates: '[]' })
+    expect(await plans()).toContainEqual({ id: extra.rule.id, origin: 'manual', deleted: 0, exdates: '[]' })
   })
 
   it('(c) leaves the meetings of other years alone: the default plan keeps giving 2026 and 2028, a previous adoption\'s 2027 stays', async () => {
@@ -89,17 +89,17 @@ describe('moteplan.adopt', () => {
     expect(brief(await meetings())).toEqual(adopted2027)
     expect(brief(await meetings('2026-01-01', '2026-12-31'))).toEqual(before.filter(m => m.localStart!.startsWith('2026')))
     expect((await live('2028-01-01', '2028-12-31')).map(m => m.localStart)).toEqual(['2028-02-17T18:00', '2028-06-15T18:00'])
-    expect(plans().filter(p => p.origin === 'moteplan_adopted' && !p.deleted)).toHaveLength(1)
+    expect((await plans()).filter(p => p.origin === 'moteplan_adopted' && !p.deleted)).toHaveLength(1)
   })
 
   it('(d) adopting the same file again changes nothing', async () => {
     const source: MoteplanSource = { format: 'ical', text: fixture('outlook-w-europe-standard-time.ics') }
     const first = await t.services.moteplan.adopt(BODY, source, t.admin)
-    const snapshot = t.snapshot()
+    const snapshot = await t.snapshot()
     const again = await t.services.moteplan.adopt(BODY, source, t.admin)
     expect(again).toMatchObject({ changed: false, ruleId: first.ruleId, added: [], removed: [] })
     expect(again.kept.map(m => m.local)).toEqual(['2027-02-18T18:00', '2027-06-17T18:00'])
-    expect(t.snapshot()).toBe(snapshot)
+    expect(await t.snapshot()).toBe(snapshot)
   })
 
   it('a new plan over an adopted one keeps the kept meetings\' identity, cancels the dropped ones and restores one cancelled before', async () => {
@@ -130,7 +130,7 @@ describe('moteplan.adopt', () => {
     const adoptedId = (await live()).find(m => m.localStart === '2027-09-16T18:00')!.id
     await t.services.moteplan.adopt(BODY, json('2027-03-11T18:00'), t.admin)
     // Someone clears the default rule's EXDATEs: its 16 September is live again beside the adopted one, cancelled.
-    const defaultRule = plans().find(p => p.origin === 'moteplan_default')!
+    const defaultRule = (await plans()).find(p => p.origin === 'moteplan_default')!
     await t.services.rules.update(defaultRule.id, { exdates: [] }, t.admin)
     await t.services.moteplan.adopt(BODY, json('2027-03-11T18:00', '2027-09-16T18:00'), t.admin)
     const at = (await meetings()).filter(m => m.localStart === '2027-09-16T18:00')
@@ -166,12 +166,12 @@ describe('moteplan.adopt', () => {
 
   it('matches a default meeting held the day before a public holiday by the time it is held, and EXDATEs its nominal date', async () => {
     // Øyer's formannskap: the default plan's first Thursday of May 2027 is Kristi himmelfartsdag (6 May), held on 5 May.
-    const may = (await meetings('2027-05-01', '2027-05-31', 'oyer-formannskap'))
+    const may = await meetings('2027-05-01', '2027-05-31', 'oyer-formannskap')
     expect(may.map(m => [m.localStart, m.originalKey])).toEqual([['2027-05-05T09:00', '2027-05-06T09:00']])
     const result = await t.services.moteplan.adopt('oyer-formannskap', json('2027-05-05T09:00'), t.admin)
     expect(result.kept).toEqual([{ local: '2027-05-05T09:00', occurrenceId: `${result.ruleId}-20270505T0900`, previousOccurrenceId: may[0]!.id }])
     expect((await meetings('2027-05-01', '2027-05-31', 'oyer-formannskap')).map(m => [m.localStart, m.status, m.origin])).toEqual([['2027-05-05T09:00', 'planned', 'moteplan_adopted']])
-    expect(JSON.parse(plans('oyer-formannskap').find(p => p.origin === 'moteplan_default')!.exdates)).toEqual(['2027-05-06T09:00'])
+    expect(JSON.parse((await plans('oyer-formannskap')).find(p => p.origin === 'moteplan_default')!.exdates)).toEqual(['2027-05-06T09:00'])
   })
 
   it('replaces only the period asked for (from/to): the default plan\'s autumn meetings stay', async () => {
@@ -189,40 +189,40 @@ describe('moteplan.adopt', () => {
     const horizon = horizonFor('2027-01-15')
     await t.services.occurrenceIndex.ready()
     const index = await t.repos.occurrenceIndex.select({ ...horizon, scope: { type: 'all' }, hiddenBodyIds: new Set(), asOf: '2027-01-15' })
-    const rules = await t.repos.occurrenceIndex.rules((t.sqlite.prepare('select id from rule').all() as Array<{ id: number }>).map(r => r.id))
+    const rules = await t.repos.occurrenceIndex.rules(((await t.sql.all('select id from rule')) as Array<{ id: number }>).map(r => r.id))
     const engine = (await t.services.occurrenceIndex.computeRows(rules, horizon)).sort(compareRows)
     expect(index).toEqual(engine)
     expect((await live('2027-01-01', '2027-06-30')).map(m => m.localStart)).toEqual(['2027-01-13T18:00', '2027-05-19T18:00'])
   })
 
   it('refuses a meeting outside the period given, a period the wrong way round and one over ten years, storing nothing', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect(await refusal(t.services.moteplan.adopt(BODY, json('2027-08-12T18:00'), t.admin, { from: '2027-01-01', to: '2027-06-30' }))).toMatchObject({ code: 'moteplan.outside_period', field: 'to' })
     expect(await refusal(t.services.moteplan.adopt(BODY, json('2027-08-12T18:00'), t.admin, { from: '2027-09-01' }))).toMatchObject({ code: 'moteplan.outside_period', field: 'from' })
     expect(await refusal(t.services.moteplan.adopt(BODY, json('2027-08-12T18:00'), t.admin, { from: '2027-12-31', to: '2027-01-01' }))).toMatchObject({ code: 'moteplan.period', field: 'to' })
     expect(await refusal(t.services.moteplan.adopt(BODY, json('2027-08-12T18:00'), t.admin, { from: '2027-01-01', to: '2037-01-01' }))).toMatchObject({ code: 'moteplan.period', field: 'to' })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('reads CSV and iCal, and refuses a malformed or empty plan naming the line, storing nothing', async () => {
-    expect(await t.services.moteplan.adopt('oyer-formannskap', { format: 'csv', text: 'dato;tid\n04.02.2027;09:00\n2027-03-04;09:30\n' }, t.editorOf('oyer'))).toMatchObject({ meetings: 2 })
-    const before = t.snapshot()
+    expect(await t.services.moteplan.adopt('oyer-formannskap', { format: 'csv', text: 'dato;tid\n04.02.2027;09:00\n2027-03-04;09:30\n' }, await t.editorOf('oyer'))).toMatchObject({ meetings: 2 })
+    const before = await t.snapshot()
     expect(await refusal(t.services.moteplan.adopt('oyer-kommunestyre', { format: 'csv', text: 'dato;tid\n2027-03-04;09:30\n31.02.2027;09:00\n' }, t.admin))).toMatchObject({ code: 'moteplan.invalid', field: 'body/line/3' })
     expect(await refusal(t.services.moteplan.adopt('oyer-kommunestyre', { format: 'ical', text: fixture('zone-without-summer-time.ics') }, t.admin))).toMatchObject({ code: 'moteplan.invalid', field: 'body/line/18' })
     expect(await refusal(t.services.moteplan.adopt('oyer-kommunestyre', { format: 'ical', text: 'BEGIN:VCALENDAR\r\nEND:VCALENDAR' }, t.admin))).toMatchObject({ kind: 'invalid' })
     expect(await refusal(t.services.moteplan.adopt('oyer-kommunestyre', { format: 'csv', text: 'Dato;Tid;Utvalg\n04.02.2027;09:00;Formannskapet\n' }, t.admin))).toMatchObject({ code: 'moteplan.empty' })
     expect(await refusal(t.services.moteplan.adopt('nobody', json('2027-03-04T09:30'), t.admin))).toMatchObject({ kind: 'not_found', field: 'ref' })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('refuses another municipality\'s editor (403) and no actor (401) before reading the file, storing nothing', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const bad: MoteplanSource = { format: 'csv', text: 'dato;tid\n31.02.2027;09:00\n' }
-    expect(await refusal(t.services.moteplan.adopt(BODY, bad, t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
+    expect(await refusal(t.services.moteplan.adopt(BODY, bad, await t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
     expect(await refusal(t.services.moteplan.adopt(BODY, bad, null))).toMatchObject({ kind: 'unauthorized' })
-    expect(await refusal(t.services.moteplan.preview(BODY, bad, t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
+    expect(await refusal(t.services.moteplan.preview(BODY, bad, await t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
     expect(await refusal(t.services.moteplan.preview(BODY, bad, null))).toMatchObject({ kind: 'unauthorized' })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('is atomic: when a write fails halfway, nothing has changed', async () => {
@@ -241,19 +241,19 @@ describe('moteplan.adopt', () => {
         removeRow: real.removeRow,
       },
     })
-    const before = t.snapshot()
+    const before = await t.snapshot()
     await expect(failing.adopt(BODY, json('2027-03-18T18:00'), t.admin)).rejects.toThrow('disk full')
     expect(created).toBe(1)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
 describe('moteplan.preview', () => {
   it('lists what adopting would add, remove and keep, writes nothing, and gives the reader\'s warnings', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const source: MoteplanSource = { format: 'ical', text: fixture('series-exdate-utc-lines.ics') }
-    const preview = await t.services.moteplan.preview(BODY, source, t.editorOf('gausdal'))
-    expect(t.snapshot()).toBe(before)
+    const preview = await t.services.moteplan.preview(BODY, source, await t.editorOf('gausdal'))
+    expect(await t.snapshot()).toBe(before)
     const defaults = await meetings()
     expect(preview).toEqual({
       ruleId: expect.any(Number),
@@ -266,7 +266,7 @@ describe('moteplan.preview', () => {
       removed: DEFAULT_2027.filter(l => l !== '2027-02-18T18:00' && l !== '2027-03-18T18:00').map(local => ({ local, occurrenceId: defaults.find(m => m.localStart === local)!.id })),
       warnings: [{ line: 27, message: 'EXDATE 2027-04-22T18:00 treffer ikke noe møte i serien' }],
     })
-    const adopted = await t.services.moteplan.adopt(BODY, source, t.editorOf('gausdal'))
+    const adopted = await t.services.moteplan.adopt(BODY, source, await t.editorOf('gausdal'))
     // The adoption does exactly what the preview said, ids included.
     expect(adopted).toEqual(preview)
     expect((await live()).filter(m => preview.kept.some(k => k.local === m.localStart)).map(m => m.id)).toEqual(adopted.kept.map(k => k.occurrenceId))

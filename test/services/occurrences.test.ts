@@ -6,16 +6,16 @@ import { addDays } from '../../src/domain/calendar-date.js'
 
 let t: ServiceFixture
 beforeEach(async () => { t = await serviceFixture() })
-afterEach(() => t.close())
+afterEach(async () => { await t.close() })
 
 const oyer2027 = () => t.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, systemViewer)
 const deadline = async (eventType = 'arsregnskap_vedtak') => (await oyer2027()).find(o => o.eventType === eventType)!
-const stateRows = () => t.sqlite.prepare('select count(*) as n from occurrence_state').get() as { n: number }
+const stateRows = async () => (await t.sql.get('select count(*) as n from occurrence_state')) as { n: number }
 
 describe('occurrences.list', () => {
   it('takes slugs or ids, sorts by date and judges lateness as of a day', async () => {
     const bySlug = await oyer2027()
-    const byId = await t.services.occurrences.list({ municipality: t.idOf('municipality', 'oyer'), from: '2027-01-01', to: '2027-12-31' }, systemViewer)
+    const byId = await t.services.occurrences.list({ municipality: await t.idOf('municipality', 'oyer'), from: '2027-01-01', to: '2027-12-31' }, systemViewer)
     expect(byId.map(o => o.id)).toEqual(bySlug.map(o => o.id))
     expect(bySlug.map(o => o.date)).toEqual([...bySlug.map(o => o.date)].sort())
     const late = await t.services.occurrences.list({ municipality: 'oyer', from: '2027-06-30', to: '2027-06-30', asOf: '2027-07-10', eventTypes: ['arsregnskap_vedtak'] }, systemViewer)
@@ -46,7 +46,7 @@ describe('a private body’s occurrences', () => {
     const all = await oyer2027()
     const hidden = all.filter(namesKommunestyre)
     expect(hidden.length).toBeGreaterThan(5)
-    for (const viewer of [anonymousViewer, viewerOf(t.editorOf('gausdal'))]) {
+    for (const viewer of [anonymousViewer, viewerOf(await t.editorOf('gausdal'))]) {
       const seen = await t.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, viewer)
       expect(seen.filter(namesKommunestyre)).toEqual([])
       expect(seen.length).toBe(all.length - hidden.length)
@@ -57,10 +57,10 @@ describe('a private body’s occurrences', () => {
 
   it('are visible to an admin and to the municipality’s own editor', async () => {
     const all = await oyer2027()
-    const own = await t.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, viewerOf(t.editorOf('oyer')))
+    const own = await t.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, viewerOf(await t.editorOf('oyer')))
     expect(own.map(o => o.id)).toEqual(all.map(o => o.id))
     const one = all.find(namesKommunestyre)!
-    expect((await t.services.occurrences.get(one.id, viewerOf(t.editorOf('oyer')))).id).toBe(one.id)
+    expect((await t.services.occurrences.get(one.id, viewerOf(await t.editorOf('oyer')))).id).toBe(one.id)
     expect((await t.services.occurrences.get(one.id, viewerOf(t.admin))).id).toBe(one.id)
   })
 })
@@ -68,37 +68,37 @@ describe('a private body’s occurrences', () => {
 describe('occurrences.change', () => {
   it('records delivery with today’s date by default and bumps the revision on a status change only', async () => {
     const o = await deadline()
-    const delivered = await t.services.occurrences.change(o.id, { status: 'delivered', caseNumber: '27/12' }, t.editorOf('oyer'))
+    const delivered = await t.services.occurrences.change(o.id, { status: 'delivered', caseNumber: '27/12' }, await t.editorOf('oyer'))
     expect(delivered).toMatchObject({ id: o.id, status: 'delivered', deliveredOn: '2027-01-15', caseNumber: '27/12', revision: 1 })
-    const noted = await t.services.occurrences.change(o.id, { note: 'Sendt' }, t.editorOf('oyer'))
+    const noted = await t.services.occurrences.change(o.id, { note: 'Sendt' }, await t.editorOf('oyer'))
     expect(noted).toMatchObject({ note: 'Sendt', revision: 1 })
     const approved = await t.services.occurrences.change(o.id, { status: 'approved' }, t.admin)
     expect(approved).toMatchObject({ approvedOn: '2027-01-15', revision: 2 })
-    const audit = t.sqlite.prepare("select action, actor from audit_log where entity_type = 'occurrence' and entity_id = ? order by id").all(o.id)
+    const audit = await t.sql.all("select action, actor from audit_log where entity_type = 'occurrence' and entity_id = ? order by id", o.id)
     expect(audit).toEqual([{ action: 'update', actor: 'editor:editor-oyer' }, { action: 'update', actor: 'editor:editor-oyer' }, { action: 'update', actor: 'admin:admin' }])
   })
 
   it('moves a meeting and keeps its identity', async () => {
     const meeting = (await oyer2027()).find(o => o.eventType === 'mote' && o.localStart?.endsWith('T18:00'))!
     const target = `${meeting.date.slice(0, 8)}${String(Number(meeting.date.slice(8)) + 1).padStart(2, '0')}T17:00`
-    const moved = await t.services.occurrences.change(meeting.id, { movedTo: target }, t.editorOf('oyer'))
+    const moved = await t.services.occurrences.change(meeting.id, { movedTo: target }, await t.editorOf('oyer'))
     expect(moved).toMatchObject({ id: meeting.id, localStart: target, moved: true, revision: 1 })
   })
 
   it('refuses future dates, impossible moves, unknown ids and other municipalities’ editors, storing nothing', async () => {
     const o = await deadline()
     const meeting = (await oyer2027()).find(x => x.eventType === 'mote')!
-    const before = t.snapshot()
-    const states = stateRows().n
+    const before = await t.snapshot()
+    const states = (await stateRows()).n
     expect(await refusal(t.services.occurrences.change(o.id, { status: 'delivered', deliveredOn: '2027-01-17' }, t.admin))).toMatchObject({ code: 'occurrences.future_delivery', field: 'deliveredOn' })
     expect(await refusal(t.services.occurrences.change(o.id, { approvedOn: '2027-02-01' }, t.admin))).toMatchObject({ code: 'occurrences.future_approval', field: 'approvedOn' })
     expect(await refusal(t.services.occurrences.change(meeting.id, { movedTo: '2027-03-01' }, t.admin))).toMatchObject({ code: 'occurrences.invalid_move', field: 'movedTo' })
     expect(await refusal(t.services.occurrences.change(o.id, { movedTo: '2029-01-01' }, t.admin))).toMatchObject({ code: 'occurrences.invalid_move' })
     expect(await refusal(t.services.occurrences.change(`${o.ruleId}-20270629`, { note: 'x' }, t.admin))).toMatchObject({ kind: 'not_found', field: 'id' })
-    expect(await refusal(t.services.occurrences.change(o.id, { note: 'x' }, t.editorOf('gausdal')))).toMatchObject({ kind: 'forbidden' })
+    expect(await refusal(t.services.occurrences.change(o.id, { note: 'x' }, await t.editorOf('gausdal')))).toMatchObject({ kind: 'forbidden' })
     expect(await refusal(t.services.occurrences.change(o.id, { note: 'x' }, null))).toMatchObject({ kind: 'unauthorized' })
-    expect(stateRows().n).toBe(states)
-    expect(t.snapshot()).toBe(before)
+    expect((await stateRows()).n).toBe(states)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
@@ -106,10 +106,10 @@ describe('a participant’s own deadline in a collaboration', () => {
   it('may be changed by that participant’s editor, not by another participant’s', async () => {
     const all = await t.services.occurrences.list({ collaboration: 'felles-formannskapsmoter', from: '2027-01-01', to: '2028-12-31', eventTypes: ['formannskapskonferanse'] }, systemViewer)
     const gausdals = all.find(o => o.responsibleBody?.slug === 'gausdal-formannskap')!
-    const before = t.snapshot()
-    expect(await refusal(t.services.occurrences.change(gausdals.id, { note: 'x' }, t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
-    expect(t.snapshot()).toBe(before)
-    expect(await t.services.occurrences.change(gausdals.id, { note: 'Gausdal svarer' }, t.editorOf('gausdal'))).toMatchObject({ note: 'Gausdal svarer' })
+    const before = await t.snapshot()
+    expect(await refusal(t.services.occurrences.change(gausdals.id, { note: 'x' }, await t.editorOf('oyer')))).toMatchObject({ kind: 'forbidden' })
+    expect(await t.snapshot()).toBe(before)
+    expect(await t.services.occurrences.change(gausdals.id, { note: 'Gausdal svarer' }, await t.editorOf('gausdal'))).toMatchObject({ note: 'Gausdal svarer' })
   })
 })
 
@@ -136,11 +136,11 @@ describe('occurrences.page', () => {
 
 describe('occurrences.countsByMunicipality', () => {
   it('gives every municipality the same counts as its overdue and upcoming reports, in one pass, without what the viewer may not see', async () => {
-    t.makePrivate('oyer-kontrollutvalg')
+    await t.makePrivate('oyer-kontrollutvalg')
     for (const viewer of [anonymousViewer, systemViewer]) {
       const counts = await t.services.occurrences.countsByMunicipality(viewer, '2027-08-01', 30)
       for (const slug of ['oyer', 'gausdal', 'lillehammer']) {
-        const id = t.idOf('municipality', slug)
+        const id = await t.idOf('municipality', slug)
         const overdue = await t.services.reports.overdue(viewer, { municipality: id }, '2027-08-01')
         const upcoming = await t.services.reports.upcoming(viewer, { municipality: id }, '2027-08-01', 30)
         expect(counts.get(id), slug).toEqual({ overdue: overdue.length, upcoming: upcoming.length })
@@ -149,7 +149,7 @@ describe('occurrences.countsByMunicipality', () => {
     }
     const anonymous = await t.services.occurrences.countsByMunicipality(anonymousViewer, '2027-08-01', 30)
     const all = await t.services.occurrences.countsByMunicipality(systemViewer, '2027-08-01', 30)
-    const oyer = t.idOf('municipality', 'oyer')
+    const oyer = await t.idOf('municipality', 'oyer')
     expect(all.get(oyer)!.overdue + all.get(oyer)!.upcoming).toBeGreaterThan(anonymous.get(oyer)!.overdue + anonymous.get(oyer)!.upcoming)
   })
 })
@@ -161,19 +161,19 @@ describe('an owner’s preparation (eierbehandling)', () => {
     const p = await preparation()
     expect(p).toMatchObject({ subject: { slug: 'oyer' }, responsibleBody: { slug: 'oyer-formannskap' }, kind: 'deadline', status: 'planned' })
     expect(p.id).toMatch(/^\d+-\d{8}(T\d{4})?-eier-oyer$/)
-    const before = t.snapshot()
-    expect(await refusal(t.services.occurrences.change(p.id, { status: 'delivered' }, t.editorOf('gausdal')))).toMatchObject({ kind: 'forbidden' })
-    expect(t.snapshot()).toBe(before)
-    const done = await t.services.occurrences.change(p.id, { status: 'delivered', caseNumber: '27/123' }, t.editorOf('oyer'))
+    const before = await t.snapshot()
+    expect(await refusal(t.services.occurrences.change(p.id, { status: 'delivered' }, await t.editorOf('gausdal')))).toMatchObject({ kind: 'forbidden' })
+    expect(await t.snapshot()).toBe(before)
+    const done = await t.services.occurrences.change(p.id, { status: 'delivered', caseNumber: '27/123' }, await t.editorOf('oyer'))
     expect(done).toMatchObject({ id: p.id, status: 'delivered', caseNumber: '27/123', revision: p.revision + 1 })
     expect((await t.services.occurrences.get(p.id, systemViewer)).status).toBe('delivered')
   })
 
   it('follows its meeting: it cannot be moved on its own (400 naming movedTo, nothing stored); a moved meeting moves it', async () => {
     const p = await preparation()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect(await refusal(t.services.occurrences.change(p.id, { movedTo: '2027-05-01' }, t.admin))).toMatchObject({ kind: 'invalid', code: 'occurrences.invalid_move', field: 'movedTo' })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     const meetingId = p.id.slice(0, p.id.indexOf('-eier-'))
     const meeting = await t.services.occurrences.get(meetingId, systemViewer)
     const target = `2027-${meeting.date.slice(5, 7)}-${meeting.date.slice(8, 10) === '10' ? '11' : '10'}T${meeting.originalKey.slice(11) || '10:00'}`

@@ -42,10 +42,10 @@ const VARIANTS = SAVED_AS.flatMap(([name, encode, encoding]) => [
   [`${name}, CRLF`, encode(SEED_TEXT.replace(/\n/g, '\r\n')), encoding] as const,
 ])
 
-const tables = (t: TestApp) => ({
-  municipalities: t.sqlite.prepare('select slug, name, kind, county, kommunenummer, in_region, deleted from municipality order by slug').all(),
-  collaborations: t.sqlite.prepare('select slug, name, legal_form, legal_form_raw, area, status, status_note, other_participants, comment, (select slug from municipality where id = host_municipality_id) as host, (select slug from collaboration p where p.id = c.parent_id) as parent from collaboration c order by slug').all(),
-  participations: t.sqlite.prepare('select c.slug as collaboration, m.slug as municipality, p.role from participation p join collaboration c on c.id = p.collaboration_id join municipality m on m.id = p.municipality_id order by 1, 2').all(),
+const tables = async (t: TestApp) => ({
+  municipalities: await t.sql.all('select slug, name, kind, county, kommunenummer, in_region, deleted from municipality order by slug'),
+  collaborations: await t.sql.all('select slug, name, legal_form, legal_form_raw, area, status, status_note, other_participants, comment, (select slug from municipality where id = host_municipality_id) as host, (select slug from collaboration p where p.id = c.parent_id) as parent from collaboration c order by slug'),
+  participations: await t.sql.all('select c.slug as collaboration, m.slug as municipality, p.role from participation p join collaboration c on c.id = p.collaboration_id join municipality m on m.id = p.municipality_id order by 1, 2'),
 })
 
 describe('the seed register saved in every encoding and line ending', () => {
@@ -57,12 +57,12 @@ describe('the seed register saved in every encoding and line ending', () => {
   afterAll(async () => { await seeded.close() })
 
   it.each(VARIANTS)('%s imported over the UTF-8 original changes nothing, and says how it was read', async (_, bytes, encoding) => {
-    const before = seeded.snapshot()
+    const before = await seeded.snapshot()
     seeded.clock.advance(DAY)
     const report = await seeded.services.register.import(ACTOR, bytes, { dryRun: false })
     expect(report).toMatchObject({ encoding, entries: 57, created: 0, updated: 0, unchanged: 57, municipalitiesCreated: [] })
     expect(report.warnings.some(w => w.code === 'encoding_guessed')).toBe(encoding === 'windows-1252')
-    expect(seeded.snapshot()).toBe(before)
+    expect(await seeded.snapshot()).toBe(before)
   })
 
   it('Windows-1252 with CRLF into an empty database gives the same municipalities, collaborations and participations as UTF-8', async () => {
@@ -71,7 +71,7 @@ describe('the seed register saved in every encoding and line ending', () => {
       const report = await t.services.register.import(ACTOR, windows1252(SEED_TEXT.replace(/\n/g, '\r\n')), { dryRun: false })
       expect(report).toMatchObject({ encoding: 'windows-1252', created: 57 })
       expect(report.warnings[0]).toMatchObject({ line: 0, code: 'encoding_guessed', message: expect.stringContaining('Windows-1252') })
-      expect(tables(t)).toEqual(tables(seeded))
+      expect(await tables(t)).toEqual(await tables(seeded))
       expect(await t.services.register.export()).toBe(await seeded.services.register.export())
     } finally {
       await t.close()
@@ -79,20 +79,20 @@ describe('the seed register saved in every encoding and line ending', () => {
   }, 60_000)
 
   it('the real Excel "Tekst (tabulatordelt)" file (../shared/cases/register/seed-register-windows-1252.tsv) changes nothing', async () => {
-    const before = seeded.snapshot()
+    const before = await seeded.snapshot()
     seeded.clock.advance(DAY)
     const report = await seeded.services.register.import(ACTOR, fixture('seed-register-windows-1252.tsv'), { dryRun: false })
     expect(report).toMatchObject({ encoding: 'windows-1252', created: 0, updated: 0, unchanged: 57, municipalitiesCreated: [] })
-    expect(seeded.snapshot()).toBe(before)
+    expect(await seeded.snapshot()).toBe(before)
     // What went wrong before: a municipality named "�yer".
-    expect(tables(seeded).municipalities.map(m => (m as { name: string }).name)).not.toContain('\uFFFDyer')
+    expect((await tables(seeded)).municipalities.map(m => (m as { name: string }).name)).not.toContain('\uFFFDyer')
   })
 
   it('an unknown charset is refused with a 400 naming it, and nothing is written', async () => {
-    const before = seeded.snapshot()
+    const before = await seeded.snapshot()
     const err = await refusal(seeded.services.register.import(ACTOR, utf8(SEED_TEXT), { dryRun: false, encoding: 'klingon' }))
     expect(err).toMatchObject({ code: 'register.unknown_charset', field: 'encoding', message: expect.stringContaining('«klingon»') })
-    expect(seeded.snapshot()).toBe(before)
+    expect(await seeded.snapshot()).toBe(before)
   })
 })
 
@@ -102,8 +102,8 @@ describe('cells quoted the RFC 4180 way (../shared/cases/register/excel-quoted-c
   afterAll(async () => { await t.close() })
 
   it('keeps Felles personvernombud\'s host and outside participant, adds no area heading, and reads the doubled quotes', async () => {
-    const areasBefore = t.sqlite.prepare('select distinct area from collaboration order by 1').all()
-    const collaborationsBefore = t.sqlite.prepare('select count(*) as n from collaboration').get()
+    const areasBefore = await t.sql.all('select distinct area from collaboration order by 1')
+    const collaborationsBefore = await t.sql.get('select count(*) as n from collaboration')
     const report = await t.services.register.import(ACTOR, fixture('excel-quoted-cells.tsv'), { dryRun: false })
     expect(report).toMatchObject({ encoding: 'utf-8', entries: 3, created: 0, municipalitiesCreated: [] })
     expect(report.warnings).toEqual([])
@@ -113,8 +113,8 @@ describe('cells quoted the RFC 4180 way (../shared/cases/register/excel-quoted-c
     expect(ombud.comment).toBe('Med Ringebu. Lillehammer vertskommune')
     expect(ombud.participants.map(p => `${p.slug}:${p.role}`).sort()).toEqual(['gausdal:deltaker', 'lillehammer:vertskommune', 'oyer:deltaker', 'ringebu:deltaker'])
     // The line after the break is not a row of its own, so no area heading "Lillehammer vertskommune" appeared.
-    expect(t.sqlite.prepare('select distinct area from collaboration order by 1').all()).toEqual(areasBefore)
-    expect(t.sqlite.prepare('select count(*) as n from collaboration').get()).toEqual(collaborationsBefore)
+    expect(await t.sql.all('select distinct area from collaboration order by 1')).toEqual(areasBefore)
+    expect(await t.sql.get('select count(*) as n from collaboration')).toEqual(collaborationsBefore)
     expect((await t.services.collaborations.get('radmannsutvalg')).area).toBe('Administrativt samarbeid')
 
     const ika = await t.services.collaborations.get('interkommunalt-arkiv-ika-opplandene')

@@ -58,10 +58,10 @@ describe('register export and import with formula-like values', () => {
     }
     for (const cell of cellsOf(exported)) expect(cell).not.toMatch(/^[=+\-@\t\r]/)
 
-    const before = t.snapshot()
+    const before = await t.snapshot()
     t.clock.advance(DAY)
     expect(await t.services.register.import(ACTOR, exported, { dryRun: false })).toMatchObject({ created: 0, updated: 0, unchanged: 4 })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     expect(await t.services.register.export()).toBe(exported)
   })
 
@@ -96,10 +96,10 @@ describe('register export and import with formula-like values', () => {
     expect(exported.split('\n').find(line => line.endsWith(`\t'${DDE}`))).toBeDefined()
     for (const cell of cellsOf(exported)) expect(cell).not.toMatch(/^[=+\-@\t\r]/)
 
-    const before = t.snapshot()
+    const before = await t.snapshot()
     t.clock.advance(DAY)
     expect(await importTsv(exported)).toMatchObject({ created: 0, updated: 0, unchanged: 57 })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     expect(await exportTsv()).toBe(exported)
     const again = await t.services.collaborations.get(plain.slug)
     expect([again.comment, again.area]).toEqual([DDE, '@SUM(A1)'])

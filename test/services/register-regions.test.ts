@@ -35,13 +35,13 @@ describe('a second region\'s register: Valdres, in nynorsk', () => {
     expect(await t.services.municipalities.get('oystre-slidre')).toMatchObject({ name: 'Øystre Slidre', county: 'Innlandet', kind: 'kommune' })
     // Being in the region is what gives a municipality its statutory bodies and packages.
     expect(report.governance!.created).toBeGreaterThan(0)
-    const bodies = t.sqlite.prepare("select b.kind from body b join municipality m on m.id = b.municipality_id where m.slug = 'vang' order by 1").all().map(r => (r as { kind: string }).kind)
+    const bodies = (await t.sql.all("select b.kind from body b join municipality m on m.id = b.municipality_id where m.slug = 'vang' order by 1")).map(r => (r as { kind: string }).kind)
     expect(bodies).toContain('kommunestyre')
   })
 
   it('invents no municipality: every one stored is in the official list, and the outside ones are outside the region', async () => {
     const directory = loadKommuneDirectory()
-    const stored = t.sqlite.prepare('select slug, name, kommunenummer, in_region as inRegion from municipality order by slug').all() as Array<{ slug: string; name: string; kommunenummer: string; inRegion: number }>
+    const stored = (await t.sql.all('select slug, name, kommunenummer, in_region as "inRegion" from municipality order by slug')) as Array<{ slug: string; name: string; kommunenummer: string; inRegion: number }>
     for (const m of stored) expect(directory.byNumber(m.kommunenummer)?.name).toBe(m.name)
     expect(stored.filter(m => !m.inRegion).map(m => `${m.slug}:${m.kommunenummer}`)).toEqual(['hemsedal:3326', 'innlandet-fylkeskommune:34', 'laerdal:4642'])
     expect(stored.map(m => m.name)).not.toContain('Valdres')
@@ -115,10 +115,10 @@ describe('a second region\'s register: Valdres, in nynorsk', () => {
   })
 
   it('a second import of the same file changes nothing', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     t.clock.advance(24 * 60 * 60 * 1000)
     expect(await t.services.register.import(ACTOR, VALDRES, { dryRun: false })).toMatchObject({ created: 0, updated: 0, unchanged: 15, municipalitiesCreated: [] })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
@@ -138,35 +138,35 @@ describe('importMany: two regions in one batch', () => {
     expect(report.files.map(f => [f.name, f.region.length])).toEqual([['register-2019-01-01.tsv', 3], ['valdres.tsv', 6]])
     expect((await t.services.municipalities.listInRegion()).map(m => m.slug).sort()).toEqual(['gausdal', 'lillehammer', 'oyer', ...VALDRES_REGION.map(([s]) => s)].sort())
     // Governance ran once for the batch, after both files: every rule counted there is in the database.
-    expect(report.governance!.created + report.governance!.moteplaner).toBe((t.sqlite.prepare('select count(*) as n from rule').get() as { n: number }).n)
+    expect(report.governance!.created + report.governance!.moteplaner).toBe(((await t.sql.get('select count(*) as n from rule')) as { n: number }).n)
 
     expect((await t.services.collaborations.get('felles-personvernombud')).host?.slug).toBe('lillehammer')
     expect((await t.services.collaborations.get('felles-personvernombud-nord-aurdal')).host?.slug).toBe('vang')
     expect(report.warnings).toContainEqual(expect.objectContaining({ file: 'valdres.tsv', code: 'slug_in_use', message: expect.stringContaining('«felles-personvernombud-nord-aurdal»') }))
 
     // Each file again, on its own: both are settled (the slug claimed stays with its region).
-    const before = t.snapshot()
+    const before = await t.snapshot()
     t.clock.advance(24 * 60 * 60 * 1000)
     expect(await t.services.register.importMany(ACTOR, [{ name: 'valdres.tsv', bytes: shared }], { dryRun: false })).toMatchObject({ created: 0, updated: 0, unchanged: 16 })
     expect(await t.services.register.import(ACTOR, SEED, { dryRun: false })).toMatchObject({ created: 0, updated: 0, unchanged: 57 })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   }, 120_000)
 
   it('reads the same region\'s register twice in one batch as the same collaborations (two saves of one file)', async () => {
     const crlf = new TextEncoder().encode(new TextDecoder().decode(VALDRES).replace(/\r?\n/g, '\r\n'))
-    const count = () => (t.sqlite.prepare('select count(*) as n from collaboration').get() as { n: number }).n
-    const collaborations = count()
+    const count = async () => ((await t.sql.get('select count(*) as n from collaboration')) as { n: number }).n
+    const collaborations = await count()
     const report = await t.services.register.importMany(ACTOR, [
       { name: 'valdres.tsv', bytes: VALDRES },
       { name: 'valdres-crlf.tsv', bytes: crlf },
     ], { dryRun: false })
     expect(report.warnings.filter(w => w.code === 'slug_in_use')).toEqual([])
     expect(report.created).toBe(0)
-    expect(count()).toBe(collaborations)
+    expect(await count()).toBe(collaborations)
   }, 120_000)
 
   it('refuses the whole batch, writing nothing, when one file cannot be read', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const err = await refusal(t.services.register.importMany(ACTOR, [
       { name: 'valdres.tsv', bytes: VALDRES },
       { name: 'budsjett.xlsx', bytes: Uint8Array.from([0x50, 0x4b, 0x03, 0x04, 1, 2, 3]) },
@@ -177,7 +177,7 @@ describe('importMany: two regions in one batch', () => {
     ], { dryRun: false }))
     expect(unknownColumn).toMatchObject({ code: 'register.unknown_column', message: expect.stringContaining('«Valdres»') })
     expect(await refusal(t.services.register.importMany(ACTOR, [], { dryRun: false }))).toMatchObject({ code: 'register.no_files' })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('reads a column "Herøy" as the Herøy in the county of the other columns, with a warning', async () => {

@@ -24,7 +24,7 @@ afterEach(async () => {
 
 const importText = (t: TestApp, text: string, dryRun = false) => t.services.register.import(ACTOR, text, { dryRun })
 const exportText = (t: TestApp) => t.services.register.export()
-const count = (t: TestApp, table: string) => (t.sqlite.prepare(`select count(*) as n from "${table}"`).get() as { n: number }).n
+const count = async (t: TestApp, table: string) => ((await t.sql.get(`select count(*) as n from "${table}"`)) as { n: number }).n
 const roles = (c: CollaborationView) => c.participants.map(p => `${p.slug}:${p.role}`).sort()
 
 /** The data rows of the seed file: not the header, not an area row (a name and nothing else), not blank. */
@@ -84,7 +84,7 @@ describe('importing the 2019 register into an empty database', () => {
     const t = await app({ seed: false })
     await importText(t, SEED_TEXT)
     expect(seedDataRowCount()).toBe(57)
-    expect(count(t, 'collaboration')).toBe(seedDataRowCount())
+    expect(await count(t, 'collaboration')).toBe(seedDataRowCount())
     expect((await t.services.municipalities.listInRegion()).map(m => m.slug).sort()).toEqual(['gausdal', 'lillehammer', 'oyer'])
     const outside = (await t.services.municipalities.list({ inRegion: false, limit: 100, offset: 0 })).items
     expect(outside.map(m => `${m.slug}:${m.kind}`).sort()).toEqual([
@@ -100,11 +100,11 @@ describe('importing the 2019 register into an empty database', () => {
     expect(report).toMatchObject({ entries: 57, created: 57, updated: 0, unchanged: 0 })
     // The seed onboards the region first; the register then adds those it names outside the region.
     expect(report!.municipalitiesCreated).toEqual(MUNICIPALITIES_CREATED.slice(3))
-    expect(count(t, 'rule')).toBeGreaterThan(0)
-    const before = t.snapshot()
+    expect(await count(t, 'rule')).toBeGreaterThan(0)
+    const before = await t.snapshot()
     t.clock.advance(DAY)
     expect(await seedIfEmpty(t.deps)).toBeNull()
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
@@ -216,7 +216,7 @@ describe('what the seeded register says about individual collaborations', () => 
 describe('importing again', () => {
   it('a second import of the same file changes nothing at all', async () => {
     const t = await app()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const audit = await t.repos.audit.count()
     // A spurious update would stamp the new time into `modified` and show in the snapshot.
     t.clock.advance(DAY)
@@ -224,16 +224,16 @@ describe('importing again', () => {
     expect(report).toMatchObject({ dryRun: false, entries: 57, created: 0, updated: 0, unchanged: 57, municipalitiesCreated: [] })
     expect(report.warnings.map(w => ({ line: w.line, code: w.code }))).toEqual(SEED_WARNINGS)
     expect(await t.repos.audit.count()).toBe(audit)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a dry run on an empty database reports what would happen and writes nothing', async () => {
     const t = await app({ seed: false })
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const dry = await importText(t, SEED_TEXT, true)
-    expect(t.snapshot()).toBe(before)
-    expect(count(t, 'collaboration')).toBe(0)
-    expect(count(t, 'municipality')).toBe(0)
+    expect(await t.snapshot()).toBe(before)
+    expect(await count(t, 'collaboration')).toBe(0)
+    expect(await count(t, 'municipality')).toBe(0)
 
     const real = await importText(t, SEED_TEXT)
     expect(dry).toEqual({ ...real, dryRun: true, governance: null })
@@ -242,11 +242,11 @@ describe('importing again', () => {
 
   it('a dry run on a seeded database with an edited file reports the update and writes nothing', async () => {
     const t = await app()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     t.clock.advance(DAY)
     const edited = SEED_TEXT.replace('Regional næringsplan\tVedtak\tx\tx\tx', 'Regional næringsplan\tVedtak\tx\t\tx')
     expect(await importText(t, edited, true)).toMatchObject({ dryRun: true, created: 0, updated: 1, unchanged: 56 })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('an edited register updates exactly the edited row and creates exactly the added one', async () => {
@@ -285,12 +285,12 @@ describe('importing again', () => {
 
   it('moving a part out from under its umbrella, and back, counts as an update (and a dry run says so)', async () => {
     const t = await app()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     t.clock.advance(DAY)
     const unstarred = SEED_TEXT.replace('Legevaktsamarbeid*\t', 'Legevaktsamarbeid\t')
     expect(unstarred).not.toBe(SEED_TEXT)
     expect(await importText(t, unstarred, true)).toMatchObject({ created: 0, updated: 1, unchanged: 56 })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
 
     expect(await importText(t, unstarred)).toMatchObject({ created: 0, updated: 1, unchanged: 56 })
     expect((await t.services.collaborations.get('legevaktsamarbeid')).parentSlug).toBeNull()
@@ -310,7 +310,7 @@ describe('importing again', () => {
     const report = await importText(t, SEED_TEXT)
     expect(report).toMatchObject({ created: 1, updated: 0, unchanged: 56, municipalitiesCreated: ['hamar'] })
     expect(await t.services.municipalities.get('hamar')).toMatchObject({ deleted: false, inRegion: false, kind: 'kommune' })
-    const bodies = t.sqlite.prepare('select kind, deleted from body where municipality_id = ? order by id').all(hamar.id)
+    const bodies = await t.sql.all('select kind, deleted from body where municipality_id = ? order by id', hamar.id)
     expect(bodies).toEqual(['kommunestyre', 'formannskap', 'kontrollutvalg', 'kommunedirektor'].map(kind => ({ kind, deleted: 0 })))
     const alarm = await t.services.collaborations.get('felles-110-nodalarmingsentral')
     expect(alarm).toMatchObject({ deleted: false, host: { slug: 'hamar', name: 'Hamar' } })
@@ -331,22 +331,22 @@ describe('importing again', () => {
 
   it('a file without a header is refused with a 400 naming the problem, and nothing is written', async () => {
     const t = await app({ seed: false })
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const text of ['dette er ikke et register\nbare litt tekst\tmed\ttabulatorer\n', '', 'Regionråd\tAvtale\tx\tx\tx\t\n']) {
       const err = await refusal(importText(t, text))
       expect(err).toMatchObject({ kind: 'invalid', code: 'register.no_header', field: 'body', message: expect.stringContaining('overskriftslinje') })
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a malformed file on a seeded database changes nothing', async () => {
     const t = await app()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     t.clock.advance(DAY)
     const err = await refusal(t.services.register.import(ACTOR, new TextEncoder().encode('garbage\u0000\u0001 ¤%&\n\t\t\n<html><body>nope</body></html>'), { dryRun: false }))
     expect(err).toMatchObject({ code: 'register.not_text', message: expect.stringContaining('U+0000') })
     expect((await refusal(importText(t, '<html><body>nope</body></html>'))).code).toBe('register.no_header')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
@@ -386,11 +386,11 @@ describe('export → import round trip', () => {
     expect((await t.services.collaborations.listAll()).map(comparable)).toEqual(before)
 
     // From then on the export is a fixed point of the import.
-    const settled = t.snapshot()
+    const settled = await t.snapshot()
     t.clock.advance(DAY)
     expect(await importText(t, await exportText(t))).toMatchObject({ created: 0, updated: 0, unchanged: 57 })
     expect(await exportText(t)).toBe(text)
-    expect(t.snapshot()).toBe(settled)
+    expect(await t.snapshot()).toBe(settled)
   })
 })
 
@@ -407,74 +407,74 @@ describe('POST /api/v1/imports', () => {
     const expected = await importText(reference, SEED_TEXT)
 
     const t = await app({ seed: false })
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const dry = await post(t, t.auth(t.tokens.admin), '?dryRun=true')
     expect(dry.statusCode).toBe(200)
     expect(dry.json()).toEqual({ ...expected, dryRun: true, governance: null })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
 
     const res = await post(t, t.auth(t.tokens.admin))
     expect(res.statusCode).toBe(200)
     expect(res.json()).toEqual(expected)
-    expect(count(t, 'collaboration')).toBe(57)
+    expect(await count(t, 'collaboration')).toBe(57)
     // A real import also applies the governance packages and default meeting plans, and says how many.
     const { governance } = res.json() as { governance: { created: number; moteplaner: number } }
     expect(governance.created).toBeGreaterThan(0)
     expect(governance.moteplaner).toBeGreaterThan(0)
-    expect(count(t, 'rule')).toBe(governance.created + governance.moteplaner)
+    expect(await count(t, 'rule')).toBe(governance.created + governance.moteplaner)
   })
 
   it('an admin re-importing the seed into the seeded database changes nothing; a dry run neither', async () => {
     const t = await app()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     t.clock.advance(DAY)
     const res = await post(t, t.auth(t.tokens.admin))
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ dryRun: false, entries: 57, created: 0, updated: 0, unchanged: 57, municipalitiesCreated: [] })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
 
     const edited = SEED_TEXT.replace('Regional næringsplan\tVedtak\tx\tx\tx', 'Regional næringsplan\tVedtak\tx\t\tx')
     const dry = await post(t, t.auth(t.tokens.admin), '?dryRun=true', edited)
     expect(dry.statusCode).toBe(200)
     expect(dry.json()).toMatchObject({ dryRun: true, created: 0, updated: 1, unchanged: 56 })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a body without a header is a 400 naming the problem, and no changes', async () => {
     const t = await app()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(t, t.auth(t.tokens.admin), '', 'ikke et register')
     expect(res.statusCode).toBe(400)
     expect(res.json()).toMatchObject({ code: 'register.no_header', details: [{ path: 'body' }] })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a JSON body is a 415 and an empty one a 400 naming the body; neither writes anything', async () => {
     const t = await app({ seed: false })
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const json = await t.app.inject({ method: 'POST', url: '/api/v1/imports', headers: t.auth(t.tokens.admin), payload: { register: SEED_TEXT } })
     expect(json.statusCode).toBe(415)
     const empty = await post(t, t.auth(t.tokens.admin), '', '')
     expect(empty.statusCode).toBe(400)
     expect(empty.json().details[0].path).toBe('body')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('an editor token is a 403 and no token a 401, and neither writes anything', async () => {
     const t = await app()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const editor = await post(t, t.auth(t.tokens.editorOyer))
     expect(editor.statusCode).toBe(403)
     expect(editor.json()).toMatchObject({ statusCode: 403, error: 'Forbidden' })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
 
     const anonymous = await post(t, {})
     expect(anonymous.statusCode).toBe(401)
     expect(anonymous.json()).toMatchObject({ statusCode: 401, code: 'auth.unauthorized' })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
 
     const editorDry = await post(t, t.auth(t.tokens.editorOyer), '?dryRun=true')
     expect(editorDry.statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })

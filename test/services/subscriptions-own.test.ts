@@ -9,12 +9,12 @@ import type { OwnSubscriptionInput } from '../../src/services/subscriptions.js'
 
 let t: ServiceFixture
 beforeEach(async () => { t = await serviceFixture() })
-afterEach(() => t.close())
+afterEach(async () => { await t.close() })
 
 /** A person with these roles, her address verified unless told, as the actor her session would give. */
 async function person (email: string, roles: RoleRef[] = [], opts: { verified?: boolean } = {}): Promise<Actor> {
   const user = await t.services.people.ensure({ email, roles }, null)
-  if (opts.verified !== false) t.sqlite.prepare('update app_user set email_verified_at = ? where id = ?').run(Date.parse('2027-01-01'), user.id)
+  if (opts.verified !== false) (await t.sql.run('update app_user set email_verified_at = ? where id = ?', Date.parse('2027-01-01'), user.id))
   const row = (await t.repos.people.findUser(user.id))!
   return actorOfUser(row, await t.repos.people.rolesOf([user.id]))
 }
@@ -25,33 +25,33 @@ describe('own subscriptions: what she may create', () => {
     const kari = await person('kari@example.no')
     const view = await own().createOwn(kari, { municipality: 'oyer', digest: true, leadDays: [14, 3] })
     expect(view).toMatchObject({ follow: { type: 'municipality', slug: 'oyer', name: 'Øyer', municipality: 'oyer' }, digest: true, leadDays: [14, 3], eventTypes: null, active: true, email: 'kari@example.no' })
-    const row = t.sqlite.prepare('select channel, email, user_id as userId, lead_days as leadDays from subscription where id = ?').get(view.id)
+    const row = await t.sql.get('select channel, email, user_id as "userId", lead_days as "leadDays" from subscription where id = ?', view.id)
     expect(row).toEqual({ channel: 'email', email: 'kari@example.no', userId: kari.userId, leadDays: '[14,3]' })
-    const audit = t.sqlite.prepare("select actor as label, user_id as userId, action from audit_log where entity_type = 'subscription' and entity_id = ?").all(String(view.id))
+    const audit = await t.sql.all('select actor as label, user_id as "userId", action from audit_log where entity_type = \'subscription\' and entity_id = ? order by id', String(view.id))
     expect(audit).toEqual([{ label: 'kari <kari@example.no>', userId: kari.userId, action: 'create' }])
   })
 
   it('an unverified address cannot have reminders (403, nothing written)', async () => {
     const ola = await person('ola@example.no', [], { verified: false })
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect(await refusal(own().createOwn(ola, { municipality: 'oyer' }))).toMatchObject({ kind: 'forbidden', code: 'subscriptions.unverified_email' })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('an API token without a person has no own reminders', async () => {
-    expect(await refusal(own().createOwn(t.editorOf('oyer'), { municipality: 'oyer' }))).toMatchObject({ kind: 'forbidden' })
+    expect(await refusal(own().createOwn(await t.editorOf('oyer'), { municipality: 'oyer' }))).toMatchObject({ kind: 'forbidden' })
     expect((await refusal(own().createOwn(null, { municipality: 'oyer' }))).kind).toBe('unauthorized')
   })
 
   it("a private body she may not see is refused like an unknown one, naming the field; Øyer's editor may follow it", async () => {
-    t.makePrivate('oyer-kontrollutvalg')
+    await t.makePrivate('oyer-kontrollutvalg')
     const stranger = await person('per@example.no')
     const gausdal = await person('gunn@gausdal.kommune.no', [{ role: 'editor', municipality: 'gausdal' }])
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const who of [stranger, gausdal]) {
       expect(await refusal(own().createOwn(who, { body: 'oyer-kontrollutvalg' }))).toMatchObject({ kind: 'invalid', code: 'subscriptions.unknown_body', field: 'body' })
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     const editor = await person('kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }])
     expect((await own().createOwn(editor, { body: 'oyer-kontrollutvalg' })).follow).toMatchObject({ type: 'body', slug: 'oyer-kontrollutvalg' })
     // And the choices offered: the private body for Øyer's editor only.
@@ -71,9 +71,9 @@ describe('own subscriptions: what she may create', () => {
     ['a digest of a collaboration', 'digest', 'subscriptions.digest', { collaboration: 'borgerlig-vigsel', digest: true }],
   ] as Array<[string, string, string, OwnSubscriptionInput]>)('%s: 400 naming %s, nothing written', async (_what, field, code, input) => {
     const kari = await person('kari@example.no')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect(await refusal(own().createOwn(kari, input))).toMatchObject({ kind: 'invalid', field, code })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('accepts each offered lead time, and a weekly digest for a body of a municipality', async () => {
@@ -89,17 +89,17 @@ describe('own subscriptions: only her own', () => {
     const kari = await person('kari@example.no')
     const ola = await person('ola@example.no', [{ role: 'admin' }])
     const { id } = await own().createOwn(kari, { municipality: 'oyer' })
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect((await refusal(own().getOwn(ola, id))).kind).toBe('not_found')
     expect((await refusal(own().updateOwn(ola, id, { active: false }))).kind).toBe('not_found')
     expect((await refusal(own().removeOwn(ola, id))).kind).toBe('not_found')
     expect(await own().listOwn(ola)).toEqual([])
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it("an operator's API subscription is not hers to change, and hers is not in the operators' API", async () => {
     const kari = await person('kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }])
-    const api = await own().create(t.editorOf('oyer'), { name: 'Post', email: 'post@oyer.kommune.no', municipality: 'oyer' })
+    const api = await own().create(await t.editorOf('oyer'), { name: 'Post', email: 'post@oyer.kommune.no', municipality: 'oyer' })
     const mine = await own().createOwn(kari, { municipality: 'oyer' })
     expect((await refusal(own().updateOwn(kari, api.id, { active: false }))).kind).toBe('not_found')
     expect((await refusal(own().update(t.admin, mine.id, { email: 'evil@example.com' }))).kind).toBe('not_found')
@@ -115,7 +115,7 @@ describe('own subscriptions: only her own', () => {
     expect(edited).toMatchObject({ follow: { type: 'body', slug: 'oyer-kommunestyre' }, eventTypes: ['mote'], leadDays: null, digest: true, active: false })
     await own().removeOwn(kari, id)
     expect(await own().listOwn(kari)).toEqual([])
-    const actions = t.sqlite.prepare("select action from audit_log where entity_type = 'subscription' and entity_id = ? order by id").all(String(id))
+    const actions = await t.sql.all("select action from audit_log where entity_type = 'subscription' and entity_id = ? order by id", String(id))
     expect(actions).toEqual([{ action: 'create' }, { action: 'update' }, { action: 'delete' }])
   })
 })
@@ -124,7 +124,7 @@ describe('own subscriptions as the reminder job sees them', () => {
   it('carry her current address, and are left out while she is deactivated', async () => {
     const kari = await person('kari@example.no')
     const { id } = await own().createOwn(kari, { municipality: 'oyer' })
-    t.sqlite.prepare("update app_user set email = 'kari.nordmann@example.no' where id = ?").run(kari.userId)
+    await t.sql.run("update app_user set email = 'kari.nordmann@example.no' where id = ?", kari.userId)
     expect((await own().active()).find(s => s.id === id)).toMatchObject({ email: 'kari.nordmann@example.no', active: true })
     expect(await own().find(id)).toMatchObject({ email: 'kari.nordmann@example.no' })
     await t.services.people.setActive(t.admin, kari.userId!, false)
@@ -137,6 +137,6 @@ describe('own subscriptions as the reminder job sees them', () => {
     const { id } = await own().createOwn(stranger, { municipality: 'oyer' })
     const row = (await own().find(id))!
     expect([...(await own().viewerOf(row)).municipalityIds]).toEqual([])
-    expect([...(await own().viewerOf({ ...row, userId: null })).municipalityIds]).toEqual([t.idOf('municipality', 'oyer')])
+    expect([...(await own().viewerOf({ ...row, userId: null })).municipalityIds]).toEqual([await t.idOf('municipality', 'oyer')])
   })
 })
