@@ -9,6 +9,7 @@ import { addDays } from '../../src/domain/calendar-date.js'
 import { systemViewer } from '../../src/services/access.js'
 import { seedIfEmpty } from '../../src/seed.js'
 import type { OccurrenceItem } from '../../src/services/occurrences.js'
+import { run } from '../../src/db/query.js'
 
 const GO_LIVE = '2027-01-15'
 const REGION = ['oyer', 'gausdal', 'lillehammer'] as const
@@ -23,11 +24,11 @@ async function freshInstall (): Promise<TestApp> {
   await seedIfEmpty(app.deps)
   // The seed onboards the region with tracking start = the day it runs; set it here too, so this
   // test holds the engine to the rule whichever way the seed gets there.
-  app.sqlite.prepare('update municipality set tracking_from = ? where in_region = 1 and tracking_from is null').run(GO_LIVE)
+  await app.sql.run('update municipality set tracking_from = ? where in_region = 1 and tracking_from is null', GO_LIVE)
   return app
 }
 
-const idOf = (slug: string) => (t.sqlite.prepare('select id from municipality where slug = ?').get(slug) as { id: number }).id
+const idOf = async (slug: string) => ((await t.sql.get('select id from municipality where slug = ?', slug)) as { id: number }).id
 const list = (slug: string, window: { from: string; to: string }, extra: { statuses?: Array<'overdue' | 'not_recorded'>; asOf?: string } = {}) =>
   t.services.occurrences.list({ municipality: slug, ...window, ...extra }, systemViewer)
 const deadlines = (items: OccurrenceItem[]) => items.filter(o => o.kind !== 'meeting')
@@ -37,7 +38,7 @@ describe('a fresh install', () => {
     t = await freshInstall()
     const counts = await t.services.occurrences.countsByMunicipality(systemViewer, GO_LIVE, 30)
     for (const slug of REGION) {
-      expect(counts.get(idOf(slug))?.overdue ?? 0, slug).toBe(0)
+      expect(counts.get(await idOf(slug))?.overdue ?? 0, slug).toBe(0)
       expect(await list(slug, YEAR_BEFORE, { statuses: ['overdue'] }), slug).toEqual([])
       const res = await t.app.inject(`/api/v1/occurrences?municipality=${slug}&from=${YEAR_BEFORE.from}&to=${GO_LIVE}&status=overdue`)
       expect(res.statusCode).toBe(200)
@@ -70,7 +71,7 @@ describe('a fresh install', () => {
     // Everything overdue fell due on or after go-live.
     expect(overdue.every(o => o.date >= GO_LIVE && o.date < asOf)).toBe(true)
     const counts = await t.services.occurrences.countsByMunicipality(systemViewer, asOf, 30)
-    expect(counts.get(idOf('oyer'))?.overdue).toBe(overdue.length)
+    expect(counts.get(await idOf('oyer'))?.overdue).toBe(overdue.length)
     const report = (await t.app.inject(`/api/v1/reports/overdue?municipality=oyer&asOf=${asOf}`)).json()
     expect(report.pagination.totalElements).toBe(overdue.length)
   })
@@ -136,12 +137,12 @@ describe('the overdue report', () => {
 describe('a changed tracking start', () => {
   it('refreshes the rows it applies to in the same write, and the calendars that show them', async () => {
     t = await freshInstall()
-    const oyer = idOf('oyer')
+    const oyer = await idOf('oyer')
     await t.services.occurrenceIndex.ready()
     const revision = t.services.occurrenceIndex.revisions.get(`m:${oyer}`)
     // Øyer started tracking in June: what fell due from then on and is not done is overdue.
-    await t.deps.transactor.transaction(async tx => { tx.run(sql`update municipality set tracking_from = '2026-06-01' where id = ${oyer}`) })
-    const rows = t.sqlite.prepare('select distinct tracking_from as t from occurrence where municipality_id = ? and collaboration_id is null').all(oyer)
+    await t.deps.transactor.transaction(async tx => { await run(tx, sql`update municipality set tracking_from = '2026-06-01' where id = ${oyer}`) })
+    const rows = await t.sql.all('select distinct tracking_from as t from occurrence where municipality_id = ? and collaboration_id is null', oyer)
     expect(rows).toEqual([{ t: '2026-06-01' }])
     expect(t.services.occurrenceIndex.revisions.get(`m:${oyer}`)).toBeGreaterThan(revision)
     const overdue = await list('oyer', YEAR_BEFORE, { statuses: ['overdue'] })
@@ -155,18 +156,18 @@ describe('a changed tracking start', () => {
 
   it('gives a collaboration without its own the earliest of its owners’ in the region, and its own when set', async () => {
     t = await freshInstall()
-    const c = t.sqlite.prepare(`select c.id, c.slug from collaboration c where (select count(*) from participation p join municipality m on m.id = p.municipality_id
-      where p.collaboration_id = c.id and m.in_region = 1) >= 2 and exists (select 1 from rule r where r.collaboration_id = c.id and r.event_type <> 'mote') order by c.id limit 1`).get() as { id: number; slug: string }
+    const c = (await t.sql.get(`select c.id, c.slug from collaboration c where (select count(*) from participation p join municipality m on m.id = p.municipality_id
+      where p.collaboration_id = c.id and m.in_region = 1) >= 2 and exists (select 1 from rule r where r.collaboration_id = c.id and r.event_type <> 'mote') order by c.id limit 1`)) as { id: number; slug: string }
     const trackingOf = async () => [...new Set((await t.services.occurrences.list({ collaboration: c.slug, ...YEAR_BEFORE }, systemViewer)).map(o => o.trackingFrom))]
     expect(await trackingOf()).toEqual([GO_LIVE])
-    const member = (t.sqlite.prepare('select m.slug from participation p join municipality m on m.id = p.municipality_id where p.collaboration_id = ? and m.in_region = 1 order by m.id limit 1').get(c.id) as { slug: string }).slug
-    t.sqlite.prepare('update municipality set tracking_from = ? where slug = ?').run('2026-09-01', member)
+    const member = ((await t.sql.get('select m.slug from participation p join municipality m on m.id = p.municipality_id where p.collaboration_id = ? and m.in_region = 1 order by m.id limit 1', c.id)) as { slug: string }).slug
+    await t.sql.run('update municipality set tracking_from = ? where slug = ?', '2026-09-01', member)
     expect(await trackingOf()).toEqual(['2026-09-01'])
-    t.sqlite.prepare('update collaboration set tracking_from = ? where id = ?').run('2027-01-01', c.id)
+    await t.sql.run('update collaboration set tracking_from = ? where id = ?', '2027-01-01', c.id)
     expect(await trackingOf()).toEqual(['2027-01-01'])
     // An owner tracked from the start: so is the collaboration (without a start of its own).
-    t.sqlite.prepare('update collaboration set tracking_from = null where id = ?').run(c.id)
-    t.sqlite.prepare('update municipality set tracking_from = null where slug = ?').run(member)
+    await t.sql.run('update collaboration set tracking_from = null where id = ?', c.id)
+    await t.sql.run('update municipality set tracking_from = null where slug = ?', member)
     expect(await trackingOf()).toEqual([null])
     expect((await t.services.occurrences.list({ collaboration: c.slug, ...YEAR_BEFORE, statuses: ['overdue'] }, systemViewer)).length).toBeGreaterThan(0)
   })
