@@ -20,7 +20,7 @@ const post = (who: SignedIn, url: string, form: Record<string, string | string[]
   for (const [k, v] of Object.entries(form)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x)
   return t.app.inject({ method: 'POST', url, headers: { ...who.headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: body.toString() })
 }
-const rows = () => t.sqlite.prepare('select id, user_id as userId, municipality_id as m, body_id as b, event_types as eventTypes, lead_days as leadDays, digest, active, deleted, email from subscription order by id').all() as Array<Record<string, unknown>>
+const rows = async () => await t.sql.all('select id, user_id as "userId", municipality_id as m, body_id as b, event_types as "eventTypes", lead_days as "leadDays", digest, active, deleted, email from subscription order by id') as Array<Record<string, unknown>>
 /** The page a redirect leads to, with the one-time message cookie the redirect set. */
 const follow = async (who: SignedIn, res: { headers: Record<string, unknown> }) => {
   const flash = [...setCookies(res.headers)].map(([k, v]) => `${k}=${v}`).join('; ')
@@ -46,7 +46,7 @@ describe('Mine varsler: her own reminders through the page', () => {
     const created = await post(kari, '/mine-varsler', { ...weeklyOyer, varsling: 'egne', dager: ['14', '3'] })
     expect(created.statusCode, created.body).toBe(303)
     expect(created.headers.location).toBe('/mine-varsler')
-    const [row] = rows()
+    const [row] = await rows()
     expect(row).toMatchObject({ userId: kari.userId, m: expect.any(Number), b: null, eventTypes: null, leadDays: '[14,3]', digest: 1, active: 1, email: 'kari@oyer.kommune.no' })
     const list = await follow(kari, created)
     expect(list).toContain('Varselet er lagret.')
@@ -58,16 +58,16 @@ describe('Mine varsler: her own reminders through the page', () => {
     expect(edit.body).toContain('<option value="kommune:oyer" selected>')
     const changed = await post(kari, `/mine-varsler/${id}`, { folg: 'organ:oyer-kommunestyre', art: ['mote'], varsling: 'standard', aktiv: 'ja' })
     expect(changed.statusCode, changed.body).toBe(303)
-    expect(rows()[0]).toMatchObject({ m: null, b: expect.any(Number), eventTypes: '["mote"]', leadDays: null, digest: 0, active: 1 })
+    expect((await rows())[0]).toMatchObject({ m: null, b: expect.any(Number), eventTypes: '["mote"]', leadDays: null, digest: 0, active: 1 })
 
     const deleted = await post(kari, `/mine-varsler/${id}/slett`, {})
     expect(deleted.statusCode).toBe(303)
-    expect(rows()[0]).toMatchObject({ deleted: 1, active: 0 })
+    expect((await rows())[0]).toMatchObject({ deleted: 1, active: 0 })
     const after = await follow(kari, deleted)
     expect(after).toContain('Varselet er slettet.')
     expect(after).toContain('Du har ingen varsler ennå.')
 
-    const audit = t.sqlite.prepare("select action, actor, user_id as userId from audit_log where entity_type = 'subscription' and entity_id = ? order by id").all(String(id))
+    const audit = await t.sql.all('select action, actor, user_id as "userId" from audit_log where entity_type = \'subscription\' and entity_id = ? order by id', String(id))
     expect(audit).toEqual(['create', 'update', 'delete'].map(action => ({ action, actor: 'Kari Nordmann <kari@oyer.kommune.no>', userId: kari.userId })))
   })
 
@@ -75,20 +75,20 @@ describe('Mine varsler: her own reminders through the page', () => {
     const per = await signIn(t, 'per@example.no', [], 'Per Publikum')
     const res = await post(per, '/mine-varsler', weeklyOyer)
     expect(res.statusCode, res.body).toBe(303)
-    expect(rows()).toEqual([expect.objectContaining({ userId: per.userId, digest: 1, email: 'per@example.no' })])
+    expect(await rows()).toEqual([expect.objectContaining({ userId: per.userId, digest: 1, email: 'per@example.no' })])
   })
 
   it("another person's reminder is 404 to open, change and delete, and stays unchanged", async () => {
     expect((await post(kari, '/mine-varsler', weeklyOyer)).statusCode).toBe(303)
-    const id = rows()[0]!.id as number
+    const id = (await rows())[0]!.id as number
     const ola = await signIn(t, 'ola@gausdal.kommune.no', [{ role: 'admin' }], 'Ola')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect((await t.app.inject({ url: `/mine-varsler/${id}`, headers: ola.headers })).statusCode).toBe(404)
     const change = await post(ola, `/mine-varsler/${id}`, { ...weeklyOyer, aktiv: '' })
     expect(change.statusCode).toBe(404)
     expect(change.body).toContain('Varselet finnes ikke, eller det er ikke ditt.')
     expect((await post(ola, `/mine-varsler/${id}/slett`, {})).statusCode).toBe(404)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     // Nor is it in the operators' API.
     const api = await t.app.inject({ url: `/api/v1/subscriptions/${id}`, headers: t.auth(t.tokens.admin) })
     expect(api.statusCode).toBe(404)
@@ -102,7 +102,7 @@ describe('Mine varsler: her own reminders through the page', () => {
     ['a lead time not offered', 'dager', '5 dager er ikke et valg', { ...weeklyOyer, varsling: 'egne', dager: ['5'] }],
     ['a digest of a collaboration', 'ukeoversikt', 'Ukeoversikten gjelder én kommune', { ...weeklyOyer, folg: 'samarbeid:borgerlig-vigsel' }],
   ] as Array<[string, string, string, Record<string, string | string[]>]>)('%s: 400, the form again naming %s, values kept, nothing changed', async (_what, field, message, form) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(kari, '/mine-varsler', form)
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('class="error-summary"')
@@ -110,30 +110,30 @@ describe('Mine varsler: her own reminders through the page', () => {
     expect(res.body).toContain(message)
     // The values are kept: the digest box is still ticked.
     expect(res.body).toMatch(/id="ukeoversikt"[^>]*checked/)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a private body she may not see is refused naming the field, and is not offered', async () => {
-    t.sqlite.prepare("update body set feed_visibility = 'private' where slug = 'gausdal-kontrollutvalg'").run()
+    await t.sql.run("update body set feed_visibility = 'private' where slug = 'gausdal-kontrollutvalg'")
     const page = await t.app.inject({ url: '/mine-varsler', headers: kari.headers })
     expect(page.body).not.toContain('organ:gausdal-kontrollutvalg')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(kari, '/mine-varsler', { ...weeklyOyer, folg: 'organ:gausdal-kontrollutvalg' })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('id="folg-feil"')
     expect(res.body).toContain('lukket organ du ikke har tilgang til')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a post without the CSRF token, or with a wrong one, is 403 and changes nothing', async () => {
     expect((await post(kari, '/mine-varsler', weeklyOyer)).statusCode).toBe(303)
-    const id = rows()[0]!.id as number
-    const before = t.snapshot()
+    const id = (await rows())[0]!.id as number
+    const before = await t.snapshot()
     for (const [url, form] of [['/mine-varsler', weeklyOyer], [`/mine-varsler/${id}`, { ...weeklyOyer, aktiv: '' }], [`/mine-varsler/${id}/slett`, {}]] as const) {
       expect((await post(kari, url, form, null)).statusCode).toBe(403)
       expect((await post(kari, url, form, 'feil-token')).statusCode).toBe(403)
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('the token on the page works for the next post', async () => {

@@ -18,7 +18,7 @@ async function arsregnskapOf (t: TestApp, municipality: string): Promise<Occurre
   expect(o?.date).toBe('2027-02-22')
   return o!
 }
-const auditRows = (id: string) => t.sqlite.prepare("select actor, user_id as userId, before, after from audit_log where entity_type = 'occurrence' and entity_id = ? order by id").all(id) as Array<{ actor: string; userId: number | null; before: string | null; after: string }>
+const auditRows = async (id: string) => await t.sql.all('select actor, user_id as "userId", before, after from audit_log where entity_type = \'occurrence\' and entity_id = ? order by id', id) as Array<{ actor: string; userId: number | null; before: string | null; after: string }>
 const post = (who: SignedIn | null, path: string, form: Record<string, string>, csrf = true) => t.app.inject({
   method: 'POST',
   url: path,
@@ -84,10 +84,10 @@ describe('the occurrence page', () => {
     expect(anon.statusCode).toBe(404)
     expect(anon.body).toContain('Fant ikke siden')
     expect(anon.body).not.toContain(own.title)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const write = await post(null, `${occurrencePageUrl('', own.id)}/notat`, { notat: 'x' })
     expect(write.statusCode).toBe(401)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     expect((await t.app.inject({ url: occurrencePageUrl('', own.id), headers: kari.headers })).statusCode).toBe(200)
   })
 })
@@ -101,7 +101,7 @@ describe('the forms', () => {
     expect(res.headers.location).toBe(page())
     const o = await t.services.occurrences.get(arsregnskap.id, systemViewer)
     expect(o).toMatchObject({ status: 'delivered', deliveredOn: '2027-02-20', caseNumber: '2027/123', caseUrl: 'https://innsyn.oyer.kommune.no/sak/2027-123' })
-    const [row] = auditRows(arsregnskap.id)
+    const [row] = await auditRows(arsregnskap.id)
     expect(row).toMatchObject({ actor: 'Kari Nordmann <kari@oyer.kommune.no>', userId: kari.userId })
     const after = await t.app.inject({ url: page(), headers: { cookie: `${kari.cookie}; arshjul_melding=${encodeURIComponent('Registrert som levert.')}` } })
     expect(after.body).toContain('Registrert som levert.')
@@ -129,7 +129,7 @@ describe('the forms', () => {
     expect(res.statusCode, res.body).toBe(303)
     expect(decodeURIComponent(String(res.headers['set-cookie']))).toContain(message)
     expect(await t.services.occurrences.get(arsregnskap.id, systemViewer)).toMatchObject(expected)
-    expect(auditRows(arsregnskap.id).map(r => r.actor)).toEqual(['Kari Nordmann <kari@oyer.kommune.no>'])
+    expect((await auditRows(arsregnskap.id)).map(r => r.actor)).toEqual(['Kari Nordmann <kari@oyer.kommune.no>'])
   })
 
   it('back to Planlagt clears the delivered date', async () => {
@@ -137,7 +137,7 @@ describe('the forms', () => {
     const res = await post(kari, `${page()}/status`, { status: 'planned', dato: '2027-03-01', saksnummer: '2027/1', saksUrl: '' })
     expect(res.statusCode).toBe(303)
     expect(await t.services.occurrences.get(arsregnskap.id, systemViewer)).toMatchObject({ status: 'planned', deliveredOn: null, caseNumber: '2027/1' })
-    expect(auditRows(arsregnskap.id)).toHaveLength(2)
+    expect(await auditRows(arsregnskap.id)).toHaveLength(2)
   })
 
   it('saves the note, and moves the deadline to another date', async () => {
@@ -147,7 +147,7 @@ describe('the forms', () => {
     expect(moved.statusCode, moved.body).toBe(303)
     const o = await t.services.occurrences.get(arsregnskap.id, systemViewer)
     expect(o).toMatchObject({ date: '2027-03-15', moved: true, id: arsregnskap.id })
-    const rows = auditRows(arsregnskap.id)
+    const rows = await auditRows(arsregnskap.id)
     expect(rows.map(r => r.userId)).toEqual([kari.userId, kari.userId])
     const html = (await t.app.inject(page())).body
     expect(html).toContain('Flyttet til: (tom) → 15. mars 2027')
@@ -171,14 +171,14 @@ describe('the forms', () => {
   })
 
   it('refuses a future delivered date with 400, naming the field, keeping the values and changing nothing', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(kari, `${page()}/status`, { status: 'delivered', dato: '2027-03-20', saksnummer: '2027/123', saksUrl: '' })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('Skjemaet ble ikke lagret')
     expect(res.body).toContain('<a href="#felt-dato">Dato for levert eller behandlet: Datoen kan ikke være fram i tid.</a>')
     expect(res.body).toMatch(/id="felt-dato" name="dato" max="2027-03-01" value="2027-03-20" aria-describedby="hint-dato feil-dato" aria-invalid="true"/)
     expect(res.body).toContain('value="2027/123"')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it.each([
@@ -190,16 +190,16 @@ describe('the forms', () => {
     ['flytt', { nyDato: '2027-02-30' }, 'nyDato'],
     ['flytt', { nyDato: '2029-06-01' }, 'nyDato'],
   ] as const)('the %s form refuses bad input with 400 naming the field %#', async (form, fields, field) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(kari, `${page()}/${form}`, fields)
     expect(res.statusCode, res.body).toBe(400)
     expect(res.body).toContain(`<a href="#felt-${field}">`)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('refuses an Øyer editor on Gausdal’s item with a 403 page and no change', async () => {
     const gausdal = await arsregnskapOf(t, 'gausdal')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const [form, fields] of [['status', { status: 'delivered', dato: '2027-03-01', saksnummer: '2027/9', saksUrl: '' }], ['notat', { notat: 'x' }], ['flytt', { nyDato: '2027-03-10' }]] as const) {
       const res = await post(kari, `${occurrencePageUrl('', gausdal.id)}/${form}`, fields)
       expect(res.statusCode).toBe(403)
@@ -209,27 +209,27 @@ describe('the forms', () => {
     }
     // Bad input from someone who may not change it is a 403 too: who may act is judged first.
     expect((await post(kari, `${occurrencePageUrl('', gausdal.id)}/status`, { status: 'delivered', dato: '2099-01-01', saksnummer: '', saksUrl: '' })).statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('refuses a signed-in person without an editor role (403) and an anonymous post (401)', async () => {
     const ola = await signIn(t, 'ola@example.no', [], 'Ola Leser')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect((await post(ola, `${page()}/notat`, { notat: 'x' })).statusCode).toBe(403)
     const anon = await post(null, `${page()}/notat`, { notat: 'x' })
     expect(anon.statusCode).toBe(401)
     expect(anon.body).toContain('Logg inn')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('refuses a form without or with a wrong CSRF token (403) and changes nothing', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const missing = await post(kari, `${page()}/status`, { status: 'delivered', dato: '2027-03-01', saksnummer: '', saksUrl: '' }, false)
     expect(missing.statusCode).toBe(403)
     expect(missing.body).toContain('Skjemaet er utløpt')
     const wrong = await post(kari, `${page()}/status`, { _csrf: 'feil', status: 'delivered', dato: '2027-03-01', saksnummer: '', saksUrl: '' }, false)
     expect(wrong.statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 

@@ -71,10 +71,10 @@ afterAll(async () => {
   fs.rmSync(dir, { recursive: true, force: true })
 })
 
-const count = (table: string) => (t.sqlite.prepare(`select count(*) as n from ${table}`).get() as { n: number }).n
-const rolesOf = (email: string) => (t.sqlite.prepare(`
+const count = async (table: string) => (await t.sql.get(`select count(*) as n from ${table}`) as { n: number }).n
+const rolesOf = async (email: string) => (await t.sql.all(`
   select r.role, m.slug as municipality, r.source from user_role r join app_user u on u.id = r.user_id
-  left join municipality m on m.id = r.municipality_id where u.email = ? order by r.role, m.slug`).all(email))
+  left join municipality m on m.id = r.municipality_id where u.email = ? order by r.role, m.slug`, email))
 
 /** From our sign-in page, through the provider's login form, back to us; returns the page. */
 async function signInThrough (page: Page, button: string, login: string, start = '/logg-inn'): Promise<void> {
@@ -133,7 +133,7 @@ describe('OpenID Connect sign-in', { timeout: 90_000 }, () => {
     await signInThrough(page, 'Øyer kommune (Microsoft Entra ID)', 'kari', '/logg-inn?tilbake=%2Foppfolging')
     expect(new URL(page.url()).pathname).toBe('/oppfolging')
     await expect(page.getByText('Innlogget som Kari Nordmann').count()).resolves.toBe(1)
-    expect(rolesOf('kari@oyer.kommune.no')).toEqual([{ role: 'editor', municipality: 'oyer', source: 'provider:oyer-entra' }])
+    expect(await rolesOf('kari@oyer.kommune.no')).toEqual([{ role: 'editor', municipality: 'oyer', source: 'provider:oyer-entra' }])
     await context.close()
 
     const other = await newContext(browser)
@@ -141,17 +141,17 @@ describe('OpenID Connect sign-in', { timeout: 90_000 }, () => {
     await signInThrough(page2, 'Gausdal kommune (Microsoft Entra ID)', 'ola')
     await expect(page2.getByText('Innlogget som Ola Nordmann').count()).resolves.toBe(1)
     // The address is stored as one spelling (lower case), verified by the provider.
-    expect(rolesOf('ola@gausdal.kommune.no')).toEqual([{ role: 'editor', municipality: 'gausdal', source: 'provider:gausdal-entra' }])
-    const user = t.sqlite.prepare('select email_verified_at from app_user where email = ?').get('ola@gausdal.kommune.no') as { email_verified_at: number | null }
+    expect(await rolesOf('ola@gausdal.kommune.no')).toEqual([{ role: 'editor', municipality: 'gausdal', source: 'provider:gausdal-entra' }])
+    const user = await t.sql.get('select email_verified_at from app_user where email = ?', 'ola@gausdal.kommune.no') as { email_verified_at: number | null }
     expect(user.email_verified_at).not.toBeNull()
-    const audit = t.sqlite.prepare("select actor from audit_log where entity_type = 'user' and action = 'sign_in' order by id desc limit 1").get() as { actor: string }
+    const audit = await t.sql.get("select actor from audit_log where entity_type = 'user' and action = 'sign_in' order by id desc limit 1") as { actor: string }
     expect(audit.actor).toBe('Ola Nordmann <ola@gausdal.kommune.no>')
     await other.close()
   })
 
   it('a person whose domain no mapping of that provider allows is refused: a clear page, no user, no session', async () => {
-    const users = count('app_user')
-    const sessions = count('session')
+    const users = await count('app_user')
+    const sessions = await count('session')
     for (const [provider, login, email] of [['Øyer kommune (Microsoft Entra ID)', 'eve', 'eve@example.com'], ['Øyer kommune (Microsoft Entra ID)', 'ola', 'ola@gausdal.kommune.no']] as const) {
       const context = await newContext(browser, { width: 375 })
       const page = await context.newPage()
@@ -168,9 +168,9 @@ describe('OpenID Connect sign-in', { timeout: 90_000 }, () => {
       }
       await context.close()
     }
-    expect(t.sqlite.prepare('select count(*) as n from app_user where email = ?').get('eve@example.com')).toEqual({ n: 0 })
-    expect(count('app_user')).toBe(users)
-    expect(count('session')).toBe(sessions)
+    expect(await t.sql.get('select count(*) as n from app_user where email = ?', 'eve@example.com')).toEqual({ n: 0 })
+    expect(await count('app_user')).toBe(users)
+    expect(await count('session')).toBe(sessions)
   })
 
   it('an e-mail the provider has not verified is refused (trustEmail not set)', async () => {
@@ -178,7 +178,7 @@ describe('OpenID Connect sign-in', { timeout: 90_000 }, () => {
     const page = await context.newPage()
     await signInThrough(page, 'Øyer kommune (Microsoft Entra ID)', 'ubekreftet')
     await expect(page.getByText('Adressen per@oyer.kommune.no er ikke bekreftet').count()).resolves.toBe(1)
-    expect(t.sqlite.prepare('select count(*) as n from app_user where email = ?').get('per@oyer.kommune.no')).toEqual({ n: 0 })
+    expect(await t.sql.get('select count(*) as n from app_user where email = ?', 'per@oyer.kommune.no')).toEqual({ n: 0 })
     await context.close()
   })
 
@@ -187,7 +187,7 @@ describe('OpenID Connect sign-in', { timeout: 90_000 }, () => {
     const page = await context.newPage()
     await signInThrough(page, 'Øyer kommune (Microsoft Entra ID)', 'sjef')
     await expect(page.getByRole('link', { name: 'Administrasjon' }).count()).resolves.toBe(1)
-    expect(rolesOf('sjef@oyer.kommune.no')).toEqual([
+    expect(await rolesOf('sjef@oyer.kommune.no')).toEqual([
       { role: 'admin', municipality: null, source: 'provider:oyer-entra' },
       { role: 'editor', municipality: 'oyer', source: 'provider:oyer-entra' },
     ])
@@ -195,7 +195,7 @@ describe('OpenID Connect sign-in', { timeout: 90_000 }, () => {
     oyer.accounts.set('sjef', { ...oyer.accounts.get('sjef')!, roles: ['Annet'] })
     await context.clearCookies()
     await signInThrough(page, 'Øyer kommune (Microsoft Entra ID)', 'sjef')
-    expect(rolesOf('sjef@oyer.kommune.no')).toEqual([{ role: 'editor', municipality: 'oyer', source: 'provider:oyer-entra' }])
+    expect(await rolesOf('sjef@oyer.kommune.no')).toEqual([{ role: 'editor', municipality: 'oyer', source: 'provider:oyer-entra' }])
     await context.close()
   })
 
@@ -243,7 +243,7 @@ describe('OpenID Connect sign-in', { timeout: 90_000 }, () => {
   })
 
   it('a forged state, a replayed callback and a tampered code are refused with no session', async () => {
-    const sessions = count('session')
+    const sessions = await count('session')
     const forged = await fetch(`${base}/logg-inn/oidc/oyer-entra/callback?code=abc&state=forged`, { redirect: 'manual' })
     expect(forged.status).toBe(400)
     // Not started in this browser (no state cookie): refused before the state is even looked up.
@@ -257,7 +257,7 @@ describe('OpenID Connect sign-in', { timeout: 90_000 }, () => {
     page.on('request', r => { if (r.url().includes('/oidc/oyer-entra/callback')) callback = r.url() })
     await signInThrough(page, 'Øyer kommune (Microsoft Entra ID)', 'kari')
     expect(callback).toContain('code=')
-    const after = count('session')
+    const after = await count('session')
     expect(after).toBe(sessions + 1)
     const replay = await fetch(callback, { redirect: 'manual' })
     expect(replay.status).toBe(400)
@@ -283,6 +283,6 @@ describe('OpenID Connect sign-in', { timeout: 90_000 }, () => {
     await crossed.close()
     // An unknown provider is a 404 page.
     expect((await fetch(`${base}/logg-inn/oidc/finnes-ikke`)).status).toBe(404)
-    expect(count('session')).toBe(after)
+    expect(await count('session')).toBe(after)
   })
 })

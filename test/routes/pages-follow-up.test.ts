@@ -129,7 +129,7 @@ describe('marking several rows delivered or treated in one step', () => {
     const next = await get(res.headers.location as string, { cookie: `${kari.cookie}; ${String(res.headers['set-cookie']).split(';')[0]}` })
     expect(next.body).toContain('2 frister markert som levert.')
     for (const id of [a!, b!]) expect(await occurrence(id)).toMatchObject({ status: 'delivered', deliveredOn: '2027-06-14', caseNumber: '2027/123' })
-    const audit = t.sqlite.prepare("select actor, user_id as userId, entity_id as id from audit_log where entity_type = 'occurrence' and entity_id in (?, ?)").all(a, b) as Array<{ actor: string; userId: number; id: string }>
+    const audit = await t.sql.all('select actor, user_id as "userId", entity_id as id from audit_log where entity_type = \'occurrence\' and entity_id in (?, ?) order by audit_log.id', a, b) as Array<{ actor: string; userId: number; id: string }>
     expect(audit.map(r => r.id).sort()).toEqual([a, b].sort())
     for (const r of audit) {
       expect(r.actor).toContain('Kari Nordmann')
@@ -150,19 +150,19 @@ describe('marking several rows delivered or treated in one step', () => {
     const [mine] = checkboxIds((await get('/oppfolging?municipality=oyer', kari.headers)).body)
     const gausdal = (await report('overdue', 'municipality=gausdal')).find(o => o.responsibleBody?.slug.startsWith('gausdal-'))!
     const title = (await t.app.inject(`/api/v1/occurrences/${encodeURIComponent(gausdal.id)}`)).json().title as string
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post({ municipality: 'oyer', id: [mine!, gausdal.id], merk: 'delivered', dato: AS_OF, saksnummer: '2027/9' })
     expect(res.statusCode).toBe(403)
     expect(res.headers['content-type']).toMatch(/^text\/html/)
     expect(res.body).toContain('Ikke tillatt')
     expect(res.body).toContain(`«${title}» (Gausdal, ${gausdal.dueDate})`)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     expect((await occurrence(mine!)).status).not.toBe('delivered')
   })
 
   it('refuses a date in the future: the page again (400) naming the field, the choices kept, nothing changed', async () => {
     const [a, b] = checkboxIds((await get('/oppfolging?municipality=oyer', kari.headers)).body)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post({ municipality: 'oyer', id: [a!, b!], merk: 'delivered', dato: '2027-06-16', saksnummer: '2027/55' })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('<div class="error-summary" role="alert"')
@@ -173,28 +173,28 @@ describe('marking several rows delivered or treated in one step', () => {
     expect(checkboxIds(res.body)).toContain(a)
     expect(res.body).toContain(`value="${a}" id="velg-`)
     expect(res.body.match(/ checked>/g)!.length).toBeGreaterThanOrEqual(3)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('refuses no rows chosen and no Levert/Behandlet chosen (400 naming each), nothing changed', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post({ municipality: 'oyer', dato: AS_OF })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('<a href="#felt-id">Velg minst én frist i tabellen.</a>')
     expect(res.body).toContain('<a href="#felt-merk">Velg Levert eller Behandlet.</a>')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('refuses a post without the CSRF token (403) and without a session (401), nothing changed', async () => {
     const [a] = checkboxIds((await get('/oppfolging?municipality=oyer', kari.headers)).body)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const noCsrf = await post({ municipality: 'oyer', id: a!, merk: 'delivered', dato: AS_OF }, kari, false)
     expect(noCsrf.statusCode).toBe(403)
     const wrong = await post({ municipality: 'oyer', id: a!, merk: 'delivered', dato: AS_OF, _csrf: 'feil' }, kari, false)
     expect(wrong.statusCode).toBe(403)
     const anonymous = await post({ municipality: 'oyer', id: a!, merk: 'delivered', dato: AS_OF }, null)
     expect(anonymous.statusCode).toBe(401)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
@@ -202,12 +202,12 @@ describe('services.occurrences.changeMany', () => {
   it('is all or nothing in one transaction, and names the failing item', async () => {
     const actor = (await t.services.people.authenticate(decodeURIComponent(/arshjul_sesjon=([^;]+)/.exec(kari.cookie)![1]!)))!.actor
     const ids = checkboxIds((await get('/oppfolging?municipality=oyer', kari.headers)).body).slice(0, 3)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     await expect(t.services.occurrences.changeMany([...ids, 'finnes-ikke'], { status: 'in_progress' }, actor)).rejects.toMatchObject({ kind: 'not_found', field: 'ids' })
     await expect(t.services.occurrences.changeMany(ids, { status: 'delivered', deliveredOn: '2027-07-01' }, actor)).rejects.toMatchObject({ kind: 'invalid', field: 'deliveredOn', message: expect.stringMatching(/^«.+» \(.+, \d{4}-\d\d-\d\d\): cannot be in the future$/) })
     await expect(t.services.occurrences.changeMany([], { status: 'delivered' }, actor)).rejects.toMatchObject({ kind: 'invalid', field: 'ids' })
     await expect(t.services.occurrences.changeMany(ids, { status: 'delivered' }, null)).rejects.toMatchObject({ kind: 'unauthorized' })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     const changed = await t.services.occurrences.changeMany([...ids, ids[0]!], { status: 'in_progress', note: 'Samlet' }, actor)
     expect(changed.map(o => [o.id, o.status, o.note])).toEqual(ids.map(id => [id, 'in_progress', 'Samlet']))
   })

@@ -55,17 +55,17 @@ describe('editing a collaboration', () => {
     expect(after).toMatchObject({ name: `${oyer.name} (nytt navn)`, legalForm: 'iks', status: 'terminated', terminatedOn: '2026-12-31', comment: 'Avviklet etter vedtak i representantskapet.' })
     expect(after.participants.find(p => p.slug === 'oyer')).toMatchObject({ role: 'eier', ownershipShare: 12.5 })
     expect(after.participants).toHaveLength(oyer.participants.length)
-    const audit = t.sqlite.prepare("select actor, user_id as userId from audit_log where entity_type = 'collaboration' order by id desc limit 1").get()
+    const audit = await t.sql.get('select actor, user_id as "userId" from audit_log where entity_type = \'collaboration\' order by id desc limit 1')
     expect(audit).toEqual({ actor: 'Kari Nordmann <kari@oyer.kommune.no>', userId: k.userId })
 
     // Another municipality's participation is that municipality's to change: a clear 403, nothing changes.
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const j = oyer.participants.findIndex(p => p.slug !== 'oyer')
     const fresh = formFields((await t.app.inject({ url: `/samarbeid/${oyer.slug}/rediger`, headers: k.headers })).body)
     const denied = await t.app.inject({ method: 'POST', url: `/samarbeid/${oyer.slug}/rediger`, headers: k.headers, payload: { ...fresh, [`d${j}-andel`]: '50' } })
     expect(denied.statusCode).toBe(403)
     expect(denied.body).toContain('Du kan bare endre det din egen kommune eier eller deltar i')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('an admin sets the host, adds and removes participants through the blank rows and the «Fjern» box', async () => {
@@ -94,7 +94,7 @@ describe('editing a collaboration', () => {
     const k = await kari()
     const { oyer } = await collaborations()
     const fields = formFields((await t.app.inject({ url: `/samarbeid/${oyer.slug}/rediger`, headers: k.headers })).body)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await t.app.inject({
       method: 'POST',
       url: `/samarbeid/${oyer.slug}/rediger`,
@@ -111,7 +111,7 @@ describe('editing a collaboration', () => {
     const active = await t.app.inject({ method: 'POST', url: `/samarbeid/${oyer.slug}/rediger`, headers: k.headers, payload: { ...fields, status: 'active', avsluttet: '2026-01-01' } })
     expect(active.statusCode).toBe(400)
     expect(active.body).toContain('Et aktivt samarbeid har ingen avsluttet dato')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('an Øyer editor on a collaboration Øyer is not in: 403 page, nothing changes; without CSRF: 403', async () => {
@@ -120,13 +120,13 @@ describe('editing a collaboration', () => {
     const page = await t.app.inject({ url: `/samarbeid/${notOyer.slug}/rediger`, headers: k.headers })
     expect(page.statusCode).toBe(403)
     expect(page.body).toContain('Ikke tillatt')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const post = await t.app.inject({ method: 'POST', url: `/samarbeid/${notOyer.slug}/rediger`, headers: k.headers, payload: { _csrf: k.csrf, navn: 'Kapret', form: 'iks', status: 'active', rader: '0' } })
     expect(post.statusCode).toBe(403)
     const fields = formFields((await t.app.inject({ url: `/samarbeid/${oyer.slug}/rediger`, headers: k.headers })).body)
     const { _csrf: _drop, ...noToken } = fields
     expect((await t.app.inject({ method: 'POST', url: `/samarbeid/${oyer.slug}/rediger`, headers: k.headers, payload: { ...noToken, navn: 'Uten token' } })).statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     // Not signed in: the page sends the reader to sign in and back.
     const anon = await t.app.inject(`/samarbeid/${oyer.slug}/rediger`)
     expect(anon.statusCode).toBe(303)
@@ -172,7 +172,7 @@ describe('editing a body', () => {
     // The address is on that reply only: the edit page does not show it again.
     const again = await t.app.inject({ url: `/organ/${BODY}/rediger`, headers: k.headers })
     expect(again.body).not.toContain(newUrl.split('token=')[1]!)
-    const audit = t.sqlite.prepare("select action, actor, user_id as userId from audit_log where entity_type = 'body' order by id").all()
+    const audit = await t.sql.all('select action, actor, user_id as "userId" from audit_log where entity_type = \'body\' order by id')
     expect(audit).toEqual([
       { action: 'update', actor: 'Kari Nordmann <kari@oyer.kommune.no>', userId: k.userId },
       { action: 'rotate_feed_secret', actor: 'Kari Nordmann <kari@oyer.kommune.no>', userId: k.userId },
@@ -182,23 +182,23 @@ describe('editing a body', () => {
 
   it('an Øyer editor on a Gausdal body: 403 on the page, the visibility and the secret; nothing changes', async () => {
     const k = await kari()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect((await t.app.inject({ url: '/organ/gausdal-formannskap/rediger', headers: k.headers })).statusCode).toBe(403)
     expect((await t.app.inject({ method: 'POST', url: '/organ/gausdal-formannskap/rediger', headers: k.headers, payload: { _csrf: k.csrf, synlighet: 'private' } })).statusCode).toBe(403)
     const rotate = await t.app.inject({ method: 'POST', url: '/organ/gausdal-formannskap/ny-kalenderadresse', headers: k.headers, payload: { _csrf: k.csrf } })
     expect(rotate.statusCode).toBe(403)
     expect(rotate.body).not.toContain('token=')
     expect((await t.app.inject({ method: 'POST', url: '/organ/oyer-formannskap/ny-kalenderadresse', headers: k.headers, payload: {} })).statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a missing choice re-renders the page (400) naming the field', async () => {
     const k = await kari()
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await t.app.inject({ method: 'POST', url: '/organ/oyer-formannskap/rediger', headers: k.headers, payload: { _csrf: k.csrf } })
     expect(res.statusCode).toBe(400)
     expect(res.body).toContain('<a href="#synlighet-public">Velg om organets kalender er åpen eller privat.</a>')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 

@@ -33,7 +33,7 @@ describe('sign-in links', () => {
     expect(start.body).toContain('Innlogget som Kari Nordmann')
     expect(start.headers['cache-control']).toBe('private, no-store')
     // The same link a second time: a clear page, no new session.
-    const sessions = t.sqlite.prepare('select count(*) as n from session').get() as { n: number }
+    const sessions = await t.sql.get('select count(*) as n from session') as { n: number }
     const again = await openLink(url)
     expect(again.res.statusCode).toBe(410)
     expect(again.res.body).toContain('Lenken er allerede brukt')
@@ -41,7 +41,7 @@ describe('sign-in links', () => {
     expect(replay.statusCode).toBe(401)
     expect(replay.body).toContain('Lenken er allerede brukt')
     expect(setCookies(replay.headers).has('arshjul_sesjon')).toBe(false)
-    expect((t.sqlite.prepare('select count(*) as n from session').get() as { n: number }).n).toBe(sessions.n)
+    expect((await t.sql.get('select count(*) as n from session') as { n: number }).n).toBe(sessions.n)
   })
 
   it('with no page to return to, a person who is only a sekretariat lands on /kontroll, an editor on the start page', async () => {
@@ -66,31 +66,31 @@ describe('sign-in links', () => {
     const page = await openLink(url)
     expect(page.res.statusCode).toBe(410)
     expect(page.res.body).toContain('Lenken er utløpt')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const post = await t.app.inject({ method: 'POST', url, headers: { cookie: `arshjul_csrf=${csrfCookie}` }, payload: { _csrf: csrfOf(res.body) } })
     expect(post.statusCode).toBe(401)
     expect(post.body).toContain('Lenken er utløpt')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a wrong link shows a clear page', async () => {
     const { res, csrfCookie } = await openLink('/logg-inn/lenke/lenke_finnesikke')
     expect(res.statusCode).toBe(410)
     expect(res.body).toContain('Lenken er ukjent')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const post = await t.app.inject({ method: 'POST', url: '/logg-inn/lenke/lenke_finnesikke', headers: { cookie: `arshjul_csrf=${csrfCookie ?? ''}` }, payload: { _csrf: 'x' } })
     expect(post.statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a sign-in form without the CSRF token is refused with 403', async () => {
     await t.services.people.ensure({ email: 'kari@oyer.kommune.no' }, null)
     const { url } = await t.services.people.issueLoginLink('kari@oyer.kommune.no', '')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const post = await t.app.inject({ method: 'POST', url, payload: {} })
     expect(post.statusCode).toBe(403)
     expect(post.body).toContain('Skjemaet er utløpt')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
@@ -115,16 +115,16 @@ describe('sessions', () => {
 
   it('a write with the session cookie and a missing or wrong CSRF token gets 403 and changes nothing', async () => {
     const s = await signIn(t, 'kari@oyer.kommune.no', [{ role: 'admin' }], 'Kari')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const headers of [s.headers, { ...s.headers, 'x-csrf-token': 'wrong' }]) {
       const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/municipalities/oyer', headers, payload: { name: 'Øyer!' } })
       expect(res.statusCode).toBe(403)
       expect(res.json()).toMatchObject({ code: 'auth.csrf' })
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     const ok = await t.app.inject({ method: 'PATCH', url: '/api/v1/municipalities/oyer', headers: { ...s.headers, 'x-csrf-token': s.csrf }, payload: { name: 'Øyer!' } })
     expect(ok.statusCode, ok.body).toBe(200)
-    const audit = t.sqlite.prepare("select actor, user_id from audit_log where entity_type = 'municipality' order by id desc limit 1").get()
+    const audit = await t.sql.get("select actor, user_id from audit_log where entity_type = 'municipality' order by id desc limit 1")
     expect(audit).toEqual({ actor: 'Kari <kari@oyer.kommune.no>', user_id: s.userId })
   })
 })
@@ -145,13 +145,13 @@ describe('signing in again', () => {
 
 describe('OpenID callbacks', () => {
   it('refuses a callback whose state this browser did not start (login CSRF), and signs no one in', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const cookie of [undefined, 'arshjul_oidc_state=a-different-state']) {
       const res = await t.app.inject({ url: '/logg-inn/oidc/oyer-entra/callback?code=attackers-code&state=attackers-state', headers: cookie ? { cookie } : {} })
       expect(res.statusCode).toBe(400)
       expect(res.body).toContain('Innloggingen ble ikke startet i denne nettleseren')
       expect(setCookies(res.headers).get('arshjul_sesjon')).toBeUndefined()
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
