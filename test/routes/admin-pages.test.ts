@@ -27,7 +27,7 @@ afterAll(async () => {
   await smtp?.close()
 })
 
-const auditOf = (entityType: string) => t.sqlite.prepare('select action, actor, cast(entity_id as integer) as entity_id from audit_log where entity_type = ? order by id').all(entityType) as Array<{ action: string; actor: string; entity_id: number }>
+const auditOf = (entityType: string) => t.sql.all<{ action: string; actor: string; entity_id: number }>('select action, actor, cast(entity_id as integer) as entity_id from audit_log where entity_type = ? order by id', entityType)
 
 describe('admin pages', { timeout: 180_000 }, () => {
   it('an admin adds a user with an editor role and makes a token owned by them; each write is audited by name', async () => {
@@ -56,7 +56,7 @@ describe('admin pages', { timeout: 180_000 }, () => {
     expect(link).toMatch(new RegExp(`^${base}/logg-inn/lenke/lenke_`))
     expect(await t.services.people.checkLoginLink(link.split('/').pop()!)).toBe('ok')
     // A bad address: the form again, 400, naming the field, values kept, nothing changed.
-    const before = t.snapshot()
+    const before = await t.snapshot()
     await page.getByLabel('E-postadresse').fill('ikke-en-adresse')
     await page.getByLabel('Navn', { exact: true }).fill('Noen')
     const [bad] = await Promise.all([page.waitForResponse(r => r.url() === `${base}/admin/brukere` && r.request().method() === 'POST'), page.getByRole('button', { name: 'Legg til bruker' }).click()])
@@ -64,7 +64,7 @@ describe('admin pages', { timeout: 180_000 }, () => {
     await expect(page.getByRole('link', { name: 'må være en e-postadresse, som navn@kommune.no' }).count()).resolves.toBe(1)
     await expect(page.getByLabel('Navn', { exact: true }).inputValue()).resolves.toBe('Noen')
     await expectAccessible(page, '/admin/brukere with an error')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
 
     // Task 2: a token for Øyer's case system, owned by Kari (fill 1 field, choose 2, 1 click).
     await page.goto(`${base}/admin/tokens`)
@@ -84,16 +84,16 @@ describe('admin pages', { timeout: 180_000 }, () => {
     expect(actor.userId).toBe(kari.id)
     expect(actor.auditName).toBe('editor:Sakssystemet i Øyer (Kari Nordmann)')
     // Revoke it.
-    const id = (t.sqlite.prepare('select id from api_token where label = ?').get('Sakssystemet i Øyer') as { id: number }).id
+    const id = (await t.sql.get<{ id: number }>('select id from api_token where label = ?', 'Sakssystemet i Øyer'))!.id
     await page.getByRole('button', { name: `Tilbakekall token ${id}` }).click()
     await expect(page.getByText(`Token ${id} er tilbakekalt.`).count()).resolves.toBe(1)
     expect(await t.services.tokens.authenticate(secret)).toBeNull()
-    expect(auditOf('user').filter(a => a.entity_id === kari.id).map(a => [a.action, a.actor])).toEqual([
+    expect((await auditOf('user')).filter(a => a.entity_id === kari.id).map(a => [a.action, a.actor])).toEqual([
       ['create', 'Anne Admin <anne@lillehammer.kommune.no>'],
       ['grant', 'Anne Admin <anne@lillehammer.kommune.no>'],
       ['login_link', 'Anne Admin <anne@lillehammer.kommune.no>'],
     ])
-    expect(auditOf('api_token').filter(a => a.entity_id === id).map(a => [a.action, a.actor])).toEqual([
+    expect((await auditOf('api_token')).filter(a => a.entity_id === id).map(a => [a.action, a.actor])).toEqual([
       ['create', 'Anne Admin <anne@lillehammer.kommune.no>'],
       ['revoke', 'Anne Admin <anne@lillehammer.kommune.no>'],
     ])
@@ -141,17 +141,17 @@ describe('admin pages', { timeout: 180_000 }, () => {
     expect((await post(`/admin/brukere/${ola.id}/aktiv`, { aktiv: 'nei' })).statusCode).toBe(303)
     expect((await t.services.people.get(ola.id)).active).toBe(false)
     expect((await post(`/admin/brukere/${ola.id}/aktiv`, { aktiv: 'ja' })).statusCode).toBe(303)
-    expect(auditOf('user').filter(a => a.entity_id === ola.id).slice(1).map(a => [a.action, a.actor])).toEqual([
+    expect((await auditOf('user')).filter(a => a.entity_id === ola.id).slice(1).map(a => [a.action, a.actor])).toEqual([
       ['grant', 'Anne Admin <anne@lillehammer.kommune.no>'],
       ['revoke', 'Anne Admin <anne@lillehammer.kommune.no>'],
       ['update', 'Anne Admin <anne@lillehammer.kommune.no>'],
       ['update', 'Anne Admin <anne@lillehammer.kommune.no>'],
     ])
     // A form post without the CSRF token: 403, nothing changed.
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const noCsrf = await t.app.inject({ method: 'POST', url: `/admin/brukere/${ola.id}/aktiv`, headers: admin.headers, payload: { aktiv: 'nei' } })
     expect(noCsrf.statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('an editor gets a clear 403 page on every admin page and form, and nothing changes', async () => {
@@ -168,7 +168,7 @@ describe('admin pages', { timeout: 180_000 }, () => {
     await expectFitsPhone(page, 'admin-403')
     await context.close()
     const editor = await signIn(t, 'per@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }], 'Per Redaktør')
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const target = (await t.services.people.findByEmail('per@oyer.kommune.no'))!
     for (const [url, payload] of [
       ['/admin/brukere', { email: 'ny@oyer.kommune.no', name: 'Ny', rolle: 'admin' }],
@@ -181,7 +181,7 @@ describe('admin pages', { timeout: 180_000 }, () => {
       expect(res.statusCode, url).toBe(403)
       expect(res.body).toContain('Krever administratorrettigheter')
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 

@@ -59,7 +59,7 @@ describe('/api/v1/bodies', () => {
   })
 
   it('an Øyer editor may not touch Gausdal’s bodies: 403 and nothing changes', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const req of [
       { method: 'POST' as const, url: '/api/v1/bodies', payload: { slug: 'gausdal-x', name: 'X', kind: 'annet', municipality: 'gausdal' } },
       { method: 'PATCH' as const, url: '/api/v1/bodies/gausdal-formannskap', payload: { feedVisibility: 'private' } },
@@ -69,6 +69,6 @@ describe('/api/v1/bodies', () => {
       const res = await t.app.inject({ ...req, headers: t.auth(t.tokens.editorOyer) })
       expect(res.statusCode, `${req.method} ${req.url}`).toBe(403)
     }
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })

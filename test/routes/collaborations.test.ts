@@ -84,11 +84,11 @@ describe('writing collaborations', () => {
 
   it('refuses to delete an umbrella agreement that still has parts', async () => {
     const umbrella = (await t.app.inject('/api/v1/collaborations/legevaktsamarbeid')).json().parent
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await t.app.inject({ method: 'DELETE', url: `/api/v1/collaborations/${umbrella}`, headers: t.auth(t.tokens.admin) })
     expect(res.statusCode).toBe(409)
     expect(res.json().code).toBe('collaboration.has_parts')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 

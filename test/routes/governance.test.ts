@@ -89,10 +89,10 @@ describe('PUT /api/v1/bodies/:ref/moteplan', () => {
       ['application/xml', '<x/>', 415],
     ]
     for (const [type, body, status] of cases) {
-      const before = t.snapshot()
+      const before = await t.snapshot()
       const res = await t.app.inject({ method: 'PUT', url: '/api/v1/bodies/oyer-formannskap/moteplan', headers: { ...t.auth(t.tokens.admin), 'content-type': type }, body })
       expect(res.statusCode, body).toBe(status)
-      expect(t.snapshot()).toBe(before)
+      expect(await t.snapshot()).toBe(before)
     }
     const json = await t.app.inject({ method: 'PUT', url: '/api/v1/bodies/gausdal-formannskap/moteplan', headers: t.auth(t.tokens.editorOyer), payload: { meetings: [{ start: '2027-02-04T09:00' }] } })
     expect(json.statusCode).toBe(403)

@@ -27,11 +27,11 @@ describe('POST /api/v1/imports reads bytes', () => {
     ['UTF-16LE with BOM as application/octet-stream', utf16le(SEED.toString('utf8')), 'application/octet-stream', '', 'utf-16le'],
     ['semicolon-separated UTF-8 with BOM as text/csv', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(SEED.toString('utf8').replace(/\t/g, ';'))]), 'text/csv', '', 'utf-8'],
   ])('%s: the seed over itself changes nothing', async (_, payload, contentType, query, encoding) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(payload, contentType, query)
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ encoding, entries: 57, created: 0, updated: 0, unchanged: 57, municipalitiesCreated: [] })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it.each([
@@ -44,30 +44,30 @@ describe('POST /api/v1/imports reads bytes', () => {
     ['a header without municipality columns', Buffer.from('Pr. 01.01.2019\tType samarbeid\tKommentarer\nX\tIKS\t\n'), 'text/tab-separated-values', '', 'register.no_municipality_columns', 'body', 'ingen kolonner for kommuner'],
     ['a column that is no municipality', Buffer.from('Pr. 01.01.2019\tType samarbeid\tLillehammer\tGudbrandsdalen\tKommentarer\nX\tIKS\tx\tx\t\n'), 'text/tab-separated-values', '', 'register.unknown_column', 'body', '«Gudbrandsdalen»'],
   ])('%s is a 400 naming the problem, and nothing is written', async (_, payload, contentType, query, code, path, message) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await post(payload, contentType, query)
     expect(res.statusCode).toBe(400)
     expect(res.json()).toMatchObject({ code, message: expect.stringContaining(message), details: [{ path }] })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('an empty body is a 400 naming the body; no token is a 401 before the body is looked at', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const empty = await post(Buffer.alloc(0), 'text/plain')
     expect(empty.statusCode).toBe(400)
     expect(empty.json()).toMatchObject({ code: 'register.empty', details: [{ path: 'body' }] })
     const anonymous = await t.app.inject({ method: 'POST', url: '/api/v1/imports', payload: Buffer.alloc(0), headers: { 'content-type': 'text/plain' } })
     expect(anonymous.statusCode).toBe(401)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('a dry run of a Valdres register reports its region and encoding, and writes nothing', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const valdres = fs.readFileSync(new URL('../register/fixtures/valdres-register-2024.tsv', import.meta.url))
     const res = await post(valdres, 'text/tab-separated-values', '?dryRun=true')
     expect(res.statusCode).toBe(200)
     expect(res.json()).toMatchObject({ dryRun: true, encoding: 'utf-8', created: 15, governance: null, files: [{ region: ['nord-aurdal', 'sor-aurdal', 'etnedal', 'vestre-slidre', 'oystre-slidre', 'vang'] }] })
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 

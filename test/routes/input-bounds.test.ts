@@ -137,14 +137,14 @@ async function failures (pick: (s: Schema) => Array<string | unknown> | null) {
   for (const o of operations) {
     const list = probes(o, pick)
     if (list.length === 0) continue
-    const before = t.snapshot()
+    const before = await t.snapshot()
     for (const p of list) {
       fields.add(`${o.method} ${o.path} ${p.field}`)
       const res = await t.app.inject({ method: o.method, url: p.url, headers: t.auth(t.tokens.admin), ...(p.payload === undefined ? {} : { payload: p.payload as object }) })
       const paths = res.statusCode === 400 ? (res.json() as { details: Array<{ path: string }> }).details.map(d => d.path) : []
       if (res.statusCode !== 400 || !paths.includes(p.field)) failed.push(`${o.method} ${p.url} ${JSON.stringify(p.payload)} → ${res.statusCode} ${paths.join(',')} (expected 400 naming ${p.field})`)
     }
-    if (t.snapshot() !== before) failed.push(`${o.method} ${o.path}: rows changed by rejected requests`)
+    if ((await t.snapshot()) !== before) failed.push(`${o.method} ${o.path}: rows changed by rejected requests`)
   }
   return { failed, fields }
 }
@@ -222,11 +222,11 @@ describe('dates deeper than the schemas', () => {
     ['an iCal DTSTART in 9999', ical('99990101T100000Z'), 'text/calendar', /linje 6: .*1900–2200/],
     ['an iCal series running past 2200', ical('22001201T100000Z', 'RRULE:FREQ=WEEKLY;COUNT=10'), 'text/calendar', /linje 8: "2201-01-05T11:00" .*1900–2200/],
   ])('a møteplan with %s is a 400 naming where, and nothing is stored', async (_, body, type, message) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await put(body, type)
     expect(res.statusCode).toBe(400)
     expect(res.json().message).toMatch(message)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('valgperioder are listed from the first modelled one; a window reaching before it is a 400 naming from', async () => {

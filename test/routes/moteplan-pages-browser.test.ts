@@ -58,7 +58,7 @@ describe('the møteplan page in Chromium', () => {
     const after = await meetings('oyer-kommunestyre')
     expect(after.get('2027-02-11T18:00')).toBe('planned')
     expect([...after.values()].filter(s => s === 'cancelled')).toHaveLength(8)
-    const audit = t.sqlite.prepare("select actor from audit_log where action = 'adopt_moteplan'").all()
+    const audit = await t.sql.all("select actor from audit_log where action = 'adopt_moteplan'")
     expect(audit).toEqual([{ actor: 'Kari Nordmann <kari@oyer.kommune.no>' }])
     await context.close()
   }, 120_000)

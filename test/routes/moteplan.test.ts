@@ -62,7 +62,7 @@ describe('PUT /api/v1/bodies/:ref/moteplan', () => {
   })
 
   it('dryRun=true answers what would change and stores nothing', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await put({ query: '?dryRun=true', type: 'text/csv', body: fixture('excel-sep-line.csv') })
     expect(res.statusCode).toBe(200)
     const preview = res.json()
@@ -70,7 +70,7 @@ describe('PUT /api/v1/bodies/:ref/moteplan', () => {
     expect(preview.kept.map((m: { local: string }) => m.local)).toEqual(['2027-03-18T18:00'])
     expect(preview.added).toEqual([{ local: '2027-02-11T18:00', durationMinutes: 180, occurrenceId: null }])
     expect(preview.removed).toHaveLength(8)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     const adopted = (await put({ type: 'text/csv', body: fixture('excel-sep-line.csv') })).json()
     // The preview is the adoption rolled back: the same answer, ids included.
     expect({ ...adopted, dryRun: true }).toEqual(preview)
@@ -114,21 +114,21 @@ describe('PUT /api/v1/bodies/:ref/moteplan', () => {
       ['?from=2027-07-01&to=2027-01-01', 'text/csv', 'Dato;Tid\n11.08.2027;18:00\n', 'querystring/to'],
     ]
     for (const [query, type, body, path] of cases) {
-      const before = t.snapshot()
+      const before = await t.snapshot()
       const res = await put({ query, type, body })
       expect(res.statusCode, body).toBe(400)
       expect(res.json().details[0].path, body).toBe(path)
       expect(res.json().message, body).toMatch(path.startsWith('body/line/') ? `linje ${path.slice(10)}:` : /./)
-      expect(t.snapshot()).toBe(before)
+      expect(await t.snapshot()).toBe(before)
     }
   })
 
   it('answers 401 and 403 before reading the file', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const bad = 'dato;tid\n31.02.2027;18:00\n'
     expect((await t.app.inject({ method: 'PUT', url: URL_, headers: { 'content-type': 'text/csv' }, body: bad })).statusCode).toBe(401)
     expect((await t.app.inject({ method: 'PUT', url: '/api/v1/bodies/gausdal-kommunestyre/moteplan?dryRun=true', headers: { ...t.auth(t.tokens.editorOyer), 'content-type': 'text/csv' }, body: bad })).statusCode).toBe(403)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('documents the dry run and the period in the OpenAPI description', async () => {

@@ -26,12 +26,12 @@ describe('POST /api/v1/municipalities/onboard', () => {
   })
 
   it('a dry run answers the report and changes nothing', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await onboard({ county: 'Innlandet', dryRun: true })
     expect(res.statusCode).toBe(200)
     expect(res.json().dryRun).toBe(true)
     expect(res.json().onboarded).toHaveLength(47)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it.each([
@@ -44,21 +44,21 @@ describe('POST /api/v1/municipalities/onboard', () => {
     [{ kommuner: ['Gausdal'] }, 'body/kommuner', undefined],
     [{}, 'body/municipalities', 'onboarding.nothing'],
   ])('%j → 400 naming %s, nothing changed', async (body, path, code) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await onboard(body)
     expect(res.statusCode).toBe(400)
     expect(JSON.stringify(res.json())).toContain(path)
     if (code) expect(res.json().code).toBe(code)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('answers 401 without a token and 403 for an editor, before looking at the body', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     expect((await onboard({ municipalities: 'not even a list' }, null)).statusCode).toBe(401)
     const editor = await onboard({ municipalities: 'not even a list' }, t.tokens.editorOyer)
     expect(editor.statusCode).toBe(403)
     expect(editor.json().code).toBe('auth.forbidden')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 })
 
@@ -77,11 +77,11 @@ describe('PATCH /api/v1/municipalities/:ref trackingFrom', () => {
   })
 
   it.each(['2026-02-30', '2026-6-1', 'i morgen'])('refuses %j, naming body/trackingFrom, nothing changed', async (value) => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await t.app.inject({ method: 'PATCH', url: '/api/v1/municipalities/oyer', payload: { trackingFrom: value }, headers: t.auth(t.tokens.admin) })
     expect(res.statusCode).toBe(400)
     expect(JSON.stringify(res.json())).toContain('body/trackingFrom')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('kommunenummer comes from the official list and cannot be patched', async () => {

@@ -64,11 +64,11 @@ describe('writing municipalities', () => {
   })
 
   it('refuses to delete a municipality that still takes part in collaborations', async () => {
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const res = await t.app.inject({ method: 'DELETE', url: '/api/v1/municipalities/oyer', headers: t.auth(t.tokens.admin) })
     expect(res.statusCode).toBe(409)
     expect(res.json().code).toBe('municipality.in_use')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
   })
 
   it('keeps a deleted municipality as a tombstone that lists show only under modified_since', async () => {

@@ -17,9 +17,9 @@ let base: string
 beforeAll(async () => { ({ browser, t, base } = await openBrowserSuite({ now: NOW })) }, 120_000)
 afterAll(() => closeBrowserSuite(browser, t))
 
-const subscriptionsOf = (email: string) => t.sqlite.prepare(`select s.municipality_id as m, s.digest, s.active, s.event_types as eventTypes, s.lead_days as leadDays
-  from subscription s join app_user u on u.id = s.user_id where u.email = ? and s.deleted = 0`).all(email) as Array<Record<string, unknown>>
-const oyerId = () => (t.sqlite.prepare("select id from municipality where slug = 'oyer'").get() as { id: number }).id
+const subscriptionsOf = async (email: string) => await t.sql.all(`select s.municipality_id as m, s.digest, s.active, s.event_types as "eventTypes", s.lead_days as "leadDays"
+  from subscription s join app_user u on u.id = s.user_id where u.email = ? and s.deleted = 0`, email) as Array<Record<string, unknown>>
+const oyerId = async () => (await t.sql.get("select id from municipality where slug = 'oyer'") as { id: number }).id
 
 describe('Mine varsler in Chromium', () => {
   it("Øyer's editor sets up a weekly digest for Øyer by keyboard alone", async () => {
@@ -47,11 +47,11 @@ describe('Mine varsler in Chromium', () => {
     await Promise.all([page.waitForURL(`${base}/mine-varsler`), page.keyboard.press('Enter')])
     await expect.poll(() => page.locator('.flash').textContent()).toBe('Varselet er lagret. Påminnelsene går til e-postadressen din.')
     console.info(`keyboard: ${toLink} Tab to «Mine varsler», Enter; ${toSelect} Tab to «Hva vil du følge?», ${arrows} ArrowDown to «Øyer kommune – alt»; ${toDigest} Tab to «Send meg ukeoversikten», Space; ${toSave} Tab to «Lagre varselet», Enter`)
-    expect(subscriptionsOf('kari@oyer.kommune.no')).toEqual([{ m: oyerId(), digest: 1, active: 1, eventTypes: null, leadDays: null }])
+    expect(await subscriptionsOf('kari@oyer.kommune.no')).toEqual([{ m: await oyerId(), digest: 1, active: 1, eventTypes: null, leadDays: null }])
     expect(await page.locator('table.stack tbody tr').count()).toBe(1)
     expect(await page.locator('table.stack td[data-label="Ukeoversikt"]').textContent()).toBe('Ja')
     await expectAccessible(page, 'Mine varsler, one reminder')
-    const audit = t.sqlite.prepare("select actor from audit_log where entity_type = 'subscription' and action = 'create'").all()
+    const audit = await t.sql.all("select actor from audit_log where entity_type = 'subscription' and action = 'create'")
     expect(audit).toEqual([{ actor: 'Kari Nordmann <kari@oyer.kommune.no>' }])
     await context.close()
   }, 120_000)
@@ -73,7 +73,7 @@ describe('Mine varsler in Chromium', () => {
     await expect.poll(() => page.locator('.flash').textContent()).toMatch(/^Varselet er lagret/)
     expect(clicks).toBe(5)
     console.info(`mouse: ${clicks} clicks from the start page (Mine varsler, open the list, Øyer kommune – alt, Send meg ukeoversikten, Lagre varselet)`)
-    expect(subscriptionsOf('ola@oyer.kommune.no')).toEqual([{ m: oyerId(), digest: 1, active: 1, eventTypes: null, leadDays: null }])
+    expect(await subscriptionsOf('ola@oyer.kommune.no')).toEqual([{ m: await oyerId(), digest: 1, active: 1, eventTypes: null, leadDays: null }])
     await context.close()
   }, 120_000)
 

@@ -22,7 +22,7 @@ async function arsregnskap (municipality = 'oyer'): Promise<OccurrenceItem> {
   expect(o?.date).toBe('2027-02-22')
   return o!
 }
-const auditActors = (id: string) => (t.sqlite.prepare("select actor from audit_log where entity_type = 'occurrence' and entity_id = ? order by id").all(id) as Array<{ actor: string }>).map(r => r.actor)
+const auditActors = async (id: string) => (await t.sql.all("select actor from audit_log where entity_type = 'occurrence' and entity_id = ? order by id", id) as Array<{ actor: string }>).map(r => r.actor)
 
 describe('the occurrence page in Chromium', () => {
   it('Øyer’s editor marks the årsregnskap Levert with saksnummer 2027/123 by keyboard alone', async () => {
@@ -50,7 +50,7 @@ describe('the occurrence page in Chromium', () => {
     expect(await page.locator('.occ-history').textContent()).toContain('Kari Nordmann')
     const stored = await t.services.occurrences.get(o.id, systemViewer)
     expect(stored).toMatchObject({ status: 'delivered', deliveredOn: '2027-03-01', caseNumber: '2027/123' })
-    expect(auditActors(o.id)).toEqual(['Kari Nordmann <kari@oyer.kommune.no>'])
+    expect(await auditActors(o.id)).toEqual(['Kari Nordmann <kari@oyer.kommune.no>'])
     await expectAccessible(page, 'the occurrence page after saving')
     // A future date: the form comes back naming the field, focusable from the summary.
     await page.fill('#felt-dato', '2027-03-20')
@@ -102,14 +102,14 @@ describe('the occurrence page in Chromium', () => {
     expect(await page.locator('form.form').count()).toBe(0)
     // A post anyway (the form of her own item, pointed at Gausdal's): a clear 403 page, nothing changed.
     await page.goto(`${base}/hendelse/${o.id}`)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     await page.locator('form[action$="/notat"]').evaluate((f, action) => f.setAttribute('action', action), `/hendelse/${gausdal.id}/notat`)
     await page.fill('#felt-notat', 'Fra Øyer')
     await Promise.all([page.waitForLoadState('load'), page.getByRole('button', { name: 'Lagre notatet' }).press('Enter')])
     expect(await page.locator('h1').textContent()).toBe('Ikke tillatt')
     await expectAccessible(page, 'the 403 page')
     await expectFitsPhone(page, 'hendelse-403')
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     await context.close()
   }, 120_000)
 

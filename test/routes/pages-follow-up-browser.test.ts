@@ -18,7 +18,7 @@ afterAll(() => closeBrowserSuite(browser, t))
 
 const kari = (page: Page) => signInBrowser(page, t, base, 'kari@oyer.kommune.no', [{ role: 'editor', municipality: 'oyer' }], 'Kari Nordmann')
 const occurrence = async (id: string) => (await t.app.inject(`/api/v1/occurrences/${encodeURIComponent(id)}`)).json() as { status: string; deliveredOn: string | null; caseNumber: string | null }
-const auditActors = (id: string) => (t.sqlite.prepare("select actor from audit_log where entity_type = 'occurrence' and entity_id = ? order by id").all(id) as Array<{ actor: string }>).map(r => r.actor)
+const auditActors = async (id: string) => (await t.sql.all("select actor from audit_log where entity_type = 'occurrence' and entity_id = ? order by id", id) as Array<{ actor: string }>).map(r => r.actor)
 
 describe('marking several rows delivered on the follow-up page', { timeout: 120_000 }, () => {
   it('Øyer’s editor filters to overdue, selects two rows and marks them Levert with saksnummer — keyboard alone', async () => {
@@ -59,7 +59,7 @@ describe('marking several rows delivered on the follow-up page', { timeout: 120_
     expect(new URL(page.url()).search).toBe('?municipality=oyer&status=overdue')
     for (const id of [a, b]) {
       expect(await occurrence(id)).toMatchObject({ status: 'delivered', deliveredOn: TODAY, caseNumber: '2027/123' })
-      expect(auditActors(id).at(-1)).toContain('Kari Nordmann')
+      expect((await auditActors(id)).at(-1)).toContain('Kari Nordmann')
     }
     // Delivered is done: both rows have left the overdue list.
     const left = await page.locator('#oppfolging tbody tr').evaluateAll(trs => trs.map(tr => tr.getAttribute('data-occurrence-id')))

@@ -87,11 +87,11 @@ describe('POST /api/v1/subscriptions', () => {
       [{ ...kari, colour: 'red' }, 'body/colour'],
     ]
     for (const [payload, path] of cases) {
-      const before = t.snapshot()
+      const before = await t.snapshot()
       const res = await post(payload)
       expect(res.statusCode, JSON.stringify(payload)).toBe(400)
       expect(res.json().details.map((d: { path: string }) => d.path), JSON.stringify(payload)).toContain(path)
-      expect(t.snapshot()).toBe(before)
+      expect(await t.snapshot()).toBe(before)
     }
   })
 
@@ -103,10 +103,10 @@ describe('POST /api/v1/subscriptions', () => {
       [{ name: 'x', email: 'x@y.no', eventTypes: ['mote'] }, t.tokens.editorOyer, 403],
     ]
     for (const [payload, token, status] of cases) {
-      const before = t.snapshot()
+      const before = await t.snapshot()
       const res = await post(payload, token)
       expect(res.statusCode, JSON.stringify(payload)).toBe(status)
-      expect(t.snapshot()).toBe(before)
+      expect(await t.snapshot()).toBe(before)
     }
     expect((await t.app.inject({ url: '/api/v1/subscriptions', headers: { authorization: 'Bearer arshjul_nope' } })).statusCode).toBe(401)
     expect((await t.app.inject('/api/v1/subscriptions')).statusCode).toBe(401)
@@ -141,11 +141,11 @@ describe('reading, changing and deleting subscriptions', () => {
       [{ body: 'oyer-kontrollutvalg', municipality: 'oyer' }, 400, 'body/body'],
       [{}, 400, 'body'],
     ] as const) {
-      const before = t.snapshot()
+      const before = await t.snapshot()
       const r = await patch(payload)
       expect(r.statusCode, JSON.stringify(payload)).toBe(status)
       if (path) expect(r.json().details.map((d: { path: string }) => d.path)).toContain(path)
-      expect(t.snapshot()).toBe(before)
+      expect(await t.snapshot()).toBe(before)
     }
     const audit = (await t.app.inject({ url: `/api/v1/audit?entityType=subscription&entityId=${id}`, headers: t.auth(t.tokens.admin) })).json().data
     expect(audit.map((a: { action: string }) => a.action)).toEqual(['update', 'create'])

@@ -185,7 +185,7 @@ describe('concurrent transactions', () => {
     // Which starts first is up to the database on PostgreSQL (the writer lock); they never overlap.
     for (let i = 0; i < log.length; i += 2) {
       expect(log[i]).toMatch(/:start$/)
-      expect(log[i + 1]).toBe(log[i].replace(':start', ':end'))
+      expect(log[i + 1]).toBe(log[i]!.replace(':start', ':end'))
     }
     expect(await slugs()).toEqual(['a-1', 'a-2', 'b-1', 'b-2', 'c-1', 'c-2'])
   })
