@@ -32,7 +32,7 @@ const admin: Actor = { tokenId: null, label: 'admin', role: 'admin', municipalit
 /** A person with a verified address and these roles, as her session's actor. */
 async function person (email: string, name: string, roles: RoleRef[] = []): Promise<Actor> {
   const user = await t.services.people.ensure({ email, name, roles }, null)
-  t.sqlite.prepare('update app_user set email_verified_at = ? where id = ?').run(Date.parse('2027-01-04'), user.id)
+  await t.sql.run('update app_user set email_verified_at = ? where id = ?', Date.parse('2027-01-04'), user.id)
   return actorOfUser((await t.repos.people.findUser(user.id))!, await t.repos.people.rolesOf([user.id]))
 }
 const follow = (a: Actor, input: OwnSubscriptionInput) => t.services.subscriptions.createOwn(a, input)
@@ -70,7 +70,7 @@ describe("a person's own reminders over real SMTP", () => {
     await follow(kari, { municipality: 'oyer', eventTypes: ['arsregnskap_avlagt'], leadDays: [14] })
     const d = dispatcher()
     expect(await d.enqueue(t.clock.now())).toMatchObject({ enqueued: 1 })
-    t.sqlite.prepare("update app_user set email = 'kari.nordmann@example.no', modified = ? where id = ?").run(Date.parse(FEB_8) + 1, kari.userId)
+    await t.sql.run("update app_user set email = 'kari.nordmann@example.no', modified = ? where id = ?", Date.parse(FEB_8) + 1, kari.userId)
     // The same morning: the change alone makes the dispatcher plan again (no force).
     const report = await d.run()
     expect(report).toMatchObject({ enqueued: 1, sent: 1, cancelled: 1 })
@@ -80,7 +80,7 @@ describe("a person's own reminders over real SMTP", () => {
 
   it("a private body's items are not in the reminders or the digest of a person who may not see them", async () => {
     // Øyer's kommunedirektør, responsible for the årsregnskap, goes private.
-    t.sqlite.prepare("update body set feed_visibility = 'private' where slug = 'oyer-kommunedirektor'").run()
+    await t.sql.run("update body set feed_visibility = 'private' where slug = 'oyer-kommunedirektor'")
     const per = await person('per@example.no', 'Per Publikum')
     const kari = await person('kari@oyer.kommune.no', 'Kari Nordmann', [{ role: 'editor', municipality: 'oyer' }])
     for (const who of [per, kari]) await follow(who, { municipality: 'oyer', leadDays: [14], digest: true })

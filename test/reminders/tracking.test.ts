@@ -21,7 +21,7 @@ async function freshInstall (): Promise<TestApp> {
   const app = await buildTestApp({ seed: false, now: `${GO_LIVE}T09:00:00Z` })
   await seedIfEmpty(app.deps)
   // The seed onboards the region tracked from the day it runs; set here too whichever way it gets there.
-  app.sqlite.prepare('update municipality set tracking_from = ? where in_region = 1 and tracking_from is null').run(GO_LIVE)
+  await app.sql.run('update municipality set tracking_from = ? where in_region = 1 and tracking_from is null', GO_LIVE)
   const res = await app.app.inject({ method: 'POST', url: '/api/v1/subscriptions', headers: app.auth(app.tokens.admin), payload: { name: 'Postmottak Øyer', email: 'post@oyer.kommune.no', municipality: 'oyer' } })
   expect(res.statusCode).toBe(201)
   return app
@@ -34,7 +34,7 @@ describe('reminders on the first day', () => {
     expect(plan.items.filter(i => i.reminder.kind !== 'before')).toEqual([])
     expect(plan.items.every(i => !i.occurrence.notRecorded)).toBe(true)
     // The same morning without a tracking start: the false alarms the issue describes.
-    t.sqlite.prepare('update municipality set tracking_from = null').run()
+    await t.sql.run('update municipality set tracking_from = null')
     const without = await planner().plan(morning(GO_LIVE), { includeUnaddressed: true })
     expect(without.items.filter(i => i.reminder.kind === 'overdue' && i.rows.length > 0).length).toBeGreaterThan(0)
   })
