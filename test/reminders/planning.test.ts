@@ -2,7 +2,7 @@
 // decided in memory, the outbox written one JSON parameter per chunk. These tests hold the fast
 // paths to the slow, obvious ones on the seeded region.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { BASE_URL, buildTestDependencies } from '../helpers/app.js'
+import { BASE_URL, buildTestDependencies, type TestSql } from '../helpers/app.js'
 import { addDays } from '../../src/domain/calendar-date.js'
 import { DEFAULT_REMINDER_POLICY, dueReminders } from '../../src/domain/reminder-policy.js'
 import { localToInstant } from '../../src/domain/local-time.js'
@@ -12,14 +12,13 @@ import { systemViewer } from '../../src/services/access.js'
 import type { Dependencies } from '../../src/composition.js'
 
 let deps: Dependencies
-let dir: string
+let sql: TestSql
+let dispose: () => Promise<void>
 beforeAll(async () => {
-  ({ deps, dir } = await buildTestDependencies({ now: '2027-01-04T07:00:00Z' }))
+  ({ deps, sql, dispose } = await buildTestDependencies({ now: '2027-01-04T07:00:00Z' }))
 })
 afterAll(async () => {
-  deps.close()
-  const fs = await import('node:fs')
-  fs.rmSync(dir, { recursive: true, force: true })
+  await dispose()
 })
 
 const morning = (day: string) => new Date(+localToInstant(`${day}T08:00`, 'Europe/Oslo'))
@@ -127,7 +126,7 @@ describe('enqueueing in chunks', () => {
       })
     }
     // A row already there (by key) is skipped, the rest of its chunk still goes in.
-    await deps.database.sqlite.prepare('DELETE FROM reminder_outbox WHERE id IN (SELECT id FROM reminder_outbox ORDER BY id DESC LIMIT 3)').run()
+    await sql.run('DELETE FROM reminder_outbox WHERE id IN (SELECT id FROM reminder_outbox ORDER BY id DESC LIMIT 3)')
     expect(await enqueue()).toBe(3)
   })
 })
