@@ -1,6 +1,4 @@
 // src/services/occurrence-index.ts: the occurrence index equals the engine, whatever was changed and how.
-import fs from 'node:fs'
-import path from 'node:path'
 import fc from 'fast-check'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { serviceFixture, type ServiceFixture } from '../helpers/services.js'
@@ -8,16 +6,16 @@ import { anonymousViewer, systemViewer, type Viewer } from '../../src/services/a
 import { compareRows, type OccurrenceRow } from '../../src/domain/occurrence-engine.js'
 import { addDays } from '../../src/domain/calendar-date.js'
 import { horizonFor } from '../../src/services/occurrence-index.js'
-import { createDependencies } from '../../src/composition.js'
+import { createDependencies, type Dependencies } from '../../src/composition.js'
 import { openDatabase } from '../../src/db/client.js'
-import { MIGRATIONS_DIR } from '../../src/db/migrate.js'
 import { BASE_URL, catalogue } from '../helpers/app.js'
+import { openPgTestDatabase, testSql, type TestSql } from '../helpers/database.js'
 import { fixedClock } from '../../src/shared/clock.js'
 import { ServiceError } from '../../src/shared/errors.js'
 
 let t: ServiceFixture
 beforeEach(async () => { t = await serviceFixture() })
-afterEach(() => t.close())
+afterEach(async () => { await t.close() })
 
 const TODAY = '2027-01-15'
 const horizon = horizonFor(TODAY)
@@ -26,7 +24,7 @@ const horizon = horizonFor(TODAY)
 async function indexAndEngine (f: ServiceFixture): Promise<{ index: OccurrenceRow[]; engine: OccurrenceRow[] }> {
   await f.services.occurrenceIndex.ready()
   const index = await f.repos.occurrenceIndex.select({ ...horizon, scope: { type: 'all' }, hiddenBodyIds: new Set(), asOf: TODAY })
-  const rules = await f.repos.occurrenceIndex.rules((f.sqlite.prepare('select id from rule').all() as Array<{ id: number }>).map(r => r.id))
+  const rules = await f.repos.occurrenceIndex.rules(((await f.sql.all('select id from rule')) as Array<{ id: number }>).map(r => r.id))
   const engine = (await f.services.occurrenceIndex.computeRows(rules, horizon)).sort(compareRows)
   return { index, engine }
 }
@@ -38,6 +36,22 @@ async function listBothWays (f: ServiceFixture, scope: object, viewer: Viewer, f
   const fromEngine = (await f.services.occurrences.list({ ...q, from: addDays(horizon.from, -1) }, viewer)).filter(o => o.date >= from)
   return { fromIndex, fromEngine }
 }
+
+/**
+ * The same database opened again, as by a server starting on it: SQLite reopens the file by name,
+ * PostgreSQL gets a new pool on the same URL.
+ */
+async function reopen (f: ServiceFixture, now: string): Promise<{ deps: Dependencies; services: Dependencies['services']; repos: Dependencies['repos']; sql: TestSql }> {
+  const current = f.deps.database
+  const database = current.dialect === 'sqlite' ? openDatabase(current.sqlite.name) : openPgTestDatabase(current.pool.options.connectionString!)
+  const deps = await createDependencies({ config: { BASE_URL, DATABASE_PATH: current.dialect === 'sqlite' ? current.sqlite.name : ':memory:' }, clock: fixedClock(now), catalogue, database })
+  return { deps, services: deps.services, repos: deps.repos, sql: testSql(database) }
+}
+
+/** How many occurrence rows, and the newest row version: SQLite's last rowid, PostgreSQL's newest inserting transaction. */
+const rowVersions = (r: { deps: Dependencies }) => r.deps.database.dialect === 'sqlite'
+  ? 'select count(*) as n, max(rowid) as last from occurrence'
+  : 'select count(*) as n, max(xmin::text::bigint) as last from occurrence'
 
 const dateIn = (year: number) => fc.record({ m: fc.integer({ min: 1, max: 12 }), d: fc.integer({ min: 1, max: 28 }) })
   .map(({ m, d }) => `${year}${String(m).padStart(2, '0')}${String(d).padStart(2, '0')}`)
@@ -77,17 +91,17 @@ const op: fc.Arbitrary<Op> = fc.oneof(
 
 /** Applies one operation through the services where users have one, and as raw SQL where only data exists (constitution dates). */
 async function apply (f: ServiceFixture, o: Op): Promise<void> {
-  const { services, admin, sqlite } = f
+  const { services, admin, sql } = f
   const pickOf = <T>(xs: T[], n: number): T | undefined => (xs.length ? xs[n % xs.length] : undefined)
   // Manual rules, and every seventh rule of the packages and meeting plans.
-  const ruleIds = () => (sqlite.prepare("select id from rule where deleted = 0 and (origin = 'manual' or id % 7 = 0) order by id").all() as Array<{ id: number }>).map(r => r.id)
+  const ruleIds = async () => (await sql.all<{ id: number }>("select id from rule where deleted = 0 and (origin = 'manual' or id % 7 = 0) order by id")).map(r => r.id)
   const items = async (meetings: boolean) => (await services.occurrences.list({ from: '2026-06-01', to: '2028-06-30' }, systemViewer))
     .filter(x => (x.kind === 'meeting') === meetings && x.eventType !== 'eierbehandling')
-  const owned = (sqlite.prepare("select c.slug from collaboration c join body b on b.collaboration_id = c.id where b.kind in ('representantskap', 'generalforsamling') and c.deleted = 0 order by c.id").all() as Array<{ slug: string }>).map(r => r.slug)
+  const owned = (await sql.all<{ slug: string }>("select c.slug from collaboration c join body b on b.collaboration_id = c.id where b.kind in ('representantskap', 'generalforsamling') and c.deleted = 0 order by c.id")).map(r => r.slug)
   switch (o.op) {
     case 'createRule': {
       const collaboration = pickOf(owned, o.interval)!
-      const body = o.on === 'oyer' ? (o.meeting ? 'oyer-formannskap' : 'oyer-kommunedirektor') : (sqlite.prepare("select slug from body where collaboration_id = (select id from collaboration where slug = ?) order by kind = 'representantskap' desc, kind = 'generalforsamling' desc limit 1").get(collaboration) as { slug: string }).slug
+      const body = o.on === 'oyer' ? (o.meeting ? 'oyer-formannskap' : 'oyer-kommunedirektor') : (await sql.get<{ slug: string }>("select slug from body where collaboration_id = (select id from collaboration where slug = ?) order by kind = 'representantskap' desc, kind = 'generalforsamling' desc, id limit 1", collaboration))!.slug
       await services.rules.create({
         eventType: o.meeting ? 'mote' : 'arsberetning',
         ...(o.on === 'oyer' ? { municipality: 'oyer' } : { collaboration }),
@@ -99,12 +113,12 @@ async function apply (f: ServiceFixture, o: Op): Promise<void> {
       return
     }
     case 'editRule': {
-      const id = pickOf(ruleIds(), o.pick)
+      const id = pickOf(await ruleIds(), o.pick)
       if (id !== undefined) await services.rules.update(id, o.interval > 1 ? { rrule: `FREQ=YEARLY;INTERVAL=${o.interval}` } : { enabled: o.enabled }, admin)
       return
     }
     case 'deleteRule': {
-      const id = pickOf(ruleIds(), o.pick)
+      const id = pickOf(await ruleIds(), o.pick)
       if (id !== undefined) await services.rules.remove(id, admin)
       return
     }
@@ -137,8 +151,8 @@ async function apply (f: ServiceFixture, o: Op): Promise<void> {
       return
     }
     case 'constitution': {
-      const id = f.idOf('municipality', o.municipality)
-      sqlite.prepare('insert into constitution (municipality_id, election_year, date) values (?, 2027, ?) on conflict do update set date = excluded.date').run(id, `2027-10-${String(o.day).padStart(2, '0')}`)
+      const id = await f.idOf('municipality', o.municipality)
+      await sql.run('insert into constitution (municipality_id, election_year, date) values (?, 2027, ?) on conflict (municipality_id, election_year) do update set date = excluded.date', id, `2027-10-${String(o.day).padStart(2, '0')}`)
       return
     }
     case 'visibility':
@@ -146,8 +160,8 @@ async function apply (f: ServiceFixture, o: Op): Promise<void> {
       return
     case 'tracking':
       // A tracking start (go-live) set as data: "ikke registrert" before it.
-      if (o.subject === 'collaboration') sqlite.prepare('update collaboration set tracking_from = ? where slug = ?').run(o.from, pickOf(owned, o.pick)!)
-      else sqlite.prepare('update municipality set tracking_from = ? where slug = ?').run(o.from, o.subject)
+      if (o.subject === 'collaboration') await sql.run('update collaboration set tracking_from = ? where slug = ?', o.from, pickOf(owned, o.pick)!)
+      else await sql.run('update municipality set tracking_from = ? where slug = ?', o.from, o.subject)
   }
 }
 
@@ -177,13 +191,13 @@ describe('the occurrence index', () => {
         const counts = await f.services.occurrences.countsByMunicipality(systemViewer, TODAY, 30)
         for (const slug of ['oyer', 'gausdal', 'lillehammer']) {
           const items = await f.services.occurrences.list({ municipality: slug, from: addDays(TODAY, -365), to: addDays(TODAY, 30), asOf: TODAY }, systemViewer)
-          expect(counts.get(f.idOf('municipality', slug)) ?? { overdue: 0, upcoming: 0 }).toEqual({
+          expect(counts.get(await f.idOf('municipality', slug)) ?? { overdue: 0, upcoming: 0 }).toEqual({
             overdue: items.filter(x => x.overdue).length,
             upcoming: items.filter(x => x.date >= TODAY && x.kind !== 'meeting' && !['delivered', 'approved', 'cancelled'].includes(x.status) && !x.notRecorded).length,
           })
         }
       } finally {
-        f.close()
+        await f.close()
       }
     // The example once failed: an upsert's conflict policy overrode the triggers' INSERT OR IGNORE.
     }), {
@@ -206,60 +220,19 @@ describe('the occurrence index', () => {
   })
 
   it('survives a restart: a server on an existing database answers its first query without rebuilding', async () => {
-    const before = t.sqlite.prepare('select count(*) as n from occurrence').get() as { n: number }
+    const before = (await t.sql.get('select count(*) as n from occurrence')) as { n: number }
     expect(before.n).toBeGreaterThan(1000)
-    const file = t.sqlite.name
-    const reopened = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock: fixedClock('2027-01-15T09:00:00Z'), catalogue, database: openDatabase(file) })
+    const reopened = await reopen(t, '2027-01-15T09:00:00Z')
     try {
-      const rowsBefore = reopened.database.sqlite.prepare('select count(*) as n, max(rowid) as last from occurrence').get()
+      const rowsBefore = await reopened.sql.get(rowVersions(reopened))
       const first = await reopened.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, systemViewer)
       expect(first.length).toBeGreaterThan(100)
       expect(reopened.services.occurrenceIndex.covers({ from: '2027-01-01', to: '2027-12-31' })).toBe(true)
-      // No rebuild ran or is under way: no cursor, and not one row rewritten (a rewrite takes new rowids).
-      expect(reopened.database.sqlite.prepare('select cursor from occurrence_index_meta').get()).toEqual({ cursor: null })
-      expect(reopened.database.sqlite.prepare('select count(*) as n, max(rowid) as last from occurrence').get()).toEqual(rowsBefore)
+      // No rebuild ran or is under way: no cursor, and not one row rewritten (a rewrite takes new rowids; on PostgreSQL, a newer xmin).
+      expect(await reopened.sql.get('select cursor from occurrence_index_meta')).toEqual({ cursor: null })
+      expect(await reopened.sql.get(rowVersions(reopened))).toEqual(rowsBefore)
     } finally {
-      reopened.close()
-    }
-  })
-})
-
-describe('the index’s migration on a database that already holds data', () => {
-  it('notes every rule, so the first read builds the index, equal to the engine', async () => {
-    const { sqlite } = t
-    // Undo migration 0004 (the index tables and triggers), as on a database from before it.
-    for (const { type, name } of sqlite.prepare("select type, name from sqlite_master where (type = 'trigger' and name like '%_dirty_%') or (type = 'table' and name in ('occurrence', 'occurrence_index_dirty', 'occurrence_index_meta', 'calendar_revision')) order by type = 'table'").all() as Array<{ type: string; name: string }>) {
-      sqlite.exec(`drop ${type} "${name}"`)
-    }
-    // …and what the later migrations added or dropped (0006, 0007, 0009, 0010: they all run again below).
-    for (const table of ['kontroll_plan_adoption', 'kontroll_plan_version']) sqlite.exec(`drop table ${table}`)
-    for (const column of ['ku_adopted_on', 'ku_case_ref', 'ks_adopted_on', 'ks_case_ref']) sqlite.exec(`alter table kontroll_plan add column ${column} text`)
-    sqlite.exec('alter table kontroll_project drop column position')
-    sqlite.exec('drop index municipality_kommunenummer_idx')
-    sqlite.exec('drop index subscription_user_idx')
-    for (const table of ['app_secret', 'login_link', 'session', 'sign_in_state', 'user_role', 'app_user']) sqlite.exec(`drop table ${table}`)
-    for (const [table, column] of [['municipality', 'kommunenummer'], ['municipality', 'tracking_from'], ['collaboration', 'tracking_from'], ['subscription', 'include_tentative'],
-      ['api_token', 'user_id'], ['audit_log', 'user_id'], ['subscription', 'user_id'], ['subscription', 'lead_days']]) {
-      sqlite.exec(`alter table ${table} drop column ${column}`)
-    }
-    // …and forget the migrations from 0004 on (drizzle records each by its journal time).
-    const journal = JSON.parse(fs.readFileSync(path.join(MIGRATIONS_DIR, 'meta', '_journal.json'), 'utf8')) as { entries: Array<{ tag: string; when: number }> }
-    const since = journal.entries.find(e => e.tag.startsWith('0004_'))!.when
-    sqlite.prepare('delete from __drizzle_migrations where created_at >= ?').run(since)
-    const file = sqlite.name
-    t.deps.close()
-    const reopened = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock: fixedClock('2027-01-15T09:00:00Z'), catalogue, database: openDatabase(file) })
-    try {
-      const rules = (reopened.database.sqlite.prepare('select count(*) as n from rule').get() as { n: number }).n
-      expect(reopened.database.sqlite.prepare("select count(distinct ref_id) as n from occurrence_index_dirty where kind = 'rule'").get()).toEqual({ n: rules })
-      const oyer = await reopened.services.occurrences.list({ municipality: 'oyer', from: '2027-01-01', to: '2027-12-31' }, systemViewer)
-      expect(oyer.length).toBeGreaterThan(100)
-      expect(reopened.database.sqlite.prepare('select count(*) as n from occurrence_index_dirty').get()).toEqual({ n: 0 })
-      const f = { ...t, deps: reopened, services: reopened.services, repos: reopened.repos, sqlite: reopened.database.sqlite }
-      const { index, engine } = await indexAndEngine(f)
-      expect(index).toEqual(engine)
-    } finally {
-      reopened.close()
+      await reopened.deps.close()
     }
   })
 })
@@ -279,10 +252,10 @@ describe('a new year', () => {
     await before.settled()
     expect(before.validWindow()).toEqual({ from: '2026-01-01', to: '2033-12-31' })
     expect(await in2033()).toEqual(expected2033)
-    expect(t.sqlite.prepare("select count(*) as n from occurrence where date < '2026-01-01'").get()).toEqual({ n: 0 })
+    expect(await t.sql.get("select count(*) as n from occurrence where date < '2026-01-01'")).toEqual({ n: 0 })
     const horizon2028 = horizonFor('2028-01-02')
     const index = await t.repos.occurrenceIndex.select({ ...horizon2028, scope: { type: 'all' }, hiddenBodyIds: new Set(), asOf: '2028-01-02' })
-    const rules = await t.repos.occurrenceIndex.rules((t.sqlite.prepare('select id from rule').all() as Array<{ id: number }>).map(r => r.id))
+    const rules = await t.repos.occurrenceIndex.rules(((await t.sql.all('select id from rule')) as Array<{ id: number }>).map(r => r.id))
     expect(index).toEqual((await t.services.occurrenceIndex.computeRows(rules, horizon2028)).sort(compareRows))
   })
 })
@@ -292,23 +265,22 @@ describe('a rebuild cut short by a shutdown', () => {
     t.clock.set('2028-01-02T09:00:00Z')
     await t.services.occurrenceIndex.ready()
     t.services.occurrenceIndex.stop()
-    const file = t.sqlite.name
-    t.deps.close()
-    const reopened = createDependencies({ config: { BASE_URL, DATABASE_PATH: file }, clock: fixedClock('2028-01-02T09:00:00Z'), catalogue, database: openDatabase(file) })
+    await t.deps.close()
+    const reopened = await reopen(t, '2028-01-02T09:00:00Z')
     try {
-      const meta = reopened.database.sqlite.prepare('select target_from as targetFrom, cursor from occurrence_index_meta').get() as { targetFrom: string; cursor: number | null }
+      const meta = (await reopened.sql.get('select target_from as "targetFrom", cursor from occurrence_index_meta')) as { targetFrom: string; cursor: number | null }
       expect(meta.targetFrom).toBe('2026-01-01')
       expect(meta.cursor).not.toBeNull()
       await reopened.services.occurrenceIndex.settled()
       expect(reopened.services.occurrenceIndex.validWindow()).toEqual({ from: '2026-01-01', to: '2033-12-31' })
-      expect(reopened.database.sqlite.prepare('select cursor from occurrence_index_meta').get()).toEqual({ cursor: null })
-      const f = { ...t, deps: reopened, services: reopened.services, repos: reopened.repos, sqlite: reopened.database.sqlite }
+      expect(await reopened.sql.get('select cursor from occurrence_index_meta')).toEqual({ cursor: null })
+      const f = reopened
       const horizon2028 = horizonFor('2028-01-02')
       const index = await f.repos.occurrenceIndex.select({ ...horizon2028, scope: { type: 'all' }, hiddenBodyIds: new Set(), asOf: '2028-01-02' })
-      const rules = await f.repos.occurrenceIndex.rules((f.sqlite.prepare('select id from rule').all() as Array<{ id: number }>).map(r => r.id))
+      const rules = await f.repos.occurrenceIndex.rules(((await f.sql.all('select id from rule')) as Array<{ id: number }>).map(r => r.id))
       expect(index).toEqual((await f.services.occurrenceIndex.computeRows(rules, horizon2028)).sort(compareRows))
     } finally {
-      reopened.close()
+      await reopened.deps.close()
     }
   })
 })
