@@ -1,18 +1,20 @@
-// The dispatcher end to end with real parts: a seeded SQLite file, a real SMTP server and a real
+// The dispatcher end to end with real parts: a seeded database (SQLite file or PostgreSQL), a real SMTP server and a real
 // HTTP receiver on loopback, the real nodemailer and fetch transports. The clock is fixed and moved
 // by hand; nothing waits on wall time.
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import ICAL from 'ical.js'
+import pg from 'pg'
 import { BASE_URL, buildTestApp, catalogue, type TestApp } from '../helpers/app.js'
 import { startSmtpReceiver, startWebhookReceiver, type ReceivedMail, type SmtpReceiver, type WebhookReceiver } from '../helpers/receivers.js'
 import { loadConfig } from '../../src/config.js'
-import { openDatabase } from '../../src/db/client.js'
+import { openDatabase, type DatabaseHandle } from '../../src/db/client.js'
 import { createDependencies } from '../../src/composition.js'
 import { dispatcherFromConfig } from '../../src/reminders/setup.js'
 import { verifyWebhookSignature } from '../../src/reminders/webhook.js'
 import { fixedClock } from '../../src/shared/clock.js'
+import { openPgTestDatabase } from '../helpers/database.js'
 import type { Services } from '../../src/services/index.js'
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url))
@@ -50,9 +52,56 @@ const oyerOccurrence = async (eventType: string, date: string) => {
   return (res.json().data as Array<{ id: string; subject: { slug: string } }>).find(o => o.subject.slug === 'oyer')!
 }
 const kari = { name: 'Kari Nordmann', email: 'kari@oyer.kommune.no', municipality: 'oyer', eventTypes: ['arsregnskap_avlagt'] }
-/** `npm run reminders -- --now <now>` as cron runs it: a child process on the test app's database file. */
+/** The test app's database for another process: SQLite's file, or PostgreSQL's URL. */
+function databaseEnv (): Record<string, string> {
+  const database = t.deps.database
+  return database.dialect === 'sqlite' ? { DATABASE_PATH: database.sqlite.name } : { DATABASE_URL: database.pool.options.connectionString! }
+}
+/** The test app's database opened once more, as by another instance: SQLite's file by name, or a new pool on PostgreSQL's URL. */
+function openSecond (): DatabaseHandle {
+  const database = t.deps.database
+  return database.dialect === 'sqlite' ? openDatabase(database.sqlite.name) : openPgTestDatabase(database.pool.options.connectionString!)
+}
+/**
+ * Holds every write to the outbox from another connection until the returned release: SQLite's
+ * write lock (BEGIN IMMEDIATE on a second connection), on PostgreSQL an EXCLUSIVE lock on the table
+ * (reads go on). Writers wait: SQLite's for up to busy_timeout (5 s), PostgreSQL's for as long as it is held.
+ */
+async function holdOutboxWrites (): Promise<() => Promise<void>> {
+  const database = t.deps.database
+  if (database.dialect === 'sqlite') {
+    const lock = openDatabase(database.sqlite.name)
+    try {
+      lock.sqlite.exec('BEGIN IMMEDIATE')
+    } catch (err) {
+      lock.sqlite.close()
+      throw err
+    }
+    return async () => {
+      if (lock.sqlite.inTransaction) lock.sqlite.exec('ROLLBACK')
+      lock.sqlite.close()
+    }
+  }
+  const client = new pg.Client({ connectionString: database.pool.options.connectionString })
+  await client.connect()
+  try {
+    await client.query('BEGIN')
+    await client.query('LOCK TABLE reminder_outbox IN EXCLUSIVE MODE')
+  } catch (err) {
+    await client.end()
+    throw err
+  }
+  return async () => {
+    try {
+      await client.query('ROLLBACK')
+    } finally {
+      await client.end()
+    }
+  }
+}
+/** `npm run reminders -- --now <now>` as cron runs it: a child process on the test app's database. */
 const remindersCommand = (now: string) => spawn(process.execPath, ['--import', 'tsx', 'src/cli/reminders.ts', '--now', now], {
-  cwd: ROOT, env: { ...process.env, DATABASE_PATH: t.file, SMTP_URL: smtp.url, BASE_URL, LOG_LEVEL: 'silent' }, stdio: 'ignore',
+  cwd: ROOT, env: { ...process.env, ...databaseEnv(), SMTP_URL: smtp.url, BASE_URL, LOG_LEVEL: 'silent' }, stdio: 'ignore',
 })
 /** The parts of a received e-mail that a repeat must carry unchanged (Date and MIME boundaries differ). */
 const contentOf = (m: ReceivedMail) => ({
@@ -358,7 +407,7 @@ describe('crash safety', () => {
     expect(smtp.messages).toHaveLength(2)
     expect(new Set(smtp.messages.map(m => m.parsed.messageId))).toEqual(new Set([row!.messageId]))
     expect(smtp.messages[1]!.parsed.text).toBe(smtp.messages[0]!.parsed.text)
-    expect((await outbox())).toEqual([expect.objectContaining({ status: 'sent', attempts: 2 })])
+    expect(await outbox()).toEqual([expect.objectContaining({ status: 'sent', attempts: 2 })])
     d.close()
   }, 120_000) // a child process starting under tsx: up to 34 s seen on a loaded 2-core machine
 
@@ -369,12 +418,11 @@ describe('crash safety', () => {
     const exited = new Promise<[number | null, NodeJS.Signals | null]>(resolve => child.once('exit', (code, signal) => resolve([code, signal])))
     await smtp.waitFor(1) // the whole message is in; the child waits for the reply to DATA
     // Between claiming and sending the dispatcher only reads; the first write after the send is the
-    // "sent" record. Holding SQLite's write lock from a second connection BEFORE the 250 goes out
-    // means the child cannot record the send however fast it is: no race. Its transactor retries
-    // BEGIN IMMEDIATE for up to busy_timeout (5 s) and would then fail on its own.
-    const lock = openDatabase(t.file)
+    // "sent" record. Holding the outbox's writes from a second connection BEFORE the 250 goes out
+    // means the child cannot record the send however fast it is: no race. On SQLite its transactor
+    // retries BEGIN IMMEDIATE for up to busy_timeout (5 s) and would then fail on its own.
+    const release = await holdOutboxWrites()
     try {
-      lock.sqlite.exec('BEGIN IMMEDIATE')
       smtp.release() // 250
       // nodemailer hangs up only after it has read the reply to DATA: the child heard the 250.
       await smtp.hungUpAfterAcceptance(1)
@@ -383,8 +431,7 @@ describe('crash safety', () => {
       child.kill('SIGKILL')
       expect(await exited).toEqual([null, 'SIGKILL'])
     } finally {
-      if (lock.sqlite.inTransaction) lock.sqlite.exec('ROLLBACK')
-      lock.sqlite.close()
+      await release()
     }
     expect(smtp.messages).toHaveLength(1)
     const [row] = await outbox()
@@ -423,18 +470,17 @@ describe('crash safety', () => {
     d.close()
   })
 
-  it('two dispatchers on one database file (two connections) send each reminder exactly once', async () => {
+  it('two dispatchers on one database (two connections, or two pools) send each reminder exactly once', async () => {
     // Every meeting in the region, to two people: many reminders due on Tuesday 1 June 2027.
     await subscribe({ name: 'A', email: 'a@region.no', eventTypes: ['mote'] })
     await subscribe({ name: 'B', email: 'b@region.no', eventTypes: ['mote'] })
     // As if every body had adopted its default plan: placeholders are not reminded (issue 12).
-    t.sqlite.prepare("update rule set origin = 'moteplan_adopted' where origin = 'moteplan_default'").run()
+    await t.sql.run("update rule set origin = 'moteplan_adopted' where origin = 'moteplan_default'")
     t.clock.set('2027-06-01T06:00:00Z')
-    const second = openDatabase(t.file)
+    const second = openSecond()
+    const deps2 = await createDependencies({ config: { BASE_URL, DATABASE_PATH: t.file ?? ':memory:' }, clock: fixedClock(t.clock.now()), catalogue, database: second, migrate: false })
     try {
-      const clock2 = fixedClock(t.clock.now())
       const d1 = dispatcher({ workerId: 'server', batchSize: 2 })
-      const deps2 = createDependencies({ config: { BASE_URL, DATABASE_PATH: t.file }, clock: clock2, catalogue, database: second, migrate: false })
       const d2 = dispatcher({ workerId: 'cron', batchSize: 2, services: deps2.services })
       const [r1, r2] = await Promise.all([d1.run(), d2.run()])
       const rows = await outbox()
@@ -450,7 +496,7 @@ describe('crash safety', () => {
       d1.close()
       d2.close()
     } finally {
-      second.sqlite.close()
+      await deps2.close()
     }
   }, 60_000)
 })
@@ -458,10 +504,10 @@ describe('crash safety', () => {
 describe('npm run reminders -- --dry-run', () => {
   it('lists what would be sent at --now and writes and sends nothing', async () => {
     await subscribe(kari)
-    const before = t.snapshot()
+    const before = await t.snapshot()
     const out = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
       const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/reminders.ts', '--dry-run', '--now', '2027-02-08T08:00'], {
-        cwd: ROOT, env: { ...process.env, DATABASE_PATH: t.file, SMTP_URL: smtp.url, BASE_URL }, stdio: ['ignore', 'pipe', 'inherit'],
+        cwd: ROOT, env: { ...process.env, ...databaseEnv(), SMTP_URL: smtp.url, BASE_URL }, stdio: ['ignore', 'pipe', 'inherit'],
       })
       let stdout = ''
       child.stdout.on('data', (c: Buffer) => { stdout += c.toString('utf8') })
@@ -472,7 +518,7 @@ describe('npm run reminders -- --dry-run', () => {
     expect(out.stdout).toContain('Påminnelser for 08.02.2027 (tidspunkt 08.02.2027 kl. 08:00 Europe/Oslo) – tørrkjøring')
     expect(out.stdout).toMatch(/Ville blitt sendt nå \(1\):\n {2}frist 22\.02\.2027 {2}14 dager før +Årsregnskapet avlagt – Øyer {2}→ kari@oyer\.kommune\.no \(e-post\)/)
     expect(out.stdout).toMatch(/Forfalt i dag, men uten abonnent \(\d+\):/)
-    expect(t.snapshot()).toBe(before)
+    expect(await t.snapshot()).toBe(before)
     expect(smtp.messages).toHaveLength(0)
   }, 60_000)
 })
