@@ -2,9 +2,8 @@ import fs from 'node:fs'
 import path from 'node:path'
 import pg from 'pg'
 import { afterEach, describe, expect, it } from 'vitest'
-import { redactUrl } from '../src/db/pg.js'
 import { TEST_DATABASE_URL, withDatabase } from './helpers/database.js'
-import { expectOneLine, run } from './helpers/entry-points.js'
+import { run } from './helpers/entry-points.js'
 import { scratchFolders } from './helpers/files.js'
 
 // The real entry points as an operator starts them: `node --import tsx src/server.ts` (npm start) and a
@@ -63,28 +62,5 @@ describe('npm start on its database', () => {
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.stderr).toMatch(/^Ugyldig konfigurasjon: PORT/)
     expect(r.stderr).not.toContain('    at ')
-  }, 90_000)
-})
-
-// PostgreSQL's counterpart of test/server.sqlite.test.ts: the database in DATABASE_URL is not there, or
-// its server does not answer.
-describe.runIf(TEST_DATABASE_URL)('npm start and a CLI command with a PostgreSQL database they cannot use', () => {
-  const missing = () => withDatabase(TEST_DATABASE_URL!, `arshjul_finnes_ikke_${process.pid}`)
-  const down = 'postgres://postgres@127.0.0.1:1/arshjul'
-
-  it.each([
-    ['a database that does not exist', missing, /finnes ikke/],
-    ['a server that does not answer', () => down, /svarer ikke/],
-  ])('%s: one line naming the database and the problem, exit code 1', async (_name, url, problem) => {
-    const r = await run('src/server.ts', { DATABASE_URL: url() })
-    expectOneLine(r, redactUrl(url()), problem)
-    expect(r.code).toBe(1)
-    expect(r.stderr).toMatch(/^Kan ikke åpne databasen /)
-  }, 90_000)
-
-  it('npm run token -- list on a database that does not exist: one line, exit code 1', async () => {
-    const r = await run('src/cli/token.ts', { DATABASE_URL: missing() }, ['list'])
-    expectOneLine(r, redactUrl(missing()), /finnes ikke/)
-    expect(r.code).toBe(1)
   }, 90_000)
 })

@@ -142,8 +142,8 @@ describe('the API contract in /docs/json', () => {
     expect(spec.paths['/api/v1/bodies/{ref}/moteplan']!.put!.operationId).toBe('putBodiesByRefMoteplan')
   })
 
-  // Collections that are not OParl lists: a single report or export, the feeds and the health check.
-  const NOT_LISTS = ['/health', '/feeds/{kind}/{file}', '/api/v1/collaborations/export', '/api/v1/kontroll/coverage', '/api/v1/kontroll/plans/{id}/review', '/arshjul.svg', '/oppfolging.csv']
+  // Collections that are not OParl lists: a single report or export, the feeds and the health probes.
+  const NOT_LISTS = ['/health', '/health/live', '/health/ready', '/feeds/{kind}/{file}', '/api/v1/collaborations/export', '/api/v1/kontroll/coverage', '/api/v1/kontroll/plans/{id}/review', '/arshjul.svg', '/oppfolging.csv']
   const listRoutes = () => ops().filter(o => o.method === 'GET' && !o.path.startsWith('/docs') &&
     (isListSchema(o.op) || (!NOT_LISTS.includes(o.path) && !/\}$/.test(o.path))))
 
