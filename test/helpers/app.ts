@@ -88,8 +88,15 @@ export async function buildTestApp (opts: { seed?: boolean; now?: string; remind
   const oyer = await services.municipalities.find('oyer')
   const editorOyer = oyer ? (await services.tokens.create({ label: 'test-editor-oyer', role: 'editor', municipality: oyer.id })).token : ''
 
-  /** Every row of every table (tokens' last-use stamps excluded): compare before and after a rejected request. */
-  const snapshot = (): Promise<string> => databaseSnapshot(deps.database, { exclude: ['api_token'] })
+  /**
+   * Every row of every table (tokens' last-use stamps excluded): compare before and after a rejected request.
+   * It first waits for a background rebuild of the occurrence index (a horizon that moved with the test's
+   * clock), which is no request's write and, on PostgreSQL, may still be running between two snapshots.
+   */
+  const snapshot = async (): Promise<string> => {
+    await services.occurrenceIndex.settled()
+    return databaseSnapshot(deps.database, { exclude: ['api_token'] })
+  }
 
   return {
     app,

@@ -29,8 +29,11 @@ export async function serviceFixture (opts: { labelPrefix?: string } = {}) {
     idOf,
     admin,
     editorOf,
-    /** Every row of every table: compare before and after a refused write. */
-    snapshot: (): Promise<string> => databaseSnapshot(deps.database),
+    /** Every row of every table, once a background rebuild of the occurrence index is done: compare before and after a refused write. */
+    async snapshot (): Promise<string> {
+      await deps.services.occurrenceIndex.settled()
+      return databaseSnapshot(deps.database)
+    },
     async makePrivate (slug: string) { await sql.run("update body set feed_visibility = 'private' where slug = ?", slug) },
     close: () => built.dispose(),
   }
