@@ -2,8 +2,8 @@
 // database into an empty PostgreSQL database, for a municipality that outgrows the embedded one.
 // Migrates the target, refuses a target with any rows, copies every table in foreign-key order in
 // batches inside ONE transaction (nothing is written unless everything is), sets each identity sequence
-// past the highest id SQLite has handed out, checks every table's row count, then commits and prints a
-// line per table. The source must be on this version's migrations (start the server on it once).
+// past the highest id SQLite has handed out, checks every table's row count, then commits, runs
+// VACUUM (ANALYZE) and prints a line per table. The source must be on this version's migrations (start the server on it once).
 // The occurrence index (occurrence, its dirty notes and meta) is copied as it is, with the target's
 // triggers switched off during the copy, so the copy needs no rebuild and the triggers add no notes.
 import fs from 'node:fs'
@@ -229,6 +229,9 @@ try {
   try {
     const t0 = performance.now()
     const report = await copyDatabase(source.sqlite, client, target.label)
+    // A bulk load leaves no planner statistics and no visibility map (index-only scans) until autovacuum
+    // comes by; the server started next on this database should not wait for it.
+    await client.query('VACUUM (ANALYZE)')
     const width = Math.max(...report.map(r => r.table.length))
     for (const r of report) process.stdout.write(`${r.table.padEnd(width)}  ${String(r.rows).padStart(9)} rader  ${(r.ms / 1000).toFixed(1)} s\n`)
     const total = report.reduce((n, r) => n + r.rows, 0)

@@ -159,12 +159,15 @@ export function createOccurrenceIndexRepository (db: Db) {
         AND (o.status <> 'planned' OR o.tracking_from IS NULL OR o.date >= o.tracking_from) ${visible}`
       const counts = sql`SUM(CASE WHEN o.date < ${q.asOf} THEN 1 ELSE 0 END) AS overdue, SUM(CASE WHEN o.date >= ${q.asOf} THEN 1 ELSE 0 END) AS upcoming`
       type Count = { overdue: number; upcoming: number }
-      const own = await rows<Count & { m: number }>(ex, sql`SELECT o.municipality_id AS m, ${counts} FROM occurrence o WHERE ${open} AND o.municipality_id IS NOT NULL GROUP BY 1`)
-      const shared = await rows<Count & { c: number }>(ex, sql`SELECT o.collaboration_id AS c, ${counts} FROM occurrence o WHERE ${open} AND o.collaboration_id IS NOT NULL AND o.member_specific = 0 GROUP BY 1`)
-      const both = await rows<Count & { m: number; c: number }>(ex, sql`SELECT o.municipality_id AS m, o.collaboration_id AS c, ${counts} FROM occurrence o
-        WHERE ${open} AND o.municipality_id IS NOT NULL AND o.collaboration_id IS NOT NULL AND o.member_specific = 0 GROUP BY 1, 2`)
-      const involved = await rows<{ c: number; m: number }>(ex, sql`SELECT collaboration_id AS c, municipality_id AS m FROM participation
-        UNION SELECT id, host_municipality_id FROM collaboration WHERE host_municipality_id IS NOT NULL`)
+      // Four independent reads: on PostgreSQL's pool they run side by side (SQLite runs them in turn).
+      const [own, shared, both, involved] = await Promise.all([
+        rows<Count & { m: number }>(ex, sql`SELECT o.municipality_id AS m, ${counts} FROM occurrence o WHERE ${open} AND o.municipality_id IS NOT NULL GROUP BY 1`),
+        rows<Count & { c: number }>(ex, sql`SELECT o.collaboration_id AS c, ${counts} FROM occurrence o WHERE ${open} AND o.collaboration_id IS NOT NULL AND o.member_specific = 0 GROUP BY 1`),
+        rows<Count & { m: number; c: number }>(ex, sql`SELECT o.municipality_id AS m, o.collaboration_id AS c, ${counts} FROM occurrence o
+          WHERE ${open} AND o.municipality_id IS NOT NULL AND o.collaboration_id IS NOT NULL AND o.member_specific = 0 GROUP BY 1, 2`),
+        rows<{ c: number; m: number }>(ex, sql`SELECT collaboration_id AS c, municipality_id AS m FROM participation
+          UNION SELECT id, host_municipality_id FROM collaboration WHERE host_municipality_id IS NOT NULL`),
+      ])
       const out = new Map<number, Count>()
       // Number(): the sums and ids feed arithmetic and map keys whatever type the driver gives them.
       const add = (m: number, n: Count, sign = 1) => {

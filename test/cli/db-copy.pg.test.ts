@@ -114,6 +114,9 @@ describe.skipIf(!TEST_DATABASE_URL)('npm run db:copy', () => {
         expect(rule.rows[0].n).toBe(maxRule + 1)
         // The triggers switched off for the copy are on again.
         expect((await c.query("SELECT count(*) AS n FROM pg_trigger WHERE tgenabled = 'D'")).rows[0].n).toBe(0)
+        // Vacuumed and analysed after the load: the planner has statistics and the index-only scans a visibility map.
+        const stats = await c.query("SELECT last_vacuum IS NOT NULL AS vacuumed, last_analyze IS NOT NULL AS analysed FROM pg_stat_user_tables WHERE relname = 'occurrence'")
+        expect(stats.rows[0]).toEqual({ vacuumed: true, analysed: true })
       })
     } finally {
       await source.close()
