@@ -5,6 +5,7 @@
 // A person's own subscription (issue 14) hears only of what she may see, and its lead days, when set,
 // replace the rules' reminder offsets for it.
 import { createHash } from 'node:crypto'
+import pLimit from 'p-limit'
 import { type CalendarDate, addDays, compareDates, daysBetween } from '../domain/calendar-date.js'
 import { dueReminders, reminderDay, weeklyDigestDue, type PlannedReminder, type ReminderPolicy } from '../domain/reminder-policy.js'
 import { workingDayOnOrAfter } from '../domain/holidays.js'
@@ -76,6 +77,13 @@ export function outboxIdentity (subject: string, reminderKey: string, recipient:
 export const deliveryIdOf = (messageId: string) => messageId.replace(/^<|@.*$/g, '')
 
 const DONE = new Set(['delivered', 'approved', 'cancelled'])
+/**
+ * How many independent reads (a subscription's visibility, a municipality's digest) a planning run
+ * has in flight. On PostgreSQL they overlap on the pool (the round trips, one after another, were
+ * most of a Monday's planning at national scale); on SQLite they take turns as before. Small, so
+ * that requests served alongside still find a pooled connection.
+ */
+const PLANNING_CONCURRENCY = 4
 const maxDate = (a: CalendarDate, b: CalendarDate) => (compareDates(a, b) >= 0 ? a : b)
 
 export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
@@ -116,7 +124,9 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
       if (!visibilities.has(key)) visibilities.set(key, deps.subscriptions.viewerOf(s).then(v => deps.access.visibility(v)))
       return visibilities.get(key)!
     }
-    return { body, municipality, municipalityOf, describe, visibilityOf }
+    /** Runs the planning's independent reads PLANNING_CONCURRENCY at a time. Not nested: a read under it must not queue on it again. */
+    const limit = pLimit(PLANNING_CONCURRENCY)
+    return { body, municipality, municipalityOf, describe, visibilityOf, limit }
   }
 
   function snapshot (o: OccurrenceItem): OccurrenceSnapshot {
@@ -231,11 +241,13 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
         if (reminders.length > 0) due.push({ o, reminders, heardBy })
       }
 
+      // Nothing due: no calendars, visibilities or recipients to read (most mornings but the digest's).
+      if (due.length === 0) return { day, items: [], digests: await planDigests(day, subs, ctx) }
+
       // Per subscription: its calendar (held in memory for the occurrences due) and what it may see.
       const scopeKeys = new Map(subs.map(s => [s.id, scopeKeyOf(scopeQueryOf(s))]))
       const calendars = await calendarMembership(deps, subs.map(scopeQueryOf), due.filter(d => d.reminders.some(r => r.audience.subscribers)).map(d => d.o))
-      const visibility = new Map<number, Visibility>()
-      for (const s of subs) visibility.set(s.id, await ctx.visibilityOf(s))
+      const visibility = new Map<number, Visibility>(await Promise.all(subs.map(s => ctx.limit(async () => [s.id, await ctx.visibilityOf(s)] as const))))
       /** A private body's items reach only subscriptions within that body's scope. */
       const mayHear = (s: SubscriptionRow, o: OccurrenceItem) => visibility.get(s.id)!.canSee({ bodyIds: o.bodyIds })
       const wants = (s: SubscriptionRow, o: OccurrenceItem) => !s.eventTypes?.length || s.eventTypes.includes(o.eventType)
@@ -243,8 +255,9 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
 
       // The kommunedirektør's recipients: subscriptions to a municipality's kommunedirektør body.
       const kommunedirektor = new Map<number, SubscriptionRow[]>()
-      for (const s of subs) {
-        const b = s.bodyId !== null ? await ctx.body(s.bodyId) : undefined
+      const subscribedBodies = await Promise.all(subs.map(s => s.bodyId !== null ? ctx.limit(() => ctx.body(s.bodyId!)) : undefined))
+      for (const [i, s] of subs.entries()) {
+        const b = subscribedBodies[i]
         if (b?.kind === 'kommunedirektor' && b.municipalityId !== null) kommunedirektor.set(b.municipalityId, [...kommunedirektor.get(b.municipalityId) ?? [], s])
       }
       const subjects = new Map<string, Promise<number[]>>()
@@ -343,20 +356,22 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
     const slot = weeklyDigestDue(day, opts.digestWeekday)
     if (!slot) return []
     const byMunicipality = new Map<number, SubscriptionRow[]>()
-    for (const s of subs) {
-      const m = s.digest ? await ctx.municipalityOf(s) : null
-      if (m !== null) byMunicipality.set(m, [...byMunicipality.get(m) ?? [], s])
+    const homes = await Promise.all(subs.map(s => s.digest ? ctx.limit(() => ctx.municipalityOf(s)) : null))
+    for (const [i, s] of subs.entries()) {
+      const m = homes[i]
+      if (m != null) byMunicipality.set(m, [...byMunicipality.get(m) ?? [], s])
     }
-    const out: OutboxInsert[] = []
-    for (const [municipalityId, list] of byMunicipality) {
-      const m = await ctx.municipality(municipalityId)
-      if (!m || m.deleted) continue
+    const digests = (await Promise.all([...byMunicipality].map(async ([municipalityId, list]) => {
+      const m = await ctx.limit(() => ctx.municipality(municipalityId))
+      if (!m || m.deleted) return null
       const recipients = new Map<string, SubscriptionRow>()
       for (const s of list) if (!recipients.has(recipientOf(s))) recipients.set(recipientOf(s), s)
       const identities = [...recipients].map(([recipient, s]) => ({ s, recipient, ...outboxIdentity(`digest-${m.slug}`, slot.key, recipient, opts.mailDomain) }))
-      // The week's digest is built once: skip the query when every recipient already has it.
-      const existing = await deps.outbox.existingKeys(identities.map(i => i.outboxKey))
-      if (identities.every(i => existing.has(i.outboxKey))) continue
+      return { municipalityId, m, identities }
+    }))).filter(d => d !== null)
+
+    /** One municipality's digests, for those of its recipients who do not have this week's yet. */
+    const municipalityDigests = async (municipalityId: number, m: MunicipalityRow, identities: Array<{ s: SubscriptionRow; recipient: string; outboxKey: string; messageId: string }>): Promise<OutboxInsert[]> => {
       // A digest is the municipality's: it shows what the municipality's editors may see, and no more;
       // a person's own digest (issue 14) what she may see. One list per distinct viewer.
       const lists = new Map<string, Promise<OccurrenceItem[]>>()
@@ -378,8 +393,8 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
         daysOverdue: o.daysOverdue,
         url: occurrencePageUrl(opts.baseUrl, o.id),
       })
+      const out: OutboxInsert[] = []
       for (const i of identities) {
-        if (existing.has(i.outboxKey)) continue
         const list30 = await listFor(i.s)
         const overdue = list30.filter(o => o.overdue).sort((a, b) => b.daysOverdue - a.daysOverdue || a.id.localeCompare(b.id)).map(item)
         const upcoming = list30.filter(o => o.kind !== 'meeting' && !DONE.has(o.status) && !o.notRecorded && compareDates(o.date, day) >= 0).map(item)
@@ -407,8 +422,16 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
           payload,
         })
       }
+      return out
     }
-    return out
+
+    // The week's digest is built once: one read finds the recipients who already have it, and a
+    // municipality whose recipients all have it is not read at all.
+    const existing = await deps.outbox.existingKeys(digests.flatMap(d => d.identities.map(i => i.outboxKey)))
+    const built = await Promise.all(digests
+      .filter(d => !d.identities.every(i => existing.has(i.outboxKey)))
+      .map(d => ctx.limit(() => municipalityDigests(d.municipalityId, d.m, d.identities.filter(i => !existing.has(i.outboxKey))))))
+    return built.flat()
   }
 }
 export type Planner = ReturnType<typeof createPlanner>

@@ -289,6 +289,26 @@ describe('e-mail reminders over real SMTP', () => {
     expect(smtp.messages.filter(m => m.parsed.subject?.startsWith('Ukeoversikt'))).toHaveLength(1)
     d.close()
   })
+
+  it("gives those who subscribe later in the week that week's digest, each municipality its own, and nobody a second one", async () => {
+    await subscribe({ name: 'Kommunedirektørens stab', email: 'kd@oyer.kommune.no', body: 'oyer-kommunedirektor', digest: true })
+    const d = dispatcher()
+    const digests = () => smtp.messages.filter(m => m.parsed.subject?.startsWith('Ukeoversikt')).map(m => [m.to.join(), m.parsed.subject!.replace(/:.*/, '')])
+    t.clock.set('2027-05-31T06:00:00Z') // Monday 08:00
+    await d.run()
+    expect(digests()).toEqual([['kd@oyer.kommune.no', 'Ukeoversikt uke 22 for Øyer']])
+    // Tuesday: a second recipient in Øyer and one in Lillehammer catch up on the week's digest.
+    await subscribe({ name: 'Rådgiver', email: 'radgiver@oyer.kommune.no', municipality: 'oyer', digest: true })
+    await subscribe({ name: 'Kommunedirektøren i Lillehammer', email: 'kd@lillehammer.kommune.no', body: 'lillehammer-kommunedirektor', digest: true })
+    t.clock.set('2027-06-01T06:00:00Z')
+    await d.run()
+    expect(digests().sort()).toEqual([
+      ['kd@lillehammer.kommune.no', 'Ukeoversikt uke 22 for Lillehammer'],
+      ['kd@oyer.kommune.no', 'Ukeoversikt uke 22 for Øyer'],
+      ['radgiver@oyer.kommune.no', 'Ukeoversikt uke 22 for Øyer'],
+    ])
+    d.close()
+  })
 })
 
 describe('webhooks over real HTTP', () => {
