@@ -216,17 +216,13 @@ export function createOccurrenceIndexRepository (db: Db) {
         if (r.collaborationId !== null) cs.add(r.collaborationId)
         for (const b of [r.responsibleBodyId, r.treatedByBodyId, r.relatedBodyId]) if (b !== null) bs.add(b)
       }
-      // The three reads side by side: on a PostgreSQL pool they overlap; on SQLite they take turns.
-      const [ml, cl, bl] = await Promise.all([
-        Promise.all(chunks([...ms]).map(part => ex.select({ id: municipalities.id, slug: municipalities.slug, name: municipalities.name }).from(municipalities).where(inArray(municipalities.id, part)))),
-        Promise.all(chunks([...cs]).map(part => ex.select({ id: collaborations.id, slug: collaborations.slug, name: collaborations.name }).from(collaborations).where(inArray(collaborations.id, part)))),
-        Promise.all(chunks([...bs]).map(part => ex.select({ id: bodies.id, slug: bodies.slug, name: bodies.name, kind: bodies.kind, deleted: bodies.deleted }).from(bodies).where(inArray(bodies.id, part)))),
-      ])
-      return {
-        municipalities: new Map(ml.flat().map(m => [m.id, m])),
-        collaborations: new Map(cl.flat().map(c => [c.id, c])),
-        bodies: new Map(bl.flat().map(b => [b.id, b])),
+      const out: NameRows = { municipalities: new Map(), collaborations: new Map(), bodies: new Map() }
+      for (const part of chunks([...ms])) for (const m of await ex.select({ id: municipalities.id, slug: municipalities.slug, name: municipalities.name }).from(municipalities).where(inArray(municipalities.id, part))) out.municipalities.set(m.id, m)
+      for (const part of chunks([...cs])) for (const c of await ex.select({ id: collaborations.id, slug: collaborations.slug, name: collaborations.name }).from(collaborations).where(inArray(collaborations.id, part))) out.collaborations.set(c.id, c)
+      for (const part of chunks([...bs])) {
+        for (const b of await ex.select({ id: bodies.id, slug: bodies.slug, name: bodies.name, kind: bodies.kind, deleted: bodies.deleted }).from(bodies).where(inArray(bodies.id, part))) out.bodies.set(b.id, b)
       }
+      return out
     },
     /** A live municipality or collaboration by id or slug. */
     async findSubject (type: 'municipality' | 'collaboration', ref: string | number, ex: Executor = db): Promise<{ id: number } | undefined> {

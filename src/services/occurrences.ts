@@ -363,7 +363,8 @@ export function createOccurrencesService (deps: OccurrencesServiceDeps) {
   async function indexQuery (q: OccurrenceListQuery & { modifiedSince?: number }, viewer: Viewer, ex?: Executor): Promise<IndexQuery | null> {
     validate(q)
     await indexService.ready()
-    const [{ scope }, visibility] = await Promise.all([calendarOf(q, ex), access.visibility(viewer, ex)])
+    const { scope } = await calendarOf(q, ex)
+    const visibility = await access.visibility(viewer, ex)
     // A private body's calendar is private as a whole, like its feed.
     if (scope.type === 'body' && !visibility.canSeeBody(scope.body.id)) return null
     return { from: q.from, to: q.to, scope, hiddenBodyIds: visibility.hiddenBodyIds, eventTypes: q.eventTypes, statuses: q.statuses, asOf: q.asOf ?? today(), modifiedSince: q.modifiedSince }
