@@ -255,7 +255,7 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
 
       // The kommunedirektør's recipients: subscriptions to a municipality's kommunedirektør body.
       const kommunedirektor = new Map<number, SubscriptionRow[]>()
-      const subscribedBodies = await Promise.all(subs.map(s => s.bodyId !== null ? ctx.limit(() => ctx.body(s.bodyId!)) : undefined))
+      const subscribedBodies = await Promise.all(subs.map(({ bodyId }) => bodyId !== null ? ctx.limit(() => ctx.body(bodyId)) : undefined))
       for (const [i, s] of subs.entries()) {
         const b = subscribedBodies[i]
         if (b?.kind === 'kommunedirektor' && b.municipalityId !== null) kommunedirektor.set(b.municipalityId, [...kommunedirektor.get(b.municipalityId) ?? [], s])
@@ -428,9 +428,10 @@ export function createPlanner (deps: PlannerDeps, opts: PlannerOptions) {
     // The week's digest is built once: one read finds the recipients who already have it, and a
     // municipality whose recipients all have it is not read at all.
     const existing = await deps.outbox.existingKeys(digests.flatMap(d => d.identities.map(i => i.outboxKey)))
-    const built = await Promise.all(digests
-      .filter(d => !d.identities.every(i => existing.has(i.outboxKey)))
-      .map(d => ctx.limit(() => municipalityDigests(d.municipalityId, d.m, d.identities.filter(i => !existing.has(i.outboxKey))))))
+    const built = await Promise.all(digests.map(d => {
+      const missing = d.identities.filter(i => !existing.has(i.outboxKey))
+      return missing.length > 0 ? ctx.limit(() => municipalityDigests(d.municipalityId, d.m, missing)) : []
+    }))
     return built.flat()
   }
 }
