@@ -40,9 +40,12 @@ export interface PgHandle {
   close (): Promise<void>
 }
 
-/** `postgres://user:secret@host/db` → `postgres://user:***@host/db`. */
+/**
+ * `postgres://user:secret@host/db` → `postgres://user:***@host/db`. Up to the last `@`: a password
+ * with an unencoded `@` is hidden whole (and the host with it, if the query also holds one).
+ */
 export function redactUrl (url: string): string {
-  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):[^@]*@/, '$1:***@')
+  return url.replace(/^(postgres(?:ql)?:\/\/[^:/@]*):.*@/, '$1:***@')
 }
 
 const ambient = new WeakMap<pg.Pool, AsyncLocalStorage<{ tx: NodePgDatabase }>>()
@@ -172,12 +175,21 @@ const PG_PROBLEMS: Record<string, string> = {
   '3D000': 'databasen i DATABASE_URL finnes ikke (opprett den først, f.eks. med createdb)',
   42501: 'brukeren mangler rettigheter til å opprette tabeller i databasen',
   '57P03': 'PostgreSQL-serveren starter fortsatt opp; prøv igjen',
+  ERR_INVALID_URL: 'DATABASE_URL er ikke en gyldig adresse (tegn som @ : / % i brukernavn og passord må prosentkodes, f.eks. %40 for @)',
 }
+// Errors node-postgres raises without a code: known by their message.
+const PG_MESSAGES: Array<[RegExp, string]> = [
+  [/client password must be a string/, 'serveren krever passord, men DATABASE_URL har ikke noe passord'],
+  [/server does not support SSL/, 'serveren støtter ikke SSL, men DATABASE_URL ber om det (sslmode)'],
+]
 
 /** The operator's sentence for an error met while connecting or migrating, or undefined for any other error. */
 export function postgresOpenProblem (err: unknown): string | undefined {
   for (let e = err as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
     if (typeof e.code === 'string' && PG_PROBLEMS[e.code]) return PG_PROBLEMS[e.code]
+    const message = (e as { message?: unknown }).message
+    const known = typeof message === 'string' ? PG_MESSAGES.find(([pattern]) => pattern.test(message)) : undefined
+    if (known) return known[1]
     // AggregateError (every address of a host refused): look at the first.
     const errors = (e as { errors?: unknown[] }).errors
     if (Array.isArray(errors) && errors.length) e = { cause: errors[0] }
