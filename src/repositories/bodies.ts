@@ -74,6 +74,17 @@ export function createBodiesRepository (db: Db, clock: Clock) {
       const at = now()
       return (await first(ex.insert(bodies).values({ ...values, feedVisibility: values.feedVisibility ?? 'public', created: at, modified: at }).returning()))!
     },
+    /** Several bodies in one statement (nothing returned). */
+    async insertMany (values: readonly BodyValues[], ex: Executor = db): Promise<void> {
+      if (!values.length) return
+      const at = now()
+      await ex.insert(bodies).values(values.map(v => ({ ...v, feedVisibility: v.feedVisibility ?? 'public', created: at, modified: at })))
+    },
+    /** Which of these slugs a body has, tombstones included. */
+    async takenSlugs (slugs: readonly string[], ex: Executor = db): Promise<Set<string>> {
+      if (!slugs.length) return new Set()
+      return new Set((await ex.select({ slug: bodies.slug }).from(bodies).where(inArray(bodies.slug, [...slugs]))).map(b => b.slug))
+    },
     async update (id: number, patch: BodyPatch, ex: Executor = db): Promise<BodyRow | undefined> {
       return first(ex.update(bodies).set({ ...patch, modified: now() }).where(eq(bodies.id, id)).returning())
     },

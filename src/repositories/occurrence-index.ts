@@ -4,7 +4,7 @@ import { and, asc, count, eq, getTableColumns, gt, gte, inArray, isNull, lt, lte
 import type { Statement } from 'better-sqlite3'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
-import { changes, dialectOf, first, rows, run, type Dialect } from '../db/query.js'
+import { dialectOf, first, rows, run, type Dialect } from '../db/query.js'
 import { bodies, collaborations, constitutions, municipalities, occurrenceStates, participations, rules } from '../db/schema.js'
 import { calendarRevisions, occurrenceIndex, occurrenceIndexDirty, occurrenceIndexMeta } from '../db/schema-index.js'
 import type { CalendarScope, EngineBody, EngineOwner, EngineState, OccurrenceRow } from '../domain/occurrence-engine.js'
@@ -446,16 +446,21 @@ export function createOccurrenceIndexRepository (db: Db) {
      * `rowTrackingFrom`). Returns the subjects whose rows changed.
      */
     async setTrackingFrom (subjects: { municipalities: ReadonlyMap<number, string | null>; collaborations: ReadonlyMap<number, string | null> }, ex: Executor = db): Promise<{ municipalities: number[]; collaborations: number[] }> {
-      const changed = { municipalities: [] as number[], collaborations: [] as number[] }
-      for (const [id, t] of subjects.municipalities) {
-        const r = await ex.update(o).set({ trackingFrom: t }).where(and(eq(o.municipalityId, id), isNull(o.collaborationId), sql`${o.trackingFrom} IS DISTINCT FROM ${t}`))
-        if (changes(r) > 0) changed.municipalities.push(id)
+      // One UPDATE … FROM a VALUES list per 200 subjects; RETURNING tells which subjects had rows changed.
+      const update = async (list: ReadonlyMap<number, string | null>, column: SQL, own: SQL): Promise<number[]> => {
+        const changed = new Set<number>()
+        for (const part of chunks([...list], 200)) {
+          const values = sql.join(part.map(([id, t]) => sql`(CAST(${id} AS integer), CAST(${t} AS text))`), sql`, `)
+          for (const r of await rows<{ id: number }>(ex, sql`WITH v(id, t) AS (VALUES ${values})
+            UPDATE occurrence SET tracking_from = v.t FROM v
+            WHERE ${column} = v.id AND ${own} AND occurrence.tracking_from IS DISTINCT FROM v.t RETURNING ${column} AS id`)) changed.add(Number(r.id))
+        }
+        return [...list.keys()].filter(id => changed.has(id))
       }
-      for (const [id, t] of subjects.collaborations) {
-        const r = await ex.update(o).set({ trackingFrom: t }).where(and(eq(o.collaborationId, id), sql`${o.trackingFrom} IS DISTINCT FROM ${t}`))
-        if (changes(r) > 0) changed.collaborations.push(id)
+      return {
+        municipalities: await update(subjects.municipalities, sql`occurrence.municipality_id`, sql`occurrence.collaboration_id IS NULL`),
+        collaborations: await update(subjects.collaborations, sql`occurrence.collaboration_id`, sql`1 = 1`),
       }
-      return changed
     },
     async liveMunicipalityIds (ex: Executor = db): Promise<number[]> {
       return (await ex.select({ id: municipalities.id }).from(municipalities).where(eq(municipalities.deleted, false))).map(m => m.id)

@@ -25,14 +25,6 @@ export interface RuleFilter {
 export function createRulesRepository (db: Db, clock: Clock) {
   const now = () => clock.now().getTime()
 
-  async function bodiesByKind (ex: Executor, where: ReturnType<typeof eq>): Promise<Partial<Record<BodyKind, number>>> {
-    const out: Partial<Record<BodyKind, number>> = {}
-    for (const b of await ex.select({ id: bodies.id, kind: bodies.kind }).from(bodies).where(and(where, eq(bodies.deleted, false))).orderBy(asc(bodies.id))) {
-      out[b.kind] ??= b.id
-    }
-    return out
-  }
-
   return {
     /** By id, tombstones included. */
     async find (id: number, ex: Executor = db): Promise<RuleRow | undefined> {
@@ -85,6 +77,12 @@ export function createRulesRepository (db: Db, clock: Clock) {
         .where(and(eq(rules.eventType, 'mote'), eq(rules.deleted, false)))).map(r => r.id).filter((id): id is number => id !== null))
     },
 
+    /** Several rules in multi-row inserts (nothing returned). */
+    async insertMany (values: readonly RuleInsert[], ex: Executor = db): Promise<void> {
+      const at = now()
+      for (let i = 0; i < values.length; i += 100) await ex.insert(rules).values(values.slice(i, i + 100).map(v => ({ ...v, created: at, modified: at })))
+    },
+
     async insert (values: RuleInsert, ex: Executor = db): Promise<RuleRow> {
       const at = now()
       return (await first(ex.insert(rules).values({ ...values, created: at, modified: at }).returning()))!
@@ -125,31 +123,47 @@ export function createRulesRepository (db: Db, clock: Clock) {
       return await ex.select().from(bodies).where(eq(bodies.deleted, false)).orderBy(asc(bodies.id))
     },
 
-    /** Municipalities and collaborations with the bodies packages assign rules to (one of them, or all). */
+    /**
+     * Municipalities and collaborations with the bodies packages assign rules to (one of them, or all):
+     * four reads whatever the number of subjects (subjects, in-region members, live bodies), grouped here.
+     */
     async subjectsForPackages (filter: { municipality?: number; collaboration?: number }, ex: Executor = db): Promise<SubjectForPackages[]> {
-      const out: SubjectForPackages[] = []
-      if (filter.collaboration === undefined) {
-        for (const m of await ex.select().from(municipalities).where(and(eq(municipalities.deleted, false), filter.municipality ? eq(municipalities.id, filter.municipality) : undefined)).orderBy(asc(municipalities.id))) {
-          out.push({ type: 'municipality', id: m.id, slug: m.slug, inRegion: m.inRegion, kind: m.kind, bodies: await bodiesByKind(ex, eq(bodies.municipalityId, m.id)) })
+      const ms = filter.collaboration === undefined
+        ? await ex.select().from(municipalities).where(and(eq(municipalities.deleted, false), filter.municipality ? eq(municipalities.id, filter.municipality) : undefined)).orderBy(asc(municipalities.id))
+        : []
+      const cs = filter.municipality === undefined
+        ? await ex.select().from(collaborations).where(and(eq(collaborations.deleted, false), filter.collaboration ? eq(collaborations.id, filter.collaboration) : undefined)).orderBy(asc(collaborations.id))
+        : []
+      const membersOf = new Map<number, number[]>()
+      if (cs.length) {
+        const members = await ex.select({ c: participations.collaborationId, m: municipalities.id }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
+          .where(and(eq(municipalities.inRegion, true), filter.collaboration ? eq(participations.collaborationId, filter.collaboration) : undefined))
+          .orderBy(asc(participations.collaborationId), asc(participations.municipalityId))
+        for (const { c, m } of members) membersOf.set(c, [...membersOf.get(c) ?? [], m])
+      }
+      // Each owner's first live body of each kind (by id), as the packages address them.
+      const byOwner = new Map<string, Partial<Record<BodyKind, number>>>()
+      if (ms.length || cs.length) {
+        for (const b of await ex.select({ id: bodies.id, kind: bodies.kind, m: bodies.municipalityId, c: bodies.collaborationId }).from(bodies).where(eq(bodies.deleted, false)).orderBy(asc(bodies.id))) {
+          const key = b.m !== null ? `m${b.m}` : `c${b.c}`
+          let kinds = byOwner.get(key)
+          if (!kinds) byOwner.set(key, kinds = {})
+          kinds[b.kind] ??= b.id
         }
       }
-      if (filter.municipality === undefined) {
-        for (const c of await ex.select().from(collaborations).where(and(eq(collaborations.deleted, false), filter.collaboration ? eq(collaborations.id, filter.collaboration) : undefined)).orderBy(asc(collaborations.id))) {
-          const members = await ex.select({ id: municipalities.id }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
-            .where(and(eq(participations.collaborationId, c.id), eq(municipalities.inRegion, true))).orderBy(asc(participations.municipalityId))
-          const participants = []
-          for (const m of members) participants.push({ municipalityId: m.id, bodies: await bodiesByKind(ex, eq(bodies.municipalityId, m.id)) })
-          out.push({
-            type: 'collaboration',
-            id: c.id,
-            slug: c.slug,
-            legalForm: c.legalForm,
-            status: c.status,
-            bodies: await bodiesByKind(ex, eq(bodies.collaborationId, c.id)),
-            hostBodies: c.hostMunicipalityId ? await bodiesByKind(ex, eq(bodies.municipalityId, c.hostMunicipalityId)) : undefined,
-            participants,
-          })
-        }
+      const kindsOf = (key: string): Partial<Record<BodyKind, number>> => ({ ...byOwner.get(key) })
+      const out: SubjectForPackages[] = ms.map(m => ({ type: 'municipality', id: m.id, slug: m.slug, inRegion: m.inRegion, kind: m.kind, bodies: kindsOf(`m${m.id}`) }))
+      for (const c of cs) {
+        out.push({
+          type: 'collaboration',
+          id: c.id,
+          slug: c.slug,
+          legalForm: c.legalForm,
+          status: c.status,
+          bodies: kindsOf(`c${c.id}`),
+          hostBodies: c.hostMunicipalityId ? kindsOf(`m${c.hostMunicipalityId}`) : undefined,
+          participants: (membersOf.get(c.id) ?? []).map(m => ({ municipalityId: m, bodies: kindsOf(`m${m}`) })),
+        })
       }
       return out
     },

@@ -69,20 +69,23 @@ export function createCollaborationsService (deps: CollaborationsServiceDeps) {
     return row
   }
 
-  async function municipalityId (ref: string, field: string, ex?: Executor): Promise<number> {
-    const m = await municipalities.find(ref, ex)
-    if (!m || m.deleted) throw invalid('collaboration.unknown_municipality', field, `unknown municipality "${ref}"`)
-    return m.id
-  }
-
   /** Slugs to ids, with the errors naming the field. */
   async function resolve (input: Partial<CollaborationInput>, ex?: Executor) {
     const values: CollaborationValues = {}
     for (const k of PLAIN_FIELDS) {
       if (input[k] !== undefined) (values as Record<string, unknown>)[k] = input[k]
     }
+    // Every municipality named (host and participants) in one read.
+    const named = await municipalities.findMany([
+      ...input.hostMunicipality ? [input.hostMunicipality] : [], ...(input.participants ?? []).map(p => p.municipality),
+    ], ex)
+    const municipalityId = (ref: string, field: string): number => {
+      const m = named.get(ref)
+      if (!m || m.deleted) throw invalid('collaboration.unknown_municipality', field, `unknown municipality "${ref}"`)
+      return m.id
+    }
     if (input.hostMunicipality !== undefined) {
-      values.hostMunicipalityId = input.hostMunicipality === null ? null : await municipalityId(input.hostMunicipality, 'hostMunicipality', ex)
+      values.hostMunicipalityId = input.hostMunicipality === null ? null : municipalityId(input.hostMunicipality, 'hostMunicipality')
     }
     if (input.parent !== undefined) {
       if (input.parent === null) values.parentId = null
@@ -98,7 +101,7 @@ export function createCollaborationsService (deps: CollaborationsServiceDeps) {
       participants = []
       const seen = new Set<number>()
       for (const [i, p] of input.participants.entries()) {
-        const id = await municipalityId(p.municipality, `participants/${i}/municipality`, ex)
+        const id = municipalityId(p.municipality, `participants/${i}/municipality`)
         if (seen.has(id)) throw invalid('collaboration.duplicate_participant', `participants/${i}/municipality`, 'municipality listed twice')
         seen.add(id)
         participants.push({ municipalityId: id, role: p.role ?? 'deltaker', ownershipShare: p.ownershipShare ?? null })
@@ -116,11 +119,12 @@ export function createCollaborationsService (deps: CollaborationsServiceDeps) {
     }
   }
 
+  /** The organs the legal form requires, where no body (tombstones included) has the slug yet: one read, one insert. */
   async function ensureBodies (row: CollaborationRow, tx: Executor) {
-    for (const b of defaultCollaborationBodies(row.legalForm, row.name, row.slug === 'regionrad')) {
-      const slug = `${row.slug}-${b.slugSuffix}`.slice(0, 80)
-      if (!await bodies.find(slug, tx)) await bodies.insert({ slug, name: b.name, kind: b.kind, municipalityId: null, collaborationId: row.id }, tx)
-    }
+    const wanted = defaultCollaborationBodies(row.legalForm, row.name, row.slug === 'regionrad')
+      .map(b => ({ slug: `${row.slug}-${b.slugSuffix}`.slice(0, 80), name: b.name, kind: b.kind, municipalityId: null, collaborationId: row.id }))
+    const taken = await bodies.takenSlugs(wanted.map(b => b.slug), tx)
+    await bodies.insertMany(wanted.filter(b => !taken.has(b.slug)), tx)
   }
 
   const service = {

@@ -108,13 +108,14 @@ export function createPackagesService (deps: PackagesServiceDeps) {
     async applyDefaultMoteplaner (actor: AuditActor): Promise<number> {
       return transactor.transaction(async tx => {
         const planned = await rules.bodyIdsWithMoteplan(tx)
-        let created = 0
+        const drafts = []
         for (const body of await rules.liveBodies(tx)) {
           const moteplan = catalogue.moteplaner.get(body.kind)
           if (!moteplan || planned.has(body.id)) continue
-          await rules.insert({ ...planDefaultMoteplan(moteplan, body) }, tx)
-          created++
+          drafts.push(planDefaultMoteplan(moteplan, body))
         }
+        await rules.insertMany(drafts, tx)
+        const created = drafts.length
         if (created > 0) await audit.record(clock.now().getTime(), actor, { action: 'apply_moteplaner', entityType: 'rule', entityId: '*', after: { created } }, tx)
         return created
       })
