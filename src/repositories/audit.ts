@@ -11,24 +11,30 @@ export interface AuditEntry { action: string; entityType: string; entityId: stri
 
 /** Writes go through here inside the same transaction as the change they record. */
 export async function recordAudit (db: Pick<Db, 'insert'>, at: number, actor: AuditActor, entry: AuditEntry): Promise<void> {
-  await db.insert(auditLog).values({
-    at,
-    tokenId: actor.tokenId,
-    userId: actor.userId ?? null,
-    actor: actor.label,
-    action: entry.action,
-    entityType: entry.entityType,
-    entityId: String(entry.entityId),
-    before: entry.before ?? null,
-    after: entry.after ?? null,
-  })
+  await db.insert(auditLog).values(auditValues(at, actor, entry))
 }
+
+const auditValues = (at: number, actor: AuditActor, entry: AuditEntry): typeof auditLog.$inferInsert => ({
+  at,
+  tokenId: actor.tokenId,
+  userId: actor.userId ?? null,
+  actor: actor.label,
+  action: entry.action,
+  entityType: entry.entityType,
+  entityId: String(entry.entityId),
+  before: entry.before ?? null,
+  after: entry.after ?? null,
+})
 
 export function createAuditRepository (db: Db) {
   return {
     /** Records a change; services call it with the transaction that made the change. */
     async record (at: number, actor: AuditActor, entry: AuditEntry, ex: Executor = db): Promise<void> {
       await recordAudit(ex, at, actor, entry)
+    },
+    /** Several changes by one actor at one instant, in multi-row inserts. */
+    async recordMany (at: number, actor: AuditActor, entries: readonly AuditEntry[], ex: Executor = db): Promise<void> {
+      for (let i = 0; i < entries.length; i += 100) await ex.insert(auditLog).values(entries.slice(i, i + 100).map(e => auditValues(at, actor, e)))
     },
     /** Newest first. `since` keeps entries at or after that instant (the log is append-only: no tombstones). */
     async list (filter: { entityType?: string; entityId?: string; since?: number; limit: number; offset: number }, ex: Executor = db): Promise<{ items: AuditRow[]; total: number }> {

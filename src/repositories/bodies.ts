@@ -74,16 +74,20 @@ export function createBodiesRepository (db: Db, clock: Clock) {
       const at = now()
       return (await first(ex.insert(bodies).values({ ...values, feedVisibility: values.feedVisibility ?? 'public', created: at, modified: at }).returning()))!
     },
-    /** Several bodies in one statement (nothing returned). */
+    /** Several bodies in multi-row inserts (nothing returned). */
     async insertMany (values: readonly BodyValues[], ex: Executor = db): Promise<void> {
-      if (!values.length) return
       const at = now()
-      await ex.insert(bodies).values(values.map(v => ({ ...v, feedVisibility: v.feedVisibility ?? 'public', created: at, modified: at })))
+      for (let i = 0; i < values.length; i += 100) {
+        await ex.insert(bodies).values(values.slice(i, i + 100).map(v => ({ ...v, feedVisibility: v.feedVisibility ?? 'public', created: at, modified: at })))
+      }
     },
     /** Which of these slugs a body has, tombstones included. */
     async takenSlugs (slugs: readonly string[], ex: Executor = db): Promise<Set<string>> {
-      if (!slugs.length) return new Set()
-      return new Set((await ex.select({ slug: bodies.slug }).from(bodies).where(inArray(bodies.slug, [...slugs]))).map(b => b.slug))
+      const taken = new Set<string>()
+      for (let i = 0; i < slugs.length; i += 500) {
+        for (const b of await ex.select({ slug: bodies.slug }).from(bodies).where(inArray(bodies.slug, slugs.slice(i, i + 500)))) taken.add(b.slug)
+      }
+      return taken
     },
     async update (id: number, patch: BodyPatch, ex: Executor = db): Promise<BodyRow | undefined> {
       return first(ex.update(bodies).set({ ...patch, modified: now() }).where(eq(bodies.id, id)).returning())

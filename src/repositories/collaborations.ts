@@ -5,7 +5,7 @@ import { bodies, collaborations, municipalities, participations, rules } from '.
 import { first, rows as rawRows } from '../db/query.js'
 import type { Clock } from '../shared/clock.js'
 import type { CollaborationStatus, LegalForm, ParticipationRole } from '../domain/vocabulary.js'
-import { containsText, refCondition, type Paging } from './shared.js'
+import { byRefs, containsText, refCondition, refsCondition, type Paging } from './shared.js'
 
 export type CollaborationRow = typeof collaborations.$inferSelect
 /** The columns a service may set; ids already resolved from slugs. */
@@ -51,41 +51,75 @@ export const COLLABORATION_SORTS = Object.keys(SORTS)
 export function createCollaborationsRepository (db: Db, clock: Clock) {
   const now = () => clock.now().getTime()
 
-  async function viewOn (ex: Executor, row: CollaborationRow): Promise<CollaborationView> {
-    const host = row.hostMunicipalityId === null
-      ? null
-      : (await first(ex.select({ slug: municipalities.slug, name: municipalities.name }).from(municipalities).where(eq(municipalities.id, row.hostMunicipalityId)))) ?? null
-    const parentSlug = row.parentId === null
-      ? null
-      : (await first(ex.select({ slug: collaborations.slug }).from(collaborations).where(eq(collaborations.id, row.parentId))))?.slug ?? null
-    const participants = await ex.select({
-      municipalityId: participations.municipalityId,
-      slug: municipalities.slug,
-      name: municipalities.name,
-      role: participations.role,
-      ownershipShare: participations.ownershipShare,
-    }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
-      .where(eq(participations.collaborationId, row.id)).orderBy(asc(municipalities.name))
-    const own = await ex.select({ id: bodies.id, slug: bodies.slug, name: bodies.name, kind: bodies.kind }).from(bodies)
-      .where(and(eq(bodies.collaborationId, row.id), eq(bodies.deleted, false))).orderBy(asc(bodies.id))
-    return { ...row, host, parentSlug, participants, bodies: own }
-  }
-
-  /** One view after another: a PostgreSQL transaction is one connection, which runs one query at a time. */
-  async function viewsOn (ex: Executor, rows: CollaborationRow[]): Promise<CollaborationView[]> {
+  /**
+   * Views of many rows in four reads per 500 rows (hosts, umbrellas, participants by name, live bodies by id),
+   * in the rows' order.
+   */
+  async function viewsOn (ex: Executor, rows: readonly CollaborationRow[]): Promise<CollaborationView[]> {
     const views: CollaborationView[] = []
-    for (const r of rows) views.push(await viewOn(ex, r))
+    for (let i = 0; i < rows.length; i += 500) {
+      const part = rows.slice(i, i + 500)
+      const ids = part.map(r => r.id)
+      const hostIds = [...new Set(part.map(r => r.hostMunicipalityId).filter((id): id is number => id !== null))]
+      const parentIds = [...new Set(part.map(r => r.parentId).filter((id): id is number => id !== null))]
+      const hosts = new Map(hostIds.length
+        ? (await ex.select({ id: municipalities.id, slug: municipalities.slug, name: municipalities.name }).from(municipalities).where(inArray(municipalities.id, hostIds))).map(m => [m.id, { slug: m.slug, name: m.name }])
+        : [])
+      const parents = new Map(parentIds.length
+        ? (await ex.select({ id: collaborations.id, slug: collaborations.slug }).from(collaborations).where(inArray(collaborations.id, parentIds))).map(c => [c.id, c.slug])
+        : [])
+      const participantsOf = new Map<number, Participant[]>()
+      for (const { collaborationId, ...p } of await ex.select({
+        collaborationId: participations.collaborationId,
+        municipalityId: participations.municipalityId,
+        slug: municipalities.slug,
+        name: municipalities.name,
+        role: participations.role,
+        ownershipShare: participations.ownershipShare,
+      }).from(participations).innerJoin(municipalities, eq(participations.municipalityId, municipalities.id))
+        .where(inArray(participations.collaborationId, ids)).orderBy(asc(participations.collaborationId), asc(municipalities.name), asc(municipalities.id))) {
+        participantsOf.set(collaborationId, [...participantsOf.get(collaborationId) ?? [], p])
+      }
+      const bodiesOf = new Map<number, CollaborationView['bodies']>()
+      for (const { collaborationId, ...b } of await ex.select({ collaborationId: bodies.collaborationId, id: bodies.id, slug: bodies.slug, name: bodies.name, kind: bodies.kind }).from(bodies)
+        .where(and(inArray(bodies.collaborationId, ids), eq(bodies.deleted, false))).orderBy(asc(bodies.id))) {
+        bodiesOf.set(collaborationId!, [...bodiesOf.get(collaborationId!) ?? [], b])
+      }
+      for (const row of part) {
+        views.push({
+          ...row,
+          host: row.hostMunicipalityId === null ? null : hosts.get(row.hostMunicipalityId) ?? null,
+          parentSlug: row.parentId === null ? null : parents.get(row.parentId) ?? null,
+          participants: participantsOf.get(row.id) ?? [],
+          bodies: bodiesOf.get(row.id) ?? [],
+        })
+      }
+    }
     return views
   }
+  const viewOn = async (ex: Executor, row: CollaborationRow): Promise<CollaborationView> => (await viewsOn(ex, [row]))[0]!
 
-  return {
+  const repo = {
     /** By id or slug, tombstones included. */
     async find (ref: string | number, ex: Executor = db): Promise<CollaborationRow | undefined> {
       return first(ex.select().from(collaborations).where(refCondition(ref, collaborations.id, collaborations.slug)))
     },
+    /** By ids or slugs in one read, tombstones included: reference (as given) → row; unknown ones are absent. */
+    async findMany (refs: readonly string[], ex: Executor = db): Promise<Map<string, CollaborationRow>> {
+      if (!refs.length) return new Map()
+      return byRefs(refs, await ex.select().from(collaborations).where(refsCondition(refs, collaborations.id, collaborations.slug)))
+    },
+    /** Every collaboration, tombstones included, by id (what an import compares a register with). */
+    async listAllRows (ex: Executor = db): Promise<CollaborationRow[]> {
+      return ex.select().from(collaborations).orderBy(asc(collaborations.id))
+    },
     /** The collaboration with host, parent, participants and its live bodies. */
     async view (row: CollaborationRow, ex: Executor = db): Promise<CollaborationView> {
       return viewOn(ex, row)
+    },
+    /** Views of several rows, in their order, in a few reads (see viewsOn). */
+    async views (rows: readonly CollaborationRow[], ex: Executor = db): Promise<CollaborationView[]> {
+      return viewsOn(ex, rows)
     },
     async list (f: CollaborationFilter, ex: Executor = db): Promise<{ items: CollaborationView[]; total: number }> {
       const municipality = f.municipality
@@ -182,23 +216,45 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
       if (row?.host != null && !ids.includes(row.host)) ids.push(row.host)
       return ids
     },
+    /** The municipalities taking part in or hosting each of these collaborations, in two reads per 500. */
+    async involvedMunicipalityIdsOf (ids: readonly number[], ex: Executor = db): Promise<Map<number, number[]>> {
+      const out = new Map<number, number[]>(ids.map(id => [id, []]))
+      for (let i = 0; i < ids.length; i += 500) {
+        const part = ids.slice(i, i + 500)
+        for (const p of await ex.select({ c: participations.collaborationId, m: participations.municipalityId }).from(participations).where(inArray(participations.collaborationId, part))
+          .orderBy(asc(participations.collaborationId), asc(participations.municipalityId))) out.get(p.c)!.push(p.m)
+        for (const c of await ex.select({ id: collaborations.id, host: collaborations.hostMunicipalityId }).from(collaborations).where(inArray(collaborations.id, part))) {
+          const list = out.get(c.id)!
+          if (c.host !== null && !list.includes(c.host)) list.push(c.host)
+        }
+      }
+      return out
+    },
     /** The participations, ordered by municipality id (comparable between two reads). */
     async participations (collaborationId: number, ex: Executor = db): Promise<ParticipationValues[]> {
       return ex.select({ municipalityId: participations.municipalityId, role: participations.role, ownershipShare: participations.ownershipShare })
         .from(participations).where(eq(participations.collaborationId, collaborationId)).orderBy(asc(participations.municipalityId))
     },
 
-    async insert (values: CollaborationValues & { slug: string; name: string; legalForm: LegalForm }, ex: Executor = db): Promise<CollaborationRow> {
+    /** Inserts the rows (multi-row statements) and returns them in the order given. Slugs are unique (409 otherwise). */
+    async insertMany (values: ReadonlyArray<CollaborationValues & { slug: string; name: string; legalForm: LegalForm }>, ex: Executor = db): Promise<CollaborationRow[]> {
       const at = now()
-      return (await first(ex.insert(collaborations).values({ ...values, created: at, modified: at }).returning()))!
+      const bySlug = new Map<string, CollaborationRow>()
+      for (let i = 0; i < values.length; i += 100) {
+        for (const row of await ex.insert(collaborations).values(values.slice(i, i + 100).map(v => ({ ...v, created: at, modified: at }))).returning()) bySlug.set(row.slug, row)
+      }
+      return values.map(v => bySlug.get(v.slug)!)
     },
     async update (id: number, values: CollaborationValues, ex: Executor = db): Promise<CollaborationRow | undefined> {
       return first(ex.update(collaborations).set({ ...values, modified: now() }).where(eq(collaborations.id, id)).returning())
     },
     async replaceParticipations (collaborationId: number, list: ParticipationValues[], ex: Executor = db): Promise<void> {
       await ex.delete(participations).where(eq(participations.collaborationId, collaborationId))
-      // One multi-row insert: a round trip per participant is what a server database charges for.
-      if (list.length) await ex.insert(participations).values(list.map(p => ({ collaborationId, ...p })))
+      await repo.insertParticipations(list.map(p => ({ collaborationId, ...p })), ex)
+    },
+    /** Participations of new collaborations, in multi-row inserts. */
+    async insertParticipations (list: ReadonlyArray<ParticipationValues & { collaborationId: number }>, ex: Executor = db): Promise<void> {
+      for (let i = 0; i < list.length; i += 200) await ex.insert(participations).values(list.slice(i, i + 200))
     },
     /** Brings a tombstoned collaboration back with its bodies. */
     async restore (id: number, ex: Executor = db): Promise<void> {
@@ -218,5 +274,6 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
       await ex.update(collaborations).set({ deleted: true, modified: at }).where(eq(collaborations.id, id))
     },
   }
+  return repo
 }
 export type CollaborationsRepository = ReturnType<typeof createCollaborationsRepository>

@@ -1,11 +1,11 @@
-import { and, asc, count, desc, eq, gte, inArray, isNotNull, or, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, isNotNull, sql } from 'drizzle-orm'
 import type { Db } from '../db/client.js'
 import type { Executor } from '../db/executor.js'
 import { bodies, collaborations, municipalities, participations, rules } from '../db/schema.js'
 import { first } from '../db/query.js'
 import type { Clock } from '../shared/clock.js'
 import type { MunicipalityKind } from '../domain/vocabulary.js'
-import { containsText, refCondition, type Paging } from './shared.js'
+import { byRefs, containsText, refCondition, refsCondition, type Paging } from './shared.js'
 
 export type MunicipalityRow = typeof municipalities.$inferSelect
 export interface MunicipalityInput {
@@ -43,20 +43,10 @@ export function createMunicipalitiesRepository (db: Db, clock: Clock) {
     async find (ref: string | number, ex: Executor = db): Promise<MunicipalityRow | undefined> {
       return first(ex.select().from(municipalities).where(refCondition(ref, municipalities.id, municipalities.slug)))
     },
-    /** By ids or slugs in one read, tombstones included: ref (as given) → row; unknown refs are absent. */
+    /** By ids or slugs in one read, tombstones included: reference (as given) → row; unknown ones are absent. */
     async findMany (refs: readonly string[], ex: Executor = db): Promise<Map<string, MunicipalityRow>> {
-      const numeric = refs.filter(r => /^\d+$/.test(r))
-      const slugs = refs.filter(r => !/^\d+$/.test(r))
       if (!refs.length) return new Map()
-      const rows = await ex.select().from(municipalities).where(or(
-        numeric.length ? inArray(municipalities.id, numeric.map(Number)) : undefined,
-        slugs.length ? inArray(municipalities.slug, slugs) : undefined))
-      const out = new Map<string, MunicipalityRow>()
-      for (const r of rows) {
-        out.set(r.slug, r)
-        out.set(String(r.id), r)
-      }
-      return new Map(refs.flatMap(ref => out.has(ref) ? [[ref, out.get(ref)!] as const] : []))
+      return byRefs(refs, await ex.select().from(municipalities).where(refsCondition(refs, municipalities.id, municipalities.slug)))
     },
     async list (f: MunicipalityFilter, ex: Executor = db): Promise<{ items: MunicipalityRow[]; total: number }> {
       const where = and(

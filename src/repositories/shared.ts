@@ -1,4 +1,4 @@
-import { eq, sql, type SQL } from 'drizzle-orm'
+import { eq, inArray, or, sql, type SQL } from 'drizzle-orm'
 import type { SQLiteColumn } from 'drizzle-orm/sqlite-core'
 
 export interface Paging { limit: number; offset: number }
@@ -6,6 +6,23 @@ export interface Paging { limit: number; offset: number }
 /** A path reference is a numeric id or a slug. */
 export function refCondition (ref: string | number, idColumn: SQLiteColumn, slugColumn: SQLiteColumn): SQL {
   return typeof ref === 'number' || /^\d+$/.test(ref) ? eq(idColumn, Number(ref)) : eq(slugColumn, ref)
+}
+
+/** Several path references (ids or slugs) as one condition: `id IN (…) OR slug IN (…)`. */
+export function refsCondition (refs: readonly string[], idColumn: SQLiteColumn, slugColumn: SQLiteColumn): SQL | undefined {
+  const ids = refs.filter(r => /^\d+$/.test(r)).map(Number)
+  const slugs = refs.filter(r => !/^\d+$/.test(r))
+  return or(ids.length ? inArray(idColumn, ids) : undefined, slugs.length ? inArray(slugColumn, slugs) : undefined)
+}
+
+/** Rows read with refsCondition, keyed by the reference as given; unknown references are absent. */
+export function byRefs<T extends { id: number; slug: string }> (refs: readonly string[], rows: readonly T[]): Map<string, T> {
+  const found = new Map<string, T>()
+  for (const r of rows) {
+    found.set(r.slug, r)
+    found.set(String(r.id), r)
+  }
+  return new Map(refs.flatMap(ref => found.has(ref) ? [[ref, found.get(ref)!] as const] : []))
 }
 
 export const iso = (ms: number) => new Date(ms).toISOString()

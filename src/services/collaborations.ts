@@ -69,18 +69,24 @@ export function createCollaborationsService (deps: CollaborationsServiceDeps) {
     return row
   }
 
-  /** Slugs to ids, with the errors naming the field. */
-  async function resolve (input: Partial<CollaborationInput>, ex?: Executor) {
+  /** The municipalities and umbrellas some inputs name, each read once. */
+  async function lookups (inputs: ReadonlyArray<Partial<CollaborationInput>>, ex?: Executor) {
+    const refs = inputs.flatMap(i => [...i.hostMunicipality ? [i.hostMunicipality] : [], ...(i.participants ?? []).map(p => p.municipality)])
+    const parents = inputs.flatMap(i => i.parent ? [i.parent] : [])
+    return {
+      municipalities: await municipalities.findMany([...new Set(refs)], ex),
+      parents: await collaborations.findMany([...new Set(parents)], ex),
+    }
+  }
+
+  /** Slugs to ids, with the errors naming the field (400, nothing written). */
+  function resolve (input: Partial<CollaborationInput>, found: Awaited<ReturnType<typeof lookups>>) {
     const values: CollaborationValues = {}
     for (const k of PLAIN_FIELDS) {
       if (input[k] !== undefined) (values as Record<string, unknown>)[k] = input[k]
     }
-    // Every municipality named (host and participants) in one read.
-    const named = await municipalities.findMany([
-      ...input.hostMunicipality ? [input.hostMunicipality] : [], ...(input.participants ?? []).map(p => p.municipality),
-    ], ex)
     const municipalityId = (ref: string, field: string): number => {
-      const m = named.get(ref)
+      const m = found.municipalities.get(ref)
       if (!m || m.deleted) throw invalid('collaboration.unknown_municipality', field, `unknown municipality "${ref}"`)
       return m.id
     }
@@ -90,7 +96,7 @@ export function createCollaborationsService (deps: CollaborationsServiceDeps) {
     if (input.parent !== undefined) {
       if (input.parent === null) values.parentId = null
       else {
-        const parent = await collaborations.find(input.parent, ex)
+        const parent = found.parents.get(input.parent)
         if (!parent || parent.deleted) throw invalid('collaboration.unknown_parent', 'parent', `unknown collaboration "${input.parent}"`)
         if (input.slug !== undefined && parent.slug === input.slug) throw invalid('collaboration.parent_cycle', 'parent', 'a collaboration cannot be its own parent')
         values.parentId = parent.id
@@ -119,12 +125,18 @@ export function createCollaborationsService (deps: CollaborationsServiceDeps) {
     }
   }
 
-  /** The organs the legal form requires, where no body (tombstones included) has the slug yet: one read, one insert. */
-  async function ensureBodies (row: CollaborationRow, tx: Executor) {
-    const wanted = defaultCollaborationBodies(row.legalForm, row.name, row.slug === 'regionrad')
-      .map(b => ({ slug: `${row.slug}-${b.slugSuffix}`.slice(0, 80), name: b.name, kind: b.kind, municipalityId: null, collaborationId: row.id }))
+  /** The organs each legal form requires, where no body (tombstones included) has the slug yet: one read, one insert per 100. */
+  async function ensureBodies (rows: readonly CollaborationRow[], tx: Executor) {
+    const wanted = rows.flatMap(row => defaultCollaborationBodies(row.legalForm, row.name, row.slug === 'regionrad')
+      .map(b => ({ slug: `${row.slug}-${b.slugSuffix}`.slice(0, 80), name: b.name, kind: b.kind, municipalityId: null, collaborationId: row.id })))
     const taken = await bodies.takenSlugs(wanted.map(b => b.slug), tx)
-    await bodies.insertMany(wanted.filter(b => !taken.has(b.slug)), tx)
+    // A slug once only, also where two rows would make the same one.
+    const fresh = wanted.filter(b => {
+      if (taken.has(b.slug)) return false
+      taken.add(b.slug)
+      return true
+    })
+    await bodies.insertMany(fresh, tx)
   }
 
   const service = {
@@ -162,20 +174,34 @@ export function createCollaborationsService (deps: CollaborationsServiceDeps) {
 
     /** Creates the collaboration, its participants and the organs its legal form requires. */
     async create (actor: Actor | null | undefined, input: CollaborationInput): Promise<CollaborationView> {
+      return (await service.createMany(actor, [input]))[0]!
+    },
+
+    /**
+     * Creates several collaborations as `create` does each, all or nothing, in a few statements whatever
+     * their number (the register import). Access is checked over all of them at once; a 400 names the
+     * field of the first input that fails; a slug taken (by the database or another input) is a 409.
+     */
+    async createMany (actor: Actor | null | undefined, inputs: readonly CollaborationInput[]): Promise<CollaborationView[]> {
       access.requireActor(actor)
-      const { values, participants = [] } = await resolve(input)
-      const a = await access.assertMayChange(actor, {
-        municipalityIds: [...participants.map(p => p.municipalityId), values.hostMunicipalityId],
-        collaborationIds: [values.parentId],
+      if (!inputs.length) return []
+      const found = await lookups(inputs)
+      const resolved = inputs.map(input => {
+        const { values, participants = [] } = resolve(input, found)
+        return { input, values, participants }
       })
-      assertStillInvolved(a, [...participants.map(p => p.municipalityId), values.hostMunicipalityId ?? null])
+      const a = await access.assertMayChange(actor, {
+        municipalityIds: resolved.flatMap(r => [...r.participants.map(p => p.municipalityId), r.values.hostMunicipalityId]),
+        collaborationIds: resolved.map(r => r.values.parentId),
+      })
+      for (const r of resolved) assertStillInvolved(a, [...r.participants.map(p => p.municipalityId), r.values.hostMunicipalityId ?? null])
       return transactor.transaction(async tx => {
-        const row = await collaborations.insert({ ...values, slug: input.slug, name: input.name, legalForm: input.legalForm }, tx)
-        await collaborations.replaceParticipations(row.id, participants, tx)
-        await ensureBodies(row, tx)
-        const after = await collaborations.view(row, tx)
-        await audit.record(now(), auditActor(a), { action: 'create', entityType: 'collaboration', entityId: row.id, after }, tx)
-        return after
+        const rows = await collaborations.insertMany(resolved.map(({ input, values }) => ({ ...values, slug: input.slug, name: input.name, legalForm: input.legalForm })), tx)
+        await collaborations.insertParticipations(rows.flatMap((row, i) => resolved[i]!.participants.map(p => ({ collaborationId: row.id, ...p }))), tx)
+        await ensureBodies(rows, tx)
+        const views = await collaborations.views(rows, tx)
+        await audit.recordMany(now(), auditActor(a), views.map(after => ({ action: 'create', entityType: 'collaboration', entityId: after.id, after })), tx)
+        return views
       })
     },
 
@@ -185,7 +211,7 @@ export function createCollaborationsService (deps: CollaborationsServiceDeps) {
       return transactor.transaction(async tx => {
         const before = await live(ref, tx)
         await access.assertMayChange(actor, { collaborationIds: [before.id] }, tx)
-        const { values, participants } = await resolve(patch, tx)
+        const { values, participants } = resolve(patch, await lookups([patch], tx))
         if (values.parentId === before.id) throw invalid('collaboration.parent_cycle', 'parent', 'a collaboration cannot be its own parent')
         const oldParticipants = await collaborations.participations(before.id, tx)
 
@@ -211,7 +237,7 @@ export function createCollaborationsService (deps: CollaborationsServiceDeps) {
         const beforeView = await collaborations.view(before, tx)
         const row = (await collaborations.update(before.id, values, tx))!
         if (participantsChanged) await collaborations.replaceParticipations(before.id, participants!, tx)
-        await ensureBodies(row, tx)
+        await ensureBodies([row], tx)
         const after = await collaborations.view(row, tx)
         await audit.record(now(), auditActor(a), { action: 'update', entityType: 'collaboration', entityId: before.id, before: beforeView, after }, tx)
         return { view: after, changed: true }

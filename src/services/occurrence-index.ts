@@ -195,10 +195,19 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
    * Recomputes the treating meeting of what a body treats, where its meetings changed. Rows of rules
    * recomputed in this same flush already have it (their facts were read after the change).
    */
-  async function refreshTreating (bodyId: number, range: { from: string; to: string }, horizon: EngineWindow, ch: Changes, ex: Executor): Promise<void> {
-    // A meeting is the treating meeting for deadlines up to six months after it.
-    const rows = (await repo.treatedBy(bodyId, range.from, addMonths(range.to, 6), ex)).filter(r => !ch.refreshed.has(r.ruleId))
-    if (!rows.length) return
+  async function refreshTreating (horizon: EngineWindow, ch: Changes, ex: Executor): Promise<void> {
+    // A meeting is the treating meeting for deadlines up to six months after it. The bodies' rows in one
+    // read per 100 bodies: the initial build of a nation has thousands of bodies whose meetings changed.
+    const ranges = [...ch.meetingBodies].map(([bodyId, range]) => ({ bodyId, from: range.from, to: addMonths(range.to, 6) }))
+    const rowsOf = new Map<number, OccurrenceRow[]>()
+    for (const r of await repo.treatedBy(ranges, ex)) {
+      if (ch.refreshed.has(r.ruleId) || r.treatedByBodyId === null) continue
+      rowsOf.set(r.treatedByBodyId, [...rowsOf.get(r.treatedByBodyId) ?? [], r])
+    }
+    for (const [bodyId, rows] of rowsOf) await refreshTreatingOf(bodyId, rows, horizon, ch, ex)
+  }
+
+  async function refreshTreatingOf (bodyId: number, rows: readonly OccurrenceRow[], horizon: EngineWindow, ch: Changes, ex: Executor): Promise<void> {
     const rules = await repo.meetingRules([bodyId], ex)
     const states = new Map<string, EngineState>()
     for (const s of await repo.states(rules.map(r => r.id), ex)) states.set(occurrenceId(s.ruleId, s.originalKey), s)
@@ -273,7 +282,7 @@ export function createOccurrenceIndexService (deps: OccurrenceIndexDeps) {
     const ids = [...p.rules]
     for (let i = 0; i < ids.length; i += REBUILD_BATCH) await refreshRules(ids.slice(i, i + REBUILD_BATCH), horizon, ch, ex)
     for (const [ruleId, key] of p.occurrences) await refreshOccurrence(ruleId, key, horizon, ch, ex)
-    for (const [bodyId, range] of ch.meetingBodies) await refreshTreating(bodyId, range, horizon, ch, ex)
+    await refreshTreating(horizon, ch, ex)
     await refreshTracking(p.tracking, ch, ex)
     return ch.keys
   }

@@ -3,7 +3,7 @@
 // The region is data: the municipalities a register has columns for are the region (issue 12).
 import { rolledBack, type Executor, type Transactor } from '../db/executor.js'
 import type { MunicipalitiesRepository, MunicipalityRow } from '../repositories/municipalities.js'
-import type { CollaborationsRepository } from '../repositories/collaborations.js'
+import type { CollaborationRow, CollaborationsRepository } from '../repositories/collaborations.js'
 import type { ParticipationRole } from '../domain/vocabulary.js'
 import type { Clock } from '../shared/clock.js'
 import { invalid, requireSupportedDate } from '../shared/errors.js'
@@ -252,8 +252,13 @@ export function createRegisterService (deps: RegisterServiceDeps) {
     let updated = 0
     let unchanged = 0
     const warnings: ImportWarning[] = []
+    // What the database holds before the batch (tombstones included), read once: slugs and who is involved.
+    const known = new Map((await collaborationsRepo.listAllRows(tx)).map(c => [c.slug, c]))
+    const involved = await collaborationsRepo.involvedMunicipalityIdsOf([...known.values()].filter(c => !c.deleted).map(c => c.id), tx)
     // Slugs taken in this batch, with the region (municipality ids) of the file that took each.
     const claimed = new Map<string, ReadonlySet<number>>()
+    // New collaborations are created together after the files are read: slug → the input (the last file's wins).
+    const fresh = new Map<string, CollaborationInput>()
     const parents: Array<{ slug: string; parentSlug: string | null; unchangedFields: boolean }> = []
     for (const file of files) {
       warnings.push(...file.warnings)
@@ -262,7 +267,7 @@ export function createRegisterService (deps: RegisterServiceDeps) {
       // The file's own slugs → the slugs stored (a name another region uses already gets the region's).
       const stored = new Map<string, string>()
       for (const r of file.rows) {
-        const slug = await claimSlug(r.entry.slug, regionKey, regionIds, claimed)
+        const slug = claimSlug(r.entry.slug, regionKey, regionIds, claimed, known, involved)
         stored.set(r.entry.slug, slug)
         if (slug !== r.entry.slug) {
           warnings.push({ line: r.entry.line, code: 'slug_in_use', file: file.name, message: `«${r.entry.name}» har samme nøkkel som et samarbeid i en annen region; lagret som «${slug}».` })
@@ -284,13 +289,22 @@ export function createRegisterService (deps: RegisterServiceDeps) {
           comment: entry.comment || null,
           participants: participantsOf(r, slugOf),
         }
-        const existing = await collaborationsRepo.find(slug, tx)
+        const existing = known.get(slug)
         let unchangedFields = false
-        if (!existing || existing.deleted) {
-          if (existing?.deleted) {
-            await collaborations.restore(actor, existing.id)
-            await collaborations.update(actor, existing.id, input)
-          } else await collaborations.create(actor, input)
+        if (!existing) {
+          // Named twice in the batch (the same region's register twice): the later row is an update of the first.
+          const earlier = fresh.get(slug)
+          if (!earlier) created++
+          else if (JSON.stringify(earlier) !== JSON.stringify(input)) updated++
+          else {
+            unchanged++
+            unchangedFields = true
+          }
+          fresh.set(slug, input)
+        } else if (existing.deleted) {
+          await collaborations.restore(actor, existing.id)
+          await collaborations.update(actor, existing.id, input)
+          known.set(slug, { ...existing, deleted: false })
           created++
         } else if ((await collaborations.update(actor, existing.id, input)).changed) updated++
         else {
@@ -300,12 +314,15 @@ export function createRegisterService (deps: RegisterServiceDeps) {
         parents.push({ slug, parentSlug: entry.parentSlug === null ? null : stored.get(entry.parentSlug) ?? null, unchangedFields })
       }
     }
+    await collaborations.createMany(actor, [...fresh.values()])
     // Parents last: an umbrella may come after its parts in another file's order, and must exist first.
+    const bySlug = new Map((await collaborationsRepo.listAllRows(tx)).map(c => [c.slug, c]))
     for (const p of parents) {
-      const row = (await collaborationsRepo.find(p.slug, tx))!
-      const parentId = p.parentSlug === null ? null : (await collaborationsRepo.find(p.parentSlug, tx))?.id ?? null
+      const row = bySlug.get(p.slug)!
+      const parentId = p.parentSlug === null ? null : bySlug.get(p.parentSlug)?.id ?? null
       if (parentId === row.parentId) continue
       await collaborations.update(actor, row.id, { parent: p.parentSlug })
+      bySlug.set(p.slug, { ...row, parentId })
       if (p.unchangedFields) {
         unchanged--
         updated++
@@ -326,16 +343,13 @@ export function createRegisterService (deps: RegisterServiceDeps) {
   }
 
   /**
-   * The slug a row is stored under: its own, unless that belongs to a collaboration of another region
-   * (none of this file's municipalities takes part) or another row of the batch took it; then the
-   * region's qualified slug (`renovasjon-nord-aurdal`), so that each region's "Renovasjon" is its own.
-   */
-  /**
    * The slug a file's row is stored under: its own, unless a collaboration of another region (no
-   * municipality in common) has it, in the database or earlier in the batch. The same region's
-   * register twice in one batch is the same collaborations.
+   * municipality in common) has it, in the database or earlier in the batch; then the region's qualified
+   * slug (`renovasjon-nord-aurdal`), so that each region's "Renovasjon" is its own. The same region's
+   * register twice in one batch is the same collaborations. `known` and `involved`: the database before the batch.
    */
-  async function claimSlug (base: string, regionKey: string, regionIds: ReadonlySet<number>, claimed: Map<string, ReadonlySet<number>>): Promise<string> {
+  function claimSlug (base: string, regionKey: string, regionIds: ReadonlySet<number>, claimed: Map<string, ReadonlySet<number>>,
+    known: ReadonlyMap<string, CollaborationRow>, involved: ReadonlyMap<number, number[]>): string {
     const candidates = [base, `${base}-${regionKey}`.slice(0, 80).replace(/-+$/, '')]
     for (let i = 2; ; i++) {
       const slug = candidates.shift() ?? `${base}-${regionKey}-${i}`.slice(0, 80)
@@ -344,10 +358,10 @@ export function createRegisterService (deps: RegisterServiceDeps) {
         if ([...claimant].some((id) => regionIds.has(id))) return slug
         continue
       }
-      const existing = await collaborationsRepo.find(slug)
+      const existing = known.get(slug)
       if (existing && !existing.deleted) {
-        const involved = await collaborationsRepo.involvedMunicipalityIds(existing.id)
-        if (involved.length > 0 && !involved.some((id) => regionIds.has(id))) continue
+        const ids = involved.get(existing.id) ?? []
+        if (ids.length > 0 && !ids.some((id) => regionIds.has(id))) continue
       }
       claimed.set(slug, regionIds)
       return slug

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { refusal as failure, serviceFixture, type ServiceFixture } from '../helpers/services.js'
 import type { Actor } from '../../src/services/access.js'
+import { databaseErrorKind } from '../../src/db/errors.js'
 
 let t: ServiceFixture
 let admin: Actor
@@ -114,6 +115,44 @@ describe('collaborations: rules of the data', () => {
     const umbrella = (await t.deps.services.collaborations.get('legevaktsamarbeid')).parentSlug!
     const before = await snapshot()
     expect(await failure(t.deps.services.collaborations.remove(admin, umbrella))).toMatchObject({ kind: 'conflict', code: 'collaboration.has_parts' })
+    expect(await snapshot()).toBe(before)
+  })
+
+  it('creates several at once as it creates one: participants, host, the organs each legal form requires, an audit row each, in the order given', async () => {
+    const s = t.deps.services.collaborations
+    const views = await s.createMany(admin, [
+      { slug: 'felles-brann-iks', name: 'Felles brann IKS', legalForm: 'iks', participants: [{ municipality: 'oyer', role: 'eier', ownershipShare: 40 }, { municipality: 'gausdal', role: 'eier', ownershipShare: 60 }] },
+      { slug: 'felles-barnevern', name: 'Felles barnevern', legalForm: 'vertskommune_administrativ', hostMunicipality: 'gausdal', participants: [{ municipality: 'oyer' }] },
+    ])
+    expect(views.map(v => v.slug)).toEqual(['felles-brann-iks', 'felles-barnevern'])
+    // Each the same as reading it back, and as `create` makes it.
+    for (const v of views) expect(v).toEqual(await s.get(v.slug))
+    expect(await roles('felles-brann-iks')).toEqual(['gausdal:eier:60', 'oyer:eier:40'])
+    expect(views[1]!.host?.slug).toBe('gausdal')
+    const single = await s.create(admin, { slug: 'enkelt-iks', name: 'Enkelt IKS', legalForm: 'iks', participants: [{ municipality: 'oyer', role: 'eier' }] })
+    expect(views[0]!.bodies.map(b => b.kind)).toEqual(single.bodies.map(b => b.kind))
+    expect(views[0]!.bodies.length).toBeGreaterThan(0)
+    const audited = await t.sql.all<{ entity_id: string }>("select entity_id from audit_log where entity_type = 'collaboration' and action = 'create' order by id")
+    expect(audited.slice(-3).map(a => Number(a.entity_id))).toEqual([views[0]!.id, views[1]!.id, single.id])
+  })
+
+  it('creates several all or nothing: a bad participant in the second is a 400 naming its field, a slug taken a unique violation, another municipality a 403; nothing is written', async () => {
+    const s = t.deps.services.collaborations
+    const before = await snapshot()
+    expect(await failure(s.createMany(admin, [
+      { slug: 'a-iks', name: 'A IKS', legalForm: 'iks', participants: [{ municipality: 'oyer', role: 'eier' }] },
+      { slug: 'b-iks', name: 'B IKS', legalForm: 'iks', participants: [{ municipality: 'atlantis' }] },
+    ]))).toMatchObject({ kind: 'invalid', code: 'collaboration.unknown_municipality', field: 'participants/0/municipality' })
+    // The unique slug: the API answers it 409 (see databaseErrorKind).
+    const taken = await s.createMany(admin, [
+      { slug: 'a-iks', name: 'A IKS', legalForm: 'iks', participants: [{ municipality: 'oyer', role: 'eier' }] },
+      { slug: 'gudbrandsdalsmusea-as', name: 'Igjen', legalForm: 'as', participants: [{ municipality: 'oyer', role: 'eier' }] },
+    ]).then(() => undefined, (err: unknown) => err)
+    expect(databaseErrorKind(taken)).toBe('unique')
+    expect(await failure(s.createMany(editorOyer, [
+      { slug: 'a-iks', name: 'A IKS', legalForm: 'iks', participants: [{ municipality: 'oyer', role: 'eier' }] },
+      { slug: 'c-iks', name: 'C IKS', legalForm: 'iks', participants: [{ municipality: 'gausdal', role: 'eier' }] },
+    ]))).toMatchObject({ kind: 'forbidden' })
     expect(await snapshot()).toBe(before)
   })
 })
