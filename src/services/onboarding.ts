@@ -2,7 +2,7 @@
 // with their statutory bodies (koml. § 5-1), and a region is whatever has been onboarded into it — data, not code.
 import { rolledBack, type Executor, type Transactor } from '../db/executor.js'
 import type { MunicipalitiesRepository, MunicipalBodyRow, MunicipalityRow } from '../repositories/municipalities.js'
-import type { BodiesRepository } from '../repositories/bodies.js'
+import type { BodiesRepository, BodyValues } from '../repositories/bodies.js'
 import type { AuditRepository } from '../repositories/audit.js'
 import type { Clock } from '../shared/clock.js'
 import { invalid, requireSupportedDate } from '../shared/errors.js'
@@ -100,6 +100,7 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
 
     const rows = new Map<string, MunicipalityRow>()
     const statuses = new Map<string, { status: OnboardingStatus; note: string | null }>()
+    const newBodies: BodyValues[] = []
     for (const unit of units) {
       if (rows.has(unit.kommunenummer)) continue
       let row = byNumber.get(unit.kommunenummer) ?? adoptable.get(unit.kommunenummer)
@@ -155,15 +156,20 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
           await audit.record(at, who, { action: 'restore', entityType: 'municipality', entityId: row.id }, tx)
         }
       }
-      await ensureBodies(row, oldName, bodiesOf.get(row.id) ?? [], takenBodySlugs, tx)
+      await ensureBodies(row, oldName, bodiesOf.get(row.id) ?? [], takenBodySlugs, newBodies, tx)
       rows.set(unit.kommunenummer, row)
       statuses.set(unit.kommunenummer, { status, note })
     }
+    // The new bodies of every unit together: the whole nation's are some two thousand.
+    await bodies.insertMany(newBodies, tx)
     return { rows, statuses }
   }
 
-  /** Every statutory body of the unit's kind exists and is live; generated names follow a renamed municipality. */
-  async function ensureBodies (row: MunicipalityRow, oldName: string | null, existing: MunicipalBodyRow[], takenBodySlugs: Set<string>, tx: Executor) {
+  /**
+   * Every statutory body of the unit's kind exists and is live; generated names follow a renamed municipality.
+   * Bodies to create are added to `created` (the caller inserts them), the rest is written here.
+   */
+  async function ensureBodies (row: MunicipalityRow, oldName: string | null, existing: MunicipalBodyRow[], takenBodySlugs: Set<string>, created: BodyValues[], tx: Executor) {
     // Generated names to bring up to date: the old name's, and a kommune's names on a fylkeskommune (imports before
     // issue 12 gave "Oppland fylkeskommune" a "Kommunestyret i Oppland fylkeskommune"). A name someone chose stays.
     const previous = [...new Set([oldName ?? row.name, row.name])].flatMap(n => [...defaultMunicipalityBodies(n, row.kind), ...defaultMunicipalityBodies(n, 'kommune')])
@@ -184,7 +190,7 @@ export function createOnboardingService (deps: OnboardingServiceDeps) {
       let slug = `${row.slug}-${wanted.slugSuffix}`
       for (let i = 2; takenBodySlugs.has(slug); i++) slug = `${row.slug}-${wanted.slugSuffix}-${i}`
       takenBodySlugs.add(slug)
-      await bodies.insert({ slug, name: wanted.name, kind: wanted.kind, municipalityId: row.id, collaborationId: null }, tx)
+      created.push({ slug, name: wanted.name, kind: wanted.kind, municipalityId: row.id, collaborationId: null })
     }
   }
 
