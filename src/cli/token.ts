@@ -28,7 +28,9 @@ try {
       fail(MESSAGES[err.code] ?? (err.code === 'token.unknown_municipality' ? `Ukjent kommune: ${values.municipality}` : err.message))
     }
   } else if (command === 'list') {
-    for (const t of await tokens.list()) {
+    const list = await tokens.list()
+    if (list.length === 0) process.stdout.write('Ingen tokens ennå. Lag et med: npm run token -- create --role admin --label "…"\n')
+    for (const t of list) {
       const state = t.revokedAt ? `tilbakekalt ${new Date(t.revokedAt).toISOString()}` : 'aktiv'
       process.stdout.write(`${t.id}\t${t.role}\t${t.municipality ?? '-'}\t${state}\t${t.label}\n`)
     }

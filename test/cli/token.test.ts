@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
 
 const root = fileURLToPath(new URL('../..', import.meta.url))
-const token = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_PATH: ':memory:' } })
+// Vitest sets BASE_URL to '/' (Vite's base path); the app wants an origin.
+const token = (...args: string[]) => spawnSync(process.execPath, ['--import', 'tsx', 'src/cli/token.ts', ...args], { cwd: root, encoding: 'utf8', env: { ...process.env, DATABASE_PATH: ':memory:', BASE_URL: 'http://127.0.0.1:3000' } })
 
 // Each run starts Node with tsx: seconds each on a loaded machine.
 describe('npm run token', { timeout: 120_000 }, () => {
@@ -29,5 +30,12 @@ describe('npm run token', { timeout: 120_000 }, () => {
     const run = token('create', '--label')
     expect(run.status).toBe(2)
     expect(run.stderr).toContain('Valget «--label» mangler en verdi, eller har en det ikke tar.')
+  })
+
+  it('says so when there are no tokens yet, and how to make one, instead of printing nothing', () => {
+    const run = token('list')
+    expect(run.stderr).toBe('')
+    expect(run.status).toBe(0)
+    expect(run.stdout).toBe('Ingen tokens ennå. Lag et med: npm run token -- create --role admin --label "…"\n')
   })
 })
