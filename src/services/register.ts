@@ -42,7 +42,9 @@ export interface ImportReport {
   /** The encoding of the file; for a batch, each distinct encoding, comma-separated. */
   encoding: string
   files: ImportedFile[]
+  /** Rows read, in every file. */
   entries: number
+  /** Collaborations created, updated and unchanged: one named in two files of the batch counts once (the later file's row is stored). */
   created: number
   updated: number
   unchanged: number
@@ -257,9 +259,9 @@ export function createRegisterService (deps: RegisterServiceDeps) {
     const involved = await collaborationsRepo.involvedMunicipalityIdsOf([...known.values()].filter(c => !c.deleted).map(c => c.id), tx)
     // Slugs taken in this batch, with the region (municipality ids) of the file that took each.
     const claimed = new Map<string, ReadonlySet<number>>()
-    // New collaborations are created together after the files are read: slug → the input (the last file's wins).
-    const fresh = new Map<string, CollaborationInput>()
-    const parents: Array<{ slug: string; parentSlug: string | null; unchangedFields: boolean }> = []
+    // What the batch says of each collaboration, in the order first named; a later file's row wins over an
+    // earlier one (the same region's register twice), so a batch run twice writes nothing the second time.
+    const planned = new Map<string, { input: CollaborationInput; parentSlug: string | null; file: string; line: number }>()
     for (const file of files) {
       warnings.push(...file.warnings)
       const regionIds = new Set([...file.columns.values()].map((u) => rows.get(u.kommunenummer)!.id))
@@ -289,32 +291,40 @@ export function createRegisterService (deps: RegisterServiceDeps) {
           comment: entry.comment || null,
           participants: participantsOf(r, slugOf),
         }
-        const existing = known.get(slug)
-        let unchangedFields = false
-        if (!existing) {
-          // Named twice in the batch (the same region's register twice): the later row is an update of the first.
-          const earlier = fresh.get(slug)
-          if (!earlier) created++
-          else if (JSON.stringify(earlier) !== JSON.stringify(input)) updated++
-          else {
-            unchanged++
-            unchangedFields = true
-          }
-          fresh.set(slug, input)
-        } else if (existing.deleted) {
-          await collaborations.restore(actor, existing.id)
-          await collaborations.update(actor, existing.id, input)
-          known.set(slug, { ...existing, deleted: false })
-          created++
-        } else if ((await collaborations.update(actor, existing.id, input)).changed) updated++
-        else {
-          unchanged++
-          unchangedFields = true
+        const parentSlug = entry.parentSlug === null ? null : stored.get(entry.parentSlug) ?? null
+        const earlier = planned.get(slug)
+        if (earlier && JSON.stringify([earlier.input, earlier.parentSlug]) !== JSON.stringify([input, parentSlug])) {
+          warnings.push({
+            line: entry.line,
+            code: 'repeated_in_batch',
+            file: file.name,
+            message: `«${entry.name}» står også i ${earlier.file} (linje ${earlier.line}) med andre opplysninger. Raden i ${file.name} er lagret.`,
+          })
         }
-        parents.push({ slug, parentSlug: entry.parentSlug === null ? null : stored.get(entry.parentSlug) ?? null, unchangedFields })
+        planned.set(slug, { input, parentSlug, file: file.name, line: entry.line })
       }
     }
-    await collaborations.createMany(actor, [...fresh.values()])
+    // Each collaboration written once: new ones together, existing ones updated (or restored) one by one.
+    const fresh: CollaborationInput[] = []
+    const parents: Array<{ slug: string; parentSlug: string | null; unchangedFields: boolean }> = []
+    for (const [slug, { input, parentSlug }] of planned) {
+      const existing = known.get(slug)
+      let unchangedFields = false
+      if (!existing) {
+        fresh.push(input)
+        created++
+      } else if (existing.deleted) {
+        await collaborations.restore(actor, existing.id)
+        await collaborations.update(actor, existing.id, input)
+        created++
+      } else if ((await collaborations.update(actor, existing.id, input)).changed) updated++
+      else {
+        unchanged++
+        unchangedFields = true
+      }
+      parents.push({ slug, parentSlug, unchangedFields })
+    }
+    await collaborations.createMany(actor, fresh)
     // Parents last: an umbrella may come after its parts in another file's order, and must exist first.
     const bySlug = new Map((await collaborationsRepo.listAllRows(tx)).map(c => [c.slug, c]))
     for (const p of parents) {

@@ -165,6 +165,27 @@ describe('importMany: two regions in one batch', () => {
     expect(await count()).toBe(collaborations)
   }, 120_000)
 
+  it('stores the later file\'s row where two files of a batch disagree about a collaboration, says so, and the batch run again changes nothing', async () => {
+    const row = 'Valdres kommunestyreforum\tUformelt\tx\tx\tx\tx\tx\tx\t'
+    const text = new TextDecoder().decode(VALDRES)
+    expect(text).toContain(row)
+    const later = new TextEncoder().encode(text.replace(row, `${row}Møtest to gonger i året`))
+    const batch = [{ name: 'valdres.tsv', bytes: VALDRES }, { name: 'valdres-ny.tsv', bytes: later }]
+    const first = await t.services.register.importMany(ACTOR, batch, { dryRun: false })
+    expect(first.warnings.filter(w => w.code === 'repeated_in_batch')).toEqual([
+      expect.objectContaining({ file: 'valdres-ny.tsv', message: expect.stringMatching(/^«Valdres kommunestyreforum» står også i valdres\.tsv \(linje \d+\) med andre opplysninger/) }),
+    ])
+    // Counted once each: 15 collaborations, though 30 rows were read.
+    expect(first.entries).toBe(30)
+    expect(first.created + first.updated + first.unchanged).toBe(15)
+    expect((await t.services.collaborations.get('valdres-kommunestyreforum')).comment).toBe('Møtest to gonger i året')
+
+    const before = await t.snapshot()
+    t.clock.advance(24 * 60 * 60 * 1000)
+    expect(await t.services.register.importMany(ACTOR, batch, { dryRun: false })).toMatchObject({ created: 0, updated: 0, unchanged: 15 })
+    expect(await t.snapshot()).toBe(before)
+  }, 120_000)
+
   it('refuses the whole batch, writing nothing, when one file cannot be read', async () => {
     const before = await t.snapshot()
     const err = await refusal(t.services.register.importMany(ACTOR, [
