@@ -106,13 +106,15 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
     }
     const status = err.statusCode ?? 500
     if (status >= 400 && status < 500) {
-      // Fastify's own client errors (bad JSON, wrong content type, too large): keep its message, no internals.
-      const code = err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE'
-        ? 'unsupported_media_type'
-        : err.code === 'FST_ERR_CTP_BODY_TOO_LARGE'
-          ? 'payload_too_large'
-          : err.code?.startsWith('FST_ERR_CTP') ? 'invalid_body' : 'bad_request'
-      return send(status, code, err.message)
+      // Fastify's own client errors (bad JSON, wrong content type, too large): in Norwegian, no internals.
+      if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return send(status, 'unsupported_media_type', mediaTypeMessage(request))
+      if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE') {
+        const limit = request.routeOptions.bodyLimit
+        return send(status, 'payload_too_large', `Innholdet er for stort${limit ? `: grensen er ${Math.floor(limit / 1024)} KiB` : ''}`)
+      }
+      if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY') return send(status, 'invalid_body', 'Innholdet er ikke gyldig JSON')
+      if (err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return send(status, 'invalid_body', 'Innholdet er tomt, men Content-Type sier application/json')
+      return send(status, err.code?.startsWith('FST_ERR_CTP') ? 'invalid_body' : 'bad_request', err.message)
     }
     request.log.error({ err }, 'unhandled error')
     return send(500, 'internal', 'Det oppstod en intern feil')
@@ -122,3 +124,11 @@ export default fp(async function errorsPlugin (app: FastifyInstance) {
     reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'route.not_found', message: `Ingen side på ${request.method} ${request.url.split('?')[0]}`, details: [], requestId: request.id })
   })
 }, { name: 'errors' })
+
+/** A 415's message: the type sent, and the types the route takes (its body schema's `content`, else JSON). */
+function mediaTypeMessage (request: FastifyRequest): string {
+  const sent = request.headers['content-type']?.split(';')[0]?.trim()
+  const body = request.routeOptions.schema?.body as { content?: Record<string, unknown> } | undefined
+  const accepted = body?.content ? Object.keys(body.content) : body ? ['application/json'] : []
+  return `${sent ? `Innholdstypen «${sent}»` : 'Innhold uten Content-Type'} tas ikke imot her${accepted.length ? `; send ${accepted.join(', ')}` : ''}`
+}

@@ -64,10 +64,11 @@ describe('bad input is a clear 4xx and changes nothing', () => {
     await rejected({ method: 'POST', url: '/api/v1/collaborations', payload: { ...validCollaboration, participants: [{ municipality: 'oyer' }, { municipality: 'atlantis' }] } }, 400, /unknown municipality "atlantis"/, 'body/participants/1/municipality')
   })
   it('a wrong content type is a 415', async () => {
-    await rejected({ method: 'POST', url: '/api/v1/collaborations', body: 'slug=x', contentType: 'application/x-www-form-urlencoded' }, 415, /Unsupported Media Type|content-type/i)
+    await rejected({ method: 'POST', url: '/api/v1/collaborations', body: 'slug=x', contentType: 'application/x-www-form-urlencoded' }, 415,
+      /^Innholdstypen «application\/x-www-form-urlencoded» tas ikke imot her; send application\/json$/)
   })
   it('a body over 1 MiB is a 413', async () => {
-    await rejected({ method: 'POST', url: '/api/v1/collaborations', payload: { ...validCollaboration, comment: 'x'.repeat(1_100_000) } }, 413, /too large/i)
+    await rejected({ method: 'POST', url: '/api/v1/collaborations', payload: { ...validCollaboration, comment: 'x'.repeat(1_100_000) } }, 413, /^Innholdet er for stort: grensen er \d+ KiB$/)
   })
   it('an empty PATCH names the problem', async () => {
     await rejected({ method: 'PATCH', url: '/api/v1/collaborations/valg-samarbeid', payload: {} }, 400, /fewer than 1 properties/)

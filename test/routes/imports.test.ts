@@ -51,6 +51,20 @@ describe('POST /api/v1/imports reads bytes', () => {
     expect(await t.snapshot()).toBe(before)
   })
 
+  it.each([
+    ['JSON', 'application/json', '«application/json»'],
+    ['a form (curl --data-binary without a Content-Type)', 'application/x-www-form-urlencoded', '«application/x-www-form-urlencoded»'],
+  ])('%s is a 415 in Norwegian naming the type sent and the types taken, and nothing is written', async (_, contentType, named) => {
+    const before = await t.snapshot()
+    const res = await post(SEED, contentType)
+    expect(res.statusCode).toBe(415)
+    expect(res.json()).toMatchObject({
+      code: 'unsupported_media_type',
+      message: `Innholdstypen ${named} tas ikke imot her; send text/tab-separated-values, text/csv, text/plain, application/octet-stream`,
+    })
+    expect(await t.snapshot()).toBe(before)
+  })
+
   it('an empty body is a 400 naming the body; no token is a 401 before the body is looked at', async () => {
     const before = await t.snapshot()
     const empty = await post(Buffer.alloc(0), 'text/plain')
