@@ -38,5 +38,5 @@ trap stop EXIT
   || { cat "$dir/server.log" >&2; exit 1; }
 
 export TEST_DATABASE_URL="postgres://postgres@127.0.0.1:$port/postgres"
-echo "throwaway PostgreSQL $("$bin/postgres" --version | awk '{print $3}') on 127.0.0.1:$port" >&2
+echo "throwaway PostgreSQL $("$bin/postgres" --version | awk '{print $3}') at $TEST_DATABASE_URL (TEST_DATABASE_URL)" >&2
 "$@"

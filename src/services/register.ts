@@ -97,7 +97,7 @@ const unitLabel = (u: OfficialUnit) => `${u.name} (${u.kommunenummer})`
 
 /**
  * Access: importing is for admins (it may touch every municipality); the export is public, like the lists.
- * Errors (400, nothing written): `register.unknown_charset` (field `encoding`), `register.invalid_bytes`,
+ * Errors (400, nothing written): `register.unknown_charset` (field `encoding`), `register.empty`, `register.invalid_bytes`,
  * `register.not_text`, `register.no_header`, `register.no_municipality_columns`, `register.unknown_column`,
  * `register.ambiguous_column` (field `body`), `register.no_files`.
  */
@@ -122,6 +122,7 @@ export function createRegisterService (deps: RegisterServiceDeps) {
       if (!(err instanceof DecodeError)) throw err
       throw invalid(`register.${err.code}`, err.code === 'unknown_charset' ? 'encoding' : 'body', `${file.name}: ${err.message}`)
     }
+    if (text.trim() === '') throw invalid('register.empty', 'body', `${file.name}: filen er tom`)
     const parsed = parseRegister(text)
     const tag = (w: RegisterWarning): ImportWarning => ({ ...w, file: file.name })
     const warnings: ImportWarning[] = []

@@ -94,6 +94,15 @@ describe('the seed register saved in every encoding and line ending', () => {
     expect(err).toMatchObject({ code: 'register.unknown_charset', field: 'encoding', message: expect.stringContaining('«klingon»') })
     expect(await seeded.snapshot()).toBe(before)
   })
+
+  it('an empty file, or one of blank lines only, is refused as empty (400 naming the file), also in a batch, and nothing is written', async () => {
+    const before = await seeded.snapshot()
+    for (const bytes of [new Uint8Array(0), utf8('\r\n  \n\t\n')]) {
+      const err = await refusal(seeded.services.register.importMany(ACTOR, [{ name: 'seed.tsv', bytes: utf8(SEED_TEXT) }, { name: 'tom.tsv', bytes }], { dryRun: false }))
+      expect(err).toMatchObject({ code: 'register.empty', field: 'body', message: 'tom.tsv: filen er tom' })
+    }
+    expect(await seeded.snapshot()).toBe(before)
+  })
 })
 
 describe('cells quoted the RFC 4180 way (../shared/cases/register/excel-quoted-cells.tsv)', () => {
