@@ -332,10 +332,12 @@ describe('importing again', () => {
   it('a file without a header is refused with a 400 naming the problem, and nothing is written', async () => {
     const t = await app({ seed: false })
     const before = await t.snapshot()
-    for (const text of ['dette er ikke et register\nbare litt tekst\tmed\ttabulatorer\n', '', 'Regionråd\tAvtale\tx\tx\tx\t\n']) {
+    for (const text of ['dette er ikke et register\nbare litt tekst\tmed\ttabulatorer\n', 'Regionråd\tAvtale\tx\tx\tx\t\n']) {
       const err = await refusal(importText(t, text))
       expect(err).toMatchObject({ kind: 'invalid', code: 'register.no_header', field: 'body', message: expect.stringContaining('overskriftslinje') })
     }
+    // Nothing at all is said as such.
+    expect(await refusal(importText(t, ''))).toMatchObject({ kind: 'invalid', code: 'register.empty', field: 'body', message: expect.stringContaining('filen er tom') })
     expect(await t.snapshot()).toBe(before)
   })
 
