@@ -210,11 +210,7 @@ export function createCollaborationsRepository (db: Db, clock: Clock) {
     },
     /** Municipality ids a collaboration involves (participants by id, then the host): used for editor scope. */
     async involvedMunicipalityIds (collaborationId: number, ex: Executor = db): Promise<number[]> {
-      const row = await first(ex.select({ host: collaborations.hostMunicipalityId }).from(collaborations).where(eq(collaborations.id, collaborationId)))
-      const ids = (await ex.select({ id: participations.municipalityId }).from(participations).where(eq(participations.collaborationId, collaborationId))
-        .orderBy(asc(participations.municipalityId))).map(p => p.id)
-      if (row?.host != null && !ids.includes(row.host)) ids.push(row.host)
-      return ids
+      return (await repo.involvedMunicipalityIdsOf([collaborationId], ex)).get(collaborationId)!
     },
     /** The municipalities taking part in or hosting each of these collaborations, in two reads per 500. */
     async involvedMunicipalityIdsOf (ids: readonly number[], ex: Executor = db): Promise<Map<number, number[]>> {

@@ -25,6 +25,11 @@ export interface RuleFilter {
 export function createRulesRepository (db: Db, clock: Clock) {
   const now = () => clock.now().getTime()
 
+  async function insertMany (values: readonly RuleInsert[], ex: Executor = db): Promise<void> {
+    const at = now()
+    for (let i = 0; i < values.length; i += 100) await ex.insert(rules).values(values.slice(i, i + 100).map(v => ({ ...v, created: at, modified: at })))
+  }
+
   return {
     /** By id, tombstones included. */
     async find (id: number, ex: Executor = db): Promise<RuleRow | undefined> {
@@ -78,10 +83,7 @@ export function createRulesRepository (db: Db, clock: Clock) {
     },
 
     /** Several rules in multi-row inserts (nothing returned). */
-    async insertMany (values: readonly RuleInsert[], ex: Executor = db): Promise<void> {
-      const at = now()
-      for (let i = 0; i < values.length; i += 100) await ex.insert(rules).values(values.slice(i, i + 100).map(v => ({ ...v, created: at, modified: at })))
-    },
+    insertMany,
 
     async insert (values: RuleInsert, ex: Executor = db): Promise<RuleRow> {
       const at = now()
@@ -96,7 +98,6 @@ export function createRulesRepository (db: Db, clock: Clock) {
       const keyOf = (p: string | null | undefined, e: string, s: string) => `${p ?? ''}\u0000${e}\u0000${s}`
       const taken = new Set((await ex.select({ p: rules.packageKey, e: rules.eventType, s: rules.subjectKey }).from(rules)
         .where(isNotNull(rules.packageKey))).map(r => keyOf(r.p, r.e, r.s)))
-      const at = now()
       const inserted = values.map(v => {
         // The unique key holds only where a package is named; other rules are always new.
         if (v.packageKey == null) return true
@@ -105,8 +106,7 @@ export function createRulesRepository (db: Db, clock: Clock) {
         taken.add(key)
         return true
       })
-      const fresh = values.filter((_, i) => inserted[i]).map(v => ({ ...v, created: at, modified: at }))
-      for (let i = 0; i < fresh.length; i += 100) await ex.insert(rules).values(fresh.slice(i, i + 100))
+      await insertMany(values.filter((_, i) => inserted[i]), ex)
       return inserted
     },
 

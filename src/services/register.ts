@@ -325,15 +325,15 @@ export function createRegisterService (deps: RegisterServiceDeps) {
       }
       parents.push({ slug, parentSlug, unchangedFields })
     }
-    await collaborations.createMany(actor, fresh)
-    // Parents last: an umbrella may come after its parts in another file's order, and must exist first.
-    const bySlug = new Map((await collaborationsRepo.listAllRows(tx)).map(c => [c.slug, c]))
+    // Parents last: an umbrella may come after its parts in another file's order, and must exist first. The rows
+    // written above set no umbrella, so the rows read before the batch and those just created tell the current one.
+    const bySlug = new Map<string, { id: number; parentId: number | null }>(known)
+    for (const v of await collaborations.createMany(actor, fresh)) bySlug.set(v.slug, v)
     for (const p of parents) {
       const row = bySlug.get(p.slug)!
       const parentId = p.parentSlug === null ? null : bySlug.get(p.parentSlug)?.id ?? null
       if (parentId === row.parentId) continue
       await collaborations.update(actor, row.id, { parent: p.parentSlug })
-      bySlug.set(p.slug, { ...row, parentId })
       if (p.unchangedFields) {
         unchanged--
         updated++
